@@ -1,1 +1,155 @@
+//! The system of record. [`Store`] is the one storage interface the services
+//! use; it has two implementations, SQLite (embedded default: one file, WAL)
+//! and PostgreSQL (production), with their own migrations and one shared test
+//! suite.
+//!
+//! Architecture invariant: this is the only crate that knows SQL. It stores
+//! what it is given and decides nothing about who may do what; the caller is
+//! passed in only to be written to the audit log.
 
+mod backend;
+pub mod tables;
+pub mod testing;
+
+use cb_competency::CompetencyModel;
+use cb_competency::external::ExternalFramework;
+use cb_core::Caller;
+use serde::Serialize;
+use std::str::FromStr;
+
+pub use backend::{PgBackend, SqliteBackend};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database URL `{url}` is not supported; expected sqlite://path/file.db or postgres://user@host/db")]
+    UnsupportedUrl { url: String },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data in `{table}` is not readable: {detail}")]
+    Corrupt { table: String, detail: String },
+}
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Which backend a URL names: `sqlite:` or `postgres:`/`postgresql:`.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
+}
+
+/// Called as rows are written: `(rows written, rows in all)`.
+pub type Progress<'a> = &'a mut (dyn FnMut(u64, u64) + Send);
+
+#[derive(Clone)]
+pub enum Store {
+    Sqlite(SqliteBackend),
+    Postgres(PgBackend),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $b:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($b) => $e,
+            Store::Postgres($b) => $e,
+        }
+    };
+}
+
+impl Store {
+    /// Opens a database by URL: `sqlite://path/file.db` (created if missing;
+    /// `sqlite::memory:` for a throwaway one) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        match Backend::of_url(url) {
+            Some(Backend::Sqlite) => {
+                let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(std::time::Duration::from_secs(10));
+                let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+                Ok(Store::Sqlite(SqliteBackend::new(pool)))
+            }
+            Some(Backend::Postgres) => {
+                let pool = sqlx::postgres::PgPoolOptions::new().max_connections(8).connect(url).await?;
+                Ok(Store::Postgres(PgBackend::new(pool)))
+            }
+            None => Err(StoreError::UnsupportedUrl { url: url.to_string() }),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Brings the schema up to date; running it again changes nothing.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        dispatch!(self, b => b.migrate().await)
+    }
+
+    /// The stored competency model, or `None` when none was ever installed.
+    pub async fn load_model(&self) -> Result<Option<CompetencyModel>, StoreError> {
+        dispatch!(self, b => b.load_model().await)
+    }
+
+    /// Replaces the competency model in one transaction: afterwards the store
+    /// holds exactly `model`, or, on any error, exactly what it held before.
+    pub async fn replace_model(&self, caller: &Caller, model: &CompetencyModel, progress: Progress<'_>) -> Result<(), StoreError> {
+        dispatch!(self, b => b.replace_model(caller, model, progress).await)
+    }
+
+    pub async fn load_external(&self) -> Result<Vec<ExternalFramework>, StoreError> {
+        dispatch!(self, b => b.load_external().await)
+    }
+
+    /// Installs or replaces one external framework, in one transaction.
+    pub async fn replace_external(&self, caller: &Caller, fw: &ExternalFramework, progress: Progress<'_>) -> Result<(), StoreError> {
+        dispatch!(self, b => b.replace_external(caller, fw, progress).await)
+    }
+
+    /// Appends to the audit log.
+    pub async fn audit(&self, caller: &Caller, action: &str, detail: &str) -> Result<(), StoreError> {
+        dispatch!(self, b => b.audit(caller, action, detail).await)
+    }
+
+    /// The most recent audit entries, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        dispatch!(self, b => b.audit_log(limit).await)
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self, b => b.ping().await)
+    }
+
+    pub async fn close(&self) {
+        dispatch!(self, b => b.close().await)
+    }
+}
