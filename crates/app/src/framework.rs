@@ -306,6 +306,10 @@ impl FrameworkService<'_> {
         })
     }
 
+    pub fn competency_areas(&self, _caller: &Caller) -> Vec<CompetencyArea> {
+        self.app.catalog().model().competency_areas.clone()
+    }
+
     pub fn platform_roles(&self, _caller: &Caller) -> Vec<PlatformRole> {
         self.app.catalog().model().platform_roles.clone()
     }

@@ -1,1 +1,166 @@
-fn main() {}
+//! `cyberbridge`: the one binary. Configuration, logging, progress bars and
+//! error reporting live here, at the edge; the work is done by the services.
+
+mod config;
+mod framework_cmd;
+
+use anyhow::Context;
+use cb_app::App;
+use cb_competency::bundled;
+use cb_core::Caller;
+use clap::{Parser, Subcommand};
+use config::{Config, DatabaseUrl, Flags};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "cyberbridge", version, about = "Cybersecurity industry–education integration platform / 网络安全产教融合平台")]
+struct Cli {
+    /// Configuration file (default: ./cyberbridge.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://path/file.db or postgres://user@host/db [env: CYBERBRIDGE_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<DatabaseUrl>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 [env: CYBERBRIDGE_LISTEN]
+    #[arg(long, global = true, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and JSON API.
+    Serve,
+    /// Create a database with the sample data in data/ and serve it
+    /// (default database: sqlite://cyberbridge-demo.db).
+    Demo {
+        /// Load the data but do not start the server.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Browse, search and import the competency framework.
+    Framework {
+        #[command(subcommand)]
+        command: framework_cmd::FrameworkCommand,
+        /// Language of the output.
+        #[arg(long, global = true, default_value = "zh", value_parser = ["zh", "en"])]
+        lang: String,
+        /// Print JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
+    },
+}
+
+const DEFAULT_DB: &str = "sqlite://cyberbridge.db";
+const DEMO_DB: &str = "sqlite://cyberbridge-demo.db";
+
+fn init_logging(filter: &str) {
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// A progress bar for `what`, hidden when stderr is not a terminal.
+pub fn progress_bar(what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(0);
+    pb.set_style(
+        ProgressStyle::with_template("{msg:28} [{bar:32}] {pos}/{len} rows · {per_sec} · eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
+fn tick(pb: &ProgressBar) -> impl FnMut(u64, u64) + Send + '_ {
+    move |done, total| {
+        pb.set_length(total);
+        pb.set_position(done);
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let flags = Flags { database_url: cli.database_url.clone(), listen: cli.listen };
+    let cfg: Config = config::load(cli.config.as_deref(), &flags)?;
+    init_logging(&cfg.log);
+    let db_url = |default: &str| cfg.database_url.as_ref().map(|u| u.0.clone()).unwrap_or_else(|| default.to_string());
+    match cli.command {
+        Command::Serve => {
+            let url = db_url(DEFAULT_DB);
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            serve(app, cfg.listen).await
+        }
+        Command::Demo { no_serve } => {
+            let url = db_url(DEMO_DB);
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            load_demo(&app).await?;
+            if no_serve {
+                println!("demo data loaded into {url}");
+                Ok(())
+            } else {
+                serve(app, cfg.listen).await
+            }
+        }
+        Command::Migrate => {
+            let url = db_url(DEFAULT_DB);
+            let store = cb_store::Store::connect(&url).await.with_context(|| format!("opening {url}"))?;
+            store.migrate().await.with_context(|| format!("migrating {url}"))?;
+            println!("schema of {url} is up to date");
+            Ok(())
+        }
+        Command::Framework { command, lang, json } => {
+            let url = db_url(DEFAULT_DB);
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            let lang = cb_core::Lang::parse(&lang).unwrap_or_default();
+            framework_cmd::run(&app, command, lang, json).await
+        }
+    }
+}
+
+/// Loads everything the demo shows: the bundled competency model (refreshed)
+/// and the DCWF and ECSF frameworks.
+async fn load_demo(app: &App) -> anyhow::Result<()> {
+    let caller = Caller::system("demo");
+    let fw = app.framework();
+    let model = bundled::model().context("reading the bundled competency model")?;
+    let pb = progress_bar("competency model");
+    fw.replace_model(&caller, model, &mut tick(&pb)).await?;
+    pb.finish();
+    for (name, parsed) in [("DCWF v5.1", bundled::dcwf()), ("ECSF", bundled::ecsf())] {
+        let pb = progress_bar(name);
+        fw.import_external(&caller, parsed.with_context(|| format!("reading bundled {name}"))?, &mut tick(&pb)).await?;
+        pb.finish();
+    }
+    Ok(())
+}
+
+async fn serve(app: App, listen: SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("cyberbridge is serving {} on http://{addr}/ (Ctrl-C to stop)", match app.store().backend() {
+        cb_store::Backend::Sqlite => "SQLite",
+        cb_store::Backend::Postgres => "PostgreSQL",
+    });
+    tracing::info!(%addr, "listening");
+    cb_web::serve(app, listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

@@ -22,6 +22,17 @@ pub enum SearchHitKind {
 }
 
 impl SearchHitKind {
+    pub const ALL: [SearchHitKind; 8] = [
+        SearchHitKind::PlatformRole,
+        SearchHitKind::Skill,
+        SearchHitKind::Certification,
+        SearchHitKind::WorkRole,
+        SearchHitKind::Category,
+        SearchHitKind::CompetencyArea,
+        SearchHitKind::ExternalRole,
+        SearchHitKind::Statement,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SearchHitKind::PlatformRole => "platform_role",

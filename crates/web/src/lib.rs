@@ -1,1 +1,118 @@
+//! HTTP: the JSON API under `/api/v1`, the server-rendered pages in Chinese
+//! and English, and `/healthz`.
+//!
+//! Architecture invariant: this is the only crate that knows HTTP or HTML. It
+//! turns requests into service calls with a [`Caller`] and renders the answer;
+//! it holds no business rule and no SQL.
 
+mod api;
+pub mod i18n;
+mod pages;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use cb_app::App;
+use cb_core::{Caller, Lang};
+use std::future::Future;
+use std::time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub const LANG_COOKIE: &str = "cb_lang";
+
+/// The whole HTTP surface.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", axum::routing::get(api::health))
+        .fallback(pages::not_found)
+        .with_state(app)
+        .layer(middleware::from_fn(remember_lang))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves.
+pub async fn serve(app: App, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+}
+
+/// Who is asking. Accounts arrive with sign-in; until then every request is
+/// anonymous, and the services decide what anonymous callers may do.
+pub struct RequestCaller(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestCaller {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(RequestCaller(Caller::Anonymous))
+    }
+}
+
+/// The language to render in: `?lang=`, else the `cb_lang` cookie, else
+/// `Accept-Language`, else Chinese.
+pub struct UiLang(pub Lang);
+
+fn query_lang(query: Option<&str>) -> Option<Lang> {
+    let q = query?;
+    serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| Lang::parse(&v))
+}
+
+fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| Lang::parse(v))
+}
+
+fn accept_lang(headers: &HeaderMap) -> Option<Lang> {
+    let v = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    v.split(',').filter_map(|part| Lang::parse(part.split(';').next().unwrap_or(""))).next()
+}
+
+pub fn resolve_lang(query: Option<&str>, headers: &HeaderMap) -> Lang {
+    query_lang(query).or_else(|| cookie_lang(headers)).or_else(|| accept_lang(headers)).unwrap_or_default()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for UiLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(UiLang(resolve_lang(parts.uri.query(), &parts.headers)))
+    }
+}
+
+/// When a request chooses a language with `?lang=`, remember it in a cookie.
+async fn remember_lang(req: Request, next: Next) -> Response {
+    let chosen = query_lang(req.uri().query());
+    let mut res = next.run(req).await;
+    if let Some(lang) = chosen {
+        let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+pub(crate) fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+}

@@ -1,0 +1,152 @@
+//! `/api/v1`: the same figures the pages show, as JSON.
+
+use crate::RequestCaller;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use cb_app::{App, AppError, SkillFilter};
+use cb_competency::SkillKind;
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/framework", get(overview))
+        .route("/framework/work-roles", get(work_roles))
+        .route("/framework/work-roles/{id}", get(work_role))
+        .route("/framework/roles", get(platform_roles))
+        .route("/framework/roles/{id}", get(platform_role))
+        .route("/framework/skills", get(skills))
+        .route("/framework/skills/{id}", get(skill))
+        .route("/framework/certifications", get(certifications))
+        .route("/framework/certifications/{id}", get(certification))
+        .route("/framework/external", get(externals))
+        .route("/framework/external/{id}", get(external))
+        .route("/framework/search", get(search))
+        .fallback(api_not_found)
+}
+
+/// An API error: `{"error": {"code", "message"}}` with a fitting status.
+pub struct ApiError(StatusCode, &'static str, String);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        use cb_core::AccessError;
+        match &e {
+            AppError::NotFound { .. } => ApiError(StatusCode::NOT_FOUND, "not_found", e.to_string()),
+            AppError::Access(AccessError::Unauthenticated { .. }) => ApiError(StatusCode::UNAUTHORIZED, "unauthenticated", e.to_string()),
+            AppError::Access(AccessError::Forbidden { .. }) => ApiError(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+            AppError::Invalid(_) | AppError::Model(_) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
+            AppError::Store(_) => {
+                tracing::error!(error = %e, "store error");
+                ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error / 服务器内部错误".into())
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": { "code": self.1, "message": self.2 } }))).into_response()
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+fn ok<T: serde::Serialize>(v: T) -> ApiResult {
+    Ok(Json(v).into_response())
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError(StatusCode::NOT_FOUND, "not_found", "no such endpoint / 接口不存在".into())
+}
+
+pub async fn health(State(app): State<App>) -> Response {
+    match app.store().ping().await {
+        Ok(()) => Json(json!({ "status": "ok", "database": app.store().backend() })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": app.store().backend() }))).into_response()
+        }
+    }
+}
+
+async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.framework().overview(&c))
+}
+
+async fn work_roles(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.framework().work_roles(&c))
+}
+
+async fn work_role(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+    ok(app.framework().work_role(&c, &id)?)
+}
+
+async fn platform_roles(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.framework().platform_roles(&c))
+}
+
+async fn platform_role(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+    ok(app.framework().platform_role(&c, &id)?)
+}
+
+#[derive(Deserialize)]
+pub struct SkillQuery {
+    pub domain: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// Turns `?domain=&kind=` into a filter; an unknown kind is a 400 that lists the valid ones.
+pub fn skill_filter(q: &SkillQuery) -> Result<SkillFilter, String> {
+    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => Some(SkillKind::parse(k).ok_or_else(|| {
+            let valid: Vec<&str> = SkillKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown skill kind `{k}`; expected one of {} / 未知的技能类型", valid.join(", "))
+        })?),
+    };
+    Ok(SkillFilter { domain: q.domain.clone().filter(|d| !d.is_empty()), kind })
+}
+
+async fn skills(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<SkillQuery>) -> ApiResult {
+    let filter = skill_filter(&q).map_err(|m| ApiError(StatusCode::BAD_REQUEST, "bad_request", m))?;
+    ok(app.framework().skills(&c, &filter))
+}
+
+async fn skill(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+    ok(app.framework().skill(&c, &id)?)
+}
+
+async fn certifications(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.framework().certifications(&c))
+}
+
+async fn certification(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+    ok(app.framework().certification(&c, &id)?)
+}
+
+async fn externals(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.framework().external_frameworks(&c))
+}
+
+async fn external(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+    ok(app.framework().external_framework(&c, &id)?)
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn search(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<SearchQuery>) -> ApiResult {
+    let query = q.q.unwrap_or_default();
+    if query.chars().count() > 200 {
+        return Err(ApiError(StatusCode::BAD_REQUEST, "bad_request", "query longer than 200 characters / 查询过长".into()));
+    }
+    let hits = app.framework().search(&c, &query, q.limit.unwrap_or(20));
+    ok(json!({ "query": query, "hits": hits }))
+}

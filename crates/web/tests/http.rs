@@ -1,0 +1,202 @@
+//! The HTTP surface against a real server on port 0, on every backend.
+
+use cb_app::App;
+use cb_competency::bundled;
+use cb_core::Caller;
+use cb_store::testing::TestDb;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+struct Server {
+    base: String,
+    client: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+    app: App,
+}
+
+impl Server {
+    async fn start(db: &TestDb) -> Server {
+        let app = App::open(&db.url).await.unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        app.framework().import_external(&Caller::system("test"), bundled::ecsf().expect("ecsf"), &mut |_, _| {}).await.expect("ecsf");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let served = app.clone();
+        let task = tokio::spawn(async move {
+            let _ = cb_web::serve(served, listener, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Server { base, client, stop: Some(tx), task, app }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let (s, h) = (r.status(), r.headers().clone());
+        (s, h, r.text().await.unwrap_or_default())
+    }
+
+    async fn get_with(&self, path: &str, header: (&str, &str)) -> String {
+        let r = self.client.get(format!("{}{path}", self.base)).header(header.0, header.1).send().await.expect("get");
+        r.text().await.unwrap_or_default()
+    }
+
+    async fn json(&self, path: &str) -> (StatusCode, Value) {
+        let (s, h, body) = self.get(path).await;
+        let ct = h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(ct.starts_with("application/json"), "{path}: content-type {ct}");
+        (s, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")))
+    }
+
+    async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let _ = self.task.await;
+        self.app.store().close().await;
+    }
+}
+
+/// Runs `check` against a server on every backend.
+macro_rules! on_every_backend {
+    ($check:ident) => {
+        for db in TestDb::all().await {
+            let server = Server::start(&db).await;
+            $check(&server, db.label).await;
+            server.stop().await;
+            db.finish().await;
+        }
+    };
+}
+
+#[tokio::test]
+async fn health_and_api_answer_with_json() {
+    on_every_backend!(check_health_and_api_answer_with_json);
+}
+
+async fn check_health_and_api_answer_with_json(s: &Server, label: &str) {
+    let (st, v) = s.json("/healthz").await;
+    assert_eq!(st, StatusCode::OK, "{label}");
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["database"], label);
+
+    let (st, v) = s.json("/api/v1/framework").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v["counts"]["work_roles"], 41);
+    assert_eq!(v["counts"]["tasks"], 946);
+    assert!(v["counts"]["lexicon_skills"].as_u64().unwrap_or(0) >= 800);
+    assert_eq!(v["categories"].as_array().map(Vec::len), Some(5));
+
+    let (_, v) = s.json("/api/v1/framework/work-roles/PD-WRL-001").await;
+    assert_eq!(v["role"]["title"], "Defensive Cybersecurity");
+    assert!(v["knowledge"].as_array().is_some_and(|k| !k.is_empty()));
+    assert!(v["platform_roles"].as_array().is_some_and(|r| r.iter().any(|r| r["id"] == "soc-analyst")));
+
+    let (_, v) = s.json("/api/v1/framework/roles/pentester").await;
+    assert_eq!(v["role"]["name_zh"], "渗透测试工程师");
+    assert!(v["core_skills"].as_array().is_some_and(|a| a.iter().any(|x| x["id"] == "burp-suite")));
+
+    let (_, v) = s.json("/api/v1/framework/skills?domain=grc&kind=standard").await;
+    let arr = v.as_array().cloned().unwrap_or_default();
+    assert!(!arr.is_empty() && arr.iter().all(|x| x["domain_id"] == "grc" && x["kind"] == "standard"));
+
+    let (_, v) = s.json("/api/v1/framework/skills/mlps-2").await;
+    assert_eq!(v["skill"]["name_zh"], "网络安全等级保护2.0");
+
+    let (_, v) = s.json("/api/v1/framework/certifications/cissp").await;
+    assert_eq!(v["certification"]["issuer_en"], "ISC2");
+
+    let (_, v) = s.json("/api/v1/framework/external/ecsf").await;
+    assert_eq!(v["roles"].as_array().map(Vec::len), Some(12));
+
+    let (_, v) = s.json("/api/v1/framework/search?q=%E6%B8%97%E9%80%8F%E6%B5%8B%E8%AF%95%E5%B7%A5%E7%A8%8B%E5%B8%88").await;
+    assert_eq!(v["hits"][0]["id"], "pentester");
+    let (_, v) = s.json("/api/v1/framework/search?q=Burp").await;
+    assert_eq!(v["hits"][0]["id"], "burp-suite");
+}
+
+#[tokio::test]
+async fn api_errors_are_json_with_a_status() {
+    on_every_backend!(check_api_errors_are_json_with_a_status);
+}
+
+async fn check_api_errors_are_json_with_a_status(s: &Server, _label: &str) {
+    let (st, v) = s.json("/api/v1/framework/skills/no-such-skill").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert_eq!(v["error"]["code"], "not_found");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("no-such-skill") && m.contains("未找到")));
+    let (st, v) = s.json("/api/v1/framework/skills?kind=gadget").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("tool")));
+    let (st, _) = s.json("/api/v1/nothing-here").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let long = "a".repeat(300);
+    let (st, _) = s.json(&format!("/api/v1/framework/search?q={long}")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn pages_render_in_chinese_and_english() {
+    on_every_backend!(check_pages_render_in_chinese_and_english);
+}
+
+async fn check_pages_render_in_chinese_and_english(s: &Server, label: &str) {
+    let (st, h, _) = s.get("/").await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{label}");
+    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/framework"));
+
+    let (st, h, zh) = s.get("/framework").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(h.get("content-security-policy").is_some() && h.get("x-content-type-options").is_some());
+    assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("能力框架浏览") && zh.contains("渗透测试工程师"));
+    assert!(zh.contains("网络安全审计和评估") && zh.contains("/framework/work-roles/PD-WRL-007"));
+
+    let (_, h, en) = s.get("/framework?lang=en").await;
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Competency framework") && en.contains("Penetration Tester"));
+    let cookie = h.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(cookie.starts_with("cb_lang=en"), "{cookie}");
+    // the cookie and Accept-Language choose the language too
+    assert!(s.get_with("/framework", ("cookie", "cb_lang=en")).await.contains("Competency framework"));
+    assert!(s.get_with("/framework", ("accept-language", "en-US,en;q=0.9")).await.contains("Competency framework"));
+
+    let (st, _, page) = s.get("/framework/work-roles/PD-WRL-007?lang=en").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("Vulnerability Analysis") && page.contains("K0955") && page.contains("Penetration Tester"));
+    let (_, _, page) = s.get("/framework/roles/mlps-assessor").await;
+    assert!(page.contains("等保测评师") && page.contains("核心技能") && page.contains("等级保护测评师"));
+    let (_, _, page) = s.get("/framework/skills/burp-suite?lang=en").await;
+    assert!(page.contains("Burp Suite") && page.contains("K0956") && page.contains("Penetration Tester"));
+    let (_, _, page) = s.get("/framework/skills?domain=ot").await;
+    assert!(page.contains("工控安全") && !page.contains("Burp Suite"));
+    let (_, _, page) = s.get("/framework/certifications?lang=en").await;
+    assert!(page.contains("CISSP") && page.contains("China Information Technology Security Evaluation Center"));
+    let (_, _, page) = s.get("/framework/external/ecsf").await;
+    assert!(page.contains("Penetration Tester") && page.contains("PD-WRL-007"));
+    let (_, _, page) = s.get("/framework/search?q=%E7%BA%A2%E9%98%9F").await;
+    assert!(page.contains("/framework/roles/red-team"));
+    // the language switch keeps the query
+    assert!(page.contains("lang=en") && page.contains("q=%E7%BA%A2%E9%98%9F"));
+}
+
+#[tokio::test]
+async fn unknown_pages_are_404_and_input_is_escaped() {
+    on_every_backend!(check_unknown_pages_are_404_and_input_is_escaped);
+}
+
+async fn check_unknown_pages_are_404_and_input_is_escaped(s: &Server, _label: &str) {
+    let (st, _, page) = s.get("/framework/skills/nope?lang=en").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert!(page.contains("Not found") && page.contains("nope"));
+    let (st, _, page) = s.get("/no/such/page").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    assert!(page.contains("页面或条目不存在"));
+    let (st, _, page) = s.get("/framework/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(!page.contains("<script>alert") && page.contains("&#60;script&#62;alert(1)"));
+    let (st, _, page) = s.get("/framework/skills?kind=%3Cb%3E").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(page.contains("`&#60;b&#62;`") && !page.contains("`<b>`"), "{page}");
+}
