@@ -122,7 +122,7 @@ mod tests {
         Jail::expect_with(|jail| {
             jail.set_env("CYBERBRIDGE_DATABASE_URL", "mysql://nope");
             let m = msg(figment(None, &Flags::default())?.extract());
-            assert!(m.contains("database_url") && m.contains("CYBERBRIDGE_"), "{m}");
+            assert!(m.to_lowercase().contains("database_url") && m.contains("CYBERBRIDGE_"), "{m}");
             assert!(m.contains("expected sqlite://"), "{m}");
             Ok(())
         });

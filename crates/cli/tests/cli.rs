@@ -1,0 +1,82 @@
+//! The binary end to end, on a real SQLite file (and PostgreSQL when
+//! `TEST_DATABASE_URL` is set).
+
+use cb_store::testing::TestDb;
+use std::process::{Command, Output};
+
+fn cyberbridge(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
+        .args(["--database-url", db])
+        .args(args)
+        .env_remove("CYBERBRIDGE_DATABASE_URL")
+        .env_remove("CYBERBRIDGE_LISTEN")
+        .current_dir(env!("CARGO_TARGET_TMPDIR"))
+        .output()
+        .expect("run cyberbridge")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn framework_commands_browse_search_and_import() {
+    for db in TestDb::all().await {
+        let url = db.url.clone();
+        let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(&url, &["framework", "stats", "--json"]))).expect("json");
+        assert_eq!(stats["work_roles"], 41, "{}", db.label);
+        assert_eq!(stats["external_frameworks"], 0);
+
+        let role = ok(&cyberbridge(&url, &["framework", "role", "pentester", "--lang", "en"]));
+        assert!(role.contains("Penetration Tester") && role.contains("PD-WRL-007") && role.contains("Burp Suite"), "{role}");
+        let role_zh = ok(&cyberbridge(&url, &["framework", "role", "pentester"]));
+        assert!(role_zh.contains("核心技能"), "{role_zh}");
+
+        let hits = ok(&cyberbridge(&url, &["framework", "search", "应急响应"]));
+        let top2: Vec<&str> = hits.lines().take(2).collect();
+        assert!(top2.iter().any(|l| l.contains("skill") && l.contains("incident-response")), "{hits}");
+        assert!(top2.iter().any(|l| l.contains("platform_role") && l.contains("incident-responder")), "{hits}");
+
+        let wr = ok(&cyberbridge(&url, &["framework", "work-role", "IN-WRL-002", "--lang", "en"]));
+        assert!(wr.contains("Digital Evidence Analysis") && wr.contains("Tasks ("), "{wr}");
+
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/frameworks/ecsf-role-profiles.json");
+        let imported = ok(&cyberbridge(&url, &["framework", "import", "ecsf", file]));
+        assert!(imported.contains("12 roles"), "{imported}");
+        let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(&url, &["framework", "stats", "--json"]))).expect("json");
+        assert_eq!(stats["external_frameworks"], 1);
+
+        let missing = cyberbridge(&url, &["framework", "skill", "no-such-skill"]);
+        assert!(!missing.status.success());
+        assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-skill"));
+        db.finish().await;
+    }
+}
+
+#[test]
+fn demo_loads_model_and_external_frameworks() {
+    let db = TestDb::sqlite();
+    let out = ok(&cyberbridge(&db.url, &["demo", "--no-serve"]));
+    assert!(out.contains("demo data loaded"), "{out}");
+    let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(&db.url, &["framework", "stats", "--json"]))).expect("json");
+    assert_eq!(stats["external_frameworks"], 2);
+    assert_eq!(ok(&cyberbridge(&db.url, &["migrate"])).trim(), format!("schema of {} is up to date", db.url));
+}
+
+#[test]
+fn bad_configuration_names_where_the_value_came_from() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
+        .args(["framework", "stats"])
+        .env("CYBERBRIDGE_DATABASE_URL", "mysql://somewhere/db")
+        .current_dir(env!("CARGO_TARGET_TMPDIR"))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("CYBERBRIDGE_") && err.contains("expected sqlite://"), "{err}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge")).args(["--listen", "nowhere", "serve"]).output().expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+}
