@@ -1,6 +1,7 @@
 //! `cyberbridge`: the one binary. Configuration, logging, progress bars and
 //! error reporting live here, at the edge; the work is done by the services.
 
+mod bench;
 mod config;
 mod framework_cmd;
 
@@ -43,6 +44,11 @@ enum Command {
     },
     /// Create or upgrade the database schema.
     Migrate,
+    /// Measure performance (see BENCHMARKS.md).
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Browse, search and import the competency framework.
     Framework {
         #[command(subcommand)]
@@ -53,6 +59,16 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long, global = true)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Model assembly, catalog indexing, search latency, store install and load.
+    Framework {
+        /// Rounds of the ten search queries.
+        #[arg(long, default_value_t = 1000)]
+        iterations: usize,
     },
 }
 
@@ -123,6 +139,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.migrate().await.with_context(|| format!("migrating {url}"))?;
             println!("schema of {url} is up to date");
             Ok(())
+        }
+        Command::Bench { what: BenchCommand::Framework { iterations } } => {
+            bench::framework(&db_url("sqlite://cyberbridge-bench.db"), iterations).await
         }
         Command::Framework { command, lang, json } => {
             let url = db_url(DEFAULT_DB);
