@@ -82,6 +82,7 @@ pub fn load(file: Option<&Path>, flags: &Flags) -> anyhow::Result<Config> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closure type
 mod tests {
     use super::*;
     use figment::Jail;
@@ -96,7 +97,7 @@ mod tests {
     #[test]
     fn defaults_then_file_then_env_then_flags() {
         Jail::expect_with(|jail| {
-            let c: Config = figment(None, &Flags::default()).map_err(|e| e)?.extract()?;
+            let c: Config = figment(None, &Flags::default())?.extract()?;
             assert_eq!(c, Config::default());
 
             jail.create_file("cyberbridge.toml", "database_url = \"sqlite://from-file.db\"\nlisten = \"127.0.0.1:9000\"\n")?;

@@ -162,8 +162,7 @@ impl Catalog {
                 n += 1;
             }
         }
-        for (i, l) in m.role_statements.iter().enumerate() {
-            let _ = i;
+        for l in &m.role_statements {
             if let (Some(&r), Some(&s)) =
                 (by_id.get(&(SearchHitKind::WorkRole, l.from.clone())), by_id.get(&(SearchHitKind::Statement, l.to.clone())))
             {

@@ -395,13 +395,16 @@ pub fn skill_domains(file: &str, text: &str) -> Result<Vec<DomainDefaults>, Mode
         .collect()
 }
 
+/// A lexicon file's skills with the NICE and role links written on their rows.
+pub type LexiconFile = (Vec<Skill>, Vec<SkillNiceLink>, Vec<SkillRoleLink>);
+
 /// A lexicon file's skills, with the links written on their rows. The domain
 /// is the file name's stem up to the first `-` (`offensive-tools.csv` →
 /// `offensive`).
 pub fn skills(
     file: &str,
     text: &str,
-) -> Result<(Vec<Skill>, Vec<SkillNiceLink>, Vec<SkillRoleLink>), ModelError> {
+) -> Result<LexiconFile, ModelError> {
     let stem = file.rsplit('/').next().unwrap_or(file);
     let stem = stem.strip_suffix(".csv").unwrap_or(stem);
     let domain = stem.split('-').next().unwrap_or(stem).to_string();
