@@ -103,6 +103,7 @@ pub struct PlatformRole {
     pub name_zh: String,
     pub name_en: String,
     pub gbt_id: String,
+    /// NICE work roles, the primary one first (order is meaningful).
     pub nice_role_ids: Vec<String>,
     /// Title variants seen in postings, Chinese and English.
     pub variants: Vec<String>,
@@ -318,8 +319,8 @@ impl CompetencyModel {
             (&a.gbt_id, &a.nice_role_id, &a.source).cmp(&(&b.gbt_id, &b.nice_role_id, &b.source))
         });
         for r in &mut self.platform_roles {
-            r.nice_role_ids.sort();
-            r.nice_role_ids.dedup();
+            let mut seen = std::collections::HashSet::new();
+            r.nice_role_ids.retain(|n| seen.insert(n.clone()));
             r.variants.sort();
             r.variants.dedup();
         }

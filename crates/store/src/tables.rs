@@ -71,7 +71,7 @@ table!(AREA_STATEMENTS, "nice_area_statements", [("area_id", Text), ("statement_
 table!(GBT, "gbt_categories", [("id", Text), ("name_zh", Text), ("name_en", Text), ("description_zh", Text), ("description_en", Text)]);
 table!(GBT_NICE, "gbt_nice_crosswalk", [("gbt_id", Text), ("nice_role_id", Text), ("status", Text), ("source", Text), ("note", Text)]);
 table!(PROLES, "platform_roles", [("id", Text), ("name_zh", Text), ("name_en", Text), ("gbt_id", Text)]);
-table!(PROLE_NICE, "platform_role_nice", [("role_id", Text), ("nice_role_id", Text)]);
+table!(PROLE_NICE, "platform_role_nice", [("role_id", Text), ("nice_role_id", Text), ("pos", Int)]);
 table!(PROLE_VARIANTS, "platform_role_variants", [("role_id", Text), ("variant", Text)]);
 table!(DOMAINS, "skill_domains", [("id", Text), ("name_zh", Text), ("name_en", Text)]);
 table!(SKILLS, "skills", [("id", Text), ("name_en", Text), ("name_zh", Text), ("kind", Text), ("domain_id", Text)]);
@@ -116,7 +116,7 @@ pub fn model_rows(m: &CompetencyModel) -> Vec<(&'static Table, Rows)> {
         (&GBT, m.gbt_categories.iter().map(|g| vec![t(&g.id), t(&g.name_zh), t(&g.name_en), t(&g.description_zh), t(&g.description_en)]).collect()),
         (&GBT_NICE, m.gbt_crosswalk.iter().map(|l| vec![t(&l.gbt_id), t(&l.nice_role_id), t(&l.status), t(&l.source), t(&l.note)]).collect()),
         (&PROLES, m.platform_roles.iter().map(|r| vec![t(&r.id), t(&r.name_zh), t(&r.name_en), t(&r.gbt_id)]).collect()),
-        (&PROLE_NICE, m.platform_roles.iter().flat_map(|r| r.nice_role_ids.iter().map(|n| vec![t(&r.id), t(n)])).collect()),
+        (&PROLE_NICE, m.platform_roles.iter().flat_map(|r| r.nice_role_ids.iter().enumerate().map(|(i, n)| vec![t(&r.id), t(n), Val::Int(i as i64)])).collect()),
         (&PROLE_VARIANTS, m.platform_roles.iter().flat_map(|r| r.variants.iter().map(|v| vec![t(&r.id), t(v)])).collect()),
         (&DOMAINS, m.skill_domains.iter().map(|d| vec![t(&d.id), t(&d.name_zh), t(&d.name_en)]).collect()),
         (&SKILLS, m.skills.iter().map(|s| vec![t(&s.id), t(&s.name_en), t(&s.name_zh), t(s.kind.as_str()), t(&s.domain_id)]).collect()),
@@ -145,7 +145,11 @@ fn corrupt(table: &str, detail: String) -> StoreError {
 /// Rebuilds the model from its tables' rows (`get(table)`), in canonical order.
 pub fn model_from_rows(nice_version: String, get: &dyn Fn(&Table) -> Rows) -> Result<CompetencyModel, StoreError> {
     let variants = group(&get(&PROLE_VARIANTS));
-    let prole_nice = group(&get(&PROLE_NICE));
+    let prole_nice = {
+        let mut rows = get(&PROLE_NICE);
+        rows.sort_by_key(|r| r[2].int());
+        group(&rows)
+    };
     let aliases = group(&get(&SKILL_ALIASES));
     let cert_roles = group(&get(&CERT_ROLES));
     let cert_aliases = group(&get(&CERT_ALIASES));
