@@ -2,6 +2,7 @@
 //! error reporting live here, at the edge; the work is done by the services.
 
 mod bench;
+mod classify_cmd;
 mod config;
 mod framework_cmd;
 
@@ -42,6 +43,9 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
     },
+    /// Classify postings: JSON Lines on stdin (`id`, `title`, optional
+    /// `description`, `employer`, `location`, `salary`) → one JSON line each on stdout.
+    Classify,
     /// Create or upgrade the database schema.
     Migrate,
     /// Measure performance (see BENCHMARKS.md).
@@ -112,6 +116,10 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Classify = cli.command {
+        // a filter: no configuration, no database, nothing on stdout but results
+        return tokio::task::spawn_blocking(classify_cmd::run).await?;
+    }
     let flags = Flags { database_url: cli.database_url.clone(), listen: cli.listen };
     let cfg: Config = config::load(cli.config.as_deref(), &flags)?;
     init_logging(&cfg.log);
@@ -133,6 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 serve(app, cfg.listen).await
             }
         }
+        Command::Classify => unreachable!("handled above"),
         Command::Migrate => {
             let url = db_url(DEFAULT_DB);
             let store = cb_store::Store::connect(&url).await.with_context(|| format!("opening {url}"))?;

@@ -7,6 +7,7 @@
 //! compiled in; the competency model is passed in.
 
 pub mod classify;
+pub mod contract;
 pub mod fields;
 pub mod fold;
 pub mod location;
