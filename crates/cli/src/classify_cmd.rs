@@ -52,3 +52,39 @@ pub fn run() -> anyhow::Result<()> {
     out.flush()?;
     Ok(())
 }
+
+/// `cyberbridge eval`: prints precision/recall/accuracy as a Markdown table.
+pub fn eval(file: &std::path::Path, errors: bool) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let set = cb_postings::eval::parse_set(&file.display().to_string(), &text).map_err(anyhow::Error::msg)?;
+    let engine = Engine::new(Classifier::new(Arc::new(bundled::model()?)));
+    let r = cb_postings::eval::evaluate(&engine, &set);
+    println!("| set | postings | is_cyber P / R / F1 | NICE top-1 in acceptable | platform role top-1 | skills P / R / F1 (postings) |");
+    println!("|---|---|---|---|---|---|");
+    for (name, l) in std::iter::once(("all".to_string(), &r.all)).chain(r.by_lang.iter().map(|(k, v)| (k.clone(), v))) {
+        println!(
+            "| {name} | {} | {:.3} / {:.3} / {:.3} | {:.3} ({}/{}) | {:.3} ({}/{}) | {:.3} / {:.3} / {:.3} ({}) |",
+            l.postings,
+            l.is_cyber.precision,
+            l.is_cyber.recall,
+            l.is_cyber.f1,
+            l.nice_top1.accuracy,
+            l.nice_top1.correct,
+            l.nice_top1.total,
+            l.platform_top1.accuracy,
+            l.platform_top1.correct,
+            l.platform_top1.total,
+            l.skills.precision,
+            l.skills.recall,
+            l.skills.f1,
+            l.skill_postings
+        );
+    }
+    if errors {
+        for e in &r.errors {
+            println!("- {e}");
+        }
+    }
+    Ok(())
+}

@@ -46,6 +46,15 @@ enum Command {
     /// Classify postings: JSON Lines on stdin (`id`, `title`, optional
     /// `description`, `employer`, `location`, `salary`) → one JSON line each on stdout.
     Classify,
+    /// Measure extraction accuracy against a labeled set (see data/devset/README.md).
+    Eval {
+        /// JSON Lines with labels.
+        #[arg(default_value = "data/devset/postings.jsonl")]
+        file: std::path::PathBuf,
+        /// Also list every disagreement.
+        #[arg(long)]
+        errors: bool,
+    },
     /// Create or upgrade the database schema.
     Migrate,
     /// Measure performance (see BENCHMARKS.md).
@@ -116,6 +125,9 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Eval { file, errors } = &cli.command {
+        return classify_cmd::eval(file, *errors);
+    }
     if let Command::Classify = cli.command {
         // a filter: no configuration, no database, nothing on stdout but results
         return tokio::task::spawn_blocking(classify_cmd::run).await?;
@@ -141,7 +153,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 serve(app, cfg.listen).await
             }
         }
-        Command::Classify => unreachable!("handled above"),
+        Command::Classify | Command::Eval { .. } => unreachable!("handled above"),
         Command::Migrate => {
             let url = db_url(DEFAULT_DB);
             let store = cb_store::Store::connect(&url).await.with_context(|| format!("opening {url}"))?;

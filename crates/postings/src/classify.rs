@@ -76,6 +76,9 @@ pub struct Classifier {
     /// title pattern id → platform role indices
     title_roles: Vec<Vec<usize>>,
     title_edges: Vec<(bool, bool)>,
+    /// title pattern id → specificity in (0, 1]: a variant that other variants
+    /// contain (`安全工程师` in `web安全工程师`) says less about the role
+    title_specificity: Vec<f64>,
     /// skill index → (platform role index, weight)
     skill_roles: Vec<Vec<(usize, f64)>>,
     /// skill index → counts as a security skill
@@ -94,7 +97,12 @@ fn bounded(text: &str, start: usize, end: usize, edges: (bool, bool)) -> bool {
     !(edges.0 && before.is_some_and(is_word)) && !(edges.1 && after.is_some_and(is_word))
 }
 
+/// Short terms (`isso`, `ciso`, `ctf`) must stand as words; longer ones
+/// (`cyber` in `cybersecurity`) may be part of one.
 fn contains_term(text: &str, term: &str) -> bool {
+    if term.len() > 4 || !term.is_ascii() {
+        return text.contains(term);
+    }
     let edges = (term.chars().next().is_some_and(is_word), term.chars().last().is_some_and(is_word));
     text.match_indices(term).any(|(i, _)| bounded(text, i, i + term.len(), edges))
 }
@@ -121,9 +129,20 @@ impl Classifier {
                 }
             }
         }
+        // like `contains_term`: only short ASCII variants (`soc`, `iam`, `ics`) must stand as words
         let title_edges = patterns
             .iter()
-            .map(|p| (p.chars().next().is_some_and(is_word), p.chars().last().is_some_and(is_word)))
+            .map(|p| {
+                let short = p.len() <= 4;
+                (short && p.chars().next().is_some_and(is_word), short && p.chars().last().is_some_and(is_word))
+            })
+            .collect();
+        let title_specificity = patterns
+            .iter()
+            .map(|p| {
+                let containing = patterns.iter().filter(|q| q.len() > p.len() && q.contains(p.as_str())).count();
+                1.0 / (1.0 + 0.25 * containing as f64)
+            })
             .collect();
         let titles = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -151,7 +170,7 @@ impl Classifier {
             .iter()
             .map(|r| r.nice_role_ids.iter().enumerate().map(|(i, n)| (n.clone(), [1.0, 0.6, 0.4].get(i).copied().unwrap_or(0.3))).collect())
             .collect();
-        Classifier { model, matcher, titles, title_roles, title_edges, skill_roles, security_skill, role_nice }
+        Classifier { model, matcher, titles, title_roles, title_edges, title_specificity, skill_roles, security_skill, role_nice }
     }
 
     pub fn model(&self) -> &CompetencyModel {
@@ -170,14 +189,18 @@ impl Classifier {
         // role evidence from the title
         let mut scores = vec![0.0f64; self.model.platform_roles.len()];
         let mut title_hit = false;
+        let title_len = t.len().max(1) as f64;
         for m in self.titles.find_iter(&t) {
             let pid = m.pattern().as_usize();
             if !bounded(&t, m.start(), m.end(), self.title_edges[pid]) {
                 continue;
             }
             let len = t[m.start()..m.end()].chars().count() as f64;
+            // Titles are head-final ("安全服务售前经理" is a pre-sales manager,
+            // "IT Specialist (INFOSEC)" an INFOSEC specialist): later words weigh more.
+            let weight = (4.0 + len * 0.5) * (1.0 + 0.6 * m.end() as f64 / title_len) * self.title_specificity[pid];
             for &r in &self.title_roles[pid] {
-                scores[r] += 4.0 + len * 0.5;
+                scores[r] += weight;
                 title_hit = true;
             }
         }

@@ -8,6 +8,7 @@
 
 pub mod classify;
 pub mod contract;
+pub mod eval;
 pub mod fields;
 pub mod fold;
 pub mod location;

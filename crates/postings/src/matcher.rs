@@ -124,6 +124,10 @@ impl SkillMatcher {
             if !self.boundary_ok(text, m.start(), m.end(), pid) {
                 continue;
             }
+            // "X工程师" names a job (an X engineer), not the skill "X工程"
+            if text[..m.end()].ends_with("工程") && text[m.end()..].starts_with('师') {
+                continue;
+            }
             let (clause_start, clause_end) = clause_bounds(text, m.start(), m.end());
             let clause = &text[clause_start..clause_end];
             let before = &text[clause_start..m.start()];
