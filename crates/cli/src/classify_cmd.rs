@@ -88,3 +88,16 @@ pub fn eval(file: &std::path::Path, errors: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// `cyberbridge generate`: deterministic postings as JSON Lines on stdout.
+pub fn generate(count: usize, seed: u64) -> anyhow::Result<()> {
+    let model = bundled::model()?;
+    let mut g = cb_postings::generate::Generator::new(&model, seed);
+    let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    for _ in 0..count {
+        serde_json::to_writer(&mut out, &g.posting())?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}

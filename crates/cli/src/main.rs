@@ -55,6 +55,13 @@ enum Command {
         #[arg(long)]
         errors: bool,
     },
+    /// Write generated, realistic postings as JSON Lines (the `classify` input) to stdout.
+    Generate {
+        #[arg(long, default_value_t = 1_000_000)]
+        count: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Create or upgrade the database schema.
     Migrate,
     /// Measure performance (see BENCHMARKS.md).
@@ -77,6 +84,13 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Skill matching and `classify` throughput over generated postings.
+    Extraction {
+        #[arg(long, default_value_t = 200_000)]
+        postings: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Model assembly, catalog indexing, search latency, store install and load.
     Framework {
         /// Rounds of the ten search queries.
@@ -161,6 +175,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("schema of {url} is up to date");
             Ok(())
         }
+        Command::Bench { what: BenchCommand::Extraction { postings, seed } } => bench::extraction(postings, seed),
+        Command::Generate { count, seed } => classify_cmd::generate(count, seed),
         Command::Bench { what: BenchCommand::Framework { iterations } } => {
             bench::framework(&db_url("sqlite://cyberbridge-bench.db"), iterations).await
         }

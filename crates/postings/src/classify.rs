@@ -69,6 +69,9 @@ const SECURITY_TEXT: &[&str] = &["cybersecurity", "cyber security", "information
 const SECURITY_DOMAINS: &[&str] =
     &["offensive", "appsec", "defense", "forensics", "binary", "crypto", "grc", "ot", "mobile", "threatintel", "ai", "iam", "data", "cloud"];
 
+/// The platform role a security posting gets when nothing names a more specific one.
+pub const FALLBACK_ROLE: &str = "network-security-engineer";
+
 pub struct Classifier {
     model: Arc<CompetencyModel>,
     matcher: SkillMatcher,
@@ -228,6 +231,13 @@ impl Classifier {
         let text_security = SECURITY_TEXT.iter().any(|w| d.contains(w));
         let is_cyber = !excluded && (title_security || security_skills >= 3 || (text_security && security_skills >= 1));
 
+        // A security posting with no role evidence at all (`信息安全`, `安全高级工程师`)
+        // is taken to be the catch-all security engineer, with low confidence.
+        if is_cyber && scores.iter().all(|s| *s <= 0.0) {
+            if let Some(i) = self.model.platform_roles.iter().position(|r| r.id == FALLBACK_ROLE) {
+                scores[i] = 1.0;
+            }
+        }
         let platform_roles = top(&scores, 3, |i| self.model.platform_roles[i].id.clone());
         let mut nice: HashMap<&str, f64> = HashMap::new();
         for (i, s) in scores.iter().enumerate().filter(|(_, s)| **s > 0.0) {

@@ -11,6 +11,7 @@ pub mod contract;
 pub mod eval;
 pub mod fields;
 pub mod fold;
+pub mod generate;
 pub mod location;
 pub mod matcher;
 pub mod salary;
