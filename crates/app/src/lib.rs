@@ -6,10 +6,14 @@
 //! domain crates with the [`Store`].
 
 mod framework;
+mod postings;
 
 pub use framework::*;
+pub use postings::*;
 
 use cb_competency::{Catalog, ModelError, bundled};
+use cb_postings::Classifier;
+use cb_postings::contract::Engine;
 use cb_core::{AccessError, Caller};
 use cb_store::{Store, StoreError};
 use std::sync::{Arc, RwLock};
@@ -34,6 +38,11 @@ pub enum AppError {
 pub struct App {
     store: Store,
     catalog: Arc<RwLock<Arc<Catalog>>>,
+    engine: Arc<RwLock<Arc<Engine>>>,
+}
+
+fn engine_for(model: &cb_competency::CompetencyModel) -> Arc<Engine> {
+    Arc::new(Engine::new(Classifier::new(Arc::new(model.clone()))))
 }
 
 impl App {
@@ -55,8 +64,9 @@ impl App {
             }
         };
         let external = store.load_external().await?;
+        let engine = Arc::new(RwLock::new(engine_for(&model)));
         let catalog = Arc::new(RwLock::new(Arc::new(Catalog::new(model, external))));
-        Ok(App { store, catalog })
+        Ok(App { store, catalog, engine })
     }
 
     pub fn store(&self) -> &Store {
@@ -75,12 +85,29 @@ impl App {
     pub(crate) async fn reload(&self) -> Result<(), AppError> {
         let model = self.store.load_model().await?.unwrap_or_default();
         let external = self.store.load_external().await?;
+        let engine = engine_for(&model);
+        match self.engine.write() {
+            Ok(mut g) => *g = engine,
+            Err(poisoned) => *poisoned.into_inner() = engine,
+        }
         let fresh = Arc::new(Catalog::new(model, external));
         match self.catalog.write() {
             Ok(mut g) => *g = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
         Ok(())
+    }
+
+    /// The current extraction engine snapshot.
+    pub(crate) fn engine(&self) -> Arc<Engine> {
+        match self.engine.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub fn postings(&self) -> PostingService<'_> {
+        PostingService { app: self }
     }
 
     pub fn framework(&self) -> FrameworkService<'_> {

@@ -8,10 +8,12 @@
 
 pub mod classify;
 pub mod contract;
+pub mod dedupe;
 pub mod eval;
 pub mod fields;
 pub mod fold;
 pub mod generate;
+pub mod import;
 pub mod location;
 pub mod matcher;
 pub mod salary;

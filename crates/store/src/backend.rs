@@ -3,14 +3,15 @@
 //! migrations differ.
 
 use crate::tables::{self, Rows, Table, Ty, Val};
+use crate::postings::{ImportEnd, ImportRecord, ImportStart, NewPosting, SourceLink, StoredKey, import_from_row, import_select};
 use crate::{AuditEntry, Progress, StoreError};
 use cb_competency::CompetencyModel;
 use cb_competency::external::ExternalFramework;
 use cb_core::Caller;
 use sqlx::{AssertSqlSafe, Row};
 
-/// Rows per multi-row INSERT (well under both databases' parameter limits).
-const CHUNK: usize = 400;
+/// Bound parameters per multi-row INSERT (under SQLite's 32,766 and PostgreSQL's 65,535).
+const PARAMS_PER_INSERT: usize = 30_000;
 
 fn sqlite_placeholder(_n: usize) -> String {
     "?".to_string()
@@ -43,16 +44,74 @@ fn insert_sql(table: &Table, rows: usize, ph: fn(usize) -> String) -> String {
     sql
 }
 
+fn ty_of(table: &Table, col: usize) -> Ty {
+    table.cols.get(col).map(|(_, t)| *t).unwrap_or(Ty::Text)
+}
+
 fn select_sql(table: &Table) -> String {
     let cols: Vec<&str> = table.cols.iter().map(|(c, _)| *c).collect();
     format!("SELECT {} FROM {}", cols.join(", "), table.name)
 }
 
 macro_rules! backend {
-    ($name:ident, $db:ty, $pool:ty, $ph:expr, $migrator:expr) => {
+    ($name:ident, $session:ident, $db:ty, $pool:ty, $ph:expr, $migrator:expr, $lock:expr) => {
         #[derive(Clone)]
         pub struct $name {
             pool: $pool,
+        }
+
+        /// An import in progress (see `begin_import`). Dropping it without
+        /// `finish` rolls everything back.
+        pub struct $session {
+            tx: sqlx::Transaction<'static, $db>,
+            import_id: i64,
+            first_posting: i64,
+            written: usize,
+            links: u64,
+        }
+
+        impl $session {
+            pub fn import_id(&self) -> i64 {
+                self.import_id
+            }
+
+            /// The stored id the n-th new posting of this import will have.
+            pub fn posting_id(&self, n: usize) -> i64 {
+                self.first_posting + n as i64
+            }
+
+            /// Writes the next batch: `postings` are this import's new postings
+            /// numbered on from the previous batches; `links` may refer to any of them.
+            pub async fn write(&mut self, postings: &[NewPosting], links: &[SourceLink]) -> Result<(), StoreError> {
+                let rows = crate::postings::posting_rows(self.import_id, self.first_posting + self.written as i64, postings);
+                let links_rows = crate::postings::link_rows(self.import_id, self.first_posting, links);
+                let mut done = 0;
+                $name::insert(&mut self.tx, &tables::POSTINGS, &rows, &mut done, 0, &mut |_, _| {}).await?;
+                $name::insert(&mut self.tx, &tables::POSTING_SOURCES, &links_rows, &mut done, 0, &mut |_, _| {}).await?;
+                self.written += postings.len();
+                self.links += links.len() as u64;
+                Ok(())
+            }
+
+            /// Records the final counts, writes the audit entry and commits.
+            pub async fn finish(mut self, caller: &Caller, end: &ImportEnd) -> Result<i64, StoreError> {
+                let sql = format!(
+                    "UPDATE imports SET rows_read = {}, postings_new = {}, duplicates = {}, rejected = {} WHERE id = {}",
+                    $ph(1), $ph(2), $ph(3), $ph(4), $ph(5)
+                );
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(end.rows_read as i64)
+                    .bind(self.written as i64)
+                    .bind(end.duplicates as i64)
+                    .bind(end.rejected as i64)
+                    .bind(self.import_id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                let detail = format!("{}: {} rows, {} new postings, {} duplicates, {} rejected", end.file_name, end.rows_read, self.written, end.duplicates, end.rejected);
+                $name::audit_in(&mut self.tx, caller, "postings.import", &detail).await?;
+                self.tx.commit().await?;
+                Ok(self.import_id)
+            }
         }
 
         impl $name {
@@ -88,6 +147,8 @@ macro_rules! backend {
                             Ty::Text => Val::Text(row.try_get::<String, _>(i)?),
                             Ty::OptText => row.try_get::<Option<String>, _>(i)?.map_or(Val::Null, Val::Text),
                             Ty::Int => Val::Int(row.try_get::<i64, _>(i)?),
+                            Ty::OptInt => row.try_get::<Option<i64>, _>(i)?.map_or(Val::Null, Val::Int),
+                            Ty::OptReal => row.try_get::<Option<f64>, _>(i)?.map_or(Val::Null, Val::Real),
                         });
                     }
                     out.push(vals);
@@ -111,15 +172,24 @@ macro_rules! backend {
                 total: u64,
                 progress: &mut (dyn FnMut(u64, u64) + Send),
             ) -> Result<(), StoreError> {
-                for chunk in rows.chunks(CHUNK) {
+                let chunk_rows = (PARAMS_PER_INSERT / table.cols.len().max(1)).clamp(1, 2_000);
+                for chunk in rows.chunks(chunk_rows) {
                     let sql = insert_sql(table, chunk.len(), $ph);
                     let mut q = sqlx::query(AssertSqlSafe(sql));
+                    let mut n = 0usize;
                     for row in chunk {
                         for v in row {
+                            n += 1;
+                            let n = n - 1;
                             q = match v {
                                 Val::Text(s) => q.bind(s.clone()),
                                 Val::Int(i) => q.bind(*i),
-                                Val::Null => q.bind(None::<String>),
+                                Val::Real(r) => q.bind(*r),
+                                Val::Null => match ty_of(table, n % table.cols.len()) {
+                                    Ty::OptInt | Ty::Int => q.bind(None::<i64>),
+                                    Ty::OptReal => q.bind(None::<f64>),
+                                    _ => q.bind(None::<String>),
+                                },
                             };
                         }
                     }
@@ -202,6 +272,58 @@ macro_rules! backend {
                 Ok(tables::externals_from_rows(&get))
             }
 
+            pub async fn import_by_hash(&self, hash: &str) -> Result<Option<ImportRecord>, StoreError> {
+                let sql = format!("{} WHERE file_hash = {}", import_select(), $ph(1));
+                let row = sqlx::query(AssertSqlSafe(sql)).bind(hash.to_string()).fetch_optional(&self.pool).await?;
+                row.map(|r| import_from_row(&r)).transpose()
+            }
+
+            pub async fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
+                let sql = format!("{} ORDER BY id DESC", import_select());
+                let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+                rows.iter().map(import_from_row).collect()
+            }
+
+            pub async fn posting_count(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM postings").fetch_one(&self.pool).await?)
+            }
+
+            /// What deduplication needs to know of every stored posting and source record.
+            pub async fn dedupe_index(&self) -> Result<Vec<StoredKey>, StoreError> {
+                let sql = "SELECT s.posting_id, s.source, s.source_id, p.employer_norm, p.title_norm, COALESCE(p.city, ''), p.posted_at, p.simhash \
+                           FROM posting_sources s JOIN postings p ON p.id = s.posting_id";
+                let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(StoredKey {
+                            posting_id: r.try_get(0)?,
+                            source: r.try_get(1)?,
+                            source_id: r.try_get(2)?,
+                            employer_norm: r.try_get(3)?,
+                            title_norm: r.try_get(4)?,
+                            city: r.try_get(5)?,
+                            posted_at: r.try_get(6)?,
+                            simhash: r.try_get(7)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            /// Starts an import: one transaction holding the import record, and
+            /// then every batch of postings and links, until `finish` commits.
+            pub async fn begin_import(&self, caller: &Caller, start: &ImportStart) -> Result<$session, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                if !$lock.is_empty() {
+                    sqlx::query($lock).execute(&mut *tx).await?;
+                }
+                let import_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM imports").fetch_one(&mut *tx).await?;
+                let first_posting: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM postings").fetch_one(&mut *tx).await?;
+                let rows = crate::postings::import_rows(caller, import_id, start);
+                let mut done = 0;
+                Self::insert(&mut tx, &tables::IMPORTS, &rows, &mut done, 1, &mut |_, _| {}).await?;
+                Ok($session { tx, import_id, first_posting, written: 0, links: 0 })
+            }
+
             pub async fn replace_external(&self, caller: &Caller, fw: &ExternalFramework, progress: Progress<'_>) -> Result<(), StoreError> {
                 let rows = tables::external_rows(fw);
                 let total: u64 = rows.iter().map(|(_, r)| r.len() as u64).sum();
@@ -226,12 +348,23 @@ macro_rules! backend {
 
 backend!(
     SqliteBackend,
+    SqliteImport,
     sqlx::Sqlite,
     sqlx::SqlitePool,
     sqlite_placeholder,
-    sqlx::migrate!("./migrations/sqlite")
+    sqlx::migrate!("./migrations/sqlite"),
+    "" // SQLite serialises writers already
 );
-backend!(PgBackend, sqlx::Postgres, sqlx::PgPool, pg_placeholder, sqlx::migrate!("./migrations/postgres"));
+backend!(
+    PgBackend,
+    PgImport,
+    sqlx::Postgres,
+    sqlx::PgPool,
+    pg_placeholder,
+    sqlx::migrate!("./migrations/postgres"),
+    // concurrent imports take ids one after another
+    "LOCK TABLE imports IN EXCLUSIVE MODE"
+);
 
 #[cfg(test)]
 mod tests {

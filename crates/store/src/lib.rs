@@ -8,6 +8,7 @@
 //! passed in only to be written to the audit log.
 
 mod backend;
+pub mod postings;
 pub mod tables;
 pub mod testing;
 
@@ -17,7 +18,44 @@ use cb_core::Caller;
 use serde::Serialize;
 use std::str::FromStr;
 
-pub use backend::{PgBackend, SqliteBackend};
+pub use backend::{PgBackend, PgImport, SqliteBackend, SqliteImport};
+
+/// An import in progress: one transaction from the first batch to `finish`.
+/// Dropped without `finish`, nothing of it is kept.
+pub enum ImportSession {
+    Sqlite(SqliteImport),
+    Postgres(PgImport),
+}
+
+impl ImportSession {
+    pub fn import_id(&self) -> i64 {
+        match self {
+            ImportSession::Sqlite(s) => s.import_id(),
+            ImportSession::Postgres(s) => s.import_id(),
+        }
+    }
+
+    pub fn posting_id(&self, n: usize) -> i64 {
+        match self {
+            ImportSession::Sqlite(s) => s.posting_id(n),
+            ImportSession::Postgres(s) => s.posting_id(n),
+        }
+    }
+
+    pub async fn write(&mut self, postings: &[postings::NewPosting], links: &[postings::SourceLink]) -> Result<(), StoreError> {
+        match self {
+            ImportSession::Sqlite(s) => s.write(postings, links).await,
+            ImportSession::Postgres(s) => s.write(postings, links).await,
+        }
+    }
+
+    pub async fn finish(self, caller: &Caller, end: &postings::ImportEnd) -> Result<i64, StoreError> {
+        match self {
+            ImportSession::Sqlite(s) => s.finish(caller, end).await,
+            ImportSession::Postgres(s) => s.finish(caller, end).await,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -132,6 +170,33 @@ impl Store {
     /// Installs or replaces one external framework, in one transaction.
     pub async fn replace_external(&self, caller: &Caller, fw: &ExternalFramework, progress: Progress<'_>) -> Result<(), StoreError> {
         dispatch!(self, b => b.replace_external(caller, fw, progress).await)
+    }
+
+    /// The import of a file with this content hash, if it was imported before.
+    pub async fn import_by_hash(&self, hash: &str) -> Result<Option<postings::ImportRecord>, StoreError> {
+        dispatch!(self, b => b.import_by_hash(hash).await)
+    }
+
+    /// Every import, newest first.
+    pub async fn imports(&self) -> Result<Vec<postings::ImportRecord>, StoreError> {
+        dispatch!(self, b => b.imports().await)
+    }
+
+    pub async fn posting_count(&self) -> Result<i64, StoreError> {
+        dispatch!(self, b => b.posting_count().await)
+    }
+
+    /// Deduplication keys of every stored posting, one per source record.
+    pub async fn dedupe_index(&self) -> Result<Vec<postings::StoredKey>, StoreError> {
+        dispatch!(self, b => b.dedupe_index().await)
+    }
+
+    /// Starts an import transaction (see [`ImportSession`]).
+    pub async fn begin_import(&self, caller: &Caller, start: &postings::ImportStart) -> Result<ImportSession, StoreError> {
+        Ok(match self {
+            Store::Sqlite(b) => ImportSession::Sqlite(b.begin_import(caller, start).await?),
+            Store::Postgres(b) => ImportSession::Postgres(b.begin_import(caller, start).await?),
+        })
     }
 
     /// Appends to the audit log.

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 pub enum Val {
     Text(String),
     Int(i64),
+    Real(f64),
     Null,
 }
 
@@ -19,6 +20,7 @@ impl Val {
         match self {
             Val::Text(s) => s.clone(),
             Val::Int(i) => i.to_string(),
+            Val::Real(r) => r.to_string(),
             Val::Null => String::new(),
         }
     }
@@ -32,6 +34,7 @@ impl Val {
         match self {
             Val::Int(i) => *i,
             Val::Text(s) => s.parse().unwrap_or_default(),
+            Val::Real(r) => *r as i64,
             Val::Null => 0,
         }
     }
@@ -46,6 +49,8 @@ pub enum Ty {
     Text,
     OptText,
     Int,
+    OptInt,
+    OptReal,
 }
 
 pub struct Table {
@@ -82,6 +87,19 @@ table!(CERTS, "certifications", [("id", Text), ("name_zh", Text), ("name_en", Te
 table!(CERT_ROLES, "certification_roles", [("cert_id", Text), ("role_id", Text)]);
 table!(CERT_ALIASES, "certification_aliases", [("cert_id", Text), ("alias", Text)]);
 table!(LEVELS, "proficiency_levels", [("level", Int), ("name_zh", Text), ("name_en", Text), ("description_zh", Text), ("description_en", Text), ("national_level_zh", Text), ("national_level_en", Text)]);
+table!(IMPORTS, "imports", [("id", Int), ("file_name", Text), ("file_hash", Text), ("shape", Text), ("source", Text), ("rows_read", Int), ("postings_new", Int), ("duplicates", Int), ("rejected", Int), ("actor", Text)]);
+table!(POSTING_SOURCES, "posting_sources", [("posting_id", Int), ("source", Text), ("source_id", Text), ("import_id", Int), ("line", Int)]);
+table!(POSTINGS, "postings", [
+    ("id", Int), ("source", Text), ("source_id", Text), ("import_id", Int), ("line", Int),
+    ("title", Text), ("description", Text), ("employer", Text), ("employer_norm", Text), ("title_norm", Text), ("simhash", Int),
+    ("location_raw", Text), ("city", OptText), ("province", OptText), ("country", OptText),
+    ("salary_raw", Text), ("salary_currency", OptText), ("salary_period", OptText), ("salary_min", OptReal), ("salary_max", OptReal),
+    ("monthly_min", OptReal), ("monthly_max", OptReal), ("yearly_min", OptReal), ("yearly_max", OptReal), ("months_per_year", OptInt), ("negotiable", Int),
+    ("education", OptText), ("exp_min", OptInt), ("exp_max", OptInt), ("graduate", Int), ("headcount", OptInt), ("openings", Int),
+    ("posted_at", OptText), ("url", Text), ("tags", Text),
+    ("is_cyber", Int), ("nice_role", OptText), ("nice_conf", OptReal), ("nice_roles", Text), ("platform_role", OptText), ("platform_conf", OptReal),
+    ("skills", Text), ("certifications", Text),
+]);
 table!(EXT, "external_frameworks", [("id", Text), ("name", Text), ("version", Text), ("licence", Text)]);
 table!(EXT_ROLES, "external_roles", [("framework_id", Text), ("role_id", Text), ("title", Text), ("description", Text), ("grp", Text)]);
 table!(EXT_TITLES, "external_role_titles", [("framework_id", Text), ("role_id", Text), ("title", Text)]);

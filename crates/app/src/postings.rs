@@ -1,0 +1,254 @@
+//! The posting service: import files of postings (operators only), count and
+//! list what was imported.
+
+use crate::{App, AppError};
+use cb_core::Caller;
+use cb_postings::contract::Engine;
+use cb_postings::dedupe::{Candidate, Deduper, Verdict, norm_employer, norm_title, simhash};
+use cb_postings::import::{self, Context, ParsedPosting, Record, RowError, Shape};
+use cb_store::postings::{ImportEnd, ImportRecord, ImportStart, NewPosting, PostingRef, SourceLink};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::io::Read;
+use std::sync::Arc;
+
+/// Records parsed per batch (in parallel) and written per statement group.
+const BATCH: usize = 8192;
+
+pub struct PostingService<'a> {
+    pub(crate) app: &'a App,
+}
+
+/// A file to import: its name (the extension gives the format), the SHA-256
+/// of its content, its size (for progress) and a reader over it.
+pub struct ImportFile {
+    pub name: String,
+    pub hash: String,
+    pub size: u64,
+    pub reader: Box<dyn Read + Send>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Reject bad rows (returned in the outcome) instead of stopping.
+    pub skip_bad_rows: bool,
+    /// Resolves relative dates such as `昨天 14:47`.
+    pub crawled: Option<NaiveDate>,
+    /// Column mapping for files of an unknown shape.
+    pub mapping: Option<Shape>,
+}
+
+/// A row the import refused.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejected {
+    pub error: RowError,
+    pub raw: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    pub import_id: i64,
+    /// The same content was imported before: nothing was done.
+    pub already_imported: bool,
+    pub shape: String,
+    pub rows_read: u64,
+    pub postings_new: u64,
+    pub duplicates: u64,
+    pub rejected: Vec<Rejected>,
+}
+
+/// What the parsing thread hands to the writer.
+enum Batch {
+    Rows { postings: Vec<NewPosting>, links: Vec<SourceLink>, bytes: u64 },
+    Done { rows_read: u64, duplicates: u64, rejected: Vec<Rejected> },
+    Failed(AppError),
+}
+
+fn candidate(p: &ParsedPosting, employer_norm: &str, title_norm: &str, hash: u64) -> Candidate {
+    Candidate {
+        source: p.source.clone(),
+        source_id: p.source_id.clone(),
+        employer_norm: employer_norm.to_string(),
+        title_norm: title_norm.to_string(),
+        city: p.location.city.clone().unwrap_or_default(),
+        posted_at: p.posted_at,
+        simhash: hash,
+    }
+}
+
+impl PostingService<'_> {
+    /// Imports one file as one transaction. Re-importing the same content is a
+    /// no-op. Without `skip_bad_rows`, the first bad row stops the import and
+    /// nothing is written. `progress(bytes read, bytes in all)`.
+    pub async fn import(
+        &self,
+        caller: &Caller,
+        file: ImportFile,
+        opts: ImportOptions,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<ImportOutcome, AppError> {
+        caller.require_operator("import postings")?;
+        let store = self.app.store();
+        if let Some(prev) = store.import_by_hash(&file.hash).await? {
+            return Ok(ImportOutcome {
+                import_id: prev.id,
+                already_imported: true,
+                shape: prev.shape,
+                rows_read: prev.rows_read as u64,
+                postings_new: 0,
+                duplicates: 0,
+                rejected: Vec::new(),
+            });
+        }
+        let mut deduper: Deduper<PostingRef> = Deduper::default();
+        for k in store.dedupe_index().await? {
+            let c = Candidate {
+                source: k.source,
+                source_id: k.source_id,
+                employer_norm: k.employer_norm,
+                title_norm: k.title_norm,
+                city: k.city,
+                posted_at: k.posted_at.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                simhash: k.simhash as u64,
+            };
+            deduper.check(&c, PostingRef::Stored(k.posting_id));
+        }
+        let engine = self.app.engine();
+        let ImportFile { name, hash, size, reader } = file;
+        // shape first, so the import record can name it
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+        let (shape_tx, shape_rx) = tokio::sync::oneshot::channel::<Result<Shape, AppError>>();
+        let thread_name = name.clone();
+        let parser = std::thread::spawn(move || parse_file(&thread_name, reader, opts, engine, deduper, shape_tx, tx));
+        let shape = match shape_rx.await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => return Err(e),
+            Err(_) => return Err(AppError::Invalid(format!("{name}: the file could not be read"))),
+        };
+        let start = ImportStart { file_name: name.clone(), file_hash: hash, shape: shape.name.clone(), source: shape.source.clone() };
+        let mut session = store.begin_import(caller, &start).await?;
+        let mut written = 0u64;
+        let outcome = loop {
+            match rx.recv().await {
+                Some(Batch::Rows { postings, links, bytes }) => {
+                    session.write(&postings, &links).await?;
+                    written += postings.len() as u64;
+                    progress(bytes.min(size), size);
+                }
+                Some(Batch::Done { rows_read, duplicates, rejected }) => {
+                    let end = ImportEnd { file_name: name.clone(), rows_read, duplicates, rejected: rejected.len() as u64 };
+                    let import_id = session.finish(caller, &end).await?;
+                    progress(size, size);
+                    break ImportOutcome { import_id, already_imported: false, shape: shape.name.clone(), rows_read, postings_new: written, duplicates, rejected };
+                }
+                Some(Batch::Failed(e)) => return Err(e),
+                None => return Err(AppError::Invalid(format!("{name}: reading stopped unexpectedly"))),
+            }
+        };
+        let _ = parser.join();
+        Ok(outcome)
+    }
+
+    pub async fn imports(&self, caller: &Caller) -> Result<Vec<ImportRecord>, AppError> {
+        caller.require_operator("list imports")?;
+        Ok(self.app.store().imports().await?)
+    }
+
+    /// Postings stored (deduplicated). Public: a count reveals nothing personal.
+    pub async fn count(&self, _caller: &Caller) -> Result<i64, AppError> {
+        Ok(self.app.store().posting_count().await?)
+    }
+}
+
+/// The parsing thread: reads records, parses each batch on every core,
+/// deduplicates in file order, and sends batches to the writer.
+fn parse_file(
+    name: &str,
+    reader: Box<dyn Read + Send>,
+    opts: ImportOptions,
+    engine: Arc<Engine>,
+    mut deduper: Deduper<PostingRef>,
+    shape_tx: tokio::sync::oneshot::Sender<Result<Shape, AppError>>,
+    tx: tokio::sync::mpsc::Sender<Batch>,
+) {
+    let (headers, records) = match import::read(name, reader) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = shape_tx.send(Err(AppError::Invalid(e.to_string())));
+            return;
+        }
+    };
+    let shape = match opts.mapping.clone().or_else(|| Shape::detect(&headers)) {
+        Some(s) => s,
+        None => {
+            let e = import::FileError::UnknownShape { file: name.to_string(), headers: headers.join(", ") };
+            let _ = shape_tx.send(Err(AppError::Invalid(e.to_string())));
+            return;
+        }
+    };
+    if let Some(missing) = shape.columns.iter().find(|(_, c)| !headers.iter().any(|h| h == c)).filter(|_| opts.mapping.is_some()) {
+        let _ = shape_tx.send(Err(AppError::Invalid(format!("{name}: the mapping names column `{}`, which the file does not have (it has: {})", missing.1, headers.join(", ")))));
+        return;
+    }
+    if shape_tx.send(Ok(shape.clone())).is_err() {
+        return;
+    }
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let ctx = Context { file: name, shape: &shape, engine: &engine, crawled: opts.crawled };
+    let (mut rows_read, mut duplicates, mut new_count) = (0u64, 0u64, 0usize);
+    let mut rejected = Vec::new();
+    // source records already linked by this import (Lagou lists a posting once per category)
+    let mut seen_in_import = std::collections::HashSet::new();
+    let mut records = records.peekable();
+    while records.peek().is_some() {
+        let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
+        let bytes = batch.last().map(|r| r.offset).unwrap_or(0);
+        rows_read += batch.len() as u64;
+        let chunk = batch.len().div_ceil(threads).max(1);
+        let parsed: Vec<Result<ParsedPosting, RowError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch.chunks(chunk).map(|part| {
+                let ctx = &ctx;
+                s.spawn(move || part.iter().map(|r| import::parse_record(ctx, r)).collect::<Vec<_>>())
+            }).collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        let mut postings = Vec::new();
+        let mut links = Vec::new();
+        for (rec, result) in batch.iter().zip(parsed) {
+            let p = match result {
+                Ok(p) => p,
+                Err(e) if opts.skip_bad_rows => {
+                    rejected.push(Rejected { error: e, raw: rec.raw.clone() });
+                    continue;
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Batch::Failed(AppError::Invalid(e.to_string())));
+                    return;
+                }
+            };
+            let employer_norm = norm_employer(&p.employer);
+            let title_norm = norm_title(&p.title);
+            let hash = simhash(&p.description);
+            let c = candidate(&p, &employer_norm, &title_norm, hash);
+            match deduper.check(&c, PostingRef::New(new_count)) {
+                Verdict::New => {
+                    links.push(SourceLink { posting: PostingRef::New(new_count), source: p.source.clone(), source_id: p.source_id.clone(), line: p.line });
+                    seen_in_import.insert((p.source.clone(), p.source_id.clone()));
+                    postings.push(NewPosting { parsed: p, employer_norm, title_norm, simhash: hash });
+                    new_count += 1;
+                }
+                Verdict::SameSource(r) | Verdict::NearDuplicate(r) => {
+                    duplicates += 1;
+                    // keep the link to every source record, once per import
+                    if seen_in_import.insert((p.source.clone(), p.source_id.clone())) {
+                        links.push(SourceLink { posting: r, source: p.source.clone(), source_id: p.source_id.clone(), line: p.line });
+                    }
+                }
+            }
+        }
+        if tx.blocking_send(Batch::Rows { postings, links, bytes }).is_err() {
+            return;
+        }
+    }
+    let _ = tx.blocking_send(Batch::Done { rows_read, duplicates, rejected });
+}

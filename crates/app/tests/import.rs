@@ -1,0 +1,110 @@
+//! Posting imports on every backend: whole or nothing, re-import is a no-op,
+//! duplicates are merged with their sources kept, bad rows are named.
+
+use cb_app::{App, AppError, ImportFile, ImportOptions};
+use cb_core::{Caller, UserRole};
+use cb_store::testing::TestDb;
+use chrono::NaiveDate;
+
+fn file(name: &str, content: &str) -> ImportFile {
+    let bytes = content.as_bytes().to_vec();
+    ImportFile {
+        name: name.to_string(),
+        hash: cb_postings::import::sha256_hex(&bytes[..]).expect("hash"),
+        size: bytes.len() as u64,
+        reader: Box::new(std::io::Cursor::new(bytes)),
+    }
+}
+
+const LAGOU: &str = "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称
+安全专家,101,渗透测试工程师,北京,昨天 14:47,15k-25k,1,甲,甲科技有限公司
+WEB安全,101,渗透测试工程师,北京,昨天 14:47,15k-25k,1,甲,甲科技有限公司
+运维,102,运维工程师,上海,2017-04-28,8k-15k,2,乙,乙网络有限公司
+信息安全,103,安全运维工程师,深圳,今天 10:00,10k-20k,3,丙,丙安全股份有限公司
+";
+
+const GENERIC_DUP: &str = "id,title,description,employer,location,salary,posted_at
+g1,渗透测试工程师（急招）,,甲科技,北京,15k-25k,2017-05-10
+g2,SOC Analyst,Splunk required,Acme,\"Arlington, VA\",\"$90,000 - $120,000 a year\",2024-03-15
+";
+
+fn op() -> Caller {
+    Caller::system("test")
+}
+
+fn opts() -> ImportOptions {
+    ImportOptions { crawled: NaiveDate::from_ymd_opt(2017, 5, 3), ..ImportOptions::default() }
+}
+
+#[tokio::test]
+async fn import_dedupe_and_reimport() {
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let p = app.postings();
+        let mut calls = 0;
+        let o = p.import(&op(), file("lagou.csv", LAGOU), opts(), &mut |_, _| calls += 1).await.unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        assert!(!o.already_imported && calls > 0);
+        assert_eq!((o.shape.as_str(), o.rows_read, o.postings_new, o.duplicates), ("lagou", 4, 3, 1), "{}", db.label);
+        assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 3);
+
+        // the same file again: nothing happens
+        let again = p.import(&op(), file("lagou-copy.csv", LAGOU), opts(), &mut |_, _| {}).await.expect("again");
+        assert!(again.already_imported);
+        assert_eq!(again.import_id, o.import_id);
+        assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 3);
+
+        // another source's copy of posting 101 merges into it; g2 is new
+        let g = p.import(&op(), file("generic.csv", GENERIC_DUP), ImportOptions::default(), &mut |_, _| {}).await.expect("generic");
+        assert_eq!((g.postings_new, g.duplicates), (1, 1), "{}", db.label);
+        assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 4);
+        let imports = p.imports(&op()).await.expect("imports");
+        assert_eq!(imports.len(), 2);
+        assert_eq!(imports[0].actor, "system:test");
+        app.store().close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bad_row_stops_the_import_and_nothing_is_written() {
+    let bad = "id,title,salary,posted_at\n1,SOC Analyst,10k-20k,2024-01-01\n2,Pentester,a lot,2024-01-02\n3,Red team,20k-30k,2024-01-03\n";
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let p = app.postings();
+        let err = p.import(&op(), file("bad.csv", bad), ImportOptions::default(), &mut |_, _| {}).await.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("bad.csv, line 3, column `salary`: `a lot` is not a salary; expected"), "{}: {err}", db.label);
+        assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 0, "nothing half-written");
+        assert!(p.imports(&op()).await.expect("imports").is_empty());
+
+        // with skip_bad_rows the rest is imported and the bad row comes back with its reason
+        let o = p
+            .import(&op(), file("bad.csv", bad), ImportOptions { skip_bad_rows: true, ..ImportOptions::default() }, &mut |_, _| {})
+            .await
+            .expect("skips");
+        assert_eq!((o.rows_read, o.postings_new, o.rejected.len()), (3, 2, 1));
+        assert_eq!(o.rejected[0].error.line, 3);
+        assert_eq!(o.rejected[0].raw, "2,Pentester,a lot,2024-01-02");
+        app.store().close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn only_operators_import_and_unknown_files_are_refused() {
+    let db = TestDb::sqlite();
+    let app = App::open(&db.url).await.expect("open");
+    let p = app.postings();
+    let teacher = Caller::User { user_id: 3, org_id: 2, role: UserRole::Teacher };
+    let r = p.import(&teacher, file("x.csv", GENERIC_DUP), ImportOptions::default(), &mut |_, _| {}).await;
+    assert!(matches!(r, Err(AppError::Access(_))));
+    let r = p.import(&Caller::Anonymous, file("x.csv", GENERIC_DUP), ImportOptions::default(), &mut |_, _| {}).await;
+    assert!(matches!(r, Err(AppError::Access(_))));
+    let e = p.import(&op(), file("x.csv", "a,b\n1,2\n"), ImportOptions::default(), &mut |_, _| {}).await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("x.csv") && e.contains("match no known shape"), "{e}");
+    let e = p.import(&op(), file("x.pdf", "%PDF"), ImportOptions::default(), &mut |_, _| {}).await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("expected .csv, .jsonl or .xlsx"), "{e}");
+    // a relative date without a crawl date names the fix
+    let e = p.import(&op(), file("lagou.csv", LAGOU), ImportOptions::default(), &mut |_, _| {}).await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("line 2, column `发布日期`") && e.contains("--crawl-date"), "{e}");
+    assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 0);
+}

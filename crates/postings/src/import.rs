@@ -1,0 +1,627 @@
+//! Reading posting files (CSV, JSON Lines, Excel) and turning each record
+//! into a parsed posting — or into an error naming the file, line, column and
+//! the expected form. Files arrive as bytes: reading them from disk or from an
+//! upload is the caller's business.
+
+use crate::classify::Classification;
+use crate::contract::Engine;
+use crate::fields::{self, Education, Experience};
+use crate::location::Location;
+use crate::matcher::FoundKind;
+use crate::salary::{self, SalaryInfo};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Jsonl,
+    Xlsx,
+}
+
+impl Format {
+    pub fn of(file_name: &str) -> Option<Format> {
+        let lower = file_name.to_ascii_lowercase();
+        if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+            Some(Format::Csv)
+        } else if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || lower.ends_with(".json") {
+            Some(Format::Jsonl)
+        } else if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
+            Some(Format::Xlsx)
+        } else {
+            None
+        }
+    }
+}
+
+/// The fields a posting can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Id,
+    Title,
+    Description,
+    Employer,
+    Location,
+    Salary,
+    PostedAt,
+    Education,
+    Experience,
+    Headcount,
+    Url,
+    Tags,
+}
+
+impl Field {
+    pub const ALL: [Field; 12] = [
+        Field::Id,
+        Field::Title,
+        Field::Description,
+        Field::Employer,
+        Field::Location,
+        Field::Salary,
+        Field::PostedAt,
+        Field::Education,
+        Field::Experience,
+        Field::Headcount,
+        Field::Url,
+        Field::Tags,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Title => "title",
+            Field::Description => "description",
+            Field::Employer => "employer",
+            Field::Location => "location",
+            Field::Salary => "salary",
+            Field::PostedAt => "posted_at",
+            Field::Education => "education",
+            Field::Experience => "experience",
+            Field::Headcount => "headcount",
+            Field::Url => "url",
+            Field::Tags => "tags",
+        }
+    }
+}
+
+/// How a file's columns map onto posting fields, and the source they come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    pub name: String,
+    pub source: String,
+    pub columns: Vec<(Field, String)>,
+}
+
+impl Shape {
+    fn new(name: &str, source: &str, cols: &[(Field, &str)]) -> Shape {
+        Shape { name: name.into(), source: source.into(), columns: cols.iter().map(|(f, c)| (*f, c.to_string())).collect() }
+    }
+
+    /// Recognises the sample data's shapes (Lagou, 51job, USAJOBS) and the
+    /// generic one whose columns are the field names.
+    pub fn detect(headers: &[String]) -> Option<Shape> {
+        let has = |c: &str| headers.iter().any(|h| h == c);
+        if has("职位名称") && has("薪资待遇") {
+            return Some(Shape::new("lagou", "lagou", &[
+                (Field::Id, "职位编码"),
+                (Field::Title, "职位名称"),
+                (Field::Location, "所在城市"),
+                (Field::PostedAt, "发布日期"),
+                (Field::Salary, "薪资待遇"),
+                (Field::Employer, "公司全称"),
+                (Field::Tags, "lagou_category"),
+            ]));
+        }
+        if has("jobName") && has("issueDate") {
+            return Some(Shape::new("51job", "51job", &[
+                (Field::Title, "jobName"),
+                (Field::Description, "tags"),
+                (Field::Location, "area"),
+                (Field::Salary, "salary"),
+                (Field::Experience, "workYear"),
+                (Field::Education, "degree"),
+                (Field::Employer, "companyName"),
+                (Field::PostedAt, "issueDate"),
+            ]));
+        }
+        if has("job_id") && has("organization") && has("locations") {
+            return Some(Shape::new("usajobs", "usajobs", &[
+                (Field::Id, "job_id"),
+                (Field::Title, "title"),
+                (Field::Employer, "organization"),
+                (Field::Location, "locations"),
+                (Field::Description, "description"),
+                (Field::PostedAt, "posted_at"),
+                (Field::Url, "url"),
+            ]));
+        }
+        if has("title") {
+            let cols: Vec<(Field, &str)> = Field::ALL.iter().filter(|f| has(f.as_str())).map(|f| (*f, f.as_str())).collect();
+            return Some(Shape::new("generic", "import", &cols));
+        }
+        None
+    }
+
+    /// A mapping file (TOML): `source = "…"` and a `[columns]` table from field
+    /// name to the file's column header.
+    pub fn from_mapping(file: &str, text: &str) -> Result<Shape, String> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct MappingFile {
+            source: String,
+            columns: HashMap<Field, String>,
+        }
+        let m: MappingFile = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        if !m.columns.contains_key(&Field::Title) {
+            return Err(format!("{file}: [columns] has no `title`; expected at least title = \"<column header>\""));
+        }
+        let mut columns: Vec<(Field, String)> = m.columns.into_iter().collect();
+        columns.sort();
+        Ok(Shape { name: "mapping".into(), source: m.source, columns })
+    }
+
+    pub fn column(&self, f: Field) -> Option<&str> {
+        self.columns.iter().find(|(x, _)| *x == f).map(|(_, c)| c.as_str())
+    }
+}
+
+/// One record of a file: its line number, the byte offset after it (for
+/// progress), the record as written (for the reject file) and its values by
+/// column header.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub line: u64,
+    pub offset: u64,
+    pub raw: String,
+    pub values: HashMap<String, String>,
+}
+
+/// Errors that stop reading a file as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{file}: unknown file type; expected .csv, .jsonl or .xlsx")]
+    UnknownFormat { file: String },
+    #[error("{file}: cannot read the file as {format}: {detail}")]
+    Unreadable { file: String, format: &'static str, detail: String },
+    #[error("{file}: the columns ({headers}) match no known shape; expected a `title` column (with id, description, employer, location, salary, posted_at), the Lagou, 51job or USAJOBS columns, or a --mapping file")]
+    UnknownShape { file: String, headers: String },
+}
+
+/// A record the import refuses, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{file}, line {line}, column `{column}`: {problem}; expected {expected}")]
+pub struct RowError {
+    pub file: String,
+    pub line: u64,
+    pub column: String,
+    pub problem: String,
+    pub expected: String,
+}
+
+fn json_value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        // USAJOBS `locations`: the first place is the primary one
+        serde_json::Value::Array(a) => a.first().map(json_value_text).unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
+/// The file's column headers and records, streamed from `reader`. A record
+/// that cannot be read becomes a record with an `__error__` value, so that it
+/// is reported (or rejected) with its line like any other bad row.
+pub fn read<'a, R: Read + 'a>(file: &str, reader: R) -> Result<(Vec<String>, Box<dyn Iterator<Item = Record> + 'a>), FileError> {
+    let format = Format::of(file).ok_or_else(|| FileError::UnknownFormat { file: file.to_string() })?;
+    match format {
+        Format::Csv => {
+            let delimiter = if file.to_ascii_lowercase().ends_with(".tsv") { b'\t' } else { b',' };
+            let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(SkipBom::new(reader));
+            let headers: Vec<String> = rdr
+                .headers()
+                .map_err(|e| FileError::Unreadable { file: file.into(), format: "CSV", detail: e.to_string() })?
+                .iter()
+                .map(|h| h.trim().to_string())
+                .collect();
+            let hs = headers.clone();
+            let width = hs.len();
+            let iter = rdr.into_records().map(move |r| match r {
+                Ok(rec) => {
+                    let (line, offset) = rec.position().map(|p| (p.line(), p.byte())).unwrap_or((0, 0));
+                    let mut values: HashMap<String, String> = hs.iter().cloned().zip(rec.iter().map(str::to_string)).collect();
+                    if rec.len() != width {
+                        values.insert("__error__".into(), format!("the row has {} fields, the header {}", rec.len(), width));
+                    }
+                    let raw = rec.iter().collect::<Vec<_>>().join(",");
+                    Record { line, offset, raw, values }
+                }
+                Err(e) => {
+                    let (line, offset) = e.position().map(|p| (p.line(), p.byte())).unwrap_or((0, 0));
+                    Record { line, offset, raw: String::new(), values: HashMap::from([("__error__".to_string(), format!("not valid CSV: {e}"))]) }
+                }
+            });
+            Ok((headers, Box::new(iter)))
+        }
+        Format::Jsonl => {
+            let mut lines = BufReader::new(reader).lines();
+            let mut pending: Vec<(u64, std::io::Result<String>)> = Vec::new();
+            let mut headers: Vec<String> = Vec::new();
+            let mut n = 0u64;
+            // headers: the keys of the first object
+            for l in lines.by_ref() {
+                n += 1;
+                let blank = l.as_ref().is_ok_and(|s| s.trim().is_empty());
+                if !blank {
+                    if let Ok(Ok(serde_json::Value::Object(m))) = l.as_ref().map(|s| serde_json::from_str::<serde_json::Value>(s)) {
+                        headers = m.keys().cloned().collect();
+                    }
+                    pending.push((n, l));
+                    break;
+                }
+            }
+            let mut offset = 0u64;
+            let rest = lines.enumerate().map(move |(i, l)| (n + 1 + i as u64, l));
+            let iter = pending.into_iter().chain(rest).filter(|(_, l)| !l.as_ref().is_ok_and(|s| s.trim().is_empty())).map(move |(line, l)| {
+                let text = match l {
+                    Ok(t) => t,
+                    Err(e) => return Record { line, offset, raw: String::new(), values: HashMap::from([("__error__".to_string(), format!("cannot read the line: {e}"))]) },
+                };
+                offset += text.len() as u64 + 1;
+                let values = match serde_json::from_str::<serde_json::Value>(&text) {
+                    Ok(serde_json::Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), json_value_text(v))).collect(),
+                    Ok(_) => HashMap::from([("__error__".to_string(), "the line is not a JSON object".to_string())]),
+                    Err(e) => HashMap::from([("__error__".to_string(), format!("not valid JSON: {e}"))]),
+                };
+                Record { line, offset, raw: text, values }
+            });
+            Ok((headers, Box::new(iter)))
+        }
+        Format::Xlsx => {
+            use calamine::{Data, Reader, Xlsx};
+            let mut bytes = Vec::new();
+            let mut reader = reader;
+            reader.read_to_end(&mut bytes).map_err(|e| FileError::Unreadable { file: file.into(), format: "Excel", detail: e.to_string() })?;
+            let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| FileError::Unreadable { file: file.into(), format: "Excel", detail: e.to_string() })?;
+            let range = wb
+                .worksheet_range_at(0)
+                .ok_or_else(|| FileError::Unreadable { file: file.into(), format: "Excel", detail: "the workbook has no sheet".into() })?
+                .map_err(|e| FileError::Unreadable { file: file.into(), format: "Excel", detail: e.to_string() })?;
+            let cell = |d: &Data| match d {
+                Data::Empty => String::new(),
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Int(i) => i.to_string(),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::Float(f) => f.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(dt) => dt.as_datetime().map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default(),
+                Data::Error(e) => format!("#{e:?}"),
+            };
+            let mut rows = range.rows();
+            let headers: Vec<String> = rows.next().map(|r| r.iter().map(|c| cell(c).trim().to_string()).collect()).unwrap_or_default();
+            let start = range.start().map(|(r, _)| u64::from(r)).unwrap_or(0);
+            let records: Vec<Record> = rows
+                .enumerate()
+                .map(|(i, r)| {
+                    let cells: Vec<String> = r.iter().map(&cell).collect();
+                    Record { line: start + i as u64 + 2, offset: 0, raw: cells.join(","), values: headers.iter().cloned().zip(cells).collect() }
+                })
+                .filter(|r| r.values.values().any(|v| !v.trim().is_empty()))
+                .collect();
+            Ok((headers, Box::new(records.into_iter())))
+        }
+    }
+}
+
+/// Drops a UTF-8 byte-order mark at the start of a stream (Excel writes one into CSV).
+struct SkipBom<R> {
+    inner: R,
+    checked: bool,
+    head: Vec<u8>,
+}
+
+impl<R: Read> SkipBom<R> {
+    fn new(inner: R) -> Self {
+        SkipBom { inner, checked: false, head: Vec::new() }
+    }
+}
+
+impl<R: Read> Read for SkipBom<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.checked {
+            self.checked = true;
+            let mut first = [0u8; 3];
+            let mut got = 0;
+            while got < 3 {
+                let n = self.inner.read(&mut first[got..])?;
+                if n == 0 {
+                    break;
+                }
+                got += n;
+            }
+            if &first[..got] != b"\xEF\xBB\xBF" {
+                self.head = first[..got].to_vec();
+            }
+        }
+        if !self.head.is_empty() {
+            let n = self.head.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.head[..n]);
+            self.head.drain(..n);
+            return Ok(n);
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// SHA-256 of a stream, hex: the identity of an imported file.
+pub fn sha256_hex<R: Read>(mut reader: R) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A posting parsed from one record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParsedPosting {
+    pub source: String,
+    pub source_id: String,
+    pub line: u64,
+    pub title: String,
+    pub description: String,
+    pub employer: String,
+    pub location_raw: String,
+    pub location: Location,
+    pub salary_raw: String,
+    pub salary: Option<SalaryInfo>,
+    pub education: Option<Education>,
+    pub experience: Option<Experience>,
+    pub headcount: Option<u32>,
+    pub posted_at: Option<NaiveDate>,
+    pub url: String,
+    pub tags: String,
+    pub is_cyber: bool,
+    /// NICE roles with confidences, best first.
+    pub roles: Vec<(String, f64)>,
+    pub platform_role: Option<(String, f64)>,
+    /// Skill ids; `required` false for preferred ones.
+    pub skills: Vec<(String, bool)>,
+    pub certifications: Vec<(String, bool)>,
+}
+
+impl ParsedPosting {
+    /// Openings: the stated headcount, else one.
+    pub fn openings(&self) -> u32 {
+        self.headcount.unwrap_or(1)
+    }
+}
+
+/// What parsing a record needs besides the record.
+pub struct Context<'a> {
+    pub file: &'a str,
+    pub shape: &'a Shape,
+    pub engine: &'a Engine,
+    /// The day the file was crawled: relative dates (`昨天 14:47`) are resolved against it.
+    pub crawled: Option<NaiveDate>,
+}
+
+/// A stable id for records whose source gives none: a hash of their content.
+fn content_id(parts: &[&str]) -> String {
+    // FNV-1a, 64 bit: stable across runs and platforms
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0u8)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("h{h:016x}")
+}
+
+pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, RowError> {
+    let err = |column: &str, problem: String, expected: &str| RowError {
+        file: ctx.file.to_string(),
+        line: rec.line,
+        column: column.to_string(),
+        problem,
+        expected: expected.to_string(),
+    };
+    if let Some(e) = rec.values.get("__error__") {
+        return Err(err("*", e.clone(), "one record per line, with the file's columns"));
+    }
+    let get = |f: Field| -> (&str, String) {
+        match ctx.shape.column(f) {
+            Some(col) => (col, rec.values.get(col).map(|v| v.trim().to_string()).unwrap_or_default()),
+            None => ("", String::new()),
+        }
+    };
+    let (title_col, title) = get(Field::Title);
+    if title.is_empty() {
+        return Err(err(title_col, "the title is empty".into(), "the job title, e.g. 渗透测试工程师 or SOC Analyst"));
+    }
+    if title.chars().count() > 300 {
+        return Err(err(title_col, format!("the title has {} characters", title.chars().count()), "a job title of at most 300 characters"));
+    }
+    let (_, description) = get(Field::Description);
+    let (_, employer) = get(Field::Employer);
+    let (_, location_raw) = get(Field::Location);
+    let (salary_col, salary_raw) = get(Field::Salary);
+    let salary = if salary_raw.is_empty() {
+        None
+    } else {
+        Some(salary::parse(&salary_raw).ok_or_else(|| {
+            err(salary_col, format!("`{salary_raw}` is not a salary"), "a salary such as 15k-25k, 1.5-2万/月, 15-25K·14薪, $90,000 - $120,000 a year, $45/hr or 面议")
+        })?)
+    };
+    let (date_col, date_raw) = get(Field::PostedAt);
+    let posted_at = if date_raw.is_empty() {
+        None
+    } else {
+        match fields::posted_date(&date_raw, ctx.crawled) {
+            Some(d) => Some(d),
+            None => {
+                let relative = ["今天", "昨天", "前天", "天前", "小时前", "分钟前", "刚刚", "ago", "today", "yesterday"].iter().any(|w| date_raw.to_lowercase().contains(w));
+                return Err(if relative && ctx.crawled.is_none() {
+                    err(date_col, format!("`{date_raw}` is relative"), "an absolute date, or --crawl-date YYYY-MM-DD to resolve relative ones")
+                } else {
+                    err(date_col, format!("`{date_raw}` is not a date"), "a date such as 2024-03-15, 2024/3/15, 2024-03-15T09:00:00, 03-15 or 昨天 14:47")
+                });
+            }
+        }
+    };
+    let (_, edu_raw) = get(Field::Education);
+    let (_, exp_raw) = get(Field::Experience);
+    let (hc_col, hc_raw) = get(Field::Headcount);
+    let headcount = if hc_raw.is_empty() || hc_raw.contains("若干") {
+        None
+    } else {
+        Some(fields::headcount(&hc_raw).ok_or_else(|| err(hc_col, format!("`{hc_raw}` is not a headcount"), "a number of people such as 3, 招3人 or 若干"))?)
+    };
+    let (_, id) = get(Field::Id);
+    let (_, url) = get(Field::Url);
+    let (_, tags) = get(Field::Tags);
+    let source_id = if id.is_empty() { content_id(&[&employer, &title, &location_raw, &date_raw, &description]) } else { id };
+    let c: Classification = ctx.engine.classifier.classify(&title, &description);
+    let m = ctx.engine.classifier.model();
+    let (mut skills, mut certifications) = (Vec::new(), Vec::new());
+    for f in &c.found {
+        match f.kind {
+            FoundKind::Skill => skills.push((m.skills[f.index].id.clone(), f.required)),
+            FoundKind::Certification => certifications.push((m.certifications[f.index].id.clone(), f.required)),
+        }
+    }
+    // experience and education often sit in the description (or 51job's tags)
+    // without their own columns, experience and education are read from a short
+    // description (51job's tag list); long free text is too noisy for that
+    let short_desc = description.chars().count() < 400;
+    let experience = if exp_raw.is_empty() { fields::experience(&description).filter(|_| short_desc) } else { fields::experience(&exp_raw) };
+    let education = if edu_raw.is_empty() { fields::education(&description).filter(|_| short_desc) } else { fields::education(&edu_raw) };
+    Ok(ParsedPosting {
+        source: ctx.shape.source.clone(),
+        source_id,
+        line: rec.line,
+        location: ctx.engine.gazetteer.parse(&location_raw),
+        location_raw,
+        salary_raw,
+        salary,
+        education,
+        experience,
+        headcount,
+        posted_at,
+        url,
+        tags,
+        is_cyber: c.is_cyber,
+        roles: c.roles.iter().map(|r| (r.id.clone(), r.confidence)).collect(),
+        platform_role: c.platform_roles.first().map(|r| (r.id.clone(), r.confidence)),
+        skills,
+        certifications,
+        title,
+        description,
+        employer,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Classifier;
+    use cb_competency::bundled;
+    use std::sync::{Arc, OnceLock};
+
+    fn engine() -> &'static Engine {
+        static E: OnceLock<Engine> = OnceLock::new();
+        E.get_or_init(|| Engine::new(Classifier::new(Arc::new(bundled::model().expect("model")))))
+    }
+
+    fn parse_all(file: &str, bytes: &[u8], crawled: Option<NaiveDate>) -> Vec<Result<ParsedPosting, RowError>> {
+        let (headers, records) = read(file, bytes).expect("readable");
+        let records: Vec<Record> = records.collect();
+        let records = records.into_iter();
+        let shape = Shape::detect(&headers).expect("a known shape");
+        let ctx = Context { file, shape: &shape, engine: engine(), crawled };
+        records.map(|r| parse_record(&ctx, &r)).collect()
+    }
+
+    #[test]
+    fn lagou_rows_with_relative_dates() {
+        let csv = "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称\n安全专家,123,渗透测试工程师,北京,昨天 14:47,15k-25k,9,某科技,北京某科技有限公司\n";
+        let crawl = NaiveDate::from_ymd_opt(2017, 5, 3);
+        let p = parse_all("lagou.csv", csv.as_bytes(), crawl).remove(0).expect("parses");
+        assert_eq!((p.source.as_str(), p.source_id.as_str(), p.title.as_str()), ("lagou", "123", "渗透测试工程师"));
+        assert_eq!(p.posted_at, NaiveDate::from_ymd_opt(2017, 5, 2));
+        assert_eq!(p.location.city.as_deref(), Some("北京"));
+        assert!(p.is_cyber && p.platform_role.as_ref().is_some_and(|r| r.0 == "pentester"));
+        assert_eq!(p.tags, "安全专家");
+        // without a crawl date a relative date is an error naming line and column
+        let e = parse_all("lagou.csv", csv.as_bytes(), None).remove(0).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("lagou.csv, line 2, column `发布日期`") && e.contains("--crawl-date"), "{e}");
+    }
+
+    #[test]
+    fn job51_and_usajobs_and_generic_shapes() {
+        let csv = "jobName,tags,area,salary,workYear,degree,companyName,companyType,companySize,logo,issueDate\n安全工程师,\"3-4年,本科,渗透测试,web安全\",浙江省宁波,1-1.5万,3-4年,本科,宁波某公司,民营,50-150人,x,2023-12-12 09:22:00\n";
+        let p = parse_all("51job.csv", csv.as_bytes(), None).remove(0).expect("parses");
+        assert_eq!(p.location.city.as_deref(), Some("宁波"));
+        assert_eq!(p.experience.map(|e| (e.min_years, e.max_years)), Some((3, Some(4))));
+        assert_eq!(p.education, Some(Education::Bachelor));
+        assert!(p.skills.iter().any(|(s, _)| s == "penetration-testing"));
+        assert!(p.source_id.starts_with('h'), "content id for sources without ids");
+
+        let jsonl = r#"{"job_id": "1", "title": "IT CYBERSECURITY SPECIALIST (INFOSEC)", "organization": "Air National Guard Units", "locations": ["McGuire AFB, New Jersey", "Trenton, New Jersey"], "description": "Splunk and incident response.", "url": "https://example.invalid/1", "posted_at": "2025-08-13T00:00:00", "salary": "12-12", "grade": null, "remote": null}"#;
+        let p = parse_all("usajobs.jsonl", jsonl.as_bytes(), None).remove(0).expect("parses");
+        assert_eq!((p.location.province.as_deref(), p.posted_at), (Some("New Jersey"), NaiveDate::from_ymd_opt(2025, 8, 13)));
+        assert!(p.is_cyber && p.skills.iter().any(|(s, _)| s == "splunk"));
+
+        let generic = "id,title,description,employer,location,salary,posted_at,headcount\nA1,SOC Analyst,Splunk required; Python is a plus,Acme,\"Arlington, VA\",\"$90,000 - $120,000 a year\",2024-03-15,招3人\n";
+        let p = parse_all("x.csv", generic.as_bytes(), None).remove(0).expect("parses");
+        assert_eq!((p.source_id.as_str(), p.openings()), ("A1", 3));
+        assert!(matches!(p.salary, Some(SalaryInfo::Range(ref s)) if s.yearly_max == 120_000.0));
+    }
+
+    #[test]
+    fn malformed_rows_name_file_line_column_and_expected_form() {
+        let generic = "id,title,salary,posted_at\n1,SOC Analyst,lots,2024-01-01\n2,,10k-20k,2024-01-01\n3,Pentester,10k-20k,someday\n4,Ok,10k-20k,2024-01-01,extra\n";
+        let r = parse_all("bad.csv", generic.as_bytes(), None);
+        let msgs: Vec<String> = r.iter().map(|x| x.as_ref().err().map(|e| e.to_string()).unwrap_or_default()).collect();
+        assert!(msgs[0].starts_with("bad.csv, line 2, column `salary`: `lots` is not a salary; expected a salary such as 15k-25k"), "{}", msgs[0]);
+        assert!(msgs[1].starts_with("bad.csv, line 3, column `title`"), "{}", msgs[1]);
+        assert!(msgs[2].starts_with("bad.csv, line 4, column `posted_at`: `someday` is not a date"), "{}", msgs[2]);
+        assert!(msgs[3].starts_with("bad.csv, line 5") && msgs[3].contains("5 fields"), "{}", msgs[3]);
+        let e = parse_all("bad.jsonl", b"{\"title\":\"x\"}\n{oops\n", None).remove(1).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("bad.jsonl, line 2") && e.contains("not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_hashes_are_stable() {
+        let (h, _) = read("x.csv", &b"\xEF\xBB\xBFtitle,salary\nA,10k\n"[..]).expect("csv");
+        assert_eq!(h[0], "title");
+        assert_eq!(sha256_hex(&b"abc"[..]).expect("hash"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn mapping_files_name_the_columns() {
+        let shape = Shape::from_mapping("map.toml", "source = \"school-fair\"\n[columns]\ntitle = \"岗位名称\"\ndescription = \"岗位要求\"\n").expect("mapping");
+        assert_eq!((shape.source.as_str(), shape.column(Field::Title)), ("school-fair", Some("岗位名称")));
+        let e = Shape::from_mapping("map.toml", "source = \"x\"\n[columns]\ndescription = \"d\"\n").err().unwrap_or_default();
+        assert!(e.contains("title"), "{e}");
+        let e = Shape::from_mapping("map.toml", "source = \"x\"\n[columns]\ntitle = \"t\"\nsalry = \"s\"\n").err().unwrap_or_default();
+        assert!(e.contains("map.toml") && e.contains("salry"), "{e}");
+    }
+
+    #[test]
+    fn unknown_shapes_and_formats_are_refused() {
+        assert!(matches!(read("x.pdf", &b""[..]), Err(FileError::UnknownFormat { .. })));
+        let (h, _) = read("x.csv", &b"a,b\n1,2\n"[..]).expect("csv");
+        assert!(Shape::detect(&h).is_none());
+    }
+}

@@ -1,0 +1,222 @@
+//! Posting imports as rows: the import record, the postings, the source links.
+
+use crate::StoreError;
+use crate::tables::{Rows, Val};
+use cb_core::Caller;
+use cb_postings::import::ParsedPosting;
+use cb_postings::salary::{Currency, Period, SalaryInfo};
+use serde::Serialize;
+use sqlx::Row;
+
+/// A stored import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub file_hash: String,
+    pub shape: String,
+    pub source: String,
+    pub rows_read: i64,
+    pub postings_new: i64,
+    pub duplicates: i64,
+    pub rejected: i64,
+    pub actor: String,
+    pub at: String,
+}
+
+pub(crate) fn import_select() -> &'static str {
+    "SELECT id, file_name, file_hash, shape, source, rows_read, postings_new, duplicates, rejected, actor, at FROM imports"
+}
+
+pub(crate) fn import_from_row<R: Row>(r: &R) -> Result<ImportRecord, StoreError>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    Ok(ImportRecord {
+        id: r.try_get(0)?,
+        file_name: r.try_get(1)?,
+        file_hash: r.try_get(2)?,
+        shape: r.try_get(3)?,
+        source: r.try_get(4)?,
+        rows_read: r.try_get(5)?,
+        postings_new: r.try_get(6)?,
+        duplicates: r.try_get(7)?,
+        rejected: r.try_get(8)?,
+        actor: r.try_get(9)?,
+        at: r.try_get(10)?,
+    })
+}
+
+/// A stored posting's deduplication key, one per source record.
+#[derive(Debug, Clone)]
+pub struct StoredKey {
+    pub posting_id: i64,
+    pub source: String,
+    pub source_id: String,
+    pub employer_norm: String,
+    pub title_norm: String,
+    pub city: String,
+    pub posted_at: Option<String>,
+    pub simhash: i64,
+}
+
+/// Which posting a source record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostingRef {
+    /// The n-th posting of this import.
+    New(usize),
+    /// A posting already stored.
+    Stored(i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceLink {
+    pub posting: PostingRef,
+    pub source: String,
+    pub source_id: String,
+    pub line: u64,
+}
+
+/// A new posting with the deduplication fields computed by the service.
+#[derive(Debug, Clone)]
+pub struct NewPosting {
+    pub parsed: ParsedPosting,
+    pub employer_norm: String,
+    pub title_norm: String,
+    pub simhash: u64,
+}
+
+/// What an import knows when it starts.
+#[derive(Debug, Clone)]
+pub struct ImportStart {
+    pub file_name: String,
+    pub file_hash: String,
+    pub shape: String,
+    pub source: String,
+}
+
+/// What an import counted when it ends.
+#[derive(Debug, Clone)]
+pub struct ImportEnd {
+    pub file_name: String,
+    pub rows_read: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+}
+
+fn t(s: &str) -> Val {
+    Val::Text(s.to_string())
+}
+
+fn ot(s: Option<&str>) -> Val {
+    s.map_or(Val::Null, t)
+}
+
+fn or(v: Option<f64>) -> Val {
+    v.map_or(Val::Null, Val::Real)
+}
+
+fn oi(v: Option<i64>) -> Val {
+    v.map_or(Val::Null, Val::Int)
+}
+
+/// `burp-suite sql-injection oscp?`: ids, preferred ones marked with `?`.
+pub fn skill_list(items: &[(String, bool)]) -> String {
+    items.iter().map(|(id, req)| if *req { id.clone() } else { format!("{id}?") }).collect::<Vec<_>>().join(" ")
+}
+
+pub(crate) fn import_rows(caller: &Caller, import_id: i64, w: &ImportStart) -> Rows {
+    vec![vec![
+        Val::Int(import_id),
+        t(&w.file_name),
+        t(&w.file_hash),
+        t(&w.shape),
+        t(&w.source),
+        Val::Int(0),
+        Val::Int(0),
+        Val::Int(0),
+        Val::Int(0),
+        t(&caller.audit_name()),
+    ]]
+}
+
+pub(crate) fn link_rows(import_id: i64, first_posting: i64, links: &[SourceLink]) -> Rows {
+    links
+        .iter()
+        .map(|l| {
+            let id = match l.posting {
+                PostingRef::New(i) => first_posting + i as i64,
+                PostingRef::Stored(id) => id,
+            };
+            vec![Val::Int(id), t(&l.source), t(&l.source_id), Val::Int(import_id), Val::Int(l.line as i64)]
+        })
+        .collect()
+}
+
+pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting]) -> Rows {
+    postings
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let p = &n.parsed;
+            let range = match &p.salary {
+                Some(SalaryInfo::Range(r)) => Some(r),
+                _ => None,
+            };
+            vec![
+                Val::Int(first_id + i as i64),                t(&p.source),
+                t(&p.source_id),
+                Val::Int(import_id),
+                Val::Int(p.line as i64),
+                t(&p.title),
+                t(&p.description),
+                t(&p.employer),
+                t(&n.employer_norm),
+                t(&n.title_norm),
+                Val::Int(n.simhash as i64),
+                t(&p.location_raw),
+                ot(p.location.city.as_deref()),
+                ot(p.location.province.as_deref()),
+                ot(p.location.country.as_deref()),
+                t(&p.salary_raw),
+                ot(range.map(|r| match r.currency {
+                    Currency::Cny => "CNY",
+                    Currency::Usd => "USD",
+                })),
+                ot(range.map(|r| match r.period {
+                    Period::Hour => "hour",
+                    Period::Day => "day",
+                    Period::Month => "month",
+                    Period::Year => "year",
+                })),
+                or(range.map(|r| r.min)),
+                or(range.map(|r| r.max)),
+                or(range.map(|r| r.monthly_min)),
+                or(range.map(|r| r.monthly_max)),
+                or(range.map(|r| r.yearly_min)),
+                or(range.map(|r| r.yearly_max)),
+                oi(range.map(|r| i64::from(r.months_per_year))),
+                Val::Int(i64::from(matches!(p.salary, Some(SalaryInfo::Negotiable)))),
+                ot(p.education.map(|e| e.as_str())),
+                oi(p.experience.map(|e| i64::from(e.min_years))),
+                oi(p.experience.and_then(|e| e.max_years).map(i64::from)),
+                Val::Int(i64::from(p.experience.is_some_and(|e| e.graduate))),
+                oi(p.headcount.map(i64::from)),
+                Val::Int(i64::from(p.openings())),
+                ot(p.posted_at.map(|d| d.format("%Y-%m-%d").to_string()).as_deref()),
+                t(&p.url),
+                t(&p.tags),
+                Val::Int(i64::from(p.is_cyber)),
+                ot(p.roles.first().map(|r| r.0.as_str())),
+                or(p.roles.first().map(|r| r.1)),
+                t(&p.roles.iter().map(|(id, c)| format!("{id}:{c}")).collect::<Vec<_>>().join(" ")),
+                ot(p.platform_role.as_ref().map(|r| r.0.as_str())),
+                or(p.platform_role.as_ref().map(|r| r.1)),
+                t(&skill_list(&p.skills)),
+                t(&skill_list(&p.certifications)),
+            ]
+        })
+        .collect()
+}
