@@ -5,6 +5,7 @@ mod bench;
 mod classify_cmd;
 mod config;
 mod framework_cmd;
+mod import_cmd;
 
 use anyhow::Context;
 use cb_app::App;
@@ -62,6 +63,11 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Import data files.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Create or upgrade the database schema.
     Migrate,
     /// Measure performance (see BENCHMARKS.md).
@@ -79,6 +85,28 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long, global = true)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Job postings from CSV, JSON Lines or Excel (Lagou, 51job, USAJOBS and
+    /// generic columns are recognised; --mapping for any other).
+    Postings {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write bad rows with their reason to a reject file and import the rest.
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// Where rejected rows go (default: FILE.rejects.csv).
+        #[arg(long)]
+        reject_file: Option<PathBuf>,
+        /// The day the file was crawled, to resolve relative dates (昨天 14:47).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        crawl_date: Option<chrono::NaiveDate>,
+        /// A TOML file mapping posting fields to this file's columns.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
     },
 }
 
@@ -168,6 +196,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Classify | Command::Eval { .. } => unreachable!("handled above"),
+        Command::Import { what: ImportCommand::Postings { files, skip_bad_rows, reject_file, crawl_date, mapping } } => {
+            let url = db_url(DEFAULT_DB);
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            let args = import_cmd::Args { files, skip_bad_rows, reject_file, crawl_date, mapping };
+            import_cmd::run(&app, &Caller::system("cli"), args).await
+        }
         Command::Migrate => {
             let url = db_url(DEFAULT_DB);
             let store = cb_store::Store::connect(&url).await.with_context(|| format!("opening {url}"))?;
@@ -202,6 +236,19 @@ async fn load_demo(app: &App) -> anyhow::Result<()> {
         let pb = progress_bar(name);
         fw.import_external(&caller, parsed.with_context(|| format!("reading bundled {name}"))?, &mut tick(&pb)).await?;
         pb.finish();
+    }
+    // real sample postings (data/jobs/README.md); re-running the demo skips files already imported
+    let jobs = [PathBuf::from("data/jobs"), std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/jobs")]
+        .into_iter()
+        .find(|p| p.is_dir())
+        .and_then(|p| p.canonicalize().ok())
+        .unwrap_or_else(|| PathBuf::from("data/jobs"));
+    let files: Vec<PathBuf> = ["lagou-2017-it-security.csv", "51job-2023-2024.csv", "usajobs-cyber.jsonl"].iter().map(|f| jobs.join(f)).collect();
+    if files.iter().all(|f| f.exists()) {
+        let args = import_cmd::Args { files, skip_bad_rows: true, reject_file: None, crawl_date: chrono::NaiveDate::from_ymd_opt(2017, 5, 3), mapping: None };
+        import_cmd::run(app, &caller, args).await?;
+    } else {
+        tracing::warn!(dir = %jobs.display(), "sample postings not found; the demo runs without them");
     }
     Ok(())
 }

@@ -61,6 +61,10 @@ fn demo_loads_model_and_external_frameworks() {
     assert!(out.contains("demo data loaded"), "{out}");
     let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(&db.url, &["framework", "stats", "--json"]))).expect("json");
     assert_eq!(stats["external_frameworks"], 2);
+    assert!(out.contains("lagou-2017-it-security.csv: 31451 rows (lagou)"), "{out}");
+    // running the demo again imports nothing twice
+    let again = ok(&cyberbridge(&db.url, &["demo", "--no-serve"]));
+    assert_eq!(again.matches("already imported").count(), 3, "{again}");
     assert_eq!(ok(&cyberbridge(&db.url, &["migrate"])).trim(), format!("schema of {} is up to date", db.url));
 }
 
@@ -79,4 +83,25 @@ fn bad_configuration_names_where_the_value_came_from() {
     let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge")).args(["--listen", "nowhere", "serve"]).output().expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+}
+
+#[test]
+fn import_postings_with_rejects_and_reimport() {
+    let db = TestDb::sqlite();
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("postings.csv");
+    std::fs::write(&file, "id,title,salary,posted_at\n1,SOC Analyst,10k-20k,2024-01-01\n2,Pentester,a lot,2024-01-02\n").expect("write");
+    let f = file.display().to_string();
+    let out = cyberbridge(&db.url, &["import", "postings", &f]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3, column `salary`"), "{err}");
+    let out = ok(&cyberbridge(&db.url, &["import", "postings", "--skip-bad-rows", &f]));
+    assert!(out.contains("1 new postings") && out.contains("1 rejected"), "{out}");
+    let rejects = std::fs::read_to_string(format!("{f}.rejects.csv")).expect("reject file");
+    assert!(rejects.starts_with("line,column,problem,expected,row") && rejects.contains("3,salary,`a lot` is not a salary"), "{rejects}");
+    let out = ok(&cyberbridge(&db.url, &["import", "postings", "--skip-bad-rows", &f]));
+    assert!(out.contains("already imported"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
