@@ -205,18 +205,34 @@ fn parse_file(
         let bytes = batch.last().map(|r| r.offset).unwrap_or(0);
         rows_read += batch.len() as u64;
         let chunk = batch.len().div_ceil(threads).max(1);
-        let parsed: Vec<Result<ParsedPosting, RowError>> = std::thread::scope(|s| {
-            let handles: Vec<_> = batch.chunks(chunk).map(|part| {
-                let ctx = &ctx;
-                s.spawn(move || part.iter().map(|r| import::parse_record(ctx, r)).collect::<Vec<_>>())
-            }).collect();
+        // parsing, extraction and the dedupe fields run on every core; only the
+        // dedupe decision itself is sequential (it depends on file order)
+        let parsed: Vec<Result<NewPosting, RowError>> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .chunks(chunk)
+                .map(|part| {
+                    let ctx = &ctx;
+                    s.spawn(move || {
+                        part.iter()
+                            .map(|r| {
+                                import::parse_record(ctx, r).map(|p| NewPosting {
+                                    employer_norm: norm_employer(&p.employer),
+                                    title_norm: norm_title(&p.title),
+                                    simhash: simhash(&p.description),
+                                    parsed: p,
+                                })
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
             handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
         let mut postings = Vec::new();
         let mut links = Vec::new();
         for (rec, result) in batch.iter().zip(parsed) {
-            let p = match result {
-                Ok(p) => p,
+            let n = match result {
+                Ok(n) => n,
                 Err(e) if opts.skip_bad_rows => {
                     rejected.push(Rejected { error: e, raw: rec.raw.clone() });
                     continue;
@@ -226,15 +242,13 @@ fn parse_file(
                     return;
                 }
             };
-            let employer_norm = norm_employer(&p.employer);
-            let title_norm = norm_title(&p.title);
-            let hash = simhash(&p.description);
-            let c = candidate(&p, &employer_norm, &title_norm, hash);
+            let p = &n.parsed;
+            let c = candidate(p, &n.employer_norm, &n.title_norm, n.simhash);
             match deduper.check(&c, PostingRef::New(new_count)) {
                 Verdict::New => {
                     links.push(SourceLink { posting: PostingRef::New(new_count), source: p.source.clone(), source_id: p.source_id.clone(), line: p.line });
                     seen_in_import.insert((p.source.clone(), p.source_id.clone()));
-                    postings.push(NewPosting { parsed: p, employer_norm, title_norm, simhash: hash });
+                    postings.push(n);
                     new_count += 1;
                 }
                 Verdict::SameSource(r) | Verdict::NearDuplicate(r) => {

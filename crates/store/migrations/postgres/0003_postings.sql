@@ -1,5 +1,7 @@
 -- Posting imports: one row per imported file (by content hash), the postings, and the
 -- link from each posting to every source record it was seen in (deduplication keeps them all).
+-- No secondary indexes: a bulk import must not maintain them row by row, and indicators are
+-- answered from rollups built after import, not from scans of this table.
 
 CREATE TABLE imports (
     id BIGINT PRIMARY KEY,
@@ -60,13 +62,6 @@ CREATE TABLE postings (
     skills TEXT NOT NULL,
     certifications TEXT NOT NULL
 );
-CREATE INDEX postings_posted_at_idx ON postings (posted_at);
-CREATE INDEX postings_city_idx ON postings (city);
-CREATE INDEX postings_province_idx ON postings (province);
-CREATE INDEX postings_nice_role_idx ON postings (nice_role);
-CREATE INDEX postings_platform_role_idx ON postings (platform_role);
-CREATE INDEX postings_is_cyber_idx ON postings (is_cyber);
-CREATE INDEX postings_dedupe_idx ON postings (employer_norm, title_norm, city);
 
 CREATE TABLE posting_sources (
     posting_id BIGINT NOT NULL REFERENCES postings(id),
@@ -76,4 +71,4 @@ CREATE TABLE posting_sources (
     line BIGINT NOT NULL,
     PRIMARY KEY (source, source_id, import_id)
 );
-CREATE INDEX posting_sources_posting_idx ON posting_sources (posting_id);
+
