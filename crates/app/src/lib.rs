@@ -39,6 +39,8 @@ pub struct App {
     store: Store,
     catalog: Arc<RwLock<Arc<Catalog>>>,
     engine: Arc<RwLock<Arc<Engine>>>,
+    /// SHA-256 of the operator token configured for scripts, if any.
+    operator_token: Option<[u8; 32]>,
 }
 
 fn engine_for(model: &cb_competency::CompetencyModel) -> Arc<Engine> {
@@ -66,7 +68,23 @@ impl App {
         let external = store.load_external().await?;
         let engine = Arc::new(RwLock::new(engine_for(&model)));
         let catalog = Arc::new(RwLock::new(Arc::new(Catalog::new(model, external))));
-        Ok(App { store, catalog, engine })
+        Ok(App { store, catalog, engine, operator_token: None })
+    }
+
+    /// Lets scripts act as an operator with `Authorization: Bearer <token>`
+    /// until accounts and scoped API tokens exist. Only a hash is kept.
+    pub fn with_operator_token(mut self, token: Option<&str>) -> Self {
+        self.operator_token = token.filter(|t| !t.is_empty()).map(|t| cb_postings::import::sha256_bytes(t.as_bytes()));
+        self
+    }
+
+    /// Who a bearer token speaks for: the operator for the configured token,
+    /// nobody otherwise. The comparison takes the same time for any token.
+    pub fn caller_for_token(&self, token: &str) -> Caller {
+        let Some(expected) = &self.operator_token else { return Caller::Anonymous };
+        let got = cb_postings::import::sha256_bytes(token.as_bytes());
+        let diff = expected.iter().zip(got.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        if diff == 0 { Caller::system("api-token") } else { Caller::Anonymous }
     }
 
     pub fn store(&self) -> &Store {

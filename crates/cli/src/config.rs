@@ -41,11 +41,15 @@ pub struct Config {
     pub listen: SocketAddr,
     /// A tracing filter such as `info` or `cyberbridge=debug,info`.
     pub log: String,
+    /// A secret that lets scripts act as the operator over HTTP
+    /// (`Authorization: Bearer …`) until accounts exist. Unset: nobody can.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_token: Option<String>,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { database_url: None, listen: SocketAddr::from(([127, 0, 0, 1], 8080)), log: "info".into() }
+        Config { database_url: None, listen: SocketAddr::from(([127, 0, 0, 1], 8080)), log: "info".into(), operator_token: None }
     }
 }
 

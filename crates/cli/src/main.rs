@@ -181,12 +181,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve => {
             let url = db_url(DEFAULT_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?.with_operator_token(cfg.operator_token.as_deref());
             serve(app, cfg.listen).await
         }
         Command::Demo { no_serve } => {
             let url = db_url(DEMO_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?.with_operator_token(cfg.operator_token.as_deref());
             load_demo(&app).await?;
             if no_serve {
                 println!("demo data loaded into {url}");

@@ -356,6 +356,12 @@ impl<R: Read> Read for SkipBom<R> {
     }
 }
 
+/// SHA-256 of a byte string.
+pub fn sha256_bytes(bytes: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).into()
+}
+
 /// SHA-256 of a stream, hex: the identity of an imported file.
 pub fn sha256_hex<R: Read>(mut reader: R) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};

@@ -25,6 +25,12 @@ pub fn routes() -> Router<App> {
         .route("/framework/external", get(externals))
         .route("/framework/external/{id}", get(external))
         .route("/framework/search", get(search))
+        .route("/postings/count", get(posting_count))
+        .route("/imports", get(imports))
+        .route(
+            "/imports/postings",
+            axum::routing::post(upload_postings).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
         .fallback(api_not_found)
 }
 
@@ -149,4 +155,47 @@ async fn search(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q
     }
     let hits = app.framework().search(&c, &query, q.limit.unwrap_or(20));
     ok(json!({ "query": query, "hits": hits }))
+}
+
+/// The largest posting file the server accepts in one upload.
+pub const MAX_UPLOAD: usize = 256 * 1024 * 1024;
+
+async fn posting_count(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(json!({ "postings": app.postings().count(&c).await? }))
+}
+
+async fn imports(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.postings().imports(&c).await?)
+}
+
+#[derive(Deserialize)]
+struct UploadQuery {
+    filename: Option<String>,
+    #[serde(default)]
+    skip_bad_rows: bool,
+    crawl_date: Option<String>,
+}
+
+/// `POST /api/v1/imports/postings?filename=jobs.csv[&skip_bad_rows=true][&crawl_date=2017-05-03]`
+/// with the file as the body: the same import as `cyberbridge import postings`.
+async fn upload_postings(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<UploadQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    // access first: an anonymous caller learns nothing about the file
+    c.require_operator("import postings").map_err(AppError::from)?;
+    let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
+    let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
+    let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
+    let crawled = match q.crawl_date.as_deref().filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad(format!("crawl_date `{d}` is not a date; expected YYYY-MM-DD")))?),
+    };
+    let hash = cb_postings::import::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
+    let file = cb_app::ImportFile { name, hash, size: body.len() as u64, reader: Box::new(std::io::Cursor::new(body)) };
+    let opts = cb_app::ImportOptions { skip_bad_rows: q.skip_bad_rows, crawled, mapping: None };
+    let outcome = app.postings().import(&c, file, opts, &mut |_, _| {}).await?;
+    ok(outcome)
 }

@@ -49,14 +49,24 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener, shutdown: impl F
     axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
 }
 
-/// Who is asking. Accounts arrive with sign-in; until then every request is
-/// anonymous, and the services decide what anonymous callers may do.
+/// Who is asking. Accounts arrive with sign-in; until then a request is
+/// anonymous unless it carries the configured operator token
+/// (`Authorization: Bearer …`), and the services decide what each may do.
 pub struct RequestCaller(pub Caller);
 
-impl<S: Send + Sync> FromRequestParts<S> for RequestCaller {
+impl FromRequestParts<App> for RequestCaller {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(RequestCaller(Caller::Anonymous))
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        Ok(RequestCaller(match bearer {
+            Some(token) => app.caller_for_token(token),
+            None => Caller::Anonymous,
+        }))
     }
 }
 

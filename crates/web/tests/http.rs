@@ -7,6 +7,8 @@ use cb_store::testing::TestDb;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+const TOKEN: &str = "test-operator-token";
+
 struct Server {
     base: String,
     client: reqwest::Client,
@@ -17,7 +19,7 @@ struct Server {
 
 impl Server {
     async fn start(db: &TestDb) -> Server {
-        let app = App::open(&db.url).await.unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        let app = App::open(&db.url).await.unwrap_or_else(|e| panic!("{}: {e}", db.label)).with_operator_token(Some(TOKEN));
         app.framework().import_external(&Caller::system("test"), bundled::ecsf().expect("ecsf"), &mut |_, _| {}).await.expect("ecsf");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -199,4 +201,37 @@ async fn check_unknown_pages_are_404_and_input_is_escaped(s: &Server, _label: &s
     let (st, _, page) = s.get("/framework/skills?kind=%3Cb%3E").await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
     assert!(page.contains("`&#60;b&#62;`") && !page.contains("`<b>`"), "{page}");
+}
+
+#[tokio::test]
+async fn uploads_need_the_operator_and_import_like_the_cli() {
+    on_every_backend!(check_uploads);
+}
+
+async fn check_uploads(s: &Server, label: &str) {
+    let url = format!("{}/api/v1/imports/postings?filename=jobs.csv&skip_bad_rows=true", s.base);
+    let body = "id,title,description,salary\n1,渗透测试工程师,熟悉Burp Suite,15k-25k\n2,SOC Analyst,Splunk,nope\n";
+    let anon = s.client.post(&url).body(body).send().await.expect("post");
+    assert_eq!(anon.status(), StatusCode::UNAUTHORIZED, "{label}");
+    let wrong = s.client.post(&url).bearer_auth("not-the-token").body(body).send().await.expect("post");
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let (st, v) = s.json("/api/v1/imports").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "import history is for operators: {v}");
+
+    let r = s.client.post(&url).bearer_auth(TOKEN).body(body).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::OK, "{label}");
+    let v: Value = r.json().await.expect("json");
+    assert_eq!((v["postings_new"].as_u64(), v["rejected"].as_array().map(Vec::len)), (Some(1), Some(1)), "{v}");
+    assert!(v["rejected"][0]["error"]["column"] == "salary");
+    let again: Value = s.client.post(&url).bearer_auth(TOKEN).body(body).send().await.expect("post").json().await.expect("json");
+    assert_eq!(again["already_imported"], true);
+    let (_, v) = s.json("/api/v1/postings/count").await;
+    assert_eq!(v["postings"], 1);
+
+    let no_name = s.client.post(format!("{}/api/v1/imports/postings", s.base)).bearer_auth(TOKEN).body(body).send().await.expect("post");
+    assert_eq!(no_name.status(), StatusCode::BAD_REQUEST);
+    let strict = s.client.post(format!("{}/api/v1/imports/postings?filename=strict.csv", s.base)).bearer_auth(TOKEN).body(body.replace("1,", "9,")).send().await.expect("post");
+    assert_eq!(strict.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = strict.json().await.expect("json");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("strict.csv, line 3, column `salary`")), "{v}");
 }
