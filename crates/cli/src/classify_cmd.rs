@@ -62,24 +62,20 @@ pub fn eval(file: &std::path::Path, errors: bool) -> anyhow::Result<()> {
     let r = cb_postings::eval::evaluate(&engine, &set);
     println!("| set | postings | is_cyber P / R / F1 | NICE top-1 in acceptable | platform role top-1 | skills P / R / F1 (postings) |");
     println!("|---|---|---|---|---|---|");
+    let dash = "–".to_string();
     for (name, l) in std::iter::once(("all".to_string(), &r.all)).chain(r.by_lang.iter().map(|(k, v)| (k.clone(), v))) {
-        println!(
-            "| {name} | {} | {:.3} / {:.3} / {:.3} | {:.3} ({}/{}) | {:.3} ({}/{}) | {:.3} / {:.3} / {:.3} ({}) |",
-            l.postings,
-            l.is_cyber.precision,
-            l.is_cyber.recall,
-            l.is_cyber.f1,
-            l.nice_top1.accuracy,
-            l.nice_top1.correct,
-            l.nice_top1.total,
-            l.platform_top1.accuracy,
-            l.platform_top1.correct,
-            l.platform_top1.total,
-            l.skills.precision,
-            l.skills.recall,
-            l.skills.f1,
-            l.skill_postings
-        );
+        let cyber = if l.is_cyber.tp + l.is_cyber.fp + l.is_cyber.fn_ == 0 {
+            dash.clone()
+        } else {
+            format!("{:.3} / {:.3} / {:.3}", l.is_cyber.precision, l.is_cyber.recall, l.is_cyber.f1)
+        };
+        let acc = |a: &cb_postings::eval::Accuracy| if a.total == 0 { dash.clone() } else { format!("{:.3} ({}/{})", a.accuracy, a.correct, a.total) };
+        let skills = if l.skill_postings == 0 {
+            dash.clone()
+        } else {
+            format!("{:.3} / {:.3} / {:.3} ({})", l.skills.precision, l.skills.recall, l.skills.f1, l.skill_postings)
+        };
+        println!("| {name} | {} | {cyber} | {} | {} | {skills} |", l.postings, acc(&l.nice_top1), acc(&l.platform_top1));
     }
     if errors {
         for e in &r.errors {

@@ -114,8 +114,10 @@ impl SkillMatcher {
     fn boundary_ok(&self, text: &str, start: usize, end: usize, pid: usize) -> bool {
         let (first, last) = self.edges[pid];
         let before = text[..start].chars().next_back();
-        let after = text[end..].chars().next();
-        !(first && before.is_some_and(is_word)) && !(last && after.is_some_and(is_word))
+        let rest = &text[end..];
+        // an English plural still names the skill: "internal audits", "SQLs"
+        let plural = rest.starts_with('s') && !rest[1..].chars().next().is_some_and(is_word) && end - start >= 3;
+        !(first && before.is_some_and(is_word)) && !(last && rest.chars().next().is_some_and(is_word) && !plural)
     }
 
     fn scan(&self, text: &str, in_title: bool, out: &mut Vec<Found>) {
@@ -234,6 +236,8 @@ mod tests {
 
     #[test]
     fn ascii_terms_respect_word_boundaries() {
+        let v = ids("", "Conducts internal audits; writes SQLs");
+        assert!(has(&v, "internal-audit", true) && has(&v, "sql", true), "plurals: {v:?}");
         let v = ids("", "uses xssf and xsser-like naming; golang good; google docs");
         assert!(!v.iter().any(|(i, _)| i == "xss"), "{v:?}");
         assert!(has(&v, "go", true), "golang is Go: {v:?}");
