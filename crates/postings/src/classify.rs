@@ -97,7 +97,9 @@ fn is_word(c: char) -> bool {
 fn bounded(text: &str, start: usize, end: usize, edges: (bool, bool)) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
-    !(edges.0 && before.is_some_and(is_word)) && !(edges.1 && after.is_some_and(is_word))
+    let cut_before = edges.0 && before.is_some_and(is_word);
+    let cut_after = edges.1 && after.is_some_and(is_word);
+    !cut_before && !cut_after
 }
 
 /// Short terms (`isso`, `ciso`, `ctf`) must stand as words; longer ones
@@ -233,10 +235,11 @@ impl Classifier {
 
         // A security posting with no role evidence at all (`信息安全`, `安全高级工程师`)
         // is taken to be the catch-all security engineer, with low confidence.
-        if is_cyber && scores.iter().all(|s| *s <= 0.0) {
-            if let Some(i) = self.model.platform_roles.iter().position(|r| r.id == FALLBACK_ROLE) {
-                scores[i] = 1.0;
-            }
+        if is_cyber
+            && scores.iter().all(|s| *s <= 0.0)
+            && let Some(i) = self.model.platform_roles.iter().position(|r| r.id == FALLBACK_ROLE)
+        {
+            scores[i] = 1.0;
         }
         let platform_roles = top(&scores, 3, |i| self.model.platform_roles[i].id.clone());
         let mut nice: HashMap<&str, f64> = HashMap::new();

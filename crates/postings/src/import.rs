@@ -212,10 +212,13 @@ fn json_value_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// A file's records, in file order.
+pub type Records<'a> = Box<dyn Iterator<Item = Record> + 'a>;
+
 /// The file's column headers and records, streamed from `reader`. A record
 /// that cannot be read becomes a record with an `__error__` value, so that it
 /// is reported (or rejected) with its line like any other bad row.
-pub fn read<'a, R: Read + 'a>(file: &str, reader: R) -> Result<(Vec<String>, Box<dyn Iterator<Item = Record> + 'a>), FileError> {
+pub fn read<'a, R: Read + 'a>(file: &str, reader: R) -> Result<(Vec<String>, Records<'a>), FileError> {
     let format = Format::of(file).ok_or_else(|| FileError::UnknownFormat { file: file.to_string() })?;
     match format {
         Format::Csv => {

@@ -117,7 +117,9 @@ impl SkillMatcher {
         let rest = &text[end..];
         // an English plural still names the skill: "internal audits", "SQLs"
         let plural = rest.starts_with('s') && !rest[1..].chars().next().is_some_and(is_word) && end - start >= 3;
-        !(first && before.is_some_and(is_word)) && !(last && rest.chars().next().is_some_and(is_word) && !plural)
+        let cut_before = first && before.is_some_and(is_word);
+        let cut_after = last && rest.chars().next().is_some_and(is_word) && !plural;
+        !cut_before && !cut_after
     }
 
     fn scan(&self, text: &str, in_title: bool, out: &mut Vec<Found>) {
