@@ -154,6 +154,12 @@ impl PostingService<'_> {
         Ok(self.app.store().imports().await?)
     }
 
+    /// A page of postings (public: job advertisements are public). `limit` is
+    /// capped at 500.
+    pub async fn list(&self, _caller: &Caller, after_id: i64, limit: i64) -> Result<Vec<cb_store::postings::PostingSummary>, AppError> {
+        Ok(self.app.store().postings_page(after_id.max(0), limit.clamp(1, 500)).await?)
+    }
+
     /// Postings stored (deduplicated). Public: a count reveals nothing personal.
     pub async fn count(&self, _caller: &Caller) -> Result<i64, AppError> {
         Ok(self.app.store().posting_count().await?)
@@ -179,6 +185,12 @@ fn parse_file(
         }
     };
     let shape = match opts.mapping.clone().or_else(|| Shape::detect(&headers)) {
+        // a generic file's source is its name: `acme-2024.csv` → `acme-2024`
+        Some(mut s) if s.name == "generic" => {
+            let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+            s.source = base.rsplit_once('.').map_or(base, |(stem, _)| stem).to_string();
+            s
+        }
         Some(s) => s,
         None => {
             let e = import::FileError::UnknownShape { file: name.to_string(), headers: headers.join(", ") };

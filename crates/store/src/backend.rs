@@ -3,7 +3,7 @@
 //! migrations differ.
 
 use crate::tables::{self, Rows, Table, Ty, Val};
-use crate::postings::{ImportEnd, ImportRecord, ImportStart, NewPosting, SourceLink, StoredKey, import_from_row, import_select};
+use crate::postings::{ImportEnd, ImportRecord, ImportStart, NewPosting, PostingSummary, SourceLink, StoredKey, import_from_row, import_select};
 use crate::{AuditEntry, Progress, StoreError};
 use cb_competency::CompetencyModel;
 use cb_competency::external::ExternalFramework;
@@ -282,6 +282,29 @@ macro_rules! backend {
                 let sql = format!("{} ORDER BY id DESC", import_select());
                 let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
                 rows.iter().map(import_from_row).collect()
+            }
+
+            /// Postings by id, `limit` from `after_id` on, with their source records.
+            pub async fn postings_page(&self, after_id: i64, limit: i64) -> Result<Vec<PostingSummary>, StoreError> {
+                let sql = format!("{} WHERE p.id > {} ORDER BY p.id LIMIT {}", crate::postings::SUMMARY_SELECT, $ph(1), $ph(2));
+                let rows = sqlx::query(AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&self.pool).await?;
+                let mut out: Vec<PostingSummary> = rows.iter().map(crate::postings::summary_from_row).collect::<Result<_, _>>()?;
+                if let (Some(first), Some(last)) = (out.first().map(|p| p.id), out.last().map(|p| p.id)) {
+                    let sql = format!(
+                        "SELECT posting_id, source, source_id FROM posting_sources WHERE posting_id BETWEEN {} AND {} ORDER BY import_id, line",
+                        $ph(1), $ph(2)
+                    );
+                    for r in sqlx::query(AssertSqlSafe(sql)).bind(first).bind(last).fetch_all(&self.pool).await? {
+                        let id: i64 = r.try_get(0)?;
+                        let tag = format!("{}:{}", r.try_get::<String, _>(1)?, r.try_get::<String, _>(2)?);
+                        if let Some(p) = out.iter_mut().find(|p| p.id == id)
+                            && !p.sources.contains(&tag)
+                        {
+                            p.sources.push(tag);
+                        }
+                    }
+                }
+                Ok(out)
             }
 
             pub async fn posting_count(&self) -> Result<i64, StoreError> {

@@ -182,6 +182,11 @@ impl Store {
         dispatch!(self, b => b.imports().await)
     }
 
+    /// Postings in id order after `after_id`, at most `limit`.
+    pub async fn postings_page(&self, after_id: i64, limit: i64) -> Result<Vec<postings::PostingSummary>, StoreError> {
+        dispatch!(self, b => b.postings_page(after_id, limit).await)
+    }
+
     pub async fn posting_count(&self) -> Result<i64, StoreError> {
         dispatch!(self, b => b.posting_count().await)
     }

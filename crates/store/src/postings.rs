@@ -220,3 +220,64 @@ pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting
         })
         .collect()
 }
+
+/// A stored posting as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PostingSummary {
+    pub id: i64,
+    pub source: String,
+    pub source_id: String,
+    pub title: String,
+    pub employer: String,
+    pub city: Option<String>,
+    pub province: Option<String>,
+    pub country: Option<String>,
+    pub salary_currency: Option<String>,
+    pub monthly_min: Option<f64>,
+    pub monthly_max: Option<f64>,
+    pub posted_at: Option<String>,
+    pub openings: i64,
+    pub is_cyber: bool,
+    pub nice_role: Option<String>,
+    pub platform_role: Option<String>,
+    /// Skill ids; preferred ones end in `?`.
+    pub skills: Vec<String>,
+    pub certifications: Vec<String>,
+    /// Every source record this posting was seen in: `source:source_id`.
+    pub sources: Vec<String>,
+}
+
+pub(crate) const SUMMARY_SELECT: &str = "SELECT p.id, p.source, p.source_id, p.title, p.employer, p.city, p.province, p.country, \
+     p.salary_currency, p.monthly_min, p.monthly_max, p.posted_at, p.openings, p.is_cyber, p.nice_role, p.platform_role, p.skills, p.certifications \
+     FROM postings p";
+
+pub(crate) fn summary_from_row<R: Row>(r: &R) -> Result<PostingSummary, StoreError>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> f64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let list = |s: String| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    Ok(PostingSummary {
+        id: r.try_get(0)?,
+        source: r.try_get(1)?,
+        source_id: r.try_get(2)?,
+        title: r.try_get(3)?,
+        employer: r.try_get(4)?,
+        city: r.try_get(5)?,
+        province: r.try_get(6)?,
+        country: r.try_get(7)?,
+        salary_currency: r.try_get(8)?,
+        monthly_min: r.try_get(9)?,
+        monthly_max: r.try_get(10)?,
+        posted_at: r.try_get(11)?,
+        openings: r.try_get(12)?,
+        is_cyber: r.try_get::<i64, _>(13)? != 0,
+        nice_role: r.try_get(14)?,
+        platform_role: r.try_get(15)?,
+        skills: list(r.try_get(16)?),
+        certifications: list(r.try_get(17)?),
+        sources: Vec::new(),
+    })
+}

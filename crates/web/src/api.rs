@@ -25,6 +25,7 @@ pub fn routes() -> Router<App> {
         .route("/framework/external", get(externals))
         .route("/framework/external/{id}", get(external))
         .route("/framework/search", get(search))
+        .route("/postings", get(postings))
         .route("/postings/count", get(posting_count))
         .route("/imports", get(imports))
         .route(
@@ -159,6 +160,16 @@ async fn search(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q
 
 /// The largest posting file the server accepts in one upload.
 pub const MAX_UPLOAD: usize = 256 * 1024 * 1024;
+
+#[derive(Deserialize)]
+struct PageQuery {
+    after: Option<i64>,
+    limit: Option<i64>,
+}
+
+async fn postings(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<PageQuery>) -> ApiResult {
+    ok(app.postings().list(&c, q.after.unwrap_or(0), q.limit.unwrap_or(50)).await?)
+}
 
 async fn posting_count(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
     ok(json!({ "postings": app.postings().count(&c).await? }))

@@ -227,6 +227,11 @@ async fn check_uploads(s: &Server, label: &str) {
     assert_eq!(again["already_imported"], true);
     let (_, v) = s.json("/api/v1/postings/count").await;
     assert_eq!(v["postings"], 1);
+    let (st, v) = s.json("/api/v1/postings?limit=10").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v[0]["title"], "渗透测试工程师");
+    assert_eq!(v[0]["platform_role"], "pentester");
+    assert_eq!(v[0]["sources"][0], "jobs:1");
 
     let no_name = s.client.post(format!("{}/api/v1/imports/postings", s.base)).bearer_auth(TOKEN).body(body).send().await.expect("post");
     assert_eq!(no_name.status(), StatusCode::BAD_REQUEST);
