@@ -116,3 +116,83 @@ pub fn extraction(count: usize, seed: u64) -> anyhow::Result<()> {
     println!("| classify contract, {threads} cores | {:.0} postings/s |", count as f64 / e);
     Ok(())
 }
+
+/// `cyberbridge bench talent`: full recompute of every profile (and the supply
+/// figures) for synthetic people, then single-evidence updates.
+pub fn talent(people: u64, per_person: usize) -> anyhow::Result<()> {
+    use cb_talent::supply::{Person, SupplyIndex};
+    use cb_talent::synthetic::{PROGRAMS, SCHOOLS, Synthetic};
+    use cb_talent::{Observation, ProfileEngine, Weights};
+
+    let model = bundled::model()?;
+    let engine = ProfileEngine::new(&model, Weights::default());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut synth = Synthetic::new(42);
+    let mut supply = SupplyIndex::new(3.0);
+    let (mut generate, mut compute) = (Duration::ZERO, Duration::ZERO);
+    let mut evidence_total = 0usize;
+    let mut last_chunk = Vec::new();
+    let chunk = 10_000u64;
+    let mut start = 1u64;
+    while start <= people {
+        let end = (start + chunk - 1).min(people);
+        let t = Instant::now();
+        let batch: Vec<_> = (start..=end)
+            .map(|id| {
+                let s = synth.student(id);
+                let e = synth.evidence(&s, per_person);
+                (s, e)
+            })
+            .collect();
+        generate += t.elapsed();
+        evidence_total += batch.iter().map(|(_, e)| e.len()).sum::<usize>();
+        let t = Instant::now();
+        let per = batch.len().div_ceil(threads);
+        let profiles: Vec<cb_talent::Profile> = std::thread::scope(|sc| {
+            let hs: Vec<_> = batch
+                .chunks(per)
+                .map(|part| {
+                    let engine = &engine;
+                    sc.spawn(move || part.iter().map(|(s, e)| engine.compute(s.id, e, today)).collect::<Vec<_>>())
+                })
+                .collect();
+            hs.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        for ((s, _), p) in batch.iter().zip(&profiles) {
+            let person = Person { region: SCHOOLS[s.school].1.to_string(), program: PROGRAMS[s.program].to_string(), graduation_year: s.graduation_year };
+            supply.update(&person, p);
+        }
+        compute += t.elapsed();
+        last_chunk = batch;
+        start = end + 1;
+    }
+    println!("| data | {people} synthetic people, {evidence_total} pieces of evidence ({per_person} each), {threads} cores |");
+    println!("| generate evidence (not part of the recompute) | {:.2} s |", generate.as_secs_f64());
+    println!("| full recompute: every profile (skills, areas, readiness for {} roles) + supply figures | **{:.2} s** |", model.platform_roles.len() + model.work_roles.len(), compute.as_secs_f64());
+
+    // one new piece of evidence for one person: recompute that person, update the supply figures
+    let mut lat = Vec::new();
+    for (i, (s, e)) in last_chunk.iter_mut().take(1000).enumerate() {
+        let mut new = e[0].clone();
+        new.id = 10_000_000_000 + i as u64;
+        new.observations = vec![Observation { skill_id: "penetration-testing".into(), level: 4.0 }];
+        let t = Instant::now();
+        e.push(new);
+        let p = engine.compute(s.id, e, today);
+        let person = Person { region: SCHOOLS[s.school].1.to_string(), program: PROGRAMS[s.program].to_string(), graduation_year: s.graduation_year };
+        supply.update(&person, &p);
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    println!(
+        "| one new piece of evidence → that person's profile + supply figures, {} updates: p50 / p99 / max | {} / {} / {} |",
+        lat.len(),
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        ms(percentile(&lat, 1.0))
+    );
+    let c = supply.role("pentester", None, None);
+    println!("| check | {} people counted; pentester ready {} / near-ready {}; share proficient in Linux {:.3} |", supply.people(), c.ready, c.near_ready, supply.skill_share("linux"));
+    Ok(())
+}

@@ -112,6 +112,13 @@ enum ImportCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Profile recompute for synthetic people, and single-evidence updates.
+    Talent {
+        #[arg(long, default_value_t = 100_000)]
+        people: u64,
+        #[arg(long, default_value_t = 50)]
+        evidence: usize,
+    },
     /// Skill matching and `classify` throughput over generated postings.
     Extraction {
         #[arg(long, default_value_t = 200_000)]
@@ -210,6 +217,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench { what: BenchCommand::Extraction { postings, seed } } => bench::extraction(postings, seed),
+        Command::Bench { what: BenchCommand::Talent { people, evidence } } => bench::talent(people, evidence),
         Command::Generate { count, seed } => classify_cmd::generate(count, seed),
         Command::Bench { what: BenchCommand::Framework { iterations } } => {
             bench::framework(&db_url("sqlite://cyberbridge-bench.db"), iterations).await

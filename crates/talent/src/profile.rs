@@ -1,0 +1,359 @@
+//! Competency profiles: per skill a level (1–5) and a confidence from every
+//! piece of evidence, weighted by who judged (the program's weights) and by
+//! recency; per competency area the same over its skills; readiness for every
+//! platform role and NICE work role with what is missing. Every number keeps
+//! the evidence that produced it.
+
+use crate::evidence::{Evidence, Judge};
+use cb_competency::{CompetencyModel, RoleRelation};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What a program decides about evaluation (defaults per PRODUCT.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Weights {
+    pub school: f64,
+    pub enterprise: f64,
+    pub practice: f64,
+    pub credential: f64,
+    /// Evidence loses half its weight every this many days.
+    pub half_life_days: f64,
+    /// The level a role's core skill must reach to count as held.
+    pub required_level: f64,
+    pub ready: f64,
+    pub near_ready: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { school: 0.5, enterprise: 0.5, practice: 0.3, credential: 0.2, half_life_days: 730.0, required_level: 3.0, ready: 0.8, near_ready: 0.6 }
+    }
+}
+
+impl Weights {
+    pub fn of(&self, judge: Judge) -> f64 {
+        match judge {
+            Judge::School => self.school,
+            Judge::Enterprise => self.enterprise,
+            Judge::Practice => self.practice,
+            Judge::Credential => self.credential,
+        }
+    }
+}
+
+/// One piece of evidence's part in a skill level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contribution {
+    pub evidence_id: u64,
+    pub judge: Judge,
+    pub level: f64,
+    /// judge weight × recency
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillLevel {
+    pub skill_id: String,
+    pub level: f64,
+    pub confidence: f64,
+    pub evidence: Vec<Contribution>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AreaLevel {
+    pub area_id: String,
+    pub level: f64,
+    pub confidence: f64,
+    pub skills: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gap {
+    pub skill_id: String,
+    pub required: f64,
+    /// The person's level, 0 when there is no evidence.
+    pub level: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ready,
+    NearReady,
+    NotReady,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Readiness {
+    /// A platform role id or a NICE work role id.
+    pub role_id: String,
+    pub score: f64,
+    pub status: Status,
+    pub held: Vec<String>,
+    pub missing: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Profile {
+    pub person_id: u64,
+    pub skills: Vec<SkillLevel>,
+    pub areas: Vec<AreaLevel>,
+    pub readiness: Vec<Readiness>,
+}
+
+impl Profile {
+    pub fn skill(&self, id: &str) -> Option<&SkillLevel> {
+        self.skills.iter().find(|s| s.skill_id == id)
+    }
+    pub fn readiness_for(&self, role_id: &str) -> Option<&Readiness> {
+        self.readiness.iter().find(|r| r.role_id == role_id)
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Confidence from the total weight of evidence: one fresh school grade
+/// (weight 0.5) gives 0.39, school and enterprise together (1.0) give 0.63.
+pub fn confidence(total_weight: f64) -> f64 {
+    round3(1.0 - (-total_weight).exp())
+}
+
+/// Precomputed role and area structure of the competency model.
+pub struct ProfileEngine {
+    pub weights: Weights,
+    /// (role id, core skill ids)
+    roles: Vec<(String, Vec<String>)>,
+    /// (area id, skill ids)
+    areas: Vec<(String, Vec<String>)>,
+}
+
+impl ProfileEngine {
+    pub fn new(model: &CompetencyModel, weights: Weights) -> Self {
+        let mut core: HashMap<&str, Vec<String>> = HashMap::new();
+        for l in model.skill_roles.iter().filter(|l| l.relation == RoleRelation::Core) {
+            core.entry(l.role_id.as_str()).or_default().push(l.skill_id.clone());
+        }
+        let mut roles: Vec<(String, Vec<String>)> = model
+            .platform_roles
+            .iter()
+            .map(|r| (r.id.clone(), core.get(r.id.as_str()).cloned().unwrap_or_default()))
+            .collect();
+        // a NICE work role's core skills: those of the platform roles mapped to it
+        for w in &model.work_roles {
+            let mut skills: Vec<String> = model
+                .platform_roles
+                .iter()
+                .filter(|p| p.nice_role_ids.contains(&w.id))
+                .flat_map(|p| core.get(p.id.as_str()).cloned().unwrap_or_default())
+                .collect();
+            skills.sort();
+            skills.dedup();
+            roles.push((w.id.clone(), skills));
+        }
+        let mut areas: HashMap<&str, Vec<String>> = HashMap::new();
+        for l in model.skill_nice_links.iter().filter(|l| l.target_id.starts_with("NF-COM-")) {
+            areas.entry(l.target_id.as_str()).or_default().push(l.skill_id.clone());
+        }
+        let areas = model.competency_areas.iter().map(|a| (a.id.clone(), areas.get(a.id.as_str()).cloned().unwrap_or_default())).collect();
+        ProfileEngine { weights, roles, areas }
+    }
+
+    /// The core skills of a platform role or NICE work role.
+    pub fn core_skills(&self, role_id: &str) -> &[String] {
+        self.roles.iter().find(|(r, _)| r == role_id).map(|(_, s)| s.as_slice()).unwrap_or(&[])
+    }
+
+    /// A person's profile from all their evidence, as of `today`.
+    pub fn compute(&self, person_id: u64, evidence: &[Evidence], today: NaiveDate) -> Profile {
+        let w = &self.weights;
+        let mut by_skill: HashMap<&str, Vec<Contribution>> = HashMap::new();
+        for e in evidence.iter().filter(|e| e.person_id == person_id) {
+            let age = (today - e.date).num_days().max(0) as f64;
+            let recency = 0.5f64.powf(age / w.half_life_days.max(1.0));
+            let judge = e.kind.judge();
+            let weight = w.of(judge) * recency;
+            if weight <= 0.0 {
+                continue;
+            }
+            for o in &e.observations {
+                by_skill.entry(o.skill_id.as_str()).or_default().push(Contribution { evidence_id: e.id, judge, level: o.level, weight });
+            }
+        }
+        let mut skills: Vec<SkillLevel> = by_skill
+            .into_iter()
+            .map(|(id, contributions)| {
+                let total: f64 = contributions.iter().map(|c| c.weight).sum();
+                let level = contributions.iter().map(|c| c.weight * c.level).sum::<f64>() / total;
+                SkillLevel { skill_id: id.to_string(), level: round3(level.clamp(1.0, 5.0)), confidence: confidence(total), evidence: contributions }
+            })
+            .collect();
+        skills.sort_by(|a, b| a.skill_id.cmp(&b.skill_id));
+        let level_of: HashMap<&str, &SkillLevel> = skills.iter().map(|s| (s.skill_id.as_str(), s)).collect();
+
+        let areas = self
+            .areas
+            .iter()
+            .filter_map(|(area, members)| {
+                let held: Vec<&SkillLevel> = members.iter().filter_map(|s| level_of.get(s.as_str()).copied()).collect();
+                if held.is_empty() {
+                    return None;
+                }
+                // levels weighted by their confidence
+                let cw: f64 = held.iter().map(|s| s.confidence).sum();
+                let level = held.iter().map(|s| s.level * s.confidence).sum::<f64>() / cw.max(f64::EPSILON);
+                Some(AreaLevel {
+                    area_id: area.clone(),
+                    level: round3(level),
+                    confidence: round3(cw / held.len() as f64),
+                    skills: held.iter().map(|s| s.skill_id.clone()).collect(),
+                })
+            })
+            .collect();
+
+        let readiness = self
+            .roles
+            .iter()
+            .filter(|(_, core)| !core.is_empty())
+            .map(|(role, core)| {
+                let mut held = Vec::new();
+                let mut missing = Vec::new();
+                for s in core {
+                    let level = level_of.get(s.as_str()).map_or(0.0, |l| l.level);
+                    if level >= w.required_level {
+                        held.push(s.clone());
+                    } else {
+                        missing.push(Gap { skill_id: s.clone(), required: w.required_level, level });
+                    }
+                }
+                missing.sort_by(|a, b| a.level.total_cmp(&b.level).then(a.skill_id.cmp(&b.skill_id)));
+                let score = round3(held.len() as f64 / core.len() as f64);
+                let status = if score >= w.ready {
+                    Status::Ready
+                } else if score >= w.near_ready {
+                    Status::NearReady
+                } else {
+                    Status::NotReady
+                };
+                Readiness { role_id: role.clone(), score, status, held, missing }
+            })
+            .collect();
+        Profile { person_id, skills, areas, readiness }
+    }
+
+    /// What to learn next for the target roles: each missing core skill,
+    /// scored by how much readiness it adds across them (1 / core size per role).
+    pub fn next_to_learn(&self, profile: &Profile, targets: &[&str]) -> Vec<(String, f64)> {
+        let mut gain: HashMap<&str, f64> = HashMap::new();
+        for t in targets {
+            if let Some(r) = profile.readiness_for(t) {
+                let n = (r.held.len() + r.missing.len()).max(1) as f64;
+                for g in &r.missing {
+                    *gain.entry(g.skill_id.as_str()).or_default() += 1.0 / n;
+                }
+            }
+        }
+        let mut v: Vec<(String, f64)> = gain.into_iter().map(|(s, g)| (s.to_string(), round3(g))).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{EvidenceKind, Observation};
+    use cb_competency::bundled;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    fn ev(id: u64, kind: EvidenceKind, date: NaiveDate, obs: &[(&str, f64)]) -> Evidence {
+        Evidence {
+            id,
+            person_id: 1,
+            kind,
+            source_org: "org".into(),
+            date,
+            recorded_by: "t".into(),
+            observations: obs.iter().map(|(s, l)| Observation { skill_id: s.to_string(), level: *l }).collect(),
+        }
+    }
+
+    fn course(id: u64, date: NaiveDate, obs: &[(&str, f64)]) -> Evidence {
+        ev(id, EvidenceKind::CourseGrade { course: "网络攻防".into(), grade: "良".into() }, date, obs)
+    }
+
+    fn internship(id: u64, date: NaiveDate, obs: &[(&str, f64)]) -> Evidence {
+        ev(id, EvidenceKind::EnterpriseEvaluation { comment: "可独立完成".into() }, date, obs)
+    }
+
+    /// Hand-computed: school says 2.55 (weight 0.5), enterprise says 4 (weight
+    /// 0.5), both today: level = (0.5·2.55 + 0.5·4) / 1.0 = 3.275,
+    /// confidence = 1 − e^−1 = 0.632.
+    #[test]
+    fn school_and_enterprise_evaluations_combine_by_the_programs_weights() {
+        let m = bundled::model().expect("model");
+        let e = ProfileEngine::new(&m, Weights::default());
+        let today = day(2025, 6, 1);
+        let evidence = vec![course(1, today, &[("sql-injection", 2.55)]), internship(2, today, &[("sql-injection", 4.0)])];
+        let p = e.compute(1, &evidence, today);
+        let s = p.skill("sql-injection").expect("skill");
+        assert_eq!((s.level, s.confidence), (3.275, 0.632));
+        assert_eq!(s.evidence.iter().map(|c| c.evidence_id).collect::<Vec<_>>(), vec![1, 2], "explained by its evidence");
+        // a program that trusts the enterprise three times as much: (0.25·2.55 + 0.75·4) / 1.0 = 3.6375
+        let e2 = ProfileEngine::new(&m, Weights { school: 0.25, enterprise: 0.75, ..Weights::default() });
+        assert_eq!(e2.compute(1, &evidence, today).skill("sql-injection").map(|s| s.level), Some(3.638));
+    }
+
+    /// Hand-computed recency: a two-year-old grade (one half-life) weighs 0.25,
+    /// a fresh one 0.5: level = (0.25·5 + 0.5·2) / 0.75 = 3.0, confidence = 1 − e^−0.75 = 0.528.
+    #[test]
+    fn older_evidence_weighs_less() {
+        let m = bundled::model().expect("model");
+        let e = ProfileEngine::new(&m, Weights::default());
+        let today = day(2025, 6, 1);
+        let evidence = vec![course(1, today - chrono::Duration::days(730), &[("linux", 5.0)]), course(2, today, &[("linux", 2.0)])];
+        let s = e.compute(1, &evidence, today).skill("linux").cloned().expect("skill");
+        assert_eq!((s.level, s.confidence), (3.0, 0.528));
+    }
+
+    #[test]
+    fn readiness_counts_core_skills_held_at_the_required_level() {
+        let m = bundled::model().expect("model");
+        let e = ProfileEngine::new(&m, Weights::default());
+        let core = e.core_skills("pentester").to_vec();
+        assert_eq!(core.len(), 14);
+        let today = day(2025, 6, 1);
+        // 12 of 14 core skills at level 4 (enterprise), one at 2, one without evidence
+        let mut obs: Vec<(&str, f64)> = core.iter().take(12).map(|s| (s.as_str(), 4.0)).collect();
+        obs.push((core[12].as_str(), 2.0));
+        let p = e.compute(1, &[internship(1, today, &obs)], today);
+        let r = p.readiness_for("pentester").expect("readiness");
+        assert_eq!(r.score, round3(12.0 / 14.0));
+        assert_eq!(r.status, Status::Ready);
+        assert_eq!(r.missing.len(), 2);
+        assert_eq!((r.missing[0].skill_id.as_str(), r.missing[0].level), (core[13].as_str(), 0.0), "no evidence first");
+        assert_eq!(r.missing[1].level, 2.0);
+        // NICE work roles are covered too
+        assert!(p.readiness_for("PD-WRL-007").is_some());
+        // what to learn next for pentester alone: the two missing skills, 1/14 each
+        let next = e.next_to_learn(&p, &["pentester"]);
+        assert_eq!(next.len(), 2);
+        assert_eq!(next[0].1, round3(1.0 / 14.0));
+    }
+
+    #[test]
+    fn areas_aggregate_their_skills_by_confidence() {
+        let m = bundled::model().expect("model");
+        let e = ProfileEngine::new(&m, Weights::default());
+        let today = day(2025, 6, 1);
+        // two cloud skills (domain cloud → NF-COM-004): levels 4 (conf .393) and 2 (conf .393) → 3.0
+        let p = e.compute(1, &[course(1, today, &[("aws", 4.0), ("docker", 2.0)])], today);
+        let a = p.areas.iter().find(|a| a.area_id == "NF-COM-004").expect("cloud area");
+        assert_eq!((a.level, a.confidence, a.skills.len()), (3.0, 0.393, 2));
+    }
+}
