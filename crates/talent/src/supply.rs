@@ -29,6 +29,9 @@ pub struct Person {
     pub graduation_year: i32,
 }
 
+/// The cells a person is counted in and the skills they are proficient in.
+type Contribution = (Vec<(Cell, Status)>, Vec<String>);
+
 #[derive(Debug, Default)]
 pub struct SupplyIndex {
     cells: HashMap<Cell, Counts>,
@@ -36,7 +39,7 @@ pub struct SupplyIndex {
     proficient: HashMap<String, u64>,
     people: u64,
     /// what each person contributes, to take it back on update
-    contributed: HashMap<u64, (Vec<(Cell, Status)>, Vec<String>)>,
+    contributed: HashMap<u64, Contribution>,
     pub proficiency_level: f64,
 }
 
