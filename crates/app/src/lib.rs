@@ -7,9 +7,11 @@
 
 mod framework;
 mod postings;
+mod talent;
 
 pub use framework::*;
 pub use postings::*;
+pub use talent::*;
 
 use cb_competency::{Catalog, ModelError, bundled};
 use cb_postings::Classifier;
@@ -122,6 +124,10 @@ impl App {
             Ok(g) => Arc::clone(&g),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
+    }
+
+    pub fn talent(&self) -> TalentService<'_> {
+        TalentService { app: self }
     }
 
     pub fn postings(&self) -> PostingService<'_> {

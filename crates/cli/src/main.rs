@@ -245,6 +245,14 @@ async fn load_demo(app: &App) -> anyhow::Result<()> {
         fw.import_external(&caller, parsed.with_context(|| format!("reading bundled {name}"))?, &mut tick(&pb)).await?;
         pb.finish();
     }
+    // clearly labelled synthetic cohorts (no real person): 6 schools, 3,000 students
+    let pb = ProgressBar::new_spinner();
+    pb.set_message("synthetic talent pool (3,000 students)");
+    if load_synthetic_talent(app, &caller).await? {
+        pb.finish_with_message("synthetic talent pool loaded");
+    } else {
+        pb.finish_with_message("talent pool already loaded");
+    }
     // real sample postings (data/jobs/README.md); re-running the demo skips files already imported
     let jobs = [PathBuf::from("data/jobs"), std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/jobs")]
         .into_iter()
@@ -259,6 +267,10 @@ async fn load_demo(app: &App) -> anyhow::Result<()> {
         tracing::warn!(dir = %jobs.display(), "sample postings not found; the demo runs without them");
     }
     Ok(())
+}
+
+async fn load_synthetic_talent(app: &App, caller: &Caller) -> anyhow::Result<bool> {
+    Ok(app.talent().load_synthetic(caller, 3_000, 40, 42).await?)
 }
 
 async fn serve(app: App, listen: SocketAddr) -> anyhow::Result<()> {

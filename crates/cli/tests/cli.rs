@@ -54,14 +54,17 @@ async fn framework_commands_browse_search_and_import() {
     }
 }
 
-#[test]
-fn demo_loads_model_and_external_frameworks() {
+#[tokio::test]
+async fn demo_loads_model_and_external_frameworks() {
     let db = TestDb::sqlite();
     let out = ok(&cyberbridge(&db.url, &["demo", "--no-serve"]));
     assert!(out.contains("demo data loaded"), "{out}");
     let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(&db.url, &["framework", "stats", "--json"]))).expect("json");
     assert_eq!(stats["external_frameworks"], 2);
     assert!(out.contains("lagou-2017-it-security.csv: 31451 rows (lagou)"), "{out}");
+    let store = cb_store::Store::connect(&db.url).await.expect("store");
+    assert_eq!(store.talent_counts().await.expect("counts").2, 3_000, "synthetic cohorts");
+    store.close().await;
     // running the demo again imports nothing twice
     let again = ok(&cyberbridge(&db.url, &["demo", "--no-serve"]));
     assert_eq!(again.matches("already imported").count(), 3, "{again}");

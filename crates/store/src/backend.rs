@@ -4,6 +4,7 @@
 
 use crate::tables::{self, Rows, Table, Ty, Val};
 use crate::postings::{ImportEnd, ImportRecord, ImportStart, NewPosting, PostingSummary, SourceLink, StoredKey, import_from_row, import_select};
+use crate::talent::{Person as TalentPerson, Program as TalentProgram, TalentWrite};
 use crate::{AuditEntry, Progress, StoreError};
 use cb_competency::CompetencyModel;
 use cb_competency::external::ExternalFramework;
@@ -345,6 +346,89 @@ macro_rules! backend {
                 let mut done = 0;
                 Self::insert(&mut tx, &tables::IMPORTS, &rows, &mut done, 1, &mut |_, _| {}).await?;
                 Ok($session { tx, import_id, first_posting, written: 0, links: 0 })
+            }
+
+            /// Rows of `table` matching `clause` (`{}` marks each bound value, in order).
+            async fn select_where(&self, table: &Table, clause: &str, args: &[Val]) -> Result<Rows, StoreError> {
+                let mut sql = select_sql(table);
+                sql.push_str(" WHERE ");
+                let mut n = 0;
+                for part in clause.split("{}").enumerate() {
+                    if part.0 > 0 {
+                        n += 1;
+                        sql.push_str(&$ph(n));
+                    }
+                    sql.push_str(part.1);
+                }
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for a in args {
+                    q = match a {
+                        Val::Text(s) => q.bind(s.clone()),
+                        Val::Int(i) => q.bind(*i),
+                        Val::Real(r) => q.bind(*r),
+                        Val::Null => q.bind(None::<String>),
+                    };
+                }
+                let rows = q.fetch_all(&self.pool).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let mut vals = Vec::with_capacity(table.cols.len());
+                    for (i, (_, ty)) in table.cols.iter().enumerate() {
+                        vals.push(match ty {
+                            Ty::Text => Val::Text(row.try_get::<String, _>(i)?),
+                            Ty::OptText => row.try_get::<Option<String>, _>(i)?.map_or(Val::Null, Val::Text),
+                            Ty::Int => Val::Int(row.try_get::<i64, _>(i)?),
+                            Ty::OptInt => row.try_get::<Option<i64>, _>(i)?.map_or(Val::Null, Val::Int),
+                            Ty::OptReal => row.try_get::<Option<f64>, _>(i)?.map_or(Val::Null, Val::Real),
+                        });
+                    }
+                    out.push(vals);
+                }
+                Ok(out)
+            }
+
+            /// Adds schools, programs, cohorts, people, courses and evidence in one transaction.
+            pub async fn write_talent(&self, caller: &Caller, w: &TalentWrite) -> Result<(), StoreError> {
+                let rows = crate::talent::rows(w);
+                let tables: [&Table; 7] = [&tables::T_SCHOOLS, &tables::T_PROGRAMS, &tables::T_COHORTS, &tables::T_PEOPLE, &tables::T_COURSES, &tables::T_COURSE_SKILLS, &tables::T_EVIDENCE];
+                let mut tx = self.pool.begin().await?;
+                let mut done = 0;
+                for (t, r) in tables.iter().zip(rows.iter()) {
+                    Self::insert(&mut tx, t, r, &mut done, 0, &mut |_, _| {}).await?;
+                }
+                let detail = format!("{} schools, {} programs, {} people, {} courses, {} evidence", w.schools.len(), w.programs.len(), w.people.len(), w.courses.len(), w.evidence.len());
+                Self::audit_in(&mut tx, caller, "talent.write", &detail).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub async fn talent_person(&self, id: i64) -> Result<Option<TalentPerson>, StoreError> {
+                Ok(self.select_where(&tables::T_PEOPLE, "id = {}", &[Val::Int(id)]).await?.first().map(|r| crate::talent::person_from(r)))
+            }
+
+            pub async fn talent_people(&self, after_id: i64, limit: i64) -> Result<Vec<TalentPerson>, StoreError> {
+                let rows = self.select_where(&tables::T_PEOPLE, "id > {} ORDER BY id LIMIT {}", &[Val::Int(after_id), Val::Int(limit)]).await?;
+                Ok(rows.iter().map(|r| crate::talent::person_from(r)).collect())
+            }
+
+            pub async fn talent_program(&self, id: i64) -> Result<Option<TalentProgram>, StoreError> {
+                Ok(self.select_where(&tables::T_PROGRAMS, "id = {}", &[Val::Int(id)]).await?.first().map(|r| crate::talent::program_from(r)))
+            }
+
+            pub async fn talent_evidence_of(&self, person_id: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+                let rows = self.select_where(&tables::T_EVIDENCE, "person_id = {} ORDER BY date, id", &[Val::Int(person_id)]).await?;
+                rows.iter().map(|r| crate::talent::evidence_from(r)).collect()
+            }
+
+            /// (schools, programs, people, evidence)
+            pub async fn talent_counts(&self) -> Result<(i64, i64, i64, i64), StoreError> {
+                let one = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool);
+                Ok((
+                    one("SELECT COUNT(*) FROM talent_schools").await?,
+                    one("SELECT COUNT(*) FROM talent_programs").await?,
+                    one("SELECT COUNT(*) FROM talent_people").await?,
+                    one("SELECT COUNT(*) FROM talent_evidence").await?,
+                ))
             }
 
             pub async fn replace_external(&self, caller: &Caller, fw: &ExternalFramework, progress: Progress<'_>) -> Result<(), StoreError> {

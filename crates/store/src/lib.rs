@@ -9,6 +9,7 @@
 
 mod backend;
 pub mod postings;
+pub mod talent;
 pub mod tables;
 pub mod testing;
 
@@ -202,6 +203,32 @@ impl Store {
             Store::Sqlite(b) => ImportSession::Sqlite(b.begin_import(caller, start).await?),
             Store::Postgres(b) => ImportSession::Postgres(b.begin_import(caller, start).await?),
         })
+    }
+
+    /// Adds talent-pool records (schools … evidence) in one transaction.
+    pub async fn write_talent(&self, caller: &Caller, w: &talent::TalentWrite) -> Result<(), StoreError> {
+        dispatch!(self, b => b.write_talent(caller, w).await)
+    }
+
+    pub async fn talent_person(&self, id: i64) -> Result<Option<talent::Person>, StoreError> {
+        dispatch!(self, b => b.talent_person(id).await)
+    }
+
+    pub async fn talent_people(&self, after_id: i64, limit: i64) -> Result<Vec<talent::Person>, StoreError> {
+        dispatch!(self, b => b.talent_people(after_id, limit).await)
+    }
+
+    pub async fn talent_program(&self, id: i64) -> Result<Option<talent::Program>, StoreError> {
+        dispatch!(self, b => b.talent_program(id).await)
+    }
+
+    pub async fn talent_evidence_of(&self, person_id: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+        dispatch!(self, b => b.talent_evidence_of(person_id).await)
+    }
+
+    /// (schools, programs, people, evidence)
+    pub async fn talent_counts(&self) -> Result<(i64, i64, i64, i64), StoreError> {
+        dispatch!(self, b => b.talent_counts().await)
     }
 
     /// Appends to the audit log.

@@ -16,7 +16,7 @@ pub enum Val {
 }
 
 impl Val {
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         match self {
             Val::Text(s) => s.clone(),
             Val::Int(i) => i.to_string(),
@@ -24,13 +24,21 @@ impl Val {
             Val::Null => String::new(),
         }
     }
-    fn opt(&self) -> Option<String> {
+    pub fn opt(&self) -> Option<String> {
         match self {
             Val::Null => None,
             v => Some(v.text()),
         }
     }
-    fn int(&self) -> i64 {
+    pub fn real(&self) -> f64 {
+        match self {
+            Val::Real(r) => *r,
+            Val::Int(i) => *i as f64,
+            Val::Text(s) => s.parse().unwrap_or_default(),
+            Val::Null => 0.0,
+        }
+    }
+    pub fn int(&self) -> i64 {
         match self {
             Val::Int(i) => *i,
             Val::Text(s) => s.parse().unwrap_or_default(),
@@ -100,6 +108,14 @@ table!(POSTINGS, "postings", [
     ("is_cyber", Int), ("nice_role", OptText), ("nice_conf", OptReal), ("nice_roles", Text), ("platform_role", OptText), ("platform_conf", OptReal),
     ("skills", Text), ("certifications", Text),
 ]);
+table!(T_SCHOOLS, "talent_schools", [("id", Int), ("name", Text), ("region", Text)]);
+table!(T_PROGRAMS, "talent_programs", [("id", Int), ("school_id", Int), ("name", Text), ("w_school", OptReal), ("w_enterprise", OptReal), ("w_practice", OptReal), ("w_credential", OptReal), ("half_life_days", OptReal), ("required_level", OptReal), ("ready", OptReal), ("near_ready", OptReal)]);
+table!(T_COHORTS, "talent_cohorts", [("id", Int), ("program_id", Int), ("name", Text), ("entry_year", Int)]);
+table!(T_PEOPLE, "talent_people", [("id", Int), ("school_id", Int), ("program_id", Int), ("cohort_id", OptInt), ("name", Text), ("student_number", Text), ("graduation_year", Int), ("region", Text), ("consent_enterprise", Int), ("consent_analytics", Int), ("synthetic", Int)]);
+table!(T_COURSES, "talent_courses", [("id", Int), ("program_id", Int), ("name", Text)]);
+table!(T_COURSE_SKILLS, "talent_course_skills", [("course_id", Int), ("skill_id", Text), ("target_level", OptReal)]);
+table!(T_EVIDENCE, "talent_evidence", [("id", Int), ("person_id", Int), ("kind", Text), ("detail", Text), ("source_org", Text), ("date", Text), ("recorded_by", Text), ("observations", Text)]);
+
 table!(EXT, "external_frameworks", [("id", Text), ("name", Text), ("version", Text), ("licence", Text)]);
 table!(EXT_ROLES, "external_roles", [("framework_id", Text), ("role_id", Text), ("title", Text), ("description", Text), ("grp", Text)]);
 table!(EXT_TITLES, "external_role_titles", [("framework_id", Text), ("role_id", Text), ("title", Text)]);

@@ -170,7 +170,10 @@ impl ProfileEngine {
     pub fn compute(&self, person_id: u64, evidence: &[Evidence], today: NaiveDate) -> Profile {
         let w = &self.weights;
         let mut by_skill: HashMap<&str, Vec<Contribution>> = HashMap::new();
-        for e in evidence.iter().filter(|e| e.person_id == person_id) {
+        // a canonical order, so the same evidence gives the same profile however it was read
+        let mut mine: Vec<&Evidence> = evidence.iter().filter(|e| e.person_id == person_id).collect();
+        mine.sort_by_key(|e| (e.date, e.id));
+        for e in mine {
             let age = (today - e.date).num_days().max(0) as f64;
             let recency = 0.5f64.powf(age / w.half_life_days.max(1.0));
             let judge = e.kind.judge();

@@ -28,6 +28,9 @@ pub fn routes() -> Router<App> {
         .route("/postings", get(postings))
         .route("/postings/count", get(posting_count))
         .route("/imports", get(imports))
+        .route("/talent/summary", get(talent_summary))
+        .route("/people", get(people))
+        .route("/people/{id}/profile", get(person_profile))
         .route(
             "/imports/postings",
             axum::routing::post(upload_postings).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
@@ -209,4 +212,28 @@ async fn upload_postings(
     let opts = cb_app::ImportOptions { skip_bad_rows: q.skip_bad_rows, crawled, mapping: None };
     let outcome = app.postings().import(&c, file, opts, &mut |_, _| {}).await?;
     ok(outcome)
+}
+
+async fn talent_summary(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.talent().summary(&c).await?)
+}
+
+async fn people(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<PageQuery>) -> ApiResult {
+    ok(app.talent().people(&c, q.after.unwrap_or(0), q.limit.unwrap_or(50)).await?)
+}
+
+#[derive(Deserialize)]
+struct ProfileQuery {
+    /// Compute as of this day (default: today).
+    as_of: Option<String>,
+}
+
+async fn person_profile(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>, Query(q): Query<ProfileQuery>) -> ApiResult {
+    let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
+    let id: i64 = id.parse().map_err(|_| bad(format!("person id `{id}` is not a number")))?;
+    let today = match q.as_of.as_deref() {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad(format!("as_of `{d}` is not a date; expected YYYY-MM-DD")))?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    ok(app.talent().profile(&c, id, today).await?)
 }

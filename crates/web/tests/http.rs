@@ -240,3 +240,28 @@ async fn check_uploads(s: &Server, label: &str) {
     let v: Value = strict.json().await.expect("json");
     assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("strict.csv, line 3, column `salary`")), "{v}");
 }
+
+#[tokio::test]
+async fn profiles_are_for_the_operator_until_accounts_exist() {
+    on_every_backend!(check_profiles);
+}
+
+async fn check_profiles(s: &Server, label: &str) {
+    s.app.talent().load_synthetic(&Caller::system("test"), 20, 10, 3).await.expect("synthetic");
+    let (st, v) = s.json("/api/v1/talent/summary").await;
+    assert_eq!((st, v["people"].as_i64()), (StatusCode::OK, Some(20)), "{label}");
+    let (st, _) = s.json("/api/v1/people/3/profile").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, _) = s.json("/api/v1/people").await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let r = s.client.get(format!("{}/api/v1/people/3/profile?as_of=2026-11-22", s.base)).bearer_auth(TOKEN).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["person"]["id"], 3);
+    assert!(v["profile"]["skills"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(v["profile"]["skills"][0]["evidence"].as_array().is_some_and(|a| !a.is_empty()), "every level names its evidence");
+    let r = s.client.get(format!("{}/api/v1/people/x/profile", s.base)).bearer_auth(TOKEN).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = s.client.get(format!("{}/api/v1/people/999/profile", s.base)).bearer_auth(TOKEN).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,205 @@
+//! The talent pool as rows: schools, programs (with their evaluation
+//! weights), cohorts, people, courses and their skill mappings, evidence.
+
+use crate::StoreError;
+use crate::tables::{Rows, Val};
+use cb_talent::{Evidence, EvidenceKind, Observation, Weights};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct School {
+    pub id: i64,
+    pub name: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Program {
+    pub id: i64,
+    pub school_id: i64,
+    pub name: String,
+    pub weights: Weights,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cohort {
+    pub id: i64,
+    pub program_id: i64,
+    pub name: String,
+    pub entry_year: i64,
+}
+
+/// A person, with the least personal data that serves the purpose.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub school_id: i64,
+    pub program_id: i64,
+    pub cohort_id: Option<i64>,
+    pub name: String,
+    pub student_number: String,
+    pub graduation_year: i64,
+    pub region: String,
+    /// May enterprises see this profile (for their postings)?
+    pub consent_enterprise: bool,
+    /// May this person count in aggregate figures?
+    pub consent_analytics: bool,
+    /// Clearly labelled generated data (the demo's cohorts).
+    pub synthetic: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Course {
+    pub id: i64,
+    pub program_id: i64,
+    pub name: String,
+    /// (skill id, target level)
+    pub skills: Vec<(String, f64)>,
+}
+
+/// Everything one talent write adds, in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct TalentWrite {
+    pub schools: Vec<School>,
+    pub programs: Vec<Program>,
+    pub cohorts: Vec<Cohort>,
+    pub people: Vec<Person>,
+    pub courses: Vec<Course>,
+    pub evidence: Vec<Evidence>,
+}
+
+fn t(s: &str) -> Val {
+    Val::Text(s.to_string())
+}
+
+fn b(x: bool) -> Val {
+    Val::Int(i64::from(x))
+}
+
+pub(crate) fn rows(w: &TalentWrite) -> [Rows; 7] {
+    [
+        w.schools.iter().map(|s| vec![Val::Int(s.id), t(&s.name), t(&s.region)]).collect(),
+        w.programs
+            .iter()
+            .map(|p| {
+                let x = &p.weights;
+                vec![
+                    Val::Int(p.id),
+                    Val::Int(p.school_id),
+                    t(&p.name),
+                    Val::Real(x.school),
+                    Val::Real(x.enterprise),
+                    Val::Real(x.practice),
+                    Val::Real(x.credential),
+                    Val::Real(x.half_life_days),
+                    Val::Real(x.required_level),
+                    Val::Real(x.ready),
+                    Val::Real(x.near_ready),
+                ]
+            })
+            .collect(),
+        w.cohorts.iter().map(|c| vec![Val::Int(c.id), Val::Int(c.program_id), t(&c.name), Val::Int(c.entry_year)]).collect(),
+        w.people
+            .iter()
+            .map(|p| {
+                vec![
+                    Val::Int(p.id),
+                    Val::Int(p.school_id),
+                    Val::Int(p.program_id),
+                    p.cohort_id.map_or(Val::Null, Val::Int),
+                    t(&p.name),
+                    t(&p.student_number),
+                    Val::Int(p.graduation_year),
+                    t(&p.region),
+                    b(p.consent_enterprise),
+                    b(p.consent_analytics),
+                    b(p.synthetic),
+                ]
+            })
+            .collect(),
+        w.courses.iter().map(|c| vec![Val::Int(c.id), Val::Int(c.program_id), t(&c.name)]).collect(),
+        w.courses.iter().flat_map(|c| c.skills.iter().map(move |(s, l)| vec![Val::Int(c.id), t(s), Val::Real(*l)])).collect(),
+        w.evidence
+            .iter()
+            .map(|e| {
+                let kind = match &e.kind {
+                    EvidenceKind::CourseGrade { .. } => "course_grade",
+                    EvidenceKind::EnterpriseEvaluation { .. } => "enterprise_evaluation",
+                    EvidenceKind::Competition { .. } => "competition",
+                    EvidenceKind::Certificate { .. } => "certificate",
+                    EvidenceKind::Award { .. } => "award",
+                };
+                let obs = e.observations.iter().map(|o| format!("{}:{}", o.skill_id, o.level)).collect::<Vec<_>>().join(" ");
+                vec![
+                    Val::Int(e.id as i64),
+                    Val::Int(e.person_id as i64),
+                    t(kind),
+                    t(&serde_json::to_string(&e.kind).unwrap_or_default()),
+                    t(&e.source_org),
+                    t(&e.date.format("%Y-%m-%d").to_string()),
+                    t(&e.recorded_by),
+                    t(&obs),
+                ]
+            })
+            .collect(),
+    ]
+}
+
+pub(crate) fn person_from(r: &[Val]) -> Person {
+    Person {
+        id: r[0].int(),
+        school_id: r[1].int(),
+        program_id: r[2].int(),
+        cohort_id: match r[3] {
+            Val::Null => None,
+            ref v => Some(v.int()),
+        },
+        name: r[4].text(),
+        student_number: r[5].text(),
+        graduation_year: r[6].int(),
+        region: r[7].text(),
+        consent_enterprise: r[8].int() != 0,
+        consent_analytics: r[9].int() != 0,
+        synthetic: r[10].int() != 0,
+    }
+}
+
+pub(crate) fn program_from(r: &[Val]) -> Program {
+    Program {
+        id: r[0].int(),
+        school_id: r[1].int(),
+        name: r[2].text(),
+        weights: Weights {
+            school: r[3].real(),
+            enterprise: r[4].real(),
+            practice: r[5].real(),
+            credential: r[6].real(),
+            half_life_days: r[7].real(),
+            required_level: r[8].real(),
+            ready: r[9].real(),
+            near_ready: r[10].real(),
+        },
+    }
+}
+
+pub(crate) fn evidence_from(r: &[Val]) -> Result<Evidence, StoreError> {
+    let corrupt = |detail: String| StoreError::Corrupt { table: "talent_evidence".into(), detail };
+    let kind: EvidenceKind = serde_json::from_str(&r[3].text()).map_err(|e| corrupt(format!("detail: {e}")))?;
+    let date = NaiveDate::parse_from_str(&r[5].text(), "%Y-%m-%d").map_err(|e| corrupt(format!("date: {e}")))?;
+    let observations = r[7]
+        .text()
+        .split_whitespace()
+        .filter_map(|p| p.rsplit_once(':'))
+        .map(|(s, l)| Ok(Observation { skill_id: s.to_string(), level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))? }))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Evidence {
+        id: r[0].int() as u64,
+        person_id: r[1].int() as u64,
+        kind,
+        source_org: r[4].text(),
+        date,
+        recorded_by: r[6].text(),
+        observations,
+    })
+}
