@@ -347,6 +347,15 @@ impl Catalog {
         self.external.iter().flat_map(|fw| fw.roles.iter().map(move |r| (fw, r))).nth(n)
     }
 
+    /// The skill whose id, name or alias is exactly `name` (after normalising).
+    pub fn skill_by_name(&self, name: &str) -> Option<&Skill> {
+        if let Some(s) = self.skill(name.trim()) {
+            return Some(s);
+        }
+        let q = normalize(name);
+        self.entries.iter().find(|e| e.kind == SearchHitKind::Skill && e.form == q).and_then(|e| self.model.skills.get(e.idx))
+    }
+
     /// Searches names, aliases and title variants (exact > prefix > contains),
     /// then, for queries of three or more characters, NICE statement text.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
