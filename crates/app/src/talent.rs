@@ -116,3 +116,285 @@ impl TalentService<'_> {
         Ok(true)
     }
 }
+
+/// What a talent import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct TalentImportOutcome {
+    pub already_imported: bool,
+    pub kind: String,
+    pub rows_read: u64,
+    pub people_added: u64,
+    pub courses_added: u64,
+    pub mappings_added: u64,
+    pub evidence_added: u64,
+    pub rejected: Vec<crate::Rejected>,
+}
+
+impl TalentService<'_> {
+    /// Imports a roster, course mappings, grades or enterprise evaluations as
+    /// one transaction (operators; school administrators once accounts exist).
+    /// Re-importing the same content is a no-op; the first bad row stops the
+    /// import unless `skip_bad_rows`.
+    pub async fn import(
+        &self,
+        caller: &Caller,
+        file: crate::ImportFile,
+        kind: cb_talent::import::Kind,
+        skip_bad_rows: bool,
+        today: NaiveDate,
+    ) -> Result<TalentImportOutcome, AppError> {
+        caller.require_operator("import talent data")?;
+        let store = self.app.store();
+        if let Some(prev) = store.talent_import_by_hash(&file.hash).await? {
+            return Ok(TalentImportOutcome {
+                already_imported: true,
+                kind: prev.kind,
+                rows_read: prev.rows_read as u64,
+                people_added: 0,
+                courses_added: 0,
+                mappings_added: 0,
+                evidence_added: 0,
+                rejected: Vec::new(),
+            });
+        }
+        let reference = store.talent_reference().await?;
+        let catalog = self.app.catalog();
+        let crate::ImportFile { name, hash, reader, .. } = file;
+        let plan = tokio::task::spawn_blocking(move || plan_import(&name, hash, reader, kind, skip_bad_rows, today, &reference, &catalog))
+            .await
+            .map_err(|e| AppError::Invalid(format!("the import stopped: {e}")))??;
+        let outcome = TalentImportOutcome {
+            already_imported: false,
+            kind: kind.as_str().to_string(),
+            rows_read: plan.rows_read,
+            people_added: plan.write.people.len() as u64,
+            courses_added: plan.write.courses.len() as u64,
+            mappings_added: (plan.write.course_skills.len() + plan.write.courses.iter().map(|c| c.skills.len()).sum::<usize>()) as u64,
+            evidence_added: plan.write.evidence.len() as u64,
+            rejected: plan.rejected,
+        };
+        store.write_talent(caller, &plan.write).await?;
+        Ok(outcome)
+    }
+}
+
+struct Plan {
+    write: TalentWrite,
+    rows_read: u64,
+    rejected: Vec<crate::Rejected>,
+}
+
+/// Reads the file and resolves every row against the stored talent pool (and
+/// the rows before it), producing one write or the first error.
+#[allow(clippy::too_many_arguments)]
+fn plan_import(
+    name: &str,
+    hash: String,
+    reader: Box<dyn std::io::Read + Send>,
+    kind: cb_talent::import::Kind,
+    skip_bad_rows: bool,
+    today: NaiveDate,
+    reference: &cb_store::talent::TalentReference,
+    catalog: &cb_competency::Catalog,
+) -> Result<Plan, AppError> {
+    use cb_talent::evidence::{CourseSkill, EvidenceKind, Observation, course_observations};
+    use cb_talent::import::{Columns, Row, parse_row};
+    use cb_tabular::RowError;
+
+    let (headers, records) = cb_tabular::read(name, reader).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let cols = Columns::resolve(name, kind, &headers).map_err(AppError::Invalid)?;
+    let skill = |s: &str| catalog.skill_by_name(s).map(|k| k.id.clone());
+    let mut schools = reference.schools.clone();
+    let mut programs = reference.programs.clone();
+    let mut cohorts = reference.cohorts.clone();
+    let mut courses = reference.courses.clone();
+    let mut people = reference.people.clone();
+    let next = |max: Option<i64>| max.unwrap_or(0) + 1;
+    let mut next_school = next(schools.iter().map(|s| s.id).max());
+    let mut next_program = next(programs.iter().map(|p| p.id).max());
+    let mut next_cohort = next(cohorts.iter().map(|c| c.id).max());
+    let mut next_course = next(courses.iter().map(|c| c.id).max());
+    let mut next_person = next(people.iter().map(|p| p.id).max());
+    let mut next_evidence = reference.max_evidence_id + 1;
+    let mut w = TalentWrite {
+        import: Some(cb_store::talent::TalentImportStart { file_name: name.to_string(), file_hash: hash, kind: kind.as_str().to_string(), rows_read: 0, rejected: 0 }),
+        ..TalentWrite::default()
+    };
+    let mut evals: std::collections::HashMap<(i64, String, NaiveDate), usize> = std::collections::HashMap::new();
+    let mut rejected = Vec::new();
+    let mut rows_read = 0u64;
+    for rec in records {
+        rows_read += 1;
+        let err = |column: &str, problem: String, expected: &str| RowError { file: name.to_string(), line: rec.line, column: column.to_string(), problem, expected: expected.to_string() };
+        let col = |field: &str, fallback: &str| -> String {
+            kind_header(&headers, field).unwrap_or(fallback).to_string()
+        };
+        let result: Result<(), RowError> = (|| {
+            let row = parse_row(&cols, name, &rec, &skill)?;
+            let school_of = |school: &str, schools: &[School]| schools.iter().find(|s| s.name == school).map(|s| s.id);
+            match row {
+                Row::Person(p) => {
+                    let school_id = match school_of(&p.school, &schools) {
+                        Some(id) => id,
+                        None => {
+                            let s = School { id: next_school, name: p.school.clone(), region: p.region.clone().unwrap_or_default() };
+                            next_school += 1;
+                            schools.push(s.clone());
+                            w.schools.push(s);
+                            next_school - 1
+                        }
+                    };
+                    if people.iter().any(|x| x.school_id == school_id && x.student_number == p.student_number) {
+                        return Err(err(&col("student_number", "学号"), format!("`{}` is already in the roster of {}", p.student_number, p.school), "a student number not yet in the talent pool"));
+                    }
+                    let program_id = match programs.iter().find(|x| x.school_id == school_id && x.name == p.program) {
+                        Some(x) => x.id,
+                        None => {
+                            let x = Program { id: next_program, school_id, name: p.program.clone(), weights: Weights::default() };
+                            next_program += 1;
+                            programs.push(x.clone());
+                            w.programs.push(x);
+                            next_program - 1
+                        }
+                    };
+                    let cohort_id = match &p.cohort {
+                        None => None,
+                        Some(c) => Some(match cohorts.iter().find(|x| x.program_id == program_id && &x.name == c) {
+                            Some(x) => x.id,
+                            None => {
+                                let x = Cohort { id: next_cohort, program_id, name: c.clone(), entry_year: p.graduation_year - 4 };
+                                next_cohort += 1;
+                                cohorts.push(x.clone());
+                                w.cohorts.push(x);
+                                next_cohort - 1
+                            }
+                        }),
+                    };
+                    let region = p.region.clone().or_else(|| schools.iter().find(|s| s.id == school_id).map(|s| s.region.clone())).unwrap_or_default();
+                    let person = Person {
+                        id: next_person,
+                        school_id,
+                        program_id,
+                        cohort_id,
+                        name: p.name,
+                        student_number: p.student_number,
+                        graduation_year: p.graduation_year,
+                        region,
+                        consent_enterprise: p.consent_enterprise,
+                        consent_analytics: true,
+                        synthetic: false,
+                    };
+                    next_person += 1;
+                    people.push(person.clone());
+                    w.people.push(person);
+                }
+                Row::Course(c) => {
+                    let school_id = school_of(&c.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", c.school), "a school already in the talent pool (import its roster first)"))?;
+                    let program_id = programs
+                        .iter()
+                        .find(|x| x.school_id == school_id && x.name == c.program)
+                        .map(|x| x.id)
+                        .ok_or_else(|| err(&col("program", "专业"), format!("`{}` is not a program of {}", c.program, c.school), "a program already in the talent pool"))?;
+                    match courses.iter_mut().find(|x| x.program_id == program_id && x.name == c.course) {
+                        Some(existing) => {
+                            if existing.skills.iter().any(|(s, _)| s == &c.skill_id) {
+                                return Err(err(&col("skill", "技能"), format!("`{}` is already mapped to {}", c.skill_id, c.course), "each skill once per course"));
+                            }
+                            existing.skills.push((c.skill_id.clone(), c.target_level));
+                            match w.courses.iter_mut().find(|x| x.id == existing.id) {
+                                Some(new) => new.skills.push((c.skill_id, c.target_level)),
+                                None => w.course_skills.push((existing.id, c.skill_id, c.target_level)),
+                            }
+                        }
+                        None => {
+                            let course = Course { id: next_course, program_id, name: c.course, skills: vec![(c.skill_id, c.target_level)] };
+                            next_course += 1;
+                            courses.push(course.clone());
+                            w.courses.push(course);
+                        }
+                    }
+                }
+                Row::Grade(g) => {
+                    let school_id = school_of(&g.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", g.school), "a school already in the talent pool"))?;
+                    let person = people
+                        .iter()
+                        .find(|p| p.school_id == school_id && p.student_number == g.student_number)
+                        .ok_or_else(|| err(&col("student_number", "学号"), format!("`{}` is not in the roster of {}", g.student_number, g.school), "a student number of the roster (import the roster first)"))?;
+                    if let Some(n) = &g.name
+                        && n != &person.name
+                    {
+                        return Err(err(&col("name", "姓名"), format!("`{n}` does not match student number {} ({})", g.student_number, person.name), "the name the roster has for this student number"));
+                    }
+                    let course = courses
+                        .iter()
+                        .find(|c| c.program_id == person.program_id && c.name == g.course)
+                        .ok_or_else(|| err(&col("course", "课程"), format!("`{}` is not a course of this student's program", g.course), "a course mapped to skills (import the course mappings first)"))?;
+                    let mapping: Vec<CourseSkill> = course.skills.iter().map(|(s, l)| CourseSkill { skill_id: s.clone(), target_level: *l }).collect();
+                    w.evidence.push(cb_talent::Evidence {
+                        id: next_evidence as u64,
+                        person_id: person.id as u64,
+                        kind: EvidenceKind::CourseGrade { course: g.course, grade: g.grade_raw },
+                        source_org: g.school,
+                        date: g.date.unwrap_or(today),
+                        recorded_by: String::new(),
+                        observations: course_observations(&mapping, g.grade),
+                    });
+                    next_evidence += 1;
+                }
+                Row::Evaluation(e) => {
+                    let school_id = school_of(&e.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", e.school), "a school already in the talent pool"))?;
+                    let person = people
+                        .iter()
+                        .find(|p| p.school_id == school_id && p.student_number == e.student_number)
+                        .ok_or_else(|| err(&col("student_number", "学号"), format!("`{}` is not in the roster of {}", e.student_number, e.school), "a student number of the roster"))?;
+                    let date = e.date.unwrap_or(today);
+                    let key = (person.id, e.enterprise.clone(), date);
+                    let obs = Observation { skill_id: e.skill_id, level: e.level };
+                    match evals.get(&key) {
+                        Some(&i) => w.evidence[i].observations.push(obs),
+                        None => {
+                            evals.insert(key, w.evidence.len());
+                            w.evidence.push(cb_talent::Evidence {
+                                id: next_evidence as u64,
+                                person_id: person.id as u64,
+                                kind: EvidenceKind::EnterpriseEvaluation { comment: e.comment },
+                                source_org: e.enterprise,
+                                date,
+                                recorded_by: String::new(),
+                                observations: vec![obs],
+                            });
+                            next_evidence += 1;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            if skip_bad_rows {
+                rejected.push(crate::Rejected { error: e, raw: rec.raw.clone() });
+            } else {
+                return Err(AppError::Invalid(e.to_string()));
+            }
+        }
+    }
+    if let Some(i) = w.import.as_mut() {
+        i.rows_read = rows_read;
+        i.rejected = rejected.len() as u64;
+    }
+    Ok(Plan { write: w, rows_read, rejected })
+}
+
+/// The header a file uses for a field (for error messages).
+fn kind_header<'h>(headers: &'h [String], field: &str) -> Option<&'h str> {
+    let names: &[&str] = match field {
+        "school" => &["学校", "院校", "school"],
+        "program" => &["专业", "program"],
+        "student_number" => &["学号", "student_number", "student number"],
+        "name" => &["姓名", "name"],
+        "course" => &["课程", "课程名称", "course"],
+        "skill" => &["技能", "skill"],
+        _ => &[],
+    };
+    headers.iter().find(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim()))).map(String::as_str)
+}

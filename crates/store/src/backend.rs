@@ -4,7 +4,7 @@
 
 use crate::tables::{self, Rows, Table, Ty, Val};
 use crate::postings::{ImportEnd, ImportRecord, ImportStart, NewPosting, PostingSummary, SourceLink, StoredKey, import_from_row, import_select};
-use crate::talent::{Person as TalentPerson, Program as TalentProgram, TalentWrite};
+use crate::talent::{Person as TalentPerson, Program as TalentProgram, TalentImportRecord, TalentReference, TalentWrite};
 use crate::{AuditEntry, Progress, StoreError};
 use cb_competency::CompetencyModel;
 use cb_competency::external::ExternalFramework;
@@ -392,7 +392,23 @@ macro_rules! backend {
                 let rows = crate::talent::rows(w);
                 let tables: [&Table; 7] = [&tables::T_SCHOOLS, &tables::T_PROGRAMS, &tables::T_COHORTS, &tables::T_PEOPLE, &tables::T_COURSES, &tables::T_COURSE_SKILLS, &tables::T_EVIDENCE];
                 let mut tx = self.pool.begin().await?;
+                if !$lock.is_empty() {
+                    sqlx::query("LOCK TABLE talent_people IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+                }
                 let mut done = 0;
+                if let Some(i) = &w.import {
+                    let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM talent_imports").fetch_one(&mut *tx).await?;
+                    let row = vec![vec![
+                        Val::Int(id),
+                        Val::Text(i.file_name.clone()),
+                        Val::Text(i.file_hash.clone()),
+                        Val::Text(i.kind.clone()),
+                        Val::Int(i.rows_read as i64),
+                        Val::Int(i.rejected as i64),
+                        Val::Text(caller.audit_name()),
+                    ]];
+                    Self::insert(&mut tx, &tables::T_IMPORTS, &row, &mut done, 0, &mut |_, _| {}).await?;
+                }
                 for (t, r) in tables.iter().zip(rows.iter()) {
                     Self::insert(&mut tx, t, r, &mut done, 0, &mut |_, _| {}).await?;
                 }
@@ -400,6 +416,46 @@ macro_rules! backend {
                 Self::audit_in(&mut tx, caller, "talent.write", &detail).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            pub async fn talent_import_by_hash(&self, hash: &str) -> Result<Option<TalentImportRecord>, StoreError> {
+                let sql = format!("SELECT id, file_name, kind, rows_read, rejected, actor, at FROM talent_imports WHERE file_hash = {}", $ph(1));
+                let row = sqlx::query(AssertSqlSafe(sql)).bind(hash.to_string()).fetch_optional(&self.pool).await?;
+                row.map(|r| {
+                    Ok(TalentImportRecord {
+                        id: r.try_get(0)?,
+                        file_name: r.try_get(1)?,
+                        kind: r.try_get(2)?,
+                        rows_read: r.try_get(3)?,
+                        rejected: r.try_get(4)?,
+                        actor: r.try_get(5)?,
+                        at: r.try_get(6)?,
+                    })
+                })
+                .transpose()
+            }
+
+            /// Everything a talent import resolves names against.
+            pub async fn talent_reference(&self) -> Result<TalentReference, StoreError> {
+                let mut courses: Vec<crate::talent::Course> = self
+                    .select(&tables::T_COURSES)
+                    .await?
+                    .iter()
+                    .map(|r| crate::talent::Course { id: r[0].int(), program_id: r[1].int(), name: r[2].text(), skills: Vec::new() })
+                    .collect();
+                for r in self.select(&tables::T_COURSE_SKILLS).await? {
+                    if let Some(c) = courses.iter_mut().find(|c| c.id == r[0].int()) {
+                        c.skills.push((r[1].text(), r[2].real()));
+                    }
+                }
+                Ok(TalentReference {
+                    schools: self.select(&tables::T_SCHOOLS).await?.iter().map(|r| crate::talent::school_from(r)).collect(),
+                    programs: self.select(&tables::T_PROGRAMS).await?.iter().map(|r| crate::talent::program_from(r)).collect(),
+                    cohorts: self.select(&tables::T_COHORTS).await?.iter().map(|r| crate::talent::cohort_from(r)).collect(),
+                    people: self.select(&tables::T_PEOPLE).await?.iter().map(|r| crate::talent::person_from(r)).collect(),
+                    courses,
+                    max_evidence_id: sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM talent_evidence").fetch_one(&self.pool).await?,
+                })
             }
 
             pub async fn talent_person(&self, id: i64) -> Result<Option<TalentPerson>, StoreError> {

@@ -210,6 +210,15 @@ impl Store {
         dispatch!(self, b => b.write_talent(caller, w).await)
     }
 
+    pub async fn talent_import_by_hash(&self, hash: &str) -> Result<Option<talent::TalentImportRecord>, StoreError> {
+        dispatch!(self, b => b.talent_import_by_hash(hash).await)
+    }
+
+    /// Everything a talent import resolves names against.
+    pub async fn talent_reference(&self) -> Result<talent::TalentReference, StoreError> {
+        dispatch!(self, b => b.talent_reference().await)
+    }
+
     pub async fn talent_person(&self, id: i64) -> Result<Option<talent::Person>, StoreError> {
         dispatch!(self, b => b.talent_person(id).await)
     }

@@ -116,6 +116,8 @@ table!(T_COURSES, "talent_courses", [("id", Int), ("program_id", Int), ("name", 
 table!(T_COURSE_SKILLS, "talent_course_skills", [("course_id", Int), ("skill_id", Text), ("target_level", OptReal)]);
 table!(T_EVIDENCE, "talent_evidence", [("id", Int), ("person_id", Int), ("kind", Text), ("detail", Text), ("source_org", Text), ("date", Text), ("recorded_by", Text), ("observations", Text)]);
 
+table!(T_IMPORTS, "talent_imports", [("id", Int), ("file_name", Text), ("file_hash", Text), ("kind", Text), ("rows_read", Int), ("rejected", Int), ("actor", Text)]);
+
 table!(EXT, "external_frameworks", [("id", Text), ("name", Text), ("version", Text), ("licence", Text)]);
 table!(EXT_ROLES, "external_roles", [("framework_id", Text), ("role_id", Text), ("title", Text), ("description", Text), ("grp", Text)]);
 table!(EXT_TITLES, "external_role_titles", [("framework_id", Text), ("role_id", Text), ("title", Text)]);

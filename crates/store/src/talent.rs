@@ -66,7 +66,43 @@ pub struct TalentWrite {
     pub cohorts: Vec<Cohort>,
     pub people: Vec<Person>,
     pub courses: Vec<Course>,
+    /// Skill mappings added to courses that already exist: (course id, skill id, target level).
+    pub course_skills: Vec<(i64, String, f64)>,
     pub evidence: Vec<Evidence>,
+    /// The file this write imports, recorded in the same transaction.
+    pub import: Option<TalentImportStart>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TalentImportStart {
+    pub file_name: String,
+    pub file_hash: String,
+    pub kind: String,
+    pub rows_read: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TalentImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub kind: String,
+    pub rows_read: i64,
+    pub rejected: i64,
+    pub actor: String,
+    pub at: String,
+}
+
+/// What resolving names in a talent file needs: the stored schools,
+/// programs, cohorts, courses, every person's key, and the highest ids.
+#[derive(Debug, Clone, Default)]
+pub struct TalentReference {
+    pub schools: Vec<School>,
+    pub programs: Vec<Program>,
+    pub cohorts: Vec<Cohort>,
+    pub courses: Vec<Course>,
+    pub people: Vec<Person>,
+    pub max_evidence_id: i64,
 }
 
 fn t(s: &str) -> Val {
@@ -78,6 +114,8 @@ fn b(x: bool) -> Val {
 }
 
 pub(crate) fn rows(w: &TalentWrite) -> [Rows; 7] {
+    let mut course_skills: Rows = w.courses.iter().flat_map(|c| c.skills.iter().map(move |(s, l)| vec![Val::Int(c.id), t(s), Val::Real(*l)])).collect();
+    course_skills.extend(w.course_skills.iter().map(|(c, s, l)| vec![Val::Int(*c), t(s), Val::Real(*l)]));
     [
         w.schools.iter().map(|s| vec![Val::Int(s.id), t(&s.name), t(&s.region)]).collect(),
         w.programs
@@ -119,7 +157,7 @@ pub(crate) fn rows(w: &TalentWrite) -> [Rows; 7] {
             })
             .collect(),
         w.courses.iter().map(|c| vec![Val::Int(c.id), Val::Int(c.program_id), t(&c.name)]).collect(),
-        w.courses.iter().flat_map(|c| c.skills.iter().map(move |(s, l)| vec![Val::Int(c.id), t(s), Val::Real(*l)])).collect(),
+        course_skills,
         w.evidence
             .iter()
             .map(|e| {
@@ -144,6 +182,14 @@ pub(crate) fn rows(w: &TalentWrite) -> [Rows; 7] {
             })
             .collect(),
     ]
+}
+
+pub(crate) fn school_from(r: &[Val]) -> School {
+    School { id: r[0].int(), name: r[1].text(), region: r[2].text() }
+}
+
+pub(crate) fn cohort_from(r: &[Val]) -> Cohort {
+    Cohort { id: r[0].int(), program_id: r[1].int(), name: r[2].text(), entry_year: r[3].int() }
 }
 
 pub(crate) fn person_from(r: &[Val]) -> Person {

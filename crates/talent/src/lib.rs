@@ -8,6 +8,7 @@
 
 pub mod evidence;
 pub mod grade;
+pub mod import;
 pub mod profile;
 pub mod supply;
 pub mod synthetic;

@@ -1,0 +1,86 @@
+//! Talent imports on every backend: roster, course mappings, grades and
+//! enterprise evaluations, whole or nothing, with hand-computed profiles.
+
+use cb_app::{App, AppError, ImportFile};
+use cb_core::Caller;
+use cb_store::testing::TestDb;
+use cb_talent::import::Kind;
+use chrono::NaiveDate;
+
+fn file(name: &str, content: &str) -> ImportFile {
+    let bytes = content.as_bytes().to_vec();
+    ImportFile { name: name.into(), hash: cb_tabular::sha256_hex(&bytes[..]).expect("hash"), size: bytes.len() as u64, reader: Box::new(std::io::Cursor::new(bytes)) }
+}
+
+const ROSTER: &str = "学校,专业,年级,学号,姓名,毕业年份,企业可见\n示范学院,网络空间安全,2022级,2022001,王伟,2026,是\n示范学院,网络空间安全,2022级,2022002,李娜,2026,否\n";
+const COURSES: &str = "学校,专业,课程,技能,目标等级\n示范学院,网络空间安全,Web安全,SQL注入,3\n示范学院,网络空间安全,Web安全,xss,3\n示范学院,网络空间安全,渗透测试技术,burp-suite,4\n";
+const GRADES: &str = "学校,学号,姓名,课程,成绩,日期\n示范学院,2022001,王伟,Web安全,良,2025-01-10\n示范学院,2022001,王伟,渗透测试技术,95,2025-06-20\n示范学院,2022002,李娜,Web安全,不及格,2025-01-10\n";
+const EVALS: &str = "学校,学号,企业,技能,等级,评语,日期\n示范学院,2022001,示例安全公司,SQL注入,4,能独立完成注入测试,2025-06-30\n示范学院,2022001,示例安全公司,Burp Suite,4,,2025-06-30\n";
+
+fn op() -> Caller {
+    Caller::system("test")
+}
+
+#[tokio::test]
+async fn roster_courses_grades_evaluations_and_a_hand_computed_profile() {
+    let today = NaiveDate::from_ymd_opt(2025, 6, 30).expect("date");
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let t = app.talent();
+        let o = t.import(&op(), file("roster.csv", ROSTER), Kind::People, false, today).await.unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        assert_eq!((o.rows_read, o.people_added), (2, 2), "{}", db.label);
+        let o = t.import(&op(), file("courses.csv", COURSES), Kind::Courses, false, today).await.expect("courses");
+        assert_eq!((o.courses_added, o.mappings_added), (2, 3));
+        let o = t.import(&op(), file("grades.csv", GRADES), Kind::Grades, false, today).await.expect("grades");
+        assert_eq!(o.evidence_added, 3);
+        let o = t.import(&op(), file("evals.csv", EVALS), Kind::Evaluations, false, today).await.expect("evaluations");
+        assert_eq!(o.evidence_added, 1, "one rubric: two skills of one internship evaluation");
+        assert!(t.import(&op(), file("again.csv", GRADES), Kind::Grades, false, today).await.expect("again").already_imported);
+
+        let people = t.people(&op(), 0, 10).await.expect("people");
+        let wang = people.iter().find(|p| p.student_number == "2022001").expect("王伟");
+        assert!(wang.consent_enterprise && !wang.synthetic);
+        let p = t.profile(&op(), wang.id, today).await.expect("profile");
+        // SQL injection: school 3 × 0.85 = 2.55 on 2025-01-10 (171 days: recency 0.5^(171/730) = 0.85013,
+        // weight 0.5 × 0.85013 = 0.42507), enterprise 4 today (weight 0.5):
+        // level = (0.42507 × 2.55 + 0.5 × 4) / 0.92507 = 3.3337 → 3.334,
+        // confidence = 1 − e^−0.92507 = 0.60349 → 0.603
+        let sqli = p.profile.skill("sql-injection").expect("sqli");
+        assert_eq!((sqli.level, sqli.confidence), (3.334, 0.603), "{}", db.label);
+        assert_eq!(sqli.evidence.len(), 2);
+        // Burp Suite: course 95 → 4 × 1.0 = 4 (10 days old), enterprise 4 → 4.0
+        assert_eq!(p.profile.skill("burp-suite").map(|s| s.level), Some(4.0));
+        // 李娜 failed Web安全: no evidence of those skills
+        let li = people.iter().find(|p| p.student_number == "2022002").expect("李娜");
+        assert!(t.profile(&op(), li.id, today).await.expect("profile").profile.skills.is_empty());
+        app.store().close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_rows_stop_the_import_or_are_rejected() {
+    let today = NaiveDate::from_ymd_opt(2025, 6, 30).expect("date");
+    let db = TestDb::sqlite();
+    let app = App::open(&db.url).await.expect("open");
+    let t = app.talent();
+    t.import(&op(), file("roster.csv", ROSTER), Kind::People, false, today).await.expect("roster");
+    t.import(&op(), file("courses.csv", COURSES), Kind::Courses, false, today).await.expect("courses");
+    let bad = "学校,学号,姓名,课程,成绩\n示范学院,2022001,王伟,Web安全,88\n示范学院,2099999,张三,Web安全,90\n示范学院,2022002,王伟,Web安全,90\n示范学院,2022001,王伟,量子力学,90\n示范学院,2022001,王伟,Web安全,缺考\n";
+    let e = t.import(&op(), file("bad.csv", bad), Kind::Grades, false, today).await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("bad.csv, line 3, column `学号`: `2099999` is not in the roster"), "{e}");
+    assert_eq!(t.summary(&Caller::Anonymous).await.expect("summary").evidence, 0, "nothing written");
+    let o = t.import(&op(), file("bad.csv", bad), Kind::Grades, true, today).await.expect("skip");
+    assert_eq!((o.evidence_added, o.rejected.len()), (1, 4));
+    let problems: Vec<String> = o.rejected.iter().map(|r| format!("{}:{}", r.error.line, r.error.column)).collect();
+    assert_eq!(problems, vec!["3:学号", "4:姓名", "5:课程", "6:成绩"]);
+    // a roster row for a student already there
+    let e = t.import(&op(), file("dup.csv", &ROSTER.replace("李娜", "李娜娜")), Kind::People, false, today).await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("line 2, column `学号`: `2022001` is already in the roster"), "{e}");
+    // a missing column
+    let e = t.import(&op(), file("nocol.csv", "学校,学号,课程\nA,1,B\n"), Kind::Grades, false, today).await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.contains("no column for `grade`"), "{e}");
+    // only operators
+    let r = t.import(&Caller::Anonymous, file("x.csv", ROSTER), Kind::People, false, today).await;
+    assert!(matches!(r, Err(AppError::Access(_))));
+}
