@@ -72,16 +72,52 @@ async fn import_one(app: &App, caller: &Caller, path: &Path, args: &Args, mappin
         o.import_id,
         started.elapsed().as_secs_f64()
     );
-    if !o.rejected.is_empty() {
-        let reject_path = args.reject_file.clone().unwrap_or_else(|| PathBuf::from(format!("{name}.rejects.csv")));
-        let mut w = csv::Writer::from_writer(std::fs::File::create(&reject_path).with_context(|| format!("creating {}", reject_path.display()))?);
-        w.write_record(["line", "column", "problem", "expected", "row"])?;
-        for r in &o.rejected {
-            w.write_record([r.error.line.to_string(), r.error.column.clone(), r.error.problem.clone(), r.error.expected.clone(), r.raw.clone()])?;
-        }
-        w.flush()?;
-        println!("  rejected rows and reasons: {}", reject_path.display());
-    }
+    write_rejects(&name, args.reject_file.as_deref(), &o.rejected)?;
     std::io::stdout().flush()?;
+    Ok(())
+}
+
+/// Writes rejected rows with their reasons (default `FILE.rejects.csv`).
+fn write_rejects(name: &str, path: Option<&Path>, rejected: &[cb_app::Rejected]) -> anyhow::Result<()> {
+    if rejected.is_empty() {
+        return Ok(());
+    }
+    let reject_path = path.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{name}.rejects.csv")));
+    let mut w = csv::Writer::from_writer(std::fs::File::create(&reject_path).with_context(|| format!("creating {}", reject_path.display()))?);
+    w.write_record(["line", "column", "problem", "expected", "row"])?;
+    for r in rejected {
+        w.write_record([r.error.line.to_string(), r.error.column.clone(), r.error.problem.clone(), r.error.expected.clone(), r.raw.clone()])?;
+    }
+    w.flush()?;
+    println!("  rejected rows and reasons: {}", reject_path.display());
+    Ok(())
+}
+
+/// `cyberbridge import people|courses|grades|evaluations FILE…`
+pub async fn run_talent(app: &App, caller: &Caller, kind: cb_talent::import::Kind, args: Args) -> anyhow::Result<()> {
+    let today = chrono::Local::now().date_naive();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let open = || std::fs::File::open(path).with_context(|| format!("opening {name}"));
+        let size = open()?.metadata().map(|m| m.len()).unwrap_or(0);
+        let hash = sha256_hex(std::io::BufReader::new(open()?)).with_context(|| format!("reading {name}"))?;
+        let file = ImportFile { name: name.clone(), hash, size, reader: Box::new(std::io::BufReader::new(open()?)) };
+        let o = app.talent().import(caller, file, kind, args.skip_bad_rows, today).await?;
+        if o.already_imported {
+            println!("{name}: already imported, nothing to do");
+            continue;
+        }
+        println!(
+            "{name}: {} rows ({}) → {} people, {} courses, {} skill mappings, {} pieces of evidence added, {} rejected",
+            o.rows_read,
+            o.kind,
+            o.people_added,
+            o.courses_added,
+            o.mappings_added,
+            o.evidence_added,
+            o.rejected.len()
+        );
+        write_rejects(&name, args.reject_file.as_deref(), &o.rejected)?;
+    }
     Ok(())
 }

@@ -108,6 +108,26 @@ enum ImportCommand {
         #[arg(long)]
         mapping: Option<PathBuf>,
     },
+    /// A roster: 学校, 专业, 年级, 学号, 姓名, 毕业年份[, 地区, 企业可见].
+    People(TalentArgs),
+    /// Course → skill mappings: 学校, 专业, 课程, 技能, 目标等级.
+    Courses(TalentArgs),
+    /// Course grades: 学校, 学号[, 姓名], 课程, 成绩[, 日期] (percent, 优/良/中/及格/不及格 or GPA).
+    Grades(TalentArgs),
+    /// Enterprise evaluations: 学校, 学号, 企业, 技能, 等级 (1–5)[, 评语, 日期].
+    Evaluations(TalentArgs),
+}
+
+#[derive(clap::Args)]
+struct TalentArgs {
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Write bad rows with their reason to a reject file and import the rest.
+    #[arg(long)]
+    skip_bad_rows: bool,
+    /// Where rejected rows go (default: FILE.rejects.csv).
+    #[arg(long)]
+    reject_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -208,6 +228,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
             let args = import_cmd::Args { files, skip_bad_rows, reject_file, crawl_date, mapping };
             import_cmd::run(&app, &Caller::system("cli"), args).await
+        }
+        Command::Import { what } => {
+            use cb_talent::import::Kind;
+            let (kind, a) = match what {
+                ImportCommand::People(a) => (Kind::People, a),
+                ImportCommand::Courses(a) => (Kind::Courses, a),
+                ImportCommand::Grades(a) => (Kind::Grades, a),
+                ImportCommand::Evaluations(a) => (Kind::Evaluations, a),
+                ImportCommand::Postings { .. } => unreachable!("matched above"),
+            };
+            let url = db_url(DEFAULT_DB);
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            let args = import_cmd::Args { files: a.files, skip_bad_rows: a.skip_bad_rows, reject_file: a.reject_file, crawl_date: None, mapping: None };
+            import_cmd::run_talent(&app, &Caller::system("cli"), kind, args).await
         }
         Command::Migrate => {
             let url = db_url(DEFAULT_DB);

@@ -108,3 +108,27 @@ fn import_postings_with_rejects_and_reimport() {
     assert!(out.contains("already imported"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn import_roster_courses_and_grades() {
+    let db = TestDb::sqlite();
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("talent-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).expect("write");
+        p.display().to_string()
+    };
+    let roster = write("roster.csv", "学校,专业,年级,学号,姓名,毕业年份\n示范学院,网络空间安全,2022级,2022001,王伟,2026\n");
+    let courses = write("courses.csv", "学校,专业,课程,技能,目标等级\n示范学院,网络空间安全,Web安全,SQL注入,3\n");
+    let grades = write("grades.csv", "学校,学号,课程,成绩\n示范学院,2022001,Web安全,良\n示范学院,2022009,Web安全,90\n");
+    assert!(ok(&cyberbridge(&db.url, &["import", "people", &roster])).contains("1 people"));
+    assert!(ok(&cyberbridge(&db.url, &["import", "courses", &courses])).contains("1 skill mappings"));
+    let out = cyberbridge(&db.url, &["import", "grades", &grades]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3, column `学号`: `2022009` is not in the roster"));
+    let out = ok(&cyberbridge(&db.url, &["import", "grades", "--skip-bad-rows", &grades]));
+    assert!(out.contains("1 pieces of evidence added, 1 rejected"), "{out}");
+    assert!(std::fs::read_to_string(format!("{grades}.rejects.csv")).expect("rejects").contains("2022009"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

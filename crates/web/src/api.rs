@@ -28,6 +28,10 @@ pub fn routes() -> Router<App> {
         .route("/postings", get(postings))
         .route("/postings/count", get(posting_count))
         .route("/imports", get(imports))
+        .route(
+            "/imports/talent",
+            axum::routing::post(upload_talent).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
         .route("/talent/summary", get(talent_summary))
         .route("/people", get(people))
         .route("/people/{id}/profile", get(person_profile))
@@ -236,4 +240,30 @@ async fn person_profile(State(app): State<App>, RequestCaller(c): RequestCaller,
         None => chrono::Utc::now().date_naive(),
     };
     ok(app.talent().profile(&c, id, today).await?)
+}
+
+#[derive(Deserialize)]
+struct TalentUploadQuery {
+    kind: Option<String>,
+    filename: Option<String>,
+    #[serde(default)]
+    skip_bad_rows: bool,
+}
+
+/// `POST /api/v1/imports/talent?kind=people|courses|grades|evaluations&filename=x.csv[&skip_bad_rows=true]`
+async fn upload_talent(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<TalentUploadQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    c.require_operator("import talent data").map_err(AppError::from)?;
+    let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
+    let kind_raw = q.kind.unwrap_or_default();
+    let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad(format!("kind `{kind_raw}`; expected people, courses, grades or evaluations / 未知的导入类型")))?;
+    let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
+    let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
+    let hash = cb_tabular::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
+    let file = cb_app::ImportFile { name, hash, size: body.len() as u64, reader: Box::new(std::io::Cursor::new(body)) };
+    ok(app.talent().import(&c, file, kind, q.skip_bad_rows, chrono::Utc::now().date_naive()).await?)
 }

@@ -260,6 +260,14 @@ async fn check_profiles(s: &Server, label: &str) {
     assert_eq!(v["person"]["id"], 3);
     assert!(v["profile"]["skills"].as_array().is_some_and(|a| !a.is_empty()));
     assert!(v["profile"]["skills"][0]["evidence"].as_array().is_some_and(|a| !a.is_empty()), "every level names its evidence");
+    let roster = "学校,专业,学号,姓名,毕业年份\n上传学院,网络空间安全,1,王伟,2026\n";
+    let up = |kind: &str| format!("{}/api/v1/imports/talent?kind={kind}&filename=roster.csv", s.base);
+    let r = s.client.post(up("people")).body(roster).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = s.client.post(up("nonsense")).bearer_auth(TOKEN).body(roster).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let v: Value = s.client.post(up("people")).bearer_auth(TOKEN).body(roster).send().await.expect("post").json().await.expect("json");
+    assert_eq!(v["people_added"], 1, "{v}");
     let r = s.client.get(format!("{}/api/v1/people/x/profile", s.base)).bearer_auth(TOKEN).send().await.expect("get");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = s.client.get(format!("{}/api/v1/people/999/profile", s.base)).bearer_auth(TOKEN).send().await.expect("get");
