@@ -43,6 +43,9 @@ pub struct App {
     engine: Arc<RwLock<Arc<Engine>>>,
     /// SHA-256 of the operator token configured for scripts, if any.
     operator_token: Option<[u8; 32]>,
+    /// Supply figures over the talent pool, built on first use and kept
+    /// current as evidence arrives.
+    pub(crate) supply: Arc<tokio::sync::Mutex<Option<cb_talent::supply::SupplyIndex>>>,
 }
 
 fn engine_for(model: &cb_competency::CompetencyModel) -> Arc<Engine> {
@@ -70,7 +73,7 @@ impl App {
         let external = store.load_external().await?;
         let engine = Arc::new(RwLock::new(engine_for(&model)));
         let catalog = Arc::new(RwLock::new(Arc::new(Catalog::new(model, external))));
-        Ok(App { store, catalog, engine, operator_token: None })
+        Ok(App { store, catalog, engine, operator_token: None, supply: Arc::new(tokio::sync::Mutex::new(None)) })
     }
 
     /// Lets scripts act as an operator with `Authorization: Bearer <token>`

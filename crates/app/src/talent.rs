@@ -174,6 +174,12 @@ impl TalentService<'_> {
             rejected: plan.rejected,
         };
         store.write_talent(caller, &plan.write).await?;
+        // keep the supply figures current: a few people are recomputed at once,
+        // a large import rebuilds them on next use
+        let mut touched: Vec<i64> = plan.write.evidence.iter().map(|e| e.person_id as i64).chain(plan.write.people.iter().map(|p| p.id)).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        self.refresh_supply(&touched, today).await?;
         Ok(outcome)
     }
 }
@@ -397,4 +403,156 @@ fn kind_header<'h>(headers: &'h [String], field: &str) -> Option<&'h str> {
         _ => &[],
     };
     headers.iter().find(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim()))).map(String::as_str)
+}
+
+/// A count as the caller may see it: exact, or "< 5" when it counts fewer than
+/// five people and the caller is not allowed to see small cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    Exact(u64),
+    Suppressed,
+}
+
+impl Serialize for Shown {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Shown::Exact(n) => s.serialize_u64(*n),
+            Shown::Suppressed => s.serialize_str("<5"),
+        }
+    }
+}
+
+/// The suppression threshold for figures that count people (PRODUCT.md).
+pub const SMALL_CELL: u64 = 5;
+
+fn shown(n: u64, exact: bool) -> Shown {
+    if exact || n == 0 || n >= SMALL_CELL { Shown::Exact(n) } else { Shown::Suppressed }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SupplyFilter {
+    pub region: Option<String>,
+    pub program: Option<String>,
+    pub graduation_year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleSupply {
+    pub role_id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub ready: Shown,
+    pub near_ready: Shown,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillSupply {
+    pub skill_id: String,
+    pub share_proficient: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SupplyView {
+    pub people: u64,
+    pub roles: Vec<RoleSupply>,
+    pub skills: Vec<SkillSupply>,
+    /// How the figures are defined.
+    pub definition: &'static str,
+}
+
+impl TalentService<'_> {
+    fn engine_for(&self, programs: &[Program], program_id: i64) -> ProfileEngine {
+        let weights = programs.iter().find(|p| p.id == program_id).map(|p| p.weights.clone()).unwrap_or_default();
+        ProfileEngine::new(self.app.catalog().model(), weights)
+    }
+
+    /// Recomputes the given people's contribution to the supply figures (if
+    /// they are built); people who did not consent to analytics count nowhere.
+    async fn refresh_supply(&self, people: &[i64], today: NaiveDate) -> Result<(), AppError> {
+        let mut guard = self.app.supply.lock().await;
+        let Some(index) = guard.as_mut() else { return Ok(()) };
+        if people.len() > 1_000 {
+            *guard = None;
+            return Ok(());
+        }
+        let store = self.app.store();
+        let programs = store.talent_programs().await?;
+        for &id in people {
+            let Some(person) = store.talent_person(id).await? else { continue };
+            if !person.consent_analytics {
+                index.remove(id as u64);
+                continue;
+            }
+            let evidence = store.talent_evidence_of(id).await?;
+            let profile = self.engine_for(&programs, person.program_id).compute(id as u64, &evidence, today);
+            let program = programs.iter().find(|p| p.id == person.program_id).map(|p| p.name.clone()).unwrap_or_default();
+            index.update(&cb_talent::supply::Person { region: person.region.clone(), program, graduation_year: person.graduation_year as i32 }, &profile);
+        }
+        Ok(())
+    }
+
+    /// Builds the supply figures from every stored profile.
+    async fn build_supply(&self, today: NaiveDate) -> Result<cb_talent::supply::SupplyIndex, AppError> {
+        let store = self.app.store();
+        let programs = store.talent_programs().await?;
+        let model = self.app.catalog();
+        let engines: std::collections::HashMap<i64, ProfileEngine> = programs
+            .iter()
+            .map(|p| (p.id, ProfileEngine::new(model.model(), p.weights.clone())))
+            .collect();
+        let default_engine = ProfileEngine::new(model.model(), Weights::default());
+        let mut index = cb_talent::supply::SupplyIndex::new(Weights::default().required_level);
+        let mut after = 0;
+        loop {
+            let page = store.talent_people(after, 2_000).await?;
+            let (Some(first), Some(last)) = (page.first().map(|p| p.id), page.last().map(|p| p.id)) else { break };
+            let evidence = store.talent_evidence_range(first, last).await?;
+            let mut by_person: std::collections::HashMap<u64, Vec<cb_talent::Evidence>> = std::collections::HashMap::new();
+            for e in evidence {
+                by_person.entry(e.person_id).or_default().push(e);
+            }
+            for person in page.iter().filter(|p| p.consent_analytics) {
+                let engine = engines.get(&person.program_id).unwrap_or(&default_engine);
+                let ev = by_person.remove(&(person.id as u64)).unwrap_or_default();
+                let profile = engine.compute(person.id as u64, &ev, today);
+                let program = programs.iter().find(|p| p.id == person.program_id).map(|p| p.name.clone()).unwrap_or_default();
+                index.update(&cb_talent::supply::Person { region: person.region.clone(), program, graduation_year: person.graduation_year as i32 }, &profile);
+            }
+            after = last;
+        }
+        Ok(index)
+    }
+
+    /// Ready and near-ready people per platform role, and the share proficient
+    /// per skill, over people who consented to analytics. Cells counting fewer
+    /// than five people are shown as "<5" to everyone but operators.
+    pub async fn supply(&self, caller: &Caller, filter: &SupplyFilter, today: NaiveDate) -> Result<SupplyView, AppError> {
+        let exact = caller.is_operator();
+        let mut guard = self.app.supply.lock().await;
+        if guard.is_none() {
+            *guard = Some(self.build_supply(today).await?);
+        }
+        let Some(index) = guard.as_ref() else { return Err(AppError::Invalid("supply figures unavailable".into())) };
+        let catalog = self.app.catalog();
+        let roles = catalog
+            .model()
+            .platform_roles
+            .iter()
+            .map(|r| {
+                let c = index.role_filtered(&r.id, filter.region.as_deref(), filter.program.as_deref(), filter.graduation_year);
+                RoleSupply { role_id: r.id.clone(), name_zh: r.name_zh.clone(), name_en: r.name_en.clone(), ready: shown(c.ready, exact), near_ready: shown(c.near_ready, exact) }
+            })
+            .collect();
+        let mut skills: Vec<SkillSupply> = index
+            .proficient_skills()
+            .map(|(s, _)| SkillSupply { skill_id: s.to_string(), share_proficient: (index.skill_share(s) * 1000.0).round() / 1000.0 })
+            .collect();
+        skills.sort_by(|a, b| b.share_proficient.total_cmp(&a.share_proficient).then(a.skill_id.cmp(&b.skill_id)));
+        Ok(SupplyView {
+            people: index.people(),
+            roles,
+            skills,
+            definition: "ready: readiness ≥ 0.8 (share of the role's core skills held at level ≥ 3); near-ready: 0.6–0.8; people who consented to analytics; share proficient: share of those people at level ≥ 3 in the skill",
+        })
+    }
 }

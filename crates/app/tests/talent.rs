@@ -60,3 +60,40 @@ async fn personal_data_is_not_for_everyone() {
     assert!(matches!(t.profile(&Caller::system("test"), 999, today).await, Err(AppError::NotFound { .. })));
     let _ = Weights::default();
 }
+
+#[tokio::test]
+async fn supply_figures_match_the_profiles_suppress_small_cells_and_follow_new_evidence() {
+    use cb_app::{Shown, SupplyFilter};
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let t = app.talent();
+        t.load_synthetic(&Caller::system("test"), 300, 30, 11).await.expect("load");
+        let op = t.supply(&Caller::system("test"), &SupplyFilter::default(), today).await.expect("supply");
+        assert_eq!(op.people, 300, "{}", db.label);
+        // the same figures computed directly from the profiles
+        let mut near = 0u64;
+        let mut ready = 0u64;
+        for id in 1..=300 {
+            let p = t.profile(&Caller::system("test"), id, today).await.expect("profile");
+            match p.profile.readiness_for("secops-engineer").map(|r| r.status) {
+                Some(cb_talent::profile::Status::Ready) => ready += 1,
+                Some(cb_talent::profile::Status::NearReady) => near += 1,
+                _ => {}
+            }
+        }
+        let secops = op.roles.iter().find(|r| r.role_id == "secops-engineer").expect("role");
+        assert_eq!((secops.ready, secops.near_ready), (Shown::Exact(ready), Shown::Exact(near)), "{}", db.label);
+        // anonymous callers see "<5" where fewer than five people are counted
+        let anon = t.supply(&Caller::Anonymous, &SupplyFilter::default(), today).await.expect("supply");
+        for (a, o) in anon.roles.iter().zip(&op.roles) {
+            if let Shown::Exact(n) = o.ready {
+                assert_eq!(a.ready, if (1..5).contains(&n) { Shown::Suppressed } else { Shown::Exact(n) });
+            }
+        }
+        let json = serde_json::to_string(&anon).expect("json");
+        assert!(!json.contains("\"ready\":1,") && !json.contains("\"ready\":2,"));
+        app.store().close().await;
+        db.finish().await;
+    }
+}

@@ -33,7 +33,13 @@ async fn roster_courses_grades_evaluations_and_a_hand_computed_profile() {
         assert_eq!((o.courses_added, o.mappings_added), (2, 3));
         let o = t.import(&op(), file("grades.csv", GRADES), Kind::Grades, false, today).await.expect("grades");
         assert_eq!(o.evidence_added, 3);
+        // supply figures built now are kept current by the next import
+        let share = |v: &cb_app::SupplyView, s: &str| v.skills.iter().find(|k| k.skill_id == s).map_or(0.0, |k| k.share_proficient);
+        let before = t.supply(&op(), &cb_app::SupplyFilter::default(), today).await.expect("supply");
+        assert_eq!((before.people, share(&before, "sql-injection")), (2, 0.0), "2.55 is below level 3");
         let o = t.import(&op(), file("evals.csv", EVALS), Kind::Evaluations, false, today).await.expect("evaluations");
+        let after = t.supply(&op(), &cb_app::SupplyFilter::default(), today).await.expect("supply");
+        assert_eq!(share(&after, "sql-injection"), 0.5, "王伟 is now at 3.334: one of two people");
         assert_eq!(o.evidence_added, 1, "one rubric: two skills of one internship evaluation");
         assert!(t.import(&op(), file("again.csv", GRADES), Kind::Grades, false, today).await.expect("again").already_imported);
 

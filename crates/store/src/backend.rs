@@ -471,6 +471,16 @@ macro_rules! backend {
                 Ok(self.select_where(&tables::T_PROGRAMS, "id = {}", &[Val::Int(id)]).await?.first().map(|r| crate::talent::program_from(r)))
             }
 
+            /// Evidence of the people with ids in `first..=last`, by person.
+            pub async fn talent_evidence_range(&self, first: i64, last: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+                let rows = self.select_where(&tables::T_EVIDENCE, "person_id BETWEEN {} AND {} ORDER BY person_id, date, id", &[Val::Int(first), Val::Int(last)]).await?;
+                rows.iter().map(|r| crate::talent::evidence_from(r)).collect()
+            }
+
+            pub async fn talent_programs(&self) -> Result<Vec<TalentProgram>, StoreError> {
+                Ok(self.select(&tables::T_PROGRAMS).await?.iter().map(|r| crate::talent::program_from(r)).collect())
+            }
+
             pub async fn talent_evidence_of(&self, person_id: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
                 let rows = self.select_where(&tables::T_EVIDENCE, "person_id = {} ORDER BY date, id", &[Val::Int(person_id)]).await?;
                 rows.iter().map(|r| crate::talent::evidence_from(r)).collect()

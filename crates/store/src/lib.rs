@@ -231,6 +231,15 @@ impl Store {
         dispatch!(self, b => b.talent_program(id).await)
     }
 
+    /// Evidence of the people with ids in `first..=last`.
+    pub async fn talent_evidence_range(&self, first: i64, last: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+        dispatch!(self, b => b.talent_evidence_range(first, last).await)
+    }
+
+    pub async fn talent_programs(&self) -> Result<Vec<talent::Program>, StoreError> {
+        dispatch!(self, b => b.talent_programs().await)
+    }
+
     pub async fn talent_evidence_of(&self, person_id: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
         dispatch!(self, b => b.talent_evidence_of(person_id).await)
     }

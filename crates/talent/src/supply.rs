@@ -95,10 +95,22 @@ impl SupplyIndex {
 
     /// Ready and near-ready people for a role, summed over the cells that match.
     pub fn role(&self, role_id: &str, region: Option<&str>, program: Option<&str>) -> Counts {
+        self.role_filtered(role_id, region, program, None)
+    }
+
+    /// Like [`SupplyIndex::role`], also filtered by graduation year.
+    pub fn role_filtered(&self, role_id: &str, region: Option<&str>, program: Option<&str>, year: Option<i32>) -> Counts {
         self.cells
             .iter()
-            .filter(|(c, _)| c.role_id == role_id && region.is_none_or(|r| c.region == r) && program.is_none_or(|p| c.program == p))
+            .filter(|(c, _)| {
+                c.role_id == role_id && region.is_none_or(|r| c.region == r) && program.is_none_or(|p| c.program == p) && year.is_none_or(|y| c.graduation_year == y)
+            })
             .fold(Counts::default(), |acc, (_, n)| Counts { ready: acc.ready + n.ready, near_ready: acc.near_ready + n.near_ready })
+    }
+
+    /// Every skill someone is proficient in, with the number of such people.
+    pub fn proficient_skills(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.proficient.iter().filter(|(_, n)| **n > 0).map(|(s, n)| (s.as_str(), *n))
     }
 
     /// Share of people proficient in a skill.

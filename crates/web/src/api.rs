@@ -33,6 +33,7 @@ pub fn routes() -> Router<App> {
             axum::routing::post(upload_talent).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/talent/summary", get(talent_summary))
+        .route("/supply", get(supply))
         .route("/people", get(people))
         .route("/people/{id}/profile", get(person_profile))
         .route(
@@ -266,4 +267,17 @@ async fn upload_talent(
     let hash = cb_tabular::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
     let file = cb_app::ImportFile { name, hash, size: body.len() as u64, reader: Box::new(std::io::Cursor::new(body)) };
     ok(app.talent().import(&c, file, kind, q.skip_bad_rows, chrono::Utc::now().date_naive()).await?)
+}
+
+#[derive(Deserialize)]
+struct SupplyQuery {
+    region: Option<String>,
+    program: Option<String>,
+    graduation_year: Option<i32>,
+}
+
+/// Supply per role and skill; small cells are "<5" unless the caller is the operator.
+async fn supply(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<SupplyQuery>) -> ApiResult {
+    let filter = cb_app::SupplyFilter { region: q.region.filter(|s| !s.is_empty()), program: q.program.filter(|s| !s.is_empty()), graduation_year: q.graduation_year };
+    ok(app.talent().supply(&c, &filter, chrono::Utc::now().date_naive()).await?)
 }

@@ -252,6 +252,10 @@ async fn check_profiles(s: &Server, label: &str) {
     assert_eq!((st, v["people"].as_i64()), (StatusCode::OK, Some(20)), "{label}");
     let (st, _) = s.json("/api/v1/people/3/profile").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, v) = s.json("/api/v1/supply?region=%E6%B9%96%E5%8C%97").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(v["roles"].as_array().is_some_and(|r| r.len() >= 30), "{v}");
+    assert!(v["definition"].as_str().is_some_and(|d| d.contains("0.8")));
     let (st, _) = s.json("/api/v1/people").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     let r = s.client.get(format!("{}/api/v1/people/3/profile?as_of=2026-11-22", s.base)).bearer_auth(TOKEN).send().await.expect("get");
