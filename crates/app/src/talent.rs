@@ -491,34 +491,71 @@ impl TalentService<'_> {
         Ok(())
     }
 
-    /// Builds the supply figures from every stored profile.
+    /// Builds the supply figures from every stored profile: pages of people
+    /// are read while the previous page's profiles are computed on every core.
     async fn build_supply(&self, today: NaiveDate) -> Result<cb_talent::supply::SupplyIndex, AppError> {
-        let store = self.app.store();
+        let store = self.app.store().clone();
         let programs = store.talent_programs().await?;
         let model = self.app.catalog();
-        let engines: std::collections::HashMap<i64, ProfileEngine> = programs
-            .iter()
-            .map(|p| (p.id, ProfileEngine::new(model.model(), p.weights.clone())))
-            .collect();
-        let default_engine = ProfileEngine::new(model.model(), Weights::default());
-        let mut index = cb_talent::supply::SupplyIndex::new(Weights::default().required_level);
-        let mut after = 0;
+        let engines: std::sync::Arc<std::collections::HashMap<i64, ProfileEngine>> =
+            std::sync::Arc::new(programs.iter().map(|p| (p.id, ProfileEngine::new(model.model(), p.weights.clone()))).collect());
+        let default_weights = Weights::default();
+        let mut index = cb_talent::supply::SupplyIndex::new(default_weights.required_level);
+        let program_names: std::collections::HashMap<i64, String> = programs.iter().map(|p| (p.id, p.name.clone())).collect();
+        let fetch = |after: i64| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let page = store.talent_people(after, 5_000).await?;
+                let evidence = match (page.first().map(|p| p.id), page.last().map(|p| p.id)) {
+                    (Some(first), Some(last)) => store.talent_evidence_for_recompute(first, last).await?,
+                    _ => Vec::new(),
+                };
+                Ok::<_, cb_store::StoreError>((page, evidence))
+            })
+        };
+        let mut pending = fetch(0);
         loop {
-            let page = store.talent_people(after, 2_000).await?;
-            let (Some(first), Some(last)) = (page.first().map(|p| p.id), page.last().map(|p| p.id)) else { break };
-            let evidence = store.talent_evidence_range(first, last).await?;
-            let mut by_person: std::collections::HashMap<u64, Vec<cb_talent::Evidence>> = std::collections::HashMap::new();
-            for e in evidence {
-                by_person.entry(e.person_id).or_default().push(e);
-            }
-            for person in page.iter().filter(|p| p.consent_analytics) {
-                let engine = engines.get(&person.program_id).unwrap_or(&default_engine);
-                let ev = by_person.remove(&(person.id as u64)).unwrap_or_default();
-                let profile = engine.compute(person.id as u64, &ev, today);
-                let program = programs.iter().find(|p| p.id == person.program_id).map(|p| p.name.clone()).unwrap_or_default();
+            let (page, evidence) = pending.await.map_err(|e| AppError::Invalid(format!("reading profiles stopped: {e}")))??;
+            let Some(last) = page.last().map(|p| p.id) else { break };
+            pending = fetch(last);
+            let engines = engines.clone();
+            let computed = tokio::task::spawn_blocking(move || {
+                let mut by_person: std::collections::HashMap<u64, Vec<cb_talent::Evidence>> = std::collections::HashMap::new();
+                for e in evidence {
+                    by_person.entry(e.person_id).or_default().push(e);
+                }
+                let people: Vec<(Person, Vec<cb_talent::Evidence>)> =
+                    page.into_iter().filter(|p| p.consent_analytics).map(|p| {
+                        let ev = by_person.remove(&(p.id as u64)).unwrap_or_default();
+                        (p, ev)
+                    }).collect();
+                let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+                let chunk = people.len().div_ceil(threads).max(1);
+                std::thread::scope(|s| {
+                    let hs: Vec<_> = people
+                        .chunks(chunk)
+                        .map(|part| {
+                            let engines = &engines;
+                            s.spawn(move || {
+                                let fallback = ProfileEngine::new(&cb_competency::CompetencyModel::default(), Weights::default());
+                                part.iter()
+                                    .map(|(p, ev)| {
+                                        let engine = engines.get(&p.program_id).unwrap_or(&fallback);
+                                        (p.clone(), engine.compute(p.id as u64, ev, today))
+                                    })
+                                    .collect::<Vec<_>>()
+                            })
+                        })
+                        .collect();
+                    hs.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect::<Vec<_>>()
+                })
+            })
+            .await
+            .map_err(|e| AppError::Invalid(format!("computing profiles stopped: {e}")))?;
+            for (person, profile) in computed {
+                let program = program_names.get(&person.program_id).cloned().unwrap_or_default();
                 index.update(&cb_talent::supply::Person { region: person.region.clone(), program, graduation_year: person.graduation_year as i32 }, &profile);
             }
-            after = last;
         }
         Ok(index)
     }

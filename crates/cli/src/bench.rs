@@ -196,3 +196,23 @@ pub fn talent(people: u64, per_person: usize) -> anyhow::Result<()> {
     println!("| check | {} people counted; pentester ready {} / near-ready {}; share proficient in Linux {:.3} |", supply.people(), c.ready, c.near_ready, supply.skill_share("linux"));
     Ok(())
 }
+
+/// `cyberbridge bench talent-store`: the same recompute, reading every
+/// person's evidence from the database (written first, not timed with it).
+pub async fn talent_store(database_url: &str, people: u64, per_person: usize) -> anyhow::Result<()> {
+    use cb_app::{App, SupplyFilter};
+    let app = App::open(database_url).await?;
+    let caller = Caller::system("bench");
+    let t = Instant::now();
+    app.talent().load_synthetic(&caller, people, per_person, 42).await?;
+    let write = t.elapsed();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+    let t = Instant::now();
+    let view = app.talent().supply(&caller, &SupplyFilter::default(), today).await?;
+    let recompute = t.elapsed();
+    println!("| data | {people} synthetic people × {per_person} pieces of evidence in {:?} |", app.store().backend());
+    println!("| write them (one transaction; not part of the recompute) | {:.1} s |", write.as_secs_f64());
+    println!("| full recompute from the store: read all evidence, every profile, supply figures | **{:.1} s** ({} people counted) |", recompute.as_secs_f64(), view.people);
+    app.store().close().await;
+    Ok(())
+}

@@ -49,7 +49,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { database_url: None, listen: SocketAddr::from(([127, 0, 0, 1], 8080)), log: "info".into(), operator_token: None }
+        Config { database_url: None, listen: SocketAddr::from(([127, 0, 0, 1], 8080)), log: "info,sqlx::query=error".into(), operator_token: None }
     }
 }
 

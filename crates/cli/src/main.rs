@@ -132,6 +132,13 @@ struct TalentArgs {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Profile recompute reading all evidence from the database.
+    TalentStore {
+        #[arg(long, default_value_t = 100_000)]
+        people: u64,
+        #[arg(long, default_value_t = 50)]
+        evidence: usize,
+    },
     /// Profile recompute for synthetic people, and single-evidence updates.
     Talent {
         #[arg(long, default_value_t = 100_000)]
@@ -252,6 +259,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench { what: BenchCommand::Extraction { postings, seed } } => bench::extraction(postings, seed),
         Command::Bench { what: BenchCommand::Talent { people, evidence } } => bench::talent(people, evidence),
+        Command::Bench { what: BenchCommand::TalentStore { people, evidence } } => {
+            bench::talent_store(&db_url("sqlite://cyberbridge-bench-talent.db"), people, evidence).await
+        }
         Command::Generate { count, seed } => classify_cmd::generate(count, seed),
         Command::Bench { what: BenchCommand::Framework { iterations } } => {
             bench::framework(&db_url("sqlite://cyberbridge-bench.db"), iterations).await

@@ -477,6 +477,24 @@ macro_rules! backend {
                 rows.iter().map(|r| crate::talent::evidence_from(r)).collect()
             }
 
+            /// Like `talent_evidence_range`, for recomputing profiles: each piece's
+            /// kind keeps only what decides its judge (no details are parsed).
+            pub async fn talent_evidence_for_recompute(&self, first: i64, last: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+                let sql = format!(
+                    "SELECT id, person_id, kind, date, observations FROM talent_evidence WHERE person_id BETWEEN {} AND {}",
+                    $ph(1), $ph(2)
+                );
+                let rows = sqlx::query(AssertSqlSafe(sql)).bind(first).bind(last).fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        let kind: String = r.try_get(2)?;
+                        let date: String = r.try_get(3)?;
+                        let obs: String = r.try_get(4)?;
+                        crate::talent::light_evidence(r.try_get(0)?, r.try_get(1)?, &kind, &date, &obs)
+                    })
+                    .collect()
+            }
+
             pub async fn talent_programs(&self) -> Result<Vec<TalentProgram>, StoreError> {
                 Ok(self.select(&tables::T_PROGRAMS).await?.iter().map(|r| crate::talent::program_from(r)).collect())
             }

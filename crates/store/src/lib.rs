@@ -236,6 +236,11 @@ impl Store {
         dispatch!(self, b => b.talent_evidence_range(first, last).await)
     }
 
+    /// Evidence of people `first..=last` with only what a recompute needs.
+    pub async fn talent_evidence_for_recompute(&self, first: i64, last: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+        dispatch!(self, b => b.talent_evidence_for_recompute(first, last).await)
+    }
+
     pub async fn talent_programs(&self) -> Result<Vec<talent::Program>, StoreError> {
         dispatch!(self, b => b.talent_programs().await)
     }

@@ -249,3 +249,23 @@ pub(crate) fn evidence_from(r: &[Val]) -> Result<Evidence, StoreError> {
         observations,
     })
 }
+
+/// Evidence with a placeholder kind of the right judge (for recomputes).
+pub(crate) fn light_evidence(id: i64, person_id: i64, kind: &str, date: &str, obs: &str) -> Result<Evidence, StoreError> {
+    let corrupt = |detail: String| StoreError::Corrupt { table: "talent_evidence".into(), detail };
+    let kind = match kind {
+        "course_grade" => EvidenceKind::CourseGrade { course: String::new(), grade: String::new() },
+        "enterprise_evaluation" => EvidenceKind::EnterpriseEvaluation { comment: String::new() },
+        "competition" => EvidenceKind::Competition { event: String::new(), category: String::new(), rank: 0, teams: 0 },
+        "certificate" => EvidenceKind::Certificate { certification_id: String::new() },
+        "award" => EvidenceKind::Award { title: String::new() },
+        other => return Err(corrupt(format!("kind `{other}`"))),
+    };
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|e| corrupt(format!("date: {e}")))?;
+    let mut observations = Vec::new();
+    for p in obs.split_whitespace() {
+        let (s, l) = p.rsplit_once(':').ok_or_else(|| corrupt(format!("observation `{p}`")))?;
+        observations.push(Observation { skill_id: s.to_string(), level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))? });
+    }
+    Ok(Evidence { id: id as u64, person_id: person_id as u64, kind, source_org: String::new(), date, recorded_by: String::new(), observations })
+}
