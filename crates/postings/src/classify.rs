@@ -2,7 +2,7 @@
 //! NICE work roles (top 3 with confidences), from the title's role variants
 //! (`data/roles.csv`) and the skills found.
 
-use crate::fold::{fold, fold_into};
+use crate::fold::fold;
 use crate::matcher::{Found, FoundKind, SkillMatcher};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use cb_competency::{CompetencyModel, RoleRelation, SkillKind};
@@ -272,11 +272,6 @@ fn top(scores: &[f64], k: usize, id: impl Fn(usize) -> String) -> Vec<RoleScore>
     let mut idx: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] > 0.0).collect();
     idx.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
     idx.into_iter().take(k).map(|i| RoleScore { id: id(i), confidence: confidence(scores[i], total) }).collect()
-}
-
-/// Folds into a reusable buffer (re-exported for callers that batch).
-pub fn fold_title(s: &str, buf: &mut String) {
-    fold_into(s, buf)
 }
 
 #[cfg(test)]
