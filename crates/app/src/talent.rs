@@ -347,6 +347,25 @@ fn plan_import(
                     });
                     next_evidence += 1;
                 }
+                Row::Competition(c) => {
+                    let school_id = school_of(&c.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", c.school), "a school already in the talent pool"))?;
+                    let person = people
+                        .iter()
+                        .find(|p| p.school_id == school_id && p.student_number == c.student_number)
+                        .ok_or_else(|| err(&col("student_number", "学号"), format!("`{}` is not in the roster of {}", c.student_number, c.school), "a student number of the roster"))?;
+                    let level = cb_talent::evidence::competition_level(c.rank, c.teams);
+                    let observations = cb_talent::evidence::category_skills(&c.category).iter().map(|s| Observation { skill_id: s.to_string(), level }).collect();
+                    w.evidence.push(cb_talent::Evidence {
+                        id: next_evidence as u64,
+                        person_id: person.id as u64,
+                        kind: EvidenceKind::Competition { event: c.event.clone(), category: c.category, rank: c.rank, teams: c.teams },
+                        source_org: c.event,
+                        date: c.date.unwrap_or(today),
+                        recorded_by: String::new(),
+                        observations,
+                    });
+                    next_evidence += 1;
+                }
                 Row::Evaluation(e) => {
                     let school_id = school_of(&e.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", e.school), "a school already in the talent pool"))?;
                     let person = people

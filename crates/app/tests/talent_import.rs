@@ -42,6 +42,9 @@ async fn roster_courses_grades_evaluations_and_a_hand_computed_profile() {
         assert_eq!(share(&after, "sql-injection"), 0.5, "王伟 is now at 3.334: one of two people");
         assert_eq!(o.evidence_added, 1, "one rubric: two skills of one internship evaluation");
         assert!(t.import(&op(), file("again.csv", GRADES), Kind::Grades, false, today).await.expect("again").already_imported);
+        // 李娜 placed 3rd of 200 teams in Web at 强网杯: top 5 % → level 5 on the Web category's skills
+        let comp = "学校,学号,赛事,类别,名次,参赛队数,日期\n示范学院,2022002,强网杯,Web,3,200,2025-06-01\n";
+        assert_eq!(t.import(&op(), file("comp.csv", comp), Kind::Competitions, false, today).await.expect("competitions").evidence_added, 1);
 
         let people = t.people(&op(), 0, 10).await.expect("people");
         let wang = people.iter().find(|p| p.student_number == "2022001").expect("王伟");
@@ -56,9 +59,12 @@ async fn roster_courses_grades_evaluations_and_a_hand_computed_profile() {
         assert_eq!(sqli.evidence.len(), 2);
         // Burp Suite: course 95 → 4 × 1.0 = 4 (10 days old), enterprise 4 → 4.0
         assert_eq!(p.profile.skill("burp-suite").map(|s| s.level), Some(4.0));
-        // 李娜 failed Web安全: no evidence of those skills
+        // 李娜 failed Web安全, so her only evidence of SQL injection is the competition: level 5,
+        // weight 0.3 × 0.5^(29/730) = 0.29183 → confidence 1 − e^−0.29183 = 0.253
         let li = people.iter().find(|p| p.student_number == "2022002").expect("李娜");
-        assert!(t.profile(&op(), li.id, today).await.expect("profile").profile.skills.is_empty());
+        let lp = t.profile(&op(), li.id, today).await.expect("profile").profile;
+        assert_eq!(lp.skill("sql-injection").map(|s| (s.level, s.confidence)), Some((5.0, 0.253)));
+        assert!(lp.skill("burp-suite").is_none());
         app.store().close().await;
         db.finish().await;
     }

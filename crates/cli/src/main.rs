@@ -116,6 +116,8 @@ enum ImportCommand {
     Grades(TalentArgs),
     /// Enterprise evaluations: 学校, 学号, 企业, 技能, 等级 (1–5)[, 评语, 日期].
     Evaluations(TalentArgs),
+    /// Competition and range results: 学校, 学号, 赛事, 类别 (Web/Pwn/Reverse/Crypto/Misc/取证/AWD), 名次, 参赛队数[, 日期].
+    Competitions(TalentArgs),
 }
 
 #[derive(clap::Args)]
@@ -243,6 +245,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ImportCommand::Courses(a) => (Kind::Courses, a),
                 ImportCommand::Grades(a) => (Kind::Grades, a),
                 ImportCommand::Evaluations(a) => (Kind::Evaluations, a),
+                ImportCommand::Competitions(a) => (Kind::Competitions, a),
                 ImportCommand::Postings { .. } => unreachable!("matched above"),
             };
             let url = db_url(DEFAULT_DB);

@@ -16,6 +16,7 @@ pub enum Kind {
     Courses,
     Grades,
     Evaluations,
+    Competitions,
 }
 
 impl Kind {
@@ -25,6 +26,7 @@ impl Kind {
             "courses" => Some(Kind::Courses),
             "grades" => Some(Kind::Grades),
             "evaluations" => Some(Kind::Evaluations),
+            "competitions" => Some(Kind::Competitions),
             _ => None,
         }
     }
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Courses => "courses",
             Kind::Grades => "grades",
             Kind::Evaluations => "evaluations",
+            Kind::Competitions => "competitions",
         }
     }
     /// (field, accepted headers, required)
@@ -74,6 +77,15 @@ impl Kind {
                 ("skill", &["技能", "skill"], true),
                 ("level", &["等级", "评分", "level"], true),
                 ("comment", &["评语", "comment"], false),
+                DATE,
+            ],
+            Kind::Competitions => &[
+                SCHOOL,
+                NUMBER,
+                ("event", &["赛事", "比赛", "event"], true),
+                ("category", &["类别", "方向", "category"], true),
+                ("rank", &["名次", "排名", "rank"], true),
+                ("teams", &["参赛队数", "队伍数", "teams"], true),
                 DATE,
             ],
         }
@@ -162,11 +174,24 @@ pub struct EvaluationRow {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct CompetitionRow {
+    pub line: u64,
+    pub school: String,
+    pub student_number: String,
+    pub event: String,
+    pub category: String,
+    pub rank: u32,
+    pub teams: u32,
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub enum Row {
     Person(PersonRow),
     Course(CourseRow),
     Grade(GradeRow),
     Evaluation(EvaluationRow),
+    Competition(CompetitionRow),
 }
 
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -265,6 +290,28 @@ pub fn parse_row(cols: &Columns, file: &str, rec: &Record, skill: &dyn Fn(&str) 
                 school,
             })
         }
+        Kind::Competitions => {
+            let count = |field: &str, what: &str| -> Result<u32, RowError> {
+                let (col, v) = cols.get(rec, field);
+                v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| err(col, format!("`{v}` is not a {what}"), &format!("a whole number ≥ 1 ({what})")))
+            };
+            let rank = count("rank", "rank")?;
+            let teams = count("teams", "number of teams")?;
+            if rank > teams {
+                let (col, _) = cols.get(rec, "rank");
+                return Err(err(col, format!("rank {rank} is behind the last of {teams} teams"), "a rank no greater than the number of teams"));
+            }
+            Row::Competition(CompetitionRow {
+                line: rec.line,
+                student_number: req("student_number", "the student number (学号)")?,
+                event: req("event", "the event, e.g. 强网杯, CISCN")?,
+                category: req("category", "a category such as Web, Pwn, Reverse, Crypto, Misc, 取证, AWD")?,
+                rank,
+                teams,
+                date: date("date")?,
+                school,
+            })
+        }
         Kind::Evaluations => Row::Evaluation(EvaluationRow {
             line: rec.line,
             student_number: req("student_number", "the student number (学号)")?,
@@ -320,6 +367,14 @@ mod tests {
         let r = rows(Kind::People, "学校,专业,学号,姓名,毕业年份,企业可见\n甲校,网络空间安全,1,王伟,二〇二六,是\n甲校,网络空间安全,2,李娜,2026,也许\n");
         assert!(r[0].as_ref().err().is_some_and(|e| e.column == "毕业年份"));
         assert!(r[1].as_ref().err().is_some_and(|e| e.column == "企业可见" && e.expected.contains("是")));
+    }
+
+    #[test]
+    fn competition_results() {
+        let r = rows(Kind::Competitions, "学校,学号,赛事,类别,名次,参赛队数,日期\n甲校,1,强网杯,Web,3,200,2024-10-01\n甲校,1,CISCN,Pwn,300,200,\n");
+        assert!(matches!(&r[0], Ok(Row::Competition(c)) if c.rank == 3 && c.teams == 200 && c.category == "Web"));
+        let e = r[1].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("line 3, column `名次`: rank 300 is behind the last of 200 teams"), "{e}");
     }
 
     #[test]

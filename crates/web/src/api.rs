@@ -261,7 +261,7 @@ async fn upload_talent(
     c.require_operator("import talent data").map_err(AppError::from)?;
     let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
     let kind_raw = q.kind.unwrap_or_default();
-    let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad(format!("kind `{kind_raw}`; expected people, courses, grades or evaluations / 未知的导入类型")))?;
+    let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad(format!("kind `{kind_raw}`; expected people, courses, grades, evaluations or competitions / 未知的导入类型")))?;
     let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
     let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
     let hash = cb_tabular::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
