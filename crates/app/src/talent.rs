@@ -321,11 +321,7 @@ fn plan_import(
                     }
                 }
                 Row::Grade(g) => {
-                    let school_id = school_of(&g.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", g.school), "a school already in the talent pool"))?;
-                    let person = people
-                        .iter()
-                        .find(|p| p.school_id == school_id && p.student_number == g.student_number)
-                        .ok_or_else(|| err(&col("student_number", "学号"), format!("`{}` is not in the roster of {}", g.student_number, g.school), "a student number of the roster (import the roster first)"))?;
+                    let person = roster_person(&people, &schools, &g.school, &g.student_number, &err, &col)?;
                     if let Some(n) = &g.name
                         && n != &person.name
                     {
@@ -348,11 +344,7 @@ fn plan_import(
                     next_evidence += 1;
                 }
                 Row::Competition(c) => {
-                    let school_id = school_of(&c.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", c.school), "a school already in the talent pool"))?;
-                    let person = people
-                        .iter()
-                        .find(|p| p.school_id == school_id && p.student_number == c.student_number)
-                        .ok_or_else(|| err(&col("student_number", "学号"), format!("`{}` is not in the roster of {}", c.student_number, c.school), "a student number of the roster"))?;
+                    let person = roster_person(&people, &schools, &c.school, &c.student_number, &err, &col)?;
                     let level = cb_talent::evidence::competition_level(c.rank, c.teams);
                     let observations = cb_talent::evidence::category_skills(&c.category).iter().map(|s| Observation { skill_id: s.to_string(), level }).collect();
                     w.evidence.push(cb_talent::Evidence {
@@ -367,11 +359,7 @@ fn plan_import(
                     next_evidence += 1;
                 }
                 Row::Evaluation(e) => {
-                    let school_id = school_of(&e.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", e.school), "a school already in the talent pool"))?;
-                    let person = people
-                        .iter()
-                        .find(|p| p.school_id == school_id && p.student_number == e.student_number)
-                        .ok_or_else(|| err(&col("student_number", "学号"), format!("`{}` is not in the roster of {}", e.student_number, e.school), "a student number of the roster"))?;
+                    let person = roster_person(&people, &schools, &e.school, &e.student_number, &err, &col)?;
                     let date = e.date.unwrap_or(today);
                     let key = (person.id, e.enterprise.clone(), date);
                     let obs = Observation { skill_id: e.skill_id, level: e.level };
@@ -408,6 +396,27 @@ fn plan_import(
         i.rejected = rejected.len() as u64;
     }
     Ok(Plan { write: w, rows_read, rejected })
+}
+
+/// The roster entry for a school's student number, or the row error saying
+/// which of the two is unknown.
+fn roster_person<'p>(
+    people: &'p [Person],
+    schools: &[School],
+    school: &str,
+    number: &str,
+    err: &dyn Fn(&str, String, &str) -> cb_tabular::RowError,
+    col: &dyn Fn(&str, &str) -> String,
+) -> Result<&'p Person, cb_tabular::RowError> {
+    let school_id = schools
+        .iter()
+        .find(|s| s.name == school)
+        .map(|s| s.id)
+        .ok_or_else(|| err(&col("school", "学校"), format!("`{school}` is not in the talent pool"), "a school already in the talent pool (import its roster first)"))?;
+    people
+        .iter()
+        .find(|p| p.school_id == school_id && p.student_number == number)
+        .ok_or_else(|| err(&col("student_number", "学号"), format!("`{number}` is not in the roster of {school}"), "a student number of the roster (import the roster first)"))
 }
 
 /// The header a file uses for a field (for error messages).

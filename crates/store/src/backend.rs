@@ -139,22 +139,7 @@ macro_rules! backend {
             }
 
             async fn select(&self, table: &Table) -> Result<Rows, StoreError> {
-                let rows = sqlx::query(AssertSqlSafe(select_sql(table))).fetch_all(&self.pool).await?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let mut vals = Vec::with_capacity(table.cols.len());
-                    for (i, (_, ty)) in table.cols.iter().enumerate() {
-                        vals.push(match ty {
-                            Ty::Text => Val::Text(row.try_get::<String, _>(i)?),
-                            Ty::OptText => row.try_get::<Option<String>, _>(i)?.map_or(Val::Null, Val::Text),
-                            Ty::Int => Val::Int(row.try_get::<i64, _>(i)?),
-                            Ty::OptInt => row.try_get::<Option<i64>, _>(i)?.map_or(Val::Null, Val::Int),
-                            Ty::OptReal => row.try_get::<Option<f64>, _>(i)?.map_or(Val::Null, Val::Real),
-                        });
-                    }
-                    out.push(vals);
-                }
-                Ok(out)
+                self.select_where(table, "1 = 1", &[]).await
             }
 
             async fn select_all(&self, tables: &[&Table]) -> Result<std::collections::HashMap<&'static str, Rows>, StoreError> {
