@@ -233,7 +233,7 @@ fn plan_import(
         rows_read += 1;
         let err = |column: &str, problem: String, expected: &str| RowError { file: name.to_string(), line: rec.line, column: column.to_string(), problem, expected: expected.to_string() };
         let col = |field: &str, fallback: &str| -> String {
-            kind_header(&headers, field).unwrap_or(fallback).to_string()
+            cols.header(field).unwrap_or(fallback).to_string()
         };
         let result: Result<(), RowError> = (|| {
             let row = parse_row(&cols, name, &rec, &skill)?;
@@ -419,20 +419,6 @@ fn roster_person<'p>(
         .ok_or_else(|| err(&col("student_number", "学号"), format!("`{number}` is not in the roster of {school}"), "a student number of the roster (import the roster first)"))
 }
 
-/// The header a file uses for a field (for error messages).
-fn kind_header<'h>(headers: &'h [String], field: &str) -> Option<&'h str> {
-    let names: &[&str] = match field {
-        "school" => &["学校", "院校", "school"],
-        "program" => &["专业", "program"],
-        "student_number" => &["学号", "student_number", "student number"],
-        "name" => &["姓名", "name"],
-        "course" => &["课程", "课程名称", "course"],
-        "skill" => &["技能", "skill"],
-        _ => &[],
-    };
-    headers.iter().find(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim()))).map(String::as_str)
-}
-
 /// A count as the caller may see it: exact, or "< 5" when it counts fewer than
 /// five people and the caller is not allowed to see small cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -489,9 +475,16 @@ pub struct SupplyView {
 }
 
 impl TalentService<'_> {
-    fn engine_for(&self, programs: &[Program], program_id: i64) -> ProfileEngine {
-        let weights = programs.iter().find(|p| p.id == program_id).map(|p| p.weights.clone()).unwrap_or_default();
-        ProfileEngine::new(self.app.catalog().model(), weights)
+    /// One profile engine per program (its weights), built once per use.
+    async fn program_engines(&self) -> Result<ProgramEngines, AppError> {
+        let programs = self.app.store().talent_programs().await?;
+        let catalog = self.app.catalog();
+        let model = catalog.model();
+        Ok(ProgramEngines {
+            by_program: programs.iter().map(|p| (p.id, ProfileEngine::new(model, p.weights.clone()))).collect(),
+            names: programs.iter().map(|p| (p.id, p.name.clone())).collect(),
+            fallback: ProfileEngine::new(model, Weights::default()),
+        })
     }
 
     /// Recomputes the given people's contribution to the supply figures (if
@@ -504,7 +497,7 @@ impl TalentService<'_> {
             return Ok(());
         }
         let store = self.app.store();
-        let programs = store.talent_programs().await?;
+        let engines = self.program_engines().await?;
         for &id in people {
             let Some(person) = store.talent_person(id).await? else { continue };
             if !person.consent_analytics {
@@ -512,9 +505,8 @@ impl TalentService<'_> {
                 continue;
             }
             let evidence = store.talent_evidence_of(id).await?;
-            let profile = self.engine_for(&programs, person.program_id).compute(id as u64, &evidence, today);
-            let program = programs.iter().find(|p| p.id == person.program_id).map(|p| p.name.clone()).unwrap_or_default();
-            index.update(&cb_talent::supply::Person { region: person.region.clone(), program, graduation_year: person.graduation_year as i32 }, &profile);
+            let profile = engines.engine(person.program_id).compute(id as u64, &evidence, today);
+            index.update(&engines.supply_person(&person), &profile);
         }
         Ok(())
     }
@@ -523,13 +515,8 @@ impl TalentService<'_> {
     /// are read while the previous page's profiles are computed on every core.
     async fn build_supply(&self, today: NaiveDate) -> Result<cb_talent::supply::SupplyIndex, AppError> {
         let store = self.app.store().clone();
-        let programs = store.talent_programs().await?;
-        let model = self.app.catalog();
-        let engines: std::sync::Arc<std::collections::HashMap<i64, ProfileEngine>> =
-            std::sync::Arc::new(programs.iter().map(|p| (p.id, ProfileEngine::new(model.model(), p.weights.clone()))).collect());
-        let default_weights = Weights::default();
-        let mut index = cb_talent::supply::SupplyIndex::new(default_weights.required_level);
-        let program_names: std::collections::HashMap<i64, String> = programs.iter().map(|p| (p.id, p.name.clone())).collect();
+        let engines = std::sync::Arc::new(self.program_engines().await?);
+        let mut index = cb_talent::supply::SupplyIndex::new(Weights::default().required_level);
         let fetch = |after: i64| {
             let store = store.clone();
             tokio::spawn(async move {
@@ -546,8 +533,9 @@ impl TalentService<'_> {
             let (page, evidence) = pending.await.map_err(|e| AppError::Invalid(format!("reading profiles stopped: {e}")))??;
             let Some(last) = page.last().map(|p| p.id) else { break };
             pending = fetch(last);
-            let engines = engines.clone();
+            let page_engines = engines.clone();
             let computed = tokio::task::spawn_blocking(move || {
+                let engines = page_engines;
                 let mut by_person: std::collections::HashMap<u64, Vec<cb_talent::Evidence>> = std::collections::HashMap::new();
                 for e in evidence {
                     by_person.entry(e.person_id).or_default().push(e);
@@ -565,12 +553,8 @@ impl TalentService<'_> {
                         .map(|part| {
                             let engines = &engines;
                             s.spawn(move || {
-                                let fallback = ProfileEngine::new(&cb_competency::CompetencyModel::default(), Weights::default());
                                 part.iter()
-                                    .map(|(p, ev)| {
-                                        let engine = engines.get(&p.program_id).unwrap_or(&fallback);
-                                        (p.clone(), engine.compute(p.id as u64, ev, today))
-                                    })
+                                    .map(|(p, ev)| (p.clone(), engines.engine(p.program_id).compute(p.id as u64, ev, today)))
                                     .collect::<Vec<_>>()
                             })
                         })
@@ -581,8 +565,7 @@ impl TalentService<'_> {
             .await
             .map_err(|e| AppError::Invalid(format!("computing profiles stopped: {e}")))?;
             for (person, profile) in computed {
-                let program = program_names.get(&person.program_id).cloned().unwrap_or_default();
-                index.update(&cb_talent::supply::Person { region: person.region.clone(), program, graduation_year: person.graduation_year as i32 }, &profile);
+                index.update(&engines.supply_person(&person), &profile);
             }
         }
         Ok(index)
@@ -619,5 +602,27 @@ impl TalentService<'_> {
             skills,
             definition: "ready: readiness ≥ 0.8 (share of the role's core skills held at level ≥ 3); near-ready: 0.6–0.8; people who consented to analytics; share proficient: share of those people at level ≥ 3 in the skill",
         })
+    }
+}
+
+/// The profile engine of each program, and its name for the supply figures.
+struct ProgramEngines {
+    by_program: std::collections::HashMap<i64, ProfileEngine>,
+    names: std::collections::HashMap<i64, String>,
+    /// For a person whose program row is gone (the schema's foreign key prevents it).
+    fallback: ProfileEngine,
+}
+
+impl ProgramEngines {
+    fn engine(&self, program_id: i64) -> &ProfileEngine {
+        self.by_program.get(&program_id).unwrap_or(&self.fallback)
+    }
+
+    fn supply_person(&self, p: &Person) -> cb_talent::supply::Person {
+        cb_talent::supply::Person {
+            region: p.region.clone(),
+            program: self.names.get(&p.program_id).cloned().unwrap_or_default(),
+            graduation_year: p.graduation_year as i32,
+        }
     }
 }

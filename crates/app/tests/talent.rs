@@ -6,7 +6,7 @@ use cb_competency::bundled;
 use cb_core::{Caller, UserRole};
 use cb_store::testing::TestDb;
 use cb_talent::synthetic::Synthetic;
-use cb_talent::{ProfileEngine, Weights};
+use cb_talent::ProfileEngine;
 use chrono::NaiveDate;
 
 #[tokio::test]
@@ -58,7 +58,6 @@ async fn personal_data_is_not_for_everyone() {
     assert!(matches!(t.people(&Caller::Anonymous, 0, 10).await, Err(AppError::Access(_))));
     assert!(matches!(t.load_synthetic(&Caller::Anonymous, 5, 5, 1).await, Err(AppError::Access(_))));
     assert!(matches!(t.profile(&Caller::system("test"), 999, today).await, Err(AppError::NotFound { .. })));
-    let _ = Weights::default();
 }
 
 #[tokio::test]

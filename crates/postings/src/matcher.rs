@@ -106,11 +106,6 @@ impl SkillMatcher {
         out
     }
 
-    /// Only matches, no clause analysis: the hot path of bulk extraction.
-    pub fn count_in(&self, folded: &str) -> usize {
-        self.ac.find_iter(folded).filter(|m| self.boundary_ok(folded, m.start(), m.end(), m.pattern().as_usize())).count()
-    }
-
     fn boundary_ok(&self, text: &str, start: usize, end: usize, pid: usize) -> bool {
         let (first, last) = self.edges[pid];
         let before = text[..start].chars().next_back();

@@ -118,6 +118,11 @@ impl Columns {
         Ok(Columns { kind, map })
     }
 
+    /// The header this file uses for `field`, if it has one.
+    pub fn header(&self, field: &str) -> Option<&str> {
+        self.map.get(field).map(String::as_str)
+    }
+
     fn get<'r>(&self, rec: &'r Record, field: &str) -> (&str, &'r str) {
         match self.map.get(field) {
             Some(h) => (h.as_str(), rec.values.get(h).map(|v| v.trim()).unwrap_or("")),
