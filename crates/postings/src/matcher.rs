@@ -37,7 +37,7 @@ pub struct SkillMatcher {
 }
 
 const PREFERRED: &[&str] = &[
-    "加分", "优先", "更佳", "为佳", "最好", "择优", "者优先", "有…经验者优先", "可加分", "are a plus", "is a plus", "a plus", "nice to have",
+    "加分", "优先", "更佳", "为佳", "最好", "择优", "者优先", "可加分", "are a plus", "is a plus", "a plus", "nice to have",
     "nice-to-have", "preferred", "preferably", "bonus", "desirable", "desired", "ideally", "advantage", "advantageous", "good to have",
 ];
 const NEGATION_BEFORE: &[&str] = &["不需要", "无需", "不要求", "不涉及", "不用", "不需", "非必须", "no ", "not ", "without ", "don't need", "does not require", "not required"];

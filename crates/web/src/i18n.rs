@@ -82,6 +82,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("src.phrase-match", "短语匹配（已审）", "phrase match (reviewed)"),
     ("lang.switch", "English", "中文"),
     ("error.not_found", "页面或条目不存在", "Not found"),
+    ("error.forbidden", "无权查看此页面", "You may not see this page"),
     ("error.bad_request", "请求有误", "Bad request"),
     ("error.back", "返回能力框架", "Back to the framework"),
     ("error.server", "服务器出错，请稍后再试", "Something went wrong on the server; please try again"),

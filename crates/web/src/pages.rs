@@ -93,7 +93,8 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, key) = match &self.1 {
             AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "error.not_found"),
-            AppError::Access(_) => (StatusCode::FORBIDDEN, "error.server"),
+            AppError::Access(cb_core::AccessError::Unauthenticated { .. }) => (StatusCode::UNAUTHORIZED, "error.forbidden"),
+            AppError::Access(_) => (StatusCode::FORBIDDEN, "error.forbidden"),
             AppError::Invalid(_) => (StatusCode::BAD_REQUEST, "error.bad_request"),
             _ => {
                 tracing::error!(error = %self.1, "page error");
