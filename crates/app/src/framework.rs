@@ -213,6 +213,12 @@ impl FrameworkService<'_> {
     // Reference data is public: every caller, signed in or not, may read it.
     // The `caller` argument is still taken so that this stays true by decision.
 
+    /// The whole catalog (public reference data), for pages that name many
+    /// roles, skills and certifications at once.
+    pub fn catalog_snapshot(&self, _caller: &Caller) -> std::sync::Arc<cb_competency::Catalog> {
+        self.app.catalog()
+    }
+
     pub fn overview(&self, _caller: &Caller) -> Overview {
         let c = self.app.catalog();
         let m = c.model();

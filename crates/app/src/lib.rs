@@ -7,11 +7,17 @@
 
 mod framework;
 mod postings;
+mod session;
 mod talent;
 
 pub use framework::*;
 pub use postings::*;
+pub use session::{FAILURE_WINDOW, MAX_FAILURES, SESSION_TTL, SignedIn, random_token};
 pub use talent::*;
+/// The talent pool's records as the services return them.
+pub mod records {
+    pub use cb_store::talent::{Cohort, CohortSummary, Course, Person, Program, School};
+}
 
 use cb_competency::{Catalog, ModelError, bundled};
 use cb_postings::Classifier;
@@ -32,6 +38,8 @@ pub enum AppError {
     Model(#[from] ModelError),
     #[error("{0}")]
     Invalid(String),
+    #[error("too many failed attempts; try again in {retry_after_s} s / 失败次数过多，请 {retry_after_s} 秒后再试")]
+    TooManyAttempts { retry_after_s: u64 },
 }
 
 /// The running application: the store and a cached, indexed copy of the
@@ -43,6 +51,8 @@ pub struct App {
     engine: Arc<RwLock<Arc<Engine>>>,
     /// SHA-256 of the operator token configured for scripts, if any.
     operator_token: Option<[u8; 32]>,
+    /// Signed-in browsers.
+    pub(crate) sessions: Arc<session::Sessions>,
     /// Supply figures over the talent pool, built on first use and kept
     /// current as evidence arrives.
     pub(crate) supply: Arc<tokio::sync::Mutex<Option<cb_talent::supply::SupplyIndex>>>,
@@ -63,6 +73,14 @@ impl App {
 
     pub async fn with_store(store: Store) -> Result<App, AppError> {
         let model = match store.load_model().await? {
+            // a model installed before migration 0006 (certificate skills, Chinese
+            // area titles): the shipped model brings them
+            Some(m) if m.certifications.iter().all(|c| c.skill_ids.is_empty()) || m.competency_areas.iter().any(|a| a.title_zh.is_empty()) => {
+                let shipped = bundled::model()?;
+                tracing::info!("installing the shipped competency model: the stored one predates certificate skills and Chinese area titles");
+                store.replace_model(&Caller::system("upgrade"), &shipped, &mut |_, _| {}).await?;
+                shipped
+            }
             Some(m) => m,
             None => {
                 let m = bundled::model()?;
@@ -73,7 +91,7 @@ impl App {
         let external = store.load_external().await?;
         let engine = Arc::new(RwLock::new(engine_for(&model)));
         let catalog = Arc::new(RwLock::new(Arc::new(Catalog::new(model, external))));
-        Ok(App { store, catalog, engine, operator_token: None, supply: Arc::new(tokio::sync::Mutex::new(None)) })
+        Ok(App { store, catalog, engine, operator_token: None, sessions: Arc::new(session::Sessions::default()), supply: Arc::new(tokio::sync::Mutex::new(None)) })
     }
 
     /// Lets scripts act as an operator with `Authorization: Bearer <token>`

@@ -25,15 +25,130 @@ pub struct TalentSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonProfile {
     pub person: Person,
+    pub school: Option<School>,
     pub program: Option<Program>,
+    pub cohort: Option<Cohort>,
     pub profile: Profile,
     /// Missing core skills of the person's three closest platform roles,
     /// best first, with how much readiness each adds.
     pub next_to_learn: Vec<(String, f64)>,
+    /// Every piece of evidence, oldest first: what the contributions' ids name.
+    pub evidence: Vec<cb_talent::Evidence>,
     pub as_of: NaiveDate,
 }
 
+/// One column of a heat map: a skill with its names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillColumn {
+    pub skill_id: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// One person's row of a heat map: a level per column, `None` without evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeatRow {
+    pub person: Person,
+    pub levels: Vec<Option<f64>>,
+    /// Readiness for the chosen role, if one was chosen.
+    pub readiness: Option<f64>,
+}
+
+/// A cohort's people × skills.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CohortHeatmap {
+    pub cohort: cb_store::talent::CohortSummary,
+    /// The role whose core skills are the columns, if one was chosen.
+    pub role_id: Option<String>,
+    pub columns: Vec<SkillColumn>,
+    pub rows: Vec<HeatRow>,
+    /// Mean level per column over the people with evidence of it, and how many they are.
+    pub column_means: Vec<(Option<f64>, usize)>,
+    pub as_of: NaiveDate,
+}
+
+/// At most this many skills across a heat map chosen without a role.
+pub const HEATMAP_MAX_COLUMNS: usize = 30;
+
 impl TalentService<'_> {
+    /// Every cohort with its program, school and head count.
+    pub async fn cohorts(&self, caller: &Caller) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
+        caller.require_operator("list cohorts")?;
+        Ok(self.app.store().talent_cohorts().await?)
+    }
+
+    /// A cohort's people × skills: the core skills of `role_id` if given,
+    /// else the skills most of the cohort has evidence of. Audited: it shows
+    /// every member's levels.
+    pub async fn cohort_heatmap(&self, caller: &Caller, cohort_id: i64, role_id: Option<&str>, today: NaiveDate) -> Result<CohortHeatmap, AppError> {
+        caller.require_operator("see a cohort's profiles")?;
+        let store = self.app.store();
+        let cohort = store
+            .talent_cohorts()
+            .await?
+            .into_iter()
+            .find(|c| c.cohort.id == cohort_id)
+            .ok_or(AppError::NotFound { what: "cohort", what_zh: "班级", id: cohort_id.to_string() })?;
+        let catalog = self.app.catalog();
+        let program = store.talent_program(cohort.cohort.program_id).await?;
+        let engine = ProfileEngine::new(catalog.model(), program.map(|p| p.weights).unwrap_or_default());
+        let role_id = match role_id.filter(|r| !r.is_empty()) {
+            Some(r) if catalog.platform_role(r).is_some() || catalog.work_role(r).is_some() => Some(r.to_string()),
+            Some(r) => return Err(AppError::NotFound { what: "role", what_zh: "岗位", id: r.to_string() }),
+            None => None,
+        };
+        let people = store.talent_cohort_people(cohort_id).await?;
+        let mut by_person: std::collections::HashMap<u64, Vec<cb_talent::Evidence>> = std::collections::HashMap::new();
+        for e in store.talent_cohort_evidence(cohort_id).await? {
+            by_person.entry(e.person_id).or_default().push(e);
+        }
+        let profiles: Vec<cb_talent::Profile> =
+            people.iter().map(|p| engine.compute(p.id as u64, by_person.get(&(p.id as u64)).map_or(&[][..], Vec::as_slice), today)).collect();
+        let columns: Vec<String> = match &role_id {
+            Some(r) => engine.core_skills(r).to_vec(),
+            None => {
+                let mut held: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+                for p in &profiles {
+                    for s in &p.skills {
+                        *held.entry(s.skill_id.as_str()).or_default() += 1;
+                    }
+                }
+                let mut v: Vec<(&str, usize)> = held.into_iter().collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                v.into_iter().take(HEATMAP_MAX_COLUMNS).map(|(s, _)| s.to_string()).collect()
+            }
+        };
+        let mut rows: Vec<HeatRow> = people
+            .into_iter()
+            .zip(&profiles)
+            .map(|(person, p)| HeatRow {
+                levels: columns.iter().map(|c| p.skill(c).map(|s| s.level)).collect(),
+                readiness: role_id.as_deref().and_then(|r| p.readiness_for(r)).map(|r| r.score),
+                person,
+            })
+            .collect();
+        // with a role chosen, the readiest first
+        if role_id.is_some() {
+            rows.sort_by(|a, b| b.readiness.unwrap_or(0.0).total_cmp(&a.readiness.unwrap_or(0.0)));
+        }
+        let column_means = (0..columns.len())
+            .map(|i| {
+                let seen: Vec<f64> = rows.iter().filter_map(|r| r.levels[i]).collect();
+                let mean = (!seen.is_empty()).then(|| (seen.iter().sum::<f64>() / seen.len() as f64 * 100.0).round() / 100.0);
+                (mean, seen.len())
+            })
+            .collect();
+        let columns = columns
+            .into_iter()
+            .map(|id| {
+                let (zh, en) = catalog.skill(&id).map_or_else(|| (id.clone(), id.clone()), |s| (s.name_zh.clone(), s.name_en.clone()));
+                SkillColumn { skill_id: id, name_zh: zh, name_en: en }
+            })
+            .collect();
+        store.audit(caller, "cohort.read", &format!("cohort {cohort_id}")).await?;
+        Ok(CohortHeatmap { cohort, role_id, columns, rows, column_means, as_of: today })
+    }
+
     /// Counts only: public.
     pub async fn summary(&self, _caller: &Caller) -> Result<TalentSummary, AppError> {
         let (schools, programs, people, evidence) = self.app.store().talent_counts().await?;
@@ -62,7 +177,12 @@ impl TalentService<'_> {
         let targets: Vec<&str> = closest.iter().take(3).map(|r| r.role_id.as_str()).collect();
         let next_to_learn = engine.next_to_learn(&profile, &targets).into_iter().take(10).collect();
         store.audit(caller, "profile.read", &format!("person {person_id}")).await?;
-        Ok(PersonProfile { person, program, profile, next_to_learn, as_of: today })
+        let school = store.talent_school(person.school_id).await?;
+        let cohort = match person.cohort_id {
+            Some(id) => store.talent_cohorts().await?.into_iter().map(|c| c.cohort).find(|c| c.id == id),
+            None => None,
+        };
+        Ok(PersonProfile { person, school, program, cohort, profile, next_to_learn, evidence, as_of: today })
     }
 
     /// Loads clearly labelled synthetic schools, programs, cohorts, students,
@@ -204,12 +324,13 @@ fn plan_import(
     catalog: &cb_competency::Catalog,
 ) -> Result<Plan, AppError> {
     use cb_talent::evidence::{CourseSkill, EvidenceKind, Observation, course_observations};
-    use cb_talent::import::{Columns, Row, parse_row};
+    use cb_talent::import::{Columns, Lookup, Row, parse_row};
     use cb_tabular::RowError;
 
     let (headers, records) = cb_tabular::read(name, reader).map_err(|e| AppError::Invalid(e.to_string()))?;
     let cols = Columns::resolve(name, kind, &headers).map_err(AppError::Invalid)?;
     let skill = |s: &str| catalog.skill_by_name(s).map(|k| k.id.clone());
+    let certificate = |s: &str| catalog.certification_by_name(s).map(|c| c.id.clone());
     let mut schools = reference.schools.clone();
     let mut programs = reference.programs.clone();
     let mut cohorts = reference.cohorts.clone();
@@ -236,7 +357,7 @@ fn plan_import(
             cols.header(field).unwrap_or(fallback).to_string()
         };
         let result: Result<(), RowError> = (|| {
-            let row = parse_row(&cols, name, &rec, &skill)?;
+            let row = parse_row(&cols, name, &rec, &Lookup { skill: &skill, certificate: &certificate })?;
             let school_of = |school: &str, schools: &[School]| schools.iter().find(|s| s.name == school).map(|s| s.id);
             match row {
                 Row::Person(p) => {
@@ -355,6 +476,34 @@ fn plan_import(
                         date: c.date.unwrap_or(today),
                         recorded_by: String::new(),
                         observations,
+                    });
+                    next_evidence += 1;
+                }
+                Row::Certificate(c) => {
+                    let person = roster_person(&people, &schools, &c.school, &c.student_number, &err, &col)?;
+                    let cert = catalog.certification(&c.certification_id).ok_or_else(|| err(&col("certificate", "证书"), format!("`{}` left the catalog", c.certification_id), "a certificate of the catalog"))?;
+                    let level = cert.level as f64;
+                    w.evidence.push(cb_talent::Evidence {
+                        id: next_evidence as u64,
+                        person_id: person.id as u64,
+                        kind: EvidenceKind::Certificate { certification_id: cert.id.clone() },
+                        source_org: cert.issuer_zh.clone(),
+                        date: c.date.unwrap_or(today),
+                        recorded_by: String::new(),
+                        observations: cert.skill_ids.iter().map(|s| Observation { skill_id: s.clone(), level }).collect(),
+                    });
+                    next_evidence += 1;
+                }
+                Row::Award(a) => {
+                    let person = roster_person(&people, &schools, &a.school, &a.student_number, &err, &col)?;
+                    w.evidence.push(cb_talent::Evidence {
+                        id: next_evidence as u64,
+                        person_id: person.id as u64,
+                        kind: EvidenceKind::Award { title: a.title },
+                        source_org: a.issuer,
+                        date: a.date.unwrap_or(today),
+                        recorded_by: String::new(),
+                        observations: a.skills.into_iter().map(|s| Observation { skill_id: s, level: a.level }).collect(),
                     });
                     next_evidence += 1;
                 }
@@ -505,46 +654,53 @@ impl TalentService<'_> {
                 continue;
             }
             let evidence = store.talent_evidence_of(id).await?;
-            let profile = engines.engine(person.program_id).compute(id as u64, &evidence, today);
-            index.update(&engines.supply_person(&person), &profile);
+            let engine = engines.engine(person.program_id);
+            let profile = engine.compute(id as u64, &evidence, today);
+            index.update(&engines.supply_person(&person), &engine.summary_of(&profile));
         }
         Ok(())
     }
 
     /// Builds the supply figures from every stored profile: pages of people
-    /// are read while the previous page's profiles are computed on every core.
+    /// are read (skills as indices, no per-observation allocation) while the
+    /// previous page's summaries are computed on every core.
     async fn build_supply(&self, today: NaiveDate) -> Result<cb_talent::supply::SupplyIndex, AppError> {
         let store = self.app.store().clone();
         let engines = std::sync::Arc::new(self.program_engines().await?);
-        let mut index = cb_talent::supply::SupplyIndex::new(Weights::default().required_level);
-        let fetch = |after: i64| {
-            let store = store.clone();
-            tokio::spawn(async move {
-                let page = store.talent_people(after, 5_000).await?;
-                let evidence = match (page.first().map(|p| p.id), page.last().map(|p| p.id)) {
-                    (Some(first), Some(last)) => store.talent_evidence_for_recompute(first, last).await?,
-                    _ => Vec::new(),
-                };
-                Ok::<_, cb_store::StoreError>((page, evidence))
-            })
-        };
-        let mut pending = fetch(0);
+        let mut index = cb_talent::supply::SupplyIndex::new(&engines.fallback, Weights::default().required_level);
+        let skills = std::sync::Arc::new(engines.fallback.skill_index().clone());
+        // two pages read at once (SQLite hands rows over on a worker thread per
+        // connection), the page before them computed meanwhile
+        let mut inflight = std::collections::VecDeque::new();
+        let (mut after, mut read_all) = (0i64, false);
         loop {
-            let (page, evidence) = pending.await.map_err(|e| AppError::Invalid(format!("reading profiles stopped: {e}")))??;
-            let Some(last) = page.last().map(|p| p.id) else { break };
-            pending = fetch(last);
+            while !read_all && inflight.len() < 2 {
+                let page = store.talent_people(after, 5_000).await?;
+                let (Some(first), Some(last)) = (page.first().map(|p| p.id), page.last().map(|p| p.id)) else {
+                    read_all = true;
+                    break;
+                };
+                after = last;
+                let (store, skills) = (store.clone(), skills.clone());
+                inflight.push_back(tokio::spawn(async move {
+                    let evidence = store.talent_evidence_compact(first, last, &skills).await?;
+                    Ok::<_, cb_store::StoreError>((page, evidence))
+                }));
+            }
+            let Some(next) = inflight.pop_front() else { break };
+            let (page, evidence) = next.await.map_err(|e| AppError::Invalid(format!("reading profiles stopped: {e}")))??;
             let page_engines = engines.clone();
             let computed = tokio::task::spawn_blocking(move || {
                 let engines = page_engines;
-                let mut by_person: std::collections::HashMap<u64, Vec<cb_talent::Evidence>> = std::collections::HashMap::new();
-                for e in evidence {
-                    by_person.entry(e.person_id).or_default().push(e);
-                }
-                let people: Vec<(Person, Vec<cb_talent::Evidence>)> =
-                    page.into_iter().filter(|p| p.consent_analytics).map(|p| {
+                let mut by_person: std::collections::HashMap<u64, cb_talent::CompactEvidence> = evidence.by_person().into_iter().collect();
+                let people: Vec<(Person, cb_talent::CompactEvidence)> = page
+                    .into_iter()
+                    .filter(|p| p.consent_analytics)
+                    .map(|p| {
                         let ev = by_person.remove(&(p.id as u64)).unwrap_or_default();
                         (p, ev)
-                    }).collect();
+                    })
+                    .collect();
                 let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
                 let chunk = people.len().div_ceil(threads).max(1);
                 std::thread::scope(|s| {
@@ -553,19 +709,24 @@ impl TalentService<'_> {
                         .map(|part| {
                             let engines = &engines;
                             s.spawn(move || {
+                                let mut scratch = engines.fallback.scratch();
                                 part.iter()
-                                    .map(|(p, ev)| (p.clone(), engines.engine(p.program_id).compute(p.id as u64, ev, today)))
+                                    .map(|(p, ev)| (engines.supply_person(p), engines.engine(p.program_id).summarize(p.id as u64, ev, today, &mut scratch)))
                                     .collect::<Vec<_>>()
                             })
                         })
                         .collect();
-                    hs.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect::<Vec<_>>()
+                    let mut all = Vec::new();
+                    for h in hs {
+                        all.extend(h.join().map_err(|_| AppError::Invalid("computing profiles stopped: a worker panicked".into()))?);
+                    }
+                    Ok::<_, AppError>(all)
                 })
             })
             .await
-            .map_err(|e| AppError::Invalid(format!("computing profiles stopped: {e}")))?;
-            for (person, profile) in computed {
-                index.update(&engines.supply_person(&person), &profile);
+            .map_err(|e| AppError::Invalid(format!("computing profiles stopped: {e}")))??;
+            for (person, summary) in computed {
+                index.update(&person, &summary);
             }
         }
         Ok(index)

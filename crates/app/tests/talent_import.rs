@@ -96,3 +96,42 @@ async fn bad_rows_stop_the_import_or_are_rejected() {
     let r = t.import(&Caller::Anonymous, file("x.csv", ROSTER), Kind::People, false, today).await;
     assert!(matches!(r, Err(AppError::Access(_))));
 }
+
+#[tokio::test]
+async fn certificates_and_awards_become_evidence() {
+    let today = NaiveDate::from_ymd_opt(2025, 6, 30).expect("date");
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let t = app.talent();
+        t.import(&op(), file("roster.csv", ROSTER), Kind::People, false, today).await.expect("roster");
+        t.import(&op(), file("courses.csv", COURSES), Kind::Courses, false, today).await.expect("courses");
+        t.import(&op(), file("grades.csv", GRADES), Kind::Grades, false, today).await.expect("grades");
+        // by alias, by Chinese name; a certificate not in the catalog stops the file
+        let certs = "学校,学号,姓名,证书,取得日期\n示范学院,2022001,王伟,CISP-PTE,2025-06-30\n示范学院,2022002,李娜,软考 信息安全工程师,2025-06-30\n";
+        let o = t.import(&op(), file("certs.csv", certs), Kind::Certificates, false, today).await.unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        assert_eq!(o.evidence_added, 2);
+        let bad = "学校,学号,证书\n示范学院,2022001,驾驶证\n";
+        let e = t.import(&op(), file("bad-certs.csv", bad), Kind::Certificates, false, today).await.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("bad-certs.csv, line 2, column `证书`: `驾驶证` is not a certificate of the catalog"), "{e}");
+        let awards = "学校,学号,奖项,颁发单位,相关技能,等级,获奖日期\n示范学院,2022002,全国大学生信息安全竞赛一等奖,教育部高等学校网络空间安全专业教学指导委员会,逆向工程,4,2025-06-30\n示范学院,2022002,优秀学生干部,示范学院,,,2025-06-30\n";
+        assert_eq!(t.import(&op(), file("awards.csv", awards), Kind::Awards, false, today).await.expect("awards").evidence_added, 2);
+
+        let people = t.people(&op(), 0, 10).await.expect("people");
+        let wang = people.iter().find(|p| p.student_number == "2022001").expect("王伟");
+        let p = t.profile(&op(), wang.id, today).await.expect("profile").profile;
+        // XSS: course 良 → 3 × 0.85 = 2.55, weight 0.5 × 0.5^(171/730) = 0.42507; CISP-PTE (level 3,
+        // credential weight 0.2, today): (0.42507 × 2.55 + 0.2 × 3) / 0.62507 = 2.6940,
+        // confidence 1 − e^−0.62507 = 0.465
+        assert_eq!(p.skill("xss").map(|s| (s.level, s.confidence, s.evidence.len())), Some((2.694, 0.465, 2)), "{}", db.label);
+        // a skill only the certificate shows
+        assert_eq!(p.skill("sqlmap").map(|s| (s.level, s.confidence)), Some((3.0, 0.181)));
+        let li = people.iter().find(|p| p.student_number == "2022002").expect("李娜");
+        let lp = t.profile(&op(), li.id, today).await.expect("profile");
+        // the award: level 4 on reverse engineering, practice weight 0.3 → confidence 1 − e^−0.3 = 0.259
+        assert_eq!(lp.profile.skill("reverse-engineering").map(|s| (s.level, s.confidence)), Some((4.0, 0.259)));
+        assert_eq!(lp.profile.skill("firewall").map(|s| s.level), Some(3.0), "软考 信息安全工程师 shows firewall at 3");
+        assert_eq!(lp.evidence.len(), 4, "grade, certificate, two awards (one naming no skill)");
+        app.store().close().await;
+        db.finish().await;
+    }
+}

@@ -118,6 +118,10 @@ enum ImportCommand {
     Evaluations(TalentArgs),
     /// Competition and range results: 学校, 学号, 赛事, 类别 (Web/Pwn/Reverse/Crypto/Misc/取证/AWD), 名次, 参赛队数[, 日期].
     Competitions(TalentArgs),
+    /// Certificates held: 学校, 学号[, 姓名], 证书 (catalog id, name or alias)[, 取得日期]; shows the certificate's skills at its level.
+    Certificates(TalentArgs),
+    /// Awards: 学校, 学号[, 姓名], 奖项, 颁发单位[, 相关技能 (; or 、 separated), 等级 1–5 (default 3), 获奖日期].
+    Awards(TalentArgs),
 }
 
 #[derive(clap::Args)]
@@ -222,12 +226,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { no_serve } => {
             let url = db_url(DEMO_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?.with_operator_token(cfg.operator_token.as_deref());
+            // the demo's talent pages need a sign-in: without a configured token, one for this run
+            let token = match cfg.operator_token.clone() {
+                Some(t) if !t.is_empty() => t,
+                _ if no_serve => String::new(),
+                _ => cb_app::random_token()?[..24].to_string(),
+            };
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?.with_operator_token(Some(&token));
             load_demo(&app).await?;
             if no_serve {
                 println!("demo data loaded into {url}");
                 Ok(())
             } else {
+                if cfg.operator_token.as_deref().is_none_or(str::is_empty) {
+                    println!("talent pages: sign in at http://{}/signin with the operator token {token} (this run only; set operator_token to choose one)", cfg.listen);
+                }
                 serve(app, cfg.listen).await
             }
         }
@@ -246,6 +259,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ImportCommand::Grades(a) => (Kind::Grades, a),
                 ImportCommand::Evaluations(a) => (Kind::Evaluations, a),
                 ImportCommand::Competitions(a) => (Kind::Competitions, a),
+                ImportCommand::Certificates(a) => (Kind::Certificates, a),
+                ImportCommand::Awards(a) => (Kind::Awards, a),
                 ImportCommand::Postings { .. } => unreachable!("matched above"),
             };
             let url = db_url(DEFAULT_DB);

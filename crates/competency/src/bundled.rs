@@ -56,6 +56,8 @@ pub struct Sources<'a> {
     pub lexicon: &'a [(&'a str, &'a str)],
     pub nice_links: &'a str,
     pub certifications: &'a str,
+    pub certification_skills: &'a str,
+    pub area_names_zh: &'a str,
     pub levels: &'a str,
 }
 
@@ -70,6 +72,8 @@ pub const SOURCES: Sources<'static> = Sources {
     lexicon: LEXICON_FILES,
     nice_links: include_str!("../../../data/lexicon/nice-links.csv"),
     certifications: include_str!("../../../data/certifications.csv"),
+    certification_skills: include_str!("../../../data/certification-skills.csv"),
+    area_names_zh: include_str!("../../../data/nice-competency-areas-zh.csv"),
     levels: include_str!("../../../data/proficiency-levels.csv"),
 };
 
@@ -126,11 +130,15 @@ pub fn assemble(src: &Sources<'_>) -> Result<CompetencyModel, ModelError> {
             }
         }
     }
+    let mut certifications = parse::certifications("certifications.csv", src.certifications)?;
+    parse::certification_skills("certification-skills.csv", src.certification_skills, &mut certifications)?;
+    let mut competency_areas = nice.competency_areas;
+    parse::area_names_zh("nice-competency-areas-zh.csv", src.area_names_zh, &mut competency_areas)?;
     let mut model = CompetencyModel {
         nice_version: nice.version,
         categories: nice.categories,
         work_roles: nice.work_roles,
-        competency_areas: nice.competency_areas,
+        competency_areas,
         statements: nice.statements,
         role_statements: nice.role_statements,
         area_statements,
@@ -141,7 +149,7 @@ pub fn assemble(src: &Sources<'_>) -> Result<CompetencyModel, ModelError> {
         skills,
         skill_nice_links,
         skill_roles,
-        certifications: parse::certifications("certifications.csv", src.certifications)?,
+        certifications,
         proficiency_levels: parse::proficiency_levels("proficiency-levels.csv", src.levels)?,
     };
     model.canonicalize();

@@ -356,6 +356,15 @@ impl Catalog {
         self.entries.iter().find(|e| e.kind == SearchHitKind::Skill && e.form == q).and_then(|e| self.model.skills.get(e.idx))
     }
 
+    /// The certification whose id, name or alias is exactly `name` (after normalising).
+    pub fn certification_by_name(&self, name: &str) -> Option<&Certification> {
+        if let Some(c) = self.certification(&name.trim().to_lowercase()) {
+            return Some(c);
+        }
+        let q = normalize(name);
+        self.entries.iter().find(|e| e.kind == SearchHitKind::Certification && e.form == q).and_then(|e| self.model.certifications.get(e.idx))
+    }
+
     /// Searches names, aliases and title variants (exact > prefix > contains),
     /// then, for queries of three or more characters, NICE statement text.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {

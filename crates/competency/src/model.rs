@@ -31,6 +31,9 @@ pub struct CompetencyArea {
     pub id: String,
     pub title: String,
     pub description: String,
+    /// Our Chinese title (data/nice-competency-areas-zh.csv); NIST publishes English only.
+    #[serde(default)]
+    pub title_zh: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -265,6 +268,9 @@ pub struct Certification {
     pub level: i64,
     pub role_ids: Vec<String>,
     pub aliases: Vec<String>,
+    /// The lexicon skills holding it shows, at `level` (data/certification-skills.csv).
+    #[serde(default)]
+    pub skill_ids: Vec<String>,
 }
 
 /// Proficiency level 1–5 with its national occupational skill level.
@@ -340,6 +346,8 @@ impl CompetencyModel {
             c.role_ids.dedup();
             c.aliases.sort();
             c.aliases.dedup();
+            c.skill_ids.sort();
+            c.skill_ids.dedup();
         }
         self.certifications.sort_by(|a, b| a.id.cmp(&b.id));
         self.proficiency_levels.sort_by_key(|l| l.level);

@@ -241,6 +241,7 @@ pub fn nice_v21(file: &str, text: &str) -> Result<NiceFramework, ModelError> {
                 id,
                 title: e.title.clone(),
                 description: e.text.clone(),
+                title_zh: String::new(),
             }),
             "task" | "knowledge" | "skill" => fw.statements.push(Statement {
                 id,
@@ -366,9 +367,38 @@ pub fn certifications(file: &str, text: &str) -> Result<Vec<Certification>, Mode
                 level: r.int("level", 1..=5)?,
                 role_ids: r.list("roles"),
                 aliases: r.list("aliases"),
+                skill_ids: Vec::new(),
             })
         })
         .collect()
+}
+
+/// `id|title_zh`: Chinese titles of the NICE competency areas.
+pub fn area_names_zh(file: &str, text: &str, areas: &mut [CompetencyArea]) -> Result<(), ModelError> {
+    for r in rows(file, text, &["id", "title_zh"])? {
+        let id = r.req("id", "a NICE competency area id such as NF-COM-004")?;
+        let title = r.req("title_zh", "the area's Chinese title")?;
+        let Some(a) = areas.iter_mut().find(|a| a.id == id) else {
+            return Err(r.error("id", format!("`{id}` is not a competency area of the NICE Framework"), "a NICE competency area id such as NF-COM-004"));
+        };
+        a.title_zh = title.to_string();
+    }
+    Ok(())
+}
+
+/// `certification_id|skills|basis`: the skills each certificate shows, with
+/// the exam outline the list follows. Adds them to `certs`; a certificate
+/// the catalog lacks is an error naming the line.
+pub fn certification_skills(file: &str, text: &str, certs: &mut [Certification]) -> Result<(), ModelError> {
+    for r in rows(file, text, &["certification_id", "skills", "basis"])? {
+        let id = r.req("certification_id", "a certification id of certifications.csv")?;
+        r.req("basis", "the exam outline or body of knowledge the list follows")?;
+        let Some(c) = certs.iter_mut().find(|c| c.id == id) else {
+            return Err(r.error("certification_id", format!("`{id}` is not in certifications.csv"), "a certification id of certifications.csv"));
+        };
+        c.skill_ids = r.list("skills");
+    }
+    Ok(())
 }
 
 /// A skill domain with its default NICE links and roles.

@@ -133,9 +133,22 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
             }
         }
     }
+    for a in &m.competency_areas {
+        if a.title_zh.is_empty() {
+            p.push(format!("competency area {} has no Chinese title (nice-competency-areas-zh.csv)", a.id));
+        }
+    }
     for c in &m.certifications {
         if c.role_ids.is_empty() {
             p.push(format!("certification {} signals no role", c.id));
+        }
+        if c.skill_ids.is_empty() {
+            p.push(format!("certification {} shows no skill (certification-skills.csv)", c.id));
+        }
+        for s in &c.skill_ids {
+            if !skills.contains(s.as_str()) {
+                p.push(format!("certification {} shows unknown skill {s}", c.id));
+            }
         }
         for r in &c.role_ids {
             if !proles.contains(r.as_str()) {

@@ -9,6 +9,7 @@ use crate::{AuditEntry, Progress, StoreError};
 use cb_competency::CompetencyModel;
 use cb_competency::external::ExternalFramework;
 use cb_core::Caller;
+use futures_util::TryStreamExt;
 use sqlx::{AssertSqlSafe, Row};
 
 /// Bound parameters per multi-row INSERT (under SQLite's 32,766 and PostgreSQL's 65,535).
@@ -464,20 +465,65 @@ macro_rules! backend {
 
             /// Like `talent_evidence_range`, for recomputing profiles: each piece's
             /// kind keeps only what decides its judge (no details are parsed).
-            pub async fn talent_evidence_for_recompute(&self, first: i64, last: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+            /// The evidence of people `first..=last` reduced to what a recompute
+            /// needs, skills as indices of `skills`.
+            pub async fn talent_evidence_compact(&self, first: i64, last: i64, skills: &cb_talent::SkillIndex) -> Result<cb_talent::CompactEvidence, StoreError> {
                 let sql = format!(
                     "SELECT id, person_id, kind, date, observations FROM talent_evidence WHERE person_id BETWEEN {} AND {}",
                     $ph(1), $ph(2)
                 );
-                let rows = sqlx::query(AssertSqlSafe(sql)).bind(first).bind(last).fetch_all(&self.pool).await?;
+                let mut rows = sqlx::query(AssertSqlSafe(sql)).bind(first).bind(last).fetch(&self.pool);
+                let mut out = cb_talent::CompactEvidence::with_capacity(((last - first + 1).max(0) as usize).min(100_000) * 50);
+                let mut obs = Vec::new();
+                while let Some(r) = rows.try_next().await? {
+                    let kind: &str = r.try_get(2)?;
+                    let date: &str = r.try_get(3)?;
+                    let text: &str = r.try_get(4)?;
+                    let (judge, date) = crate::talent::compact_parts(kind, date)?;
+                    crate::talent::compact_observations(text, skills, &mut obs)?;
+                    out.push(r.try_get::<i64, _>(0)? as u64, r.try_get::<i64, _>(1)? as u64, judge, date, obs.drain(..));
+                }
+                Ok(out)
+            }
+
+            /// Every cohort with its program, school and head count, by school, program, name.
+            pub async fn talent_cohorts(&self) -> Result<Vec<crate::talent::CohortSummary>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT c.id, c.program_id, c.name, c.entry_year, p.name, s.id, s.name, \
+                     (SELECT COUNT(*) FROM talent_people x WHERE x.cohort_id = c.id) \
+                     FROM talent_cohorts c JOIN talent_programs p ON p.id = c.program_id JOIN talent_schools s ON s.id = p.school_id \
+                     ORDER BY s.name, p.name, c.name, c.id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
                 rows.iter()
                     .map(|r| {
-                        let kind: String = r.try_get(2)?;
-                        let date: String = r.try_get(3)?;
-                        let obs: String = r.try_get(4)?;
-                        crate::talent::light_evidence(r.try_get(0)?, r.try_get(1)?, &kind, &date, &obs)
+                        Ok(crate::talent::CohortSummary {
+                            cohort: crate::talent::Cohort { id: r.try_get(0)?, program_id: r.try_get(1)?, name: r.try_get(2)?, entry_year: r.try_get(3)? },
+                            program: r.try_get(4)?,
+                            school_id: r.try_get(5)?,
+                            school: r.try_get(6)?,
+                            people: r.try_get(7)?,
+                        })
                     })
                     .collect()
+            }
+
+            pub async fn talent_school(&self, id: i64) -> Result<Option<crate::talent::School>, StoreError> {
+                Ok(self.select_where(&tables::T_SCHOOLS, "id = {}", &[Val::Int(id)]).await?.first().map(|r| crate::talent::school_from(r)))
+            }
+
+            pub async fn talent_cohort_people(&self, cohort_id: i64) -> Result<Vec<TalentPerson>, StoreError> {
+                let rows = self.select_where(&tables::T_PEOPLE, "cohort_id = {} ORDER BY student_number, id", &[Val::Int(cohort_id)]).await?;
+                Ok(rows.iter().map(|r| crate::talent::person_from(r)).collect())
+            }
+
+            /// The evidence of a cohort's people, by person, date, id.
+            pub async fn talent_cohort_evidence(&self, cohort_id: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+                let rows = self
+                    .select_where(&tables::T_EVIDENCE, "person_id IN (SELECT id FROM talent_people WHERE cohort_id = {}) ORDER BY person_id, date, id", &[Val::Int(cohort_id)])
+                    .await?;
+                rows.iter().map(|r| crate::talent::evidence_from(r)).collect()
             }
 
             pub async fn talent_programs(&self) -> Result<Vec<TalentProgram>, StoreError> {

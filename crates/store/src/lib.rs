@@ -129,7 +129,9 @@ impl Store {
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(std::time::Duration::from_secs(10));
+                    .busy_timeout(std::time::Duration::from_secs(10))
+                    // rows cross from SQLite's worker thread in batches, not one wake-up each
+                    .row_buffer_size(4096);
                 let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
                 Ok(Store::Sqlite(SqliteBackend::new(pool)))
             }
@@ -237,8 +239,25 @@ impl Store {
     }
 
     /// Evidence of people `first..=last` with only what a recompute needs.
-    pub async fn talent_evidence_for_recompute(&self, first: i64, last: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
-        dispatch!(self, b => b.talent_evidence_for_recompute(first, last).await)
+    pub async fn talent_evidence_compact(&self, first: i64, last: i64, skills: &cb_talent::SkillIndex) -> Result<cb_talent::CompactEvidence, StoreError> {
+        dispatch!(self, b => b.talent_evidence_compact(first, last, skills).await)
+    }
+
+    /// Every cohort with its program, school and head count.
+    pub async fn talent_cohorts(&self) -> Result<Vec<talent::CohortSummary>, StoreError> {
+        dispatch!(self, b => b.talent_cohorts().await)
+    }
+
+    pub async fn talent_school(&self, id: i64) -> Result<Option<talent::School>, StoreError> {
+        dispatch!(self, b => b.talent_school(id).await)
+    }
+
+    pub async fn talent_cohort_people(&self, cohort_id: i64) -> Result<Vec<talent::Person>, StoreError> {
+        dispatch!(self, b => b.talent_cohort_people(cohort_id).await)
+    }
+
+    pub async fn talent_cohort_evidence(&self, cohort_id: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+        dispatch!(self, b => b.talent_cohort_evidence(cohort_id).await)
     }
 
     pub async fn talent_programs(&self) -> Result<Vec<talent::Program>, StoreError> {

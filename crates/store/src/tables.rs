@@ -77,7 +77,7 @@ macro_rules! table {
 table!(META, "meta", [("key", Text), ("value", Text)]);
 table!(CATEGORIES, "nice_categories", [("id", Text), ("title", Text), ("description", Text), ("sort", Int)]);
 table!(WORK_ROLES, "nice_work_roles", [("id", Text), ("category_id", Text), ("title", Text), ("description", Text), ("opm_code", OptText), ("sort", Int)]);
-table!(AREAS, "nice_competency_areas", [("id", Text), ("title", Text), ("description", Text)]);
+table!(AREAS, "nice_competency_areas", [("id", Text), ("title", Text), ("description", Text), ("title_zh", Text)]);
 table!(STATEMENTS, "nice_statements", [("id", Text), ("kind", Text), ("text", Text)]);
 table!(ROLE_STATEMENTS, "nice_role_statements", [("role_id", Text), ("statement_id", Text)]);
 table!(AREA_STATEMENTS, "nice_area_statements", [("area_id", Text), ("statement_id", Text)]);
@@ -94,6 +94,7 @@ table!(SKILL_ROLES, "skill_roles", [("skill_id", Text), ("role_id", Text), ("rel
 table!(CERTS, "certifications", [("id", Text), ("name_zh", Text), ("name_en", Text), ("issuer_zh", Text), ("issuer_en", Text), ("level", Int)]);
 table!(CERT_ROLES, "certification_roles", [("cert_id", Text), ("role_id", Text)]);
 table!(CERT_ALIASES, "certification_aliases", [("cert_id", Text), ("alias", Text)]);
+table!(CERT_SKILLS, "certification_skills", [("cert_id", Text), ("skill_id", Text)]);
 table!(LEVELS, "proficiency_levels", [("level", Int), ("name_zh", Text), ("name_en", Text), ("description_zh", Text), ("description_en", Text), ("national_level_zh", Text), ("national_level_en", Text)]);
 table!(IMPORTS, "imports", [("id", Int), ("file_name", Text), ("file_hash", Text), ("shape", Text), ("source", Text), ("rows_read", Int), ("postings_new", Int), ("duplicates", Int), ("rejected", Int), ("actor", Text)]);
 table!(POSTING_SOURCES, "posting_sources", [("posting_id", Int), ("source", Text), ("source_id", Text), ("import_id", Int), ("line", Int)]);
@@ -129,7 +130,7 @@ table!(EXT_ROLE_ELEMENTS, "external_role_elements", [("framework_id", Text), ("r
 pub const MODEL_TABLES: &[&Table] = &[
     &CATEGORIES, &WORK_ROLES, &AREAS, &STATEMENTS, &ROLE_STATEMENTS, &AREA_STATEMENTS, &GBT, &GBT_NICE, &PROLES,
     &PROLE_NICE, &PROLE_VARIANTS, &DOMAINS, &SKILLS, &SKILL_ALIASES, &SKILL_NICE, &SKILL_ROLES, &CERTS, &CERT_ROLES,
-    &CERT_ALIASES, &LEVELS,
+    &CERT_ALIASES, &CERT_SKILLS, &LEVELS,
 ];
 
 /// An external framework's tables, parents first.
@@ -145,7 +146,7 @@ pub fn model_rows(m: &CompetencyModel) -> Vec<(&'static Table, Rows)> {
     vec![
         (&CATEGORIES, m.categories.iter().map(|c| vec![t(&c.id), t(&c.title), t(&c.description), Val::Int(c.sort)]).collect()),
         (&WORK_ROLES, m.work_roles.iter().map(|r| vec![t(&r.id), t(&r.category_id), t(&r.title), t(&r.description), r.opm_code.as_deref().map_or(Val::Null, t), Val::Int(r.sort)]).collect()),
-        (&AREAS, m.competency_areas.iter().map(|a| vec![t(&a.id), t(&a.title), t(&a.description)]).collect()),
+        (&AREAS, m.competency_areas.iter().map(|a| vec![t(&a.id), t(&a.title), t(&a.description), t(&a.title_zh)]).collect()),
         (&STATEMENTS, m.statements.iter().map(|s| vec![t(&s.id), t(s.kind.as_str()), t(&s.text)]).collect()),
         (&ROLE_STATEMENTS, m.role_statements.iter().map(link).collect()),
         (&AREA_STATEMENTS, m.area_statements.iter().map(link).collect()),
@@ -162,6 +163,7 @@ pub fn model_rows(m: &CompetencyModel) -> Vec<(&'static Table, Rows)> {
         (&CERTS, m.certifications.iter().map(|c| vec![t(&c.id), t(&c.name_zh), t(&c.name_en), t(&c.issuer_zh), t(&c.issuer_en), Val::Int(c.level)]).collect()),
         (&CERT_ROLES, m.certifications.iter().flat_map(|c| c.role_ids.iter().map(|r| vec![t(&c.id), t(r)])).collect()),
         (&CERT_ALIASES, m.certifications.iter().flat_map(|c| c.aliases.iter().map(|a| vec![t(&c.id), t(a)])).collect()),
+        (&CERT_SKILLS, m.certifications.iter().flat_map(|c| c.skill_ids.iter().map(|s| vec![t(&c.id), t(s)])).collect()),
         (&LEVELS, m.proficiency_levels.iter().map(|l| vec![Val::Int(l.level), t(&l.name_zh), t(&l.name_en), t(&l.description_zh), t(&l.description_en), t(&l.national_level_zh), t(&l.national_level_en)]).collect()),
     ]
 }
@@ -189,6 +191,7 @@ pub fn model_from_rows(nice_version: String, get: &dyn Fn(&Table) -> Rows) -> Re
     let aliases = group(&get(&SKILL_ALIASES));
     let cert_roles = group(&get(&CERT_ROLES));
     let cert_aliases = group(&get(&CERT_ALIASES));
+    let cert_skills = group(&get(&CERT_SKILLS));
     let links = |table: &Table| get(table).iter().map(|r| Link { from: r[0].text(), to: r[1].text() }).collect();
     let mut statements = Vec::new();
     for r in get(&STATEMENTS) {
@@ -225,7 +228,7 @@ pub fn model_from_rows(nice_version: String, get: &dyn Fn(&Table) -> Rows) -> Re
             .iter()
             .map(|r| WorkRole { id: r[0].text(), category_id: r[1].text(), title: r[2].text(), description: r[3].text(), opm_code: r[4].opt(), sort: r[5].int() })
             .collect(),
-        competency_areas: get(&AREAS).iter().map(|r| CompetencyArea { id: r[0].text(), title: r[1].text(), description: r[2].text() }).collect(),
+        competency_areas: get(&AREAS).iter().map(|r| CompetencyArea { id: r[0].text(), title: r[1].text(), description: r[2].text(), title_zh: r[3].text() }).collect(),
         statements,
         role_statements: links(&ROLE_STATEMENTS),
         area_statements: links(&AREA_STATEMENTS),
@@ -267,6 +270,7 @@ pub fn model_from_rows(nice_version: String, get: &dyn Fn(&Table) -> Rows) -> Re
                     level: r[5].int(),
                     role_ids: cert_roles.get(&id).cloned().unwrap_or_default(),
                     aliases: cert_aliases.get(&id).cloned().unwrap_or_default(),
+                    skill_ids: cert_skills.get(&id).cloned().unwrap_or_default(),
                     id,
                 }
             })

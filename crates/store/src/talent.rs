@@ -3,7 +3,7 @@
 
 use crate::StoreError;
 use crate::tables::{Rows, Val};
-use cb_talent::{Evidence, EvidenceKind, Observation, Weights};
+use cb_talent::{Evidence, EvidenceKind, Judge, Observation, SkillIndex, Weights};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -28,6 +28,16 @@ pub struct Cohort {
     pub program_id: i64,
     pub name: String,
     pub entry_year: i64,
+}
+
+/// A cohort as listed: with its program, school and head count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CohortSummary {
+    pub cohort: Cohort,
+    pub program: String,
+    pub school_id: i64,
+    pub school: String,
+    pub people: i64,
 }
 
 /// A person, with the least personal data that serves the purpose.
@@ -250,22 +260,55 @@ pub(crate) fn evidence_from(r: &[Val]) -> Result<Evidence, StoreError> {
     })
 }
 
-/// Evidence with a placeholder kind of the right judge (for recomputes).
-pub(crate) fn light_evidence(id: i64, person_id: i64, kind: &str, date: &str, obs: &str) -> Result<Evidence, StoreError> {
-    let corrupt = |detail: String| StoreError::Corrupt { table: "talent_evidence".into(), detail };
-    let kind = match kind {
-        "course_grade" => EvidenceKind::CourseGrade { course: String::new(), grade: String::new() },
-        "enterprise_evaluation" => EvidenceKind::EnterpriseEvaluation { comment: String::new() },
-        "competition" => EvidenceKind::Competition { event: String::new(), category: String::new(), rank: 0, teams: 0 },
-        "certificate" => EvidenceKind::Certificate { certification_id: String::new() },
-        "award" => EvidenceKind::Award { title: String::new() },
+fn corrupt(detail: String) -> StoreError {
+    StoreError::Corrupt { table: "talent_evidence".into(), detail }
+}
+
+/// The judge of an evidence kind and its date (`YYYY-MM-DD`), for recomputes.
+pub(crate) fn compact_parts(kind: &str, date: &str) -> Result<(Judge, NaiveDate), StoreError> {
+    let judge = match kind {
+        "course_grade" => Judge::School,
+        "enterprise_evaluation" => Judge::Enterprise,
+        "competition" | "award" => Judge::Practice,
+        "certificate" => Judge::Credential,
         other => return Err(corrupt(format!("kind `{other}`"))),
     };
-    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|e| corrupt(format!("date: {e}")))?;
-    let mut observations = Vec::new();
-    for p in obs.split_whitespace() {
+    let b = date.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> { date.get(r)?.parse().ok() };
+    let parsed = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' { num(0..4).zip(num(5..7)).zip(num(8..10)).and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y as i32, m, d)) } else { None };
+    let date = parsed.ok_or_else(|| corrupt(format!("date `{date}`")))?;
+    Ok((judge, date))
+}
+
+/// `skill:level skill:level` into (skill index, level); skills the model no
+/// longer has are left out.
+pub(crate) fn compact_observations(text: &str, skills: &SkillIndex, out: &mut Vec<(u32, f64)>) -> Result<(), StoreError> {
+    for p in text.split_ascii_whitespace() {
         let (s, l) = p.rsplit_once(':').ok_or_else(|| corrupt(format!("observation `{p}`")))?;
-        observations.push(Observation { skill_id: s.to_string(), level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))? });
+        let level: f64 = l.parse().map_err(|_| corrupt(format!("level `{l}`")))?;
+        if let Some(i) = skills.get(s) {
+            out.push((i, level));
+        }
     }
-    Ok(Evidence { id: id as u64, person_id: person_id as u64, kind, source_org: String::new(), date, recorded_by: String::new(), observations })
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_parts_read_what_rows_write() {
+        let (j, d) = compact_parts("enterprise_evaluation", "2024-06-30").expect("parts");
+        assert_eq!((j, d), (Judge::Enterprise, NaiveDate::from_ymd_opt(2024, 6, 30).expect("date")));
+        assert!(compact_parts("course_grade", "2024-6-30").is_err());
+        assert!(compact_parts("course_grade", "2024-02-30").is_err());
+        assert!(compact_parts("rumour", "2024-06-30").is_err());
+        let m = cb_competency::bundled::model().expect("model");
+        let skills = SkillIndex::new(&m);
+        let mut out = Vec::new();
+        compact_observations("linux:3.5 retired-skill:4 sql-injection:2.55", &skills, &mut out).expect("obs");
+        assert_eq!(out, vec![(skills.get("linux").expect("linux"), 3.5), (skills.get("sql-injection").expect("sqli"), 2.55)]);
+        assert!(compact_observations("linux", &skills, &mut out).is_err());
+    }
 }

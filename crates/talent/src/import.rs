@@ -17,6 +17,8 @@ pub enum Kind {
     Grades,
     Evaluations,
     Competitions,
+    Certificates,
+    Awards,
 }
 
 impl Kind {
@@ -27,6 +29,8 @@ impl Kind {
             "grades" => Some(Kind::Grades),
             "evaluations" => Some(Kind::Evaluations),
             "competitions" => Some(Kind::Competitions),
+            "certificates" | "certifications" => Some(Kind::Certificates),
+            "awards" => Some(Kind::Awards),
             _ => None,
         }
     }
@@ -37,6 +41,8 @@ impl Kind {
             Kind::Grades => "grades",
             Kind::Evaluations => "evaluations",
             Kind::Competitions => "competitions",
+            Kind::Certificates => "certificates",
+            Kind::Awards => "awards",
         }
     }
     /// (field, accepted headers, required)
@@ -87,6 +93,23 @@ impl Kind {
                 ("rank", &["名次", "排名", "rank"], true),
                 ("teams", &["参赛队数", "队伍数", "teams"], true),
                 DATE,
+            ],
+            Kind::Certificates => &[
+                SCHOOL,
+                NUMBER,
+                ("name", &["姓名", "name"], false),
+                ("certificate", &["证书", "证书名称", "certificate", "certification"], true),
+                ("date", &["取得日期", "发证日期", "获证日期", "日期", "date"], false),
+            ],
+            Kind::Awards => &[
+                SCHOOL,
+                NUMBER,
+                ("name", &["姓名", "name"], false),
+                ("award", &["奖项", "荣誉", "获奖名称", "award"], true),
+                ("issuer", &["颁发单位", "授予单位", "issuer"], true),
+                ("skills", &["技能", "相关技能", "skills"], false),
+                ("level", &["等级", "level"], false),
+                ("date", &["获奖日期", "日期", "date"], false),
             ],
         }
     }
@@ -191,12 +214,45 @@ pub struct CompetitionRow {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct CertificateRow {
+    pub line: u64,
+    pub school: String,
+    pub student_number: String,
+    pub certification_id: String,
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AwardRow {
+    pub line: u64,
+    pub school: String,
+    pub student_number: String,
+    pub title: String,
+    pub issuer: String,
+    /// Skills the award speaks to, shown at `level`; none for an award that
+    /// names no skill (kept as a record, counted in no level).
+    pub skills: Vec<String>,
+    pub level: f64,
+    pub date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub enum Row {
     Person(PersonRow),
     Course(CourseRow),
     Grade(GradeRow),
     Evaluation(EvaluationRow),
     Competition(CompetitionRow),
+    Certificate(CertificateRow),
+    Award(AwardRow),
+}
+
+/// How names in a file become catalog ids.
+pub struct Lookup<'a> {
+    /// A skill id, name or alias → its id.
+    pub skill: &'a dyn Fn(&str) -> Option<String>,
+    /// A certification id, name or alias → its id.
+    pub certificate: &'a dyn Fn(&str) -> Option<String>,
 }
 
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -216,8 +272,9 @@ fn yes_no(s: &str) -> Option<bool> {
     }
 }
 
-/// Parses one record. `skill` resolves a skill id, name or alias to its id.
-pub fn parse_row(cols: &Columns, file: &str, rec: &Record, skill: &dyn Fn(&str) -> Option<String>) -> Result<Row, RowError> {
+/// Parses one record, resolving skill and certificate names through `lookup`.
+pub fn parse_row(cols: &Columns, file: &str, rec: &Record, lookup: &Lookup<'_>) -> Result<Row, RowError> {
+    let skill = lookup.skill;
     let err = |column: &str, problem: String, expected: &str| RowError {
         file: file.to_string(),
         line: rec.line,
@@ -317,6 +374,40 @@ pub fn parse_row(cols: &Columns, file: &str, rec: &Record, skill: &dyn Fn(&str) 
                 school,
             })
         }
+        Kind::Certificates => {
+            let v = req("certificate", "a certificate of the catalog, by id, name or alias (e.g. CISP-PTE, 注册渗透测试工程师)")?;
+            let (col, _) = cols.get(rec, "certificate");
+            let certification_id = (lookup.certificate)(&v).ok_or_else(|| {
+                err(col, format!("`{v}` is not a certificate of the catalog"), "a certificate id, name or alias such as cisp-pte, 注册渗透测试工程师 or OSCP (see `cyberbridge framework search`)")
+            })?;
+            Row::Certificate(CertificateRow { line: rec.line, student_number: req("student_number", "the student number (学号)")?, certification_id, date: date("date")?, school })
+        }
+        Kind::Awards => {
+            let (scol, sraw) = cols.get(rec, "skills");
+            let mut skills = Vec::new();
+            for name in sraw.split([';', '；', '、', '/']).map(str::trim).filter(|s| !s.is_empty()) {
+                let id = skill(name).ok_or_else(|| err(scol, format!("`{name}` is not a skill of the lexicon"), "skills of the lexicon separated by ; or 、 (e.g. Web安全、SQL注入), or nothing"))?;
+                if !skills.contains(&id) {
+                    skills.push(id);
+                }
+            }
+            let (lcol, lraw) = cols.get(rec, "level");
+            let level = if lraw.is_empty() {
+                3.0
+            } else {
+                lraw.parse::<f64>().ok().filter(|l| (1.0..=5.0).contains(l)).ok_or_else(|| err(lcol, format!("`{lraw}` is not a level"), "a level from 1 to 5, or nothing for 3"))?
+            };
+            Row::Award(AwardRow {
+                line: rec.line,
+                student_number: req("student_number", "the student number (学号)")?,
+                title: req("award", "the award's title, e.g. 全国大学生信息安全竞赛一等奖")?,
+                issuer: req("issuer", "who granted it")?,
+                skills,
+                level,
+                date: date("date")?,
+                school,
+            })
+        }
         Kind::Evaluations => Row::Evaluation(EvaluationRow {
             line: rec.line,
             student_number: req("student_number", "the student number (学号)")?,
@@ -339,9 +430,14 @@ mod tests {
         let cols = Columns::resolve("t.csv", kind, &headers).expect("columns");
         let skill = |s: &str| match s {
             "SQL注入" | "sql-injection" => Some("sql-injection".to_string()),
+            "Web安全" => Some("web-security".to_string()),
             _ => None,
         };
-        records.map(|r| parse_row(&cols, "t.csv", &r, &skill)).collect()
+        let certificate = |s: &str| match s {
+            "CISP-PTE" | "注册渗透测试工程师" => Some("cisp-pte".to_string()),
+            _ => None,
+        };
+        records.map(|r| parse_row(&cols, "t.csv", &r, &Lookup { skill: &skill, certificate: &certificate })).collect()
     }
 
     #[test]
@@ -380,6 +476,22 @@ mod tests {
         assert!(matches!(&r[0], Ok(Row::Competition(c)) if c.rank == 3 && c.teams == 200 && c.category == "Web"));
         let e = r[1].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("line 3, column `名次`: rank 300 is behind the last of 200 teams"), "{e}");
+    }
+
+    #[test]
+    fn certificates_by_any_name_and_awards_with_skills() {
+        let r = rows(Kind::Certificates, "学校,学号,证书,取得日期\n甲校,1,注册渗透测试工程师,2024-05-01\n甲校,1,驾驶证,\n");
+        assert!(matches!(&r[0], Ok(Row::Certificate(c)) if c.certification_id == "cisp-pte" && c.date == NaiveDate::from_ymd_opt(2024, 5, 1)));
+        let e = r[1].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.starts_with("t.csv, line 3, column `证书`: `驾驶证` is not a certificate of the catalog"), "{e}");
+        let r = rows(
+            Kind::Awards,
+            "学校,学号,奖项,颁发单位,相关技能,等级\n甲校,1,信息安全竞赛一等奖,教育部,Web安全、SQL注入,4\n甲校,1,三好学生,学校,,\n甲校,1,奖学金,学校,编织,\n甲校,1,一等奖,学校,SQL注入,9\n",
+        );
+        assert!(matches!(&r[0], Ok(Row::Award(a)) if a.skills == ["web-security", "sql-injection"] && a.level == 4.0));
+        assert!(matches!(&r[1], Ok(Row::Award(a)) if a.skills.is_empty() && a.level == 3.0 && a.issuer == "学校"));
+        assert!(r[2].as_ref().err().is_some_and(|e| e.column == "相关技能" && e.problem.contains("编织")));
+        assert!(r[3].as_ref().err().is_some_and(|e| e.column == "等级" && e.line == 5));
     }
 
     #[test]

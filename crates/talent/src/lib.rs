@@ -15,4 +15,4 @@ pub mod synthetic;
 
 pub use evidence::{Evidence, EvidenceKind, Judge, Observation};
 pub use grade::Grade;
-pub use profile::{AreaLevel, Profile, ProfileEngine, Readiness, SkillLevel, Weights};
+pub use profile::{AreaLevel, CompactEvidence, Profile, ProfileEngine, Readiness, SkillIndex, SkillLevel, Summary, Weights};

@@ -6,7 +6,7 @@
 
 use crate::evidence::{Evidence, Judge};
 use cb_competency::{CompetencyModel, RoleRelation};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -121,6 +121,118 @@ pub fn confidence(total_weight: f64) -> f64 {
     round3(1.0 - (-total_weight).exp())
 }
 
+/// The model's skills as dense indices: the alphabet of the compact
+/// recompute (no strings, no allocation per observation).
+#[derive(Debug, Clone, Default)]
+pub struct SkillIndex {
+    ids: Vec<String>,
+    by_id: HashMap<String, u32>,
+}
+
+impl SkillIndex {
+    pub fn new(model: &CompetencyModel) -> Self {
+        let mut ids: Vec<String> = model.skills.iter().map(|s| s.id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        let by_id = ids.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
+        SkillIndex { ids, by_id }
+    }
+    pub fn get(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+    pub fn id(&self, index: u32) -> &str {
+        self.ids.get(index as usize).map_or("", String::as_str)
+    }
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    person_id: u64,
+    id: u64,
+    day: i32,
+    judge: Judge,
+    start: u32,
+    end: u32,
+}
+
+/// Evidence reduced to what the arithmetic needs (who, when, which judge,
+/// skill index and level), for many people in one buffer. Observations of
+/// skills outside the model are left out: they have no name to show.
+#[derive(Debug, Clone, Default)]
+pub struct CompactEvidence {
+    items: Vec<Item>,
+    obs: Vec<(u32, f64)>,
+}
+
+impl CompactEvidence {
+    pub fn with_capacity(evidence: usize) -> Self {
+        CompactEvidence { items: Vec::with_capacity(evidence), obs: Vec::with_capacity(evidence * 3) }
+    }
+
+    pub fn push(&mut self, id: u64, person_id: u64, judge: Judge, date: NaiveDate, observations: impl IntoIterator<Item = (u32, f64)>) {
+        let start = self.obs.len() as u32;
+        self.obs.extend(observations);
+        self.items.push(Item { person_id, id, day: date.num_days_from_ce(), judge, start, end: self.obs.len() as u32 });
+    }
+
+    pub fn push_evidence(&mut self, e: &Evidence, skills: &SkillIndex) {
+        self.push(e.id, e.person_id, e.kind.judge(), e.date, e.observations.iter().filter_map(|o| skills.get(&o.skill_id).map(|i| (i, o.level))));
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Groups the evidence by person, each in the canonical (date, id) order.
+    pub fn by_person(mut self) -> Vec<(u64, CompactEvidence)> {
+        self.items.sort_unstable_by_key(|i| (i.person_id, i.day, i.id));
+        let mut out: Vec<(u64, CompactEvidence)> = Vec::new();
+        let mut start = 0;
+        while start < self.items.len() {
+            let person = self.items[start].person_id;
+            let end = start + self.items[start..].iter().take_while(|i| i.person_id == person).count();
+            let mut part = CompactEvidence::with_capacity(end - start);
+            for it in &self.items[start..end] {
+                let s = part.obs.len() as u32;
+                part.obs.extend_from_slice(&self.obs[it.start as usize..it.end as usize]);
+                part.items.push(Item { start: s, end: part.obs.len() as u32, ..*it });
+            }
+            out.push((person, part));
+            start = end;
+        }
+        out
+    }
+}
+
+/// What the supply figures need of a profile: the level of every skill with
+/// evidence and the roles a person is ready or near-ready for, by index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub person_id: u64,
+    /// (skill index, level), by skill index
+    pub levels: Vec<(u32, f64)>,
+    /// (role index, Ready or NearReady)
+    pub roles: Vec<(u16, Status)>,
+}
+
+/// Per-thread working memory of [`ProfileEngine::summarize`].
+pub struct Scratch {
+    weight: Vec<f64>,
+    weighted: Vec<f64>,
+    level: Vec<f64>,
+    touched: Vec<u32>,
+}
+
 /// Precomputed role and area structure of the competency model.
 pub struct ProfileEngine {
     pub weights: Weights,
@@ -128,6 +240,9 @@ pub struct ProfileEngine {
     roles: Vec<(String, Vec<String>)>,
     /// (area id, skill ids)
     areas: Vec<(String, Vec<String>)>,
+    skills: SkillIndex,
+    /// core skills of `roles[i]` as skill indices
+    role_core: Vec<Vec<u32>>,
 }
 
 impl ProfileEngine {
@@ -158,7 +273,97 @@ impl ProfileEngine {
             areas.entry(l.target_id.as_str()).or_default().push(l.skill_id.clone());
         }
         let areas = model.competency_areas.iter().map(|a| (a.id.clone(), areas.get(a.id.as_str()).cloned().unwrap_or_default())).collect();
-        ProfileEngine { weights, roles, areas }
+        let skills = SkillIndex::new(model);
+        let role_core = roles.iter().map(|(_, core)| core.iter().filter_map(|s| skills.get(s)).collect()).collect();
+        ProfileEngine { weights, roles, areas, skills, role_core }
+    }
+
+    pub fn skill_index(&self) -> &SkillIndex {
+        &self.skills
+    }
+
+    /// Platform role ids, then NICE work role ids: what a role index means.
+    pub fn role_ids(&self) -> impl Iterator<Item = &str> {
+        self.roles.iter().map(|(r, _)| r.as_str())
+    }
+
+    pub fn scratch(&self) -> Scratch {
+        let n = self.skills.len();
+        Scratch { weight: vec![0.0; n], weighted: vec![0.0; n], level: vec![0.0; n], touched: Vec::new() }
+    }
+
+    fn status(&self, score: f64) -> Status {
+        if score >= self.weights.ready {
+            Status::Ready
+        } else if score >= self.weights.near_ready {
+            Status::NearReady
+        } else {
+            Status::NotReady
+        }
+    }
+
+    /// The supply figures' part of [`ProfileEngine::compute`], on compact
+    /// evidence already in (date, id) order: the same arithmetic in the same
+    /// order, so the same numbers (a test holds the two paths equal).
+    pub fn summarize(&self, person_id: u64, evidence: &CompactEvidence, today: NaiveDate, scratch: &mut Scratch) -> Summary {
+        let w = &self.weights;
+        let today = today.num_days_from_ce();
+        for it in &evidence.items {
+            let age = f64::from((today - it.day).max(0));
+            let weight = w.of(it.judge) * 0.5f64.powf(age / w.half_life_days.max(1.0));
+            if weight <= 0.0 {
+                continue;
+            }
+            for &(s, level) in &evidence.obs[it.start as usize..it.end as usize] {
+                let i = s as usize;
+                if i >= scratch.weight.len() {
+                    continue;
+                }
+                if scratch.weight[i] == 0.0 {
+                    scratch.touched.push(s);
+                }
+                scratch.weight[i] += weight;
+                scratch.weighted[i] += weight * level;
+            }
+        }
+        scratch.touched.sort_unstable();
+        let mut levels = Vec::with_capacity(scratch.touched.len());
+        for &s in &scratch.touched {
+            let i = s as usize;
+            let level = round3((scratch.weighted[i] / scratch.weight[i]).clamp(1.0, 5.0));
+            scratch.level[i] = level;
+            levels.push((s, level));
+        }
+        let mut roles = Vec::new();
+        for (r, core) in self.role_core.iter().enumerate() {
+            if core.is_empty() {
+                continue;
+            }
+            let held = core.iter().filter(|&&s| scratch.level[s as usize] >= w.required_level).count();
+            let status = self.status(round3(held as f64 / core.len() as f64));
+            if status != Status::NotReady {
+                roles.push((r as u16, status));
+            }
+        }
+        for &s in &scratch.touched {
+            let i = s as usize;
+            (scratch.weight[i], scratch.weighted[i], scratch.level[i]) = (0.0, 0.0, 0.0);
+        }
+        scratch.touched.clear();
+        Summary { person_id, levels, roles }
+    }
+
+    /// A full profile's [`Summary`] (skills outside the model left out).
+    pub fn summary_of(&self, profile: &Profile) -> Summary {
+        let mut levels: Vec<(u32, f64)> = profile.skills.iter().filter_map(|s| self.skills.get(&s.skill_id).map(|i| (i, s.level))).collect();
+        levels.sort_by_key(|(i, _)| *i);
+        let roles = profile
+            .readiness
+            .iter()
+            .filter(|r| r.status != Status::NotReady)
+            .filter_map(|r| self.roles.iter().position(|(id, _)| *id == r.role_id).map(|i| (i as u16, r.status)))
+            .collect();
+        Summary { person_id: profile.person_id, levels, roles }
     }
 
     /// The core skills of a platform role or NICE work role.
@@ -233,13 +438,7 @@ impl ProfileEngine {
                 }
                 missing.sort_by(|a, b| a.level.total_cmp(&b.level).then(a.skill_id.cmp(&b.skill_id)));
                 let score = round3(held.len() as f64 / core.len() as f64);
-                let status = if score >= w.ready {
-                    Status::Ready
-                } else if score >= w.near_ready {
-                    Status::NearReady
-                } else {
-                    Status::NotReady
-                };
+                let status = self.status(score);
                 Readiness { role_id: role.clone(), score, status, held, missing }
             })
             .collect();
@@ -347,6 +546,34 @@ mod tests {
         let next = e.next_to_learn(&p, &["pentester"]);
         assert_eq!(next.len(), 2);
         assert_eq!(next[0].1, round3(1.0 / 14.0));
+    }
+
+    /// The compact recompute and the full profile give the same figures for
+    /// every synthetic person, evidence read in any order.
+    #[test]
+    fn the_compact_summary_equals_the_full_profile() {
+        let m = bundled::model().expect("model");
+        let today = day(2026, 11, 22);
+        let mut synth = crate::synthetic::Synthetic::new(7);
+        for weights in [Weights::default(), Weights { school: 0.2, enterprise: 0.8, half_life_days: 365.0, ..Weights::default() }] {
+            let e = ProfileEngine::new(&m, weights);
+            let mut scratch = e.scratch();
+            let mut all = CompactEvidence::default();
+            let mut full = Vec::new();
+            for id in 1..=300 {
+                let s = synth.student(id);
+                let mut ev = synth.evidence(&s, 5 + (id as usize % 50));
+                ev.reverse();
+                for x in &ev {
+                    all.push_evidence(x, e.skill_index());
+                }
+                full.push(e.summary_of(&e.compute(id, &ev, today)));
+            }
+            let compact: Vec<Summary> = all.by_person().into_iter().map(|(id, ev)| e.summarize(id, &ev, today, &mut scratch)).collect();
+            assert_eq!(compact.len(), 300);
+            assert!(compact.iter().filter(|s| !s.roles.is_empty()).count() > 10, "many people are ready or near-ready for something");
+            assert_eq!(compact, full);
+        }
     }
 
     #[test]

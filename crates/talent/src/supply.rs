@@ -1,19 +1,12 @@
 //! Supply figures kept current as profiles change: per role (and region,
 //! program, graduation year) how many people are ready and near-ready, and
-//! per skill how many are proficient.
+//! per skill how many are proficient. Keys are small integers (roles and
+//! skills by the profile engine's indices, regions and programs interned), so
+//! a full rebuild over 100,000 people allocates almost nothing per person.
 
-use crate::profile::{Profile, Status};
+use crate::profile::{ProfileEngine, Status, Summary};
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// Where a person counts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Cell {
-    pub role_id: String,
-    pub region: String,
-    pub program: String,
-    pub graduation_year: i32,
-}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -29,14 +22,47 @@ pub struct Person {
     pub graduation_year: i32,
 }
 
-/// The cells a person is counted in and the skills they are proficient in.
-type Contribution = (Vec<(Cell, Status)>, Vec<String>);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct CellKey {
+    role: u16,
+    region: u32,
+    program: u32,
+    year: i32,
+}
 
 #[derive(Debug, Default)]
+struct Interner {
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.to_string());
+        self.ids.insert(s.to_string(), i);
+        i
+    }
+    fn get(&self, s: &str) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+}
+
+/// The cells a person is counted in and the skills they are proficient in.
+type Contribution = (Vec<(CellKey, Status)>, Vec<u32>);
+
+#[derive(Debug)]
 pub struct SupplyIndex {
-    cells: HashMap<Cell, Counts>,
-    /// skill → people at or above the proficiency level
-    proficient: HashMap<String, u64>,
+    roles: Vec<String>,
+    skills: Vec<String>,
+    regions: Interner,
+    programs: Interner,
+    cells: HashMap<CellKey, Counts>,
+    /// skill index → people at or above the proficiency level
+    proficient: Vec<u64>,
     people: u64,
     /// what each person contributes, to take it back on update
     contributed: HashMap<u64, Contribution>,
@@ -44,39 +70,52 @@ pub struct SupplyIndex {
 }
 
 impl SupplyIndex {
-    pub fn new(proficiency_level: f64) -> Self {
-        SupplyIndex { proficiency_level, ..SupplyIndex::default() }
+    /// Figures over the engine's roles and skills.
+    pub fn new(engine: &ProfileEngine, proficiency_level: f64) -> Self {
+        let skills = engine.skill_index();
+        SupplyIndex {
+            roles: engine.role_ids().map(str::to_string).collect(),
+            skills: (0..skills.len() as u32).map(|i| skills.id(i).to_string()).collect(),
+            regions: Interner::default(),
+            programs: Interner::default(),
+            cells: HashMap::new(),
+            proficient: vec![0; skills.len()],
+            people: 0,
+            contributed: HashMap::new(),
+            proficiency_level,
+        }
     }
 
-    /// Replaces what `person` contributes with what `profile` says.
-    pub fn update(&mut self, person: &Person, profile: &Profile) {
-        self.remove(profile.person_id);
-        let mut cells = Vec::new();
-        for r in &profile.readiness {
-            if r.status == Status::NotReady {
+    /// Replaces what the person of `summary` contributes.
+    pub fn update(&mut self, person: &Person, summary: &Summary) {
+        self.remove(summary.person_id);
+        let (region, program) = (self.regions.intern(&person.region), self.programs.intern(&person.program));
+        let mut cells = Vec::with_capacity(summary.roles.len());
+        for &(role, status) in &summary.roles {
+            if status == Status::NotReady {
                 continue;
             }
-            let cell = Cell { role_id: r.role_id.clone(), region: person.region.clone(), program: person.program.clone(), graduation_year: person.graduation_year };
-            let c = self.cells.entry(cell.clone()).or_default();
-            match r.status {
+            let key = CellKey { role, region, program, year: person.graduation_year };
+            let c = self.cells.entry(key).or_default();
+            match status {
                 Status::Ready => c.ready += 1,
                 Status::NearReady => c.near_ready += 1,
                 Status::NotReady => {}
             }
-            cells.push((cell, r.status));
+            cells.push((key, status));
         }
-        let skills: Vec<String> = profile.skills.iter().filter(|s| s.level >= self.proficiency_level).map(|s| s.skill_id.clone()).collect();
-        for s in &skills {
-            *self.proficient.entry(s.clone()).or_default() += 1;
+        let skills: Vec<u32> = summary.levels.iter().filter(|(s, l)| *l >= self.proficiency_level && (*s as usize) < self.proficient.len()).map(|(s, _)| *s).collect();
+        for &s in &skills {
+            self.proficient[s as usize] += 1;
         }
         self.people += 1;
-        self.contributed.insert(profile.person_id, (cells, skills));
+        self.contributed.insert(summary.person_id, (cells, skills));
     }
 
     pub fn remove(&mut self, person_id: u64) {
         if let Some((cells, skills)) = self.contributed.remove(&person_id) {
-            for (cell, status) in cells {
-                if let Some(c) = self.cells.get_mut(&cell) {
+            for (key, status) in cells {
+                if let Some(c) = self.cells.get_mut(&key) {
                     match status {
                         Status::Ready => c.ready -= 1,
                         Status::NearReady => c.near_ready -= 1,
@@ -85,9 +124,7 @@ impl SupplyIndex {
                 }
             }
             for s in skills {
-                if let Some(n) = self.proficient.get_mut(&s) {
-                    *n -= 1;
-                }
+                self.proficient[s as usize] -= 1;
             }
             self.people -= 1;
         }
@@ -100,17 +137,27 @@ impl SupplyIndex {
 
     /// Like [`SupplyIndex::role`], also filtered by graduation year.
     pub fn role_filtered(&self, role_id: &str, region: Option<&str>, program: Option<&str>, year: Option<i32>) -> Counts {
+        let Some(role) = self.roles.iter().position(|r| r == role_id) else { return Counts::default() };
+        // a region or program nobody has matches no cell
+        let region = match region.map(|r| self.regions.get(r)) {
+            Some(None) => return Counts::default(),
+            other => other.flatten(),
+        };
+        let program = match program.map(|p| self.programs.get(p)) {
+            Some(None) => return Counts::default(),
+            other => other.flatten(),
+        };
         self.cells
             .iter()
-            .filter(|(c, _)| {
-                c.role_id == role_id && region.is_none_or(|r| c.region == r) && program.is_none_or(|p| c.program == p) && year.is_none_or(|y| c.graduation_year == y)
+            .filter(|(k, _)| {
+                k.role as usize == role && region.is_none_or(|r| k.region == r) && program.is_none_or(|p| k.program == p) && year.is_none_or(|y| k.year == y)
             })
             .fold(Counts::default(), |acc, (_, n)| Counts { ready: acc.ready + n.ready, near_ready: acc.near_ready + n.near_ready })
     }
 
     /// Every skill someone is proficient in, with the number of such people.
     pub fn proficient_skills(&self) -> impl Iterator<Item = (&str, u64)> {
-        self.proficient.iter().filter(|(_, n)| **n > 0).map(|(s, n)| (s.as_str(), *n))
+        self.proficient.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| (self.skills[i].as_str(), *n))
     }
 
     /// Share of people proficient in a skill.
@@ -118,7 +165,8 @@ impl SupplyIndex {
         if self.people == 0 {
             return 0.0;
         }
-        self.proficient.get(skill_id).copied().unwrap_or(0) as f64 / self.people as f64
+        let n = self.skills.iter().position(|s| s == skill_id).map_or(0, |i| self.proficient[i]);
+        n as f64 / self.people as f64
     }
 
     pub fn people(&self) -> u64 {
@@ -129,31 +177,31 @@ impl SupplyIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{Readiness, SkillLevel};
+    use cb_competency::bundled;
 
-    fn profile(id: u64, status: Status, level: f64) -> Profile {
-        Profile {
-            person_id: id,
-            skills: vec![SkillLevel { skill_id: "linux".into(), level, confidence: 0.5, evidence: vec![] }],
-            areas: vec![],
-            readiness: vec![Readiness { role_id: "sysadmin".into(), score: 0.9, status, held: vec![], missing: vec![] }],
-        }
+    fn summary(e: &ProfileEngine, id: u64, status: Status, level: f64) -> Summary {
+        let sysadmin = e.role_ids().position(|r| r == "sysadmin").expect("role") as u16;
+        Summary { person_id: id, levels: vec![(e.skill_index().get("linux").expect("skill"), level)], roles: vec![(sysadmin, status)] }
     }
 
     #[test]
     fn updates_replace_a_persons_contribution() {
-        let mut s = SupplyIndex::new(3.0);
+        let m = bundled::model().expect("model");
+        let e = ProfileEngine::new(&m, crate::Weights::default());
+        let mut s = SupplyIndex::new(&e, 3.0);
         let wuhan = Person { region: "湖北".into(), program: "网络空间安全".into(), graduation_year: 2026 };
-        s.update(&wuhan, &profile(1, Status::NearReady, 2.0));
-        s.update(&wuhan, &profile(2, Status::Ready, 3.5));
+        s.update(&wuhan, &summary(&e, 1, Status::NearReady, 2.0));
+        s.update(&wuhan, &summary(&e, 2, Status::Ready, 3.5));
         assert_eq!(s.role("sysadmin", Some("湖北"), None), Counts { ready: 1, near_ready: 1 });
         assert_eq!(s.skill_share("linux"), 0.5);
         // person 1 improves: counted once, as ready
-        s.update(&wuhan, &profile(1, Status::Ready, 4.0));
+        s.update(&wuhan, &summary(&e, 1, Status::Ready, 4.0));
         assert_eq!(s.role("sysadmin", None, Some("网络空间安全")), Counts { ready: 2, near_ready: 0 });
         assert_eq!((s.people(), s.skill_share("linux")), (2, 1.0));
         s.remove(2);
         assert_eq!(s.role("sysadmin", None, None), Counts { ready: 1, near_ready: 0 });
         assert_eq!(s.role("sysadmin", Some("北京"), None), Counts::default());
+        assert_eq!(s.role("no-such-role", None, None), Counts::default());
+        assert_eq!(s.proficient_skills().collect::<Vec<_>>(), vec![("linux", 1)]);
     }
 }

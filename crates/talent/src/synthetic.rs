@@ -37,12 +37,14 @@ const INTERNSHIPS: &[(&str, &[&str])] = &[
 
 const EVENTS: &[&str] = &["强网杯", "网鼎杯", "CISCN 全国大学生信息安全竞赛", "蓝帽杯", "校内CTF"];
 const CATEGORIES: &[&str] = &["Web", "Pwn", "Reverse", "Crypto", "Misc", "取证", "AWD"];
-const CERTS: &[(&str, &[&str])] = &[
-    ("nisp-1", &["network-security", "cybersecurity-law"]),
-    ("nisp-2", &["network-security", "risk-assessment", "firewall"]),
-    ("one-plus-x-assessment", &["vulnerability-scanning", "security-baseline", "mlps-2"]),
-    ("cisp-pte", &["penetration-testing", "web-security", "sql-injection"]),
-    ("ruankao-security-engineer", &["network-security", "cryptography", "risk-assessment"]),
+/// Certificates students commonly hold, with the level and skills the
+/// catalog gives them (data/certification-skills.csv; a test holds them equal).
+const CERTS: &[(&str, f64, &[&str])] = &[
+    ("nisp-1", 1.0, &["security-awareness", "network-security", "password-policy", "antivirus", "cybersecurity-law"]),
+    ("nisp-2", 2.0, &["network-security", "security-baseline", "hardening", "cryptography", "access-control", "risk-assessment", "mlps-2", "cybersecurity-law"]),
+    ("one-plus-x-assessment", 2.0, &["mlps-assessment", "vulnerability-scanning", "security-baseline", "risk-assessment", "assessment-report"]),
+    ("cisp-pte", 3.0, &["penetration-testing", "web-penetration-testing", "sql-injection", "xss", "file-upload-vuln", "file-inclusion", "burp-suite", "sqlmap", "privilege-escalation"]),
+    ("ruankao-security-engineer", 3.0, &["network-security", "cryptography", "security-policy", "risk-assessment", "access-control", "firewall", "ids-ips", "pki", "mlps-2"]),
 ];
 
 /// Synthetic schools (labelled as such in their names), with region.
@@ -147,8 +149,8 @@ impl Synthetic {
                     push(EvidenceKind::Competition { event: event.into(), category: category.into(), rank, teams }, event, date, obs, &mut id);
                 }
                 _ => {
-                    let (cert, skills) = CERTS[self.rng.below(CERTS.len() as u64) as usize];
-                    let obs = skills.iter().map(|k| Observation { skill_id: k.to_string(), level: 3.0 }).collect();
+                    let (cert, level, skills) = CERTS[self.rng.below(CERTS.len() as u64) as usize];
+                    let obs = skills.iter().map(|k| Observation { skill_id: k.to_string(), level }).collect();
                     push(EvidenceKind::Certificate { certification_id: cert.into() }, "证书颁发机构", date, obs, &mut id);
                 }
             }
@@ -172,7 +174,7 @@ mod tests {
                 assert!(known(s), "{s}");
             }
         }
-        for (_, skills) in INTERNSHIPS.iter().chain(CERTS.iter()) {
+        for (_, skills) in INTERNSHIPS {
             for s in *skills {
                 assert!(known(s), "{s}");
             }
@@ -182,8 +184,11 @@ mod tests {
                 assert!(known(s), "{s}");
             }
         }
-        for (c, _) in CERTS {
-            assert!(m.certifications.iter().any(|x| x.id == *c), "{c}");
+        for (c, level, skills) in CERTS {
+            let cert = m.certifications.iter().find(|x| x.id == *c).expect("a catalog certificate");
+            let mut mine = skills.to_vec();
+            mine.sort_unstable();
+            assert_eq!((cert.level as f64, cert.skill_ids.iter().map(String::as_str).collect::<Vec<_>>()), (*level, mine), "{c}");
         }
     }
 

@@ -36,6 +36,8 @@ pub fn routes() -> Router<App> {
         .route("/supply", get(supply))
         .route("/people", get(people))
         .route("/people/{id}/profile", get(person_profile))
+        .route("/cohorts", get(cohorts))
+        .route("/cohorts/{id}/heatmap", get(cohort_heatmap))
         .route(
             "/imports/postings",
             axum::routing::post(upload_postings).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
@@ -54,6 +56,7 @@ impl From<AppError> for ApiError {
             AppError::Access(AccessError::Unauthenticated { .. }) => ApiError(StatusCode::UNAUTHORIZED, "unauthenticated", e.to_string()),
             AppError::Access(AccessError::Forbidden { .. }) => ApiError(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
             AppError::Invalid(_) | AppError::Model(_) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
+            AppError::TooManyAttempts { .. } => ApiError(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", e.to_string()),
             AppError::Store(_) => {
                 tracing::error!(error = %e, "store error");
                 ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error / 服务器内部错误".into())
@@ -243,6 +246,21 @@ async fn person_profile(State(app): State<App>, RequestCaller(c): RequestCaller,
     ok(app.talent().profile(&c, id, today).await?)
 }
 
+async fn cohorts(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.talent().cohorts(&c).await?)
+}
+
+#[derive(Deserialize)]
+struct HeatmapQuery {
+    /// A platform role or NICE work role: its core skills are the columns.
+    role: Option<String>,
+}
+
+async fn cohort_heatmap(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>, Query(q): Query<HeatmapQuery>) -> ApiResult {
+    let id: i64 = id.parse().map_err(|_| ApiError(StatusCode::BAD_REQUEST, "bad_request", format!("cohort id `{id}` is not a number")))?;
+    ok(app.talent().cohort_heatmap(&c, id, q.role.as_deref(), chrono::Utc::now().date_naive()).await?)
+}
+
 #[derive(Deserialize)]
 struct TalentUploadQuery {
     kind: Option<String>,
@@ -261,7 +279,7 @@ async fn upload_talent(
     c.require_operator("import talent data").map_err(AppError::from)?;
     let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
     let kind_raw = q.kind.unwrap_or_default();
-    let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad(format!("kind `{kind_raw}`; expected people, courses, grades, evaluations or competitions / 未知的导入类型")))?;
+    let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad(format!("kind `{kind_raw}`; expected people, courses, grades, evaluations, competitions, certificates or awards / 未知的导入类型")))?;
     let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
     let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
     let hash = cb_tabular::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;

@@ -6,8 +6,10 @@
 //! it holds no business rule and no SQL.
 
 mod api;
+mod auth;
 pub mod i18n;
 mod pages;
+mod talent_pages;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request};
@@ -23,11 +25,15 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub const LANG_COOKIE: &str = "cb_lang";
+/// The session cookie (HttpOnly, SameSite=Lax).
+pub const SESSION_COOKIE: &str = "cb_session";
 
 /// The whole HTTP surface.
 pub fn router(app: App) -> Router {
     Router::new()
         .merge(pages::routes())
+        .merge(auth::routes())
+        .merge(talent_pages::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(api::health))
         .fallback(pages::not_found)
@@ -46,13 +52,30 @@ pub fn router(app: App) -> Router {
 
 /// Serves `app` on `listener` until `shutdown` resolves.
 pub async fn serve(app: App, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown).await
 }
 
-/// Who is asking. Accounts arrive with sign-in; until then a request is
-/// anonymous unless it carries the configured operator token
-/// (`Authorization: Bearer …`), and the services decide what each may do.
+/// Who is asking: the bearer of the configured operator token
+/// (`Authorization: Bearer …`, for scripts), a signed-in browser (the session
+/// cookie), or nobody. The services decide what each may do.
 pub struct RequestCaller(pub Caller);
+
+/// The value of cookie `name`, if the request carries it.
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The signed-in browser's session: its caller and CSRF token.
+pub(crate) fn session_of(headers: &HeaderMap, app: &App) -> Option<(Caller, String)> {
+    cookie(headers, SESSION_COOKIE).and_then(|t| app.session(t))
+}
 
 impl FromRequestParts<App> for RequestCaller {
     type Rejection = std::convert::Infallible;
@@ -65,7 +88,7 @@ impl FromRequestParts<App> for RequestCaller {
             .map(str::trim);
         Ok(RequestCaller(match bearer {
             Some(token) => app.caller_for_token(token),
-            None => Caller::Anonymous,
+            None => session_of(&parts.headers, app).map_or(Caller::Anonymous, |(c, _)| c),
         }))
     }
 }
@@ -84,14 +107,7 @@ fn query_lang(query: Option<&str>) -> Option<Lang> {
 }
 
 fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| Lang::parse(v))
+    cookie(headers, LANG_COOKIE).and_then(Lang::parse)
 }
 
 fn accept_lang(headers: &HeaderMap) -> Option<Lang> {

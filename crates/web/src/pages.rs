@@ -38,7 +38,7 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
-    fn new(lang: Lang, uri: &Uri, title: String) -> Self {
+    pub(crate) fn new(lang: Lang, uri: &Uri, title: String) -> Self {
         let mut pairs: Vec<(String, String)> =
             uri.query().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
         let q = pairs.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone()).unwrap_or_default();
@@ -82,12 +82,12 @@ impl PageCtx {
     }
 }
 
-fn enc(s: &str) -> String {
+pub(crate) fn enc(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).map(|v| v.trim_start_matches('=').to_string()).unwrap_or_default()
 }
 
 /// A page that failed: rendered as a bilingual error page.
-pub struct PageError(Lang, AppError);
+pub struct PageError(pub(crate) Lang, pub(crate) AppError);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
@@ -122,7 +122,7 @@ pub async fn not_found(UiLang(lang): UiLang, uri: Uri) -> Response {
     error_page(lang, StatusCode::NOT_FOUND, "error.not_found", uri.path().to_string())
 }
 
-fn render<T: Template>(t: &T) -> Response {
+pub(crate) fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -132,7 +132,7 @@ fn render<T: Template>(t: &T) -> Response {
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 #[derive(Template)]
 #[template(path = "error.html")]

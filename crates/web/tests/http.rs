@@ -277,3 +277,144 @@ async fn check_profiles(s: &Server, label: &str) {
     let r = s.client.get(format!("{}/api/v1/people/999/profile", s.base)).bearer_auth(TOKEN).send().await.expect("get");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+/// A browser's sign-in: form with its CSRF cookie, the talent pages, sign-out.
+struct Browser {
+    client: reqwest::Client,
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn new() -> Browser {
+        Browser { client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"), cookies: Vec::new() }
+    }
+    fn keep(&mut self, h: &reqwest::header::HeaderMap) {
+        for v in h.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()) {
+            if let Some((k, rest)) = v.split_once('=') {
+                let val = rest.split(';').next().unwrap_or("").to_string();
+                self.cookies.retain(|(n, _)| n != k);
+                if !val.is_empty() {
+                    self.cookies.push((k.to_string(), val));
+                }
+            }
+        }
+    }
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+    async fn get(&mut self, url: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let r = self.client.get(url).header("cookie", self.cookie_header()).send().await.expect("get");
+        let (s, h) = (r.status(), r.headers().clone());
+        self.keep(&h);
+        (s, h, r.text().await.unwrap_or_default())
+    }
+    async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        let r = self
+            .client
+            .post(url)
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        let (s, h) = (r.status(), r.headers().clone());
+        self.keep(&h);
+        (s, h, r.text().await.unwrap_or_default())
+    }
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    html.split(&key).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn talent_pages_need_sign_in_and_show_profiles_and_heat_maps() {
+    on_every_backend!(check_talent_pages);
+}
+
+async fn check_talent_pages(s: &Server, label: &str) {
+    s.app.talent().load_synthetic(&Caller::system("test"), 40, 20, 5).await.expect("synthetic");
+    let mut b = Browser::new();
+    // nobody: to the sign-in page, and back after
+    let (st, h, _) = b.get(&format!("{}/talent/people/3", s.base)).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{label}");
+    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/signin?next=%2Ftalent%2Fpeople%2F3"));
+    let (st, _, form) = b.get(&format!("{}/signin?next=/talent/people/3", s.base)).await;
+    assert_eq!(st, StatusCode::OK);
+    let csrf = hidden(&form, "csrf");
+    assert_eq!(csrf.len(), 64);
+    // a forged form (no matching CSRF cookie) is refused
+    let (st, _, _) = Browser::new().post(&format!("{}/signin", s.base), &[("token", TOKEN), ("csrf", &csrf), ("next", "/talent")]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _, page) = b.post(&format!("{}/signin", s.base), &[("token", "wrong"), ("csrf", &csrf), ("next", "/talent/people/3")]).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("signin-error"));
+    let csrf = hidden(&page, "csrf");
+    // an open redirect is not followed
+    let (st, h, _) = b.post(&format!("{}/signin", s.base), &[("token", TOKEN), ("csrf", &csrf), ("next", "//evil.example/")]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/talent"));
+    let set = h.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("cb_session=")).unwrap_or_default().to_string();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+
+    let (st, _, index) = b.get(&format!("{}/talent?lang=en", s.base)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(index.contains("Talent pool") && index.contains("id=\"cohorts\"") && index.contains("synthetic"), "{index}");
+    let (st, _, p) = b.get(&format!("{}/talent/people/3?lang=zh", s.base)).await;
+    assert_eq!(st, StatusCode::OK, "{p}");
+    assert!(p.contains("<svg class=\"radar\"") && p.contains("云安全") && p.contains("岗位就绪度") && p.contains("下一步学习建议"), "{label}");
+    assert!(p.contains("href=\"#ev-") && p.contains("id=\"ev-"), "every level links to its evidence");
+    let cohorts = s.app.talent().cohorts(&Caller::system("test")).await.expect("cohorts");
+    let c = cohorts.iter().find(|c| c.people > 0).expect("a cohort with people");
+    let (st, _, heat) = b.get(&format!("{}/talent/cohorts/{}?lang=en", s.base, c.cohort.id)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(heat.contains("id=\"heatmap\"") && heat.contains("class=\"h"), "{label}");
+    let rows = heat.matches("href=\"/talent/people/").count();
+    assert_eq!(rows as i64, c.people, "one row per member");
+    let (st, _, heat) = b.get(&format!("{}/talent/cohorts/{}?role=pentester", s.base, c.cohort.id)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(heat.contains("<option value=\"pentester\" selected>"));
+    let (st, _, _) = b.get(&format!("{}/talent/cohorts/{}?role=juggler", s.base, c.cohort.id)).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _, _) = b.get(&format!("{}/talent/cohorts/99999", s.base)).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    // the API gives the same heat map to the operator token only
+    let (st, _) = s.json(&format!("/api/v1/cohorts/{}/heatmap", c.cohort.id)).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let v: Value = s.client.get(format!("{}/api/v1/cohorts/{}/heatmap", s.base, c.cohort.id)).bearer_auth(TOKEN).send().await.expect("get").json().await.expect("json");
+    assert_eq!(v["rows"].as_array().map(|r| r.len() as i64), Some(c.people));
+
+    // sign-out needs the session's CSRF token
+    let csrf = hidden(&heat, "csrf");
+    let (st, _, _) = b.post(&format!("{}/signout", s.base), &[("csrf", "forged")]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _, _) = b.post(&format!("{}/signout", s.base), &[("csrf", &csrf)]).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (st, _, _) = b.get(&format!("{}/talent", s.base)).await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "signed out");
+}
+
+#[tokio::test]
+async fn sign_in_failures_are_limited() {
+    let db = TestDb::sqlite();
+    let s = Server::start(&db).await;
+    let mut b = Browser::new();
+    let mut last = StatusCode::OK;
+    for _ in 0..7 {
+        let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
+        let csrf = hidden(&form, "csrf");
+        last = b.post(&format!("{}/signin", s.base), &[("token", "guess"), ("csrf", &csrf)]).await.0;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // even the right token waits out the window
+    let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
+    let csrf = hidden(&form, "csrf");
+    assert_eq!(b.post(&format!("{}/signin", s.base), &[("token", TOKEN), ("csrf", &csrf)]).await.0, StatusCode::TOO_MANY_REQUESTS);
+    let failures = s.app.store().audit_log(100).await.expect("audit").iter().filter(|e| e.action == "signin.failed").count();
+    assert_eq!(failures, 5);
+    s.stop().await;
+    db.finish().await;
+}

@@ -1,0 +1,140 @@
+//! Sign-in and sign-out. The sign-in form is protected against login CSRF by
+//! a double-submit token (a SameSite=Strict cookie that must match the form
+//! field); sign-out needs the session's own CSRF token. Failures are counted
+//! and limited by the service, and audited there.
+
+use crate::pages::{PageCtx, render};
+use crate::{SESSION_COOKIE, UiLang, cookie, session_of};
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Form;
+use cb_app::{App, AppError, SESSION_TTL, random_token};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+const LOGIN_CSRF_COOKIE: &str = "cb_login_csrf";
+
+pub fn routes() -> Router<App> {
+    Router::new().route("/signin", get(signin_form).post(signin)).route("/signout", post(signout))
+}
+
+/// Only same-site paths may be returned to after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/talent".to_string(),
+    }
+}
+
+/// Constant-time equality of two tokens.
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[derive(Template)]
+#[template(path = "signin.html")]
+struct SignInPage {
+    page: PageCtx,
+    csrf: String,
+    next: String,
+    error: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn form_page(lang: cb_core::Lang, uri: &Uri, next: String, error: String, status: StatusCode) -> Response {
+    let csrf = match random_token() {
+        Ok(t) => t,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    };
+    let page = SignInPage { page: PageCtx::new(lang, uri, crate::i18n::t(lang, "signin.title").to_string()), csrf: csrf.clone(), next, error };
+    let mut res = (status, render(&page)).into_response();
+    let c = format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/signin; HttpOnly; SameSite=Strict; Max-Age=3600");
+    if let Ok(v) = HeaderValue::from_str(&c) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn signin_form(UiLang(lang): UiLang, uri: Uri, Query(q): Query<NextQuery>) -> Response {
+    form_page(lang, &uri, safe_next(q.next.as_deref()), String::new(), StatusCode::OK)
+}
+
+/// The peer's address (when served with connect info), for the failure limit.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_string(), |ConnectInfo(a)| a.ip().to_string())))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    token: String,
+    csrf: String,
+    next: Option<String>,
+}
+
+async fn signin(
+    State(app): State<App>,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    headers: HeaderMap,
+    ClientAddr(client): ClientAddr,
+    Form(f): Form<SignInForm>,
+) -> Response {
+    let next = safe_next(f.next.as_deref());
+    let t = |k| crate::i18n::t(lang, k).to_string();
+    if !cookie(&headers, LOGIN_CSRF_COOKIE).is_some_and(|c| same(c, &f.csrf)) {
+        return form_page(lang, &uri, next, t("signin.csrf"), StatusCode::FORBIDDEN);
+    }
+    match app.sign_in_with_token(&client, f.token.trim()).await {
+        Ok(s) => {
+            let mut res = Redirect::to(&next).into_response();
+            let c = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", s.token, SESSION_TTL.as_secs());
+            if let Ok(v) = HeaderValue::from_str(&c) {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(AppError::TooManyAttempts { retry_after_s }) => {
+            let mut res = form_page(lang, &uri, next, t("signin.too_many"), StatusCode::TOO_MANY_REQUESTS);
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+            res
+        }
+        Err(AppError::Invalid(_)) => form_page(lang, &uri, next, t("signin.wrong"), StatusCode::UNAUTHORIZED),
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in");
+            form_page(lang, &uri, next, t("error.server"), StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+async fn signout(State(app): State<App>, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
+    match (session_of(&headers, &app), cookie(&headers, SESSION_COOKIE)) {
+        (Some((_, csrf)), Some(token)) if same(&csrf, &f.csrf) => {
+            if let Err(e) = app.sign_out(token).await {
+                tracing::error!(error = %e, "sign-out");
+            }
+            let mut res = Redirect::to("/framework").into_response();
+            res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static("cb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+            res
+        }
+        (Some(_), _) => (StatusCode::FORBIDDEN, "CSRF token mismatch / 表单已失效，请刷新后重试").into_response(),
+        _ => Redirect::to("/framework").into_response(),
+    }
+}
