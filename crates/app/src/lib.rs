@@ -51,6 +51,11 @@ pub struct App {
     engine: Arc<RwLock<Arc<Engine>>>,
     /// SHA-256 of the operator token configured for scripts, if any.
     operator_token: Option<[u8; 32]>,
+    /// Profile engines per program, built on first use; forgotten when
+    /// programs or the model change.
+    pub(crate) engines: Arc<std::sync::Mutex<Option<Arc<talent::ProgramEngines>>>>,
+    /// Held while evidence ids are chosen and written.
+    pub(crate) evidence_ids: Arc<tokio::sync::Mutex<()>>,
     /// Signed-in browsers.
     pub(crate) sessions: Arc<session::Sessions>,
     /// Supply figures over the talent pool, built on first use and kept
@@ -91,7 +96,7 @@ impl App {
         let external = store.load_external().await?;
         let engine = Arc::new(RwLock::new(engine_for(&model)));
         let catalog = Arc::new(RwLock::new(Arc::new(Catalog::new(model, external))));
-        Ok(App { store, catalog, engine, operator_token: None, sessions: Arc::new(session::Sessions::default()), supply: Arc::new(tokio::sync::Mutex::new(None)) })
+        Ok(App { store, catalog, engine, operator_token: None, engines: Arc::new(std::sync::Mutex::new(None)), evidence_ids: Arc::new(tokio::sync::Mutex::new(())), sessions: Arc::new(session::Sessions::default()), supply: Arc::new(tokio::sync::Mutex::new(None)) })
     }
 
     /// Lets scripts act as an operator with `Authorization: Bearer <token>`
@@ -136,7 +141,17 @@ impl App {
             Ok(mut g) => *g = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
+        // profiles depend on the model: rebuilt on next use
+        self.forget_engines();
+        *self.supply.lock().await = None;
         Ok(())
+    }
+
+    pub(crate) fn forget_engines(&self) {
+        match self.engines.lock() {
+            Ok(mut g) => *g = None,
+            Err(poisoned) => *poisoned.into_inner() = None,
+        }
     }
 
     /// The current extraction engine snapshot.

@@ -71,6 +71,35 @@ pub struct CohortHeatmap {
 pub const HEATMAP_MAX_COLUMNS: usize = 30;
 
 impl TalentService<'_> {
+    /// Records new evidence about people already in the pool (a range or
+    /// competition result, a rubric entered by hand) and brings their
+    /// profiles' part of the supply figures up to date. Ids are assigned
+    /// here; returns them.
+    pub async fn record(&self, caller: &Caller, mut evidence: Vec<cb_talent::Evidence>, today: NaiveDate) -> Result<Vec<u64>, AppError> {
+        caller.require_operator("record evidence")?;
+        let store = self.app.store();
+        for e in &evidence {
+            if store.talent_person(e.person_id as i64).await?.is_none() {
+                return Err(AppError::NotFound { what: "person", what_zh: "人员", id: e.person_id.to_string() });
+            }
+            if let Some(o) = e.observations.iter().find(|o| !(1.0..=5.0).contains(&o.level)) {
+                return Err(AppError::Invalid(format!("level {} of {} is outside 1–5 / 等级须在 1–5 之间", o.level, o.skill_id)));
+            }
+        }
+        // one writer at a time picks evidence ids
+        let _writer = self.app.evidence_ids.lock().await;
+        let next = store.talent_max_evidence_id().await? as u64 + 1;
+        for (i, e) in evidence.iter_mut().enumerate() {
+            e.id = next + i as u64;
+        }
+        store.write_talent(caller, &TalentWrite { evidence: evidence.clone(), ..TalentWrite::default() }).await?;
+        let mut touched: Vec<i64> = evidence.iter().map(|e| e.person_id as i64).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        self.refresh_supply(&touched, today).await?;
+        Ok(evidence.iter().map(|e| e.id).collect())
+    }
+
     /// Every cohort with its program, school and head count.
     pub async fn cohorts(&self, caller: &Caller) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
         caller.require_operator("list cohorts")?;
@@ -233,6 +262,8 @@ impl TalentService<'_> {
             });
         }
         self.app.store().write_talent(caller, &w).await?;
+        self.app.forget_engines();
+        *self.app.supply.lock().await = None;
         Ok(true)
     }
 }
@@ -277,6 +308,9 @@ impl TalentService<'_> {
                 rejected: Vec::new(),
             });
         }
+        // ids are chosen from what is stored: one writer at a time in this process
+        // (the store's own lock and keys stop writers in other processes)
+        let writer = self.app.evidence_ids.lock().await;
         let reference = store.talent_reference().await?;
         let catalog = self.app.catalog();
         let crate::ImportFile { name, hash, reader, .. } = file;
@@ -294,6 +328,10 @@ impl TalentService<'_> {
             rejected: plan.rejected,
         };
         store.write_talent(caller, &plan.write).await?;
+        drop(writer);
+        if !plan.write.programs.is_empty() {
+            self.app.forget_engines();
+        }
         // keep the supply figures current: a few people are recomputed at once,
         // a large import rebuilds them on next use
         let mut touched: Vec<i64> = plan.write.evidence.iter().map(|e| e.person_id as i64).chain(plan.write.people.iter().map(|p| p.id)).collect();
@@ -624,16 +662,24 @@ pub struct SupplyView {
 }
 
 impl TalentService<'_> {
-    /// One profile engine per program (its weights), built once per use.
-    async fn program_engines(&self) -> Result<ProgramEngines, AppError> {
+    /// One profile engine per program (its weights), kept until programs or
+    /// the model change.
+    async fn program_engines(&self) -> Result<std::sync::Arc<ProgramEngines>, AppError> {
+        if let Some(e) = self.app.engines.lock().ok().and_then(|g| g.clone()) {
+            return Ok(e);
+        }
         let programs = self.app.store().talent_programs().await?;
         let catalog = self.app.catalog();
         let model = catalog.model();
-        Ok(ProgramEngines {
+        let built = std::sync::Arc::new(ProgramEngines {
             by_program: programs.iter().map(|p| (p.id, ProfileEngine::new(model, p.weights.clone()))).collect(),
             names: programs.iter().map(|p| (p.id, p.name.clone())).collect(),
             fallback: ProfileEngine::new(model, Weights::default()),
-        })
+        });
+        if let Ok(mut g) = self.app.engines.lock() {
+            *g = Some(built.clone());
+        }
+        Ok(built)
     }
 
     /// Recomputes the given people's contribution to the supply figures (if
@@ -666,7 +712,7 @@ impl TalentService<'_> {
     /// previous page's summaries are computed on every core.
     async fn build_supply(&self, today: NaiveDate) -> Result<cb_talent::supply::SupplyIndex, AppError> {
         let store = self.app.store().clone();
-        let engines = std::sync::Arc::new(self.program_engines().await?);
+        let engines = self.program_engines().await?;
         let mut index = cb_talent::supply::SupplyIndex::new(&engines.fallback, Weights::default().required_level);
         let skills = std::sync::Arc::new(engines.fallback.skill_index().clone());
         // two pages read at once (SQLite hands rows over on a worker thread per
@@ -767,7 +813,7 @@ impl TalentService<'_> {
 }
 
 /// The profile engine of each program, and its name for the supply figures.
-struct ProgramEngines {
+pub(crate) struct ProgramEngines {
     by_program: std::collections::HashMap<i64, ProfileEngine>,
     names: std::collections::HashMap<i64, String>,
     /// For a person whose program row is gone (the schema's foreign key prevents it).

@@ -135,3 +135,45 @@ async fn certificates_and_awards_become_evidence() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn recorded_evidence_updates_the_profile_and_the_supply_figures() {
+    let today = NaiveDate::from_ymd_opt(2025, 6, 30).expect("date");
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let t = app.talent();
+        t.import(&op(), file("roster.csv", ROSTER), Kind::People, false, today).await.expect("roster");
+        let people = t.people(&op(), 0, 10).await.expect("people");
+        let li = people.iter().find(|p| p.student_number == "2022002").expect("李娜").id as u64;
+        let share = |v: &cb_app::SupplyView, s: &str| v.skills.iter().find(|k| k.skill_id == s).map_or(0.0, |k| k.share_proficient);
+        let before = t.supply(&op(), &cb_app::SupplyFilter::default(), today).await.expect("supply");
+        assert_eq!(share(&before, "reverse-engineering"), 0.0, "{}", db.label);
+        let e = cb_talent::Evidence {
+            id: 0,
+            person_id: li,
+            kind: cb_talent::EvidenceKind::Competition { event: "校内 CTF".into(), category: "Reverse".into(), rank: 1, teams: 40 },
+            source_org: "示范学院".into(),
+            date: today,
+            recorded_by: String::new(),
+            observations: vec![cb_talent::Observation { skill_id: "reverse-engineering".into(), level: 5.0 }],
+        };
+        let ids = t.record(&op(), vec![e.clone()], today).await.expect("record");
+        assert_eq!(ids.len(), 1);
+        let after = t.supply(&op(), &cb_app::SupplyFilter::default(), today).await.expect("supply");
+        assert_eq!(share(&after, "reverse-engineering"), 0.5, "one of two people, at once");
+        let p = t.profile(&op(), li as i64, today).await.expect("profile");
+        assert_eq!(p.evidence.len(), 1);
+        assert_eq!((p.evidence[0].id, p.evidence[0].recorded_by.as_str()), (ids[0], "system:test"), "who recorded it");
+        // levels outside 1–5, unknown people and anonymous callers are refused, nothing written
+        let mut bad = e.clone();
+        bad.observations[0].level = 7.0;
+        assert!(matches!(t.record(&op(), vec![bad], today).await, Err(AppError::Invalid(_))));
+        let mut nobody = e.clone();
+        nobody.person_id = 999;
+        assert!(matches!(t.record(&op(), vec![nobody], today).await, Err(AppError::NotFound { .. })));
+        assert!(matches!(t.record(&Caller::Anonymous, vec![e], today).await, Err(AppError::Access(_))));
+        assert_eq!(t.summary(&op()).await.expect("summary").evidence, 1);
+        app.store().close().await;
+        db.finish().await;
+    }
+}

@@ -253,6 +253,32 @@ pub async fn talent_store(database_url: &str, people: u64, per_person: usize) ->
     println!("| data | {people} synthetic people × {per_person} pieces of evidence in {:?} |", app.store().backend());
     println!("| write them (one transaction; not part of the recompute) | {:.1} s |", write.as_secs_f64());
     println!("| full recompute from the store: read all evidence, every profile, supply figures | **{:.1} s** ({} people counted) |", recompute.as_secs_f64(), view.people);
+    // one new piece of evidence through the service: written in its own transaction, then that
+    // person's profile recomputed from the store and the supply figures updated
+    let mut lat = Vec::new();
+    for i in 0..200u64 {
+        let person = 1 + (i * 7_919) % people;
+        let e = cb_talent::Evidence {
+            id: 0,
+            person_id: person,
+            kind: cb_talent::EvidenceKind::Competition { event: "bench CTF".into(), category: "Web".into(), rank: 1, teams: 100 },
+            source_org: "bench".into(),
+            date: today,
+            recorded_by: String::new(),
+            observations: vec![cb_talent::Observation { skill_id: "sql-injection".into(), level: 5.0 }],
+        };
+        let t = Instant::now();
+        app.talent().record(&caller, vec![e], today).await?;
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    println!(
+        "| one new piece of evidence via the service (write + that person's profile from the store + supply), {} records: p50 / p99 / max | {} / {} / {} |",
+        lat.len(),
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        ms(percentile(&lat, 1.0))
+    );
     app.store().close().await;
     Ok(())
 }

@@ -375,7 +375,7 @@ macro_rules! backend {
 
             /// Adds schools, programs, cohorts, people, courses and evidence in one transaction.
             pub async fn write_talent(&self, caller: &Caller, w: &TalentWrite) -> Result<(), StoreError> {
-                let rows = crate::talent::rows(w);
+                let rows = crate::talent::rows(w, &caller.audit_name());
                 let tables: [&Table; 7] = [&tables::T_SCHOOLS, &tables::T_PROGRAMS, &tables::T_COHORTS, &tables::T_PEOPLE, &tables::T_COURSES, &tables::T_COURSE_SKILLS, &tables::T_EVIDENCE];
                 let mut tx = self.pool.begin().await?;
                 if !$lock.is_empty() {
@@ -401,6 +401,12 @@ macro_rules! backend {
                 let detail = format!("{} schools, {} programs, {} people, {} courses, {} evidence", w.schools.len(), w.programs.len(), w.people.len(), w.courses.len(), w.evidence.len());
                 Self::audit_in(&mut tx, caller, "talent.write", &detail).await?;
                 tx.commit().await?;
+                // after a bulk load the planner's statistics are stale (PostgreSQL then
+                // plans a parallel scan for one person's 50 rows)
+                if w.evidence.len() >= 50_000 || w.people.len() >= 10_000 {
+                    sqlx::query("ANALYZE talent_evidence").execute(&self.pool).await?;
+                    sqlx::query("ANALYZE talent_people").execute(&self.pool).await?;
+                }
                 Ok(())
             }
 
@@ -507,6 +513,10 @@ macro_rules! backend {
                         })
                     })
                     .collect()
+            }
+
+            pub async fn talent_max_evidence_id(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM talent_evidence").fetch_one(&self.pool).await?)
             }
 
             pub async fn talent_school(&self, id: i64) -> Result<Option<crate::talent::School>, StoreError> {

@@ -248,6 +248,10 @@ impl Store {
         dispatch!(self, b => b.talent_cohorts().await)
     }
 
+    pub async fn talent_max_evidence_id(&self) -> Result<i64, StoreError> {
+        dispatch!(self, b => b.talent_max_evidence_id().await)
+    }
+
     pub async fn talent_school(&self, id: i64) -> Result<Option<talent::School>, StoreError> {
         dispatch!(self, b => b.talent_school(id).await)
     }

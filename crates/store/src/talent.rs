@@ -123,7 +123,8 @@ fn b(x: bool) -> Val {
     Val::Int(i64::from(x))
 }
 
-pub(crate) fn rows(w: &TalentWrite) -> [Rows; 7] {
+/// The rows of a write; evidence without a recorder is recorded by `actor`.
+pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
     let mut course_skills: Rows = w.courses.iter().flat_map(|c| c.skills.iter().map(move |(s, l)| vec![Val::Int(c.id), t(s), Val::Real(*l)])).collect();
     course_skills.extend(w.course_skills.iter().map(|(c, s, l)| vec![Val::Int(*c), t(s), Val::Real(*l)]));
     [
@@ -186,7 +187,7 @@ pub(crate) fn rows(w: &TalentWrite) -> [Rows; 7] {
                     t(&serde_json::to_string(&e.kind).unwrap_or_default()),
                     t(&e.source_org),
                     t(&e.date.format("%Y-%m-%d").to_string()),
-                    t(&e.recorded_by),
+                    t(if e.recorded_by.is_empty() { actor } else { &e.recorded_by }),
                     t(&obs),
                 ]
             })
