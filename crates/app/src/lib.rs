@@ -6,11 +6,13 @@
 //! domain crates with the [`Store`].
 
 mod framework;
+mod insight;
 mod postings;
 mod session;
 mod talent;
 
 pub use framework::*;
+pub use insight::*;
 pub use postings::*;
 pub use session::{FAILURE_WINDOW, MAX_FAILURES, SESSION_TTL, SignedIn, random_token};
 pub use talent::*;
@@ -54,6 +56,8 @@ pub struct App {
     /// Profile engines per program, built on first use; forgotten when
     /// programs or the model change.
     pub(crate) engines: Arc<std::sync::Mutex<Option<Arc<talent::ProgramEngines>>>>,
+    /// The demand index and the last posting id it holds; built on first use.
+    pub(crate) demand: Arc<tokio::sync::Mutex<Option<(Arc<cb_insight::DemandIndex>, i64)>>>,
     /// Held while evidence ids are chosen and written.
     pub(crate) evidence_ids: Arc<tokio::sync::Mutex<()>>,
     /// Signed-in browsers.
@@ -96,7 +100,7 @@ impl App {
         let external = store.load_external().await?;
         let engine = Arc::new(RwLock::new(engine_for(&model)));
         let catalog = Arc::new(RwLock::new(Arc::new(Catalog::new(model, external))));
-        Ok(App { store, catalog, engine, operator_token: None, engines: Arc::new(std::sync::Mutex::new(None)), evidence_ids: Arc::new(tokio::sync::Mutex::new(())), sessions: Arc::new(session::Sessions::default()), supply: Arc::new(tokio::sync::Mutex::new(None)) })
+        Ok(App { store, catalog, engine, operator_token: None, demand: Arc::new(tokio::sync::Mutex::new(None)), engines: Arc::new(std::sync::Mutex::new(None)), evidence_ids: Arc::new(tokio::sync::Mutex::new(())), sessions: Arc::new(session::Sessions::default()), supply: Arc::new(tokio::sync::Mutex::new(None)) })
     }
 
     /// Lets scripts act as an operator with `Authorization: Bearer <token>`
@@ -144,6 +148,7 @@ impl App {
         // profiles depend on the model: rebuilt on next use
         self.forget_engines();
         *self.supply.lock().await = None;
+        *self.demand.lock().await = None;
         Ok(())
     }
 

@@ -626,7 +626,7 @@ impl Serialize for Shown {
 /// The suppression threshold for figures that count people (PRODUCT.md).
 pub const SMALL_CELL: u64 = 5;
 
-fn shown(n: u64, exact: bool) -> Shown {
+pub(crate) fn shown(n: u64, exact: bool) -> Shown {
     if exact || n == 0 || n >= SMALL_CELL { Shown::Exact(n) } else { Shown::Suppressed }
 }
 
@@ -776,6 +776,18 @@ impl TalentService<'_> {
             }
         }
         Ok(index)
+    }
+
+    /// Runs `f` on the supply figures, building them first if needed.
+    pub(crate) async fn with_supply<R>(&self, today: NaiveDate, f: impl FnOnce(&cb_talent::supply::SupplyIndex) -> R) -> Result<R, AppError> {
+        let mut guard = self.app.supply.lock().await;
+        if guard.is_none() {
+            *guard = Some(self.build_supply(today).await?);
+        }
+        match guard.as_ref() {
+            Some(index) => Ok(f(index)),
+            None => Err(AppError::Invalid("supply figures unavailable".into())),
+        }
     }
 
     /// Ready and near-ready people per platform role, and the share proficient

@@ -67,6 +67,13 @@ impl Generator {
         Generator { rng: Rng(seed), zh_titles, en_titles, zh_skills, en_skills, certs, n: 0 }
     }
 
+    /// A posting date, uniform over 2022-01-01 … 2025-12-28 (for `generate`,
+    /// so period filters and trends have something to count).
+    pub fn posted_at(&mut self) -> String {
+        let y = 2022 + self.rng.below(4);
+        format!("{y}-{:02}-{:02}", 1 + self.rng.below(12), 1 + self.rng.below(28))
+    }
+
     /// The next posting; about 70 % Chinese, a fifth of those title-only
     /// (like Lagou), the rest with a description of 4–9 skills.
     pub fn posting(&mut self) -> PostingInput {

@@ -272,6 +272,33 @@ macro_rules! backend {
             }
 
             /// Postings by id, `limit` from `after_id` on, with their source records.
+            /// Postings after `after_id` as the demand index reads them, by id.
+            pub async fn postings_for_insight(&self, after_id: i64, limit: i64) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
+                let sql = format!("{} WHERE p.id > {} ORDER BY p.id LIMIT {}", crate::postings::DEMAND_SELECT, $ph(1), $ph(2));
+                let mut rows = sqlx::query(AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch(&self.pool);
+                let mut out = Vec::new();
+                while let Some(r) = rows.try_next().await? {
+                    out.push(crate::postings::demand_from_row(&r)?);
+                }
+                Ok(out)
+            }
+
+            /// The postings with these ids (at most 500), newest first.
+            pub async fn postings_by_ids(&self, ids: &[i64]) -> Result<Vec<PostingSummary>, StoreError> {
+                let ids = &ids[..ids.len().min(500)];
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let marks: Vec<String> = (1..=ids.len()).map(|i| $ph(i)).collect();
+                let sql = format!("{} WHERE p.id IN ({}) ORDER BY p.id DESC", crate::postings::SUMMARY_SELECT, marks.join(", "));
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                let rows = q.fetch_all(&self.pool).await?;
+                rows.iter().map(crate::postings::summary_from_row).collect()
+            }
+
             pub async fn postings_page(&self, after_id: i64, limit: i64) -> Result<Vec<PostingSummary>, StoreError> {
                 let sql = format!("{} WHERE p.id > {} ORDER BY p.id LIMIT {}", crate::postings::SUMMARY_SELECT, $ph(1), $ph(2));
                 let rows = sqlx::query(AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&self.pool).await?;

@@ -186,6 +186,16 @@ impl Store {
     }
 
     /// Postings in id order after `after_id`, at most `limit`.
+    /// Postings after `after_id` as the demand index reads them.
+    pub async fn postings_for_insight(&self, after_id: i64, limit: i64) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
+        dispatch!(self, b => b.postings_for_insight(after_id, limit).await)
+    }
+
+    /// The postings with these ids (at most 500), newest first.
+    pub async fn postings_by_ids(&self, ids: &[i64]) -> Result<Vec<postings::PostingSummary>, StoreError> {
+        dispatch!(self, b => b.postings_by_ids(ids).await)
+    }
+
     pub async fn postings_page(&self, after_id: i64, limit: i64) -> Result<Vec<postings::PostingSummary>, StoreError> {
         dispatch!(self, b => b.postings_page(after_id, limit).await)
     }

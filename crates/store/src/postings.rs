@@ -251,6 +251,46 @@ pub(crate) const SUMMARY_SELECT: &str = "SELECT p.id, p.source, p.source_id, p.t
      p.salary_currency, p.monthly_min, p.monthly_max, p.posted_at, p.openings, p.is_cyber, p.nice_role, p.platform_role, p.skills, p.certifications \
      FROM postings p";
 
+pub(crate) const DEMAND_SELECT: &str = "SELECT p.id, p.source, p.title, p.country, p.province, p.city, p.posted_at, p.openings, p.is_cyber, \
+     p.nice_role, p.platform_role, p.skills, p.certifications, p.education, p.exp_min, p.monthly_min, p.monthly_max, p.salary_currency \
+     FROM postings p";
+
+/// A posting as the demand index reads it.
+pub(crate) fn demand_from_row<R: Row>(r: &R) -> Result<cb_insight::DemandPosting, StoreError>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> f64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+{
+    let list = |s: String| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let posted: Option<String> = r.try_get(6)?;
+    let (lo, hi): (Option<f64>, Option<f64>) = (r.try_get(15)?, r.try_get(16)?);
+    let monthly_salary = match (lo, hi) {
+        (Some(a), Some(b)) => Some((a + b) / 2.0),
+        (a, b) => a.or(b),
+    };
+    Ok(cb_insight::DemandPosting {
+        id: r.try_get(0)?,
+        source: r.try_get(1)?,
+        title: r.try_get(2)?,
+        country: r.try_get(3)?,
+        province: r.try_get(4)?,
+        city: r.try_get(5)?,
+        month: posted.as_deref().and_then(cb_insight::period::month_of_date),
+        openings: u32::try_from(r.try_get::<i64, _>(7)?).unwrap_or(1),
+        is_cyber: r.try_get::<i64, _>(8)? != 0,
+        nice_role: r.try_get(9)?,
+        platform_role: r.try_get(10)?,
+        skills: list(r.try_get(11)?),
+        certifications: list(r.try_get(12)?),
+        education: r.try_get(13)?,
+        exp_min: r.try_get::<Option<i64>, _>(14)?.and_then(|e| u32::try_from(e).ok()),
+        monthly_salary,
+        currency: r.try_get(17)?,
+    })
+}
+
 pub(crate) fn summary_from_row<R: Row>(r: &R) -> Result<PostingSummary, StoreError>
 where
     usize: sqlx::ColumnIndex<R>,

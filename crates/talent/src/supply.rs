@@ -51,8 +51,8 @@ impl Interner {
     }
 }
 
-/// The cells a person is counted in and the skills they are proficient in.
-type Contribution = (Vec<(CellKey, Status)>, Vec<u32>);
+/// The cells a person is counted in, their region, and the skills they are proficient in.
+type Contribution = (Vec<(CellKey, Status)>, u32, Vec<u32>);
 
 #[derive(Debug)]
 pub struct SupplyIndex {
@@ -63,6 +63,9 @@ pub struct SupplyIndex {
     cells: HashMap<CellKey, Counts>,
     /// skill index → people at or above the proficiency level
     proficient: Vec<u64>,
+    /// (region, skill) → people proficient there
+    proficient_in: HashMap<(u32, u32), u64>,
+    people_in: HashMap<u32, u64>,
     people: u64,
     /// what each person contributes, to take it back on update
     contributed: HashMap<u64, Contribution>,
@@ -80,6 +83,8 @@ impl SupplyIndex {
             programs: Interner::default(),
             cells: HashMap::new(),
             proficient: vec![0; skills.len()],
+            proficient_in: HashMap::new(),
+            people_in: HashMap::new(),
             people: 0,
             contributed: HashMap::new(),
             proficiency_level,
@@ -107,13 +112,15 @@ impl SupplyIndex {
         let skills: Vec<u32> = summary.levels.iter().filter(|(s, l)| *l >= self.proficiency_level && (*s as usize) < self.proficient.len()).map(|(s, _)| *s).collect();
         for &s in &skills {
             self.proficient[s as usize] += 1;
+            *self.proficient_in.entry((region, s)).or_default() += 1;
         }
         self.people += 1;
-        self.contributed.insert(summary.person_id, (cells, skills));
+        *self.people_in.entry(region).or_default() += 1;
+        self.contributed.insert(summary.person_id, (cells, region, skills));
     }
 
     pub fn remove(&mut self, person_id: u64) {
-        if let Some((cells, skills)) = self.contributed.remove(&person_id) {
+        if let Some((cells, region, skills)) = self.contributed.remove(&person_id) {
             for (key, status) in cells {
                 if let Some(c) = self.cells.get_mut(&key) {
                     match status {
@@ -125,8 +132,14 @@ impl SupplyIndex {
             }
             for s in skills {
                 self.proficient[s as usize] -= 1;
+                if let Some(n) = self.proficient_in.get_mut(&(region, s)) {
+                    *n -= 1;
+                }
             }
             self.people -= 1;
+            if let Some(n) = self.people_in.get_mut(&region) {
+                *n -= 1;
+            }
         }
     }
 
@@ -172,6 +185,33 @@ impl SupplyIndex {
     pub fn people(&self) -> u64 {
         self.people
     }
+
+    /// People counted, in one region or everywhere.
+    pub fn people_in(&self, region: Option<&str>) -> u64 {
+        match region {
+            None => self.people,
+            Some(r) => self.regions.get(r).and_then(|i| self.people_in.get(&i)).copied().unwrap_or(0),
+        }
+    }
+
+    /// Share of people proficient in each skill someone is proficient in, in
+    /// one region or everywhere.
+    pub fn skill_shares(&self, region: Option<&str>) -> HashMap<String, f64> {
+        let n = self.people_in(region);
+        if n == 0 {
+            return HashMap::new();
+        }
+        match region.map(|r| self.regions.get(r)) {
+            None => self.proficient_skills().map(|(s, c)| (s.to_string(), c as f64 / n as f64)).collect(),
+            Some(None) => HashMap::new(),
+            Some(Some(r)) => self
+                .proficient_in
+                .iter()
+                .filter(|((reg, _), c)| *reg == r && **c > 0)
+                .map(|((_, s), c)| (self.skills[*s as usize].clone(), *c as f64 / n as f64))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -203,5 +243,12 @@ mod tests {
         assert_eq!(s.role("sysadmin", Some("北京"), None), Counts::default());
         assert_eq!(s.role("no-such-role", None, None), Counts::default());
         assert_eq!(s.proficient_skills().collect::<Vec<_>>(), vec![("linux", 1)]);
+        let beijing = Person { region: "北京".into(), ..wuhan.clone() };
+        s.update(&beijing, &summary(&e, 3, Status::NotReady, 1.0));
+        assert_eq!((s.people_in(Some("湖北")), s.people_in(Some("北京")), s.people_in(None)), (1, 1, 2));
+        assert_eq!(s.skill_shares(Some("湖北")).get("linux"), Some(&1.0));
+        assert_eq!(s.skill_shares(Some("北京")).get("linux"), None);
+        assert_eq!(s.skill_shares(None).get("linux"), Some(&0.5));
+        assert!(s.skill_shares(Some("火星")).is_empty());
     }
 }

@@ -1,0 +1,253 @@
+//! Situational awareness: the demand index over every stored posting (built
+//! on first use, extended after each import) set against the talent pool's
+//! supply figures. Every figure carries its definition; counts of people
+//! under five are suppressed for everyone but operators.
+
+use crate::talent::{Shown, shown};
+use crate::{App, AppError};
+use cb_core::Caller;
+use cb_insight::compare::{self, Alert, Quotient, SkillGap, Trend};
+use cb_insight::{Demand, DemandIndex, Filter};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+pub struct InsightService<'a> {
+    pub(crate) app: &'a App,
+}
+
+/// What the user set beyond the filter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Thresholds {
+    /// Flag roles whose postings grew or fell by at least this fraction.
+    pub role_growth: f64,
+    /// Flag skills whose gap is at least this (share of postings − share of people).
+    pub skill_gap: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { role_growth: 0.3, skill_gap: 0.3 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RatioView {
+    pub role_id: String,
+    pub postings: u64,
+    pub openings: u64,
+    pub ready: Shown,
+    pub near_ready: Shown,
+    /// ready ÷ openings; hidden with the ready count when that is suppressed
+    pub ratio: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapView {
+    pub skill_id: String,
+    pub demand_share: f64,
+    /// None when the region counts fewer than five people (and the caller is not an operator)
+    pub supply_share: Option<f64>,
+    pub gap: Option<f64>,
+}
+
+/// One figure's definition and the population it counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Definition {
+    pub key: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+pub const DEFINITIONS: &[Definition] = &[
+    Definition { key: "postings", zh: "岗位数：符合筛选条件的网络安全岗位（去重后），按发布月份计入时间段。", en: "Postings: cybersecurity postings (after de-duplication) matching the filters, counted in the period of their posting month." },
+    Definition { key: "openings", zh: "招聘人数：这些岗位的招聘人数之和（未注明按 1 计）。", en: "Openings: the sum of the postings' headcounts (1 where none is stated)." },
+    Definition { key: "growth", zh: "环比：与紧邻的等长上一时间段相比的岗位数变化率；同比：与上年同期相比。", en: "Growth: change in postings against the period of the same length just before; year on year: against the same months a year earlier." },
+    Definition { key: "salary", zh: "薪资：注明薪资的岗位的月薪区间中点，按币种分别给出四分位数（线性插值）。", en: "Salary: midpoint of the monthly range of postings that state one, quartiles per currency (linear interpolation)." },
+    Definition { key: "entry_level", zh: "入门岗位占比：注明经验要求的岗位中，要求 ≤ 1 年（含应届）的比例。", en: "Entry-level share: among postings stating an experience requirement, the share asking for ≤ 1 year (graduates included)." },
+    Definition { key: "supply", zh: "供给：同意纳入统计的人才库人员；就绪 = 岗位核心技能中达到要求等级的比例 ≥ 0.8，接近就绪 0.6–0.8。少于 5 人的格子对学校外不显示。", en: "Supply: people in the talent pool who consented to analytics; ready = share of the role's core skills held at the required level ≥ 0.8, near-ready 0.6–0.8. Cells under five people are suppressed outside the owning school." },
+    Definition { key: "ratio", zh: "供需比：就绪人数 ÷ 招聘人数（同一地区；供给不分时间段）。", en: "Supply/demand ratio: ready people ÷ openings (same region; supply is not split by period)." },
+    Definition { key: "gap", zh: "技能缺口：要求该技能的岗位占比 − 该技能达到熟练（等级 ≥ 3）的人员占比。", en: "Skill gap: share of postings asking for the skill − share of people proficient in it (level ≥ 3)." },
+    Definition { key: "location_quotient", zh: "区位商：某岗位在该地区岗位中的占比 ÷ 在全部所选岗位中的占比；> 1 表示集中。", en: "Location quotient: the role's share of the region's postings ÷ its share of all selected postings; > 1 means concentrated there." },
+    Definition { key: "trends", zh: "新兴/衰退技能：本时间段与上一等长时间段相比，要求该技能的岗位占比变化（百分点），至少 5 个岗位。", en: "Emerging/fading skills: change in the share of postings asking for the skill against the previous period of the same length (percentage points), at least 5 postings." },
+];
+
+/// Every indicator over one filter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Indicators {
+    pub filter: Filter,
+    /// The months the stored postings span.
+    pub data_period: Option<String>,
+    pub demand: Demand,
+    pub people: Shown,
+    pub ratios: Vec<RatioView>,
+    pub gaps: Vec<GapView>,
+    pub location_quotients: Vec<Quotient>,
+    pub emerging: Vec<Trend>,
+    pub fading: Vec<Trend>,
+    pub alerts: Vec<Alert>,
+    pub thresholds: Thresholds,
+    /// zh and en names of every role, skill and certification id above
+    pub names: BTreeMap<String, (String, String)>,
+    pub definitions: &'static [Definition],
+}
+
+impl App {
+    pub fn insight(&self) -> InsightService<'_> {
+        InsightService { app: self }
+    }
+}
+
+impl InsightService<'_> {
+    /// The demand index, built from the store on first use and extended with
+    /// postings stored since.
+    pub(crate) async fn index(&self) -> Result<Arc<DemandIndex>, AppError> {
+        let mut guard = self.app.demand.lock().await;
+        let catalog = self.app.catalog();
+        let mut page = match guard.as_ref() {
+            Some((ix, last)) => {
+                let page = self.app.store().postings_for_insight(*last, 20_000).await?;
+                if page.is_empty() {
+                    return Ok(ix.clone());
+                }
+                page
+            }
+            None => Vec::new(),
+        };
+        // new postings: extend a copy (readers keep the one they hold)
+        let (mut index, mut last) = match guard.take() {
+            Some((ix, last)) => (Arc::try_unwrap(ix).unwrap_or_else(|shared| (*shared).clone()), last),
+            None => {
+                let categories = catalog.model().work_roles.iter().map(|w| (w.id.clone(), w.category_id.clone())).collect();
+                (DemandIndex::new(categories), 0)
+            }
+        };
+        loop {
+            if page.is_empty() {
+                page = self.app.store().postings_for_insight(last, 20_000).await?;
+            }
+            let Some(end) = page.last().map(|p| p.id) else { break };
+            for p in page.drain(..) {
+                index.push(&p);
+            }
+            last = end;
+        }
+        let index = Arc::new(index);
+        *guard = Some((index.clone(), last));
+        Ok(index)
+    }
+
+    /// Every indicator for `filter`, as of `today` (for the supply side).
+    pub async fn indicators(&self, caller: &Caller, filter: &Filter, thresholds: &Thresholds, today: NaiveDate) -> Result<Indicators, AppError> {
+        let exact = caller.is_operator();
+        let index = self.index().await?;
+        let catalog = self.app.catalog();
+        let region = filter.province.clone();
+        let roles: Vec<String> = catalog.model().platform_roles.iter().map(|r| r.id.clone()).collect();
+        let (supply, people, shares) = self
+            .app
+            .talent()
+            .with_supply(today, |s| {
+                let counts: HashMap<String, (u64, u64)> = roles
+                    .iter()
+                    .map(|r| {
+                        let c = s.role_filtered(r, region.as_deref(), None, None);
+                        (r.clone(), (c.ready, c.near_ready))
+                    })
+                    .collect();
+                (counts, s.people_in(region.as_deref()), s.skill_shares(region.as_deref()))
+            })
+            .await?;
+        let (f, th) = (filter.clone(), thresholds.clone());
+        let shares_visible = exact || people >= crate::talent::SMALL_CELL;
+        let computed = tokio::task::spawn_blocking(move || {
+            let demand = index.demand(&f, 15);
+            let ratios = compare::ratios(&index, &f, &roles, &supply);
+            let gaps: Vec<SkillGap> = compare::skill_gaps(&index, &f, &shares);
+            let lq = f.platform_role.as_deref().map(|r| compare::location_quotients(&index, &f, r)).unwrap_or_default();
+            let (emerging, fading) = compare::trends(&index, &f, 5, 10).unwrap_or_default();
+            let alerts = compare::alerts(&index, &f, th.role_growth, th.skill_gap, 5, if shares_visible { &gaps } else { &[] });
+            (demand, ratios, gaps, lq, emerging, fading, alerts, index.months())
+        })
+        .await
+        .map_err(|e| AppError::Invalid(format!("computing indicators stopped: {e}")))?;
+        let (demand, ratios, gaps, location_quotients, emerging, fading, alerts, months) = computed;
+        let ratios: Vec<RatioView> = ratios
+            .into_iter()
+            .map(|r| {
+                let ready = shown(r.ready, exact);
+                RatioView { ratio: if matches!(ready, Shown::Exact(_)) { r.ratio } else { None }, ready, near_ready: shown(r.near_ready, exact), role_id: r.role_id, postings: r.postings, openings: r.openings }
+            })
+            .collect();
+        let gaps: Vec<GapView> = gaps
+            .into_iter()
+            .take(20)
+            .map(|g| GapView {
+                supply_share: shares_visible.then_some(g.supply_share),
+                gap: shares_visible.then_some(g.gap),
+                demand_share: g.demand_share,
+                skill_id: g.skill_id,
+            })
+            .collect();
+        let mut names = BTreeMap::new();
+        let mut name = |id: &str| {
+            if names.contains_key(id) {
+                return;
+            }
+            if let Some(s) = catalog.skill(id) {
+                names.insert(id.to_string(), (s.name_zh.clone(), s.name_en.clone()));
+            } else if let Some(r) = catalog.platform_role(id) {
+                names.insert(id.to_string(), (r.name_zh.clone(), r.name_en.clone()));
+            } else if let Some(c) = catalog.certification(id) {
+                names.insert(id.to_string(), (c.name_zh.clone(), c.name_en.clone()));
+            } else if let Some(w) = catalog.work_role(id) {
+                names.insert(id.to_string(), (w.title.clone(), w.title.clone()));
+            }
+        };
+        for c in demand.top_skills.iter().chain(&demand.top_certifications).chain(&demand.top_platform_roles) {
+            name(&c.key);
+        }
+        for r in &ratios {
+            name(&r.role_id);
+        }
+        for g in &gaps {
+            name(&g.skill_id);
+        }
+        for t in emerging.iter().chain(&fading) {
+            name(&t.skill_id);
+        }
+        for a in &alerts {
+            match a {
+                Alert::RoleDemand { role_id, .. } => name(role_id),
+                Alert::SkillGap { skill_id, .. } => name(skill_id),
+            }
+        }
+        for id in [&filter.platform_role, &filter.skill, &filter.certification, &filter.nice_role].into_iter().flatten() {
+            name(id);
+        }
+        Ok(Indicators {
+            filter: filter.clone(),
+            data_period: months.map(|p| p.label()),
+            demand,
+            people: shown(people, exact),
+            ratios,
+            gaps,
+            location_quotients,
+            emerging,
+            fading,
+            alerts,
+            thresholds: thresholds.clone(),
+            names,
+            definitions: DEFINITIONS,
+        })
+    }
+
+    /// The postings behind a figure (drill-down), newest first.
+    pub async fn postings(&self, _caller: &Caller, filter: &Filter, limit: usize) -> Result<(u64, Vec<cb_store::postings::PostingSummary>), AppError> {
+        let index = self.index().await?;
+        let total = index.count(filter);
+        let ids = index.posting_ids(filter, limit.clamp(1, 500));
+        Ok((total, self.app.store().postings_by_ids(&ids).await?))
+    }
+}

@@ -1,0 +1,103 @@
+//! Indicators through the service: the same data on SQLite and PostgreSQL
+//! gives the same figures, imports reach the index, small cells stay hidden.
+
+use cb_app::{App, ImportFile, ImportOptions, Thresholds};
+use cb_core::Caller;
+use cb_insight::{Filter, Period};
+use cb_store::testing::TestDb;
+use chrono::NaiveDate;
+
+fn file(name: &str, content: String) -> ImportFile {
+    let bytes = content.into_bytes();
+    ImportFile { name: name.into(), hash: cb_tabular::sha256_hex(&bytes[..]).expect("hash"), size: bytes.len() as u64, reader: Box::new(std::io::Cursor::new(bytes)) }
+}
+
+/// 1,500 generated postings with dates (JSON Lines, as `cyberbridge generate` writes).
+fn generated(n: usize, seed: u64) -> String {
+    let model = cb_competency::bundled::model().expect("model");
+    let mut g = cb_postings::generate::Generator::new(&model, seed);
+    let mut out = String::new();
+    for _ in 0..n {
+        let mut v = serde_json::to_value(g.posting()).expect("json");
+        v["posted_at"] = serde_json::Value::from(g.posted_at());
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn op() -> Caller {
+    Caller::system("test")
+}
+
+fn filters() -> Vec<Filter> {
+    vec![
+        Filter::default(),
+        Filter { period: Period::parse("2024").ok(), ..Filter::default() },
+        Filter { period: Period::parse("2023-Q3").ok(), province: Some("北京".into()), ..Filter::default() },
+        Filter { platform_role: Some("pentester".into()), ..Filter::default() },
+        Filter { skill: Some("linux".into()), max_experience: Some(3), ..Filter::default() },
+        Filter { country: Some("US".into()), nice_category: Some("PD".into()), ..Filter::default() },
+    ]
+}
+
+#[tokio::test]
+async fn the_same_data_gives_the_same_indicators_on_every_store() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    let mut answers: Vec<(String, Vec<String>)> = Vec::new();
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        app.postings().import(&op(), file("gen.jsonl", generated(1_500, 11)), ImportOptions::default(), &mut |_, _| {}).await.unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        app.talent().load_synthetic(&op(), 300, 20, 4).await.expect("synthetic");
+        let mut json = Vec::new();
+        for f in filters() {
+            let i = app.insight().indicators(&op(), &f, &Thresholds::default(), today).await.expect("indicators");
+            json.push(serde_json::to_string(&i).expect("json"));
+        }
+        // the whole selection is every cyber posting stored
+        let all = app.insight().indicators(&op(), &Filter { include_non_cyber: true, ..Filter::default() }, &Thresholds::default(), today).await.expect("all");
+        assert_eq!(all.demand.postings as i64, app.store().posting_count().await.expect("count"), "{}", db.label);
+        let some = app.insight().indicators(&op(), &filters()[1], &Thresholds::default(), today).await.expect("2024");
+        assert!(some.demand.postings > 100 && some.demand.growth_yoy.is_some() && !some.demand.top_skills.is_empty(), "{}", db.label);
+        // drill-down: the postings behind a figure
+        let (total, list) = app.insight().postings(&op(), &filters()[3], 20).await.expect("drill");
+        assert_eq!(total, json_count(&json[3]));
+        assert!(list.iter().all(|p| p.platform_role.as_deref() == Some("pentester")) && list.len() as u64 == total.min(20));
+        // a later import reaches the index
+        let before = all.demand.postings;
+        app.postings().import(&op(), file("more.jsonl", generated(40, 99)), ImportOptions::default(), &mut |_, _| {}).await.expect("more");
+        let after = app.insight().indicators(&op(), &Filter { include_non_cyber: true, ..Filter::default() }, &Thresholds::default(), today).await.expect("after");
+        assert_eq!(after.demand.postings as i64, app.store().posting_count().await.expect("count"));
+        assert!(after.demand.postings > before);
+        answers.push((db.label.to_string(), json));
+        app.store().close().await;
+        db.finish().await;
+    }
+    for w in answers.windows(2) {
+        for (i, (a, b)) in w[0].1.iter().zip(&w[1].1).enumerate() {
+            assert_eq!(a, b, "filter {i}: {} and {} differ", w[0].0, w[1].0);
+        }
+    }
+}
+
+fn json_count(s: &str) -> u64 {
+    serde_json::from_str::<serde_json::Value>(s).expect("json")["demand"]["postings"].as_u64().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn small_supply_cells_are_hidden_from_all_but_operators() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    let db = TestDb::sqlite();
+    let app = App::open(&db.url).await.expect("open");
+    app.postings().import(&op(), file("gen.jsonl", generated(300, 5)), ImportOptions::default(), &mut |_, _| {}).await.expect("import");
+    app.talent().load_synthetic(&op(), 30, 20, 4).await.expect("synthetic");
+    let f = Filter::default();
+    let public = serde_json::to_value(app.insight().indicators(&Caller::Anonymous, &f, &Thresholds::default(), today).await.expect("public")).expect("json");
+    let exact = serde_json::to_value(app.insight().indicators(&op(), &f, &Thresholds::default(), today).await.expect("operator")).expect("json");
+    let small = |v: &serde_json::Value| v["ratios"].as_array().map(|a| a.iter().filter(|r| r["ready"] == "<5" || r["near_ready"] == "<5").count()).unwrap_or(0);
+    assert_eq!(small(&exact), 0, "operators see exact counts");
+    let exact_small = exact["ratios"].as_array().map(|a| a.iter().filter(|r| r["near_ready"].as_u64().is_some_and(|n| (1..5).contains(&n))).count()).unwrap_or(0);
+    assert_eq!(small(&public), exact_small, "every count of 1–4 people is \"<5\" for the public");
+    assert!(public["definitions"].as_array().is_some_and(|d| d.len() >= 8), "every figure states its definition");
+    db.finish().await;
+}

@@ -1,0 +1,174 @@
+//! Demand set against itself over time and against supply: location
+//! quotients, skill gaps, supply/demand ratios, emerging and fading skills,
+//! and threshold alerts. Supply figures are passed in.
+
+use crate::demand::{DemandIndex, Dimension, Filter, growth};
+use serde::Serialize;
+use std::collections::HashMap;
+
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+/// A role's concentration in one region against the whole selection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quotient {
+    pub region: String,
+    pub role_postings: u64,
+    pub region_postings: u64,
+    pub quotient: f64,
+}
+
+/// LQ = (role's postings in the region / all postings in the region) ÷
+/// (role's postings overall / all postings overall), per province of `f`'s
+/// selection (a region filter in `f` is ignored: the country is the base).
+pub fn location_quotients(index: &DemandIndex, f: &Filter, platform_role: &str) -> Vec<Quotient> {
+    let base = Filter { province: None, city: None, platform_role: None, ..f.clone() };
+    let with_role = Filter { platform_role: Some(platform_role.to_string()), ..base.clone() };
+    let all: HashMap<String, u64> = index.by(&base, Dimension::Province).into_iter().collect();
+    let role: Vec<(String, u64)> = index.by(&with_role, Dimension::Province);
+    let (total_all, total_role) = (index.count(&base), index.count(&with_role));
+    if total_all == 0 || total_role == 0 {
+        return Vec::new();
+    }
+    let national = total_role as f64 / total_all as f64;
+    let mut out: Vec<Quotient> = role
+        .into_iter()
+        .filter_map(|(region, n)| {
+            let here = *all.get(&region)?;
+            Some(Quotient { quotient: round(n as f64 / here as f64 / national, 3), role_postings: n, region_postings: here, region })
+        })
+        .collect();
+    out.sort_by(|a, b| b.quotient.total_cmp(&a.quotient).then(a.region.cmp(&b.region)));
+    out
+}
+
+/// Share of postings asking for a skill against the share of people proficient in it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillGap {
+    pub skill_id: String,
+    pub demand_share: f64,
+    pub supply_share: f64,
+    /// demand_share − supply_share: positive where the market asks for more than schools give
+    pub gap: f64,
+}
+
+/// Skill gaps over the postings of `f`, against `supply_share` (skill → share
+/// of people proficient); skills no posting asks for are left out. Largest gap first.
+pub fn skill_gaps(index: &DemandIndex, f: &Filter, supply_share: &HashMap<String, f64>) -> Vec<SkillGap> {
+    let (_, demand) = index.skill_shares(f);
+    let mut out: Vec<SkillGap> = demand
+        .into_iter()
+        .map(|(skill_id, d)| {
+            let s = supply_share.get(&skill_id).copied().unwrap_or(0.0);
+            SkillGap { demand_share: round(d, 4), supply_share: round(s, 4), gap: round(d - s, 4), skill_id }
+        })
+        .collect();
+    out.sort_by(|a, b| b.gap.total_cmp(&a.gap).then(a.skill_id.cmp(&b.skill_id)));
+    out
+}
+
+/// People ready for a role against the postings that want it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ratio {
+    pub role_id: String,
+    pub postings: u64,
+    pub openings: u64,
+    pub ready: u64,
+    pub near_ready: u64,
+    /// ready ÷ openings; none without openings
+    pub ratio: Option<f64>,
+}
+
+/// Supply/demand ratio per platform role: `supply` gives (ready, near-ready)
+/// per role for the same region and period; roles with neither are left out.
+pub fn ratios(index: &DemandIndex, f: &Filter, roles: &[String], supply: &HashMap<String, (u64, u64)>) -> Vec<Ratio> {
+    let mut out = Vec::new();
+    for r in roles {
+        let d = index.demand(&Filter { platform_role: Some(r.clone()), ..f.clone() }, 0);
+        let (ready, near_ready) = supply.get(r).copied().unwrap_or((0, 0));
+        if d.postings == 0 && ready == 0 && near_ready == 0 {
+            continue;
+        }
+        out.push(Ratio { role_id: r.clone(), postings: d.postings, openings: d.openings, ready, near_ready, ratio: (d.openings > 0).then(|| round(ready as f64 / d.openings as f64, 3)) });
+    }
+    out.sort_by(|a, b| b.openings.cmp(&a.openings).then(a.role_id.cmp(&b.role_id)));
+    out
+}
+
+/// A skill whose share of postings moved between two periods.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trend {
+    pub skill_id: String,
+    pub share_before: f64,
+    pub share_now: f64,
+    /// percentage points
+    pub change_pp: f64,
+    pub postings_now: u64,
+}
+
+/// Emerging (fastest rising share) and fading (fastest falling) skills
+/// between the period before `f`'s and `f`'s own, among skills asked for by
+/// at least `min_postings` postings in one of the two. Needs a period.
+pub fn trends(index: &DemandIndex, f: &Filter, min_postings: u64, n: usize) -> Option<(Vec<Trend>, Vec<Trend>)> {
+    let period = f.period?;
+    let before = Filter { period: Some(period.previous()?), ..f.clone() };
+    let (n_now, now) = index.skill_shares(f);
+    let (n_before, was) = index.skill_shares(&before);
+    if n_now == 0 || n_before == 0 {
+        return Some((Vec::new(), Vec::new()));
+    }
+    let mut keys: Vec<&String> = now.keys().chain(was.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let mut all: Vec<Trend> = keys
+        .into_iter()
+        .filter_map(|k| {
+            let (a, b) = (was.get(k).copied().unwrap_or(0.0), now.get(k).copied().unwrap_or(0.0));
+            let (ca, cb) = ((a * n_before as f64).round() as u64, (b * n_now as f64).round() as u64);
+            (ca.max(cb) >= min_postings).then(|| Trend { skill_id: k.clone(), share_before: round(a, 4), share_now: round(b, 4), change_pp: round((b - a) * 100.0, 2), postings_now: cb })
+        })
+        .collect();
+    all.sort_by(|a, b| b.change_pp.total_cmp(&a.change_pp).then(a.skill_id.cmp(&b.skill_id)));
+    let emerging: Vec<Trend> = all.iter().filter(|t| t.change_pp > 0.0).take(n).cloned().collect();
+    let fading: Vec<Trend> = all.iter().rev().filter(|t| t.change_pp < 0.0).take(n).cloned().collect();
+    Some((emerging, fading))
+}
+
+/// Something that moved beyond a threshold the user set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Alert {
+    /// A role's postings changed by `growth` (a fraction) against the previous
+    /// period; `None` when it had none before.
+    RoleDemand { role_id: String, postings: u64, previous: u64, growth: Option<f64> },
+    /// A skill's gap is at or beyond the threshold.
+    SkillGap { skill_id: String, gap: f64 },
+}
+
+/// Roles whose demand grew or shrank by at least `growth_threshold` (0.2 =
+/// 20 %; roles with fewer than `min_postings` in both periods are noise and
+/// left out), and skills whose gap is at least `gap_threshold`.
+pub fn alerts(index: &DemandIndex, f: &Filter, growth_threshold: f64, gap_threshold: f64, min_postings: u64, gaps: &[SkillGap]) -> Vec<Alert> {
+    let mut out = Vec::new();
+    if let Some(prev) = f.period.and_then(|p| p.previous()) {
+        let before: HashMap<String, u64> = index.by(&Filter { period: Some(prev), ..f.clone() }, Dimension::PlatformRole).into_iter().collect();
+        let now: HashMap<String, u64> = index.by(f, Dimension::PlatformRole).into_iter().collect();
+        let mut roles: Vec<&String> = now.keys().chain(before.keys()).collect();
+        roles.sort();
+        roles.dedup();
+        for r in roles {
+            let (a, b) = (before.get(r).copied().unwrap_or(0), now.get(r).copied().unwrap_or(0));
+            if a.max(b) < min_postings {
+                continue;
+            }
+            let g = growth(b, a);
+            if g.is_none_or(|g| g.abs() >= growth_threshold) {
+                out.push(Alert::RoleDemand { role_id: r.clone(), postings: b, previous: a, growth: g });
+            }
+        }
+    }
+    out.extend(gaps.iter().filter(|g| g.gap >= gap_threshold).map(|g| Alert::SkillGap { skill_id: g.skill_id.clone(), gap: g.gap }));
+    out
+}
