@@ -6,7 +6,7 @@
 use crate::talent::{Shown, shown};
 use crate::{App, AppError};
 use cb_core::Caller;
-use cb_insight::compare::{self, Alert, Quotient, SkillGap, Trend};
+use cb_insight::compare::{self, Alert, Quotient, Trend};
 use cb_insight::{Demand, DemandIndex, Filter};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -84,6 +84,8 @@ pub struct Indicators {
     pub ratios: Vec<RatioView>,
     pub gaps: Vec<GapView>,
     pub location_quotients: Vec<Quotient>,
+    /// Postings per province over the filter without its own region (the map).
+    pub map: Vec<(String, u64)>,
     pub emerging: Vec<Trend>,
     pub fading: Vec<Trend>,
     pub alerts: Vec<Alert>,
@@ -162,17 +164,13 @@ impl InsightService<'_> {
         let (f, th) = (filter.clone(), thresholds.clone());
         let shares_visible = exact || people >= crate::talent::SMALL_CELL;
         let computed = tokio::task::spawn_blocking(move || {
-            let demand = index.demand(&f, 15);
-            let ratios = compare::ratios(&index, &f, &roles, &supply);
-            let gaps: Vec<SkillGap> = compare::skill_gaps(&index, &f, &shares);
-            let lq = f.platform_role.as_deref().map(|r| compare::location_quotients(&index, &f, r)).unwrap_or_default();
-            let (emerging, fading) = compare::trends(&index, &f, 5, 10).unwrap_or_default();
-            let alerts = compare::alerts(&index, &f, th.role_growth, th.skill_gap, 5, if shares_visible { &gaps } else { &[] });
-            (demand, ratios, gaps, lq, emerging, fading, alerts, index.months())
+            let input = compare::SupplyInput { roles: &roles, counts: &supply, shares: &shares, gaps_visible: shares_visible };
+            let report = compare::report(&index, &f, &input, th.role_growth, th.skill_gap, 15);
+            (report, index.months())
         })
         .await
         .map_err(|e| AppError::Invalid(format!("computing indicators stopped: {e}")))?;
-        let (demand, ratios, gaps, location_quotients, emerging, fading, alerts, months) = computed;
+        let (compare::Report { demand, ratios, gaps, quotients: location_quotients, emerging, fading, alerts, map }, months) = computed;
         let ratios: Vec<RatioView> = ratios
             .into_iter()
             .map(|r| {
@@ -234,6 +232,7 @@ impl InsightService<'_> {
             ratios,
             gaps,
             location_quotients,
+            map,
             emerging,
             fading,
             alerts,
@@ -241,6 +240,16 @@ impl InsightService<'_> {
             names,
             definitions: DEFINITIONS,
         })
+    }
+
+    /// Every province or state the postings name (for filter choices).
+    pub async fn province_names(&self, _caller: &Caller) -> Result<Vec<String>, AppError> {
+        Ok(self.index().await?.province_names().to_vec())
+    }
+
+    /// Postings per province under `filter`, most first.
+    pub async fn provinces(&self, _caller: &Caller, filter: &Filter) -> Result<Vec<(String, u64)>, AppError> {
+        Ok(self.index().await?.by(filter, cb_insight::Dimension::Province))
     }
 
     /// The postings behind a figure (drill-down), newest first.

@@ -18,6 +18,7 @@ pub use session::{FAILURE_WINDOW, MAX_FAILURES, SESSION_TTL, SignedIn, random_to
 pub use talent::*;
 /// The talent pool's records as the services return them.
 pub mod records {
+    pub use cb_store::postings::PostingSummary;
     pub use cb_store::talent::{Cohort, CohortSummary, Course, Person, Program, School};
 }
 

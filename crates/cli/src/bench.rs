@@ -282,3 +282,143 @@ pub async fn talent_store(database_url: &str, people: u64, per_person: usize) ->
     app.store().close().await;
     Ok(())
 }
+
+/// `cyberbridge bench insight`: indicators for random filter combinations and
+/// the dashboard page, over `postings` generated postings and `people`
+/// synthetic people in the database (written first when it holds none).
+pub async fn insight(database_url: &str, postings: usize, people: u64, queries: usize) -> anyhow::Result<()> {
+    use cb_app::{App, ImportFile, ImportOptions, Thresholds};
+    use cb_insight::{Filter, Period};
+    use tower::ServiceExt;
+
+    let app = App::open(database_url).await?;
+    let caller = Caller::system("bench");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+    if app.store().posting_count().await? == 0 {
+        let t = Instant::now();
+        let model = bundled::model()?;
+        let mut g = cb_postings::generate::Generator::new(&model, 7);
+        let path = std::env::temp_dir().join(format!("cyberbridge-bench-{}.jsonl", std::process::id()));
+        {
+            use std::io::Write;
+            let mut w = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            for _ in 0..postings {
+                let mut v = serde_json::to_value(g.posting())?;
+                v["posted_at"] = serde_json::Value::from(g.posted_at());
+                serde_json::to_writer(&mut w, &v)?;
+                w.write_all(b"\n")?;
+            }
+            w.flush()?;
+        }
+        let size = std::fs::metadata(&path)?.len();
+        let hash = cb_tabular::sha256_hex(std::fs::File::open(&path)?)?;
+        let file = ImportFile { name: "bench.jsonl".into(), hash, size, reader: Box::new(std::fs::File::open(&path)?) };
+        let o = app.postings().import(&caller, file, ImportOptions::default(), &mut |_, _| {}).await?;
+        let _ = std::fs::remove_file(&path);
+        println!("| setup | {} postings generated and imported ({} new) in {:.1} s |", postings, o.postings_new, t.elapsed().as_secs_f64());
+    }
+    if app.store().talent_counts().await?.2 == 0 {
+        let t = Instant::now();
+        app.talent().load_synthetic(&caller, people, 50, 42).await?;
+        println!("| setup | {people} synthetic people × 50 pieces of evidence in {:.1} s |", t.elapsed().as_secs_f64());
+    }
+    let stored = app.store().posting_count().await?;
+    let (_, _, persons, _) = app.store().talent_counts().await?;
+    println!("| data | {stored} postings, {persons} people in {:?} |", app.store().backend());
+
+    let t = Instant::now();
+    app.talent().supply(&caller, &cb_app::SupplyFilter::default(), today).await?;
+    println!("| first use: supply figures built from the store | {:.1} s |", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let all = app.insight().indicators(&caller, &Filter::default(), &Thresholds::default(), today).await?;
+    println!("| first use: demand index loaded from the store ({} cyber postings) + first answer | {:.1} s |", all.demand.postings, t.elapsed().as_secs_f64());
+
+    // random filter combinations: each dimension set about half the time
+    let provinces: Vec<String> = app.insight().provinces(&caller, &Filter::default()).await?.into_iter().take(12).map(|(p, _)| p).collect();
+    let roles: Vec<String> = all.demand.top_platform_roles.iter().map(|c| c.key.clone()).collect();
+    let skills: Vec<String> = all.demand.top_skills.iter().map(|c| c.key.clone()).collect();
+    let periods = ["2024", "2023-Q3", "2025-05", "2022-01..2023-06", "2025-Q1", "2024-11"];
+    let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: usize| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng % (n.max(1) as u64 * 2)) as usize
+    };
+    let mut pick = |v: &[String]| {
+        let i = next(v.len());
+        v.get(i).cloned()
+    };
+    let mut filters = Vec::with_capacity(queries);
+    for _ in 0..queries {
+        let period = pick(&periods.iter().map(|p| p.to_string()).collect::<Vec<_>>()).and_then(|p| Period::parse(&p).ok());
+        filters.push(Filter {
+            province: pick(&provinces),
+            period,
+            platform_role: pick(&roles),
+            skill: pick(&skills),
+            max_experience: pick(&["1".into(), "3".into(), "5".into()]).and_then(|e| e.parse().ok()),
+            nice_category: pick(&["PD".into(), "OG".into(), "DD".into(), "IO".into(), "IN".into()]),
+            ..Filter::default()
+        });
+    }
+    let mut lat = Vec::with_capacity(queries);
+    let mut nonzero = 0;
+    for f in &filters {
+        let t = Instant::now();
+        let i = app.insight().indicators(&caller, f, &Thresholds::default(), today).await?;
+        lat.push(t.elapsed());
+        if i.demand.postings > 0 {
+            nonzero += 1;
+        }
+    }
+    lat.sort();
+    println!(
+        "| every indicator (demand, supply, ratios for 50 roles, gaps, LQ, trends, alerts) for {} random filter combinations ({nonzero} non-empty): p50 / p99 / max | {} / **{}** / {} |",
+        lat.len(),
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        ms(percentile(&lat, 1.0))
+    );
+
+    // the dashboard page through the real router (HTML rendered, charts drawn)
+    let router = cb_web::router(app.clone());
+    let mut lat = Vec::new();
+    for f in filters.iter().take(100) {
+        let mut q = Vec::new();
+        if let Some(p) = &f.province {
+            q.push(("province", p.clone()));
+        }
+        if let Some(p) = &f.period {
+            q.push(("period", p.label()));
+        }
+        if let Some(r) = &f.platform_role {
+            q.push(("role", r.clone()));
+        }
+        if let Some(s) = &f.skill {
+            q.push(("skill", s.clone()));
+        }
+        let uri = format!("/insight?{}", serde_urlencoded_like(&q));
+        let t = Instant::now();
+        let res = router.clone().oneshot(axum::http::Request::get(&uri).body(axum::body::Body::empty())?).await?;
+        let status = res.status();
+        let body = axum::body::to_bytes(res.into_body(), 16 << 20).await?;
+        lat.push(t.elapsed());
+        anyhow::ensure!(status.is_success() && body.len() > 10_000, "{uri}: {status}");
+    }
+    lat.sort();
+    println!(
+        "| dashboard page `/insight?…` rendered (indicators, map, 6 charts, tables), {} random filter URLs: p50 / p99 / max | {} / **{}** / {} |",
+        lat.len(),
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        ms(percentile(&lat, 1.0))
+    );
+    app.store().close().await;
+    Ok(())
+}
+
+fn serde_urlencoded_like(q: &[(&str, String)]) -> String {
+    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
+    q.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
+}

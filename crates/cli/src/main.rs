@@ -138,6 +138,16 @@ struct TalentArgs {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Indicators over random filter combinations, and the dashboard page, on
+    /// a database with generated postings and synthetic people (created first when empty).
+    Insight {
+        #[arg(long, default_value_t = 1_000_000)]
+        postings: usize,
+        #[arg(long, default_value_t = 100_000)]
+        people: u64,
+        #[arg(long, default_value_t = 300)]
+        queries: usize,
+    },
     /// Profile recompute reading all evidence from the database.
     TalentStore {
         #[arg(long, default_value_t = 100_000)]
@@ -277,6 +287,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench { what: BenchCommand::Extraction { postings, seed } } => bench::extraction(postings, seed),
         Command::Bench { what: BenchCommand::Talent { people, evidence } } => bench::talent(people, evidence),
+        Command::Bench { what: BenchCommand::Insight { postings, people, queries } } => {
+            bench::insight(&db_url("sqlite://cyberbridge-bench-insight.db"), postings, people, queries).await
+        }
         Command::Bench { what: BenchCommand::TalentStore { people, evidence } } => {
             bench::talent_store(&db_url("sqlite://cyberbridge-bench-talent.db"), people, evidence).await
         }

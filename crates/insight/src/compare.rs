@@ -1,8 +1,10 @@
 //! Demand set against itself over time and against supply: location
 //! quotients, skill gaps, supply/demand ratios, emerging and fading skills,
-//! and threshold alerts. Supply figures are passed in.
+//! and threshold alerts. Supply figures are passed in. Each figure has a
+//! form that works from tallies already made, so [`report`] answers a whole
+//! dashboard with a handful of passes over the postings.
 
-use crate::demand::{DemandIndex, Dimension, Filter, growth};
+use crate::demand::{Demand, DemandIndex, Filter, Tally, growth};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -22,21 +24,24 @@ pub struct Quotient {
 
 /// LQ = (role's postings in the region / all postings in the region) ÷
 /// (role's postings overall / all postings overall), per province of `f`'s
-/// selection (a region filter in `f` is ignored: the country is the base).
+/// selection (a region or role filter in `f` is ignored: the country is the base).
 pub fn location_quotients(index: &DemandIndex, f: &Filter, platform_role: &str) -> Vec<Quotient> {
     let base = Filter { province: None, city: None, platform_role: None, ..f.clone() };
     let with_role = Filter { platform_role: Some(platform_role.to_string()), ..base.clone() };
-    let all: HashMap<String, u64> = index.by(&base, Dimension::Province).into_iter().collect();
-    let role: Vec<(String, u64)> = index.by(&with_role, Dimension::Province);
-    let (total_all, total_role) = (index.count(&base), index.count(&with_role));
-    if total_all == 0 || total_role == 0 {
+    quotients_of(index, &index.tally(&base, None), &index.tally(&with_role, None))
+}
+
+fn quotients_of(index: &DemandIndex, all: &Tally, role: &Tally) -> Vec<Quotient> {
+    if all.postings == 0 || role.postings == 0 {
         return Vec::new();
     }
-    let national = total_role as f64 / total_all as f64;
-    let mut out: Vec<Quotient> = role
+    let regions: HashMap<String, u64> = index.provinces_of(all).into_iter().collect();
+    let national = role.postings as f64 / all.postings as f64;
+    let mut out: Vec<Quotient> = index
+        .provinces_of(role)
         .into_iter()
         .filter_map(|(region, n)| {
-            let here = *all.get(&region)?;
+            let here = *regions.get(&region)?;
             Some(Quotient { quotient: round(n as f64 / here as f64 / national, 3), role_postings: n, region_postings: here, region })
         })
         .collect();
@@ -57,7 +62,11 @@ pub struct SkillGap {
 /// Skill gaps over the postings of `f`, against `supply_share` (skill → share
 /// of people proficient); skills no posting asks for are left out. Largest gap first.
 pub fn skill_gaps(index: &DemandIndex, f: &Filter, supply_share: &HashMap<String, f64>) -> Vec<SkillGap> {
-    let (_, demand) = index.skill_shares(f);
+    gaps_of(index, &index.tally(f, None), supply_share)
+}
+
+fn gaps_of(index: &DemandIndex, t: &Tally, supply_share: &HashMap<String, f64>) -> Vec<SkillGap> {
+    let (_, demand) = index.skill_shares_of(t);
     let mut out: Vec<SkillGap> = demand
         .into_iter()
         .map(|(skill_id, d)| {
@@ -84,14 +93,19 @@ pub struct Ratio {
 /// Supply/demand ratio per platform role: `supply` gives (ready, near-ready)
 /// per role for the same region and period; roles with neither are left out.
 pub fn ratios(index: &DemandIndex, f: &Filter, roles: &[String], supply: &HashMap<String, (u64, u64)>) -> Vec<Ratio> {
+    ratios_of(index, &index.tally(f, None), roles, supply)
+}
+
+fn ratios_of(index: &DemandIndex, t: &Tally, roles: &[String], supply: &HashMap<String, (u64, u64)>) -> Vec<Ratio> {
+    let demand = index.roles_of(t);
     let mut out = Vec::new();
     for r in roles {
-        let d = index.demand(&Filter { platform_role: Some(r.clone()), ..f.clone() }, 0);
+        let (postings, openings) = demand.get(r).copied().unwrap_or((0, 0));
         let (ready, near_ready) = supply.get(r).copied().unwrap_or((0, 0));
-        if d.postings == 0 && ready == 0 && near_ready == 0 {
+        if postings == 0 && ready == 0 && near_ready == 0 {
             continue;
         }
-        out.push(Ratio { role_id: r.clone(), postings: d.postings, openings: d.openings, ready, near_ready, ratio: (d.openings > 0).then(|| round(ready as f64 / d.openings as f64, 3)) });
+        out.push(Ratio { role_id: r.clone(), postings, openings, ready, near_ready, ratio: (openings > 0).then(|| round(ready as f64 / openings as f64, 3)) });
     }
     out.sort_by(|a, b| b.openings.cmp(&a.openings).then(a.role_id.cmp(&b.role_id)));
     out
@@ -112,20 +126,23 @@ pub struct Trend {
 /// between the period before `f`'s and `f`'s own, among skills asked for by
 /// at least `min_postings` postings in one of the two. Needs a period.
 pub fn trends(index: &DemandIndex, f: &Filter, min_postings: u64, n: usize) -> Option<(Vec<Trend>, Vec<Trend>)> {
-    let period = f.period?;
-    let before = Filter { period: Some(period.previous()?), ..f.clone() };
-    let (n_now, now) = index.skill_shares(f);
-    let (n_before, was) = index.skill_shares(&before);
+    let before = index.tally(f, Some(Some(f.period?.previous()?)));
+    Some(trends_of(index, &index.tally(f, None), &before, min_postings, n))
+}
+
+fn trends_of(index: &DemandIndex, now: &Tally, before: &Tally, min_postings: u64, n: usize) -> (Vec<Trend>, Vec<Trend>) {
+    let (n_now, shares_now) = index.skill_shares_of(now);
+    let (n_before, was) = index.skill_shares_of(before);
     if n_now == 0 || n_before == 0 {
-        return Some((Vec::new(), Vec::new()));
+        return (Vec::new(), Vec::new());
     }
-    let mut keys: Vec<&String> = now.keys().chain(was.keys()).collect();
+    let mut keys: Vec<&String> = shares_now.keys().chain(was.keys()).collect();
     keys.sort();
     keys.dedup();
     let mut all: Vec<Trend> = keys
         .into_iter()
         .filter_map(|k| {
-            let (a, b) = (was.get(k).copied().unwrap_or(0.0), now.get(k).copied().unwrap_or(0.0));
+            let (a, b) = (was.get(k).copied().unwrap_or(0.0), shares_now.get(k).copied().unwrap_or(0.0));
             let (ca, cb) = ((a * n_before as f64).round() as u64, (b * n_now as f64).round() as u64);
             (ca.max(cb) >= min_postings).then(|| Trend { skill_id: k.clone(), share_before: round(a, 4), share_now: round(b, 4), change_pp: round((b - a) * 100.0, 2), postings_now: cb })
         })
@@ -133,7 +150,7 @@ pub fn trends(index: &DemandIndex, f: &Filter, min_postings: u64, n: usize) -> O
     all.sort_by(|a, b| b.change_pp.total_cmp(&a.change_pp).then(a.skill_id.cmp(&b.skill_id)));
     let emerging: Vec<Trend> = all.iter().filter(|t| t.change_pp > 0.0).take(n).cloned().collect();
     let fading: Vec<Trend> = all.iter().rev().filter(|t| t.change_pp < 0.0).take(n).cloned().collect();
-    Some((emerging, fading))
+    (emerging, fading)
 }
 
 /// Something that moved beyond a threshold the user set.
@@ -151,15 +168,19 @@ pub enum Alert {
 /// 20 %; roles with fewer than `min_postings` in both periods are noise and
 /// left out), and skills whose gap is at least `gap_threshold`.
 pub fn alerts(index: &DemandIndex, f: &Filter, growth_threshold: f64, gap_threshold: f64, min_postings: u64, gaps: &[SkillGap]) -> Vec<Alert> {
+    let before = f.period.and_then(|p| p.previous()).map(|p| index.tally(f, Some(Some(p))));
+    alerts_of(index, &index.tally(f, None), before.as_ref(), growth_threshold, gap_threshold, min_postings, gaps)
+}
+
+fn alerts_of(index: &DemandIndex, now: &Tally, before: Option<&Tally>, growth_threshold: f64, gap_threshold: f64, min_postings: u64, gaps: &[SkillGap]) -> Vec<Alert> {
     let mut out = Vec::new();
-    if let Some(prev) = f.period.and_then(|p| p.previous()) {
-        let before: HashMap<String, u64> = index.by(&Filter { period: Some(prev), ..f.clone() }, Dimension::PlatformRole).into_iter().collect();
-        let now: HashMap<String, u64> = index.by(f, Dimension::PlatformRole).into_iter().collect();
-        let mut roles: Vec<&String> = now.keys().chain(before.keys()).collect();
+    if let Some(before) = before {
+        let (was, is) = (index.roles_of(before), index.roles_of(now));
+        let mut roles: Vec<&String> = is.keys().chain(was.keys()).collect();
         roles.sort();
         roles.dedup();
         for r in roles {
-            let (a, b) = (before.get(r).copied().unwrap_or(0), now.get(r).copied().unwrap_or(0));
+            let (a, b) = (was.get(r).map_or(0, |x| x.0), is.get(r).map_or(0, |x| x.0));
             if a.max(b) < min_postings {
                 continue;
             }
@@ -171,4 +192,55 @@ pub fn alerts(index: &DemandIndex, f: &Filter, growth_threshold: f64, gap_thresh
     }
     out.extend(gaps.iter().filter(|g| g.gap >= gap_threshold).map(|g| Alert::SkillGap { skill_id: g.skill_id.clone(), gap: g.gap }));
     out
+}
+
+/// What the supply side brings to a report.
+pub struct SupplyInput<'a> {
+    pub roles: &'a [String],
+    /// (ready, near-ready) per role
+    pub counts: &'a HashMap<String, (u64, u64)>,
+    /// skill → share of people proficient
+    pub shares: &'a HashMap<String, f64>,
+    /// whether gaps may raise alerts (the supply shares are shown)
+    pub gaps_visible: bool,
+}
+
+/// A whole dashboard's figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub demand: Demand,
+    pub ratios: Vec<Ratio>,
+    pub gaps: Vec<SkillGap>,
+    pub quotients: Vec<Quotient>,
+    pub emerging: Vec<Trend>,
+    pub fading: Vec<Trend>,
+    pub alerts: Vec<Alert>,
+    /// Postings per province over `f` without its own region (for the map).
+    pub map: Vec<(String, u64)>,
+}
+
+/// Every figure for `f` from as few passes as the filter allows: the
+/// selection, the previous period's, the region-free base (map, location
+/// quotients) and its role subset; growth counts scan without tallying.
+pub fn report(index: &DemandIndex, f: &Filter, supply: &SupplyInput<'_>, growth_threshold: f64, gap_threshold: f64, top: usize) -> Report {
+    let now = index.tally(f, None);
+    let demand = index.demand_of(f, &now, top);
+    let before = f.period.and_then(|p| p.previous()).map(|p| index.tally(f, Some(Some(p))));
+    let ratios = ratios_of(index, &now, supply.roles, supply.counts);
+    let gaps = gaps_of(index, &now, supply.shares);
+    let base_filter = Filter { province: None, city: None, ..f.clone() };
+    let base = if base_filter == *f { None } else { Some(index.tally(&base_filter, None)) };
+    let map = index.provinces_of(base.as_ref().unwrap_or(&now));
+    let quotients = match &f.platform_role {
+        Some(role) => {
+            let all = index.tally(&Filter { platform_role: None, ..base_filter.clone() }, None);
+            let _ = role;
+            let with_role = base.unwrap_or_else(|| now.clone());
+            quotients_of(index, &all, &with_role)
+        }
+        None => Vec::new(),
+    };
+    let (emerging, fading) = before.as_ref().map(|b| trends_of(index, &now, b, 5, 10)).unwrap_or_default();
+    let alerts = alerts_of(index, &now, before.as_ref(), growth_threshold, gap_threshold, 5, if supply.gaps_visible { &gaps } else { &[] });
+    Report { demand, ratios, gaps, quotients, emerging, fading, alerts, map }
 }

@@ -115,6 +115,8 @@ pub struct DemandIndex {
     d_cert: Dict,
     /// NICE work role id → category id
     categories: HashMap<String, String>,
+    /// the earliest month any posting carries (0 when none does)
+    first_month: Month,
 }
 
 /// Salary quartiles of the postings that state one, per currency.
@@ -169,6 +171,19 @@ pub fn growth(now: u64, before: u64) -> Option<f64> {
     (before > 0).then(|| round((now as f64 - before as f64) / before as f64, 4))
 }
 
+/// [`quantile`] without sorting: the two order statistics it needs are
+/// selected in linear time (the slice is reordered).
+pub fn quantile_unsorted(v: &mut [f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let (_, &mut a, right) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let b = if pos > lo as f64 { right.iter().copied().fold(f64::INFINITY, f64::min) } else { a };
+    a + (b - a) * (pos - lo as f64)
+}
+
 /// The `q` quantile of sorted values by linear interpolation between closest ranks.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
@@ -201,7 +216,12 @@ impl DemandIndex {
         self.country.push(small(self.d_country.id(p.country.as_deref())));
         self.province.push(small(self.d_province.id(p.province.as_deref())));
         self.city.push(small(self.d_city.id(p.city.as_deref())));
-        self.month.push(p.month.unwrap_or(0));
+        let m = p.month.unwrap_or(0);
+        if m != 0 && (self.first_month == 0 || m < self.first_month) {
+            // an earlier month than any before: tallies count months from here
+            self.first_month = m;
+        }
+        self.month.push(m);
         self.openings.push(p.openings.max(1));
         self.cyber.push(p.is_cyber);
         self.nice_role.push(small(self.d_nice.id(p.nice_role.as_deref())));
@@ -236,45 +256,77 @@ impl DemandIndex {
         &self.cert_ids[self.cert_at[i] as usize..self.cert_at[i + 1] as usize]
     }
 
+    /// A filter resolved against the dictionaries, ready to test rows.
+    fn matcher(&self, f: &Filter, period: Option<Option<Period>>) -> Matcher {
+        // a name the index has never seen matches nothing: u32::MAX
+        let want = |d: &Dict, v: &Option<String>| v.as_deref().map(|s| d.get(s).unwrap_or(u32::MAX));
+        Matcher {
+            cyber_only: !f.include_non_cyber,
+            country: want(&self.d_country, &f.country),
+            province: want(&self.d_province, &f.province),
+            city: want(&self.d_city, &f.city),
+            nice: want(&self.d_nice, &f.nice_role),
+            platform: want(&self.d_platform, &f.platform_role),
+            skill: want(&self.d_skill, &f.skill),
+            cert: want(&self.d_cert, &f.certification),
+            education: want(&self.d_education, &f.education),
+            source: want(&self.d_source, &f.source),
+            max_experience: f.max_experience,
+            category_roles: f.nice_category.as_ref().map(|c| {
+                self.d_nice.names.iter().enumerate().filter(|(_, r)| self.categories.get(r.as_str()) == Some(c)).map(|(i, _)| (i + 1) as u16).collect()
+            }),
+            period: period.unwrap_or(f.period),
+        }
+    }
+
+    fn ok(&self, m: &Matcher, i: usize) -> bool {
+        !((m.cyber_only && !self.cyber[i])
+            || m.period.is_some_and(|p| !p.contains(self.month[i]))
+            || m.platform.is_some_and(|c| u32::from(self.platform_role[i]) != c)
+            || m.province.is_some_and(|c| u32::from(self.province[i]) != c)
+            || m.country.is_some_and(|c| u32::from(self.country[i]) != c)
+            || m.city.is_some_and(|c| u32::from(self.city[i]) != c)
+            || m.nice.is_some_and(|c| u32::from(self.nice_role[i]) != c)
+            || m.education.is_some_and(|c| u32::from(self.education[i]) != c)
+            || m.source.is_some_and(|c| u32::from(self.source[i]) != c)
+            || m.max_experience.is_some_and(|x| self.exp_min[i] == NO_EXPERIENCE || u32::from(self.exp_min[i]) > x)
+            || m.category_roles.as_ref().is_some_and(|rs| !rs.contains(&self.nice_role[i]))
+            || m.skill.is_some_and(|s| !self.skills(i).iter().any(|&x| u32::from(x) == s))
+            || m.cert.is_some_and(|s| !self.certs(i).iter().any(|&x| u32::from(x) == s)))
+    }
+
     /// Rows matching `f`, ignoring its period when `period` overrides it
     /// (`Some(None)`: every month).
     fn select(&self, f: &Filter, period: Option<Option<Period>>) -> Vec<u32> {
-        // a name the index has never seen matches nothing: u32::MAX
-        let want = |d: &Dict, v: &Option<String>| v.as_deref().map(|s| d.get(s).unwrap_or(u32::MAX));
-        let (country, province, city) = (want(&self.d_country, &f.country), want(&self.d_province, &f.province), want(&self.d_city, &f.city));
-        let (nice, platform) = (want(&self.d_nice, &f.nice_role), want(&self.d_platform, &f.platform_role));
-        let (skill, cert) = (want(&self.d_skill, &f.skill), want(&self.d_cert, &f.certification));
-        let (education, source) = (want(&self.d_education, &f.education), want(&self.d_source, &f.source));
-        let category_roles: Option<Vec<u16>> = f.nice_category.as_ref().map(|c| {
-            self.d_nice.names.iter().enumerate().filter(|(_, r)| self.categories.get(r.as_str()) == Some(c)).map(|(i, _)| (i + 1) as u16).collect()
-        });
-        let period = period.unwrap_or(f.period);
-        let mut out = Vec::new();
-        for i in 0..self.ids.len() {
-            if (!f.include_non_cyber && !self.cyber[i])
-                || country.is_some_and(|c| u32::from(self.country[i]) != c)
-                || province.is_some_and(|c| u32::from(self.province[i]) != c)
-                || city.is_some_and(|c| u32::from(self.city[i]) != c)
-                || period.is_some_and(|p| !p.contains(self.month[i]))
-                || nice.is_some_and(|c| u32::from(self.nice_role[i]) != c)
-                || platform.is_some_and(|c| u32::from(self.platform_role[i]) != c)
-                || education.is_some_and(|c| u32::from(self.education[i]) != c)
-                || source.is_some_and(|c| u32::from(self.source[i]) != c)
-                || f.max_experience.is_some_and(|m| self.exp_min[i] == NO_EXPERIENCE || u32::from(self.exp_min[i]) > m)
-                || category_roles.as_ref().is_some_and(|rs| !rs.contains(&self.nice_role[i]))
-                || skill.is_some_and(|s| !self.skills(i).iter().any(|&x| u32::from(x) == s))
-                || cert.is_some_and(|s| !self.certs(i).iter().any(|&x| u32::from(x) == s))
-            {
-                continue;
-            }
-            out.push(i as u32);
+        let m = self.matcher(f, period);
+        (0..self.ids.len()).filter(|&i| self.ok(&m, i)).map(|i| i as u32).collect()
+    }
+
+    /// How many rows match, on every core.
+    fn count_matching(&self, f: &Filter, period: Option<Option<Period>>) -> u64 {
+        let m = self.matcher(f, period);
+        self.split(|range| range.filter(|&i| self.ok(&m, i)).count() as u64).into_iter().sum()
+    }
+
+    /// Runs `work` over the rows in as many ranges as there are cores (one
+    /// range for small indexes).
+    fn split<T: Send>(&self, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+        let n = self.ids.len();
+        let parts = if n < 50_000 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
+        if parts == 1 {
+            return vec![work(0..n)];
         }
-        out
+        let chunk = n.div_ceil(parts);
+        std::thread::scope(|s| {
+            let work = &work;
+            let handles: Vec<_> = (0..parts).map(|p| s.spawn(move || work(p * chunk..((p + 1) * chunk).min(n)))).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        })
     }
 
     /// How many postings match (every month when the filter has no period).
     pub fn count(&self, f: &Filter) -> u64 {
-        self.select(f, None).len() as u64
+        self.count_matching(f, None)
     }
 
     /// The postings matching `f`, newest first by id (for drill-down lists).
@@ -285,8 +337,8 @@ impl DemandIndex {
         ids
     }
 
-    fn top(&self, counts: HashMap<u32, u64>, dict: &Dict, total: u64, n: usize) -> Vec<Count> {
-        let mut v: Vec<(u32, u64)> = counts.into_iter().filter(|(k, _)| *k != 0).collect();
+    fn top(&self, counts: impl Iterator<Item = (u32, u64)>, dict: &Dict, total: u64, n: usize) -> Vec<Count> {
+        let mut v: Vec<(u32, u64)> = counts.filter(|(k, c)| *k != 0 && *c > 0).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dict.name(a.0).cmp(dict.name(b.0))));
         v.into_iter()
             .take(n)
@@ -294,73 +346,113 @@ impl DemandIndex {
             .collect()
     }
 
-    /// Every demand figure over `f`, with `top` entries in each ranking.
-    pub fn demand(&self, f: &Filter, top: usize) -> Demand {
-        let rows = self.select(f, None);
-        let postings = rows.len() as u64;
-        let (mut titles, mut skills, mut certs, mut roles, mut provinces) = (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
-        let mut salaries: HashMap<u8, Vec<f64>> = HashMap::new();
-        let (mut openings, mut exp_known, mut entry) = (0u64, 0u64, 0u64);
-        let mut months: HashMap<Month, u64> = HashMap::new();
-        for &r in &rows {
-            let i = r as usize;
-            openings += u64::from(self.openings[i]);
-            *titles.entry(self.title[i]).or_insert(0u64) += 1;
-            *roles.entry(u32::from(self.platform_role[i])).or_insert(0u64) += 1;
-            *provinces.entry(u32::from(self.province[i])).or_insert(0u64) += 1;
+    /// One pass over the postings matching `f` (its period replaced when
+    /// `period` is given), counting everything the indicators need. Counters
+    /// are dense vectors indexed by dictionary id.
+    pub fn tally(&self, f: &Filter, period: Option<Option<Period>>) -> Tally {
+        let m = self.matcher(f, period);
+        let parts = self.split(|range| self.tally_range(&m, range));
+        let mut it = parts.into_iter();
+        let mut t = it.next().unwrap_or_default();
+        for p in it {
+            t.merge(p);
+        }
+        t
+    }
+
+    fn tally_range(&self, m: &Matcher, range: std::ops::Range<usize>) -> Tally {
+        let first_month = self.first_month;
+        let mut t = Tally {
+            skills: vec![0; self.d_skill.names.len() + 1],
+            certs: vec![0; self.d_cert.names.len() + 1],
+            roles: vec![(0, 0); self.d_platform.names.len() + 1],
+            provinces: vec![0; self.d_province.names.len() + 1],
+            titles: vec![0; self.d_title.names.len() + 1],
+            first_month,
+            ..Tally::default()
+        };
+        for i in range {
+            if !self.ok(m, i) {
+                continue;
+            }
+            t.postings += 1;
+            let open = u64::from(self.openings[i]);
+            t.openings += open;
+            t.titles[self.title[i] as usize] += 1;
+            let role = &mut t.roles[usize::from(self.platform_role[i])];
+            role.0 += 1;
+            role.1 += open;
+            t.provinces[usize::from(self.province[i])] += 1;
             for &s in self.skills(i) {
-                *skills.entry(u32::from(s)).or_insert(0u64) += 1;
+                t.skills[usize::from(s)] += 1;
             }
             for &c in self.certs(i) {
-                *certs.entry(u32::from(c)).or_insert(0u64) += 1;
+                t.certs[usize::from(c)] += 1;
             }
             if !self.salary[i].is_nan() {
-                salaries.entry(self.currency[i]).or_default().push(f64::from(self.salary[i]));
+                t.salaries.entry(self.currency[i]).or_default().push(f64::from(self.salary[i]));
             }
             if self.exp_min[i] != NO_EXPERIENCE {
-                exp_known += 1;
+                t.experience_known += 1;
                 if self.exp_min[i] <= 1 {
-                    entry += 1;
+                    t.entry_level += 1;
                 }
             }
-            if self.month[i] != 0 {
-                *months.entry(self.month[i]).or_insert(0u64) += 1;
+            let mo = self.month[i];
+            if mo != 0 {
+                let k = (mo - first_month) as usize;
+                if t.months.len() <= k {
+                    t.months.resize(k + 1, 0);
+                }
+                t.months[k] += 1;
             }
         }
-        let mut salary: Vec<SalaryStats> = salaries
-            .into_iter()
-            .filter(|(c, _)| *c != 0)
-            .map(|(c, mut v)| {
-                v.sort_by(f64::total_cmp);
+        t
+    }
+
+    /// Every demand figure over `f`, with `top` entries in each ranking.
+    pub fn demand(&self, f: &Filter, top: usize) -> Demand {
+        self.demand_of(f, &self.tally(f, None), top)
+    }
+
+    /// [`DemandIndex::demand`] from a tally already made for `f`.
+    pub fn demand_of(&self, f: &Filter, t: &Tally, top: usize) -> Demand {
+        let postings = t.postings;
+        let mut salary: Vec<SalaryStats> = t
+            .salaries
+            .iter()
+            .filter(|(c, _)| **c != 0)
+            .map(|(c, v)| {
+                let mut v = v.clone();
                 SalaryStats {
-                    currency: self.d_currency.name(u32::from(c)).to_string(),
+                    currency: self.d_currency.name(u32::from(*c)).to_string(),
                     postings: v.len() as u64,
-                    p25: round(quantile(&v, 0.25), 0),
-                    median: round(quantile(&v, 0.5), 0),
-                    p75: round(quantile(&v, 0.75), 0),
+                    p25: round(quantile_unsorted(&mut v, 0.25), 0),
+                    median: round(quantile_unsorted(&mut v, 0.5), 0),
+                    p75: round(quantile_unsorted(&mut v, 0.75), 0),
                 }
             })
             .collect();
         salary.sort_by(|a, b| b.postings.cmp(&a.postings).then(a.currency.cmp(&b.currency)));
-        let previous_postings = f.period.and_then(|p| p.previous()).map(|p| self.select(f, Some(Some(p))).len() as u64);
-        let year_ago_postings = f.period.and_then(|p| p.year_ago()).map(|p| self.select(f, Some(Some(p))).len() as u64);
-        let mut by_month: Vec<(Month, u64)> = months.into_iter().collect();
-        by_month.sort_unstable();
+        let previous_postings = f.period.and_then(|p| p.previous()).map(|p| self.count_matching(f, Some(Some(p))));
+        let year_ago_postings = f.period.and_then(|p| p.year_ago()).map(|p| self.count_matching(f, Some(Some(p))));
+        let by_month: Vec<(Month, u64)> = t.months.iter().enumerate().filter(|(_, n)| **n > 0).map(|(k, n)| (t.first_month + k as u32, *n)).collect();
+        let dense = |v: &[u64]| v.iter().enumerate().map(|(k, c)| (k as u32, *c)).collect::<Vec<_>>().into_iter();
         Demand {
             postings,
-            openings,
+            openings: t.openings,
             growth: previous_postings.and_then(|b| growth(postings, b)),
             previous_postings,
             growth_yoy: year_ago_postings.and_then(|b| growth(postings, b)),
             year_ago_postings,
-            top_titles: self.top(titles, &self.d_title, postings, top),
-            top_skills: self.top(skills, &self.d_skill, postings, top),
-            top_certifications: self.top(certs, &self.d_cert, postings, top),
-            top_platform_roles: self.top(roles, &self.d_platform, postings, top),
-            top_provinces: self.top(provinces, &self.d_province, postings, top),
+            top_titles: self.top(dense(&t.titles), &self.d_title, postings, top),
+            top_skills: self.top(dense(&t.skills), &self.d_skill, postings, top),
+            top_certifications: self.top(dense(&t.certs), &self.d_cert, postings, top),
+            top_platform_roles: self.top(t.roles.iter().enumerate().map(|(k, c)| (k as u32, c.0)), &self.d_platform, postings, top),
+            top_provinces: self.top(dense(&t.provinces), &self.d_province, postings, top),
             salary,
-            experience_known: exp_known,
-            entry_level_share: (exp_known > 0).then(|| round(entry as f64 / exp_known as f64, 4)),
+            experience_known: t.experience_known,
+            entry_level_share: (t.experience_known > 0).then(|| round(t.entry_level as f64 / t.experience_known as f64, 4)),
             by_month: by_month.into_iter().map(|(m, n)| (month_label(m), n)).collect(),
         }
     }
@@ -393,16 +485,37 @@ impl DemandIndex {
 
     /// Share of the postings under `f` that ask for each skill.
     pub fn skill_shares(&self, f: &Filter) -> (u64, HashMap<String, f64>) {
-        let rows = self.select(f, None);
-        let mut counts: HashMap<u16, u64> = HashMap::new();
-        for &r in &rows {
-            for &s in self.skills(r as usize) {
-                *counts.entry(s).or_default() += 1;
-            }
-        }
-        let n = rows.len() as u64;
-        let shares = counts.into_iter().map(|(s, c)| (self.d_skill.name(u32::from(s)).to_string(), if n == 0 { 0.0 } else { c as f64 / n as f64 })).collect();
+        self.skill_shares_of(&self.tally(f, None))
+    }
+
+    /// [`DemandIndex::skill_shares`] from a tally.
+    pub fn skill_shares_of(&self, t: &Tally) -> (u64, HashMap<String, f64>) {
+        let n = t.postings;
+        let shares = t
+            .skills
+            .iter()
+            .enumerate()
+            .filter(|(k, c)| *k != 0 && **c > 0)
+            .map(|(k, c)| (self.d_skill.name(k as u32).to_string(), if n == 0 { 0.0 } else { *c as f64 / n as f64 }))
+            .collect();
         (n, shares)
+    }
+
+    /// (postings, openings) per platform role in a tally.
+    pub fn roles_of(&self, t: &Tally) -> HashMap<String, (u64, u64)> {
+        t.roles.iter().enumerate().filter(|(k, c)| *k != 0 && c.0 > 0).map(|(k, c)| (self.d_platform.name(k as u32).to_string(), *c)).collect()
+    }
+
+    /// Postings per province in a tally.
+    pub fn provinces_of(&self, t: &Tally) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = t.provinces.iter().enumerate().filter(|(k, c)| *k != 0 && **c > 0).map(|(k, c)| (self.d_province.name(k as u32).to_string(), *c)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+
+    /// Every province or state any posting names, in the order first seen.
+    pub fn province_names(&self) -> &[String] {
+        &self.d_province.names
     }
 
     /// The first and last month any posting carries.
@@ -411,6 +524,71 @@ impl DemandIndex {
         let (lo, hi) = known.fold((u32::MAX, 0), |(lo, hi), m| (lo.min(m), hi.max(m)));
         (hi != 0).then_some(Period { from: lo, to: hi })
     }
+}
+
+/// Everything one pass over a selection counts.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub postings: u64,
+    pub openings: u64,
+    skills: Vec<u64>,
+    certs: Vec<u64>,
+    /// (postings, openings) per platform role id
+    roles: Vec<(u64, u64)>,
+    provinces: Vec<u64>,
+    titles: Vec<u64>,
+    salaries: HashMap<u8, Vec<f64>>,
+    experience_known: u64,
+    entry_level: u64,
+    /// postings per month, from `first_month`
+    months: Vec<u64>,
+    first_month: Month,
+}
+
+impl Tally {
+    fn merge(&mut self, o: Tally) {
+        let add = |a: &mut Vec<u64>, b: Vec<u64>| {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0);
+            }
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        };
+        self.postings += o.postings;
+        self.openings += o.openings;
+        add(&mut self.skills, o.skills);
+        add(&mut self.certs, o.certs);
+        add(&mut self.provinces, o.provinces);
+        add(&mut self.titles, o.titles);
+        add(&mut self.months, o.months);
+        for (x, y) in self.roles.iter_mut().zip(o.roles) {
+            x.0 += y.0;
+            x.1 += y.1;
+        }
+        for (c, v) in o.salaries {
+            self.salaries.entry(c).or_default().extend(v);
+        }
+        self.experience_known += o.experience_known;
+        self.entry_level += o.entry_level;
+    }
+}
+
+/// A filter resolved to dictionary ids.
+struct Matcher {
+    cyber_only: bool,
+    country: Option<u32>,
+    province: Option<u32>,
+    city: Option<u32>,
+    nice: Option<u32>,
+    platform: Option<u32>,
+    skill: Option<u32>,
+    cert: Option<u32>,
+    education: Option<u32>,
+    source: Option<u32>,
+    max_experience: Option<u32>,
+    category_roles: Option<Vec<u16>>,
+    period: Option<Period>,
 }
 
 /// What postings can be counted by.

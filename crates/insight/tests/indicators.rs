@@ -138,6 +138,33 @@ fn trends_and_alerts_by_hand() {
     assert_eq!(a, vec![Alert::SkillGap { skill_id: "cloud-security".into(), gap: 0.8 }]);
 }
 
+/// The one-pass report gives what the figures give one by one.
+#[test]
+fn the_report_equals_the_figures_one_by_one() {
+    let ix = sample();
+    let roles: Vec<String> = vec!["pentester".into(), "soc-analyst".into()];
+    let counts = HashMap::from([("pentester".to_string(), (3, 4))]);
+    let shares = HashMap::from([("sql-injection".to_string(), 0.2)]);
+    for f in [
+        Filter::default(),
+        Filter { period: q("2024-Q2"), ..Filter::default() },
+        Filter { period: q("2024-Q2"), province: Some("北京".into()), platform_role: Some("pentester".into()), ..Filter::default() },
+        Filter { platform_role: Some("pentester".into()), ..Filter::default() },
+    ] {
+        let supply = cb_insight::compare::SupplyInput { roles: &roles, counts: &counts, shares: &shares, gaps_visible: true };
+        let r = cb_insight::compare::report(&ix, &f, &supply, 0.3, 0.25, 5);
+        assert_eq!(r.demand, ix.demand(&f, 5));
+        assert_eq!(r.ratios, ratios(&ix, &f, &roles, &counts));
+        assert_eq!(r.gaps, skill_gaps(&ix, &f, &shares));
+        let lq = f.platform_role.as_deref().map(|role| location_quotients(&ix, &f, role)).unwrap_or_default();
+        assert_eq!(r.quotients, lq, "{f:?}");
+        let (e, fa) = trends(&ix, &f, 5, 10).unwrap_or_default();
+        assert_eq!((r.emerging, r.fading), (e, fa));
+        assert_eq!(r.alerts, alerts(&ix, &f, 0.3, 0.25, 5, &r.gaps));
+        assert_eq!(r.map, ix.by(&Filter { province: None, city: None, ..f.clone() }, cb_insight::Dimension::Province));
+    }
+}
+
 fn arb_posting() -> impl Strategy<Value = DemandPosting> {
     (
         0usize..3,
@@ -209,4 +236,41 @@ proptest! {
         prop_assert_eq!(d.postings, naive);
         prop_assert!(d.top_skills.iter().all(|c| c.postings <= naive));
     }
+}
+
+proptest! {
+    #[test]
+    fn quantiles_without_sorting_match_sorted(mut v in prop::collection::vec(0.0f64..100_000.0, 1..200), q in 0.0f64..=1.0) {
+        let mut sorted = v.clone();
+        sorted.sort_by(f64::total_cmp);
+        let expected = cb_insight::demand::quantile(&sorted, q);
+        prop_assert!((cb_insight::demand::quantile_unsorted(&mut v, q) - expected).abs() < 1e-6);
+    }
+}
+
+/// Large indexes are counted on every core: the same answers as a naive pass.
+#[test]
+fn parallel_tallies_match_a_naive_reading() {
+    let mut ix = DemandIndex::new(HashMap::new());
+    let mut posts = Vec::new();
+    for i in 0..120_000i64 {
+        let prov = ["北京", "广东", "上海"][(i % 3) as usize];
+        let role = ["pentester", "soc-analyst"][(i % 7 % 2) as usize];
+        let skills: &[&str] = if i % 5 == 0 { &["siem", "linux"] } else { &["linux"] };
+        let mut p = p(i, prov, (2023 + (i % 2) as i32, 1 + (i % 12) as u32), role, skills, Some(8_000.0 + (i % 97) as f64 * 100.0), Some((i % 4) as u32), 1 + (i % 3) as u32);
+        p.is_cyber = i % 11 != 0;
+        ix.push(&p);
+        posts.push(p);
+    }
+    let f = Filter { province: Some("广东".into()), period: q("2024"), ..Filter::default() };
+    let sel: Vec<&DemandPosting> = posts.iter().filter(|p| p.is_cyber && p.province.as_deref() == Some("广东") && p.month.is_some_and(|m| q("2024").is_some_and(|per| per.contains(m)))).collect();
+    let d = ix.demand(&f, 5);
+    assert_eq!(d.postings, sel.len() as u64);
+    assert_eq!(d.openings, sel.iter().map(|p| u64::from(p.openings)).sum::<u64>());
+    assert_eq!(d.top_skills.iter().find(|c| c.key == "siem").map(|c| c.postings), Some(sel.iter().filter(|p| p.skills.iter().any(|s| s == "siem")).count() as u64));
+    let mut salaries: Vec<f64> = sel.iter().filter_map(|p| p.monthly_salary).collect();
+    salaries.sort_by(f64::total_cmp);
+    assert_eq!(d.salary[0].median, cb_insight::demand::quantile(&salaries, 0.5).round());
+    assert_eq!(d.by_month.iter().map(|m| m.1).sum::<u64>(), d.postings);
+    assert_eq!(ix.count(&f), d.postings);
 }

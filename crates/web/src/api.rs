@@ -42,11 +42,12 @@ pub fn routes() -> Router<App> {
             "/imports/postings",
             axum::routing::post(upload_postings).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
         )
+        .merge(crate::insight_web::api_routes())
         .fallback(api_not_found)
 }
 
 /// An API error: `{"error": {"code", "message"}}` with a fitting status.
-pub struct ApiError(StatusCode, &'static str, String);
+pub struct ApiError(pub(crate) StatusCode, pub(crate) &'static str, pub(crate) String);
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
@@ -71,9 +72,9 @@ impl IntoResponse for ApiError {
     }
 }
 
-type ApiResult = Result<Response, ApiError>;
+pub(crate) type ApiResult = Result<Response, ApiError>;
 
-fn ok<T: serde::Serialize>(v: T) -> ApiResult {
+pub(crate) fn ok<T: serde::Serialize>(v: T) -> ApiResult {
     Ok(Json(v).into_response())
 }
 

@@ -7,9 +7,11 @@
 
 mod api;
 mod auth;
+mod charts;
 pub mod i18n;
 mod pages;
 mod talent_pages;
+mod insight_web;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request};
@@ -34,6 +36,7 @@ pub fn router(app: App) -> Router {
         .merge(pages::routes())
         .merge(auth::routes())
         .merge(talent_pages::routes())
+        .merge(insight_web::page_routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(api::health))
         .fallback(pages::not_found)
@@ -137,6 +140,10 @@ async fn remember_lang(req: Request, next: Next) -> Response {
         }
     }
     res
+}
+
+pub(crate) fn js() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.js"))
 }
 
 pub(crate) fn css() -> impl IntoResponse {

@@ -16,8 +16,9 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/framework") }))
+        .route("/", get(|| async { Redirect::to("/insight") }))
         .route("/static/app.css", get(|| async { crate::css() }))
+        .route("/static/app.js", get(|| async { crate::js() }))
         .route("/framework", get(overview))
         .route("/framework/work-roles/{id}", get(work_role))
         .route("/framework/roles/{id}", get(platform_role))

@@ -148,7 +148,7 @@ async fn pages_render_in_chinese_and_english() {
 async fn check_pages_render_in_chinese_and_english(s: &Server, label: &str) {
     let (st, h, _) = s.get("/").await;
     assert_eq!(st, StatusCode::SEE_OTHER, "{label}");
-    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/framework"));
+    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/insight"));
 
     let (st, h, zh) = s.get("/framework").await;
     assert_eq!(st, StatusCode::OK);
@@ -417,4 +417,59 @@ async fn sign_in_failures_are_limited() {
     assert_eq!(failures, 5);
     s.stop().await;
     db.finish().await;
+}
+
+#[tokio::test]
+async fn insight_dashboard_api_drill_down_and_exports() {
+    on_every_backend!(check_insight);
+}
+
+async fn check_insight(s: &Server, label: &str) {
+    let lagou = "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称\n安全专家,101,渗透测试工程师,北京,2017-04-20,15k-25k,1,甲,甲科技有限公司\n安全专家,102,安全运维工程师,上海,2017-03-02,10k-20k,2,乙,乙网络有限公司\n安全专家,103,渗透测试工程师,深圳,2017-04-11,20k-30k,3,丙,丙安全股份有限公司\n";
+    let up = format!("{}/api/v1/imports/postings?filename=lagou.csv", s.base);
+    let r = s.client.post(&up).bearer_auth(TOKEN).body(lagou).send().await.expect("upload");
+    assert_eq!(r.status(), StatusCode::OK, "{label}");
+    s.app.talent().load_synthetic(&Caller::system("test"), 30, 10, 2).await.expect("synthetic");
+
+    let (st, v) = s.json("/api/v1/indicators").await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["demand"]["postings"], 3, "{label}");
+    assert!(v["definitions"].as_array().is_some_and(|d| d.iter().any(|x| x["key"] == "gap")));
+    let (_, v) = s.json("/api/v1/indicators?period=2017-04&province=%E5%8C%97%E4%BA%AC").await;
+    assert_eq!((v["demand"]["postings"].as_u64(), v["demand"]["previous_postings"].as_u64()), (Some(1), Some(0)));
+    let (st, v) = s.json("/api/v1/indicators?period=2017-13").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("2024-Q2")), "{v}");
+    let (_, v) = s.json("/api/v1/indicators/postings?role=pentester").await;
+    assert_eq!(v["total"], 2);
+    assert!(v["postings"].as_array().is_some_and(|p| p.len() == 2));
+
+    // the page: filters in the URL, charts that link to the postings behind them
+    let (st, _, page) = s.get("/insight?lang=en&role=pentester").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("id=\"chart-months\"") && page.contains("id=\"chart-map\"") && page.contains("<option value=\"pentester\" selected>"), "{label}");
+    assert!(page.contains("href=\"/insight/postings?role=pentester&amp;period=2017-04\""), "a month's column drills down to its postings");
+    assert!(page.contains("Location quotient") && page.contains("id=\"def-gap\""));
+    let (st, _, drill) = s.get("/insight/postings?role=pentester&period=2017-04").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(drill.contains("id=\"drill-total\">2<") && drill.contains("渗透测试工程师"));
+    // a hostile filter value is shown inert, never as markup
+    let (st, _, page) = s.get("/insight?skill=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(!page.contains("<script>alert(1)") && page.contains("value=\"&#60;script&#62;alert(1)"), "{page}");
+
+    // exports: CSV with a BOM, every table, audited
+    let r = s.client.get(format!("{}/api/v1/indicators/export.csv?table=roles&lang=en", s.base)).send().await.expect("csv");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().get("content-disposition").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("cyberbridge-roles.csv")));
+    let body = r.text().await.expect("body");
+    assert!(body.starts_with("\u{feff}id,name,postings,share\r\n") && body.contains("pentester,Penetration Tester,2,"), "{body}");
+    for table in ["skills", "certifications", "titles", "provinces", "months", "ratios", "gaps", "emerging", "fading", "quotients", "postings"] {
+        let r = s.client.get(format!("{}/api/v1/indicators/export.csv?table={table}&role=pentester", s.base)).send().await.expect("csv");
+        assert_eq!(r.status(), StatusCode::OK, "{table}");
+    }
+    let r = s.client.get(format!("{}/api/v1/indicators/export.csv?table=nope", s.base)).send().await.expect("csv");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let exports = s.app.store().audit_log(200).await.expect("audit").iter().filter(|e| e.action == "export").count();
+    assert_eq!(exports, 12, "one audit entry per export");
 }

@@ -1,0 +1,428 @@
+//! Situational awareness over HTTP: `/api/v1/indicators` (JSON), the
+//! drill-down list and CSV exports, and the dashboard pages (`/insight`,
+//! `/insight/postings`). Every filter lives in the URL, so a view can be
+//! bookmarked and shared.
+
+use crate::api::{ApiError, ApiResult};
+use crate::charts::{self, Bar, Tile};
+use crate::pages::{PageCtx, PageError, PageResult, render};
+use crate::{RequestCaller, UiLang};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use cb_app::{App, AppError, Indicators, Thresholds};
+use cb_core::Lang;
+use cb_insight::{Filter, Period};
+use serde::{Deserialize, Serialize};
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/indicators", get(api_indicators))
+        .route("/indicators/postings", get(api_postings))
+        .route("/indicators/export.csv", get(export_csv))
+}
+
+pub fn page_routes() -> Router<App> {
+    Router::new().route("/insight", get(overview)).route("/insight/postings", get(drill_down))
+}
+
+/// The filters as they appear in a URL (empty values mean "any").
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct IndicatorQuery {
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub province: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub period: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub nice_role: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub skill: String,
+    #[serde(default)]
+    pub cert: String,
+    #[serde(default)]
+    pub education: String,
+    #[serde(default)]
+    pub max_exp: String,
+    #[serde(default)]
+    pub source: String,
+    /// `1`: count postings that are not cybersecurity jobs too
+    #[serde(default)]
+    pub all: String,
+    #[serde(default)]
+    pub growth_alert: String,
+    #[serde(default)]
+    pub gap_alert: String,
+    /// for exports: which table
+    #[serde(default, skip_serializing)]
+    pub table: String,
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.chars().take(200).collect())
+}
+
+impl IndicatorQuery {
+    pub fn filter(&self) -> Result<Filter, String> {
+        let period = match opt(&self.period) {
+            Some(p) => Some(Period::parse(&p).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let max_experience = match opt(&self.max_exp) {
+            Some(v) => Some(v.parse::<u32>().map_err(|_| format!("max_exp `{v}` is not a whole number of years / 经验年限须为整数"))?),
+            None => None,
+        };
+        Ok(Filter {
+            country: opt(&self.country),
+            province: opt(&self.province),
+            city: opt(&self.city),
+            period,
+            nice_category: opt(&self.category),
+            nice_role: opt(&self.nice_role),
+            platform_role: opt(&self.role),
+            skill: opt(&self.skill),
+            certification: opt(&self.cert),
+            education: opt(&self.education),
+            max_experience,
+            source: opt(&self.source),
+            include_non_cyber: self.all == "1",
+        })
+    }
+
+    pub fn thresholds(&self) -> Result<Thresholds, String> {
+        let d = Thresholds::default();
+        let num = |s: &str, name: &str, default: f64| -> Result<f64, String> {
+            match opt(s) {
+                None => Ok(default),
+                Some(v) => v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| format!("{name} `{v}` is not a non-negative number / 阈值须为非负数")),
+            }
+        };
+        Ok(Thresholds { role_growth: num(&self.growth_alert, "growth_alert", d.role_growth)?, skill_gap: num(&self.gap_alert, "gap_alert", d.skill_gap)? })
+    }
+
+    /// This query with some fields changed, as a query string.
+    pub fn with(&self, changes: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<(String, String)> = serde_urlencoded::to_string(self)
+            .ok()
+            .and_then(|s| serde_urlencoded::from_str::<Vec<(String, String)>>(&s).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        for (k, v) in changes {
+            pairs.retain(|(x, _)| x != k);
+            if !v.is_empty() {
+                pairs.push((k.to_string(), v.to_string()));
+            }
+        }
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn bad(m: String) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, "bad_request", m)
+}
+
+async fn api_indicators(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<IndicatorQuery>) -> ApiResult {
+    let f = q.filter().map_err(bad)?;
+    let th = q.thresholds().map_err(bad)?;
+    crate::api::ok(app.insight().indicators(&c, &f, &th, today()).await?)
+}
+
+#[derive(Serialize)]
+struct PostingList {
+    total: u64,
+    postings: Vec<cb_app::records::PostingSummary>,
+}
+
+async fn api_postings(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<IndicatorQuery>) -> ApiResult {
+    let f = q.filter().map_err(bad)?;
+    let (total, postings) = app.insight().postings(&c, &f, 100).await?;
+    crate::api::ok(PostingList { total, postings })
+}
+
+fn csv_field(s: &str) -> String {
+    // formulas are not data: a leading = + - @ is quoted away (CSV injection)
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+/// The rows of one indicator table (header first).
+pub fn table_rows(i: &Indicators, table: &str, lang: Lang) -> Option<Vec<Vec<String>>> {
+    let name = |id: &str| i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string());
+    let counts = |v: &[cb_insight::Count], named: bool| -> Vec<Vec<String>> {
+        let mut rows = vec![vec!["id".into(), "name".into(), "postings".into(), "share".into()]];
+        rows.extend(v.iter().map(|c| vec![c.key.clone(), if named { name(&c.key) } else { c.key.clone() }, c.postings.to_string(), c.share.to_string()]));
+        rows
+    };
+    let shown = |s: &cb_app::Shown| match s {
+        cb_app::Shown::Exact(n) => n.to_string(),
+        cb_app::Shown::Suppressed => "<5".to_string(),
+    };
+    let d = &i.demand;
+    Some(match table {
+        "skills" => counts(&d.top_skills, true),
+        "certifications" => counts(&d.top_certifications, true),
+        "titles" => counts(&d.top_titles, false),
+        "roles" => counts(&d.top_platform_roles, true),
+        "provinces" => counts(&d.top_provinces, false),
+        "months" => {
+            let mut rows = vec![vec!["month".into(), "postings".into()]];
+            rows.extend(d.by_month.iter().map(|(m, n)| vec![m.clone(), n.to_string()]));
+            rows
+        }
+        "ratios" => {
+            let mut rows = vec![vec!["role".into(), "name".into(), "postings".into(), "openings".into(), "ready".into(), "near_ready".into(), "ratio".into()]];
+            rows.extend(i.ratios.iter().map(|r| {
+                vec![r.role_id.clone(), name(&r.role_id), r.postings.to_string(), r.openings.to_string(), shown(&r.ready), shown(&r.near_ready), r.ratio.map_or(String::new(), |x| x.to_string())]
+            }));
+            rows
+        }
+        "gaps" => {
+            let mut rows = vec![vec!["skill".into(), "name".into(), "demand_share".into(), "supply_share".into(), "gap".into()]];
+            let o = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
+            rows.extend(i.gaps.iter().map(|g| vec![g.skill_id.clone(), name(&g.skill_id), g.demand_share.to_string(), o(g.supply_share), o(g.gap)]));
+            rows
+        }
+        "emerging" | "fading" => {
+            let mut rows = vec![vec!["skill".into(), "name".into(), "share_before".into(), "share_now".into(), "change_pp".into()]];
+            let v = if table == "emerging" { &i.emerging } else { &i.fading };
+            rows.extend(v.iter().map(|t| vec![t.skill_id.clone(), name(&t.skill_id), t.share_before.to_string(), t.share_now.to_string(), t.change_pp.to_string()]));
+            rows
+        }
+        "quotients" => {
+            let mut rows = vec![vec!["region".into(), "role_postings".into(), "region_postings".into(), "location_quotient".into()]];
+            rows.extend(i.location_quotients.iter().map(|q| vec![q.region.clone(), q.role_postings.to_string(), q.region_postings.to_string(), q.quotient.to_string()]));
+            rows
+        }
+        _ => return None,
+    })
+}
+
+pub const TABLES: &[&str] = &["skills", "certifications", "titles", "roles", "provinces", "months", "ratios", "gaps", "emerging", "fading", "quotients"];
+
+async fn export_csv(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, Query(q): Query<IndicatorQuery>) -> Result<Response, ApiError> {
+    let f = q.filter().map_err(bad)?;
+    let th = q.thresholds().map_err(bad)?;
+    let table = q.table.clone();
+    let rows: Vec<Vec<String>> = if table == "postings" {
+        let (_, list) = app.insight().postings(&c, &f, 500).await?;
+        let mut rows = vec![vec!["id".into(), "title".into(), "employer".into(), "province".into(), "city".into(), "posted_at".into(), "platform_role".into(), "monthly_min".into(), "monthly_max".into(), "currency".into(), "skills".into()]];
+        let o = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+        rows.extend(list.into_iter().map(|p| {
+            vec![p.id.to_string(), p.title, p.employer, p.province.unwrap_or_default(), p.city.unwrap_or_default(), p.posted_at.unwrap_or_default(), p.platform_role.unwrap_or_default(), o(p.monthly_min), o(p.monthly_max), p.salary_currency.unwrap_or_default(), p.skills.join(" ")]
+        }));
+        rows
+    } else {
+        let i = app.insight().indicators(&c, &f, &th, today()).await?;
+        table_rows(&i, &table, lang).ok_or_else(|| bad(format!("table `{table}`; expected one of postings, {} / 未知的表", TABLES.join(", "))))?
+    };
+    app.store().audit(&c, "export", &format!("{table} {}", q.with(&[]))).await.map_err(AppError::from)?;
+    let mut body = String::from("\u{feff}"); // BOM: Excel opens UTF-8 Chinese correctly
+    for r in rows {
+        body.push_str(&r.iter().map(|x| csv_field(x)).collect::<Vec<_>>().join(","));
+        body.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"cyberbridge-{table}.csv\"")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The dashboard's option lists.
+pub struct Options {
+    pub roles: Vec<(String, String)>,
+    pub categories: Vec<(String, String)>,
+    pub provinces: Vec<String>,
+    pub sources: Vec<&'static str>,
+    pub educations: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "insight.html")]
+struct OverviewPage {
+    page: PageCtx,
+    q: IndicatorQuery,
+    i: Indicators,
+    o: Options,
+    months_chart: String,
+    skills_chart: String,
+    roles_chart: String,
+    map: String,
+    map_title: String,
+    supply_chart: String,
+    gaps_chart: String,
+}
+
+impl OverviewPage {
+    fn name(&self, id: &str) -> String {
+        self.i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| self.page.pick(zh, en).to_string())
+    }
+    fn link(&self, key: &str, value: &str) -> String {
+        format!("/insight?{}", self.q.with(&[(key, value)]))
+    }
+    fn link2(&self, k1: &str, v1: &str, k2: &str, v2: &str) -> String {
+        format!("/insight?{}", self.q.with(&[(k1, v1), (k2, v2)]))
+    }
+    fn drill(&self, key: &str, value: &str) -> String {
+        format!("/insight/postings?{}", self.q.with(&[(key, value)]))
+    }
+    fn drill_all(&self) -> String {
+        format!("/insight/postings?{}", self.q.with(&[]))
+    }
+    fn export(&self, table: &str) -> String {
+        format!("/api/v1/indicators/export.csv?{}", self.q.with(&[("table", table)]))
+    }
+    fn pct(&self, x: &f64) -> String {
+        format!("{:.1}%", x * 100.0)
+    }
+    fn opt_pct(&self, x: &Option<f64>) -> String {
+        x.map_or("–".into(), |v| format!("{}{:.1}%", if v > 0.0 { "+" } else { "" }, v * 100.0))
+    }
+    fn def(&self, key: &str) -> String {
+        self.i.definitions.iter().find(|d| d.key == key).map_or(String::new(), |d| self.page.pick(d.zh, d.en).to_string())
+    }
+    fn shown(&self, s: &cb_app::Shown) -> String {
+        match s {
+            cb_app::Shown::Exact(n) => n.to_string(),
+            cb_app::Shown::Suppressed => "<5".into(),
+        }
+    }
+}
+
+fn options(app: &App, c: &cb_core::Caller, lang: Lang, provinces: Vec<String>) -> Options {
+    let catalog = app.framework().catalog_snapshot(c);
+    let m = catalog.model();
+    Options {
+        roles: m.platform_roles.iter().map(|r| (r.id.clone(), lang.pick(&r.name_zh, &r.name_en).to_string())).collect(),
+        categories: m.categories.iter().map(|k| (k.id.clone(), k.title.clone())).collect(),
+        provinces,
+        sources: vec!["lagou", "51job", "usajobs", "published"],
+        educations: vec![("vocational", "edu.vocational"), ("associate", "edu.associate"), ("bachelor", "edu.bachelor"), ("master", "edu.master"), ("doctorate", "edu.doctorate")],
+    }
+}
+
+async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Query(q): Query<IndicatorQuery>) -> PageResult {
+    let invalid = |m: String| PageError(lang, AppError::Invalid(m));
+    let f = q.filter().map_err(invalid)?;
+    let th = q.thresholds().map_err(invalid)?;
+    let i = app.insight().indicators(&c, &f, &th, today()).await.map_err(|e| PageError(lang, e))?;
+    let all_provinces = app.insight().province_names(&c).await.map_err(|e| PageError(lang, e))?;
+    let name = |id: &str| i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string());
+    let t = |k: &str| crate::i18n::t(lang, k);
+    let drill = |changes: &[(&str, &str)]| format!("/insight/postings?{}", q.with(changes));
+    let months_chart = charts::columns(
+        "chart-months",
+        &i.demand
+            .by_month
+            .iter()
+            .map(|(m, n)| Bar { label: m.clone(), value: *n as f64, href: drill(&[("period", m)]), title: format!("{m}: {n} {}", t("insight.postings_unit")) })
+            .collect::<Vec<_>>(),
+    );
+    let skills_chart = charts::hbars(
+        "chart-skills",
+        &i.demand
+            .top_skills
+            .iter()
+            .map(|s| Bar { label: name(&s.key), value: s.postings as f64, href: drill(&[("skill", &s.key)]), title: format!("{}: {} ({:.1}%)", name(&s.key), s.postings, s.share * 100.0) })
+            .collect::<Vec<_>>(),
+        "",
+    );
+    let roles_chart = charts::hbars(
+        "chart-roles",
+        &i.demand
+            .top_platform_roles
+            .iter()
+            .map(|r| Bar { label: name(&r.key), value: r.postings as f64, href: format!("/insight?{}", q.with(&[("role", &r.key)])), title: format!("{}: {} ({:.1}%)", name(&r.key), r.postings, r.share * 100.0) })
+            .collect::<Vec<_>>(),
+        "",
+    );
+    // the map: by province over the filter without its own region
+    let value = |n: &str| i.map.iter().find(|(r, _)| r == n).map_or(0, |(_, v)| *v);
+    let us = f.country.as_deref() == Some("US");
+    let map_tiles: Vec<Tile> = if us {
+        charts::US_TILES
+            .iter()
+            .map(|(name, code, r, col)| Tile { row: *r, col: *col, label: code.to_string(), value: value(name) as f64, href: format!("/insight?{}", q.with(&[("province", name)])), title: format!("{name}: {}", value(name)) })
+            .collect()
+    } else {
+        charts::CN_TILES
+            .iter()
+            .map(|(zh, en, r, col)| Tile { row: *r, col: *col, label: lang.pick(zh, en).to_string(), value: value(zh) as f64, href: format!("/insight?{}", q.with(&[("province", zh)])), title: format!("{}: {}", lang.pick(zh, en), value(zh)) })
+            .collect()
+    };
+    let map = if us { charts::tiles("chart-map", &map_tiles, 12, 8) } else { charts::tiles("chart-map", &map_tiles, 9, 8) };
+    let map_title = t(if us { "insight.map_us" } else { "insight.map_cn" }).to_string();
+    let supply_rows: Vec<(String, f64, f64, String)> = i
+        .ratios
+        .iter()
+        .take(12)
+        .map(|r| {
+            let ready = match r.ready {
+                cb_app::Shown::Exact(n) => n as f64,
+                cb_app::Shown::Suppressed => 0.0,
+            };
+            (name(&r.role_id), r.openings as f64, ready, drill(&[("role", &r.role_id)]))
+        })
+        .collect();
+    let supply_chart = charts::paired("chart-supply", &supply_rows, (t("insight.openings"), t("insight.ready")));
+    let gaps_chart = charts::hbars(
+        "chart-gaps",
+        &i.gaps
+            .iter()
+            .filter(|g| g.gap.is_some_and(|x| x > 0.0))
+            .take(12)
+            .map(|g| Bar {
+                label: name(&g.skill_id),
+                value: (g.gap.unwrap_or(0.0) * 1000.0).round() / 10.0,
+                href: drill(&[("skill", &g.skill_id)]),
+                title: format!("{}: {:.1}% − {:.1}%", name(&g.skill_id), g.demand_share * 100.0, g.supply_share.unwrap_or(0.0) * 100.0),
+            })
+            .collect::<Vec<_>>(),
+        " pp",
+    );
+    let mut provinces = all_provinces;
+    provinces.sort();
+    let o = options(&app, &c, lang, provinces);
+    let title = t("insight.title").to_string();
+    let page = OverviewPage { page: PageCtx::new(lang, &uri, title), q, i, o, months_chart, skills_chart, roles_chart, map, map_title, supply_chart, gaps_chart };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "insight_postings.html")]
+struct DrillPage {
+    page: PageCtx,
+    total: u64,
+    postings: Vec<cb_app::records::PostingSummary>,
+    back: String,
+    export: String,
+}
+
+async fn drill_down(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Query(q): Query<IndicatorQuery>) -> PageResult {
+    let f = q.filter().map_err(|m| PageError(lang, AppError::Invalid(m)))?;
+    let (total, postings) = app.insight().postings(&c, &f, 200).await.map_err(|e| PageError(lang, e))?;
+    let page = PageCtx::new(lang, &uri, crate::i18n::t(lang, "insight.drill_title").to_string());
+    let back = format!("/insight?{}", q.with(&[]));
+    let export = format!("/api/v1/indicators/export.csv?{}", q.with(&[("table", "postings")]));
+    Ok(render(&DrillPage { page, total, postings, back, export }))
+}
