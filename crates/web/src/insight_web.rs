@@ -23,6 +23,7 @@ pub fn api_routes() -> Router<App> {
         .route("/indicators", get(api_indicators))
         .route("/indicators/postings", get(api_postings))
         .route("/indicators/export.csv", get(export_csv))
+        .route("/indicators/export.xlsx", get(export_xlsx))
 }
 
 pub fn page_routes() -> Router<App> {
@@ -217,22 +218,7 @@ pub fn table_rows(i: &Indicators, table: &str, lang: Lang) -> Option<Vec<Vec<Str
 pub const TABLES: &[&str] = &["skills", "certifications", "titles", "roles", "provinces", "months", "ratios", "gaps", "emerging", "fading", "quotients"];
 
 async fn export_csv(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, Query(q): Query<IndicatorQuery>) -> Result<Response, ApiError> {
-    let f = q.filter().map_err(bad)?;
-    let th = q.thresholds().map_err(bad)?;
-    let table = q.table.clone();
-    let rows: Vec<Vec<String>> = if table == "postings" {
-        let (_, list) = app.insight().postings(&c, &f, 500).await?;
-        let mut rows = vec![vec!["id".into(), "title".into(), "employer".into(), "province".into(), "city".into(), "posted_at".into(), "platform_role".into(), "monthly_min".into(), "monthly_max".into(), "currency".into(), "skills".into()]];
-        let o = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
-        rows.extend(list.into_iter().map(|p| {
-            vec![p.id.to_string(), p.title, p.employer, p.province.unwrap_or_default(), p.city.unwrap_or_default(), p.posted_at.unwrap_or_default(), p.platform_role.unwrap_or_default(), o(p.monthly_min), o(p.monthly_max), p.salary_currency.unwrap_or_default(), p.skills.join(" ")]
-        }));
-        rows
-    } else {
-        let i = app.insight().indicators(&c, &f, &th, today()).await?;
-        table_rows(&i, &table, lang).ok_or_else(|| bad(format!("table `{table}`; expected one of postings, {} / 未知的表", TABLES.join(", "))))?
-    };
-    app.store().audit(&c, "export", &format!("{table} {}", q.with(&[]))).await.map_err(AppError::from)?;
+    let rows = export_rows(&app, &c, lang, &q).await?;
     let mut body = String::from("\u{feff}"); // BOM: Excel opens UTF-8 Chinese correctly
     for r in rows {
         body.push_str(&r.iter().map(|x| csv_field(x)).collect::<Vec<_>>().join(","));
@@ -241,11 +227,69 @@ async fn export_csv(State(app): State<App>, RequestCaller(c): RequestCaller, UiL
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"cyberbridge-{table}.csv\"")),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"cyberbridge-{}.csv\"", q.table)),
         ],
         body,
     )
         .into_response())
+}
+
+/// The same tables as an Excel workbook: one sheet, a bold header, numbers as numbers.
+async fn export_xlsx(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, Query(q): Query<IndicatorQuery>) -> Result<Response, ApiError> {
+    let rows = export_rows(&app, &c, lang, &q).await?;
+    let internal = |e: rust_xlsxwriter::XlsxError| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("writing the workbook failed: {e}"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name(&q.table).map_err(internal)?;
+    for (r, row) in rows.iter().enumerate() {
+        for (col, v) in row.iter().enumerate() {
+            let (r, col) = (r as u32, col as u16);
+            if r == 0 {
+                sheet.write_string_with_format(r, col, v, &bold).map_err(internal)?;
+            } else if let Some(x) = as_number(v) {
+                sheet.write_number(r, col, x).map_err(internal)?;
+            } else {
+                sheet.write_string(r, col, v).map_err(internal)?;
+            }
+        }
+    }
+    let bytes = book.save_to_buffer().map_err(internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"cyberbridge-{}.xlsx\"", q.table)),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A cell that is a number (and not a code with leading zeros, such as 007).
+fn as_number(v: &str) -> Option<f64> {
+    let leading_zero = v.len() > 1 && v.starts_with('0') && !v.starts_with("0.");
+    v.parse::<f64>().ok().filter(|x| x.is_finite() && !leading_zero)
+}
+
+/// The rows of the table `q.table` asks for (header first); audited as an export.
+async fn export_rows(app: &App, c: &cb_core::Caller, lang: Lang, q: &IndicatorQuery) -> Result<Vec<Vec<String>>, ApiError> {
+    let f = q.filter().map_err(bad)?;
+    let th = q.thresholds().map_err(bad)?;
+    let table = q.table.clone();
+    let rows: Vec<Vec<String>> = if table == "postings" {
+        let (_, list) = app.insight().postings(c, &f, 500).await?;
+        let mut rows = vec![vec!["id".into(), "title".into(), "employer".into(), "province".into(), "city".into(), "posted_at".into(), "platform_role".into(), "monthly_min".into(), "monthly_max".into(), "currency".into(), "skills".into()]];
+        let o = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
+        rows.extend(list.into_iter().map(|p| {
+            vec![p.id.to_string(), p.title, p.employer, p.province.unwrap_or_default(), p.city.unwrap_or_default(), p.posted_at.unwrap_or_default(), p.platform_role.unwrap_or_default(), o(p.monthly_min), o(p.monthly_max), p.salary_currency.unwrap_or_default(), p.skills.join(" ")]
+        }));
+        rows
+    } else {
+        let i = app.insight().indicators(c, &f, &th, today()).await?;
+        table_rows(&i, &table, lang).ok_or_else(|| bad(format!("table `{table}`; expected one of postings, {} / 未知的表", TABLES.join(", "))))?
+    };
+    app.store().audit(c, "export", &format!("{table} {}", q.with(&[]))).await.map_err(AppError::from)?;
+    Ok(rows)
 }
 
 /// The dashboard's option lists.
@@ -291,6 +335,9 @@ impl OverviewPage {
     }
     fn export(&self, table: &str) -> String {
         format!("/api/v1/indicators/export.csv?{}", self.q.with(&[("table", table)]))
+    }
+    fn export_xlsx(&self, table: &str) -> String {
+        format!("/api/v1/indicators/export.xlsx?{}", self.q.with(&[("table", table)]))
     }
     fn pct(&self, x: &f64) -> String {
         format!("{:.1}%", x * 100.0)
@@ -416,6 +463,7 @@ struct DrillPage {
     postings: Vec<cb_app::records::PostingSummary>,
     back: String,
     export: String,
+    export_xlsx: String,
 }
 
 async fn drill_down(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Query(q): Query<IndicatorQuery>) -> PageResult {
@@ -424,5 +472,6 @@ async fn drill_down(State(app): State<App>, RequestCaller(c): RequestCaller, UiL
     let page = PageCtx::new(lang, &uri, crate::i18n::t(lang, "insight.drill_title").to_string());
     let back = format!("/insight?{}", q.with(&[]));
     let export = format!("/api/v1/indicators/export.csv?{}", q.with(&[("table", "postings")]));
-    Ok(render(&DrillPage { page, total, postings, back, export }))
+    let export_xlsx = format!("/api/v1/indicators/export.xlsx?{}", q.with(&[("table", "postings")]));
+    Ok(render(&DrillPage { page, total, postings, back, export, export_xlsx }))
 }

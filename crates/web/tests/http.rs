@@ -470,6 +470,15 @@ async fn check_insight(s: &Server, label: &str) {
     }
     let r = s.client.get(format!("{}/api/v1/indicators/export.csv?table=nope", s.base)).send().await.expect("csv");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Excel: a real workbook (a zip whose sheet holds the table)
+    let r = s.client.get(format!("{}/api/v1/indicators/export.xlsx?table=ratios", s.base)).send().await.expect("xlsx");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("spreadsheetml")));
+    let bytes = r.bytes().await.expect("bytes").to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a workbook");
+    let sheet = calamine::Reader::worksheet_range(&mut book, "ratios").expect("sheet");
+    assert_eq!(sheet.get((0, 0)).map(|c| c.to_string()), Some("role".into()));
+    assert!(sheet.rows().skip(1).any(|r| r[0].to_string() == "pentester" && r[3] == calamine::Data::Float(2.0)), "openings as a number");
     let exports = s.app.store().audit_log(200).await.expect("audit").iter().filter(|e| e.action == "export").count();
-    assert_eq!(exports, 12, "one audit entry per export");
+    assert_eq!(exports, 13, "one audit entry per export");
 }
