@@ -8,6 +8,7 @@
 mod api;
 mod auth;
 mod charts;
+pub mod openapi;
 pub mod i18n;
 mod pages;
 mod talent_pages;

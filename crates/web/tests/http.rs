@@ -482,3 +482,34 @@ async fn check_insight(s: &Server, label: &str) {
     let exports = s.app.store().audit_log(200).await.expect("audit").iter().filter(|e| e.action == "export").count();
     assert_eq!(exports, 13, "one audit entry per export");
 }
+
+/// Every documented operation exists, answers, and keeps operator-only data
+/// from anonymous callers; the description itself is valid OpenAPI JSON.
+#[tokio::test]
+async fn every_documented_operation_answers_and_guards_what_it_should() {
+    let db = TestDb::sqlite();
+    let s = Server::start(&db).await;
+    s.app.talent().load_synthetic(&Caller::system("test"), 20, 10, 3).await.expect("synthetic");
+    let (st, doc) = s.json("/api/v1/openapi.json").await;
+    assert_eq!((st, doc["openapi"].as_str()), (StatusCode::OK, Some("3.1.0")));
+    assert!(doc["paths"]["/api/v1/indicators"]["get"]["parameters"].as_array().is_some_and(|p| p.len() >= 10));
+    for op in cb_web::openapi::OPS {
+        let url = format!("{}/api/v1{}", s.base, op.example);
+        for bearer in [None, Some(TOKEN)] {
+            let mut r = if op.method == "post" { s.client.post(&url).body("") } else { s.client.get(&url) };
+            if let Some(t) = bearer {
+                r = r.bearer_auth(t);
+            }
+            let res = r.send().await.expect("send");
+            let status = res.status();
+            let body = res.text().await.unwrap_or_default();
+            assert!(!body.contains("no such endpoint") && status != StatusCode::METHOD_NOT_ALLOWED, "{} {}: {status} {body}", op.method, op.example);
+            assert!(!status.is_server_error(), "{} {}: {status} {body}", op.method, op.example);
+            if bearer.is_none() && op.access == cb_web::openapi::Access::Operator {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {} must need the operator", op.method, op.example);
+            }
+        }
+    }
+    s.stop().await;
+    db.finish().await;
+}

@@ -1,0 +1,145 @@
+//! The OpenAPI 3.1 description of `/api/v1`, served at
+//! `/api/v1/openapi.json`. One table lists every operation; a test holds it
+//! equal to the routes the router has, and calls each one.
+
+use serde_json::{Map, Value, json};
+
+/// Who may call an operation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    /// The operator (bearer token or signed-in session) until accounts exist.
+    Operator,
+    /// Anyone; counts under five people are "<5" except for the operator.
+    Suppressed,
+}
+
+pub struct Op {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// (name, description); `{…}` path parameters are added from the path
+    pub query: &'static [(&'static str, &'static str)],
+    pub access: Access,
+    /// A concrete URL a test can call.
+    pub example: &'static str,
+}
+
+const FILTERS: &[(&str, &str)] = &[
+    ("country", "CN or US"),
+    ("province", "a province (short Chinese name, e.g. 北京) or a US state (e.g. Virginia)"),
+    ("city", "a city"),
+    ("period", "2024, 2024-Q2, 2024-05 or 2024-01..2024-06"),
+    ("category", "a NICE category id: OG, DD, IO, PD, IN"),
+    ("nice_role", "a NICE work role id, e.g. PD-WRL-007"),
+    ("role", "a platform role id, e.g. pentester"),
+    ("skill", "a skill id, e.g. sql-injection"),
+    ("cert", "a certification id, e.g. cisp-pte"),
+    ("education", "vocational, associate, bachelor, master or doctorate"),
+    ("max_exp", "postings asking for at most this many years"),
+    ("source", "lagou, 51job, usajobs, published, …"),
+    ("all", "1: count postings that are not cybersecurity jobs too"),
+    ("growth_alert", "flag roles whose postings changed by at least this fraction (default 0.3)"),
+    ("gap_alert", "flag skills whose gap is at least this (default 0.3)"),
+];
+
+const EXPORT: &[(&str, &str)] = &[("table", "skills, certifications, titles, roles, provinces, months, ratios, gaps, emerging, fading, quotients or postings")];
+
+pub const OPS: &[Op] = &[
+    Op { method: "get", path: "/openapi.json", summary: "This description", query: &[], access: Access::Public, example: "/openapi.json" },
+    Op { method: "get", path: "/framework", summary: "Counts of the competency model and its frameworks", query: &[], access: Access::Public, example: "/framework" },
+    Op { method: "get", path: "/framework/work-roles", summary: "NICE work roles", query: &[], access: Access::Public, example: "/framework/work-roles" },
+    Op { method: "get", path: "/framework/work-roles/{id}", summary: "A NICE work role with its statements, skills and platform roles", query: &[], access: Access::Public, example: "/framework/work-roles/PD-WRL-007" },
+    Op { method: "get", path: "/framework/roles", summary: "Platform roles", query: &[], access: Access::Public, example: "/framework/roles" },
+    Op { method: "get", path: "/framework/roles/{id}", summary: "A platform role with its core skills, certifications and NICE roles", query: &[], access: Access::Public, example: "/framework/roles/pentester" },
+    Op { method: "get", path: "/framework/skills", summary: "Skills of the lexicon", query: &[("domain", "a skill domain"), ("kind", "a skill kind")], access: Access::Public, example: "/framework/skills" },
+    Op { method: "get", path: "/framework/skills/{id}", summary: "A skill with its aliases, NICE links and roles", query: &[], access: Access::Public, example: "/framework/skills/sql-injection" },
+    Op { method: "get", path: "/framework/certifications", summary: "Certifications", query: &[], access: Access::Public, example: "/framework/certifications" },
+    Op { method: "get", path: "/framework/certifications/{id}", summary: "A certification", query: &[], access: Access::Public, example: "/framework/certifications/cisp-pte" },
+    Op { method: "get", path: "/framework/external", summary: "Imported external frameworks (DCWF, ECSF)", query: &[], access: Access::Public, example: "/framework/external" },
+    Op { method: "get", path: "/framework/external/{id}", summary: "An external framework mapped onto NICE", query: &[], access: Access::Public, example: "/framework/external/ecsf" },
+    Op { method: "get", path: "/framework/search", summary: "Search roles, skills, certifications and NICE statements by any alias", query: &[("q", "the query"), ("limit", "at most this many hits")], access: Access::Public, example: "/framework/search?q=%E6%B8%97%E9%80%8F" },
+    Op { method: "get", path: "/postings", summary: "Stored postings, by id", query: &[("after", "ids after this one"), ("limit", "at most this many")], access: Access::Public, example: "/postings" },
+    Op { method: "get", path: "/postings/count", summary: "How many postings are stored", query: &[], access: Access::Public, example: "/postings/count" },
+    Op { method: "get", path: "/imports", summary: "Posting imports with their counts", query: &[], access: Access::Operator, example: "/imports" },
+    Op { method: "post", path: "/imports/postings", summary: "Upload a postings file (CSV, JSON Lines, Excel)", query: &[("filename", "the file's name; its extension gives the format"), ("skip_bad_rows", "true: reject bad rows instead of stopping"), ("crawl_date", "resolve relative dates against this day")], access: Access::Operator, example: "/imports/postings?filename=x.csv" },
+    Op { method: "post", path: "/imports/talent", summary: "Upload a talent-pool file", query: &[("kind", "people, courses, grades, evaluations, competitions, certificates or awards"), ("filename", "the file's name"), ("skip_bad_rows", "true: reject bad rows instead of stopping")], access: Access::Operator, example: "/imports/talent?kind=people&filename=x.csv" },
+    Op { method: "get", path: "/talent/summary", summary: "Counts of schools, programs, people and evidence", query: &[], access: Access::Public, example: "/talent/summary" },
+    Op { method: "get", path: "/people", summary: "People in the talent pool", query: &[("after", "ids after this one"), ("limit", "at most this many")], access: Access::Operator, example: "/people" },
+    Op { method: "get", path: "/people/{id}/profile", summary: "A person's competency profile, every number with its evidence (audited)", query: &[("as_of", "compute as of this day, YYYY-MM-DD")], access: Access::Operator, example: "/people/1/profile" },
+    Op { method: "get", path: "/cohorts", summary: "Cohorts with their program, school and head count", query: &[], access: Access::Operator, example: "/cohorts" },
+    Op { method: "get", path: "/cohorts/{id}/heatmap", summary: "A cohort's people × skills levels (audited)", query: &[("role", "a role whose core skills are the columns")], access: Access::Operator, example: "/cohorts/1/heatmap" },
+    Op { method: "get", path: "/supply", summary: "Ready and near-ready people per role, share proficient per skill", query: &[("region", "a region"), ("program", "a program"), ("graduation_year", "a year")], access: Access::Suppressed, example: "/supply" },
+    Op { method: "get", path: "/indicators", summary: "Every indicator for the filters, with definitions", query: FILTERS, access: Access::Suppressed, example: "/indicators?period=2024" },
+    Op { method: "get", path: "/indicators/postings", summary: "The postings behind a figure (drill-down), newest first", query: FILTERS, access: Access::Public, example: "/indicators/postings?role=pentester" },
+    Op { method: "get", path: "/indicators/export.csv", summary: "An indicator table as CSV (audited)", query: EXPORT, access: Access::Suppressed, example: "/indicators/export.csv?table=skills" },
+    Op { method: "get", path: "/indicators/export.xlsx", summary: "An indicator table as an Excel workbook (audited)", query: EXPORT, access: Access::Suppressed, example: "/indicators/export.xlsx?table=skills" },
+];
+
+/// The whole description.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for op in OPS {
+        let mut params: Vec<Value> = op
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        params.extend(op.query.iter().map(|(n, d)| json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}})));
+        let note = match op.access {
+            Access::Public => "Anyone.",
+            Access::Operator => "The operator only (bearer token or signed-in session).",
+            Access::Suppressed => "Anyone; counts of fewer than five people are \"<5\" except for the operator.",
+        };
+        let mut responses = json!({
+            "200": {"description": "OK"},
+            "400": {"description": "A parameter is malformed; the body says which and what was expected", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "404": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        });
+        if op.access == Access::Operator {
+            responses["401"] = json!({"description": "Sign-in or the operator token required"});
+        }
+        let mut o = json!({"summary": op.summary, "description": note, "parameters": params, "responses": responses});
+        if op.access == Access::Operator {
+            o["security"] = json!([{"bearer": []}, {"session": []}]);
+        }
+        if op.method == "post" {
+            o["requestBody"] = json!({"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
+        }
+        paths.entry(format!("/api/v1{}", op.path)).or_insert_with(|| json!({})).as_object_mut().map(|m| m.insert(op.method.to_string(), o));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "cyberbridge API", "version": env!("CARGO_PKG_VERSION"), "description": "Cybersecurity industry–education integration: competency model, postings, talent pool, indicators. 网络安全产教融合平台接口。"},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "the configured operator token"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "cb_session"}
+            },
+            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every route the API source declares is described, and nothing else.
+    #[test]
+    fn every_route_is_described() {
+        let mut declared: Vec<String> = [include_str!("api.rs"), include_str!("insight_web.rs")]
+            .iter()
+            .flat_map(|src| src.split(".route(").skip(1).filter_map(|rest| rest.trim_start().strip_prefix('"')?.split('"').next().map(str::to_string)))
+            .filter(|p| !p.starts_with("/insight"))
+            .collect();
+        declared.sort();
+        declared.dedup();
+        let mut described: Vec<String> = OPS.iter().map(|o| o.path.to_string()).collect();
+        described.sort();
+        described.dedup();
+        assert_eq!(declared, described);
+    }
+}
