@@ -86,6 +86,12 @@ pub struct Indicators {
     pub location_quotients: Vec<Quotient>,
     /// Postings per province over the filter without its own region (the map).
     pub map: Vec<(String, u64)>,
+    /// With a role: its core skills, asked for by what share of its postings, held by what share of people.
+    pub role_skills: Vec<GapView>,
+    /// With a region: every role's location quotient there.
+    pub region_roles: Vec<compare::RoleQuotient>,
+    /// With a skill: per month, (postings, share asking for the skill).
+    pub skill_by_month: Vec<(String, u64, f64)>,
     pub emerging: Vec<Trend>,
     pub fading: Vec<Trend>,
     pub alerts: Vec<Alert>,
@@ -163,14 +169,41 @@ impl InsightService<'_> {
             .await?;
         let (f, th) = (filter.clone(), thresholds.clone());
         let shares_visible = exact || people >= crate::talent::SMALL_CELL;
+        let shares = Arc::new(shares);
+        let shares_for_report = shares.clone();
         let computed = tokio::task::spawn_blocking(move || {
-            let input = compare::SupplyInput { roles: &roles, counts: &supply, shares: &shares, gaps_visible: shares_visible };
+            let input = compare::SupplyInput { roles: &roles, counts: &supply, shares: &shares_for_report, gaps_visible: shares_visible };
             let report = compare::report(&index, &f, &input, th.role_growth, th.skill_gap, 15);
             (report, index.months())
         })
         .await
         .map_err(|e| AppError::Invalid(format!("computing indicators stopped: {e}")))?;
-        let (compare::Report { demand, ratios, gaps, quotients: location_quotients, emerging, fading, alerts, map }, months) = computed;
+        let (compare::Report { demand, ratios, gaps, quotients: location_quotients, emerging, fading, alerts, map, region_roles, skill_by_month }, months) = computed;
+        // a role's core skills: demand share among its postings against supply
+        let role_skills: Vec<GapView> = match &filter.platform_role {
+            Some(role) => {
+                let mut core: Vec<&str> = catalog
+                    .model()
+                    .skill_roles
+                    .iter()
+                    .filter(|l| l.role_id == *role && l.relation == cb_competency::RoleRelation::Core)
+                    .map(|l| l.skill_id.as_str())
+                    .collect();
+                core.sort_unstable();
+                core.dedup();
+                let mut v: Vec<GapView> = core
+                    .into_iter()
+                    .map(|s| {
+                        let d = gaps.iter().find(|g| g.skill_id == s).map_or(0.0, |g| g.demand_share);
+                        let sup = shares_visible.then(|| (shares.get(s).copied().unwrap_or(0.0) * 10_000.0).round() / 10_000.0);
+                        GapView { skill_id: s.to_string(), demand_share: d, supply_share: sup, gap: sup.map(|x| ((d - x) * 10_000.0).round() / 10_000.0) }
+                    })
+                    .collect();
+                v.sort_by(|a, b| b.demand_share.total_cmp(&a.demand_share).then(a.skill_id.cmp(&b.skill_id)));
+                v
+            }
+            None => Vec::new(),
+        };
         let ratios: Vec<RatioView> = ratios
             .into_iter()
             .map(|r| {
@@ -215,6 +248,12 @@ impl InsightService<'_> {
         for t in emerging.iter().chain(&fading) {
             name(&t.skill_id);
         }
+        for g in &role_skills {
+            name(&g.skill_id);
+        }
+        for r in &region_roles {
+            name(&r.role_id);
+        }
         for a in &alerts {
             match a {
                 Alert::RoleDemand { role_id, .. } => name(role_id),
@@ -233,6 +272,9 @@ impl InsightService<'_> {
             gaps,
             location_quotients,
             map,
+            role_skills,
+            region_roles,
+            skill_by_month,
             emerging,
             fading,
             alerts,

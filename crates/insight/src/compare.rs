@@ -217,6 +217,18 @@ pub struct Report {
     pub alerts: Vec<Alert>,
     /// Postings per province over `f` without its own region (for the map).
     pub map: Vec<(String, u64)>,
+    /// With a region: each role's location quotient there (most concentrated first).
+    pub region_roles: Vec<RoleQuotient>,
+    /// With a skill: per month, the share of postings (under `f` without the skill) asking for it.
+    pub skill_by_month: Vec<(String, u64, f64)>,
+}
+
+/// A role's concentration in the selected region.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleQuotient {
+    pub role_id: String,
+    pub postings: u64,
+    pub quotient: f64,
 }
 
 /// Every figure for `f` from as few passes as the filter allows: the
@@ -242,5 +254,41 @@ pub fn report(index: &DemandIndex, f: &Filter, supply: &SupplyInput<'_>, growth_
     };
     let (emerging, fading) = before.as_ref().map(|b| trends_of(index, &now, b, 5, 10)).unwrap_or_default();
     let alerts = alerts_of(index, &now, before.as_ref(), growth_threshold, gap_threshold, 5, if supply.gaps_visible { &gaps } else { &[] });
-    Report { demand, ratios, gaps, quotients, emerging, fading, alerts, map }
+    let region_roles = if f.province.is_some() || f.city.is_some() {
+        // the region against its country, every role (the role filter lifted)
+        let region = if f.platform_role.is_some() { index.tally(&Filter { platform_role: None, ..f.clone() }, None) } else { now.clone() };
+        let country = index.tally(&Filter { province: None, city: None, platform_role: None, ..f.clone() }, None);
+        role_quotients_of(index, &region, &country)
+    } else {
+        Vec::new()
+    };
+    let skill_by_month = if f.skill.is_some() {
+        let without = index.demand_of(&Filter { skill: None, ..f.clone() }, &index.tally(&Filter { skill: None, ..f.clone() }, None), 0);
+        let with: HashMap<&str, u64> = demand.by_month.iter().map(|(m, n)| (m.as_str(), *n)).collect();
+        without.by_month.iter().map(|(m, all)| (m.clone(), *all, round(with.get(m.as_str()).copied().unwrap_or(0) as f64 / *all as f64, 4))).collect()
+    } else {
+        Vec::new()
+    };
+    Report { demand, ratios, gaps, quotients, emerging, fading, alerts, map, region_roles, skill_by_month }
+}
+
+/// Each role's LQ in a region: (its share of the region's postings) ÷ (its
+/// share of the country's); roles with fewer than 3 postings there are left out.
+fn role_quotients_of(index: &DemandIndex, region: &Tally, country: &Tally) -> Vec<RoleQuotient> {
+    if region.postings == 0 || country.postings == 0 {
+        return Vec::new();
+    }
+    let national = index.roles_of(country);
+    let mut out: Vec<RoleQuotient> = index
+        .roles_of(region)
+        .into_iter()
+        .filter(|(_, (n, _))| *n >= 3)
+        .filter_map(|(role_id, (n, _))| {
+            let (all, _) = *national.get(&role_id)?;
+            let q = (n as f64 / region.postings as f64) / (all as f64 / country.postings as f64);
+            Some(RoleQuotient { role_id, postings: n, quotient: round(q, 3) })
+        })
+        .collect();
+    out.sort_by(|a, b| b.quotient.total_cmp(&a.quotient).then(a.role_id.cmp(&b.role_id)));
+    out
 }

@@ -163,6 +163,16 @@ fn the_report_equals_the_figures_one_by_one() {
         assert_eq!(r.alerts, alerts(&ix, &f, 0.3, 0.25, 5, &r.gaps));
         assert_eq!(r.map, ix.by(&Filter { province: None, city: None, ..f.clone() }, cb_insight::Dimension::Province));
     }
+    // a region: each role's concentration there. 北京 has 6 postings (5 pentester, 1 soc);
+    // the country 11 (7 pentester, 4 soc): pentester (5/6)/(7/11) = 1.310; soc has < 3 postings there
+    let supply = cb_insight::compare::SupplyInput { roles: &roles, counts: &counts, shares: &shares, gaps_visible: true };
+    let r = cb_insight::compare::report(&ix, &Filter { province: Some("北京".into()), ..Filter::default() }, &supply, 0.3, 0.25, 5);
+    assert_eq!(r.region_roles.iter().map(|q| (q.role_id.as_str(), q.postings, q.quotient)).collect::<Vec<_>>(), vec![("pentester", 5, 1.310)]);
+    // a skill: its share of each month's postings. cloud-security: 2024-04 1/1, 2024-05 2/2, 2024-06 1/2
+    let r = cb_insight::compare::report(&ix, &Filter { skill: Some("cloud-security".into()), period: q("2024-Q2"), ..Filter::default() }, &supply, 0.3, 0.25, 5);
+    assert_eq!(r.skill_by_month, vec![("2024-04".to_string(), 1, 1.0), ("2024-05".to_string(), 2, 1.0), ("2024-06".to_string(), 2, 0.5)]);
+    {
+    }
 }
 
 fn arb_posting() -> impl Strategy<Value = DemandPosting> {

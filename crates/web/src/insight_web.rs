@@ -9,9 +9,9 @@ use crate::pages::{PageCtx, PageError, PageResult, render};
 use crate::{RequestCaller, UiLang};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use cb_app::{App, AppError, Indicators, Thresholds};
 use cb_core::Lang;
@@ -27,7 +27,17 @@ pub fn api_routes() -> Router<App> {
 }
 
 pub fn page_routes() -> Router<App> {
-    Router::new().route("/insight", get(overview)).route("/insight/postings", get(drill_down))
+    Router::new()
+        .route("/insight", get(overview))
+        .route("/insight/postings", get(drill_down))
+        .route("/insight/roles/{id}", get(|Path(id): Path<String>| async move { focus("role", &id) }))
+        .route("/insight/skills/{id}", get(|Path(id): Path<String>| async move { focus("skill", &id) }))
+        .route("/insight/regions/{name}", get(|Path(name): Path<String>| async move { focus("province", &name) }))
+}
+
+/// A role's, skill's or region's page: the dashboard focused on it.
+fn focus(key: &str, value: &str) -> Redirect {
+    Redirect::to(&format!("/insight?{}", serde_urlencoded::to_string([(key, value)]).unwrap_or_default()))
 }
 
 /// The filters as they appear in a URL (empty values mean "any").
@@ -315,6 +325,7 @@ struct OverviewPage {
     map_title: String,
     supply_chart: String,
     gaps_chart: String,
+    skill_chart: String,
 }
 
 impl OverviewPage {
@@ -447,11 +458,22 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
             .collect::<Vec<_>>(),
         " pp",
     );
+    let skill_chart = if i.skill_by_month.is_empty() {
+        String::new()
+    } else {
+        charts::columns(
+            "chart-skill",
+            &i.skill_by_month
+                .iter()
+                .map(|(m, all, share)| Bar { label: m.clone(), value: share * 100.0, href: drill(&[("period", m)]), title: format!("{m}: {:.1}% ({all} {})", share * 100.0, t("insight.postings_unit")) })
+                .collect::<Vec<_>>(),
+        )
+    };
     let mut provinces = all_provinces;
     provinces.sort();
     let o = options(&app, &c, lang, provinces);
     let title = t("insight.title").to_string();
-    let page = OverviewPage { page: PageCtx::new(lang, &uri, title), q, i, o, months_chart, skills_chart, roles_chart, map, map_title, supply_chart, gaps_chart };
+    let page = OverviewPage { page: PageCtx::new(lang, &uri, title), q, i, o, months_chart, skills_chart, roles_chart, map, map_title, supply_chart, gaps_chart, skill_chart };
     Ok(render(&page))
 }
 

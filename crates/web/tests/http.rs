@@ -450,6 +450,18 @@ async fn check_insight(s: &Server, label: &str) {
     assert!(page.contains("id=\"chart-months\"") && page.contains("id=\"chart-map\"") && page.contains("<option value=\"pentester\" selected>"), "{label}");
     assert!(page.contains("href=\"/insight/postings?role=pentester&amp;period=2017-04\""), "a month's column drills down to its postings");
     assert!(page.contains("Location quotient") && page.contains("id=\"def-gap\""));
+    // a role's, a skill's and a region's page
+    let (st, h, _) = s.get("/insight/roles/pentester").await;
+    assert_eq!((st, h.get("location").and_then(|v| v.to_str().ok())), (StatusCode::SEE_OTHER, Some("/insight?role=pentester")));
+    assert!(page.contains("id=\"role-focus\"") && page.contains("sql-injection"), "the role's core skills, demand against supply");
+    let (_, _, skill_page) = s.get("/insight?skill=penetration-testing&lang=en").await;
+    assert!(skill_page.contains("id=\"chart-skill\""), "{label}");
+    let (_, _, region) = s.get("/insight?province=%E5%8C%97%E4%BA%AC").await;
+    assert!(region.contains("id=\"kpi-postings\">1<"), "北京 has one of the three postings: {label}");
+    let (st, h, _) = s.get("/insight/regions/%E5%8C%97%E4%BA%AC").await;
+    assert_eq!((st, h.get("location").and_then(|v| v.to_str().ok())), (StatusCode::SEE_OTHER, Some("/insight?province=%E5%8C%97%E4%BA%AC")));
+    let (_, _, fw) = s.get("/framework/roles/pentester").await;
+    assert!(fw.contains("href=\"/insight/roles/pentester\""));
     let (st, _, drill) = s.get("/insight/postings?role=pentester&period=2017-04").await;
     assert_eq!(st, StatusCode::OK);
     assert!(drill.contains("id=\"drill-total\">2<") && drill.contains("渗透测试工程师"));
