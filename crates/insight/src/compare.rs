@@ -28,20 +28,21 @@ pub struct Quotient {
 pub fn location_quotients(index: &DemandIndex, f: &Filter, platform_role: &str) -> Vec<Quotient> {
     let base = Filter { province: None, city: None, platform_role: None, ..f.clone() };
     let with_role = Filter { platform_role: Some(platform_role.to_string()), ..base.clone() };
-    quotients_of(index, &index.tally(&base, None), &index.tally(&with_role, None))
+    let (all, role) = (index.light(&base), index.light(&with_role));
+    quotients_of(&index.light_provinces(&all), all.postings, &index.light_provinces(&role), role.postings)
 }
 
-fn quotients_of(index: &DemandIndex, all: &Tally, role: &Tally) -> Vec<Quotient> {
-    if all.postings == 0 || role.postings == 0 {
+fn quotients_of(all: &[(String, u64)], all_total: u64, role: &[(String, u64)], role_total: u64) -> Vec<Quotient> {
+    if all_total == 0 || role_total == 0 {
         return Vec::new();
     }
-    let regions: HashMap<String, u64> = index.provinces_of(all).into_iter().collect();
-    let national = role.postings as f64 / all.postings as f64;
-    let mut out: Vec<Quotient> = index
-        .provinces_of(role)
-        .into_iter()
+    let regions: HashMap<&str, u64> = all.iter().map(|(r, n)| (r.as_str(), *n)).collect();
+    let national = role_total as f64 / all_total as f64;
+    let mut out: Vec<Quotient> = role
+        .iter()
+        .cloned()
         .filter_map(|(region, n)| {
-            let here = *regions.get(&region)?;
+            let here = *regions.get(region.as_str())?;
             Some(Quotient { quotient: round(n as f64 / here as f64 / national, 3), role_postings: n, region_postings: here, region })
         })
         .collect();
@@ -241,31 +242,36 @@ pub fn report(index: &DemandIndex, f: &Filter, supply: &SupplyInput<'_>, growth_
     let ratios = ratios_of(index, &now, supply.roles, supply.counts);
     let gaps = gaps_of(index, &now, supply.shares);
     let base_filter = Filter { province: None, city: None, ..f.clone() };
-    let base = if base_filter == *f { None } else { Some(index.tally(&base_filter, None)) };
-    let map = index.provinces_of(base.as_ref().unwrap_or(&now));
+    let (map, base_total) = if base_filter == *f {
+        (index.provinces_of(&now), now.postings)
+    } else {
+        let l = index.light(&base_filter);
+        (index.light_provinces(&l), l.postings)
+    };
     let quotients = match &f.platform_role {
-        Some(role) => {
-            let all = index.tally(&Filter { platform_role: None, ..base_filter.clone() }, None);
-            let _ = role;
-            let with_role = base.unwrap_or_else(|| now.clone());
-            quotients_of(index, &all, &with_role)
+        Some(_) => {
+            let all = index.light(&Filter { platform_role: None, ..base_filter.clone() });
+            quotients_of(&index.light_provinces(&all), all.postings, &map, base_total)
         }
         None => Vec::new(),
     };
     let (emerging, fading) = before.as_ref().map(|b| trends_of(index, &now, b, 5, 10)).unwrap_or_default();
     let alerts = alerts_of(index, &now, before.as_ref(), growth_threshold, gap_threshold, 5, if supply.gaps_visible { &gaps } else { &[] });
     let region_roles = if f.province.is_some() || f.city.is_some() {
-        // the region against its country, every role (the role filter lifted)
-        let region = if f.platform_role.is_some() { index.tally(&Filter { platform_role: None, ..f.clone() }, None) } else { now.clone() };
-        let country = index.tally(&Filter { province: None, city: None, platform_role: None, ..f.clone() }, None);
-        role_quotients_of(index, &region, &country)
+        // the region against its country, every role (the role filter lifted): light passes
+        let region = index.light(&Filter { platform_role: None, ..f.clone() });
+        let country = index.light(&Filter { province: None, city: None, platform_role: None, ..f.clone() });
+        role_quotients_of(&index.light_roles(&region), region.postings, &index.light_roles(&country), country.postings)
     } else {
         Vec::new()
     };
     let skill_by_month = if f.skill.is_some() {
-        let without = index.demand_of(&Filter { skill: None, ..f.clone() }, &index.tally(&Filter { skill: None, ..f.clone() }, None), 0);
+        let without = index.light(&Filter { skill: None, ..f.clone() });
         let with: HashMap<&str, u64> = demand.by_month.iter().map(|(m, n)| (m.as_str(), *n)).collect();
-        without.by_month.iter().map(|(m, all)| (m.clone(), *all, round(with.get(m.as_str()).copied().unwrap_or(0) as f64 / *all as f64, 4))).collect()
+        without.by_month().into_iter().map(|(m, all)| {
+            let share = round(with.get(m.as_str()).copied().unwrap_or(0) as f64 / all as f64, 4);
+            (m, all, share)
+        }).collect()
     } else {
         Vec::new()
     };
@@ -274,19 +280,17 @@ pub fn report(index: &DemandIndex, f: &Filter, supply: &SupplyInput<'_>, growth_
 
 /// Each role's LQ in a region: (its share of the region's postings) ÷ (its
 /// share of the country's); roles with fewer than 3 postings there are left out.
-fn role_quotients_of(index: &DemandIndex, region: &Tally, country: &Tally) -> Vec<RoleQuotient> {
-    if region.postings == 0 || country.postings == 0 {
+fn role_quotients_of(region: &HashMap<String, u64>, region_total: u64, country: &HashMap<String, u64>, country_total: u64) -> Vec<RoleQuotient> {
+    if region_total == 0 || country_total == 0 {
         return Vec::new();
     }
-    let national = index.roles_of(country);
-    let mut out: Vec<RoleQuotient> = index
-        .roles_of(region)
-        .into_iter()
-        .filter(|(_, (n, _))| *n >= 3)
-        .filter_map(|(role_id, (n, _))| {
-            let (all, _) = *national.get(&role_id)?;
-            let q = (n as f64 / region.postings as f64) / (all as f64 / country.postings as f64);
-            Some(RoleQuotient { role_id, postings: n, quotient: round(q, 3) })
+    let mut out: Vec<RoleQuotient> = region
+        .iter()
+        .filter(|(_, n)| **n >= 3)
+        .filter_map(|(role_id, &n)| {
+            let all = *country.get(role_id)?;
+            let q = (n as f64 / region_total as f64) / (all as f64 / country_total as f64);
+            Some(RoleQuotient { role_id: role_id.clone(), postings: n, quotient: round(q, 3) })
         })
         .collect();
     out.sort_by(|a, b| b.quotient.total_cmp(&a.quotient).then(a.role_id.cmp(&b.role_id)));

@@ -279,33 +279,63 @@ impl DemandIndex {
         }
     }
 
-    fn ok(&self, m: &Matcher, i: usize) -> bool {
-        !((m.cyber_only && !self.cyber[i])
-            || m.period.is_some_and(|p| !p.contains(self.month[i]))
-            || m.platform.is_some_and(|c| u32::from(self.platform_role[i]) != c)
-            || m.province.is_some_and(|c| u32::from(self.province[i]) != c)
-            || m.country.is_some_and(|c| u32::from(self.country[i]) != c)
-            || m.city.is_some_and(|c| u32::from(self.city[i]) != c)
-            || m.nice.is_some_and(|c| u32::from(self.nice_role[i]) != c)
-            || m.education.is_some_and(|c| u32::from(self.education[i]) != c)
-            || m.source.is_some_and(|c| u32::from(self.source[i]) != c)
-            || m.max_experience.is_some_and(|x| self.exp_min[i] == NO_EXPERIENCE || u32::from(self.exp_min[i]) > x)
-            || m.category_roles.as_ref().is_some_and(|rs| !rs.contains(&self.nice_role[i]))
-            || m.skill.is_some_and(|s| !self.skills(i).iter().any(|&x| u32::from(x) == s))
-            || m.cert.is_some_and(|s| !self.certs(i).iter().any(|&x| u32::from(x) == s)))
+    /// The rows of `range` that match, a column at a time: the candidates
+    /// from the first condition set, then each further condition narrows them
+    /// (tight loops over one small-integer column each).
+    fn rows_in(&self, m: &Matcher, range: std::ops::Range<usize>) -> Vec<u32> {
+        let mut rows: Vec<u32> = match (m.platform, m.province) {
+            (Some(c), _) => range.filter(|&i| u32::from(self.platform_role[i]) == c).map(|i| i as u32).collect(),
+            (None, Some(c)) => range.filter(|&i| u32::from(self.province[i]) == c).map(|i| i as u32).collect(),
+            (None, None) => range.map(|i| i as u32).collect(),
+        };
+        let col16 = |rows: &mut Vec<u32>, col: &[u16], want: Option<u32>| {
+            if let Some(c) = want {
+                rows.retain(|&i| u32::from(col[i as usize]) == c);
+            }
+        };
+        col16(&mut rows, &self.platform_role, m.platform);
+        col16(&mut rows, &self.province, m.province);
+        if let Some(p) = m.period {
+            rows.retain(|&i| p.contains(self.month[i as usize]));
+        }
+        if m.cyber_only {
+            rows.retain(|&i| self.cyber[i as usize]);
+        }
+        col16(&mut rows, &self.country, m.country);
+        col16(&mut rows, &self.city, m.city);
+        col16(&mut rows, &self.nice_role, m.nice);
+        if let Some(c) = m.education {
+            rows.retain(|&i| u32::from(self.education[i as usize]) == c);
+        }
+        if let Some(c) = m.source {
+            rows.retain(|&i| u32::from(self.source[i as usize]) == c);
+        }
+        if let Some(x) = m.max_experience {
+            rows.retain(|&i| self.exp_min[i as usize] != NO_EXPERIENCE && u32::from(self.exp_min[i as usize]) <= x);
+        }
+        if let Some(rs) = &m.category_roles {
+            rows.retain(|&i| rs.contains(&self.nice_role[i as usize]));
+        }
+        if let Some(s) = m.skill {
+            rows.retain(|&i| self.skills(i as usize).iter().any(|&x| u32::from(x) == s));
+        }
+        if let Some(s) = m.cert {
+            rows.retain(|&i| self.certs(i as usize).iter().any(|&x| u32::from(x) == s));
+        }
+        rows
     }
 
     /// Rows matching `f`, ignoring its period when `period` overrides it
     /// (`Some(None)`: every month).
     fn select(&self, f: &Filter, period: Option<Option<Period>>) -> Vec<u32> {
         let m = self.matcher(f, period);
-        (0..self.ids.len()).filter(|&i| self.ok(&m, i)).map(|i| i as u32).collect()
+        self.split(|range| self.rows_in(&m, range)).concat()
     }
 
     /// How many rows match, on every core.
     fn count_matching(&self, f: &Filter, period: Option<Option<Period>>) -> u64 {
         let m = self.matcher(f, period);
-        self.split(|range| range.filter(|&i| self.ok(&m, i)).count() as u64).into_iter().sum()
+        self.split(|range| self.rows_in(&m, range).len() as u64).into_iter().sum()
     }
 
     /// Runs `work` over the rows in as many ranges as there are cores (one
@@ -371,10 +401,8 @@ impl DemandIndex {
             first_month,
             ..Tally::default()
         };
-        for i in range {
-            if !self.ok(m, i) {
-                continue;
-            }
+        for i in self.rows_in(m, range) {
+            let i = i as usize;
             t.postings += 1;
             let open = u64::from(self.openings[i]);
             t.openings += open;
@@ -408,6 +436,61 @@ impl DemandIndex {
             }
         }
         t
+    }
+
+    /// A light pass: postings per platform role and per month under `f`, and
+    /// how many in all (no skills, salaries or titles counted).
+    pub fn light(&self, f: &Filter) -> Light {
+        let m = self.matcher(f, None);
+        let first = self.first_month;
+        let parts = self.split(|range| {
+            let mut l = Light { postings: 0, roles: vec![0; self.d_platform.names.len() + 1], provinces: vec![0; self.d_province.names.len() + 1], months: Vec::new(), first_month: first };
+            for i in self.rows_in(&m, range) {
+                let i = i as usize;
+                l.postings += 1;
+                l.roles[usize::from(self.platform_role[i])] += 1;
+                l.provinces[usize::from(self.province[i])] += 1;
+                let mo = self.month[i];
+                if mo != 0 {
+                    let k = (mo - first) as usize;
+                    if l.months.len() <= k {
+                        l.months.resize(k + 1, 0);
+                    }
+                    l.months[k] += 1;
+                }
+            }
+            l
+        });
+        let mut it = parts.into_iter();
+        let mut l = it.next().unwrap_or(Light { postings: 0, roles: Vec::new(), provinces: Vec::new(), months: Vec::new(), first_month: first });
+        for p in it {
+            l.postings += p.postings;
+            for (a, b) in l.roles.iter_mut().zip(p.roles) {
+                *a += b;
+            }
+            for (a, b) in l.provinces.iter_mut().zip(p.provinces) {
+                *a += b;
+            }
+            if l.months.len() < p.months.len() {
+                l.months.resize(p.months.len(), 0);
+            }
+            for (a, b) in l.months.iter_mut().zip(p.months) {
+                *a += b;
+            }
+        }
+        l
+    }
+
+    /// Postings per province in a light pass, most first.
+    pub fn light_provinces(&self, l: &Light) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = l.provinces.iter().enumerate().filter(|(k, n)| *k != 0 && **n > 0).map(|(k, n)| (self.d_province.name(k as u32).to_string(), *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    }
+
+    /// Postings per platform role in a light pass.
+    pub fn light_roles(&self, l: &Light) -> HashMap<String, u64> {
+        l.roles.iter().enumerate().filter(|(k, n)| *k != 0 && **n > 0).map(|(k, n)| (self.d_platform.name(k as u32).to_string(), *n)).collect()
     }
 
     /// Every demand figure over `f`, with `top` entries in each ranking.
@@ -571,6 +654,23 @@ impl Tally {
         }
         self.experience_known += o.experience_known;
         self.entry_level += o.entry_level;
+    }
+}
+
+/// What a light pass counts.
+#[derive(Debug, Clone)]
+pub struct Light {
+    pub postings: u64,
+    roles: Vec<u64>,
+    provinces: Vec<u64>,
+    months: Vec<u64>,
+    first_month: Month,
+}
+
+impl Light {
+    /// (month, postings), oldest first, months with postings only.
+    pub fn by_month(&self) -> Vec<(String, u64)> {
+        self.months.iter().enumerate().filter(|(_, n)| **n > 0).map(|(k, n)| (month_label(self.first_month + k as u32), *n)).collect()
     }
 }
 

@@ -11,5 +11,5 @@ pub mod compare;
 pub mod demand;
 pub mod period;
 
-pub use demand::{Count, Demand, DemandIndex, DemandPosting, Dimension, Filter, SalaryStats};
+pub use demand::{Count, Demand, DemandIndex, DemandPosting, Dimension, Filter, Light, SalaryStats, Tally};
 pub use period::{Month, Period, PeriodError};
