@@ -44,6 +44,15 @@ pub struct RatioView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct CertificateView {
+    pub certification_id: String,
+    pub postings: u64,
+    pub share: f64,
+    /// people holding it (same region and program as the supply side)
+    pub holders: Shown,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct GapView {
     pub skill_id: String,
     pub demand_share: f64,
@@ -66,6 +75,7 @@ pub const DEFINITIONS: &[Definition] = &[
     Definition { key: "growth", zh: "环比：与紧邻的等长上一时间段相比的岗位数变化率；同比：与上年同期相比。", en: "Growth: change in postings against the period of the same length just before; year on year: against the same months a year earlier." },
     Definition { key: "salary", zh: "薪资：注明薪资的岗位的月薪区间中点，按币种分别给出四分位数（线性插值）。", en: "Salary: midpoint of the monthly range of postings that state one, quartiles per currency (linear interpolation)." },
     Definition { key: "entry_level", zh: "入门岗位占比：注明经验要求的岗位中，要求 ≤ 1 年（含应届）的比例。", en: "Entry-level share: among postings stating an experience requirement, the share asking for ≤ 1 year (graduates included)." },
+    Definition { key: "holders", zh: "持证人数：人才库中有该证书记录、同意纳入统计的人员（同一地区与专业）。", en: "Holders: people in the talent pool with the certificate on record who consented to analytics (same region and program)." },
     Definition { key: "supply", zh: "供给：同意纳入统计的人才库人员；就绪 = 岗位核心技能中达到要求等级的比例 ≥ 0.8，接近就绪 0.6–0.8。少于 5 人的格子对学校外不显示。", en: "Supply: people in the talent pool who consented to analytics; ready = share of the role's core skills held at the required level ≥ 0.8, near-ready 0.6–0.8. Cells under five people are suppressed outside the owning school." },
     Definition { key: "ratio", zh: "供需比：就绪人数 ÷ 招聘人数（同一地区；供给不分时间段）。", en: "Supply/demand ratio: ready people ÷ openings (same region; supply is not split by period)." },
     Definition { key: "gap", zh: "技能缺口：要求该技能的岗位占比 − 该技能达到熟练（等级 ≥ 3）的人员占比。", en: "Skill gap: share of postings asking for the skill − share of people proficient in it (level ≥ 3)." },
@@ -77,6 +87,10 @@ pub const DEFINITIONS: &[Definition] = &[
 #[derive(Debug, Clone, Serialize)]
 pub struct Indicators {
     pub filter: Filter,
+    /// The program the supply side is narrowed to, if any.
+    pub program: Option<String>,
+    /// Every program with people counted (choices for `program`).
+    pub programs: Vec<String>,
     /// The months the stored postings span.
     pub data_period: Option<String>,
     pub demand: Demand,
@@ -86,6 +100,8 @@ pub struct Indicators {
     pub location_quotients: Vec<Quotient>,
     /// Postings per province over the filter without its own region (the map).
     pub map: Vec<(String, u64)>,
+    /// The most requested certifications against the people who hold them.
+    pub certificates: Vec<CertificateView>,
     /// With a role: its core skills, asked for by what share of its postings, held by what share of people.
     pub role_skills: Vec<GapView>,
     /// With a region: every role's location quotient there.
@@ -148,23 +164,29 @@ impl InsightService<'_> {
 
     /// Every indicator for `filter`, as of `today` (for the supply side).
     pub async fn indicators(&self, caller: &Caller, filter: &Filter, thresholds: &Thresholds, today: NaiveDate) -> Result<Indicators, AppError> {
+        self.indicators_for(caller, filter, thresholds, None, today).await
+    }
+
+    /// [`InsightService::indicators`] with the supply side narrowed to one
+    /// program (专业): its people's readiness and skills against the demand.
+    pub async fn indicators_for(&self, caller: &Caller, filter: &Filter, thresholds: &Thresholds, program: Option<&str>, today: NaiveDate) -> Result<Indicators, AppError> {
         let exact = caller.is_operator();
         let index = self.index().await?;
         let catalog = self.app.catalog();
         let region = filter.province.clone();
         let roles: Vec<String> = catalog.model().platform_roles.iter().map(|r| r.id.clone()).collect();
-        let (supply, people, shares) = self
+        let (supply, people, shares, programs, holders) = self
             .app
             .talent()
             .with_supply(today, |s| {
                 let counts: HashMap<String, (u64, u64)> = roles
                     .iter()
                     .map(|r| {
-                        let c = s.role_filtered(r, region.as_deref(), None, None);
+                        let c = s.role_filtered(r, region.as_deref(), program, None);
                         (r.clone(), (c.ready, c.near_ready))
                     })
                     .collect();
-                (counts, s.people_in(region.as_deref()), s.skill_shares(region.as_deref()))
+                (counts, s.people_where(region.as_deref(), program), s.skill_shares_where(region.as_deref(), program), s.program_names(), s.holders_where(region.as_deref(), program))
             })
             .await?;
         let (f, th) = (filter.clone(), thresholds.clone());
@@ -265,6 +287,13 @@ impl InsightService<'_> {
         }
         Ok(Indicators {
             filter: filter.clone(),
+            program: program.map(str::to_string),
+            programs,
+            certificates: demand
+                .top_certifications
+                .iter()
+                .map(|c| CertificateView { certification_id: c.key.clone(), postings: c.postings, share: c.share, holders: shown(holders.get(&c.key).copied().unwrap_or(0), exact) })
+                .collect(),
             data_period: months.map(|p| p.label()),
             demand,
             people: shown(people, exact),

@@ -99,5 +99,20 @@ async fn small_supply_cells_are_hidden_from_all_but_operators() {
     let exact_small = exact["ratios"].as_array().map(|a| a.iter().filter(|r| r["near_ready"].as_u64().is_some_and(|n| (1..5).contains(&n))).count()).unwrap_or(0);
     assert_eq!(small(&public), exact_small, "every count of 1–4 people is \"<5\" for the public");
     assert!(public["definitions"].as_array().is_some_and(|d| d.len() >= 8), "every figure states its definition");
+    // one program's people: the supply side counts them only
+    let all = app.insight().indicators(&op(), &f, &Thresholds::default(), today).await.expect("all");
+    let program = all.programs.first().cloned().expect("a program");
+    let mine = app.insight().indicators_for(&op(), &f, &Thresholds::default(), Some(&program), today).await.expect("program");
+    let programs = app.store().talent_programs().await.expect("programs");
+    let ids: Vec<i64> = programs.iter().filter(|p| p.name == program).map(|p| p.id).collect();
+    let people = app.store().talent_people(0, 1_000).await.expect("people");
+    let expected = people.iter().filter(|p| ids.contains(&p.program_id) && p.consent_analytics).count() as u64;
+    assert_eq!(mine.people, cb_app::Shown::Exact(expected));
+    assert!(expected > 0 && cb_app::Shown::Exact(expected) != all.people);
+    assert_eq!(mine.demand, all.demand, "demand does not depend on the program");
+    // certificate holders sit beside the certificates postings ask for
+    assert_eq!(all.certificates.len(), all.demand.top_certifications.len());
+    let supply = app.talent().supply(&op(), &cb_app::SupplyFilter::default(), today).await.expect("supply");
+    assert!(supply.people > 0);
     db.finish().await;
 }

@@ -160,9 +160,9 @@ pub fn talent(people: u64, per_person: usize) -> anyhow::Result<()> {
                 .collect();
             hs.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
         });
-        for ((s, _), p) in batch.iter().zip(&profiles) {
+        for ((s, ev), p) in batch.iter().zip(&profiles) {
             let person = Person { region: SCHOOLS[s.school].1.to_string(), program: PROGRAMS[s.program].to_string(), graduation_year: s.graduation_year };
-            supply.update(&person, &engine.summary_of(p));
+            supply.update(&person, &engine.summary_with(p, ev));
         }
         compute += t.elapsed();
         drop(profiles);
@@ -216,7 +216,7 @@ pub fn talent(people: u64, per_person: usize) -> anyhow::Result<()> {
         e.push(new);
         let p = engine.compute(s.id, e, today);
         let person = Person { region: SCHOOLS[s.school].1.to_string(), program: PROGRAMS[s.program].to_string(), graduation_year: s.graduation_year };
-        supply.update(&person, &engine.summary_of(&p));
+        supply.update(&person, &engine.summary_with(&p, e));
         lat.push(t.elapsed());
     }
     lat.sort();

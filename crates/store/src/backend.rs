@@ -502,7 +502,7 @@ macro_rules! backend {
             /// needs, skills as indices of `skills`.
             pub async fn talent_evidence_compact(&self, first: i64, last: i64, skills: &cb_talent::SkillIndex) -> Result<cb_talent::CompactEvidence, StoreError> {
                 let sql = format!(
-                    "SELECT id, person_id, kind, date, observations FROM talent_evidence WHERE person_id BETWEEN {} AND {}",
+                    "SELECT id, person_id, kind, date, observations, CASE WHEN kind = 'certificate' THEN detail ELSE '' END FROM talent_evidence WHERE person_id BETWEEN {} AND {}",
                     $ph(1), $ph(2)
                 );
                 let mut rows = sqlx::query(AssertSqlSafe(sql)).bind(first).bind(last).fetch(&self.pool);
@@ -512,9 +512,11 @@ macro_rules! backend {
                     let kind: &str = r.try_get(2)?;
                     let date: &str = r.try_get(3)?;
                     let text: &str = r.try_get(4)?;
+                    let detail: &str = r.try_get(5)?;
                     let (judge, date) = crate::talent::compact_parts(kind, date)?;
                     crate::talent::compact_observations(text, skills, &mut obs)?;
-                    out.push(r.try_get::<i64, _>(0)? as u64, r.try_get::<i64, _>(1)? as u64, judge, date, obs.drain(..));
+                    let cert = crate::talent::compact_certificate(detail, skills)?;
+                    out.push(r.try_get::<i64, _>(0)? as u64, r.try_get::<i64, _>(1)? as u64, judge, cert, date, obs.drain(..));
                 }
                 Ok(out)
             }

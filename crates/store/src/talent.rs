@@ -281,6 +281,18 @@ pub(crate) fn compact_parts(kind: &str, date: &str) -> Result<(Judge, NaiveDate)
     Ok((judge, date))
 }
 
+/// The certificate a certificate's `detail` names, as an index of `skills`
+/// (0 for other kinds, whose detail arrives empty, or one the catalog lost).
+pub(crate) fn compact_certificate(detail: &str, skills: &SkillIndex) -> Result<u16, StoreError> {
+    if detail.is_empty() {
+        return Ok(0);
+    }
+    match serde_json::from_str::<EvidenceKind>(detail).map_err(|e| corrupt(format!("detail: {e}")))? {
+        EvidenceKind::Certificate { certification_id } => Ok(skills.cert(&certification_id).unwrap_or(0)),
+        _ => Ok(0),
+    }
+}
+
 /// `skill:level skill:level` into (skill index, level); skills the model no
 /// longer has are left out.
 pub(crate) fn compact_observations(text: &str, skills: &SkillIndex, out: &mut Vec<(u32, f64)>) -> Result<(), StoreError> {
@@ -311,5 +323,10 @@ mod tests {
         compact_observations("linux:3.5 retired-skill:4 sql-injection:2.55", &skills, &mut out).expect("obs");
         assert_eq!(out, vec![(skills.get("linux").expect("linux"), 3.5), (skills.get("sql-injection").expect("sqli"), 2.55)]);
         assert!(compact_observations("linux", &skills, &mut out).is_err());
+        // a certificate's detail names it; other kinds arrive empty
+        let detail = serde_json::to_string(&EvidenceKind::Certificate { certification_id: "cisp-pte".into() }).expect("json");
+        assert_eq!(compact_certificate(&detail, &skills).map(|c| skills.cert_id(c).to_string()).ok(), Some("cisp-pte".to_string()));
+        assert_eq!(compact_certificate("", &skills).ok(), Some(0));
+        assert!(compact_certificate("{not json", &skills).is_err());
     }
 }

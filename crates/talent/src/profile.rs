@@ -127,6 +127,8 @@ pub fn confidence(total_weight: f64) -> f64 {
 pub struct SkillIndex {
     ids: Vec<String>,
     by_id: HashMap<String, u32>,
+    /// certification ids, sorted; a certificate's index is its position + 1
+    certs: Vec<String>,
 }
 
 impl SkillIndex {
@@ -135,7 +137,20 @@ impl SkillIndex {
         ids.sort();
         ids.dedup();
         let by_id = ids.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
-        SkillIndex { ids, by_id }
+        let mut certs: Vec<String> = model.certifications.iter().map(|c| c.id.clone()).collect();
+        certs.sort();
+        certs.dedup();
+        SkillIndex { ids, by_id, certs }
+    }
+    /// A certification's index (1-based; 0 means none).
+    pub fn cert(&self, id: &str) -> Option<u16> {
+        self.certs.binary_search_by(|c| c.as_str().cmp(id)).ok().map(|i| (i + 1) as u16)
+    }
+    pub fn cert_id(&self, index: u16) -> &str {
+        if index == 0 { "" } else { self.certs.get(usize::from(index) - 1).map_or("", String::as_str) }
+    }
+    pub fn cert_count(&self) -> usize {
+        self.certs.len()
     }
     pub fn get(&self, id: &str) -> Option<u32> {
         self.by_id.get(id).copied()
@@ -157,6 +172,8 @@ struct Item {
     id: u64,
     day: i32,
     judge: Judge,
+    /// the certificate it records (SkillIndex::cert), 0 for other kinds
+    cert: u16,
     start: u32,
     end: u32,
 }
@@ -175,14 +192,19 @@ impl CompactEvidence {
         CompactEvidence { items: Vec::with_capacity(evidence), obs: Vec::with_capacity(evidence * 3) }
     }
 
-    pub fn push(&mut self, id: u64, person_id: u64, judge: Judge, date: NaiveDate, observations: impl IntoIterator<Item = (u32, f64)>) {
+    /// `cert`: the certificate this evidence records (SkillIndex::cert), 0 for other kinds.
+    pub fn push(&mut self, id: u64, person_id: u64, judge: Judge, cert: u16, date: NaiveDate, observations: impl IntoIterator<Item = (u32, f64)>) {
         let start = self.obs.len() as u32;
         self.obs.extend(observations);
-        self.items.push(Item { person_id, id, day: date.num_days_from_ce(), judge, start, end: self.obs.len() as u32 });
+        self.items.push(Item { person_id, id, day: date.num_days_from_ce(), judge, cert, start, end: self.obs.len() as u32 });
     }
 
     pub fn push_evidence(&mut self, e: &Evidence, skills: &SkillIndex) {
-        self.push(e.id, e.person_id, e.kind.judge(), e.date, e.observations.iter().filter_map(|o| skills.get(&o.skill_id).map(|i| (i, o.level))));
+        let cert = match &e.kind {
+            crate::EvidenceKind::Certificate { certification_id } => skills.cert(certification_id).unwrap_or(0),
+            _ => 0,
+        };
+        self.push(e.id, e.person_id, e.kind.judge(), cert, e.date, e.observations.iter().filter_map(|o| skills.get(&o.skill_id).map(|i| (i, o.level))));
     }
 
     pub fn len(&self) -> usize {
@@ -223,6 +245,8 @@ pub struct Summary {
     pub levels: Vec<(u32, f64)>,
     /// (role index, Ready or NearReady)
     pub roles: Vec<(u16, Status)>,
+    /// certificates held (SkillIndex::cert), sorted
+    pub certs: Vec<u16>,
 }
 
 /// Per-thread working memory of [`ProfileEngine::summarize`].
@@ -350,7 +374,10 @@ impl ProfileEngine {
             (scratch.weight[i], scratch.weighted[i], scratch.level[i]) = (0.0, 0.0, 0.0);
         }
         scratch.touched.clear();
-        Summary { person_id, levels, roles }
+        let mut certs: Vec<u16> = evidence.items.iter().map(|it| it.cert).filter(|c| *c != 0).collect();
+        certs.sort_unstable();
+        certs.dedup();
+        Summary { person_id, levels, roles, certs }
     }
 
     /// A full profile's [`Summary`] (skills outside the model left out).
@@ -363,7 +390,23 @@ impl ProfileEngine {
             .filter(|r| r.status != Status::NotReady)
             .filter_map(|r| self.roles.iter().position(|(id, _)| *id == r.role_id).map(|i| (i as u16, r.status)))
             .collect();
-        Summary { person_id: profile.person_id, levels, roles }
+        Summary { person_id: profile.person_id, levels, roles, certs: Vec::new() }
+    }
+
+    /// [`ProfileEngine::summary_of`] with the certificates the evidence records.
+    pub fn summary_with(&self, profile: &Profile, evidence: &[Evidence]) -> Summary {
+        let mut s = self.summary_of(profile);
+        s.certs = evidence
+            .iter()
+            .filter(|e| e.person_id == profile.person_id)
+            .filter_map(|e| match &e.kind {
+                crate::EvidenceKind::Certificate { certification_id } => self.skills.cert(certification_id),
+                _ => None,
+            })
+            .collect();
+        s.certs.sort_unstable();
+        s.certs.dedup();
+        s
     }
 
     /// The core skills of a platform role or NICE work role.
@@ -567,11 +610,12 @@ mod tests {
                 for x in &ev {
                     all.push_evidence(x, e.skill_index());
                 }
-                full.push(e.summary_of(&e.compute(id, &ev, today)));
+                full.push(e.summary_with(&e.compute(id, &ev, today), &ev));
             }
             let compact: Vec<Summary> = all.by_person().into_iter().map(|(id, ev)| e.summarize(id, &ev, today, &mut scratch)).collect();
             assert_eq!(compact.len(), 300);
             assert!(compact.iter().filter(|s| !s.roles.is_empty()).count() > 10, "many people are ready or near-ready for something");
+            assert!(compact.iter().filter(|s| !s.certs.is_empty()).count() > 10, "many hold a certificate");
             assert_eq!(compact, full);
         }
     }

@@ -52,7 +52,7 @@ impl Interner {
 }
 
 /// The cells a person is counted in, their region, and the skills they are proficient in.
-type Contribution = (Vec<(CellKey, Status)>, u32, Vec<u32>);
+type Contribution = (Vec<(CellKey, Status)>, (u32, u32), Vec<u32>, Vec<u16>);
 
 #[derive(Debug)]
 pub struct SupplyIndex {
@@ -64,8 +64,13 @@ pub struct SupplyIndex {
     /// skill index → people at or above the proficiency level
     proficient: Vec<u64>,
     /// (region, skill) → people proficient there
-    proficient_in: HashMap<(u32, u32), u64>,
-    people_in: HashMap<u32, u64>,
+    /// (region, program, skill) → people proficient there
+    proficient_in: HashMap<(u32, u32, u32), u64>,
+    /// (region, program) → people
+    people_in: HashMap<(u32, u32), u64>,
+    /// (region, program, certificate) → holders
+    holders: HashMap<(u32, u32, u16), u64>,
+    certs: Vec<String>,
     people: u64,
     /// what each person contributes, to take it back on update
     contributed: HashMap<u64, Contribution>,
@@ -85,6 +90,8 @@ impl SupplyIndex {
             proficient: vec![0; skills.len()],
             proficient_in: HashMap::new(),
             people_in: HashMap::new(),
+            holders: HashMap::new(),
+            certs: (0..=skills.cert_count() as u16).map(|i| skills.cert_id(i).to_string()).collect(),
             people: 0,
             contributed: HashMap::new(),
             proficiency_level,
@@ -112,15 +119,23 @@ impl SupplyIndex {
         let skills: Vec<u32> = summary.levels.iter().filter(|(s, l)| *l >= self.proficiency_level && (*s as usize) < self.proficient.len()).map(|(s, _)| *s).collect();
         for &s in &skills {
             self.proficient[s as usize] += 1;
-            *self.proficient_in.entry((region, s)).or_default() += 1;
+            *self.proficient_in.entry((region, program, s)).or_default() += 1;
         }
         self.people += 1;
-        *self.people_in.entry(region).or_default() += 1;
-        self.contributed.insert(summary.person_id, (cells, region, skills));
+        *self.people_in.entry((region, program)).or_default() += 1;
+        for &c in &summary.certs {
+            *self.holders.entry((region, program, c)).or_default() += 1;
+        }
+        self.contributed.insert(summary.person_id, (cells, (region, program), skills, summary.certs.clone()));
     }
 
     pub fn remove(&mut self, person_id: u64) {
-        if let Some((cells, region, skills)) = self.contributed.remove(&person_id) {
+        if let Some((cells, (region, program), skills, certs)) = self.contributed.remove(&person_id) {
+            for c in certs {
+                if let Some(n) = self.holders.get_mut(&(region, program, c)) {
+                    *n -= 1;
+                }
+            }
             for (key, status) in cells {
                 if let Some(c) = self.cells.get_mut(&key) {
                     match status {
@@ -132,12 +147,12 @@ impl SupplyIndex {
             }
             for s in skills {
                 self.proficient[s as usize] -= 1;
-                if let Some(n) = self.proficient_in.get_mut(&(region, s)) {
+                if let Some(n) = self.proficient_in.get_mut(&(region, program, s)) {
                     *n -= 1;
                 }
             }
             self.people -= 1;
-            if let Some(n) = self.people_in.get_mut(&region) {
+            if let Some(n) = self.people_in.get_mut(&(region, program)) {
                 *n -= 1;
             }
         }
@@ -188,29 +203,74 @@ impl SupplyIndex {
 
     /// People counted, in one region or everywhere.
     pub fn people_in(&self, region: Option<&str>) -> u64 {
-        match region {
-            None => self.people,
-            Some(r) => self.regions.get(r).and_then(|i| self.people_in.get(&i)).copied().unwrap_or(0),
+        self.people_where(region, None)
+    }
+
+    /// (region id, program id) wanted; `None` inside when not filtered;
+    /// `None` outside when a name is unknown (nothing matches).
+    fn scope(&self, region: Option<&str>, program: Option<&str>) -> Option<(Option<u32>, Option<u32>)> {
+        let r = match region {
+            Some(r) => Some(self.regions.get(r)?),
+            None => None,
+        };
+        let p = match program {
+            Some(p) => Some(self.programs.get(p)?),
+            None => None,
+        };
+        Some((r, p))
+    }
+
+    /// People counted in a region and/or program (everywhere when both are `None`).
+    pub fn people_where(&self, region: Option<&str>, program: Option<&str>) -> u64 {
+        if region.is_none() && program.is_none() {
+            return self.people;
         }
+        let Some((r, p)) = self.scope(region, program) else { return 0 };
+        self.people_in.iter().filter(|((reg, prog), _)| r.is_none_or(|x| x == *reg) && p.is_none_or(|x| x == *prog)).map(|(_, n)| *n).sum()
     }
 
     /// Share of people proficient in each skill someone is proficient in, in
     /// one region or everywhere.
     pub fn skill_shares(&self, region: Option<&str>) -> HashMap<String, f64> {
-        let n = self.people_in(region);
+        self.skill_shares_where(region, None)
+    }
+
+    /// Like [`SupplyIndex::skill_shares`], also by program.
+    pub fn skill_shares_where(&self, region: Option<&str>, program: Option<&str>) -> HashMap<String, f64> {
+        let n = self.people_where(region, program);
         if n == 0 {
             return HashMap::new();
         }
-        match region.map(|r| self.regions.get(r)) {
-            None => self.proficient_skills().map(|(s, c)| (s.to_string(), c as f64 / n as f64)).collect(),
-            Some(None) => HashMap::new(),
-            Some(Some(r)) => self
-                .proficient_in
-                .iter()
-                .filter(|((reg, _), c)| *reg == r && **c > 0)
-                .map(|((_, s), c)| (self.skills[*s as usize].clone(), *c as f64 / n as f64))
-                .collect(),
+        if region.is_none() && program.is_none() {
+            return self.proficient_skills().map(|(s, c)| (s.to_string(), c as f64 / n as f64)).collect();
         }
+        let Some((r, p)) = self.scope(region, program) else { return HashMap::new() };
+        let mut counts: HashMap<u32, u64> = HashMap::new();
+        for ((reg, prog, s), c) in &self.proficient_in {
+            if *c > 0 && r.is_none_or(|x| x == *reg) && p.is_none_or(|x| x == *prog) {
+                *counts.entry(*s).or_default() += c;
+            }
+        }
+        counts.into_iter().map(|(s, c)| (self.skills[s as usize].clone(), c as f64 / n as f64)).collect()
+    }
+
+    /// Holders of each certificate anyone holds, in a region and/or program.
+    pub fn holders_where(&self, region: Option<&str>, program: Option<&str>) -> HashMap<String, u64> {
+        let Some((r, p)) = self.scope(region, program) else { return HashMap::new() };
+        let mut out: HashMap<String, u64> = HashMap::new();
+        for ((reg, prog, c), n) in &self.holders {
+            if *n > 0 && r.is_none_or(|x| x == *reg) && p.is_none_or(|x| x == *prog) {
+                *out.entry(self.certs.get(usize::from(*c)).cloned().unwrap_or_default()).or_default() += n;
+            }
+        }
+        out
+    }
+
+    /// Every program anyone counted belongs to.
+    pub fn program_names(&self) -> Vec<String> {
+        let mut v = self.programs.names.clone();
+        v.sort();
+        v
     }
 }
 
@@ -221,7 +281,7 @@ mod tests {
 
     fn summary(e: &ProfileEngine, id: u64, status: Status, level: f64) -> Summary {
         let sysadmin = e.role_ids().position(|r| r == "sysadmin").expect("role") as u16;
-        Summary { person_id: id, levels: vec![(e.skill_index().get("linux").expect("skill"), level)], roles: vec![(sysadmin, status)] }
+        Summary { person_id: id, levels: vec![(e.skill_index().get("linux").expect("skill"), level)], roles: vec![(sysadmin, status)], certs: vec![e.skill_index().cert("cisp").expect("cisp")] }
     }
 
     #[test]
@@ -250,5 +310,15 @@ mod tests {
         assert_eq!(s.skill_shares(Some("北京")).get("linux"), None);
         assert_eq!(s.skill_shares(None).get("linux"), Some(&0.5));
         assert!(s.skill_shares(Some("火星")).is_empty());
+        let other = Person { program: "信息安全".into(), ..beijing.clone() };
+        s.update(&other, &summary(&e, 4, Status::Ready, 3.5));
+        assert_eq!((s.people_where(None, Some("网络空间安全")), s.people_where(Some("北京"), Some("信息安全")), s.people_where(None, Some("烹饪"))), (2, 1, 0));
+        assert_eq!(s.skill_shares_where(Some("北京"), None).get("linux"), Some(&0.5), "one of 北京's two people");
+        assert_eq!(s.skill_shares_where(None, Some("网络空间安全")).get("linux"), Some(&0.5));
+        assert_eq!(s.program_names(), vec!["信息安全".to_string(), "网络空间安全".to_string()]);
+        assert_eq!(s.holders_where(None, None).get("cisp"), Some(&3));
+        assert_eq!(s.holders_where(Some("北京"), Some("信息安全")).get("cisp"), Some(&1));
+        s.remove(4);
+        assert_eq!(s.holders_where(None, None).get("cisp"), Some(&2));
     }
 }

@@ -70,6 +70,9 @@ pub struct IndicatorQuery {
     /// `1`: count postings that are not cybersecurity jobs too
     #[serde(default)]
     pub all: String,
+    /// a program (专业): the supply side counts its people only
+    #[serde(default)]
+    pub program: String,
     #[serde(default)]
     pub growth_alert: String,
     #[serde(default)]
@@ -152,7 +155,7 @@ fn bad(m: String) -> ApiError {
 async fn api_indicators(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<IndicatorQuery>) -> ApiResult {
     let f = q.filter().map_err(bad)?;
     let th = q.thresholds().map_err(bad)?;
-    crate::api::ok(app.insight().indicators(&c, &f, &th, today()).await?)
+    crate::api::ok(app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), today()).await?)
 }
 
 #[derive(Serialize)]
@@ -188,7 +191,11 @@ pub fn table_rows(i: &Indicators, table: &str, lang: Lang) -> Option<Vec<Vec<Str
     let d = &i.demand;
     Some(match table {
         "skills" => counts(&d.top_skills, true),
-        "certifications" => counts(&d.top_certifications, true),
+        "certifications" => {
+            let mut rows = vec![vec!["id".into(), "name".into(), "postings".into(), "share".into(), "holders".into()]];
+            rows.extend(i.certificates.iter().map(|c| vec![c.certification_id.clone(), name(&c.certification_id), c.postings.to_string(), c.share.to_string(), shown(&c.holders)]));
+            rows
+        }
         "titles" => counts(&d.top_titles, false),
         "roles" => counts(&d.top_platform_roles, true),
         "provinces" => counts(&d.top_provinces, false),
@@ -295,7 +302,7 @@ async fn export_rows(app: &App, c: &cb_core::Caller, lang: Lang, q: &IndicatorQu
         }));
         rows
     } else {
-        let i = app.insight().indicators(c, &f, &th, today()).await?;
+        let i = app.insight().indicators_for(c, &f, &th, opt(&q.program).as_deref(), today()).await?;
         table_rows(&i, &table, lang).ok_or_else(|| bad(format!("table `{table}`; expected one of postings, {} / 未知的表", TABLES.join(", "))))?
     };
     app.store().audit(c, "export", &format!("{table} {}", q.with(&[]))).await.map_err(AppError::from)?;
@@ -383,7 +390,7 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
     let invalid = |m: String| PageError(lang, AppError::Invalid(m));
     let f = q.filter().map_err(invalid)?;
     let th = q.thresholds().map_err(invalid)?;
-    let i = app.insight().indicators(&c, &f, &th, today()).await.map_err(|e| PageError(lang, e))?;
+    let i = app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), today()).await.map_err(|e| PageError(lang, e))?;
     let all_provinces = app.insight().province_names(&c).await.map_err(|e| PageError(lang, e))?;
     let name = |id: &str| i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string());
     let t = |k: &str| crate::i18n::t(lang, k);

@@ -39,6 +39,7 @@ const FILTERS: &[(&str, &str)] = &[
     ("max_exp", "postings asking for at most this many years"),
     ("source", "lagou, 51job, usajobs, published, …"),
     ("all", "1: count postings that are not cybersecurity jobs too"),
+    ("program", "a program (专业): the supply side counts its people only"),
     ("growth_alert", "flag roles whose postings changed by at least this fraction (default 0.3)"),
     ("gap_alert", "flag skills whose gap is at least this (default 0.3)"),
 ];
