@@ -318,6 +318,11 @@ impl InsightService<'_> {
         Ok(self.index().await?.province_names().to_vec())
     }
 
+    /// Every industry the postings name (for filter choices).
+    pub async fn industry_names(&self, _caller: &Caller) -> Result<Vec<String>, AppError> {
+        Ok(self.index().await?.industry_names().to_vec())
+    }
+
     /// Postings per province under `filter`, most first.
     pub async fn provinces(&self, _caller: &Caller, filter: &Filter) -> Result<Vec<(String, u64)>, AppError> {
         Ok(self.index().await?.by(filter, cb_insight::Dimension::Province))

@@ -116,3 +116,27 @@ async fn small_supply_cells_are_hidden_from_all_but_operators() {
     assert!(supply.people > 0);
     db.finish().await;
 }
+
+#[tokio::test]
+async fn industry_comes_from_a_column_and_filters() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let csv = "id,title,employer,location,posted_at,industry\n\
+                   1,渗透测试工程师,甲银行,北京,2024-03-01,金融\n\
+                   2,安全运维工程师,乙银行,上海,2024-03-02,金融\n\
+                   3,渗透测试工程师,丙科技,深圳,2024-03-03,互联网\n\
+                   4,SOC Analyst,Acme,\"Arlington, VA\",2024-03-04,\n";
+        app.postings().import(&op(), file("ind.csv", csv.to_string()), ImportOptions::default(), &mut |_, _| {}).await.unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        let count = |ind: &str| {
+            let app = app.clone();
+            let ind = ind.to_string();
+            async move { app.insight().indicators(&op(), &Filter { industry: Some(ind), ..Filter::default() }, &Thresholds::default(), today).await.expect("indicators").demand.postings }
+        };
+        assert_eq!((count("金融").await, count("互联网").await, count("能源").await), (2, 1, 0), "{}", db.label);
+        let mut names = app.insight().industry_names(&op()).await.expect("names");
+        names.sort();
+        assert_eq!(names, vec!["互联网".to_string(), "金融".to_string()]);
+        db.finish().await;
+    }
+}

@@ -28,6 +28,8 @@ pub struct DemandPosting {
     /// Monthly salary, midpoint of the range, in `currency`.
     pub monthly_salary: Option<f64>,
     pub currency: Option<String>,
+    /// The employer's industry, where known.
+    pub industry: Option<String>,
 }
 
 /// Which postings count. Every field narrows; `None` is everything.
@@ -47,6 +49,7 @@ pub struct Filter {
     /// Postings asking for at most this many years.
     pub max_experience: Option<u32>,
     pub source: Option<String>,
+    pub industry: Option<String>,
     /// Count postings that are not cybersecurity jobs too.
     pub include_non_cyber: bool,
 }
@@ -97,6 +100,7 @@ pub struct DemandIndex {
     exp_min: Vec<u8>,
     salary: Vec<f32>,
     currency: Vec<u8>,
+    industry: Vec<u16>,
     /// skills of row i: skill_ids[skill_at[i]..skill_at[i + 1]]
     skill_at: Vec<u32>,
     skill_ids: Vec<u16>,
@@ -111,6 +115,7 @@ pub struct DemandIndex {
     d_platform: Dict,
     d_education: Dict,
     d_currency: Dict,
+    d_industry: Dict,
     d_skill: Dict,
     d_cert: Dict,
     /// NICE work role id → category id
@@ -230,6 +235,7 @@ impl DemandIndex {
         self.exp_min.push(p.exp_min.map_or(NO_EXPERIENCE, |e| e.min(50) as u8));
         self.salary.push(p.monthly_salary.filter(|s| s.is_finite() && *s > 0.0).map_or(f32::NAN, |s| s as f32));
         self.currency.push(self.d_currency.id(p.currency.as_deref()).min(255) as u8);
+        self.industry.push(small(self.d_industry.id(p.industry.as_deref())));
         for s in &p.skills {
             let id = small(self.d_skill.id(Some(s.trim_end_matches('?'))));
             let from = *self.skill_at.last().unwrap_or(&0) as usize;
@@ -271,6 +277,7 @@ impl DemandIndex {
             cert: want(&self.d_cert, &f.certification),
             education: want(&self.d_education, &f.education),
             source: want(&self.d_source, &f.source),
+            industry: want(&self.d_industry, &f.industry),
             max_experience: f.max_experience,
             category_roles: f.nice_category.as_ref().map(|c| {
                 self.d_nice.names.iter().enumerate().filter(|(_, r)| self.categories.get(r.as_str()) == Some(c)).map(|(i, _)| (i + 1) as u16).collect()
@@ -310,6 +317,7 @@ impl DemandIndex {
         if let Some(c) = m.source {
             rows.retain(|&i| u32::from(self.source[i as usize]) == c);
         }
+        col16(&mut rows, &self.industry, m.industry);
         if let Some(x) = m.max_experience {
             rows.retain(|&i| self.exp_min[i as usize] != NO_EXPERIENCE && u32::from(self.exp_min[i as usize]) <= x);
         }
@@ -596,6 +604,11 @@ impl DemandIndex {
         v
     }
 
+    /// Every industry any posting names, in the order first seen.
+    pub fn industry_names(&self) -> &[String] {
+        &self.d_industry.names
+    }
+
     /// Every province or state any posting names, in the order first seen.
     pub fn province_names(&self) -> &[String] {
         &self.d_province.names
@@ -686,6 +699,7 @@ struct Matcher {
     cert: Option<u32>,
     education: Option<u32>,
     source: Option<u32>,
+    industry: Option<u32>,
     max_experience: Option<u32>,
     category_roles: Option<Vec<u16>>,
     period: Option<Period>,

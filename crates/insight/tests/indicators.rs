@@ -27,6 +27,7 @@ fn p(id: i64, province: &str, ym: (i32, u32), role: &str, skills: &[&str], salar
         exp_min: exp,
         monthly_salary: salary,
         currency: salary.map(|_| "CNY".into()),
+        industry: if id % 3 == 0 { Some("金融".into()) } else { None },
     }
 }
 
@@ -96,6 +97,9 @@ fn filters_narrow_and_unknown_names_match_nothing() {
     assert_eq!(f(Filter { nice_category: Some("PD".into()), ..Filter::default() }), 11);
     assert_eq!(f(Filter { nice_category: Some("OG".into()), ..Filter::default() }), 0);
     assert_eq!(f(Filter { source: Some("lagou".into()), ..Filter::default() }), 5);
+    // postings 3, 6, 9 are in finance (12 is, but is no cybersecurity job)
+    assert_eq!(f(Filter { industry: Some("金融".into()), ..Filter::default() }), 3);
+    assert_eq!(ix.industry_names(), ["金融".to_string()]);
     assert_eq!(f(Filter { province: Some("火星".into()), ..Filter::default() }), 0);
     assert_eq!(ix.posting_ids(&Filter { province: Some("上海".into()), ..Filter::default() }, 10), vec![9]);
 }

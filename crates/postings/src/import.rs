@@ -31,10 +31,11 @@ pub enum Field {
     Headcount,
     Url,
     Tags,
+    Industry,
 }
 
 impl Field {
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 13] = [
         Field::Id,
         Field::Title,
         Field::Description,
@@ -47,6 +48,7 @@ impl Field {
         Field::Headcount,
         Field::Url,
         Field::Tags,
+        Field::Industry,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -62,6 +64,7 @@ impl Field {
             Field::Headcount => "headcount",
             Field::Url => "url",
             Field::Tags => "tags",
+            Field::Industry => "industry",
         }
     }
 }
@@ -166,6 +169,8 @@ pub struct ParsedPosting {
     pub posted_at: Option<NaiveDate>,
     pub url: String,
     pub tags: String,
+    /// The employer's industry as the file gives it (USAJOBS: public administration).
+    pub industry: Option<String>,
     pub is_cyber: bool,
     /// NICE roles with confidences, best first.
     pub roles: Vec<(String, f64)>,
@@ -265,6 +270,15 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
     };
     let (_, id) = get(Field::Id);
     let (_, url) = get(Field::Url);
+    let (_, industry_raw) = get(Field::Industry);
+    // every USAJOBS posting is a federal agency's: public administration (GB/T 4754 S)
+    let industry = if !industry_raw.trim().is_empty() {
+        Some(industry_raw.trim().chars().take(100).collect())
+    } else if ctx.shape.source == "usajobs" {
+        Some("公共管理 Public administration".to_string())
+    } else {
+        None
+    };
     let (_, tags) = get(Field::Tags);
     let source_id = if id.is_empty() { content_id(&[&employer, &title, &location_raw, &date_raw, &description]) } else { id };
     let c: Classification = ctx.engine.classifier.classify(&title, &description);
@@ -296,6 +310,7 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
         posted_at,
         url,
         tags,
+        industry,
         is_cyber: c.is_cyber,
         roles: c.roles.iter().map(|r| (r.id.clone(), r.confidence)).collect(),
         platform_role: c.platform_roles.first().map(|r| (r.id.clone(), r.confidence)),

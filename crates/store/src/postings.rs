@@ -216,6 +216,7 @@ pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting
                 or(p.platform_role.as_ref().map(|r| r.1)),
                 t(&skill_list(&p.skills)),
                 t(&skill_list(&p.certifications)),
+                ot(p.industry.as_deref()),
             ]
         })
         .collect()
@@ -252,7 +253,7 @@ pub(crate) const SUMMARY_SELECT: &str = "SELECT p.id, p.source, p.source_id, p.t
      FROM postings p";
 
 pub(crate) const DEMAND_SELECT: &str = "SELECT p.id, p.source, p.title, p.country, p.province, p.city, p.posted_at, p.openings, p.is_cyber, \
-     p.nice_role, p.platform_role, p.skills, p.certifications, p.education, p.exp_min, p.monthly_min, p.monthly_max, p.salary_currency \
+     p.nice_role, p.platform_role, p.skills, p.certifications, p.education, p.exp_min, p.monthly_min, p.monthly_max, p.salary_currency, p.industry \
      FROM postings p";
 
 /// A posting as the demand index reads it.
@@ -288,6 +289,7 @@ where
         exp_min: r.try_get::<Option<i64>, _>(14)?.and_then(|e| u32::try_from(e).ok()),
         monthly_salary,
         currency: r.try_get(17)?,
+        industry: r.try_get(18)?,
     })
 }
 

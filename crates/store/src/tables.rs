@@ -107,7 +107,7 @@ table!(POSTINGS, "postings", [
     ("education", OptText), ("exp_min", OptInt), ("exp_max", OptInt), ("graduate", Int), ("headcount", OptInt), ("openings", Int),
     ("posted_at", OptText), ("url", Text), ("tags", Text),
     ("is_cyber", Int), ("nice_role", OptText), ("nice_conf", OptReal), ("nice_roles", Text), ("platform_role", OptText), ("platform_conf", OptReal),
-    ("skills", Text), ("certifications", Text),
+    ("skills", Text), ("certifications", Text), ("industry", OptText),
 ]);
 table!(T_SCHOOLS, "talent_schools", [("id", Int), ("name", Text), ("region", Text)]);
 table!(T_PROGRAMS, "talent_programs", [("id", Int), ("school_id", Int), ("name", Text), ("w_school", OptReal), ("w_enterprise", OptReal), ("w_practice", OptReal), ("w_credential", OptReal), ("half_life_days", OptReal), ("required_level", OptReal), ("ready", OptReal), ("near_ready", OptReal)]);

@@ -31,6 +31,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("insight.max_exp", "经验上限（年）", "Max. experience (years)"),
     ("insight.source", "来源", "Source"),
     ("insight.program", "专业（供给侧）", "Program (supply side)"),
+    ("insight.industry", "行业", "Industry"),
     ("insight.holders", "持证", "holders"),
     ("def.holders", "持证人数", "Certificate holders"),
     ("insight.growth_alert", "岗位增减预警阈值", "Role growth alert at"),

@@ -67,6 +67,8 @@ pub struct IndicatorQuery {
     pub max_exp: String,
     #[serde(default)]
     pub source: String,
+    #[serde(default)]
+    pub industry: String,
     /// `1`: count postings that are not cybersecurity jobs too
     #[serde(default)]
     pub all: String,
@@ -110,6 +112,7 @@ impl IndicatorQuery {
             education: opt(&self.education),
             max_experience,
             source: opt(&self.source),
+            industry: opt(&self.industry),
             include_non_cyber: self.all == "1",
         })
     }
@@ -314,6 +317,7 @@ pub struct Options {
     pub roles: Vec<(String, String)>,
     pub categories: Vec<(String, String)>,
     pub provinces: Vec<String>,
+    pub industries: Vec<String>,
     pub sources: Vec<&'static str>,
     pub educations: Vec<(&'static str, &'static str)>,
 }
@@ -374,13 +378,14 @@ impl OverviewPage {
     }
 }
 
-fn options(app: &App, c: &cb_core::Caller, lang: Lang, provinces: Vec<String>) -> Options {
+fn options(app: &App, c: &cb_core::Caller, lang: Lang, provinces: Vec<String>, industries: Vec<String>) -> Options {
     let catalog = app.framework().catalog_snapshot(c);
     let m = catalog.model();
     Options {
         roles: m.platform_roles.iter().map(|r| (r.id.clone(), lang.pick(&r.name_zh, &r.name_en).to_string())).collect(),
         categories: m.categories.iter().map(|k| (k.id.clone(), k.title.clone())).collect(),
         provinces,
+        industries,
         sources: vec!["lagou", "51job", "usajobs", "published"],
         educations: vec![("vocational", "edu.vocational"), ("associate", "edu.associate"), ("bachelor", "edu.bachelor"), ("master", "edu.master"), ("doctorate", "edu.doctorate")],
     }
@@ -478,7 +483,9 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
     };
     let mut provinces = all_provinces;
     provinces.sort();
-    let o = options(&app, &c, lang, provinces);
+    let mut industries = app.insight().industry_names(&c).await.map_err(|e| PageError(lang, e))?;
+    industries.sort();
+    let o = options(&app, &c, lang, provinces, industries);
     let title = t("insight.title").to_string();
     let page = OverviewPage { page: PageCtx::new(lang, &uri, title), q, i, o, months_chart, skills_chart, roles_chart, map, map_title, supply_chart, gaps_chart, skill_chart };
     Ok(render(&page))

@@ -38,6 +38,7 @@ const FILTERS: &[(&str, &str)] = &[
     ("education", "vocational, associate, bachelor, master or doctorate"),
     ("max_exp", "postings asking for at most this many years"),
     ("source", "lagou, 51job, usajobs, published, …"),
+    ("industry", "the employer's industry as the postings give it (an `industry` column; USAJOBS: public administration)"),
     ("all", "1: count postings that are not cybersecurity jobs too"),
     ("program", "a program (专业): the supply side counts its people only"),
     ("growth_alert", "flag roles whose postings changed by at least this fraction (default 0.3)"),

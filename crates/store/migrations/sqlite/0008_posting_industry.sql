@@ -1,0 +1,2 @@
+-- The employer's industry, where the file gives it (an indicator filter).
+ALTER TABLE postings ADD COLUMN industry TEXT;
