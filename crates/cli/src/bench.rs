@@ -14,6 +14,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// A table row `| label: p50 / p99 / max | … |` for latencies (sorted here).
+fn latency_row(label: &str, lat: &mut [Duration]) {
+    lat.sort();
+    println!("| {label}: p50 / p99 / max | {} / **{}** / {} |", ms(percentile(lat, 0.5)), ms(percentile(lat, 0.99)), ms(percentile(lat, 1.0)));
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
@@ -219,14 +225,7 @@ pub fn talent(people: u64, per_person: usize) -> anyhow::Result<()> {
         supply.update(&person, &engine.summary_with(&p, e));
         lat.push(t.elapsed());
     }
-    lat.sort();
-    println!(
-        "| one new piece of evidence → that person's profile + supply figures, {} updates: p50 / p99 / max | {} / {} / {} |",
-        lat.len(),
-        ms(percentile(&lat, 0.5)),
-        ms(percentile(&lat, 0.99)),
-        ms(percentile(&lat, 1.0))
-    );
+    latency_row(&format!("one new piece of evidence → that person's profile + supply figures, {} updates", lat.len()), &mut lat);
     let c = supply.role("pentester", None, None);
     println!("| check | {} people counted; pentester ready {} / near-ready {}; share proficient in Linux {:.3} |", supply.people(), c.ready, c.near_ready, supply.skill_share("linux"));
     Ok(())
@@ -271,14 +270,7 @@ pub async fn talent_store(database_url: &str, people: u64, per_person: usize) ->
         app.talent().record(&caller, vec![e], today).await?;
         lat.push(t.elapsed());
     }
-    lat.sort();
-    println!(
-        "| one new piece of evidence via the service (write + that person's profile from the store + supply), {} records: p50 / p99 / max | {} / {} / {} |",
-        lat.len(),
-        ms(percentile(&lat, 0.5)),
-        ms(percentile(&lat, 0.99)),
-        ms(percentile(&lat, 1.0))
-    );
+    latency_row(&format!("one new piece of evidence via the service (write + that person's profile from the store + supply), {} records", lat.len()), &mut lat);
     app.store().close().await;
     Ok(())
 }
@@ -372,14 +364,7 @@ pub async fn insight(database_url: &str, postings: usize, people: u64, queries: 
             nonzero += 1;
         }
     }
-    lat.sort();
-    println!(
-        "| every indicator (demand, supply, ratios for 50 roles, gaps, LQ, trends, alerts) for {} random filter combinations ({nonzero} non-empty): p50 / p99 / max | {} / **{}** / {} |",
-        lat.len(),
-        ms(percentile(&lat, 0.5)),
-        ms(percentile(&lat, 0.99)),
-        ms(percentile(&lat, 1.0))
-    );
+    latency_row(&format!("every indicator (demand, supply, ratios for 50 roles, gaps, LQ, trends, alerts) for {} random filter combinations ({nonzero} non-empty)", lat.len()), &mut lat);
 
     // the dashboard page through the real router (HTML rendered, charts drawn)
     let router = cb_web::router(app.clone());
@@ -406,14 +391,7 @@ pub async fn insight(database_url: &str, postings: usize, people: u64, queries: 
         lat.push(t.elapsed());
         anyhow::ensure!(status.is_success() && body.len() > 10_000, "{uri}: {status}");
     }
-    lat.sort();
-    println!(
-        "| dashboard page `/insight?…` rendered (indicators, map, 6 charts, tables), {} random filter URLs: p50 / p99 / max | {} / **{}** / {} |",
-        lat.len(),
-        ms(percentile(&lat, 0.5)),
-        ms(percentile(&lat, 0.99)),
-        ms(percentile(&lat, 1.0))
-    );
+    latency_row(&format!("dashboard page `/insight?…` rendered (indicators, map, 6 charts, tables), {} random filter URLs", lat.len()), &mut lat);
     app.store().close().await;
     Ok(())
 }
