@@ -107,7 +107,7 @@ impl App {
     /// Lets scripts act as an operator with `Authorization: Bearer <token>`
     /// until accounts and scoped API tokens exist. Only a hash is kept.
     pub fn with_operator_token(mut self, token: Option<&str>) -> Self {
-        self.operator_token = token.filter(|t| !t.is_empty()).map(|t| cb_postings::import::sha256_bytes(t.as_bytes()));
+        self.operator_token = token.filter(|t| !t.is_empty()).map(|t| cb_tabular::sha256_bytes(t.as_bytes()));
         self
     }
 
@@ -115,9 +115,8 @@ impl App {
     /// nobody otherwise. The comparison takes the same time for any token.
     pub fn caller_for_token(&self, token: &str) -> Caller {
         let Some(expected) = &self.operator_token else { return Caller::Anonymous };
-        let got = cb_postings::import::sha256_bytes(token.as_bytes());
-        let diff = expected.iter().zip(got.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
-        if diff == 0 { Caller::system("api-token") } else { Caller::Anonymous }
+        let got = cb_tabular::sha256_bytes(token.as_bytes());
+        if cb_core::same_secret(expected, &got) { Caller::system("api-token") } else { Caller::Anonymous }
     }
 
     pub fn store(&self) -> &Store {

@@ -45,7 +45,7 @@ pub fn random_token() -> Result<String, AppError> {
 }
 
 fn key(token: &str) -> [u8; 32] {
-    cb_postings::import::sha256_bytes(token.as_bytes())
+    cb_tabular::sha256_bytes(token.as_bytes())
 }
 
 impl App {

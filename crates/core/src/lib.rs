@@ -186,3 +186,9 @@ mod tests {
         assert_eq!(UserRole::Teacher.name(Lang::Zh), "教师");
     }
 }
+
+/// Equality of two secrets (tokens, hashes) in time that depends only on
+/// their length, so a comparison leaks nothing of where they differ.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -30,11 +30,6 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Constant-time equality of two tokens.
-pub(crate) fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[derive(Template)]
 #[template(path = "signin.html")]
 struct SignInPage {
@@ -94,7 +89,7 @@ async fn signin(
 ) -> Response {
     let next = safe_next(f.next.as_deref());
     let t = |k| crate::i18n::t(lang, k).to_string();
-    if !cookie(&headers, LOGIN_CSRF_COOKIE).is_some_and(|c| same(c, &f.csrf)) {
+    if !cookie(&headers, LOGIN_CSRF_COOKIE).is_some_and(|c| cb_core::same_secret(c.as_bytes(), f.csrf.as_bytes())) {
         return form_page(lang, &uri, next, t("signin.csrf"), StatusCode::FORBIDDEN);
     }
     match app.sign_in_with_token(&client, f.token.trim()).await {
@@ -126,7 +121,7 @@ pub struct CsrfForm {
 
 async fn signout(State(app): State<App>, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
     match (session_of(&headers, &app), cookie(&headers, SESSION_COOKIE)) {
-        (Some((_, csrf)), Some(token)) if same(&csrf, &f.csrf) => {
+        (Some((_, csrf)), Some(token)) if cb_core::same_secret(csrf.as_bytes(), f.csrf.as_bytes()) => {
             if let Err(e) = app.sign_out(token).await {
                 tracing::error!(error = %e, "sign-out");
             }
