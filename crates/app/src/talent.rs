@@ -702,7 +702,7 @@ impl TalentService<'_> {
             let evidence = store.talent_evidence_of(id).await?;
             let engine = engines.engine(person.program_id);
             let profile = engine.compute(id as u64, &evidence, today);
-            index.update(&engines.supply_person(&person), &engine.summary_with(&profile, &evidence));
+            index.update(&engines.supply_person(&person), &engine.summary_of(&profile, &evidence));
         }
         Ok(())
     }

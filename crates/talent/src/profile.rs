@@ -380,8 +380,9 @@ impl ProfileEngine {
         Summary { person_id, levels, roles, certs }
     }
 
-    /// A full profile's [`Summary`] (skills outside the model left out).
-    pub fn summary_of(&self, profile: &Profile) -> Summary {
+    /// A full profile's [`Summary`] (skills outside the model left out), with
+    /// the certificates its evidence records.
+    pub fn summary_of(&self, profile: &Profile, evidence: &[Evidence]) -> Summary {
         let mut levels: Vec<(u32, f64)> = profile.skills.iter().filter_map(|s| self.skills.get(&s.skill_id).map(|i| (i, s.level))).collect();
         levels.sort_by_key(|(i, _)| *i);
         let roles = profile
@@ -390,13 +391,7 @@ impl ProfileEngine {
             .filter(|r| r.status != Status::NotReady)
             .filter_map(|r| self.roles.iter().position(|(id, _)| *id == r.role_id).map(|i| (i as u16, r.status)))
             .collect();
-        Summary { person_id: profile.person_id, levels, roles, certs: Vec::new() }
-    }
-
-    /// [`ProfileEngine::summary_of`] with the certificates the evidence records.
-    pub fn summary_with(&self, profile: &Profile, evidence: &[Evidence]) -> Summary {
-        let mut s = self.summary_of(profile);
-        s.certs = evidence
+        let mut certs: Vec<u16> = evidence
             .iter()
             .filter(|e| e.person_id == profile.person_id)
             .filter_map(|e| match &e.kind {
@@ -404,9 +399,9 @@ impl ProfileEngine {
                 _ => None,
             })
             .collect();
-        s.certs.sort_unstable();
-        s.certs.dedup();
-        s
+        certs.sort_unstable();
+        certs.dedup();
+        Summary { person_id: profile.person_id, levels, roles, certs }
     }
 
     /// The core skills of a platform role or NICE work role.
@@ -610,7 +605,7 @@ mod tests {
                 for x in &ev {
                     all.push_evidence(x, e.skill_index());
                 }
-                full.push(e.summary_with(&e.compute(id, &ev, today), &ev));
+                full.push(e.summary_of(&e.compute(id, &ev, today), &ev));
             }
             let compact: Vec<Summary> = all.by_person().into_iter().map(|(id, ev)| e.summarize(id, &ev, today, &mut scratch)).collect();
             assert_eq!(compact.len(), 300);

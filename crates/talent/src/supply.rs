@@ -201,11 +201,6 @@ impl SupplyIndex {
         self.people
     }
 
-    /// People counted, in one region or everywhere.
-    pub fn people_in(&self, region: Option<&str>) -> u64 {
-        self.people_where(region, None)
-    }
-
     /// (region id, program id) wanted; `None` inside when not filtered;
     /// `None` outside when a name is unknown (nothing matches).
     fn scope(&self, region: Option<&str>, program: Option<&str>) -> Option<(Option<u32>, Option<u32>)> {
@@ -230,12 +225,7 @@ impl SupplyIndex {
     }
 
     /// Share of people proficient in each skill someone is proficient in, in
-    /// one region or everywhere.
-    pub fn skill_shares(&self, region: Option<&str>) -> HashMap<String, f64> {
-        self.skill_shares_where(region, None)
-    }
-
-    /// Like [`SupplyIndex::skill_shares`], also by program.
+    /// a region and/or program (everywhere when both are `None`).
     pub fn skill_shares_where(&self, region: Option<&str>, program: Option<&str>) -> HashMap<String, f64> {
         let n = self.people_where(region, program);
         if n == 0 {
@@ -305,11 +295,11 @@ mod tests {
         assert_eq!(s.proficient_skills().collect::<Vec<_>>(), vec![("linux", 1)]);
         let beijing = Person { region: "北京".into(), ..wuhan.clone() };
         s.update(&beijing, &summary(&e, 3, Status::NotReady, 1.0));
-        assert_eq!((s.people_in(Some("湖北")), s.people_in(Some("北京")), s.people_in(None)), (1, 1, 2));
-        assert_eq!(s.skill_shares(Some("湖北")).get("linux"), Some(&1.0));
-        assert_eq!(s.skill_shares(Some("北京")).get("linux"), None);
-        assert_eq!(s.skill_shares(None).get("linux"), Some(&0.5));
-        assert!(s.skill_shares(Some("火星")).is_empty());
+        assert_eq!((s.people_where(Some("湖北"), None), s.people_where(Some("北京"), None), s.people_where(None, None)), (1, 1, 2));
+        assert_eq!(s.skill_shares_where(Some("湖北"), None).get("linux"), Some(&1.0));
+        assert_eq!(s.skill_shares_where(Some("北京"), None).get("linux"), None);
+        assert_eq!(s.skill_shares_where(None, None).get("linux"), Some(&0.5));
+        assert!(s.skill_shares_where(Some("火星"), None).is_empty());
         let other = Person { program: "信息安全".into(), ..beijing.clone() };
         s.update(&other, &summary(&e, 4, Status::Ready, 3.5));
         assert_eq!((s.people_where(None, Some("网络空间安全")), s.people_where(Some("北京"), Some("信息安全")), s.people_where(None, Some("烹饪"))), (2, 1, 0));
