@@ -313,14 +313,16 @@ impl InsightService<'_> {
         })
     }
 
-    /// Every province or state the postings name (for filter choices).
-    pub async fn province_names(&self, _caller: &Caller) -> Result<Vec<String>, AppError> {
-        Ok(self.index().await?.province_names().to_vec())
-    }
-
-    /// Every industry the postings name (for filter choices).
-    pub async fn industry_names(&self, _caller: &Caller) -> Result<Vec<String>, AppError> {
-        Ok(self.index().await?.industry_names().to_vec())
+    /// The provinces or states and the industries the postings name, sorted
+    /// (the dashboard's filter choices).
+    pub async fn filter_choices(&self, _caller: &Caller) -> Result<(Vec<String>, Vec<String>), AppError> {
+        let index = self.index().await?;
+        let sorted = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v
+        };
+        Ok((sorted(index.province_names()), sorted(index.industry_names())))
     }
 
     /// Postings per province under `filter`, most first.

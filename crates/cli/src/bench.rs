@@ -168,7 +168,7 @@ pub fn talent(people: u64, per_person: usize) -> anyhow::Result<()> {
         });
         for ((s, ev), p) in batch.iter().zip(&profiles) {
             let person = Person { region: SCHOOLS[s.school].1.to_string(), program: PROGRAMS[s.program].to_string(), graduation_year: s.graduation_year };
-            supply.update(&person, &engine.summary_with(p, ev));
+            supply.update(&person, &engine.summary_of(p, ev));
         }
         compute += t.elapsed();
         drop(profiles);
@@ -222,7 +222,7 @@ pub fn talent(people: u64, per_person: usize) -> anyhow::Result<()> {
         e.push(new);
         let p = engine.compute(s.id, e, today);
         let person = Person { region: SCHOOLS[s.school].1.to_string(), program: PROGRAMS[s.program].to_string(), graduation_year: s.graduation_year };
-        supply.update(&person, &engine.summary_with(&p, e));
+        supply.update(&person, &engine.summary_of(&p, e));
         lat.push(t.elapsed());
     }
     latency_row(&format!("one new piece of evidence → that person's profile + supply figures, {} updates", lat.len()), &mut lat);
@@ -295,9 +295,7 @@ pub async fn insight(database_url: &str, postings: usize, people: u64, queries: 
             use std::io::Write;
             let mut w = std::io::BufWriter::new(std::fs::File::create(&path)?);
             for _ in 0..postings {
-                let mut v = serde_json::to_value(g.posting())?;
-                v["posted_at"] = serde_json::Value::from(g.posted_at());
-                serde_json::to_writer(&mut w, &v)?;
+                serde_json::to_writer(&mut w, &g.dated())?;
                 w.write_all(b"\n")?;
             }
             w.flush()?;
@@ -383,7 +381,7 @@ pub async fn insight(database_url: &str, postings: usize, people: u64, queries: 
         if let Some(s) = &f.skill {
             q.push(("skill", s.clone()));
         }
-        let uri = format!("/insight?{}", serde_urlencoded_like(&q));
+        let uri = format!("/insight?{}", serde_urlencoded::to_string(&q)?);
         let t = Instant::now();
         let res = router.clone().oneshot(axum::http::Request::get(&uri).body(axum::body::Body::empty())?).await?;
         let status = res.status();
@@ -394,9 +392,4 @@ pub async fn insight(database_url: &str, postings: usize, people: u64, queries: 
     latency_row(&format!("dashboard page `/insight?…` rendered (indicators, map, 6 charts, tables), {} random filter URLs", lat.len()), &mut lat);
     app.store().close().await;
     Ok(())
-}
-
-fn serde_urlencoded_like(q: &[(&str, String)]) -> String {
-    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
-    q.iter().map(|(k, v)| format!("{k}={}", enc(v))).collect::<Vec<_>>().join("&")
 }

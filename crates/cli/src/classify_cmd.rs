@@ -90,15 +90,8 @@ pub fn generate(count: usize, seed: u64) -> anyhow::Result<()> {
     let model = bundled::model()?;
     let mut g = cb_postings::generate::Generator::new(&model, seed);
     let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-    #[derive(serde::Serialize)]
-    struct Dated {
-        #[serde(flatten)]
-        posting: cb_postings::classify::PostingInput,
-        posted_at: String,
-    }
     for _ in 0..count {
-        let posting = g.posting();
-        serde_json::to_writer(&mut out, &Dated { posting, posted_at: g.posted_at() })?;
+        serde_json::to_writer(&mut out, &g.dated())?;
         out.write_all(b"\n")?;
     }
     out.flush()?;

@@ -32,6 +32,14 @@ impl Rng {
     }
 }
 
+/// A generated posting and its date, as one JSON object.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DatedPosting {
+    #[serde(flatten)]
+    pub posting: PostingInput,
+    pub posted_at: String,
+}
+
 pub struct Generator {
     rng: Rng,
     zh_titles: Vec<String>,
@@ -67,9 +75,15 @@ impl Generator {
         Generator { rng: Rng(seed), zh_titles, en_titles, zh_skills, en_skills, certs, n: 0 }
     }
 
-    /// A posting date, uniform over 2022-01-01 … 2025-12-28 (for `generate`,
-    /// so period filters and trends have something to count).
-    pub fn posted_at(&mut self) -> String {
+    /// The next posting with a posting date (what `generate` writes, so
+    /// period filters and trends have something to count).
+    pub fn dated(&mut self) -> DatedPosting {
+        let posting = self.posting();
+        DatedPosting { posting, posted_at: self.posted_at() }
+    }
+
+    /// A posting date, uniform over 2022-01-01 … 2025-12-28.
+    fn posted_at(&mut self) -> String {
         let y = 2022 + self.rng.below(4);
         format!("{y}-{:02}-{:02}", 1 + self.rng.below(12), 1 + self.rng.below(28))
     }

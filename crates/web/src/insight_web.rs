@@ -396,7 +396,7 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
     let f = q.filter().map_err(invalid)?;
     let th = q.thresholds().map_err(invalid)?;
     let i = app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), today()).await.map_err(|e| PageError(lang, e))?;
-    let all_provinces = app.insight().province_names(&c).await.map_err(|e| PageError(lang, e))?;
+    let (provinces, industries) = app.insight().filter_choices(&c).await.map_err(|e| PageError(lang, e))?;
     let name = |id: &str| i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string());
     let t = |k: &str| crate::i18n::t(lang, k);
     let drill = |changes: &[(&str, &str)]| format!("/insight/postings?{}", q.with(changes));
@@ -481,10 +481,6 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
                 .collect::<Vec<_>>(),
         )
     };
-    let mut provinces = all_provinces;
-    provinces.sort();
-    let mut industries = app.insight().industry_names(&c).await.map_err(|e| PageError(lang, e))?;
-    industries.sort();
     let o = options(&app, &c, lang, provinces, industries);
     let title = t("insight.title").to_string();
     let page = OverviewPage { page: PageCtx::new(lang, &uri, title), q, i, o, months_chart, skills_chart, roles_chart, map, map_title, supply_chart, gaps_chart, skill_chart };
