@@ -170,7 +170,7 @@ impl InsightService<'_> {
     /// [`InsightService::indicators`] with the supply side narrowed to one
     /// program (专业): its people's readiness and skills against the demand.
     pub async fn indicators_for(&self, caller: &Caller, filter: &Filter, thresholds: &Thresholds, program: Option<&str>, today: NaiveDate) -> Result<Indicators, AppError> {
-        let exact = caller.is_operator();
+        let exact = self.app.talent().exact_for(caller, program).await?;
         let index = self.index().await?;
         let catalog = self.app.catalog();
         let region = filter.province.clone();

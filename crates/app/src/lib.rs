@@ -5,21 +5,29 @@
 //! Architecture invariant: no HTTP and no SQL here. Services compose the
 //! domain crates with the [`Store`].
 
+mod accounts;
+mod demo;
 mod framework;
 mod insight;
+mod jobs;
 mod postings;
 mod session;
 mod talent;
 
 pub use framework::*;
 pub use insight::*;
+pub use jobs::*;
 pub use postings::*;
-pub use session::{FAILURE_WINDOW, MAX_FAILURES, SESSION_TTL, SignedIn, random_token};
+pub use accounts::*;
+pub use demo::DEMO_ACCOUNTS;
+pub use session::{FAILURE_WINDOW, MAX_FAILURES, SESSION_TTL, random_token};
 pub use talent::*;
 /// The talent pool's records as the services return them.
 pub mod records {
     pub use cb_store::postings::PostingSummary;
     pub use cb_store::talent::{Cohort, CohortSummary, Course, Person, Program, School};
+    pub use cb_store::accounts::{ApiToken, Job, Org, User};
+    pub use cb_store::AuditEntry;
 }
 
 use cb_competency::{Catalog, ModelError, bundled};
@@ -109,14 +117,6 @@ impl App {
     pub fn with_operator_token(mut self, token: Option<&str>) -> Self {
         self.operator_token = token.filter(|t| !t.is_empty()).map(|t| cb_tabular::sha256_bytes(t.as_bytes()));
         self
-    }
-
-    /// Who a bearer token speaks for: the operator for the configured token,
-    /// nobody otherwise. The comparison takes the same time for any token.
-    pub fn caller_for_token(&self, token: &str) -> Caller {
-        let Some(expected) = &self.operator_token else { return Caller::Anonymous };
-        let got = cb_tabular::sha256_bytes(token.as_bytes());
-        if cb_core::same_secret(expected, &got) { Caller::system("api-token") } else { Caller::Anonymous }
     }
 
     pub fn store(&self) -> &Store {

@@ -2,8 +2,8 @@
 //! their program's weights. Personal data is for operators until accounts and
 //! consent (issue 6) say who else may see it.
 
-use crate::{App, AppError};
-use cb_core::Caller;
+use crate::{App, AppError, Viewer};
+use cb_core::{AccessError, Caller, UserRole};
 use cb_store::talent::{Cohort, Course, Person, Program, School, TalentWrite};
 use cb_talent::synthetic::{CURRICULUM, PROGRAMS, SCHOOLS, Synthetic};
 use cb_talent::{Profile, ProfileEngine, Weights};
@@ -76,11 +76,19 @@ impl TalentService<'_> {
     /// profiles' part of the supply figures up to date. Ids are assigned
     /// here; returns them.
     pub async fn record(&self, caller: &Caller, mut evidence: Vec<cb_talent::Evidence>, today: NaiveDate) -> Result<Vec<u64>, AppError> {
-        caller.require_operator("record evidence")?;
+        caller.require_write("record evidence")?;
+        let viewer = self.app.viewer(caller).await?;
+        if !viewer.is_operator() && viewer.school_staff_of().is_none() {
+            caller.require_signed_in("record evidence")?;
+            return Err(AccessError::Forbidden { action: "record evidence" }.into());
+        }
         let store = self.app.store();
         for e in &evidence {
-            if store.talent_person(e.person_id as i64).await?.is_none() {
+            let Some(person) = store.talent_person(e.person_id as i64).await? else {
                 return Err(AppError::NotFound { what: "person", what_zh: "人员", id: e.person_id.to_string() });
+            };
+            if !staff_reaches(&viewer, &person) {
+                return Err(AccessError::Forbidden { action: "record evidence about another school's or cohort's student" }.into());
             }
             if let Some(o) = e.observations.iter().find(|o| !(1.0..=5.0).contains(&o.level)) {
                 return Err(AppError::Invalid(format!("level {} of {} is outside 1–5 / 等级须在 1–5 之间", o.level, o.skill_id)));
@@ -102,22 +110,40 @@ impl TalentService<'_> {
 
     /// Every cohort with its program, school and head count.
     pub async fn cohorts(&self, caller: &Caller) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
-        caller.require_operator("list cohorts")?;
-        Ok(self.app.store().talent_cohorts().await?)
+        let viewer = self.app.viewer(caller).await?;
+        let all = self.app.store().talent_cohorts().await?;
+        if viewer.is_operator() {
+            return Ok(all);
+        }
+        caller.require_signed_in("list cohorts")?;
+        Ok(match viewer.role() {
+            Some(UserRole::SchoolAdmin) => all.into_iter().filter(|c| Some(c.school_id) == viewer.school_id).collect(),
+            Some(UserRole::Teacher) => all.into_iter().filter(|c| Some(c.school_id) == viewer.school_id && viewer.cohorts.contains(&c.cohort.id)).collect(),
+            _ => return Err(AccessError::Forbidden { action: "list cohorts" }.into()),
+        })
     }
 
     /// A cohort's people × skills: the core skills of `role_id` if given,
     /// else the skills most of the cohort has evidence of. Audited: it shows
     /// every member's levels.
     pub async fn cohort_heatmap(&self, caller: &Caller, cohort_id: i64, role_id: Option<&str>, today: NaiveDate) -> Result<CohortHeatmap, AppError> {
-        caller.require_operator("see a cohort's profiles")?;
+        caller.require_signed_in("see a cohort's profiles")?;
         let store = self.app.store();
-        let cohort = store
-            .talent_cohorts()
-            .await?
+        let viewer = self.app.viewer(caller).await?;
+        // a cohort the caller may not see is "not found" to them as well
+        let cohort = self
+            .cohorts(caller)
+            .await
+            .map_err(|_| AppError::from(AccessError::Forbidden { action: "see a cohort's profiles" }))?
             .into_iter()
-            .find(|c| c.cohort.id == cohort_id)
-            .ok_or(AppError::NotFound { what: "cohort", what_zh: "班级", id: cohort_id.to_string() })?;
+            .find(|c| c.cohort.id == cohort_id);
+        let Some(cohort) = cohort else {
+            return Err(if viewer.is_operator() {
+                AppError::NotFound { what: "cohort", what_zh: "班级", id: cohort_id.to_string() }
+            } else {
+                AccessError::Forbidden { action: "see this cohort's profiles" }.into()
+            });
+        };
         let catalog = self.app.catalog();
         let program = store.talent_program(cohort.cohort.program_id).await?;
         let engine = ProfileEngine::new(catalog.model(), program.map(|p| p.weights).unwrap_or_default());
@@ -185,15 +211,34 @@ impl TalentService<'_> {
     }
 
     pub async fn people(&self, caller: &Caller, after_id: i64, limit: i64) -> Result<Vec<Person>, AppError> {
-        caller.require_operator("list people")?;
-        Ok(self.app.store().talent_people(after_id.max(0), limit.clamp(1, 500)).await?)
+        let viewer = self.app.viewer(caller).await?;
+        let (after_id, limit) = (after_id.max(0), limit.clamp(1, 500));
+        let store = self.app.store();
+        if viewer.is_operator() {
+            return Ok(store.talent_people(after_id, limit).await?);
+        }
+        caller.require_signed_in("list people")?;
+        match (viewer.role(), viewer.school_id) {
+            (Some(UserRole::SchoolAdmin), Some(school)) => Ok(store.talent_people_where(Some(school), None, after_id, limit).await?),
+            (Some(UserRole::Teacher), Some(school)) => Ok(store.talent_people_where(Some(school), Some(&viewer.cohorts), after_id, limit).await?),
+            _ => Err(AccessError::Forbidden { action: "list people" }.into()),
+        }
     }
 
     /// A person's profile as of `today`, with the evidence behind every number.
     pub async fn profile(&self, caller: &Caller, person_id: i64, today: NaiveDate) -> Result<PersonProfile, AppError> {
-        caller.require_operator("read a person's profile")?;
+        caller.require_signed_in("read a person's profile")?;
         let store = self.app.store();
-        let person = store.talent_person(person_id).await?.ok_or(AppError::NotFound { what: "person", what_zh: "人员", id: person_id.to_string() })?;
+        let viewer = self.app.viewer(caller).await?;
+        let person = store.talent_person(person_id).await?;
+        // to anyone who may not read it, a record that does not exist and one
+        // they may not see look the same
+        let person = match person {
+            Some(p) if self.may_read(&viewer, &p).await? => p,
+            Some(_) => return Err(AccessError::Forbidden { action: "read this person's profile" }.into()),
+            None if viewer.is_operator() => return Err(AppError::NotFound { what: "person", what_zh: "人员", id: person_id.to_string() }),
+            None => return Err(AccessError::Forbidden { action: "read this person's profile" }.into()),
+        };
         let program = store.talent_program(person.program_id).await?;
         let evidence = store.talent_evidence_of(person_id).await?;
         let weights = program.as_ref().map(|p| p.weights.clone()).unwrap_or_default();
@@ -205,7 +250,9 @@ impl TalentService<'_> {
         closest.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.role_id.cmp(&b.role_id)));
         let targets: Vec<&str> = closest.iter().take(3).map(|r| r.role_id.as_str()).collect();
         let next_to_learn = engine.next_to_learn(&profile, &targets).into_iter().take(10).collect();
-        store.audit(caller, "profile.read", &format!("person {person_id}")).await?;
+        if viewer.person_id != Some(person_id) {
+            store.audit(caller, "profile.read", &format!("person {person_id}")).await?;
+        }
         let school = store.talent_school(person.school_id).await?;
         let cohort = match person.cohort_id {
             Some(id) => store.talent_cohorts().await?.into_iter().map(|c| c.cohort).find(|c| c.id == id),
@@ -794,7 +841,7 @@ impl TalentService<'_> {
     /// per skill, over people who consented to analytics. Cells counting fewer
     /// than five people are shown as "<5" to everyone but operators.
     pub async fn supply(&self, caller: &Caller, filter: &SupplyFilter, today: NaiveDate) -> Result<SupplyView, AppError> {
-        let exact = caller.is_operator();
+        let exact = self.exact_for(caller, filter.program.as_deref()).await?;
         let mut guard = self.app.supply.lock().await;
         if guard.is_none() {
             *guard = Some(self.build_supply(today).await?);
@@ -821,6 +868,119 @@ impl TalentService<'_> {
             skills,
             definition: "ready: readiness ≥ 0.8 (share of the role's core skills held at level ≥ 3); near-ready: 0.6–0.8; people who consented to analytics; share proficient: share of those people at level ≥ 3 in the skill",
         })
+    }
+}
+
+impl TalentService<'_> {
+    /// May `viewer` read `person`'s profile? Operators; the person; their
+    /// school's admin; a teacher of their cohort; an enterprise user when the
+    /// person consented to enterprises and expressed interest in one of the
+    /// enterprise's postings. Analysts see aggregates only.
+    pub(crate) async fn may_read(&self, viewer: &Viewer, person: &Person) -> Result<bool, AppError> {
+        if viewer.is_operator() || viewer.person_id == Some(person.id) {
+            return Ok(true);
+        }
+        Ok(match viewer.role() {
+            Some(UserRole::SchoolAdmin | UserRole::Teacher) => staff_reaches(viewer, person),
+            Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor) => match viewer.caller.org_id() {
+                Some(org) if person.consent_enterprise => self.app.store().interested_in_org(person.id, org).await?,
+                _ => false,
+            },
+            _ => false,
+        })
+    }
+
+    /// Counts of people are exact for operators, and for a school's staff when
+    /// the figures are narrowed to a program only their school has; otherwise
+    /// cells under five are suppressed.
+    pub(crate) async fn exact_for(&self, caller: &Caller, program: Option<&str>) -> Result<bool, AppError> {
+        if caller.is_operator() {
+            return Ok(true);
+        }
+        let Some(program) = program.filter(|p| !p.is_empty()) else { return Ok(false) };
+        let viewer = self.app.viewer(caller).await?;
+        let Some(school) = viewer.school_staff_of() else { return Ok(false) };
+        let programs = self.app.store().talent_programs().await?;
+        let named: Vec<_> = programs.iter().filter(|p| p.name == program).collect();
+        Ok(!named.is_empty() && named.iter().all(|p| p.school_id == school))
+    }
+
+    /// A student corrects their own record (name, region) and decides their
+    /// consents. Audited as `profile.correct` and `consent.change`.
+    pub async fn update_own(&self, caller: &Caller, change: &OwnChange) -> Result<Person, AppError> {
+        caller.require_write("change your record")?;
+        let viewer = self.app.viewer(caller).await?;
+        let Some(person_id) = viewer.person_id else {
+            caller.require_signed_in("change your record")?;
+            return Err(AccessError::Forbidden { action: "change a record that is not yours" }.into());
+        };
+        let store = self.app.store();
+        let mut p = store.talent_person(person_id).await?.ok_or(AppError::NotFound { what: "person", what_zh: "人员", id: person_id.to_string() })?;
+        let before = p.clone();
+        if let Some(name) = &change.name {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+                return Err(AppError::Invalid("name: expected 1–60 characters on one line / 姓名须为 1–60 个字符".into()));
+            }
+            p.name = name.to_string();
+        }
+        if let Some(region) = &change.region {
+            let region = region.trim();
+            if region.is_empty() || region.chars().count() > 50 || region.chars().any(char::is_control) {
+                return Err(AppError::Invalid("region: expected 1–50 characters on one line / 地区须为 1–50 个字符".into()));
+            }
+            p.region = region.to_string();
+        }
+        p.consent_enterprise = change.consent_enterprise.unwrap_or(p.consent_enterprise);
+        p.consent_analytics = change.consent_analytics.unwrap_or(p.consent_analytics);
+        let consents = (before.consent_enterprise, before.consent_analytics) != (p.consent_enterprise, p.consent_analytics);
+        if consents {
+            let detail = format!("person {person_id}: enterprise {} → {}, analytics {} → {}", before.consent_enterprise, p.consent_enterprise, before.consent_analytics, p.consent_analytics);
+            store.talent_person_update(caller, &p, "consent.change", &detail).await?;
+        }
+        if (before.name != p.name) || (before.region != p.region) {
+            store.talent_person_update(caller, &p, "profile.correct", &format!("person {person_id}: name/region")).await?;
+        }
+        if consents || before.region != p.region {
+            // who counts where in the supply figures changed: rebuilt on next use
+            *self.app.supply.lock().await = None;
+        }
+        Ok(p)
+    }
+
+    /// Who read a person's profile and when: the person themself, their
+    /// school's admin, operators.
+    pub async fn reads_of(&self, caller: &Caller, person_id: i64) -> Result<Vec<cb_store::AuditEntry>, AppError> {
+        caller.require_signed_in("see who read a profile")?;
+        let viewer = self.app.viewer(caller).await?;
+        let store = self.app.store();
+        let person = store.talent_person(person_id).await?;
+        let allowed = viewer.is_operator()
+            || viewer.person_id == Some(person_id)
+            || (viewer.role() == Some(UserRole::SchoolAdmin) && person.as_ref().is_some_and(|p| Some(p.school_id) == viewer.school_id));
+        if !allowed {
+            return Err(AccessError::Forbidden { action: "see who read this profile" }.into());
+        }
+        Ok(store.audit_of_person(person_id, 200).await?)
+    }
+}
+
+/// A student's change to their own record; `None` keeps a field.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OwnChange {
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub consent_enterprise: Option<bool>,
+    pub consent_analytics: Option<bool>,
+}
+
+/// A school admin reaches their school's people, a teacher their cohorts'.
+fn staff_reaches(viewer: &Viewer, person: &Person) -> bool {
+    match viewer.role() {
+        _ if viewer.is_operator() => true,
+        Some(UserRole::SchoolAdmin) => viewer.school_id == Some(person.school_id),
+        Some(UserRole::Teacher) => viewer.school_id == Some(person.school_id) && person.cohort_id.is_some_and(|c| viewer.cohorts.contains(&c)),
+        _ => false,
     }
 }
 

@@ -7,7 +7,7 @@ use cb_core::{AccessError, Caller, UserRole};
 use cb_store::testing::TestDb;
 
 fn student() -> Caller {
-    Caller::User { user_id: 5, org_id: 2, role: UserRole::Student }
+    Caller::user(5, 2, UserRole::Student)
 }
 
 #[tokio::test]
@@ -64,7 +64,7 @@ async fn only_operators_change_reference_data() {
         assert!(matches!(r, Err(AppError::Access(AccessError::Forbidden { .. }))));
         assert!(fw.external_frameworks(&Caller::Anonymous).is_empty());
 
-        let op = Caller::User { user_id: 1, org_id: 1, role: UserRole::Operator };
+        let op = Caller::user(1, 1, UserRole::Operator);
         let s = fw.import_external(&op, dcwf, &mut |_, _| {}).await.expect("operator imports");
         assert_eq!((s.id.as_str(), s.roles), ("dcwf", 74));
         let view = fw.external_framework(&Caller::Anonymous, "dcwf").expect("view");

@@ -109,7 +109,7 @@ async fn only_operators_import_and_unknown_files_are_refused() {
     let db = TestDb::sqlite();
     let app = App::open(&db.url).await.expect("open");
     let p = app.postings();
-    let teacher = Caller::User { user_id: 3, org_id: 2, role: UserRole::Teacher };
+    let teacher = Caller::user(3, 2, UserRole::Teacher);
     let r = p.import(&teacher, file("x.csv", GENERIC_DUP), ImportOptions::default(), &mut |_, _| {}).await;
     assert!(matches!(r, Err(AppError::Access(_))));
     let r = p.import(&Caller::Anonymous, file("x.csv", GENERIC_DUP), ImportOptions::default(), &mut |_, _| {}).await;

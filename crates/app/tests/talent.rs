@@ -53,7 +53,7 @@ async fn personal_data_is_not_for_everyone() {
     assert!(t.load_synthetic(&Caller::system("test"), 5, 5, 1).await.expect("load"));
     let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
     assert!(matches!(t.profile(&Caller::Anonymous, 1, today).await, Err(AppError::Access(_))));
-    let enterprise = Caller::User { user_id: 9, org_id: 4, role: UserRole::EnterpriseHr };
+    let enterprise = Caller::user(9, 4, UserRole::EnterpriseHr);
     assert!(matches!(t.profile(&enterprise, 1, today).await, Err(AppError::Access(_))));
     assert!(matches!(t.people(&Caller::Anonymous, 0, 10).await, Err(AppError::Access(_))));
     assert!(matches!(t.load_synthetic(&Caller::Anonymous, 5, 5, 1).await, Err(AppError::Access(_))));

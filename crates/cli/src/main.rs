@@ -70,6 +70,14 @@ enum Command {
     },
     /// Create or upgrade the database schema.
     Migrate,
+    /// Create the schema and the first operator account (once). The password
+    /// comes from CYBERBRIDGE_ADMIN_PASSWORD or, if unset, the first line of stdin.
+    Init {
+        #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, default_value = "平台管理员 Administrator")]
+        name: String,
+    },
     /// Measure performance (see BENCHMARKS.md).
     Bench {
         #[command(subcommand)]
@@ -236,21 +244,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { no_serve } => {
             let url = db_url(DEMO_DB);
-            // the demo's talent pages need a sign-in: without a configured token, one for this run
-            let token = match cfg.operator_token.clone() {
-                Some(t) if !t.is_empty() => t,
-                _ if no_serve => String::new(),
-                _ => cb_app::random_token()?[..24].to_string(),
-            };
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?.with_operator_token(Some(&token));
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?.with_operator_token(cfg.operator_token.as_deref());
             load_demo(&app).await?;
+            let today = chrono::Local::now().date_naive();
+            if app.seed_demo_accounts(DEMO_PASSWORD, today).await? {
+                println!("sample accounts created (password {DEMO_PASSWORD}):");
+            } else {
+                println!("sample accounts (password {DEMO_PASSWORD}, unless changed):");
+            }
+            for (name, role, sees) in cb_app::DEMO_ACCOUNTS {
+                println!("  {name:<13} {:<18} {sees}", role.name(cb_core::Lang::En));
+            }
             if no_serve {
                 println!("demo data loaded into {url}");
                 Ok(())
             } else {
-                if cfg.operator_token.as_deref().is_none_or(str::is_empty) {
-                    println!("talent pages: sign in at http://{}/signin with the operator token {token} (this run only; set operator_token to choose one)", cfg.listen);
-                }
+                println!("sign in at http://{}/signin", cfg.listen);
                 serve(app, cfg.listen).await
             }
         }
@@ -277,6 +286,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
             let args = import_cmd::Args { files: a.files, skip_bad_rows: a.skip_bad_rows, reject_file: a.reject_file, crawl_date: None, mapping: None };
             import_cmd::run_talent(&app, &Caller::system("cli"), kind, args).await
+        }
+        Command::Init { username, name } => {
+            let url = db_url(DEFAULT_DB);
+            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            let password = match std::env::var("CYBERBRIDGE_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => {
+                    eprintln!("password for {username} (at least {} characters), then Enter:", cb_app::MIN_PASSWORD);
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).context("reading the password from stdin")?;
+                    line.trim_end_matches(['\n', '\r']).to_string()
+                }
+            };
+            let id = app.init_operator(&username, &name, &password).await?;
+            println!("schema of {url} is up to date; operator `{username}` created (user {id}); sign in at /signin");
+            Ok(())
         }
         Command::Migrate => {
             let url = db_url(DEFAULT_DB);
@@ -308,6 +333,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Loads everything the demo shows: the bundled competency model (refreshed)
 /// and the DCWF and ECSF frameworks.
+/// The demo accounts' password (README lists the accounts).
+const DEMO_PASSWORD: &str = "cyberbridge-demo";
+
 async fn load_demo(app: &App) -> anyhow::Result<()> {
     let caller = Caller::system("demo");
     let fw = app.framework();

@@ -16,6 +16,9 @@ pub enum UserRole {
     EnterpriseHr,
     EnterpriseMentor,
     Analyst,
+    /// Reviews enterprises' postings before they are published (an industry
+    /// alliance's or a government office's moderator).
+    Moderator,
     Student,
 }
 
@@ -35,8 +38,96 @@ impl UserRole {
             (EnterpriseMentor, Lang::En) => "Enterprise mentor",
             (Analyst, Lang::Zh) => "分析师",
             (Analyst, Lang::En) => "Analyst",
+            (Moderator, Lang::Zh) => "联盟审核员",
+            (Moderator, Lang::En) => "Alliance moderator",
             (Student, Lang::Zh) => "学生",
             (Student, Lang::En) => "Student",
+        }
+    }
+
+    pub const ALL: [UserRole; 8] = [
+        UserRole::Operator,
+        UserRole::SchoolAdmin,
+        UserRole::Teacher,
+        UserRole::EnterpriseHr,
+        UserRole::EnterpriseMentor,
+        UserRole::Analyst,
+        UserRole::Moderator,
+        UserRole::Student,
+    ];
+
+    /// The stored name: `operator`, `school_admin`, …
+    pub fn as_str(self) -> &'static str {
+        use UserRole::*;
+        match self {
+            Operator => "operator",
+            SchoolAdmin => "school_admin",
+            Teacher => "teacher",
+            EnterpriseHr => "enterprise_hr",
+            EnterpriseMentor => "enterprise_mentor",
+            Analyst => "analyst",
+            Moderator => "moderator",
+            Student => "student",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<UserRole> {
+        UserRole::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// The kinds of organisation a user with this role may belong to.
+    pub fn fits(self, org: OrgKind) -> bool {
+        use UserRole::*;
+        match self {
+            Operator => org == OrgKind::Operator,
+            SchoolAdmin | Teacher | Student => org == OrgKind::School,
+            EnterpriseHr | EnterpriseMentor => org == OrgKind::Enterprise,
+            Analyst => true,
+            Moderator => matches!(org, OrgKind::Alliance | OrgKind::Government | OrgKind::Operator),
+        }
+    }
+}
+
+/// What kind of organisation a user belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    Operator,
+    School,
+    Enterprise,
+    Government,
+    Alliance,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 5] = [OrgKind::Operator, OrgKind::School, OrgKind::Enterprise, OrgKind::Government, OrgKind::Alliance];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Operator => "operator",
+            OrgKind::School => "school",
+            OrgKind::Enterprise => "enterprise",
+            OrgKind::Government => "government",
+            OrgKind::Alliance => "alliance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        OrgKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (OrgKind::Operator, Lang::Zh) => "平台运营方",
+            (OrgKind::Operator, Lang::En) => "Platform operator",
+            (OrgKind::School, Lang::Zh) => "院校",
+            (OrgKind::School, Lang::En) => "School",
+            (OrgKind::Enterprise, Lang::Zh) => "企业",
+            (OrgKind::Enterprise, Lang::En) => "Enterprise",
+            (OrgKind::Government, Lang::Zh) => "政府部门",
+            (OrgKind::Government, Lang::En) => "Government office",
+            (OrgKind::Alliance, Lang::Zh) => "产业联盟",
+            (OrgKind::Alliance, Lang::En) => "Industry alliance",
         }
     }
 }
@@ -51,8 +142,9 @@ pub enum Caller {
     /// The platform itself acting for a local operator: the CLI on the server
     /// machine, start-up seeding. `label` says which (for the audit log).
     System { label: String },
-    /// A signed-in user.
-    User { user_id: i64, org_id: i64, role: UserRole },
+    /// A signed-in user, or a script holding one of their API tokens
+    /// (`read_only` for a token scoped to reading).
+    User { user_id: i64, org_id: i64, role: UserRole, read_only: bool },
 }
 
 impl Caller {
@@ -75,6 +167,47 @@ impl Caller {
             self,
             Caller::System { .. } | Caller::User { role: UserRole::Operator, .. }
         )
+    }
+
+    pub fn user(user_id: i64, org_id: i64, role: UserRole) -> Self {
+        Caller::User { user_id, org_id, role, read_only: false }
+    }
+
+    /// The signed-in user's role, if any.
+    pub fn role(&self) -> Option<UserRole> {
+        match self {
+            Caller::User { role, .. } => Some(*role),
+            _ => None,
+        }
+    }
+
+    pub fn user_id(&self) -> Option<i64> {
+        match self {
+            Caller::User { user_id, .. } => Some(*user_id),
+            _ => None,
+        }
+    }
+
+    pub fn org_id(&self) -> Option<i64> {
+        match self {
+            Caller::User { org_id, .. } => Some(*org_id),
+            _ => None,
+        }
+    }
+
+    /// Fails unless the caller is signed in; a read-only API token may not
+    /// change anything.
+    pub fn require_write(&self, action: &'static str) -> Result<(), AccessError> {
+        match self {
+            Caller::Anonymous => Err(AccessError::Unauthenticated { action }),
+            Caller::User { read_only: true, .. } => Err(AccessError::Forbidden { action }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Fails with [`AccessError::Unauthenticated`] for nobody.
+    pub fn require_signed_in(&self, action: &'static str) -> Result<(), AccessError> {
+        if matches!(self, Caller::Anonymous) { Err(AccessError::Unauthenticated { action }) } else { Ok(()) }
     }
 
     /// Fails with [`AccessError::Forbidden`] unless the caller is an operator.
@@ -156,9 +289,9 @@ mod tests {
     #[test]
     fn operators_and_system_may_change_reference_data_others_may_not() {
         assert!(Caller::system("cli").require_operator("import").is_ok());
-        let op = Caller::User { user_id: 1, org_id: 1, role: UserRole::Operator };
+        let op = Caller::user(1, 1, UserRole::Operator);
         assert!(op.require_operator("import").is_ok());
-        let student = Caller::User { user_id: 2, org_id: 3, role: UserRole::Student };
+        let student = Caller::user(2, 3, UserRole::Student);
         assert_eq!(
             student.require_operator("import"),
             Err(AccessError::Forbidden { action: "import" })
@@ -181,7 +314,7 @@ mod tests {
     fn audit_names_are_stable() {
         assert_eq!(Caller::Anonymous.audit_name(), "anonymous");
         assert_eq!(Caller::system("cli").audit_name(), "system:cli");
-        let u = Caller::User { user_id: 42, org_id: 1, role: UserRole::Teacher };
+        let u = Caller::user(42, 1, UserRole::Teacher);
         assert_eq!(u.audit_name(), "user:42");
         assert_eq!(UserRole::Teacher.name(Lang::Zh), "教师");
     }

@@ -16,6 +16,7 @@ pub mod generate;
 pub mod import;
 pub mod location;
 pub mod matcher;
+pub mod publish;
 pub mod salary;
 
 pub use classify::{Classification, Classifier, PostingInput, RoleScore};

@@ -50,6 +50,26 @@ fn ty_of(table: &Table, col: usize) -> Ty {
     table.cols.get(col).map(|(_, t)| *t).unwrap_or(Ty::Text)
 }
 
+/// `clause` with each `{}` replaced by the dialect's next placeholder.
+fn fill(clause: &str, ph: fn(usize) -> String) -> String {
+    let mut sql = String::with_capacity(clause.len() + 16);
+    for (i, part) in clause.split("{}").enumerate() {
+        if i > 0 {
+            sql.push_str(&ph(i));
+        }
+        sql.push_str(part);
+    }
+    sql
+}
+
+/// A unique constraint's refusal, as its own error.
+fn duplicate(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate { detail: d.message().to_string() },
+        _ => StoreError::Database(e),
+    }
+}
+
 fn select_sql(table: &Table) -> String {
     let cols: Vec<&str> = table.cols.iter().map(|(c, _)| *c).collect();
     format!("SELECT {} FROM {}", cols.join(", "), table.name)
@@ -96,6 +116,25 @@ macro_rules! backend {
             }
 
             /// Records the final counts, writes the audit entry and commits.
+            /// Runs one more statement inside the import's transaction (a
+            /// published posting marks its job in the same commit).
+            pub(crate) async fn also(&mut self, st: crate::accounts::Step) -> Result<u64, StoreError> {
+                let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
+                for (i, a) in st.args.into_iter().enumerate() {
+                    q = match a {
+                        Val::Text(s) => q.bind(s),
+                        Val::Int(i) => q.bind(i),
+                        Val::Real(r) => q.bind(r),
+                        Val::Null => match st.types.get(i) {
+                            Some(Ty::OptInt | Ty::Int) => q.bind(None::<i64>),
+                            Some(Ty::OptReal) => q.bind(None::<f64>),
+                            _ => q.bind(None::<String>),
+                        },
+                    };
+                }
+                Ok(q.execute(&mut *self.tx).await?.rows_affected())
+            }
+
             pub async fn finish(mut self, caller: &Caller, end: &ImportEnd) -> Result<i64, StoreError> {
                 let sql = format!(
                     "UPDATE imports SET rows_read = {}, postings_new = {}, duplicates = {}, rejected = {} WHERE id = {}",
@@ -362,17 +401,8 @@ macro_rules! backend {
             }
 
             /// Rows of `table` matching `clause` (`{}` marks each bound value, in order).
-            async fn select_where(&self, table: &Table, clause: &str, args: &[Val]) -> Result<Rows, StoreError> {
-                let mut sql = select_sql(table);
-                sql.push_str(" WHERE ");
-                let mut n = 0;
-                for part in clause.split("{}").enumerate() {
-                    if part.0 > 0 {
-                        n += 1;
-                        sql.push_str(&$ph(n));
-                    }
-                    sql.push_str(part.1);
-                }
+            pub(crate) async fn select_where(&self, table: &Table, clause: &str, args: &[Val]) -> Result<Rows, StoreError> {
+                let sql = format!("{} WHERE {}", select_sql(table), fill(clause, $ph));
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for a in args {
                     q = match a {
@@ -398,6 +428,80 @@ macro_rules! backend {
                     out.push(vals);
                 }
                 Ok(out)
+            }
+
+            /// Inserts one row of `table` without its first column (`id`, which
+            /// the database assigns) and its audit entry; returns the new id.
+            pub(crate) async fn insert_id(&self, caller: &Caller, table: &Table, row: Vec<Val>, action: &str, detail: &str) -> Result<i64, StoreError> {
+                let cols: Vec<&str> = table.cols.iter().skip(1).map(|(c, _)| *c).collect();
+                let marks: Vec<String> = (1..=cols.len()).map($ph).collect();
+                let sql = format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", table.name, cols.join(", "), marks.join(", "));
+                let mut tx = self.pool.begin().await?;
+                let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
+                for (i, v) in row.into_iter().enumerate() {
+                    q = match v {
+                        Val::Text(s) => q.bind(s),
+                        Val::Int(i) => q.bind(i),
+                        Val::Real(r) => q.bind(r),
+                        Val::Null => match ty_of(table, i + 1) {
+                            Ty::OptInt | Ty::Int => q.bind(None::<i64>),
+                            Ty::OptReal => q.bind(None::<f64>),
+                            _ => q.bind(None::<String>),
+                        },
+                    };
+                }
+                let id = q.fetch_one(&mut *tx).await.map_err(duplicate)?;
+                Self::audit_in(&mut tx, caller, action, &format!("{detail} (id {id})")).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            /// Runs the steps and writes one audit entry, all in one
+            /// transaction; returns the rows each step touched.
+            pub(crate) async fn run(&self, caller: Option<(&Caller, &str, &str)>, steps: Vec<crate::accounts::Step>) -> Result<Vec<u64>, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut touched = Vec::with_capacity(steps.len());
+                for st in steps {
+                    let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
+                    for (i, a) in st.args.into_iter().enumerate() {
+                        q = match a {
+                            Val::Text(s) => q.bind(s),
+                            Val::Int(i) => q.bind(i),
+                            Val::Real(r) => q.bind(r),
+                            Val::Null => match st.types.get(i) {
+                                Some(Ty::OptInt | Ty::Int) => q.bind(None::<i64>),
+                                Some(Ty::OptReal) => q.bind(None::<f64>),
+                                _ => q.bind(None::<String>),
+                            },
+                        };
+                    }
+                    touched.push(q.execute(&mut *tx).await.map_err(duplicate)?.rows_affected());
+                }
+                if let Some((caller, action, detail)) = caller {
+                    Self::audit_in(&mut tx, caller, action, detail).await?;
+                }
+                tx.commit().await?;
+                Ok(touched)
+            }
+
+            /// Audit entries whose detail contains `needle` as a whole
+            /// (`person 12` does not match `person 123`), newest first.
+            pub(crate) async fn audit_matching(&self, needle: &str, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+                let sql = format!(
+                    "SELECT at, actor, action, detail FROM audit_log WHERE detail = {} OR detail LIKE {} OR detail LIKE {} OR detail LIKE {} ORDER BY id DESC LIMIT {}",
+                    $ph(1), $ph(2), $ph(3), $ph(4), $ph(5)
+                );
+                let rows = sqlx::query(AssertSqlSafe(sql))
+                    .bind(needle.to_string())
+                    .bind(format!("{needle}:%"))
+                    .bind(format!("{needle},%"))
+                    .bind(format!("{needle} %"))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok(AuditEntry { at: r.try_get(0)?, actor: r.try_get(1)?, action: r.try_get(2)?, detail: r.try_get(3)? }))
+                    .collect()
             }
 
             /// Adds schools, programs, cohorts, people, courses and evidence in one transaction.

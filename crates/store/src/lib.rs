@@ -7,6 +7,7 @@
 //! what it is given and decides nothing about who may do what; the caller is
 //! passed in only to be written to the audit log.
 
+pub mod accounts;
 mod backend;
 pub mod postings;
 pub mod talent;
@@ -50,6 +51,14 @@ impl ImportSession {
         }
     }
 
+    /// One more statement in the import's transaction.
+    pub(crate) async fn also(&mut self, st: accounts::Step) -> Result<u64, StoreError> {
+        match self {
+            ImportSession::Sqlite(s) => s.also(st).await,
+            ImportSession::Postgres(s) => s.also(st).await,
+        }
+    }
+
     pub async fn finish(self, caller: &Caller, end: &postings::ImportEnd) -> Result<i64, StoreError> {
         match self {
             ImportSession::Sqlite(s) => s.finish(caller, end).await,
@@ -66,6 +75,8 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("already exists: {detail}")]
+    Duplicate { detail: String },
     #[error("stored data in `{table}` is not readable: {detail}")]
     Corrupt { table: String, detail: String },
 }
@@ -295,6 +306,28 @@ impl Store {
     /// The most recent audit entries, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
         dispatch!(self, b => b.audit_log(limit).await)
+    }
+
+    pub(crate) async fn rows(&self, table: &tables::Table, clause: &str, args: Vec<tables::Val>) -> Result<tables::Rows, StoreError> {
+        dispatch!(self, b => b.select_where(table, clause, &args).await)
+    }
+
+    pub(crate) async fn insert_id(&self, caller: &Caller, table: &tables::Table, row: Vec<tables::Val>, action: &str, detail: &str) -> Result<i64, StoreError> {
+        dispatch!(self, b => b.insert_id(caller, table, row, action, detail).await)
+    }
+
+    /// The steps and their audit entry in one transaction.
+    pub(crate) async fn run(&self, caller: &Caller, steps: Vec<accounts::Step>, action: &str, detail: &str) -> Result<Vec<u64>, StoreError> {
+        dispatch!(self, b => b.run(Some((caller, action, detail)), steps).await)
+    }
+
+    /// Steps not worth an audit entry (a token's last use).
+    pub(crate) async fn run_quiet(&self, steps: Vec<accounts::Step>) -> Result<Vec<u64>, StoreError> {
+        dispatch!(self, b => b.run(None, steps).await)
+    }
+
+    pub(crate) async fn audit_matching(&self, needle: &str, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        dispatch!(self, b => b.audit_matching(needle, limit).await)
     }
 
     /// Whether the database answers.

@@ -108,7 +108,7 @@ async fn external_frameworks_round_trip_and_reimport_is_a_replace() {
 #[tokio::test]
 async fn the_audit_log_names_who_acted() {
     each_backend(|store, label| async move {
-        let user = Caller::User { user_id: 7, org_id: 1, role: cb_core::UserRole::Operator };
+        let user = Caller::user(7, 1, cb_core::UserRole::Operator);
         store.audit(&user, "test.action", "详情 detail").await.expect("audit");
         store.audit(&Caller::Anonymous, "test.other", "").await.expect("audit");
         let log = store.audit_log(5).await.expect("log");

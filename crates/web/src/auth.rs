@@ -1,10 +1,12 @@
-//! Sign-in and sign-out. The sign-in form is protected against login CSRF by
-//! a double-submit token (a SameSite=Strict cookie that must match the form
-//! field); sign-out needs the session's own CSRF token. Failures are counted
-//! and limited by the service, and audited there.
+//! Sign-in (username and password) and sign-out. The sign-in form is
+//! protected against login CSRF by a double-submit token (a SameSite=Strict
+//! cookie that must match the form field); sign-out needs the session's own
+//! CSRF token. Failures are counted and limited by the service, and audited
+//! there. A user whose password was set by someone else is sent to choose
+//! their own first.
 
 use crate::pages::{PageCtx, render};
-use crate::{SESSION_COOKIE, UiLang, cookie, session_of};
+use crate::{SESSION_COOKIE, UiLang, Who, cookie};
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, Query, State};
@@ -26,7 +28,7 @@ pub fn routes() -> Router<App> {
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/talent".to_string(),
+        _ => "/account".to_string(),
     }
 }
 
@@ -74,7 +76,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
 
 #[derive(Deserialize)]
 pub struct SignInForm {
-    token: String,
+    username: String,
+    password: String,
     csrf: String,
     next: Option<String>,
 }
@@ -92,9 +95,10 @@ async fn signin(
     if !cookie(&headers, LOGIN_CSRF_COOKIE).is_some_and(|c| cb_core::same_secret(c.as_bytes(), f.csrf.as_bytes())) {
         return form_page(lang, &uri, next, t("signin.csrf"), StatusCode::FORBIDDEN);
     }
-    match app.sign_in_with_token(&client, f.token.trim()).await {
+    match app.sign_in(&client, &f.username, &f.password).await {
         Ok(s) => {
-            let mut res = Redirect::to(&next).into_response();
+            let to = if s.must_change { format!("/account?must_change=1&next={}", crate::pages::enc(&next)) } else { next };
+            let mut res = Redirect::to(&to).into_response();
             let c = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", s.token, SESSION_TTL.as_secs());
             if let Ok(v) = HeaderValue::from_str(&c) {
                 res.headers_mut().append(header::SET_COOKIE, v);
@@ -119,10 +123,10 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-async fn signout(State(app): State<App>, headers: HeaderMap, Form(f): Form<CsrfForm>) -> Response {
-    match (session_of(&headers, &app), cookie(&headers, SESSION_COOKIE)) {
-        (Some((_, csrf)), Some(token)) if cb_core::same_secret(csrf.as_bytes(), f.csrf.as_bytes()) => {
-            if let Err(e) = app.sign_out(token).await {
+async fn signout(State(app): State<App>, who: Who, Form(f): Form<CsrfForm>) -> Response {
+    match (&who.csrf, &who.token) {
+        (Some(_), Some(token)) if who.csrf_ok(&f.csrf) => {
+            if let Err(e) = app.sign_out(&who.caller, token).await {
                 tracing::error!(error = %e, "sign-out");
             }
             let mut res = Redirect::to("/framework").into_response();

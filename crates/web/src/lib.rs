@@ -5,6 +5,7 @@
 //! turns requests into service calls with a [`Caller`] and renders the answer;
 //! it holds no business rule and no SQL.
 
+mod account_pages;
 mod api;
 mod auth;
 mod charts;
@@ -13,6 +14,7 @@ pub mod i18n;
 mod pages;
 mod talent_pages;
 mod insight_web;
+mod jobs_web;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request};
@@ -37,6 +39,8 @@ pub fn router(app: App) -> Router {
         .merge(pages::routes())
         .merge(auth::routes())
         .merge(talent_pages::routes())
+        .merge(account_pages::routes())
+        .merge(jobs_web::page_routes())
         .merge(insight_web::page_routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(api::health))
@@ -59,9 +63,7 @@ pub async fn serve(app: App, listener: tokio::net::TcpListener, shutdown: impl F
     axum::serve(listener, router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown).await
 }
 
-/// Who is asking: the bearer of the configured operator token
-/// (`Authorization: Bearer …`, for scripts), a signed-in browser (the session
-/// cookie), or nobody. The services decide what each may do.
+/// Who is asking (see [`Who`]); the services decide what each may do.
 pub struct RequestCaller(pub Caller);
 
 /// The value of cookie `name`, if the request carries it.
@@ -76,24 +78,79 @@ pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> 
         .map(|(_, v)| v)
 }
 
-/// The signed-in browser's session: its caller and CSRF token.
-pub(crate) fn session_of(headers: &HeaderMap, app: &App) -> Option<(Caller, String)> {
-    cookie(headers, SESSION_COOKIE).and_then(|t| app.session(t))
+/// Who is asking, resolved once per request: a bearer token's caller (the
+/// configured operator token or an API token), a signed-in browser's session
+/// (with its CSRF token and cookie), or nobody.
+#[derive(Clone)]
+pub struct Who {
+    pub caller: Caller,
+    pub csrf: Option<String>,
+    pub token: Option<String>,
+}
+
+impl Who {
+    /// Whether a form's CSRF field matches the session's token.
+    pub fn csrf_ok(&self, form: &str) -> bool {
+        self.csrf.as_deref().is_some_and(|c| cb_core::same_secret(c.as_bytes(), form.as_bytes()))
+    }
+    pub fn csrf(&self) -> String {
+        self.csrf.clone().unwrap_or_default()
+    }
+}
+
+/// The header a script calling the API with a browser session must send on
+/// anything but GET: the session's CSRF token (bearer tokens need none).
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+async fn resolve(parts: &Parts, app: &App) -> Who {
+    let anonymous = Who { caller: Caller::Anonymous, csrf: None, token: None };
+    let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    if let Some(token) = bearer {
+        return match app.caller_for_token(token).await {
+            Ok(caller) => Who { caller, csrf: None, token: None },
+            Err(e) => {
+                tracing::error!(error = %e, "token lookup");
+                anonymous
+            }
+        };
+    }
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return anonymous };
+    let who = match app.session(token).await {
+        Ok(Some((caller, csrf))) => Who { caller, csrf: Some(csrf), token: Some(token.to_string()) },
+        Ok(None) => return anonymous,
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup");
+            return anonymous;
+        }
+    };
+    // a change through the API on the strength of a cookie needs the CSRF header
+    let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.path().to_string(), |u| u.0.path().to_string());
+    let safe = matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    if path.starts_with("/api/") && !safe {
+        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !who.csrf_ok(sent) {
+            return anonymous;
+        }
+    }
+    who
+}
+
+impl FromRequestParts<App> for Who {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if let Some(w) = parts.extensions.get::<Who>() {
+            return Ok(w.clone());
+        }
+        let w = resolve(parts, app).await;
+        parts.extensions.insert(w.clone());
+        Ok(w)
+    }
 }
 
 impl FromRequestParts<App> for RequestCaller {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        Ok(RequestCaller(match bearer {
-            Some(token) => app.caller_for_token(token),
-            None => session_of(&parts.headers, app).map_or(Caller::Anonymous, |(c, _)| c),
-        }))
+        Ok(RequestCaller(Who::from_request_parts(parts, app).await?.caller))
     }
 }
 

@@ -4,11 +4,11 @@
 //! data: the services decide who may see it (operators until accounts exist).
 
 use crate::pages::{PageCtx, PageError, enc, render};
-use crate::{RequestCaller, UiLang, session_of};
+use crate::{UiLang, Who};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use cb_app::{App, AppError, CohortHeatmap, PersonProfile, TalentSummary};
@@ -49,17 +49,13 @@ impl IntoResponse for Gate {
 
 type GateResult = Result<axum::response::Response, Gate>;
 
-fn gate(lang: Lang, uri: &Uri, e: AppError) -> Gate {
+pub(crate) fn gate(lang: Lang, uri: &Uri, e: AppError) -> Gate {
     match e {
         AppError::Access(AccessError::Unauthenticated { .. }) => Gate::SignIn(uri.path_and_query().map_or("/talent", |p| p.as_str()).to_string()),
         e => Gate::Page(PageError(lang, e)),
     }
 }
 
-/// The page's sign-out form needs the session's CSRF token.
-fn csrf(headers: &HeaderMap, app: &App) -> String {
-    session_of(headers, app).map(|(_, c)| c).unwrap_or_default()
-}
 
 #[derive(Template)]
 #[template(path = "talent.html")]
@@ -77,14 +73,18 @@ pub struct AfterQuery {
     after: Option<i64>,
 }
 
-async fn index(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, headers: HeaderMap, Query(q): Query<AfterQuery>) -> GateResult {
+async fn index(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<AfterQuery>) -> GateResult {
+    let c = who.caller.clone();
+    if c.role() == Some(cb_core::UserRole::Student) {
+        return Ok(Redirect::to("/account").into_response());
+    }
     let t = app.talent();
     let cohorts = t.cohorts(&c).await.map_err(|e| gate(lang, &uri, e))?;
     let people = t.people(&c, q.after.unwrap_or(0), 50).await.map_err(|e| PageError(lang, e))?;
     let next_after = (people.len() == 50).then(|| people.last().map(|p| p.id)).flatten();
     let summary = t.summary(&c).await.map_err(|e| PageError(lang, e))?;
     let page = PageCtx::new(lang, &uri, crate::i18n::t(lang, "talent.title").to_string());
-    Ok(render(&IndexPage { page, csrf: csrf(&headers, &app), summary, cohorts, people, next_after }))
+    Ok(render(&IndexPage { page, csrf: who.csrf(), summary, cohorts, people, next_after }))
 }
 
 /// A radar chart's geometry, computed here so the page needs no script.
@@ -210,7 +210,8 @@ fn judge_key(j: cb_talent::Judge) -> &'static str {
     }
 }
 
-async fn person(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, headers: HeaderMap, Path(id): Path<String>) -> GateResult {
+async fn person(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> GateResult {
+    let c = who.caller.clone();
     let id: i64 = id.parse().map_err(|_| PageError(lang, AppError::NotFound { what: "person", what_zh: "人员", id: id.clone() }))?;
     let p = app.talent().profile(&c, id, today()).await.map_err(|e| gate(lang, &uri, e))?;
     let catalog = app.framework().catalog_snapshot(&c);
@@ -277,7 +278,7 @@ async fn person(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(
         })
         .collect();
     let title = format!("{} · {}", p.person.name, crate::i18n::t(lang, "profile.title"));
-    Ok(render(&PersonPage { page: PageCtx::new(lang, &uri, title), csrf: csrf(&headers, &app), p, radar, areas, roles, next, skills, evidence }))
+    Ok(render(&PersonPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), p, radar, areas, roles, next, skills, evidence }))
 }
 
 #[derive(Template)]
@@ -310,12 +311,13 @@ pub fn heat_class(level: &Option<f64>) -> String {
     }
 }
 
-async fn cohort(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, headers: HeaderMap, Path(id): Path<String>, Query(q): Query<RoleQuery>) -> GateResult {
+async fn cohort(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>, Query(q): Query<RoleQuery>) -> GateResult {
+    let c = who.caller.clone();
     let id: i64 = id.parse().map_err(|_| PageError(lang, AppError::NotFound { what: "cohort", what_zh: "班级", id: id.clone() }))?;
     let h = app.talent().cohort_heatmap(&c, id, q.role.as_deref(), today()).await.map_err(|e| gate(lang, &uri, e))?;
     let catalog = app.framework().catalog_snapshot(&c);
     let role_options: Vec<(String, String)> = catalog.model().platform_roles.iter().map(|r| (r.id.clone(), lang.pick(&r.name_zh, &r.name_en).to_string())).collect();
     let role_name = h.role_id.as_deref().and_then(|r| role_options.iter().find(|(id, _)| id == r)).map(|(_, n)| n.clone()).unwrap_or_default();
     let title = format!("{} {} · {}", h.cohort.program, h.cohort.cohort.name, crate::i18n::t(lang, "heatmap.title"));
-    Ok(render(&CohortPage { page: PageCtx::new(lang, &uri, title), csrf: csrf(&headers, &app), h, role_options, role_name }).into_response())
+    Ok(render(&CohortPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), h, role_options, role_name }).into_response())
 }

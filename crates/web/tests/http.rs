@@ -8,6 +8,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 const TOKEN: &str = "test-operator-token";
+const OPERATOR: &str = "operator";
+const PASSWORD: &str = "correct horse battery";
 
 struct Server {
     base: String,
@@ -21,6 +23,7 @@ impl Server {
     async fn start(db: &TestDb) -> Server {
         let app = App::open(&db.url).await.unwrap_or_else(|e| panic!("{}: {e}", db.label)).with_operator_token(Some(TOKEN));
         app.framework().import_external(&Caller::system("test"), bundled::ecsf().expect("ecsf"), &mut |_, _| {}).await.expect("ecsf");
+        app.init_operator(OPERATOR, "Operator", PASSWORD).await.expect("first operator");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -347,16 +350,16 @@ async fn check_talent_pages(s: &Server, label: &str) {
     let csrf = hidden(&form, "csrf");
     assert_eq!(csrf.len(), 64);
     // a forged form (no matching CSRF cookie) is refused
-    let (st, _, _) = Browser::new().post(&format!("{}/signin", s.base), &[("token", TOKEN), ("csrf", &csrf), ("next", "/talent")]).await;
+    let (st, _, _) = Browser::new().post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", PASSWORD), ("csrf", &csrf), ("next", "/talent")]).await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (st, _, page) = b.post(&format!("{}/signin", s.base), &[("token", "wrong"), ("csrf", &csrf), ("next", "/talent/people/3")]).await;
+    let (st, _, page) = b.post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", "wrong password"), ("csrf", &csrf), ("next", "/talent/people/3")]).await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert!(page.contains("signin-error"));
     let csrf = hidden(&page, "csrf");
     // an open redirect is not followed
-    let (st, h, _) = b.post(&format!("{}/signin", s.base), &[("token", TOKEN), ("csrf", &csrf), ("next", "//evil.example/")]).await;
+    let (st, h, _) = b.post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", PASSWORD), ("csrf", &csrf), ("next", "//evil.example/")]).await;
     assert_eq!(st, StatusCode::SEE_OTHER);
-    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/talent"));
+    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/account"));
     let set = h.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("cb_session=")).unwrap_or_default().to_string();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
 
@@ -406,13 +409,13 @@ async fn sign_in_failures_are_limited() {
     for _ in 0..7 {
         let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
         let csrf = hidden(&form, "csrf");
-        last = b.post(&format!("{}/signin", s.base), &[("token", "guess"), ("csrf", &csrf)]).await.0;
+        last = b.post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", "a wrong guess"), ("csrf", &csrf)]).await.0;
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     // even the right token waits out the window
     let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
     let csrf = hidden(&form, "csrf");
-    assert_eq!(b.post(&format!("{}/signin", s.base), &[("token", TOKEN), ("csrf", &csrf)]).await.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(b.post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", PASSWORD), ("csrf", &csrf)]).await.0, StatusCode::TOO_MANY_REQUESTS);
     let failures = s.app.store().audit_log(100).await.expect("audit").iter().filter(|e| e.action == "signin.failed").count();
     assert_eq!(failures, 5);
     s.stop().await;
@@ -508,7 +511,13 @@ async fn every_documented_operation_answers_and_guards_what_it_should() {
     for op in cb_web::openapi::OPS {
         let url = format!("{}/api/v1{}", s.base, op.example);
         for bearer in [None, Some(TOKEN)] {
-            let mut r = if op.method == "post" { s.client.post(&url).body("") } else { s.client.get(&url) };
+            let mut r = match op.method {
+                "post" if op.path.starts_with("/imports") => s.client.post(&url).body(""),
+                "post" => s.client.post(&url).header("content-type", "application/json").body(if op.body.is_empty() { "{}" } else { op.body }),
+                "put" => s.client.put(&url).header("content-type", "application/json").body(op.body),
+                "delete" => s.client.delete(&url),
+                _ => s.client.get(&url),
+            };
             if let Some(t) = bearer {
                 r = r.bearer_auth(t);
             }
@@ -517,8 +526,8 @@ async fn every_documented_operation_answers_and_guards_what_it_should() {
             let body = res.text().await.unwrap_or_default();
             assert!(!body.contains("no such endpoint") && status != StatusCode::METHOD_NOT_ALLOWED, "{} {}: {status} {body}", op.method, op.example);
             assert!(!status.is_server_error(), "{} {}: {status} {body}", op.method, op.example);
-            if bearer.is_none() && op.access == cb_web::openapi::Access::Operator {
-                assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {} must need the operator", op.method, op.example);
+            if bearer.is_none() && matches!(op.access, cb_web::openapi::Access::Operator | cb_web::openapi::Access::SignedIn) {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {} must need a sign-in: {body}", op.method, op.example);
             }
         }
     }

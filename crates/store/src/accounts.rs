@@ -1,0 +1,548 @@
+//! Accounts and published demand as rows: organisations, users, the cohorts a
+//! teacher teaches, sessions, API tokens, enterprises' postings and students'
+//! interest in them. Every change is written with its audit entry in one
+//! transaction.
+
+use crate::tables::{Table, Ty, Val};
+use crate::{Store, StoreError};
+use cb_core::{Caller, OrgKind, UserRole};
+use cb_postings::publish::{JobKind, JobStatus};
+use serde::Serialize;
+
+macro_rules! table {
+    ($id:ident, $name:literal, [$(($c:literal, $t:ident)),* $(,)?]) => {
+        pub(crate) const $id: Table = Table { name: $name, cols: &[$(($c, Ty::$t)),*] };
+    };
+}
+
+table!(ORGS, "orgs", [("id", Int), ("kind", Text), ("name", Text), ("region", Text), ("school_id", OptInt)]);
+table!(USERS, "users", [("id", Int), ("org_id", Int), ("role", Text), ("username", Text), ("display_name", Text), ("password_hash", Text), ("person_id", OptInt), ("must_change", Int), ("disabled", Int), ("created_at", Int)]);
+table!(TEACHER_COHORTS, "teacher_cohorts", [("user_id", Int), ("cohort_id", Int)]);
+table!(SESSIONS, "sessions", [("token_hash", Text), ("user_id", Int), ("csrf", Text), ("expires_at", Int)]);
+table!(API_TOKENS, "api_tokens", [("id", Int), ("user_id", Int), ("name", Text), ("token_hash", Text), ("scope", Text), ("created_at", Int), ("revoked_at", OptInt), ("last_used_at", OptInt)]);
+table!(JOBS, "jobs", [
+    ("id", Int), ("org_id", Int), ("kind", Text), ("status", Text), ("title", Text), ("description", Text),
+    ("location", Text), ("salary", Text), ("education", Text), ("experience", Text), ("openings", Int),
+    ("platform_role", OptText), ("nice_role", OptText), ("skills", Text), ("certifications", Text), ("review_note", Text),
+    ("created_by", Int), ("created_at", Int), ("updated_at", Int), ("submitted_at", OptInt), ("reviewed_by", OptInt),
+    ("published_at", OptInt), ("closed_at", OptInt), ("posting_id", OptInt),
+]);
+table!(JOB_INTEREST, "job_interest", [("job_id", Int), ("person_id", Int), ("created_at", Int)]);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Org {
+    pub id: i64,
+    pub kind: OrgKind,
+    pub name: String,
+    pub region: String,
+    /// For a school: its record in the talent pool.
+    pub school_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub org_id: i64,
+    pub role: UserRole,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    /// For a student: their record in the talent pool.
+    pub person_id: Option<i64>,
+    /// Signed in with a password someone else set: must choose their own.
+    pub must_change: bool,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub org_id: i64,
+    pub role: UserRole,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub person_id: Option<i64>,
+    pub must_change: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    /// `read` or `write`.
+    pub scope: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Job {
+    pub id: i64,
+    pub org_id: i64,
+    pub kind: JobKind,
+    pub status: JobStatus,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub salary: String,
+    pub education: String,
+    pub experience: String,
+    pub openings: i64,
+    pub platform_role: Option<String>,
+    pub nice_role: Option<String>,
+    pub skills: Vec<String>,
+    pub certifications: Vec<String>,
+    /// The moderator's note when the posting was sent back.
+    pub review_note: String,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    pub reviewed_by: Option<i64>,
+    pub published_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    /// The posting counted in the indicators once published.
+    pub posting_id: Option<i64>,
+}
+
+fn t(s: &str) -> Val {
+    Val::Text(s.to_string())
+}
+
+fn oi(v: Option<i64>) -> Val {
+    v.map_or(Val::Null, Val::Int)
+}
+
+fn ot(v: Option<&str>) -> Val {
+    v.map_or(Val::Null, t)
+}
+
+fn opt_int(v: &Val) -> Option<i64> {
+    match v {
+        Val::Null => None,
+        v => Some(v.int()),
+    }
+}
+
+fn corrupt(table: &str, detail: String) -> StoreError {
+    StoreError::Corrupt { table: table.to_string(), detail }
+}
+
+fn org_from(r: &[Val]) -> Result<Org, StoreError> {
+    Ok(Org {
+        id: r[0].int(),
+        kind: OrgKind::parse(&r[1].text()).ok_or_else(|| corrupt("orgs", format!("unknown kind `{}`", r[1].text())))?,
+        name: r[2].text(),
+        region: r[3].text(),
+        school_id: opt_int(&r[4]),
+    })
+}
+
+fn user_from(r: &[Val]) -> Result<User, StoreError> {
+    Ok(User {
+        id: r[0].int(),
+        org_id: r[1].int(),
+        role: UserRole::parse(&r[2].text()).ok_or_else(|| corrupt("users", format!("unknown role `{}`", r[2].text())))?,
+        username: r[3].text(),
+        display_name: r[4].text(),
+        password_hash: r[5].text(),
+        person_id: opt_int(&r[6]),
+        must_change: r[7].int() != 0,
+        disabled: r[8].int() != 0,
+        created_at: r[9].int(),
+    })
+}
+
+fn token_from(r: &[Val]) -> ApiToken {
+    ApiToken { id: r[0].int(), user_id: r[1].int(), name: r[2].text(), scope: r[4].text(), created_at: r[5].int(), revoked_at: opt_int(&r[6]), last_used_at: opt_int(&r[7]) }
+}
+
+fn list(v: &Val) -> Vec<String> {
+    v.text().split_whitespace().map(str::to_string).collect()
+}
+
+fn job_from(r: &[Val]) -> Result<Job, StoreError> {
+    Ok(Job {
+        id: r[0].int(),
+        org_id: r[1].int(),
+        kind: JobKind::parse(&r[2].text()).ok_or_else(|| corrupt("jobs", format!("unknown kind `{}`", r[2].text())))?,
+        status: JobStatus::parse(&r[3].text()).ok_or_else(|| corrupt("jobs", format!("unknown status `{}`", r[3].text())))?,
+        title: r[4].text(),
+        description: r[5].text(),
+        location: r[6].text(),
+        salary: r[7].text(),
+        education: r[8].text(),
+        experience: r[9].text(),
+        openings: r[10].int(),
+        platform_role: r[11].opt(),
+        nice_role: r[12].opt(),
+        skills: list(&r[13]),
+        certifications: list(&r[14]),
+        review_note: r[15].text(),
+        created_by: r[16].int(),
+        created_at: r[17].int(),
+        updated_at: r[18].int(),
+        submitted_at: opt_int(&r[19]),
+        reviewed_by: opt_int(&r[20]),
+        published_at: opt_int(&r[21]),
+        closed_at: opt_int(&r[22]),
+        posting_id: opt_int(&r[23]),
+    })
+}
+
+/// A job's row without its id (the database assigns it).
+fn job_row(j: &Job) -> Vec<Val> {
+    vec![
+        Val::Int(j.org_id),
+        t(j.kind.as_str()),
+        t(j.status.as_str()),
+        t(&j.title),
+        t(&j.description),
+        t(&j.location),
+        t(&j.salary),
+        t(&j.education),
+        t(&j.experience),
+        Val::Int(j.openings),
+        ot(j.platform_role.as_deref()),
+        ot(j.nice_role.as_deref()),
+        t(&j.skills.join(" ")),
+        t(&j.certifications.join(" ")),
+        t(&j.review_note),
+        Val::Int(j.created_by),
+        Val::Int(j.created_at),
+        Val::Int(j.updated_at),
+        oi(j.submitted_at),
+        oi(j.reviewed_by),
+        oi(j.published_at),
+        oi(j.closed_at),
+        oi(j.posting_id),
+    ]
+}
+
+/// One statement of a write: SQL with `{}` for each bound value.
+pub(crate) struct Step {
+    pub sql: String,
+    pub args: Vec<Val>,
+    /// The type of each argument where it may be NULL (else text is assumed).
+    pub types: Vec<Ty>,
+}
+
+fn step(sql: impl Into<String>, args: Vec<Val>) -> Step {
+    Step { sql: sql.into(), args, types: Vec::new() }
+}
+
+/// `UPDATE table SET a = {}, b = {} WHERE id = {}` for the table's columns
+/// after the id.
+fn update_by_id(table: &Table) -> String {
+    let sets: Vec<String> = table.cols.iter().skip(1).map(|(c, _)| format!("{c} = {{}}")).collect();
+    format!("UPDATE {} SET {} WHERE id = {{}}", table.name, sets.join(", "))
+}
+
+/// The statement that writes every field of a job by its id.
+fn job_update(job: &Job) -> Step {
+    let mut args = job_row(job);
+    args.push(Val::Int(job.id));
+    let types = JOBS.cols.iter().skip(1).map(|(_, ty)| *ty).chain([Ty::Int]).collect();
+    Step { sql: update_by_id(&JOBS), args, types }
+}
+
+impl Store {
+    // ---- organisations ----
+
+    pub async fn org_create(&self, caller: &Caller, kind: OrgKind, name: &str, region: &str, school_id: Option<i64>) -> Result<i64, StoreError> {
+        let row = vec![t(kind.as_str()), t(name), t(region), oi(school_id)];
+        self.insert_id(caller, &ORGS, row, "org.create", &format!("{} {name}", kind.as_str())).await
+    }
+
+    pub async fn orgs(&self) -> Result<Vec<Org>, StoreError> {
+        self.rows(&ORGS, "1 = 1 ORDER BY kind, name", vec![]).await?.iter().map(|r| org_from(r)).collect()
+    }
+
+    pub async fn org(&self, id: i64) -> Result<Option<Org>, StoreError> {
+        self.rows(&ORGS, "id = {}", vec![Val::Int(id)]).await?.first().map(|r| org_from(r)).transpose()
+    }
+
+    // ---- users ----
+
+    pub async fn user_create(&self, caller: &Caller, u: &NewUser, now: i64) -> Result<i64, StoreError> {
+        let row = vec![
+            Val::Int(u.org_id),
+            t(u.role.as_str()),
+            t(&u.username),
+            t(&u.display_name),
+            t(&u.password_hash),
+            oi(u.person_id),
+            Val::Int(i64::from(u.must_change)),
+            Val::Int(0),
+            Val::Int(now),
+        ];
+        self.insert_id(caller, &USERS, row, "user.create", &format!("{} ({}) in org {}", u.username, u.role.as_str(), u.org_id)).await
+    }
+
+    pub async fn user_count(&self) -> Result<i64, StoreError> {
+        Ok(self.rows(&USERS, "1 = 1", vec![]).await?.len() as i64)
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
+        self.rows(&USERS, "id = {}", vec![Val::Int(id)]).await?.first().map(|r| user_from(r)).transpose()
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        self.rows(&USERS, "username = {}", vec![t(username)]).await?.first().map(|r| user_from(r)).transpose()
+    }
+
+    /// Users of one organisation, or of all when `org_id` is `None`.
+    pub async fn users(&self, org_id: Option<i64>) -> Result<Vec<User>, StoreError> {
+        let rows = match org_id {
+            Some(o) => self.rows(&USERS, "org_id = {} ORDER BY username", vec![Val::Int(o)]).await?,
+            None => self.rows(&USERS, "1 = 1 ORDER BY org_id, username", vec![]).await?,
+        };
+        rows.iter().map(|r| user_from(r)).collect()
+    }
+
+    /// The user holding a student record.
+    pub async fn user_of_person(&self, person_id: i64) -> Result<Option<User>, StoreError> {
+        self.rows(&USERS, "person_id = {}", vec![Val::Int(person_id)]).await?.first().map(|r| user_from(r)).transpose()
+    }
+
+    /// Sets a password hash and signs the user out everywhere (their sessions
+    /// end; API tokens stay until revoked).
+    pub async fn user_set_password(&self, caller: &Caller, user_id: i64, hash: &str, must_change: bool, action: &str) -> Result<(), StoreError> {
+        let steps = vec![
+            step("UPDATE users SET password_hash = {}, must_change = {} WHERE id = {}", vec![t(hash), Val::Int(i64::from(must_change)), Val::Int(user_id)]),
+            step("DELETE FROM sessions WHERE user_id = {}", vec![Val::Int(user_id)]),
+        ];
+        self.run(caller, steps, action, &format!("user {user_id}")).await.map(|_| ())
+    }
+
+    pub async fn user_set_disabled(&self, caller: &Caller, user_id: i64, disabled: bool) -> Result<(), StoreError> {
+        let steps = vec![
+            step("UPDATE users SET disabled = {} WHERE id = {}", vec![Val::Int(i64::from(disabled)), Val::Int(user_id)]),
+            step("DELETE FROM sessions WHERE user_id = {}", vec![Val::Int(user_id)]),
+        ];
+        let action = if disabled { "user.disable" } else { "user.enable" };
+        self.run(caller, steps, action, &format!("user {user_id}")).await.map(|_| ())
+    }
+
+    // ---- teachers' cohorts ----
+
+    pub async fn teacher_cohorts(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(self.rows(&TEACHER_COHORTS, "user_id = {} ORDER BY cohort_id", vec![Val::Int(user_id)]).await?.iter().map(|r| r[1].int()).collect())
+    }
+
+    pub async fn set_teacher_cohorts(&self, caller: &Caller, user_id: i64, cohorts: &[i64]) -> Result<(), StoreError> {
+        let mut steps = vec![step("DELETE FROM teacher_cohorts WHERE user_id = {}", vec![Val::Int(user_id)])];
+        for c in cohorts {
+            steps.push(step("INSERT INTO teacher_cohorts (user_id, cohort_id) VALUES ({}, {})", vec![Val::Int(user_id), Val::Int(*c)]));
+        }
+        let detail = format!("user {user_id}: cohorts {cohorts:?}");
+        self.run(caller, steps, "teacher.cohorts", &detail).await.map(|_| ())
+    }
+
+    // ---- sessions ----
+
+    pub async fn session_create(&self, caller: &Caller, token_hash: &str, user_id: i64, csrf: &str, expires_at: i64, detail: &str) -> Result<(), StoreError> {
+        let steps = vec![
+            step("DELETE FROM sessions WHERE expires_at <= {}", vec![Val::Int(expires_at - crate::accounts::SESSION_SECONDS)]),
+            step("INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ({}, {}, {}, {})", vec![t(token_hash), Val::Int(user_id), t(csrf), Val::Int(expires_at)]),
+        ];
+        self.run(caller, steps, "signin", detail).await.map(|_| ())
+    }
+
+    /// The live session's user and CSRF token.
+    pub async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(User, String)>, StoreError> {
+        let Some(s) = self.rows(&SESSIONS, "token_hash = {} AND expires_at > {}", vec![t(token_hash), Val::Int(now)]).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let Some(user) = self.user(s[1].int()).await? else { return Ok(None) };
+        Ok(if user.disabled { None } else { Some((user, s[2].text())) })
+    }
+
+    pub async fn session_delete(&self, caller: &Caller, token_hash: &str) -> Result<bool, StoreError> {
+        let n = self.run(caller, vec![step("DELETE FROM sessions WHERE token_hash = {}", vec![t(token_hash)])], "signout", "").await?;
+        Ok(n[0] > 0)
+    }
+
+    // ---- API tokens ----
+
+    pub async fn token_create(&self, caller: &Caller, user_id: i64, name: &str, token_hash: &str, scope: &str, now: i64) -> Result<i64, StoreError> {
+        let row = vec![Val::Int(user_id), t(name), t(token_hash), t(scope), Val::Int(now), Val::Null, Val::Null];
+        self.insert_id(caller, &API_TOKENS, row, "token.create", &format!("user {user_id}: {name} ({scope})")).await
+    }
+
+    pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
+        Ok(self.rows(&API_TOKENS, "user_id = {} ORDER BY id", vec![Val::Int(user_id)]).await?.iter().map(|r| token_from(r)).collect())
+    }
+
+    /// The unrevoked token with this hash and its user; marks it used.
+    pub async fn token_lookup(&self, token_hash: &str, now: i64) -> Result<Option<(ApiToken, User)>, StoreError> {
+        let Some(r) = self.rows(&API_TOKENS, "token_hash = {} AND revoked_at IS NULL", vec![t(token_hash)]).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let tok = token_from(&r);
+        let Some(user) = self.user(tok.user_id).await?.filter(|u| !u.disabled) else { return Ok(None) };
+        // at most once a minute, so a busy script does not write on every call
+        if tok.last_used_at.is_none_or(|t| now - t >= 60) {
+            self.run_quiet(vec![step("UPDATE api_tokens SET last_used_at = {} WHERE id = {}", vec![Val::Int(now), Val::Int(tok.id)])]).await?;
+        }
+        Ok(Some((tok, user)))
+    }
+
+    /// Revokes a token of `user_id`; false if there is no such live token.
+    pub async fn token_revoke(&self, caller: &Caller, user_id: i64, token_id: i64, now: i64) -> Result<bool, StoreError> {
+        let n = self
+            .run(
+                caller,
+                vec![step("UPDATE api_tokens SET revoked_at = {} WHERE id = {} AND user_id = {} AND revoked_at IS NULL", vec![Val::Int(now), Val::Int(token_id), Val::Int(user_id)])],
+                "token.revoke",
+                &format!("user {user_id}: token {token_id}"),
+            )
+            .await?;
+        Ok(n[0] > 0)
+    }
+
+    // ---- published demand ----
+
+    pub async fn job_create(&self, caller: &Caller, job: &Job) -> Result<i64, StoreError> {
+        self.insert_id(caller, &JOBS, job_row(job), "job.create", &format!("org {}: {}", job.org_id, job.title)).await
+    }
+
+    /// Writes every field of `job` (by id); `action` names the change for the audit log.
+    pub async fn job_save(&self, caller: &Caller, job: &Job, action: &str) -> Result<(), StoreError> {
+        self.run(caller, vec![job_update(job)], action, &format!("job {}: {}", job.id, job.status.as_str())).await.map(|_| ())
+    }
+
+    /// Publishes an approved posting: stores it as a posting of source
+    /// `published` (one import of one record, so it is counted like any other)
+    /// and saves the job as published with that posting's id, in one
+    /// transaction. Returns the posting id.
+    pub async fn job_publish(&self, caller: &Caller, job: &Job, posting: crate::postings::NewPosting) -> Result<i64, StoreError> {
+        use crate::postings::{ImportEnd, ImportStart, PostingRef, SourceLink};
+        let start = ImportStart { file_name: format!("published job {}", job.id), file_hash: format!("published:job:{}", job.id), shape: "published".into(), source: "published".into() };
+        let mut session = self.begin_import(caller, &start).await?;
+        let link = SourceLink { posting: PostingRef::New(0), source: posting.parsed.source.clone(), source_id: posting.parsed.source_id.clone(), line: 1 };
+        session.write(&[posting], &[link]).await?;
+        let posting_id = session.posting_id(0);
+        let mut saved = job.clone();
+        saved.posting_id = Some(posting_id);
+        session.also(job_update(&saved)).await?;
+        session.finish(caller, &ImportEnd { file_name: start.file_name.clone(), rows_read: 1, duplicates: 0, rejected: 0 }).await?;
+        Ok(posting_id)
+    }
+
+    pub async fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {
+        self.rows(&JOBS, "id = {}", vec![Val::Int(id)]).await?.first().map(|r| job_from(r)).transpose()
+    }
+
+    /// Postings of one organisation and/or in the given statuses, newest first.
+    pub async fn jobs(&self, org_id: Option<i64>, statuses: &[JobStatus]) -> Result<Vec<Job>, StoreError> {
+        let mut clause = String::from("1 = 1");
+        let mut args = Vec::new();
+        if let Some(o) = org_id {
+            clause.push_str(" AND org_id = {}");
+            args.push(Val::Int(o));
+        }
+        if !statuses.is_empty() {
+            clause.push_str(&format!(" AND status IN ({})", vec!["{}"; statuses.len()].join(", ")));
+            args.extend(statuses.iter().map(|s| t(s.as_str())));
+        }
+        clause.push_str(" ORDER BY updated_at DESC, id DESC");
+        self.rows(&JOBS, &clause, args).await?.iter().map(|r| job_from(r)).collect()
+    }
+
+    /// Adds or withdraws a student's interest in a posting; true if it changed.
+    pub async fn interest_set(&self, caller: &Caller, job_id: i64, person_id: i64, interested: bool, now: i64) -> Result<bool, StoreError> {
+        let exists = !self.rows(&JOB_INTEREST, "job_id = {} AND person_id = {}", vec![Val::Int(job_id), Val::Int(person_id)]).await?.is_empty();
+        if exists == interested {
+            return Ok(false);
+        }
+        let (sql, args, action) = if interested {
+            ("INSERT INTO job_interest (job_id, person_id, created_at) VALUES ({}, {}, {})", vec![Val::Int(job_id), Val::Int(person_id), Val::Int(now)], "interest.add")
+        } else {
+            ("DELETE FROM job_interest WHERE job_id = {} AND person_id = {}", vec![Val::Int(job_id), Val::Int(person_id)], "interest.withdraw")
+        };
+        self.run(caller, vec![step(sql, args)], action, &format!("job {job_id}, person {person_id}")).await?;
+        Ok(true)
+    }
+
+    /// (person id, since) of everyone interested in a posting.
+    pub async fn interest_in(&self, job_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        Ok(self.rows(&JOB_INTEREST, "job_id = {} ORDER BY created_at, person_id", vec![Val::Int(job_id)]).await?.iter().map(|r| (r[1].int(), r[2].int())).collect())
+    }
+
+    /// The postings a person is interested in.
+    pub async fn interests_of(&self, person_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(self.rows(&JOB_INTEREST, "person_id = {} ORDER BY job_id", vec![Val::Int(person_id)]).await?.iter().map(|r| r[0].int()).collect())
+    }
+
+    /// Has this person expressed interest in any posting of this organisation?
+    pub async fn interested_in_org(&self, person_id: i64, org_id: i64) -> Result<bool, StoreError> {
+        let rows = self
+            .rows(&JOB_INTEREST, "person_id = {} AND job_id IN (SELECT id FROM jobs WHERE org_id = {} AND status IN ('published', 'closed'))", vec![Val::Int(person_id), Val::Int(org_id)])
+            .await?;
+        Ok(!rows.is_empty())
+    }
+
+    /// People of a school (and of these cohorts, if given), in id order after `after_id`.
+    pub async fn talent_people_where(&self, school_id: Option<i64>, cohorts: Option<&[i64]>, after_id: i64, limit: i64) -> Result<Vec<crate::talent::Person>, StoreError> {
+        let mut clause = String::from("id > {}");
+        let mut args = vec![Val::Int(after_id)];
+        if let Some(s) = school_id {
+            clause.push_str(" AND school_id = {}");
+            args.push(Val::Int(s));
+        }
+        if let Some(c) = cohorts {
+            if c.is_empty() {
+                return Ok(Vec::new());
+            }
+            clause.push_str(&format!(" AND cohort_id IN ({})", vec!["{}"; c.len()].join(", ")));
+            args.extend(c.iter().map(|x| Val::Int(*x)));
+        }
+        clause.push_str(" ORDER BY id LIMIT {}");
+        args.push(Val::Int(limit));
+        Ok(self.rows(&crate::tables::T_PEOPLE, &clause, args).await?.iter().map(|r| crate::talent::person_from(r)).collect())
+    }
+
+    /// Every school of the talent pool.
+    pub async fn talent_reference_schools(&self) -> Result<Vec<crate::talent::School>, StoreError> {
+        Ok(self.rows(&crate::tables::T_SCHOOLS, "1 = 1 ORDER BY name", vec![]).await?.iter().map(|r| crate::talent::school_from(r)).collect())
+    }
+
+    /// A student's own changes to their record: name, region, consents.
+    pub async fn talent_person_update(&self, caller: &Caller, p: &crate::talent::Person, action: &str, detail: &str) -> Result<(), StoreError> {
+        let s = step(
+            "UPDATE talent_people SET name = {}, region = {}, consent_enterprise = {}, consent_analytics = {} WHERE id = {}",
+            vec![t(&p.name), t(&p.region), Val::Int(i64::from(p.consent_enterprise)), Val::Int(i64::from(p.consent_analytics)), Val::Int(p.id)],
+        );
+        self.run(caller, vec![s], action, detail).await.map(|_| ())
+    }
+
+    /// The audit entries whose detail mentions `person {id}`, newest first.
+    pub async fn audit_of_person(&self, person_id: i64, limit: i64) -> Result<Vec<crate::AuditEntry>, StoreError> {
+        self.audit_matching(&format!("person {person_id}"), limit).await
+    }
+}
+
+/// How long a browser session lasts.
+pub const SESSION_SECONDS: i64 = 12 * 3600;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_by_id_sets_every_column_but_the_id() {
+        let sql = update_by_id(&ORGS);
+        assert_eq!(sql, "UPDATE orgs SET kind = {}, name = {}, region = {}, school_id = {} WHERE id = {}");
+        assert_eq!(job_row(&Job {
+            id: 0, org_id: 1, kind: JobKind::Job, status: JobStatus::Draft, title: String::new(), description: String::new(), location: String::new(),
+            salary: String::new(), education: String::new(), experience: String::new(), openings: 1, platform_role: None, nice_role: None,
+            skills: vec![], certifications: vec![], review_note: String::new(), created_by: 1, created_at: 0, updated_at: 0, submitted_at: None,
+            reviewed_by: None, published_at: None, closed_at: None, posting_id: None,
+        }).len(), JOBS.cols.len() - 1);
+    }
+}

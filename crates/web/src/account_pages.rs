@@ -1,0 +1,326 @@
+//! Account pages: `/account` (who you are, your password, your API tokens,
+//! and for a student their record and consents), `/admin/users` (accounts an
+//! operator or school admin manages: create, reset a password, assign a
+//! teacher's cohorts, disable), `/admin/orgs` and `/admin/audit` (operators).
+//! Every form carries the session's CSRF token; the services decide who may.
+
+use crate::pages::{PageCtx, PageError, render};
+use crate::talent_pages::{Gate, gate};
+use crate::{UiLang, Who};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Form;
+use cb_app::records::{ApiToken, AuditEntry, CohortSummary, Org, Person, User};
+use cb_app::{App, AppError, Handover, Me, NewAccount, NewToken, OwnChange};
+use cb_core::{AccessError, Lang, OrgKind, UserRole};
+use serde::Deserialize;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/account", get(account))
+        .route("/account/password", post(change_password))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/account/record", post(update_record))
+        .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/{id}/reset", post(reset_password))
+        .route("/admin/users/{id}/cohorts", post(set_cohorts))
+        .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/orgs", post(create_org))
+        .route("/admin/audit", get(audit))
+}
+
+type PageResult = Result<Response, Gate>;
+
+/// A form post's CSRF check: refused (403) unless the field matches the session.
+fn checked(who: &Who, lang: Lang, csrf: &str) -> Result<(), Gate> {
+    if who.csrf_ok(csrf) {
+        Ok(())
+    } else if who.csrf.is_none() {
+        Err(Gate::SignIn("/account".into()))
+    } else {
+        Err(Gate::Page(PageError(lang, AppError::Access(AccessError::Forbidden { action: "submit a stale form (CSRF token mismatch; reload the page)" }))))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    page: PageCtx,
+    csrf: String,
+    me: Me,
+    tokens: Vec<ApiToken>,
+    person: Option<Person>,
+    reads: Vec<AuditEntry>,
+    must_change: bool,
+    message: String,
+    new_token: Option<NewToken>,
+}
+
+impl AccountPage {
+    fn role_name(&self) -> &'static str {
+        self.me.user.role.name(self.page.lang)
+    }
+    fn org_kind(&self) -> &'static str {
+        self.me.org.kind.name(self.page.lang)
+    }
+    fn manages(&self) -> bool {
+        matches!(self.me.user.role, UserRole::Operator | UserRole::SchoolAdmin)
+    }
+    fn is_operator(&self) -> bool {
+        self.me.user.role == UserRole::Operator
+    }
+    fn when(&self, secs: &i64) -> String {
+        date(secs)
+    }
+    fn when_opt(&self, secs: &Option<i64>) -> String {
+        secs.as_ref().map(date).unwrap_or_else(|| "—".into())
+    }
+}
+
+fn date(secs: &i64) -> String {
+    chrono::DateTime::from_timestamp(*secs, 0).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+#[derive(Deserialize, Default)]
+pub struct AccountQuery {
+    must_change: Option<String>,
+}
+
+async fn account_page(app: &App, who: &Who, lang: Lang, uri: &Uri, must_change: bool, message: String, new_token: Option<NewToken>, status: StatusCode) -> PageResult {
+    let c = &who.caller;
+    let me = app.accounts().me(c).await.map_err(|e| gate(lang, uri, e))?;
+    let tokens = app.accounts().tokens(c).await.map_err(|e| PageError(lang, e))?;
+    let (person, reads) = match me.user.person_id {
+        Some(pid) => {
+            let profile = app.talent().profile(c, pid, chrono::Local::now().date_naive()).await.map_err(|e| PageError(lang, e))?;
+            (Some(profile.person), app.talent().reads_of(c, pid).await.map_err(|e| PageError(lang, e))?)
+        }
+        None => (None, Vec::new()),
+    };
+    let title = lang.pick("我的账号", "My account").to_string();
+    let page = AccountPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), me, tokens, person, reads, must_change, message, new_token };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn account(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<AccountQuery>) -> PageResult {
+    account_page(&app, &who, lang, &uri, q.must_change.is_some(), String::new(), None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    repeat: String,
+}
+
+async fn change_password(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<PasswordForm>) -> PageResult {
+    checked(&who, lang, &f.csrf)?;
+    let result = if f.new != f.repeat {
+        Err(AppError::Invalid(lang.pick("两次输入的新密码不一致", "the new passwords differ").into()))
+    } else {
+        app.accounts().change_password(&who.caller, &f.current, &f.new).await
+    };
+    match result {
+        // the change ended every session, this one included: sign in again
+        Ok(()) => Ok(Redirect::to("/signin?next=/account").into_response()),
+        Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
+        Err(e) => Err(Gate::Page(PageError(lang, e))),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+    name: String,
+    scope: String,
+}
+
+async fn create_token(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<TokenForm>) -> PageResult {
+    checked(&who, lang, &f.csrf)?;
+    match app.accounts().create_token(&who.caller, &f.name, &f.scope).await {
+        Ok(t) => account_page(&app, &who, lang, &uri, false, String::new(), Some(t), StatusCode::OK).await,
+        Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
+        Err(e) => Err(Gate::Page(PageError(lang, e))),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+async fn revoke_token(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
+    checked(&who, lang, &f.csrf)?;
+    app.accounts().revoke_token(&who.caller, id).await.map_err(|e| PageError(lang, e))?;
+    Ok(Redirect::to("/account#tokens").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RecordForm {
+    csrf: String,
+    name: String,
+    region: String,
+    consent_enterprise: Option<String>,
+    consent_analytics: Option<String>,
+}
+
+async fn update_record(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<RecordForm>) -> PageResult {
+    checked(&who, lang, &f.csrf)?;
+    let change = OwnChange { name: Some(f.name), region: Some(f.region), consent_enterprise: Some(f.consent_enterprise.is_some()), consent_analytics: Some(f.consent_analytics.is_some()) };
+    match app.talent().update_own(&who.caller, &change).await {
+        Ok(_) => Ok(Redirect::to("/account#record").into_response()),
+        Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
+        Err(e) => Err(Gate::Page(PageError(lang, e))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    page: PageCtx,
+    csrf: String,
+    users: Vec<User>,
+    orgs: Vec<Org>,
+    cohorts: Vec<CohortSummary>,
+    assigned: Vec<(i64, Vec<i64>)>,
+    handover: Option<Handover>,
+    message: String,
+    operator: bool,
+}
+
+impl UsersPage {
+    fn role_name(&self, r: &UserRole) -> &'static str {
+        r.name(self.page.lang)
+    }
+    fn org_name(&self, id: &i64) -> String {
+        self.orgs.iter().find(|o| o.id == *id).map(|o| o.name.clone()).unwrap_or_default()
+    }
+    fn kind_name(&self, k: &OrgKind) -> &'static str {
+        k.name(self.page.lang)
+    }
+    fn roles(&self) -> Vec<(&'static str, &'static str)> {
+        let all: &[UserRole] = if self.operator { &UserRole::ALL } else { &[UserRole::Teacher, UserRole::Student] };
+        all.iter().map(|r| (r.as_str(), r.name(self.page.lang))).collect()
+    }
+    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        OrgKind::ALL.iter().map(|k| (k.as_str(), k.name(self.page.lang))).collect()
+    }
+    fn teaches(&self, user: &i64, cohort: &i64) -> bool {
+        self.assigned.iter().any(|(u, cs)| u == user && cs.contains(cohort))
+    }
+}
+
+async fn users_page(app: &App, who: &Who, lang: Lang, uri: &Uri, handover: Option<Handover>, message: String, status: StatusCode) -> PageResult {
+    let c = &who.caller;
+    let users = app.accounts().users(c).await.map_err(|e| gate(lang, uri, e))?;
+    let orgs = app.accounts().orgs(c).await.map_err(|e| PageError(lang, e))?;
+    let cohorts = app.talent().cohorts(c).await.unwrap_or_default();
+    let mut assigned = Vec::new();
+    for u in users.iter().filter(|u| u.role == UserRole::Teacher) {
+        assigned.push((u.id, app.store().teacher_cohorts(u.id).await.map_err(|e| PageError(lang, e.into()))?));
+    }
+    let title = lang.pick("账号管理", "Accounts").to_string();
+    let page = UsersPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), users, orgs, cohorts, assigned, handover, message, operator: c.is_operator() };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn users(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) -> PageResult {
+    users_page(&app, &who, lang, &uri, None, String::new(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    csrf: String,
+    org_id: i64,
+    role: String,
+    username: String,
+    display_name: String,
+    person_id: Option<String>,
+}
+
+async fn create_user(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<UserForm>) -> PageResult {
+    checked(&who, lang, &f.csrf)?;
+    let Some(role) = UserRole::parse(&f.role) else {
+        return users_page(&app, &who, lang, &uri, None, format!("role: `{}` is not a role", f.role.chars().take(30).collect::<String>()), StatusCode::BAD_REQUEST).await;
+    };
+    let person_id = match f.person_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match s.parse() {
+            Ok(n) => Some(n),
+            Err(_) => return users_page(&app, &who, lang, &uri, None, "person_id: expected a number / 人员编号须为数字".into(), StatusCode::BAD_REQUEST).await,
+        },
+    };
+    let a = NewAccount { org_id: f.org_id, role, username: f.username, display_name: f.display_name, person_id };
+    match app.accounts().create_user(&who.caller, a).await {
+        Ok(h) => users_page(&app, &who, lang, &uri, Some(h), String::new(), StatusCode::OK).await,
+        Err(AppError::Invalid(m)) => users_page(&app, &who, lang, &uri, None, m, StatusCode::BAD_REQUEST).await,
+        Err(e) => Err(Gate::Page(PageError(lang, e))),
+    }
+}
+
+async fn reset_password(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
+    checked(&who, lang, &f.csrf)?;
+    let h = app.accounts().reset_password(&who.caller, id).await.map_err(|e| PageError(lang, e))?;
+    users_page(&app, &who, lang, &uri, Some(h), String::new(), StatusCode::OK).await
+}
+
+async fn disable(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
+    checked(&who, lang, &f.csrf)?;
+    app.accounts().set_disabled(&who.caller, id, true).await.map_err(|e| PageError(lang, e))?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+async fn set_cohorts(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+    checked(&who, lang, csrf)?;
+    let mut cohorts = Vec::new();
+    for (k, v) in &pairs {
+        if k == "cohort" {
+            cohorts.push(v.parse::<i64>().map_err(|_| PageError(lang, AppError::Invalid("cohort: expected a number / 班级编号须为数字".into())))?);
+        }
+    }
+    app.accounts().set_teacher_cohorts(&who.caller, id, &cohorts).await.map_err(|e| PageError(lang, e))?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct OrgForm {
+    csrf: String,
+    kind: String,
+    name: String,
+    region: String,
+    school_id: Option<String>,
+}
+
+async fn create_org(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<OrgForm>) -> PageResult {
+    checked(&who, lang, &f.csrf)?;
+    let Some(kind) = OrgKind::parse(&f.kind) else {
+        return users_page(&app, &who, lang, &uri, None, "kind: not a kind of organisation".into(), StatusCode::BAD_REQUEST).await;
+    };
+    let school_id = f.school_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|s| s.parse().ok());
+    match app.accounts().create_org(&who.caller, kind, &f.name, &f.region, school_id).await {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(AppError::Invalid(m)) => users_page(&app, &who, lang, &uri, None, m, StatusCode::BAD_REQUEST).await,
+        Err(e) => Err(Gate::Page(PageError(lang, e))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    page: PageCtx,
+    csrf: String,
+    entries: Vec<AuditEntry>,
+}
+
+async fn audit(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) -> PageResult {
+    let entries = app.accounts().audit_log(&who.caller, 500).await.map_err(|e| gate(lang, &uri, e))?;
+    let title = lang.pick("审计日志", "Audit log").to_string();
+    Ok(render(&AuditPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), entries }))
+}

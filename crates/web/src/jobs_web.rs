@@ -1,0 +1,536 @@
+//! Published demand (岗位需求发布) on the web: the postings pages (`/jobs`:
+//! drafting with the extractor's suggestions, review, interest, candidates)
+//! and the JSON API for postings and accounts (`/api/v1/jobs…`, `/me`,
+//! `/tokens`, `/users`, `/orgs`, `/audit`). The services decide who may.
+
+use crate::api::{ApiError, ApiResult, ok};
+use crate::pages::{PageCtx, PageError, render};
+use crate::talent_pages::{Gate, gate};
+use crate::{RequestCaller, UiLang, Who};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{delete, get, post};
+use axum::{Form, Json, Router};
+use cb_app::records::Job;
+use cb_app::{App, AppError, Candidates, JobView, NewAccount, OwnChange, Suggestion};
+use cb_competency::PlatformRole;
+use cb_core::{AccessError, Lang, OrgKind, UserRole};
+use cb_postings::publish::{JobDraft, JobKind, JobStatus};
+use serde::Deserialize;
+use serde_json::json;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub fn page_routes() -> Router<App> {
+    Router::new()
+        .route("/jobs", get(list_page))
+        .route("/jobs/new", get(new_page).post(new_post))
+        .route("/jobs/{id}", get(job_page))
+        .route("/jobs/{id}/edit", get(edit_page).post(edit_post))
+        .route("/jobs/{id}/candidates", get(candidates_page))
+        .route("/jobs/{id}/{action}", post(act))
+}
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/me", get(api_me))
+        .route("/me/record", post(api_record))
+        .route("/tokens", get(api_tokens).post(api_create_token))
+        .route("/tokens/{id}", delete(api_revoke_token))
+        .route("/users", get(api_users).post(api_create_user))
+        .route("/users/{id}/password", post(api_reset_password))
+        .route("/users/{id}/cohorts", post(api_set_cohorts))
+        .route("/orgs", get(api_orgs).post(api_create_org))
+        .route("/audit", get(api_audit))
+        .route("/people/{id}/reads", get(api_reads))
+        .route("/jobs", get(api_jobs).post(api_create_job))
+        .route("/jobs/suggest", post(api_suggest))
+        .route("/jobs/{id}", get(api_job).put(api_update_job))
+        .route("/jobs/{id}/submit", post(api_submit))
+        .route("/jobs/{id}/approve", post(api_approve))
+        .route("/jobs/{id}/reject", post(api_reject))
+        .route("/jobs/{id}/close", post(api_close))
+        .route("/jobs/{id}/interest", post(api_interest).delete(api_withdraw))
+        .route("/jobs/{id}/candidates", get(api_candidates))
+}
+
+// ---------- pages ----------
+
+type PageResult = Result<Response, Gate>;
+
+fn csrf_checked(who: &Who, lang: Lang, uri: &Uri, csrf: &str) -> Result<(), Gate> {
+    if who.csrf_ok(csrf) {
+        Ok(())
+    } else if who.csrf.is_none() {
+        Err(Gate::SignIn(uri.path().to_string()))
+    } else {
+        Err(Gate::Page(PageError(lang, AppError::Access(AccessError::Forbidden { action: "submit a stale form (CSRF token mismatch; reload the page)" }))))
+    }
+}
+
+fn parse_id(lang: Lang, id: &str) -> Result<i64, Gate> {
+    id.parse().map_err(|_| Gate::Page(PageError(lang, AppError::NotFound { what: "posting", what_zh: "岗位", id: id.chars().take(40).collect() })))
+}
+
+#[derive(Template)]
+#[template(path = "jobs.html")]
+struct ListPage {
+    page: PageCtx,
+    csrf: String,
+    jobs: Vec<JobView>,
+    hr: bool,
+    moderator: bool,
+    status: String,
+}
+
+impl ListPage {
+    fn status_name(&self, s: &JobStatus) -> &'static str {
+        s.name(self.page.lang == Lang::Zh)
+    }
+    fn kind_name(&self, k: &JobKind) -> &'static str {
+        k.name(self.page.lang == Lang::Zh)
+    }
+    fn statuses(&self) -> Vec<(&'static str, &'static str)> {
+        JobStatus::ALL.iter().map(|s| (s.as_str(), s.name(self.page.lang == Lang::Zh))).collect()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusQuery {
+    status: Option<String>,
+}
+
+async fn list_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<StatusQuery>) -> PageResult {
+    let status = q.status.as_deref().and_then(JobStatus::parse);
+    let jobs = app.jobs().list(&who.caller, status).await.map_err(|e| gate(lang, &uri, e))?;
+    let role = who.caller.role();
+    let page = ListPage {
+        page: PageCtx::new(lang, &uri, lang.pick("岗位需求", "Postings").to_string()),
+        csrf: who.csrf(),
+        jobs,
+        hr: role == Some(UserRole::EnterpriseHr),
+        moderator: who.caller.is_operator() || role == Some(UserRole::Moderator),
+        status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+    };
+    Ok(render(&page))
+}
+
+/// The draft form: its values, the extractor's suggestions, the roles to choose from.
+#[derive(Template)]
+#[template(path = "job_form.html")]
+struct FormPage {
+    page: PageCtx,
+    csrf: String,
+    action: String,
+    draft: JobDraft,
+    suggestion: Option<Suggestion>,
+    roles: Vec<PlatformRole>,
+    /// (id, name, checked) of skills and certifications on offer.
+    skills: Vec<(String, String, bool)>,
+    certs: Vec<(String, String, bool)>,
+    message: String,
+}
+
+impl FormPage {
+    fn is_internship(&self) -> bool {
+        self.draft.kind == JobKind::Internship
+    }
+    fn selected_role(&self, id: &str) -> bool {
+        self.draft.platform_role.as_deref() == Some(id)
+    }
+}
+
+fn empty_draft() -> JobDraft {
+    JobDraft {
+        kind: JobKind::Job,
+        title: String::new(),
+        description: String::new(),
+        location: String::new(),
+        salary: String::new(),
+        education: String::new(),
+        experience: String::new(),
+        openings: 1,
+        platform_role: None,
+        skills: Vec::new(),
+        certifications: Vec::new(),
+    }
+}
+
+fn draft_of(job: &Job) -> JobDraft {
+    JobDraft {
+        kind: job.kind,
+        title: job.title.clone(),
+        description: job.description.clone(),
+        location: job.location.clone(),
+        salary: job.salary.clone(),
+        education: job.education.clone(),
+        experience: job.experience.clone(),
+        openings: job.openings,
+        platform_role: job.platform_role.clone(),
+        skills: job.skills.clone(),
+        certifications: job.certifications.clone(),
+    }
+}
+
+/// The form's fields (skills and certifications repeat).
+fn draft_from(pairs: &[(String, String)]) -> (JobDraft, String, String) {
+    let one = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let many = |k: &str| -> Vec<String> { pairs.iter().filter(|(x, _)| x == k).flat_map(|(_, v)| v.split_whitespace().map(str::to_string).collect::<Vec<_>>()).collect() };
+    let d = JobDraft {
+        kind: JobKind::parse(&one("kind")).unwrap_or(JobKind::Job),
+        title: one("title"),
+        description: one("description"),
+        location: one("location"),
+        salary: one("salary"),
+        education: one("education"),
+        experience: one("experience"),
+        openings: one("openings").trim().parse().unwrap_or(0),
+        platform_role: Some(one("platform_role")).filter(|r| !r.trim().is_empty()),
+        skills: many("skill"),
+        certifications: many("cert"),
+    };
+    (d, one("csrf"), one("do"))
+}
+
+fn form_page(app: &App, who: &Who, lang: Lang, uri: &Uri, action: String, draft: JobDraft, suggestion: Option<Suggestion>, message: String) -> Response {
+    let catalog = app.framework().catalog_snapshot(&who.caller);
+    let mut skills: Vec<(String, String, bool)> = Vec::new();
+    let mut certs: Vec<(String, String, bool)> = Vec::new();
+    let name = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    for id in &draft.skills {
+        let n = catalog.skill(id).map_or(id.clone(), |s| name(&s.name_zh, &s.name_en));
+        skills.push((id.clone(), n, true));
+    }
+    for id in &draft.certifications {
+        let n = catalog.certification(id).map_or(id.clone(), |s| name(&s.name_zh, &s.name_en));
+        certs.push((id.clone(), n, true));
+    }
+    if let Some(s) = &suggestion {
+        for t in &s.skills {
+            if !skills.iter().any(|(id, _, _)| *id == t.id) {
+                skills.push((t.id.clone(), name(&t.name_zh, &t.name_en), true));
+            }
+        }
+        for t in &s.certifications {
+            if !certs.iter().any(|(id, _, _)| *id == t.id) {
+                certs.push((t.id.clone(), name(&t.name_zh, &t.name_en), true));
+            }
+        }
+    }
+    let mut draft = draft;
+    if draft.platform_role.is_none() {
+        draft.platform_role = suggestion.as_ref().and_then(|s| s.platform_roles.first()).map(|r| r.id.clone());
+    }
+    let status = if message.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = FormPage {
+        page: PageCtx::new(lang, uri, lang.pick("发布岗位需求", "Post a job or internship").to_string()),
+        csrf: who.csrf(),
+        action,
+        draft,
+        suggestion,
+        roles: catalog.model().platform_roles.clone(),
+        skills,
+        certs,
+        message,
+    };
+    (status, render(&page)).into_response()
+}
+
+async fn new_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) -> PageResult {
+    who.caller.require_signed_in("draft a posting").map_err(|e| gate(lang, &uri, e.into()))?;
+    if who.caller.role() != Some(UserRole::EnterpriseHr) {
+        return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "draft a posting (enterprise HR only)" }.into())));
+    }
+    Ok(form_page(&app, &who, lang, &uri, "/jobs/new".into(), empty_draft(), None, String::new()))
+}
+
+/// `do=suggest` re-renders the form with the extractor's suggestions checked;
+/// `do=save` stores the draft.
+async fn save_or_suggest(app: &App, who: &Who, lang: Lang, uri: &Uri, existing: Option<i64>, pairs: Vec<(String, String)>) -> PageResult {
+    let (draft, csrf, action) = draft_from(&pairs);
+    csrf_checked(who, lang, uri, &csrf)?;
+    let path = uri.path().to_string();
+    if action == "suggest" {
+        let s = app.jobs().suggest(&who.caller, &draft.title, &draft.description).map_err(|e| PageError(lang, e))?;
+        return Ok(form_page(app, who, lang, uri, path, draft, Some(s), String::new()));
+    }
+    let saved = match existing {
+        None => app.jobs().create(&who.caller, draft.clone()).await,
+        Some(id) => app.jobs().update(&who.caller, id, draft.clone()).await,
+    };
+    match saved {
+        Ok(job) => Ok(Redirect::to(&format!("/jobs/{}", job.id)).into_response()),
+        Err(AppError::Invalid(m)) => Ok(form_page(app, who, lang, uri, path, draft, None, m)),
+        Err(e) => Err(gate(lang, uri, e)),
+    }
+}
+
+async fn new_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+    save_or_suggest(&app, &who, lang, &uri, None, pairs).await
+}
+
+async fn edit_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(lang, &id)?;
+    let v = app.jobs().get(&who.caller, id).await.map_err(|e| gate(lang, &uri, e))?;
+    if !(who.caller.role() == Some(UserRole::EnterpriseHr) && who.caller.org_id() == Some(v.job.org_id)) || v.job.status != JobStatus::Draft {
+        return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "edit this posting (its enterprise's HR, while it is a draft)" }.into())));
+    }
+    Ok(form_page(&app, &who, lang, &uri, format!("/jobs/{id}/edit"), draft_of(&v.job), None, String::new()))
+}
+
+async fn edit_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+    let id = parse_id(lang, &id)?;
+    save_or_suggest(&app, &who, lang, &uri, Some(id), pairs).await
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobPage {
+    page: PageCtx,
+    csrf: String,
+    v: JobView,
+    role_name: String,
+    skills: Vec<(String, String)>,
+    certs: Vec<(String, String)>,
+    hr: bool,
+    moderator: bool,
+    student: bool,
+    enterprise: bool,
+    can_close: bool,
+}
+
+impl JobPage {
+    fn status_name(&self) -> &'static str {
+        self.v.job.status.name(self.page.lang == Lang::Zh)
+    }
+    fn kind_name(&self) -> &'static str {
+        self.v.job.kind.name(self.page.lang == Lang::Zh)
+    }
+    fn is(&self, s: &str) -> bool {
+        self.v.job.status.as_str() == s
+    }
+}
+
+async fn job_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(lang, &id)?;
+    let v = app.jobs().get(&who.caller, id).await.map_err(|e| gate(lang, &uri, e))?;
+    let catalog = app.framework().catalog_snapshot(&who.caller);
+    let pick = |zh: &str, en: &str| lang.pick(zh, en).to_string();
+    let role_name = v.job.platform_role.as_deref().and_then(|r| catalog.platform_role(r)).map(|r| pick(&r.name_zh, &r.name_en)).unwrap_or_default();
+    let skills = v.job.skills.iter().map(|s| (s.clone(), catalog.skill(s).map_or(s.clone(), |x| pick(&x.name_zh, &x.name_en)))).collect();
+    let certs = v.job.certifications.iter().map(|s| (s.clone(), catalog.certification(s).map_or(s.clone(), |x| pick(&x.name_zh, &x.name_en)))).collect();
+    let c = &who.caller;
+    let own = c.org_id() == Some(v.job.org_id);
+    let page = JobPage {
+        page: PageCtx::new(lang, &uri, v.job.title.clone()),
+        csrf: who.csrf(),
+        hr: c.role() == Some(UserRole::EnterpriseHr) && own,
+        enterprise: matches!(c.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)) && own || c.is_operator(),
+        moderator: c.is_operator() || c.role() == Some(UserRole::Moderator),
+        student: c.role() == Some(UserRole::Student),
+        can_close: c.is_operator(),
+        v,
+        role_name,
+        skills,
+        certs,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    csrf: String,
+    note: Option<String>,
+}
+
+async fn act(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path((id, action)): Path<(String, String)>, Form(f): Form<ActForm>) -> PageResult {
+    let id = parse_id(lang, &id)?;
+    csrf_checked(&who, lang, &uri, &f.csrf)?;
+    let j = app.jobs();
+    let c = &who.caller;
+    let r = match action.as_str() {
+        "submit" => j.submit(c, id).await.map(|_| ()),
+        "approve" => j.approve(c, id, today()).await.map(|_| ()),
+        "reject" => j.reject(c, id, f.note.as_deref().unwrap_or("")).await.map(|_| ()),
+        "close" => j.close(c, id).await.map(|_| ()),
+        "interest" => j.interest(c, id, true).await.map(|_| ()),
+        "withdraw" => j.interest(c, id, false).await.map(|_| ()),
+        _ => Err(AppError::NotFound { what: "action", what_zh: "操作", id: action.chars().take(20).collect() }),
+    };
+    r.map_err(|e| gate(lang, &uri, e))?;
+    Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "candidates.html")]
+struct CandidatesPage {
+    page: PageCtx,
+    csrf: String,
+    c: Candidates,
+}
+
+impl CandidatesPage {
+    fn pct(&self, r: &Option<f64>) -> String {
+        r.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into())
+    }
+}
+
+async fn candidates_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
+    let id = parse_id(lang, &id)?;
+    let c = app.jobs().candidates(&who.caller, id, today()).await.map_err(|e| gate(lang, &uri, e))?;
+    let title = format!("{} · {}", c.job.title, lang.pick("感兴趣的学生", "Interested students"));
+    Ok(render(&CandidatesPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), c }))
+}
+
+// ---------- API ----------
+
+async fn api_me(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.accounts().me(&c).await?)
+}
+
+async fn api_record(State(app): State<App>, RequestCaller(c): RequestCaller, Json(change): Json<OwnChange>) -> ApiResult {
+    ok(app.talent().update_own(&c, &change).await?)
+}
+
+async fn api_tokens(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.accounts().tokens(&c).await?)
+}
+
+#[derive(Deserialize)]
+pub struct TokenBody {
+    name: String,
+    scope: String,
+}
+
+async fn api_create_token(State(app): State<App>, RequestCaller(c): RequestCaller, Json(b): Json<TokenBody>) -> ApiResult {
+    let t = app.accounts().create_token(&c, &b.name, &b.scope).await?;
+    Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+async fn api_revoke_token(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    app.accounts().revoke_token(&c, id).await?;
+    ok(json!({"revoked": id}))
+}
+
+async fn api_users(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.accounts().users(&c).await?)
+}
+
+async fn api_create_user(State(app): State<App>, RequestCaller(c): RequestCaller, Json(a): Json<NewAccount>) -> ApiResult {
+    let h = app.accounts().create_user(&c, a).await?;
+    Ok((StatusCode::CREATED, Json(h)).into_response())
+}
+
+async fn api_reset_password(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.accounts().reset_password(&c, id).await?)
+}
+
+#[derive(Deserialize)]
+pub struct CohortsBody {
+    cohorts: Vec<i64>,
+}
+
+async fn api_set_cohorts(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<CohortsBody>) -> ApiResult {
+    app.accounts().set_teacher_cohorts(&c, id, &b.cohorts).await?;
+    ok(json!({"user_id": id, "cohorts": b.cohorts}))
+}
+
+async fn api_orgs(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.accounts().orgs(&c).await?)
+}
+
+#[derive(Deserialize)]
+pub struct OrgBody {
+    kind: OrgKind,
+    name: String,
+    #[serde(default)]
+    region: String,
+    school_id: Option<i64>,
+}
+
+async fn api_create_org(State(app): State<App>, RequestCaller(c): RequestCaller, Json(b): Json<OrgBody>) -> ApiResult {
+    let id = app.accounts().create_org(&c, b.kind, &b.name, &b.region, b.school_id).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LimitQuery {
+    limit: Option<i64>,
+}
+
+async fn api_audit(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<LimitQuery>) -> ApiResult {
+    ok(app.accounts().audit_log(&c, q.limit.unwrap_or(200)).await?)
+}
+
+async fn api_reads(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.talent().reads_of(&c, id).await?)
+}
+
+async fn api_jobs(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<StatusQuery>) -> ApiResult {
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(JobStatus::parse(s).ok_or_else(|| ApiError(StatusCode::BAD_REQUEST, "invalid", format!("status: `{}`; expected draft, submitted, published or closed", s.chars().take(20).collect::<String>())))?),
+    };
+    ok(app.jobs().list(&c, status).await?)
+}
+
+async fn api_create_job(State(app): State<App>, RequestCaller(c): RequestCaller, Json(d): Json<JobDraft>) -> ApiResult {
+    let j = app.jobs().create(&c, d).await?;
+    Ok((StatusCode::CREATED, Json(j)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SuggestBody {
+    title: String,
+    #[serde(default)]
+    description: String,
+}
+
+async fn api_suggest(State(app): State<App>, RequestCaller(c): RequestCaller, Json(b): Json<SuggestBody>) -> ApiResult {
+    ok(app.jobs().suggest(&c, &b.title, &b.description)?)
+}
+
+async fn api_job(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.jobs().get(&c, id).await?)
+}
+
+async fn api_update_job(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(d): Json<JobDraft>) -> ApiResult {
+    ok(app.jobs().update(&c, id, d).await?)
+}
+
+async fn api_submit(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.jobs().submit(&c, id).await?)
+}
+
+async fn api_approve(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.jobs().approve(&c, id, today()).await?)
+}
+
+#[derive(Deserialize)]
+pub struct NoteBody {
+    note: String,
+}
+
+async fn api_reject(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<NoteBody>) -> ApiResult {
+    ok(app.jobs().reject(&c, id, &b.note).await?)
+}
+
+async fn api_close(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.jobs().close(&c, id).await?)
+}
+
+async fn api_interest(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.jobs().interest(&c, id, true).await?)
+}
+
+async fn api_withdraw(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.jobs().interest(&c, id, false).await?)
+}
+
+async fn api_candidates(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+    ok(app.jobs().candidates(&c, id, today()).await?)
+}
