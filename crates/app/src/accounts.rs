@@ -142,10 +142,10 @@ fn hex_hash(secret: &str) -> String {
     cb_tabular::sha256_bytes(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Usernames: 3–40 of a–z, 0–9, `.`, `_`, `-`.
+/// Usernames: 2–40 of a–z, 0–9, `.`, `_`, `-`.
 pub fn check_username(u: &str) -> Result<(), AppError> {
-    let ok = (3..=40).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if ok { Ok(()) } else { Err(invalid(format!("username: `{}` is not allowed; expected 3–40 of a–z, 0–9, `.`, `_`, `-` / 用户名须为 3–40 个小写字母、数字或 . _ -", u.chars().take(60).collect::<String>()))) }
+    let ok = (2..=40).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok { Ok(()) } else { Err(invalid(format!("username: `{}` is not allowed; expected 2–40 of a–z, 0–9, `.`, `_`, `-` / 用户名须为 2–40 个小写字母、数字或 . _ -", u.chars().take(60).collect::<String>()))) }
 }
 
 fn check_text(field: &str, v: &str, max: usize) -> Result<(), AppError> {

@@ -33,10 +33,11 @@ impl App {
         }
         let system = Caller::system("demo");
         let cohorts = store.talent_cohorts().await?;
-        let Some(first) = cohorts.first() else { return Err(AppError::Invalid("the demo accounts need the synthetic talent pool".into())) };
+        let Some(first) = cohorts.iter().find(|c| c.people > 0) else { return Err(AppError::Invalid("the demo accounts need the synthetic talent pool".into())) };
         let school_id = first.school_id;
         let school = store.talent_school(school_id).await?.map(|s| s.name).unwrap_or_default();
-        let teach: Vec<i64> = cohorts.iter().filter(|c| c.school_id == school_id).take(2).map(|c| c.cohort.id).collect();
+        let mut teach: Vec<i64> = vec![first.cohort.id];
+        teach.extend(cohorts.iter().filter(|c| c.school_id == school_id && c.cohort.id != first.cohort.id && c.people > 0).take(1).map(|c| c.cohort.id));
         let student = store.talent_cohort_people(first.cohort.id).await?.into_iter().next().ok_or_else(|| AppError::Invalid("the first cohort has no students".into()))?;
         let orgs = [
             (OrgKind::Operator, "平台运营 Platform operator".to_string(), "", None),

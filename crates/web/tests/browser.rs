@@ -100,6 +100,54 @@ impl Driver {
         assert!(v.get("error").is_none(), "click {css}: {v}");
     }
 
+    /// Waits until the current document has loaded completely.
+    async fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": "return document.readyState", "args": []}))).await.as_str() != Some("complete") {
+            assert!(Instant::now() < deadline, "the page never finished loading");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until `css`'s text is `want` (a click that navigates replaces the page under us).
+    async fn wait_text(&self, css: &str, want: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let v = self.call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
+            if let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(|x| x.as_str()) {
+                let t = self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None).await;
+                if t.as_str() == Some(want) {
+                    return;
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never read {want}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        let v = self.call(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({"text": text}))).await;
+        assert!(v.get("error").is_none(), "type into {css}: {v}");
+    }
+
+    /// Signs in through the form as `user` (after dropping any session).
+    async fn sign_in(&self, site: &str, user: &str, password: &str, next: &str) {
+        self.call(reqwest::Method::DELETE, "/cookie", None).await;
+        self.goto(&format!("{site}/signin?next={next}")).await;
+        self.type_into("input[name=username]", user).await;
+        self.type_into("input[name=password]", password).await;
+        self.click("form[action=\"/signin\"] button[type=submit]").await;
+        // the sign-in page's own URL names `next`: wait until we have left it
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.url().await.contains("/signin") {
+            assert!(Instant::now() < deadline, "sign-in as {user} never left the form");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.wait_url(next).await;
+        self.settle().await;
+    }
+
     async fn wait_url(&self, part: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -179,6 +227,89 @@ async fn the_dashboard_in_a_real_browser() {
     };
     let csv = std::fs::read_to_string(&file).expect("csv");
     assert!(csv.starts_with("\u{feff}id,title,employer") && csv.matches("渗透测试工程师").count() == 2, "{csv}");
+    d.quit().await;
+    server.abort();
+    db.finish().await;
+}
+
+/// Job demand publishing end to end, each role in the same real browser:
+/// HR drafts with the extractor's suggestions and submits, the moderator
+/// approves, a student expresses interest, HR sees the candidate, and the
+/// posting is counted on the dashboard as source `published`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publishing_a_posting_in_a_real_browser() {
+    const PASSWORD: &str = "browser-demo-password";
+    let downloads = tempfile::tempdir().expect("tempdir");
+    let Some(d) = Driver::start(downloads.path()).await else { return };
+    let db = TestDb::sqlite();
+    let app = App::open(&db.url).await.expect("open");
+    app.talent().load_synthetic(&Caller::system("test"), 30, 10, 2).await.expect("synthetic");
+    let today = chrono::Local::now().date_naive();
+    assert!(app.seed_demo_accounts(PASSWORD, today).await.expect("accounts"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let site = format!("http://{}", listener.local_addr().expect("addr"));
+    let served = app.clone();
+    let server = tokio::spawn(async move {
+        let _ = cb_web::serve(served, listener, std::future::pending()).await;
+    });
+
+    // HR drafts: the extractor suggests the role and skills, HR keeps them and saves
+    d.sign_in(&site, "hr", PASSWORD, "/jobs").await;
+    d.click("#new-job").await;
+    d.wait_url("/jobs/new").await;
+    d.settle().await;
+    d.type_into("input[name=title]", "安全运营实习生").await;
+    d.type_into("textarea[name=description]", "负责SIEM告警研判与应急响应，熟悉Splunk、Wireshark，了解等级保护").await;
+    d.type_into("input[name=location]", "武汉").await;
+    d.type_into("input[name=salary]", "150-200元/天").await;
+    d.click("#suggest").await;
+    d.find("#suggested").await;
+    d.settle().await;
+    assert!(d.count("#skills input[type=checkbox]:checked").await >= 2, "the suggested skills arrive checked");
+    let role = d.attr("#platform-role option:checked", "value").await;
+    assert!(!role.is_empty(), "a role is suggested");
+    d.click("#save").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let id: i64 = loop {
+        let url = d.url().await;
+        if let Some(id) = url.rsplit('/').next().and_then(|s| s.parse().ok()) {
+            break id;
+        }
+        assert!(Instant::now() < deadline, "saving never reached the posting's page: {url}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    d.wait_text("#job-status", "Draft").await;
+    d.settle().await;
+    assert!(d.count("#job-skills a").await >= 2);
+    d.click("#submit").await;
+    d.wait_text("#job-status", "Awaiting review").await;
+
+    // the moderator approves it from the review queue
+    d.sign_in(&site, "moderator", PASSWORD, "/jobs?status=submitted").await;
+    d.click(&format!("#jobs a[href=\"/jobs/{id}\"]")).await;
+    d.wait_url(&format!("/jobs/{id}")).await;
+    d.settle().await;
+    d.click("#approve").await;
+    d.wait_text("#job-status", "Published").await;
+
+    // a student sees it and expresses interest
+    d.sign_in(&site, "student", PASSWORD, &format!("/jobs/{id}")).await;
+    d.click("#interest").await;
+    d.find("#withdraw").await;
+    d.settle().await;
+
+    // HR sees the interested student (who shares their profile with enterprises) with readiness
+    d.sign_in(&site, "hr", PASSWORD, &format!("/jobs/{id}/candidates")).await;
+    d.find("#candidate-list").await;
+    d.settle().await;
+    assert_eq!(d.count("#candidate-list tbody tr").await, 1);
+    let person = app.store().user_by_name("student").await.expect("user").expect("student").person_id.expect("person");
+    let name = app.store().talent_person(person).await.expect("p").expect("p").name;
+    assert!(d.text("#candidate-list").await.contains(&name));
+
+    // counted on the dashboard as published demand (the demo's internship and this one)
+    d.goto(&format!("{site}/insight?source=published&lang=en")).await;
+    d.wait_text("#kpi-postings", "2").await;
     d.quit().await;
     server.abort();
     db.finish().await;
