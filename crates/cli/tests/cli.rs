@@ -132,3 +132,38 @@ fn import_roster_courses_and_grades() {
     assert!(std::fs::read_to_string(format!("{grades}.rejects.csv")).expect("rejects").contains("2022009"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `init` creates the schema and the first operator once: the password from
+/// stdin (or the environment), a short one refused, a second run refused.
+#[tokio::test]
+async fn init_creates_the_first_operator_once() {
+    use std::io::Write;
+    for db in TestDb::all().await {
+        let run = |password: &str| {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
+                .args(["--database-url", &db.url, "init", "--username", "admin"])
+                .env_remove("CYBERBRIDGE_DATABASE_URL")
+                .env_remove("CYBERBRIDGE_ADMIN_PASSWORD")
+                .current_dir(env!("CARGO_TARGET_TMPDIR"))
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn");
+            child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write");
+            child.wait_with_output().expect("wait")
+        };
+        let short = run("short");
+        assert!(!short.status.success() && String::from_utf8_lossy(&short.stderr).contains("at least 10"), "{}", db.label);
+        let out = ok(&run("a long enough password"));
+        assert!(out.contains("operator `admin` created"), "{out}");
+        let again = run("another long password");
+        assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("only once"), "{}", db.label);
+        let app = cb_app::App::open(&db.url).await.expect("open");
+        let u = app.store().user_by_name("admin").await.expect("user").expect("admin");
+        assert!(u.password_hash.starts_with("$argon2id$"), "stored as an argon2id hash");
+        assert!(cb_app::verify_password(&u.password_hash, "a long enough password").await);
+        app.store().close().await;
+        db.finish().await;
+    }
+}
