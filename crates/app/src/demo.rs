@@ -83,8 +83,7 @@ impl App {
             experience: "在校生".into(),
             openings: 3,
             platform_role: Some("pentester".into()),
-            skills: Vec::new(),
-            certifications: Vec::new(),
+            ..JobDraft::default()
         };
         let mut draft = draft;
         let hr = as_user(UserRole::EnterpriseHr);

@@ -208,22 +208,23 @@ impl JobService<'_> {
         };
         let d = self.checked(draft)?;
         let t = now();
+        let nice_role = self.nice_of(d.platform_role.as_deref());
         let mut job = Job {
             id: 0,
             org_id,
             kind: d.kind,
             status: JobStatus::Draft,
-            title: String::new(),
-            description: String::new(),
-            location: String::new(),
-            salary: String::new(),
-            education: String::new(),
-            experience: String::new(),
-            openings: 1,
-            platform_role: None,
-            nice_role: None,
-            skills: Vec::new(),
-            certifications: Vec::new(),
+            title: d.title,
+            description: d.description,
+            location: d.location,
+            salary: d.salary,
+            education: d.education,
+            experience: d.experience,
+            openings: d.openings,
+            platform_role: d.platform_role,
+            nice_role,
+            skills: d.skills,
+            certifications: d.certifications,
             review_note: String::new(),
             created_by: caller.user_id().unwrap_or_default(),
             created_at: t,
@@ -234,8 +235,6 @@ impl JobService<'_> {
             closed_at: None,
             posting_id: None,
         };
-        let nice = self.nice_of(d.platform_role.as_deref());
-        Self::fill(&mut job, d, nice);
         job.id = self.app.store().job_create(caller, &job).await?;
         Ok(job)
     }

@@ -200,7 +200,9 @@ impl TalentService<'_> {
                 SkillColumn { skill_id: id, name_zh: zh, name_en: en }
             })
             .collect();
-        store.audit(caller, "cohort.read", &format!("cohort {cohort_id}")).await?;
+        // every member's levels are shown: a profile read for each of them, whose own views are not reads
+        let shown: Vec<i64> = rows.iter().map(|r| r.person.id).filter(|id| viewer.person_id != Some(*id)).collect();
+        store.audit_reads(caller, &shown, &format!("in the heat map of cohort {cohort_id}"), "cohort.read", &format!("cohort {cohort_id}")).await?;
         Ok(CohortHeatmap { cohort, role_id, columns, rows, column_means, as_of: today })
     }
 

@@ -142,6 +142,25 @@ fn one() -> i64 {
     1
 }
 
+impl Default for JobDraft {
+    /// An empty job with one opening (a form's starting point).
+    fn default() -> Self {
+        JobDraft {
+            kind: JobKind::Job,
+            title: String::new(),
+            description: String::new(),
+            location: String::new(),
+            salary: String::new(),
+            education: String::new(),
+            experience: String::new(),
+            openings: 1,
+            platform_role: None,
+            skills: Vec::new(),
+            certifications: Vec::new(),
+        }
+    }
+}
+
 /// A field of a draft that is not acceptable, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{field}: {problem}; expected {expected}")]

@@ -521,6 +521,16 @@ impl Store {
         self.run(caller, vec![s], action, detail).await.map(|_| ())
     }
 
+    /// One `profile.read` entry per person shown together (a cohort's heat
+    /// map), plus `action` for the whole, in one transaction.
+    pub async fn audit_reads(&self, caller: &Caller, person_ids: &[i64], context: &str, action: &str, detail: &str) -> Result<(), StoreError> {
+        let steps = person_ids
+            .iter()
+            .map(|p| step("INSERT INTO audit_log (actor, action, detail) VALUES ({}, {}, {})", vec![t(&caller.audit_name()), t("profile.read"), t(&format!("person {p}: {context}"))]))
+            .collect();
+        self.run(caller, steps, action, detail).await.map(|_| ())
+    }
+
     /// The audit entries whose detail mentions `person {id}`, newest first.
     pub async fn audit_of_person(&self, person_id: i64, limit: i64) -> Result<Vec<crate::AuditEntry>, StoreError> {
         self.audit_matching(&format!("person {person_id}"), limit).await

@@ -75,6 +75,26 @@ fn select_sql(table: &Table) -> String {
     format!("SELECT {} FROM {}", cols.join(", "), table.name)
 }
 
+/// Binds each value to the query `$q`; a NULL is bound with the type `$ty(i)`
+/// names for the i-th value (text when it names none).
+macro_rules! bind_vals {
+    ($q:ident, $vals:expr, $ty:expr) => {
+        let ty = $ty;
+        for (i, v) in $vals.into_iter().enumerate() {
+            $q = match v {
+                Val::Text(s) => $q.bind(s),
+                Val::Int(n) => $q.bind(n),
+                Val::Real(r) => $q.bind(r),
+                Val::Null => match ty(i) {
+                    Some(Ty::OptInt | Ty::Int) => $q.bind(None::<i64>),
+                    Some(Ty::OptReal) => $q.bind(None::<f64>),
+                    _ => $q.bind(None::<String>),
+                },
+            };
+        }
+    };
+}
+
 macro_rules! backend {
     ($name:ident, $session:ident, $db:ty, $pool:ty, $ph:expr, $migrator:expr, $lock:expr) => {
         #[derive(Clone)]
@@ -115,26 +135,15 @@ macro_rules! backend {
                 Ok(())
             }
 
-            /// Records the final counts, writes the audit entry and commits.
             /// Runs one more statement inside the import's transaction (a
             /// published posting marks its job in the same commit).
             pub(crate) async fn also(&mut self, st: crate::accounts::Step) -> Result<u64, StoreError> {
                 let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
-                for (i, a) in st.args.into_iter().enumerate() {
-                    q = match a {
-                        Val::Text(s) => q.bind(s),
-                        Val::Int(i) => q.bind(i),
-                        Val::Real(r) => q.bind(r),
-                        Val::Null => match st.types.get(i) {
-                            Some(Ty::OptInt | Ty::Int) => q.bind(None::<i64>),
-                            Some(Ty::OptReal) => q.bind(None::<f64>),
-                            _ => q.bind(None::<String>),
-                        },
-                    };
-                }
+                bind_vals!(q, st.args, |i| st.types.get(i).copied());
                 Ok(q.execute(&mut *self.tx).await?.rows_affected())
             }
 
+            /// Records the final counts, writes the audit entry and commits.
             pub async fn finish(mut self, caller: &Caller, end: &ImportEnd) -> Result<i64, StoreError> {
                 let sql = format!(
                     "UPDATE imports SET rows_read = {}, postings_new = {}, duplicates = {}, rejected = {} WHERE id = {}",
@@ -438,18 +447,7 @@ macro_rules! backend {
                 let sql = format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", table.name, cols.join(", "), marks.join(", "));
                 let mut tx = self.pool.begin().await?;
                 let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
-                for (i, v) in row.into_iter().enumerate() {
-                    q = match v {
-                        Val::Text(s) => q.bind(s),
-                        Val::Int(i) => q.bind(i),
-                        Val::Real(r) => q.bind(r),
-                        Val::Null => match ty_of(table, i + 1) {
-                            Ty::OptInt | Ty::Int => q.bind(None::<i64>),
-                            Ty::OptReal => q.bind(None::<f64>),
-                            _ => q.bind(None::<String>),
-                        },
-                    };
-                }
+                bind_vals!(q, row, |i| Some(ty_of(table, i + 1)));
                 let id = q.fetch_one(&mut *tx).await.map_err(duplicate)?;
                 Self::audit_in(&mut tx, caller, action, &format!("{detail} (id {id})")).await?;
                 tx.commit().await?;
@@ -463,18 +461,7 @@ macro_rules! backend {
                 let mut touched = Vec::with_capacity(steps.len());
                 for st in steps {
                     let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
-                    for (i, a) in st.args.into_iter().enumerate() {
-                        q = match a {
-                            Val::Text(s) => q.bind(s),
-                            Val::Int(i) => q.bind(i),
-                            Val::Real(r) => q.bind(r),
-                            Val::Null => match st.types.get(i) {
-                                Some(Ty::OptInt | Ty::Int) => q.bind(None::<i64>),
-                                Some(Ty::OptReal) => q.bind(None::<f64>),
-                                _ => q.bind(None::<String>),
-                            },
-                        };
-                    }
+                    bind_vals!(q, st.args, |i| st.types.get(i).copied());
                     touched.push(q.execute(&mut *tx).await.map_err(duplicate)?.rows_affected());
                 }
                 if let Some((caller, action, detail)) = caller {

@@ -5,7 +5,7 @@
 //! Every form carries the session's CSRF token; the services decide who may.
 
 use crate::pages::{PageCtx, PageError, render};
-use crate::talent_pages::{Gate, gate};
+use crate::talent_pages::{Gate, form_csrf, gate};
 use crate::{UiLang, Who};
 use askama::Template;
 use axum::Router;
@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use axum::Form;
 use cb_app::records::{ApiToken, AuditEntry, CohortSummary, Org, Person, User};
 use cb_app::{App, AppError, Handover, Me, NewAccount, NewToken, OwnChange};
-use cb_core::{AccessError, Lang, OrgKind, UserRole};
+use cb_core::{Lang, OrgKind, UserRole};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -35,17 +35,6 @@ pub fn routes() -> Router<App> {
 }
 
 type PageResult = Result<Response, Gate>;
-
-/// A form post's CSRF check: refused (403) unless the field matches the session.
-fn checked(who: &Who, lang: Lang, csrf: &str) -> Result<(), Gate> {
-    if who.csrf_ok(csrf) {
-        Ok(())
-    } else if who.csrf.is_none() {
-        Err(Gate::SignIn("/account".into()))
-    } else {
-        Err(Gate::Page(PageError(lang, AppError::Access(AccessError::Forbidden { action: "submit a stale form (CSRF token mismatch; reload the page)" }))))
-    }
-}
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -120,7 +109,7 @@ pub struct PasswordForm {
 }
 
 async fn change_password(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<PasswordForm>) -> PageResult {
-    checked(&who, lang, &f.csrf)?;
+    form_csrf(&who, lang, "/account", &f.csrf)?;
     let result = if f.new != f.repeat {
         Err(AppError::Invalid(lang.pick("两次输入的新密码不一致", "the new passwords differ").into()))
     } else {
@@ -142,7 +131,7 @@ pub struct TokenForm {
 }
 
 async fn create_token(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<TokenForm>) -> PageResult {
-    checked(&who, lang, &f.csrf)?;
+    form_csrf(&who, lang, "/account", &f.csrf)?;
     match app.accounts().create_token(&who.caller, &f.name, &f.scope).await {
         Ok(t) => account_page(&app, &who, lang, &uri, false, String::new(), Some(t), StatusCode::OK).await,
         Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
@@ -156,7 +145,7 @@ pub struct CsrfOnly {
 }
 
 async fn revoke_token(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
-    checked(&who, lang, &f.csrf)?;
+    form_csrf(&who, lang, "/account", &f.csrf)?;
     app.accounts().revoke_token(&who.caller, id).await.map_err(|e| PageError(lang, e))?;
     Ok(Redirect::to("/account#tokens").into_response())
 }
@@ -171,7 +160,7 @@ pub struct RecordForm {
 }
 
 async fn update_record(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<RecordForm>) -> PageResult {
-    checked(&who, lang, &f.csrf)?;
+    form_csrf(&who, lang, "/account", &f.csrf)?;
     let change = OwnChange { name: Some(f.name), region: Some(f.region), consent_enterprise: Some(f.consent_enterprise.is_some()), consent_analytics: Some(f.consent_analytics.is_some()) };
     match app.talent().update_own(&who.caller, &change).await {
         Ok(_) => Ok(Redirect::to("/account#record").into_response()),
@@ -245,7 +234,7 @@ pub struct UserForm {
 }
 
 async fn create_user(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<UserForm>) -> PageResult {
-    checked(&who, lang, &f.csrf)?;
+    form_csrf(&who, lang, "/account", &f.csrf)?;
     let Some(role) = UserRole::parse(&f.role) else {
         return users_page(&app, &who, lang, &uri, None, format!("role: `{}` is not a role", f.role.chars().take(30).collect::<String>()), StatusCode::BAD_REQUEST).await;
     };
@@ -265,20 +254,20 @@ async fn create_user(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri
 }
 
 async fn reset_password(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
-    checked(&who, lang, &f.csrf)?;
+    form_csrf(&who, lang, "/account", &f.csrf)?;
     let h = app.accounts().reset_password(&who.caller, id).await.map_err(|e| PageError(lang, e))?;
     users_page(&app, &who, lang, &uri, Some(h), String::new(), StatusCode::OK).await
 }
 
 async fn disable(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
-    checked(&who, lang, &f.csrf)?;
+    form_csrf(&who, lang, "/account", &f.csrf)?;
     app.accounts().set_disabled(&who.caller, id, true).await.map_err(|e| PageError(lang, e))?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
 async fn set_cohorts(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
     let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
-    checked(&who, lang, csrf)?;
+    form_csrf(&who, lang, "/account", csrf)?;
     let mut cohorts = Vec::new();
     for (k, v) in &pairs {
         if k == "cohort" {
@@ -299,7 +288,7 @@ pub struct OrgForm {
 }
 
 async fn create_org(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<OrgForm>) -> PageResult {
-    checked(&who, lang, &f.csrf)?;
+    form_csrf(&who, lang, "/account", &f.csrf)?;
     let Some(kind) = OrgKind::parse(&f.kind) else {
         return users_page(&app, &who, lang, &uri, None, "kind: not a kind of organisation".into(), StatusCode::BAD_REQUEST).await;
     };

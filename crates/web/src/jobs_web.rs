@@ -5,7 +5,7 @@
 
 use crate::api::{ApiError, ApiResult, ok};
 use crate::pages::{PageCtx, PageError, render};
-use crate::talent_pages::{Gate, gate};
+use crate::talent_pages::{Gate, form_csrf, gate};
 use crate::{RequestCaller, UiLang, Who};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -61,16 +61,6 @@ pub fn api_routes() -> Router<App> {
 // ---------- pages ----------
 
 type PageResult = Result<Response, Gate>;
-
-fn csrf_checked(who: &Who, lang: Lang, uri: &Uri, csrf: &str) -> Result<(), Gate> {
-    if who.csrf_ok(csrf) {
-        Ok(())
-    } else if who.csrf.is_none() {
-        Err(Gate::SignIn(uri.path().to_string()))
-    } else {
-        Err(Gate::Page(PageError(lang, AppError::Access(AccessError::Forbidden { action: "submit a stale form (CSRF token mismatch; reload the page)" }))))
-    }
-}
 
 fn parse_id(lang: Lang, id: &str) -> Result<i64, Gate> {
     id.parse().map_err(|_| Gate::Page(PageError(lang, AppError::NotFound { what: "posting", what_zh: "岗位", id: id.chars().take(40).collect() })))
@@ -141,22 +131,6 @@ impl FormPage {
     }
     fn selected_role(&self, id: &str) -> bool {
         self.draft.platform_role.as_deref() == Some(id)
-    }
-}
-
-fn empty_draft() -> JobDraft {
-    JobDraft {
-        kind: JobKind::Job,
-        title: String::new(),
-        description: String::new(),
-        location: String::new(),
-        salary: String::new(),
-        education: String::new(),
-        experience: String::new(),
-        openings: 1,
-        platform_role: None,
-        skills: Vec::new(),
-        certifications: Vec::new(),
     }
 }
 
@@ -245,14 +219,14 @@ async fn new_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: U
     if who.caller.role() != Some(UserRole::EnterpriseHr) {
         return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "draft a posting (enterprise HR only)" }.into())));
     }
-    Ok(form_page(&app, &who, lang, &uri, "/jobs/new".into(), empty_draft(), None, String::new()))
+    Ok(form_page(&app, &who, lang, &uri, "/jobs/new".into(), JobDraft::default(), None, String::new()))
 }
 
 /// `do=suggest` re-renders the form with the extractor's suggestions checked;
 /// `do=save` stores the draft.
 async fn save_or_suggest(app: &App, who: &Who, lang: Lang, uri: &Uri, existing: Option<i64>, pairs: Vec<(String, String)>) -> PageResult {
     let (draft, csrf, action) = draft_from(&pairs);
-    csrf_checked(who, lang, uri, &csrf)?;
+    form_csrf(who, lang, uri.path(), &csrf)?;
     let path = uri.path().to_string();
     if action == "suggest" {
         let s = app.jobs().suggest(&who.caller, &draft.title, &draft.description).map_err(|e| PageError(lang, e))?;
@@ -349,7 +323,7 @@ pub struct ActForm {
 
 async fn act(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path((id, action)): Path<(String, String)>, Form(f): Form<ActForm>) -> PageResult {
     let id = parse_id(lang, &id)?;
-    csrf_checked(&who, lang, &uri, &f.csrf)?;
+    form_csrf(&who, lang, uri.path(), &f.csrf)?;
     let j = app.jobs();
     let c = &who.caller;
     let r = match action.as_str() {

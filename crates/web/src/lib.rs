@@ -47,6 +47,7 @@ pub fn router(app: App) -> Router {
         .fallback(pages::not_found)
         .with_state(app)
         .layer(middleware::from_fn(remember_lang))
+        .layer(middleware::from_fn(secure_cookies))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -195,6 +196,23 @@ async fn remember_lang(req: Request, next: Next) -> Response {
         let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Behind a TLS-terminating proxy (`X-Forwarded-Proto: https`), every cookie
+/// is marked `Secure` so it never travels over plain HTTP. The demo on
+/// http://127.0.0.1 keeps working without it.
+async fn secure_cookies(req: Request, next: Next) -> Response {
+    let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+    let mut res = next.run(req).await;
+    if https {
+        let all: Vec<HeaderValue> = res.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+        res.headers_mut().remove(header::SET_COOKIE);
+        for c in all {
+            let marked = c.to_str().ok().filter(|s| !s.contains("; Secure")).and_then(|s| HeaderValue::from_str(&format!("{s}; Secure")).ok()).unwrap_or(c);
+            res.headers_mut().append(header::SET_COOKIE, marked);
         }
     }
     res

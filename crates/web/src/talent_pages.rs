@@ -49,6 +49,18 @@ impl IntoResponse for Gate {
 
 type GateResult = Result<axum::response::Response, Gate>;
 
+/// A form post's CSRF check: nobody signed in goes to sign in (and back to
+/// `back`); a field that does not match the session's token is refused (403).
+pub(crate) fn form_csrf(who: &Who, lang: Lang, back: &str, csrf: &str) -> Result<(), Gate> {
+    if who.csrf_ok(csrf) {
+        Ok(())
+    } else if who.csrf.is_none() {
+        Err(Gate::SignIn(back.to_string()))
+    } else {
+        Err(Gate::Page(PageError(lang, AppError::Access(AccessError::Forbidden { action: "submit a stale form (CSRF token mismatch; reload the page)" }))))
+    }
+}
+
 pub(crate) fn gate(lang: Lang, uri: &Uri, e: AppError) -> Gate {
     match e {
         AppError::Access(AccessError::Unauthenticated { .. }) => Gate::SignIn(uri.path_and_query().map_or("/talent", |p| p.as_str()).to_string()),

@@ -9,14 +9,15 @@ use cb_store::testing::TestDb;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+mod common;
+
 const PASSWORD: &str = "access-test-password";
 
 struct World {
     base: String,
     client: reqwest::Client,
     app: App,
-    stop: tokio::sync::oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<()>,
+    served: common::Served,
     /// role name → API token (write scope)
     tokens: std::collections::HashMap<&'static str, String>,
     /// school A's person in the teacher's cohort (the student), another of A outside it, one of school B
@@ -83,18 +84,9 @@ async fn world(db: &TestDb) -> World {
         let t = acc.create_token(&caller, "test", "write").await.expect("token");
         tokens.insert(name, t.secret);
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let served = app.clone();
-    let task = tokio::spawn(async move {
-        let _ = cb_web::serve(served, listener, async {
-            let _ = rx.await;
-        })
-        .await;
-    });
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    World { base, client, app, stop, task, tokens, student_person: a_people[0].id, other_a, person_b: b_people[0].id, cohort_a: ca.cohort.id, cohort_b: cb.cohort.id, org_school_b: school_b, enterprise_2: ent_2 }
+    let served = common::Served::start(app.clone()).await;
+    let (base, client) = (served.base.clone(), common::client());
+    World { base, client, app, served, tokens, student_person: a_people[0].id, other_a, person_b: b_people[0].id, cohort_a: ca.cohort.id, cohort_b: cb.cohort.id, org_school_b: school_b, enterprise_2: ent_2 }
 }
 
 impl World {
@@ -136,8 +128,7 @@ impl World {
     }
 
     async fn stop(self) {
-        let _ = self.stop.send(());
-        let _ = self.task.await;
+        self.served.stop().await;
         self.app.store().close().await;
     }
 }
@@ -193,6 +184,7 @@ async fn check_talent(w: &World, label: &str) {
     w.only("GET", &format!("/people/{me}/reads"), None, &["operator", "admin-a", "student"], StatusCode::OK, label).await;
     let (_, reads) = w.call("student", "GET", &format!("/people/{me}/reads"), None).await;
     assert!(reads.as_array().is_some_and(|r| r.iter().any(|e| e["action"] == "profile.read")), "{label}: reads by others are audited: {reads}");
+    assert!(reads.as_array().is_some_and(|r| r.iter().any(|e| e["detail"].as_str().is_some_and(|d| d.contains("heat map")))), "{label}: a heat map showing them counts: {reads}");
     // the student's own reads are not: every entry is by someone else
     let student_user = w.app.store().user_by_name("student").await.expect("u").expect("u").id;
     assert!(reads.as_array().is_some_and(|r| r.iter().all(|e| e["actor"] != format!("user:{student_user}"))), "{label}");
@@ -373,8 +365,14 @@ async fn check_hostile(w: &World, label: &str) {
 /// Pages as every role: signed in through the real form, every page's status.
 #[tokio::test]
 async fn pages_as_every_role() {
-    let db = TestDb::sqlite();
-    let w = world(&db).await;
+    for db in TestDb::all().await {
+        pages_on(&db).await;
+        db.finish().await;
+    }
+}
+
+async fn pages_on(db: &TestDb) {
+    let w = world(db).await;
     let (_, job) = w.call("hr", "POST", "/jobs", Some(json!({"kind": "job", "title": "安全运营工程师", "platform_role": "soc-analyst"}))).await;
     let draft = job["id"].as_i64().expect("id");
     let me = w.student_person;
@@ -425,5 +423,4 @@ async fn pages_as_every_role() {
         }
     }
     w.stop().await;
-    db.finish().await;
 }

@@ -11,11 +11,12 @@ const TOKEN: &str = "test-operator-token";
 const OPERATOR: &str = "operator";
 const PASSWORD: &str = "correct horse battery";
 
+mod common;
+
 struct Server {
     base: String,
     client: reqwest::Client,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
+    served: common::Served,
     app: App,
 }
 
@@ -24,18 +25,8 @@ impl Server {
         let app = App::open(&db.url).await.unwrap_or_else(|e| panic!("{}: {e}", db.label)).with_operator_token(Some(TOKEN));
         app.framework().import_external(&Caller::system("test"), bundled::ecsf().expect("ecsf"), &mut |_, _| {}).await.expect("ecsf");
         app.init_operator(OPERATOR, "Operator", PASSWORD).await.expect("first operator");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let served = app.clone();
-        let task = tokio::spawn(async move {
-            let _ = cb_web::serve(served, listener, async {
-                let _ = rx.await;
-            })
-            .await;
-        });
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Server { base, client, stop: Some(tx), task, app }
+        let served = common::Served::start(app.clone()).await;
+        Server { base: served.base.clone(), client: common::client(), served, app }
     }
 
     async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
@@ -56,11 +47,8 @@ impl Server {
         (s, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")))
     }
 
-    async fn stop(mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
-        let _ = self.task.await;
+    async fn stop(self) {
+        self.served.stop().await;
         self.app.store().close().await;
     }
 }
@@ -245,7 +233,7 @@ async fn check_uploads(s: &Server, label: &str) {
 }
 
 #[tokio::test]
-async fn profiles_are_for_the_operator_until_accounts_exist() {
+async fn profiles_need_a_sign_in_and_imports_the_operator() {
     on_every_backend!(check_profiles);
 }
 
@@ -531,6 +519,24 @@ async fn every_documented_operation_answers_and_guards_what_it_should() {
             }
         }
     }
+    s.stop().await;
+    db.finish().await;
+}
+
+/// Behind a TLS proxy every cookie is `Secure`; on plain http (the demo) none is.
+#[tokio::test]
+async fn cookies_are_secure_behind_tls() {
+    let db = TestDb::sqlite();
+    let s = Server::start(&db).await;
+    let cookies = |r: &reqwest::Response| r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect::<Vec<_>>();
+    let r = s.client.get(format!("{}/signin?lang=en", s.base)).header("x-forwarded-proto", "https").send().await.expect("get");
+    let tls = cookies(&r);
+    assert_eq!(tls.len(), 2, "the login CSRF and the language cookie: {tls:?}");
+    assert!(tls.iter().all(|c| c.ends_with("; Secure") && c.matches("Secure").count() == 1), "{tls:?}");
+    let r = s.client.get(format!("{}/signin?lang=en", s.base)).send().await.expect("get");
+    let plain = cookies(&r);
+    assert_eq!(plain.len(), 2);
+    assert!(plain.iter().all(|c| !c.contains("Secure")), "{plain:?}");
     s.stop().await;
     db.finish().await;
 }
