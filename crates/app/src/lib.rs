@@ -26,7 +26,7 @@ pub use talent::*;
 pub mod records {
     pub use cb_store::postings::PostingSummary;
     pub use cb_store::talent::{Cohort, CohortSummary, Course, Person, Program, School};
-    pub use cb_store::accounts::{ApiToken, Job, Org, User};
+    pub use cb_store::accounts::{ApiToken, Correction, Job, Org, User};
     pub use cb_store::AuditEntry;
 }
 

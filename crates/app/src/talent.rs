@@ -1007,3 +1007,86 @@ impl ProgramEngines {
         }
     }
 }
+
+impl TalentService<'_> {
+    /// A student asks their school to correct their record: a piece of their
+    /// own evidence (`evidence_id`) or the record in general. Audited.
+    pub async fn request_correction(&self, caller: &Caller, evidence_id: Option<i64>, note: &str) -> Result<cb_store::accounts::Correction, AppError> {
+        caller.require_write("request a correction")?;
+        let viewer = self.app.viewer(caller).await?;
+        let Some(person_id) = viewer.person_id else {
+            caller.require_signed_in("request a correction")?;
+            return Err(AccessError::Forbidden { action: "request a correction of a record that is not yours" }.into());
+        };
+        let note = note.trim();
+        if note.is_empty() || note.chars().count() > 1000 || note.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+            return Err(AppError::Invalid("note: say what is wrong, in 1–1,000 characters / 请说明哪里有误（1–1000 字）".into()));
+        }
+        let store = self.app.store();
+        if let Some(e) = evidence_id
+            && !store.talent_evidence_of(person_id).await?.iter().any(|x| x.id as i64 == e)
+        {
+            return Err(AppError::NotFound { what: "evidence of yours", what_zh: "您的证据", id: e.to_string() });
+        }
+        let open = store.corrections(Some(person_id), None).await?.iter().filter(|c| c.status == "open").count();
+        if open >= 20 {
+            return Err(AppError::Invalid("corrections: 20 are open already; wait for your school to answer / 已有 20 条待处理的更正申请".into()));
+        }
+        let id = store.correction_create(caller, person_id, evidence_id, note, crate::accounts::now()).await?;
+        store.correction(id).await?.ok_or(AppError::NotFound { what: "correction", what_zh: "更正申请", id: id.to_string() })
+    }
+
+    /// The corrections the caller may see: a student their own; a school
+    /// admin their school's; operators all.
+    pub async fn corrections(&self, caller: &Caller) -> Result<Vec<cb_store::accounts::Correction>, AppError> {
+        let viewer = self.app.viewer(caller).await?;
+        let store = self.app.store();
+        if viewer.is_operator() {
+            return Ok(store.corrections(None, None).await?);
+        }
+        caller.require_signed_in("see corrections")?;
+        match (viewer.role(), viewer.person_id, viewer.school_id) {
+            (Some(UserRole::Student), Some(p), _) => Ok(store.corrections(Some(p), None).await?),
+            (Some(UserRole::SchoolAdmin), _, Some(s)) => Ok(store.corrections(None, Some(s)).await?),
+            _ => Err(AccessError::Forbidden { action: "see corrections" }.into()),
+        }
+    }
+
+    /// The person's school admin (or an operator) accepts a correction (the
+    /// evidence it names is removed and the profile follows) or dismisses it
+    /// with a response.
+    pub async fn resolve_correction(&self, caller: &Caller, id: i64, accept: bool, response: &str, today: NaiveDate) -> Result<cb_store::accounts::Correction, AppError> {
+        caller.require_write("resolve a correction")?;
+        let viewer = self.app.viewer(caller).await?;
+        let store = self.app.store();
+        let not_found = || AppError::NotFound { what: "correction", what_zh: "更正申请", id: id.to_string() };
+        let c = store.correction(id).await?;
+        let person = match &c {
+            Some(c) => store.talent_person(c.person_id).await?,
+            None => None,
+        };
+        let allowed = viewer.is_operator() || (viewer.role() == Some(UserRole::SchoolAdmin) && person.as_ref().is_some_and(|p| Some(p.school_id) == viewer.school_id));
+        let c = match c {
+            Some(c) if allowed => c,
+            None if viewer.is_operator() => return Err(not_found()),
+            _ => {
+                caller.require_signed_in("resolve a correction")?;
+                return Err(AccessError::Forbidden { action: "resolve another school's correction" }.into());
+            }
+        };
+        if c.status != "open" {
+            return Err(AppError::Invalid(format!("correction {id} is {} already / 该申请已处理", c.status)));
+        }
+        let response = response.trim();
+        if response.chars().count() > 1000 || (!accept && response.is_empty()) {
+            return Err(AppError::Invalid("response: say why, in at most 1,000 characters (required when dismissing) / 请填写处理说明".into()));
+        }
+        if !store.correction_resolve(caller, &c, accept, response, caller.user_id(), crate::accounts::now()).await? {
+            return Err(AppError::Invalid(format!("correction {id} was resolved meanwhile / 该申请已被处理")));
+        }
+        if accept && c.evidence_id.is_some() {
+            self.refresh_supply(&[c.person_id], today).await?;
+        }
+        store.correction(id).await?.ok_or_else(not_found)
+    }
+}

@@ -27,6 +27,7 @@ table!(JOBS, "jobs", [
     ("created_by", Int), ("created_at", Int), ("updated_at", Int), ("submitted_at", OptInt), ("reviewed_by", OptInt),
     ("published_at", OptInt), ("closed_at", OptInt), ("posting_id", OptInt),
 ]);
+table!(CORRECTIONS, "talent_corrections", [("id", Int), ("person_id", Int), ("evidence_id", OptInt), ("note", Text), ("status", Text), ("response", Text), ("created_at", Int), ("resolved_by", OptInt), ("resolved_at", OptInt)]);
 table!(JOB_INTEREST, "job_interest", [("job_id", Int), ("person_id", Int), ("created_at", Int)]);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -107,6 +108,36 @@ pub struct Job {
     pub closed_at: Option<i64>,
     /// The posting counted in the indicators once published.
     pub posting_id: Option<i64>,
+}
+
+/// A student's request to correct their record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub id: i64,
+    pub person_id: i64,
+    /// The piece of evidence it is about, if one.
+    pub evidence_id: Option<i64>,
+    pub note: String,
+    /// `open`, `accepted` or `dismissed`.
+    pub status: String,
+    pub response: String,
+    pub created_at: i64,
+    pub resolved_by: Option<i64>,
+    pub resolved_at: Option<i64>,
+}
+
+fn correction_from(r: &[Val]) -> Correction {
+    Correction {
+        id: r[0].int(),
+        person_id: r[1].int(),
+        evidence_id: opt_int(&r[2]),
+        note: r[3].text(),
+        status: r[4].text(),
+        response: r[5].text(),
+        created_at: r[6].int(),
+        resolved_by: opt_int(&r[7]),
+        resolved_at: opt_int(&r[8]),
+    }
 }
 
 fn t(s: &str) -> Val {
@@ -529,6 +560,48 @@ impl Store {
             .map(|p| step("INSERT INTO audit_log (actor, action, detail) VALUES ({}, {}, {})", vec![t(&caller.audit_name()), t("profile.read"), t(&format!("person {p}: {context}"))]))
             .collect();
         self.run(caller, steps, action, detail).await.map(|_| ())
+    }
+
+    pub async fn correction_create(&self, caller: &Caller, person_id: i64, evidence_id: Option<i64>, note: &str, now: i64) -> Result<i64, StoreError> {
+        let row = vec![Val::Int(person_id), oi(evidence_id), t(note), t("open"), t(""), Val::Int(now), Val::Null, Val::Null];
+        let about = evidence_id.map_or_else(|| "the record".to_string(), |e| format!("evidence {e}"));
+        self.insert_id(caller, &CORRECTIONS, row, "correction.request", &format!("person {person_id}: {about}")).await
+    }
+
+    pub async fn correction(&self, id: i64) -> Result<Option<Correction>, StoreError> {
+        Ok(self.rows(&CORRECTIONS, "id = {}", vec![Val::Int(id)]).await?.first().map(|r| correction_from(r)))
+    }
+
+    /// Corrections of one person, of one school's people, or of everyone; open ones first, newest first.
+    pub async fn corrections(&self, person_id: Option<i64>, school_id: Option<i64>) -> Result<Vec<Correction>, StoreError> {
+        let (clause, args) = match (person_id, school_id) {
+            (Some(p), _) => ("person_id = {}", vec![Val::Int(p)]),
+            (None, Some(s)) => ("person_id IN (SELECT id FROM talent_people WHERE school_id = {})", vec![Val::Int(s)]),
+            (None, None) => ("1 = 1", vec![]),
+        };
+        let clause = format!("{clause} ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, id DESC");
+        Ok(self.rows(&CORRECTIONS, &clause, args).await?.iter().map(|r| correction_from(r)).collect())
+    }
+
+    /// Resolves an open correction; accepting one about a piece of evidence
+    /// removes that evidence, in the same transaction. False if it was not open.
+    pub async fn correction_resolve(&self, caller: &Caller, c: &Correction, accept: bool, response: &str, resolved_by: Option<i64>, now: i64) -> Result<bool, StoreError> {
+        let status = if accept { "accepted" } else { "dismissed" };
+        let mut steps = vec![Step {
+            sql: "UPDATE talent_corrections SET status = {}, response = {}, resolved_by = {}, resolved_at = {} WHERE id = {} AND status = 'open'".into(),
+            args: vec![t(status), t(response), oi(resolved_by), Val::Int(now), Val::Int(c.id)],
+            types: vec![Ty::Text, Ty::Text, Ty::OptInt, Ty::Int, Ty::Int],
+        }];
+        if let (true, Some(e)) = (accept, c.evidence_id) {
+            // only if this resolution is the one that accepted it (not one that lost a race)
+            steps.push(step(
+                "DELETE FROM talent_evidence WHERE id = {} AND person_id = {} AND EXISTS (SELECT 1 FROM talent_corrections WHERE id = {} AND status = 'accepted')",
+                vec![Val::Int(e), Val::Int(c.person_id), Val::Int(c.id)],
+            ));
+        }
+        let detail = format!("person {}: correction {} {status}", c.person_id, c.id);
+        let n = self.run(caller, steps, &format!("correction.{status}"), &detail).await?;
+        Ok(n[0] > 0)
     }
 
     /// The audit entries whose detail mentions `person {id}`, newest first.

@@ -14,7 +14,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Form;
-use cb_app::records::{ApiToken, AuditEntry, CohortSummary, Org, Person, User};
+use cb_app::records::{ApiToken, AuditEntry, CohortSummary, Correction, Org, Person, User};
 use cb_app::{App, AppError, Handover, Me, NewAccount, NewToken, OwnChange};
 use cb_core::{Lang, OrgKind, UserRole};
 use serde::Deserialize;
@@ -32,6 +32,9 @@ pub fn routes() -> Router<App> {
         .route("/admin/users/{id}/disable", post(disable))
         .route("/admin/orgs", post(create_org))
         .route("/admin/audit", get(audit))
+        .route("/account/corrections", post(request_correction))
+        .route("/admin/corrections", get(corrections))
+        .route("/admin/corrections/{id}", post(resolve_correction))
 }
 
 type PageResult = Result<Response, Gate>;
@@ -45,6 +48,7 @@ struct AccountPage {
     tokens: Vec<ApiToken>,
     person: Option<Person>,
     reads: Vec<AuditEntry>,
+    corrections: Vec<Correction>,
     must_change: bool,
     message: String,
     new_token: Option<NewToken>,
@@ -84,15 +88,16 @@ async fn account_page(app: &App, who: &Who, lang: Lang, uri: &Uri, must_change: 
     let c = &who.caller;
     let me = app.accounts().me(c).await.map_err(|e| gate(lang, uri, e))?;
     let tokens = app.accounts().tokens(c).await.map_err(|e| PageError(lang, e))?;
-    let (person, reads) = match me.user.person_id {
+    let (person, reads, corrections) = match me.user.person_id {
         Some(pid) => {
             let profile = app.talent().profile(c, pid, chrono::Local::now().date_naive()).await.map_err(|e| PageError(lang, e))?;
-            (Some(profile.person), app.talent().reads_of(c, pid).await.map_err(|e| PageError(lang, e))?)
+            let reads = app.talent().reads_of(c, pid).await.map_err(|e| PageError(lang, e))?;
+            (Some(profile.person), reads, app.talent().corrections(c).await.map_err(|e| PageError(lang, e))?)
         }
-        None => (None, Vec::new()),
+        None => (None, Vec::new(), Vec::new()),
     };
     let title = lang.pick("我的账号", "My account").to_string();
-    let page = AccountPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), me, tokens, person, reads, must_change, message, new_token };
+    let page = AccountPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), me, tokens, person, reads, corrections, must_change, message, new_token };
     Ok((status, render(&page)).into_response())
 }
 
@@ -312,4 +317,61 @@ async fn audit(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri)
     let entries = app.accounts().audit_log(&who.caller, 500).await.map_err(|e| gate(lang, &uri, e))?;
     let title = lang.pick("审计日志", "Audit log").to_string();
     Ok(render(&AuditPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), entries }))
+}
+
+#[derive(Deserialize)]
+pub struct CorrectionForm {
+    csrf: String,
+    evidence_id: Option<String>,
+    note: String,
+}
+
+async fn request_correction(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<CorrectionForm>) -> PageResult {
+    form_csrf(&who, lang, "/account", &f.csrf)?;
+    let evidence_id = match f.evidence_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(s.parse::<i64>().map_err(|_| PageError(lang, AppError::Invalid("evidence_id: expected a number / 证据编号须为数字".into())))?),
+    };
+    match app.talent().request_correction(&who.caller, evidence_id, &f.note).await {
+        Ok(_) => Ok(Redirect::to("/account#corrections").into_response()),
+        Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
+        Err(e) => Err(gate(lang, &uri, e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "corrections.html")]
+struct CorrectionsPage {
+    page: PageCtx,
+    csrf: String,
+    corrections: Vec<(Correction, String)>,
+}
+
+async fn corrections(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) -> PageResult {
+    let c = &who.caller;
+    if c.role() == Some(UserRole::Student) {
+        return Ok(Redirect::to("/account#corrections").into_response());
+    }
+    let list = app.talent().corrections(c).await.map_err(|e| gate(lang, &uri, e))?;
+    let mut rows = Vec::with_capacity(list.len());
+    for x in list {
+        let name = app.store().talent_person(x.person_id).await.map_err(|e| PageError(lang, e.into()))?.map(|p| p.name).unwrap_or_default();
+        rows.push((x, name));
+    }
+    let title = lang.pick("更正申请", "Corrections").to_string();
+    Ok(render(&CorrectionsPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), corrections: rows }))
+}
+
+#[derive(Deserialize)]
+pub struct ResolveForm {
+    csrf: String,
+    accept: String,
+    response: String,
+}
+
+async fn resolve_correction(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<i64>, Form(f): Form<ResolveForm>) -> PageResult {
+    form_csrf(&who, lang, "/admin/corrections", &f.csrf)?;
+    let today = chrono::Local::now().date_naive();
+    app.talent().resolve_correction(&who.caller, id, f.accept == "1", &f.response, today).await.map_err(|e| gate(lang, &uri, e))?;
+    Ok(Redirect::to("/admin/corrections").into_response())
 }

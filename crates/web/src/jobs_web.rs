@@ -1,7 +1,7 @@
 //! Published demand (岗位需求发布) on the web: the postings pages (`/jobs`:
 //! drafting with the extractor's suggestions, review, interest, candidates)
 //! and the JSON API for postings and accounts (`/api/v1/jobs…`, `/me`,
-//! `/tokens`, `/users`, `/orgs`, `/audit`). The services decide who may.
+//! `/tokens`, `/users`, `/orgs`, `/audit`, `/corrections`). The services decide who may.
 
 use crate::api::{ApiError, ApiResult, ok};
 use crate::pages::{PageCtx, PageError, render};
@@ -47,6 +47,8 @@ pub fn api_routes() -> Router<App> {
         .route("/orgs", get(api_orgs).post(api_create_org))
         .route("/audit", get(api_audit))
         .route("/people/{id}/reads", get(api_reads))
+        .route("/corrections", get(api_corrections).post(api_request_correction))
+        .route("/corrections/{id}/resolve", post(api_resolve_correction))
         .route("/jobs", get(api_jobs).post(api_create_job))
         .route("/jobs/suggest", post(api_suggest))
         .route("/jobs/{id}", get(api_job).put(api_update_job))
@@ -442,6 +444,32 @@ async fn api_audit(State(app): State<App>, RequestCaller(c): RequestCaller, Quer
 
 async fn api_reads(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
     ok(app.talent().reads_of(&c, id).await?)
+}
+
+async fn api_corrections(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.talent().corrections(&c).await?)
+}
+
+#[derive(Deserialize)]
+pub struct CorrectionBody {
+    evidence_id: Option<i64>,
+    note: String,
+}
+
+async fn api_request_correction(State(app): State<App>, RequestCaller(c): RequestCaller, Json(b): Json<CorrectionBody>) -> ApiResult {
+    let x = app.talent().request_correction(&c, b.evidence_id, &b.note).await?;
+    Ok((StatusCode::CREATED, Json(x)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ResolveBody {
+    accept: bool,
+    #[serde(default)]
+    response: String,
+}
+
+async fn api_resolve_correction(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<ResolveBody>) -> ApiResult {
+    ok(app.talent().resolve_correction(&c, id, b.accept, &b.response, today()).await?)
 }
 
 async fn api_jobs(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<StatusQuery>) -> ApiResult {

@@ -203,6 +203,8 @@ struct PersonPage {
     next: Vec<(String, String, f64)>,
     skills: Vec<SkillRow>,
     evidence: Vec<EvidenceRow>,
+    /// The person is looking at their own profile (they may ask for corrections).
+    own: bool,
 }
 
 fn status_key(s: Status) -> &'static str {
@@ -290,7 +292,8 @@ async fn person(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri
         })
         .collect();
     let title = format!("{} · {}", p.person.name, crate::i18n::t(lang, "profile.title"));
-    Ok(render(&PersonPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), p, radar, areas, roles, next, skills, evidence }))
+    let own = app.viewer(&c).await.ok().and_then(|v| v.person_id) == Some(p.person.id);
+    Ok(render(&PersonPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), p, radar, areas, roles, next, skills, evidence, own }))
 }
 
 #[derive(Template)]

@@ -203,6 +203,41 @@ async fn check_talent(w: &World, label: &str) {
     }
     let log = w.app.store().audit_log(500).await.expect("audit");
     assert!(log.iter().any(|e| e.action == "consent.change" && e.detail.contains(&format!("person {me}"))), "{label}");
+
+    // corrections: a student asks about their own evidence only; their school's admin resolves
+    let mine = w.app.store().talent_evidence_of(me).await.expect("evidence");
+    let theirs = w.app.store().talent_evidence_of(w.person_b).await.expect("evidence");
+    let (e1, e2) = (mine[0].id as i64, mine[1].id as i64);
+    let ask = |e: i64| Some(json!({"evidence_id": e, "note": "这条成绩不是我的"}));
+    assert_eq!(w.call("student", "POST", "/corrections", ask(theirs[0].id as i64)).await.0, StatusCode::NOT_FOUND, "another's evidence");
+    assert_eq!(w.call("student", "POST", "/corrections", Some(json!({"note": "  "}))).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    for who in ["teacher", "admin-a", "hr", "analyst"] {
+        assert_eq!(w.call(who, "POST", "/corrections", ask(e1)).await.0, StatusCode::FORBIDDEN, "{who} asks");
+    }
+    let (st, c1) = w.call("student", "POST", "/corrections", ask(e1)).await;
+    assert_eq!(st, StatusCode::CREATED, "{label}: {c1}");
+    let (_, c2) = w.call("student", "POST", "/corrections", ask(e2)).await;
+    let (id1, id2) = (c1["id"].as_i64().expect("id"), c2["id"].as_i64().expect("id"));
+    w.only("GET", "/corrections", None, &["operator", "admin-a", "admin-b", "student", "student-b"], StatusCode::OK, label).await;
+    let (_, seen) = w.call("admin-b", "GET", "/corrections", None).await;
+    assert!(!ids(&seen, "id").contains(&id1), "{label}: another school's corrections are not listed");
+    let (_, seen) = w.call("student-b", "GET", "/corrections", None).await;
+    assert!(!ids(&seen, "id").contains(&id1));
+    let accept = Some(json!({"accept": true, "response": "已核实，予以更正"}));
+    for who in ["admin-b", "teacher", "student", "hr", "moderator"] {
+        assert_eq!(w.call(who, "POST", &format!("/corrections/{id1}/resolve"), accept.clone()).await.0, StatusCode::FORBIDDEN, "{who} resolves");
+    }
+    assert_eq!(w.call("admin-a", "POST", &format!("/corrections/{id2}/resolve"), Some(json!({"accept": false}))).await.0, StatusCode::UNPROCESSABLE_ENTITY, "a dismissal needs a reason");
+    let (st, done) = w.call("admin-a", "POST", &format!("/corrections/{id1}/resolve"), accept.clone()).await;
+    assert_eq!((st, done["status"].as_str()), (StatusCode::OK, Some("accepted")), "{label}: {done}");
+    assert_eq!(w.call("admin-a", "POST", &format!("/corrections/{id1}/resolve"), accept).await.0, StatusCode::UNPROCESSABLE_ENTITY, "only once");
+    let left = w.app.store().talent_evidence_of(me).await.expect("evidence");
+    assert!(!left.iter().any(|e| e.id as i64 == e1) && left.iter().any(|e| e.id as i64 == e2), "{label}: the accepted one is gone, the other stays");
+    let (_, profile) = w.call("student", "GET", &format!("/people/{me}/profile"), None).await;
+    assert!(!profile["evidence"].as_array().expect("evidence").iter().any(|e| e["id"].as_i64() == Some(e1)), "{label}");
+    let (st, d) = w.call("admin-a", "POST", &format!("/corrections/{id2}/resolve"), Some(json!({"accept": false, "response": "成绩已核对无误"}))).await;
+    assert_eq!((st, d["status"].as_str()), (StatusCode::OK, Some("dismissed")));
+    assert!(w.app.store().talent_evidence_of(me).await.expect("evidence").iter().any(|e| e.id as i64 == e2), "a dismissal removes nothing");
 }
 
 async fn check_accounts(w: &World, label: &str) {
@@ -380,6 +415,7 @@ async fn pages_on(db: &TestDb) {
         ("/account".into(), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator"]),
         ("/admin/users".into(), &["operator", "admin-a", "admin-b"]),
         ("/admin/audit".into(), &["operator"]),
+        ("/admin/corrections".into(), &["operator", "admin-a", "admin-b"]),
         ("/jobs".into(), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator", "nobody"]),
         ("/jobs/new".into(), &["hr", "hr-2"]),
         (format!("/jobs/{draft}"), &["operator", "hr", "mentor", "moderator"]),
@@ -409,8 +445,15 @@ async fn pages_on(db: &TestDb) {
             } else if who == "nobody" {
                 assert!(st == StatusCode::SEE_OTHER || st == StatusCode::UNAUTHORIZED, "nobody {path}: {st}");
             } else {
-                assert!(st == StatusCode::FORBIDDEN || (path == "/talent" && who.starts_with("student")), "{who} {path}: {st} {body:.200}");
+                // students are sent to their own account from the staff lists
+                let to_account = who.starts_with("student") && (path == "/talent" || path == "/admin/corrections") && st == StatusCode::SEE_OTHER;
+                assert!(st == StatusCode::FORBIDDEN || to_account, "{who} {path}: {st} {body:.200}");
             }
+        }
+        // only the person sees the correction form on their profile
+        if who == "student" || who == "admin-a" {
+            let page = client.get(format!("{}/talent/people/{me}", w.base)).send().await.expect("get").text().await.expect("text");
+            assert_eq!(page.contains("id=\"correction-form\""), who == "student", "{who}");
         }
         // a form without the session's CSRF token changes nothing
         if who == "hr" {
