@@ -19,7 +19,7 @@ pub const DEMO_ACCOUNTS: &[(&str, UserRole, &str)] = &[
     ("teacher", UserRole::Teacher, "the two cohorts they teach"),
     ("student", UserRole::Student, "their own profile, consents, postings and interest"),
     ("hr", UserRole::EnterpriseHr, "drafts, submits and closes postings; interested candidates"),
-    ("mentor", UserRole::EnterpriseMentor, "their enterprise's postings and candidates"),
+    ("mentor", UserRole::EnterpriseMentor, "their enterprise's postings and candidates; rates candidates"),
 ];
 
 impl App {

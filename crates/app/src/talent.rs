@@ -75,7 +75,7 @@ impl TalentService<'_> {
     /// competition result, a rubric entered by hand) and brings their
     /// profiles' part of the supply figures up to date. Ids are assigned
     /// here; returns them.
-    pub async fn record(&self, caller: &Caller, mut evidence: Vec<cb_talent::Evidence>, today: NaiveDate) -> Result<Vec<u64>, AppError> {
+    pub async fn record(&self, caller: &Caller, evidence: Vec<cb_talent::Evidence>, today: NaiveDate) -> Result<Vec<u64>, AppError> {
         caller.require_write("record evidence")?;
         let viewer = self.app.viewer(caller).await?;
         if !viewer.is_operator() && viewer.school_staff_of().is_none() {
@@ -90,10 +90,66 @@ impl TalentService<'_> {
             if !staff_reaches(&viewer, &person) {
                 return Err(AccessError::Forbidden { action: "record evidence about another school's or cohort's student" }.into());
             }
+        }
+        self.write_evidence(caller, evidence, today).await
+    }
+
+    /// An enterprise mentor (or HR) rates a student on a 1–5 rubric per
+    /// skill: an enterprise evaluation from their organisation, weighted as
+    /// the student's program weights enterprise judgement. Only for a student
+    /// who consented to enterprises and is interested in one of the
+    /// enterprise's postings (an applicant or intern).
+    pub async fn evaluate(&self, caller: &Caller, person_id: i64, levels: &[(String, f64)], comment: &str, date: NaiveDate, today: NaiveDate) -> Result<u64, AppError> {
+        caller.require_write("evaluate a student")?;
+        let viewer = self.app.viewer(caller).await?;
+        let (Some(UserRole::EnterpriseMentor | UserRole::EnterpriseHr), Some(org)) = (viewer.role(), viewer.org.clone()) else {
+            caller.require_signed_in("evaluate a student")?;
+            return Err(AccessError::Forbidden { action: "evaluate a student (enterprise mentors and HR)" }.into());
+        };
+        let store = self.app.store();
+        let person = store.talent_person(person_id).await?;
+        let reachable = match &person {
+            Some(p) => p.consent_enterprise && store.interested_in_org(person_id, org.id).await?,
+            None => false,
+        };
+        if !reachable {
+            return Err(AccessError::Forbidden { action: "evaluate a student who has not shared their profile with your enterprise" }.into());
+        }
+        let catalog = self.app.catalog();
+        if levels.is_empty() || levels.len() > 60 {
+            return Err(AppError::Invalid("skills: rate 1–60 skills / 请为 1–60 项技能评分".into()));
+        }
+        if let Some((s, _)) = levels.iter().find(|(s, _)| catalog.skill(s).is_none()) {
+            return Err(AppError::Invalid(format!("skills: `{}` is not a skill of the model / 技能不存在", s.chars().take(40).collect::<String>())));
+        }
+        let comment = comment.trim();
+        if comment.chars().count() > 2000 {
+            return Err(AppError::Invalid("comment: at most 2,000 characters / 评语最多 2000 字".into()));
+        }
+        if date > today {
+            return Err(AppError::Invalid(format!("date: {date} is in the future / 日期不能晚于今天")));
+        }
+        let evidence = cb_talent::Evidence {
+            id: 0,
+            person_id: person_id as u64,
+            kind: cb_talent::EvidenceKind::EnterpriseEvaluation { comment: comment.to_string() },
+            source_org: org.name.clone(),
+            date,
+            recorded_by: caller.audit_name(),
+            observations: levels.iter().map(|(s, l)| cb_talent::Observation { skill_id: s.clone(), level: *l }).collect(),
+        };
+        Ok(self.write_evidence(caller, vec![evidence], today).await?.first().copied().unwrap_or_default())
+    }
+
+    /// Checks levels, assigns ids, writes the evidence in one transaction and
+    /// updates the people's part of the supply figures.
+    async fn write_evidence(&self, caller: &Caller, mut evidence: Vec<cb_talent::Evidence>, today: NaiveDate) -> Result<Vec<u64>, AppError> {
+        for e in &evidence {
             if let Some(o) = e.observations.iter().find(|o| !(1.0..=5.0).contains(&o.level)) {
                 return Err(AppError::Invalid(format!("level {} of {} is outside 1–5 / 等级须在 1–5 之间", o.level, o.skill_id)));
             }
         }
+        let store = self.app.store();
         // one writer at a time picks evidence ids
         let _writer = self.app.evidence_ids.lock().await;
         let next = store.talent_max_evidence_id().await? as u64 + 1;

@@ -32,6 +32,7 @@ pub fn page_routes() -> Router<App> {
         .route("/jobs/{id}", get(job_page))
         .route("/jobs/{id}/edit", get(edit_page).post(edit_post))
         .route("/jobs/{id}/candidates", get(candidates_page))
+        .route("/jobs/{id}/candidates/{person}/evaluate", get(evaluate_page).post(evaluate_post))
         .route("/jobs/{id}/{action}", post(act))
 }
 
@@ -47,6 +48,7 @@ pub fn api_routes() -> Router<App> {
         .route("/orgs", get(api_orgs).post(api_create_org))
         .route("/audit", get(api_audit))
         .route("/people/{id}/reads", get(api_reads))
+        .route("/people/{id}/evaluations", post(api_evaluate))
         .route("/corrections", get(api_corrections).post(api_request_correction))
         .route("/corrections/{id}/resolve", post(api_resolve_correction))
         .route("/jobs", get(api_jobs).post(api_create_job))
@@ -362,6 +364,73 @@ async fn candidates_page(State(app): State<App>, who: Who, UiLang(lang): UiLang,
     Ok(render(&CandidatesPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), c }))
 }
 
+#[derive(Template)]
+#[template(path = "evaluate.html")]
+struct EvaluatePage {
+    page: PageCtx,
+    csrf: String,
+    job: Job,
+    person_id: i64,
+    name: String,
+    /// (skill id, name)
+    skills: Vec<(String, String)>,
+    message: String,
+}
+
+/// The rubric form: the posting's skills (or its role's core skills), 1–5 each.
+async fn evaluate_form(app: &App, who: &Who, lang: Lang, uri: &Uri, job_id: i64, person_id: i64, message: String) -> PageResult {
+    let c = app.jobs().candidates(&who.caller, job_id, today()).await.map_err(|e| gate(lang, uri, e))?;
+    let Some(cand) = c.shared.iter().find(|x| x.person_id == person_id) else {
+        return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "evaluate a student who is not a consenting candidate of this posting" }.into())));
+    };
+    let catalog = app.framework().catalog_snapshot(&who.caller);
+    let mut ids = c.job.skills.clone();
+    if ids.is_empty() {
+        ids = c.job.platform_role.as_deref().map(|r| catalog.skills_of_role(r, cb_competency::RoleRelation::Core).iter().map(|s| s.id.clone()).collect()).unwrap_or_default();
+    }
+    let skills = ids.iter().map(|s| (s.clone(), catalog.skill(s).map_or(s.clone(), |x| lang.pick(&x.name_zh, &x.name_en).to_string()))).collect();
+    let status = if message.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let title = format!("{} · {}", cand.name, lang.pick("企业评价", "Enterprise evaluation"));
+    let page = EvaluatePage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), job: c.job.clone(), person_id, name: cand.name.clone(), skills, message };
+    Ok((status, render(&page)).into_response())
+}
+
+async fn evaluate_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path((id, person)): Path<(String, String)>) -> PageResult {
+    let (id, person) = (parse_id(lang, &id)?, parse_id(lang, &person)?);
+    evaluate_form(&app, &who, lang, &uri, id, person, String::new()).await
+}
+
+async fn evaluate_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path((id, person)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+    let (id, person) = (parse_id(lang, &id)?, parse_id(lang, &person)?);
+    let one = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    form_csrf(&who, lang, uri.path(), &one("csrf"))?;
+    // the candidate must be this posting's (the service checks the enterprise)
+    app.jobs().candidates(&who.caller, id, today()).await.map_err(|e| gate(lang, &uri, e))?;
+    let mut levels = Vec::new();
+    for (k, v) in &pairs {
+        if let Some(skill) = k.strip_prefix("level:")
+            && !v.is_empty()
+        {
+            match v.parse::<f64>() {
+                Ok(l) => levels.push((skill.to_string(), l)),
+                Err(_) => return evaluate_form(&app, &who, lang, &uri, id, person, format!("{skill}: `{v}` is not a level 1–5")).await,
+            }
+        }
+    }
+    let date = match one("date").trim() {
+        "" => today(),
+        d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => return evaluate_form(&app, &who, lang, &uri, id, person, format!("date: `{d}` is not a date YYYY-MM-DD")).await,
+        },
+    };
+    match app.talent().evaluate(&who.caller, person, &levels, &one("comment"), date, today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/jobs/{id}/candidates")).into_response()),
+        Err(AppError::Invalid(m)) => evaluate_form(&app, &who, lang, &uri, id, person, m).await,
+        Err(e) => Err(gate(lang, &uri, e)),
+    }
+}
+
 // ---------- API ----------
 
 async fn api_me(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
@@ -444,6 +513,21 @@ async fn api_audit(State(app): State<App>, RequestCaller(c): RequestCaller, Quer
 
 async fn api_reads(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
     ok(app.talent().reads_of(&c, id).await?)
+}
+
+#[derive(Deserialize)]
+pub struct EvaluationBody {
+    /// skill id → level 1–5
+    levels: std::collections::BTreeMap<String, f64>,
+    #[serde(default)]
+    comment: String,
+    date: Option<chrono::NaiveDate>,
+}
+
+async fn api_evaluate(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<EvaluationBody>) -> ApiResult {
+    let levels: Vec<(String, f64)> = b.levels.into_iter().collect();
+    let evidence_id = app.talent().evaluate(&c, id, &levels, &b.comment, b.date.unwrap_or_else(today), today()).await?;
+    Ok((StatusCode::CREATED, Json(json!({"evidence_id": evidence_id}))).into_response())
 }
 
 async fn api_corrections(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {

@@ -339,6 +339,18 @@ async fn check_publishing(w: &World, label: &str) {
     assert!(shown.contains(&w.student_person), "{label}: {c}");
     assert_eq!(shown.contains(&w.person_b), b_consents, "{label}");
     assert!(c["shared"][0]["readiness"].is_number(), "readiness for the posting's role");
+    // its mentor and HR rate the candidate: an enterprise evaluation from their organisation in the profile
+    let me = w.student_person;
+    let rating = Some(json!({"levels": {"penetration-testing": 4, "burp-suite": 3}, "comment": "实习期间独立完成两次渗透测试"}));
+    w.only("POST", &format!("/people/{me}/evaluations"), rating, &["hr", "mentor"], StatusCode::CREATED, label).await;
+    for bad in [json!({"levels": {"penetration-testing": 7}}), json!({"levels": {"juggling": 3}}), json!({"levels": {}}), json!({"levels": {"penetration-testing": 3}, "date": "2999-01-01"})] {
+        assert_eq!(w.call("mentor", "POST", &format!("/people/{me}/evaluations"), Some(bad.clone())).await.0, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let other_school = w.other_a;
+    assert_eq!(w.call("mentor", "POST", &format!("/people/{other_school}/evaluations"), Some(json!({"levels": {"penetration-testing": 3}}))).await.0, StatusCode::FORBIDDEN, "not a candidate");
+    let evals: Vec<_> = w.app.store().talent_evidence_of(me).await.expect("evidence").into_iter().filter(|e| e.source_org == "Enterprise One").collect();
+    assert_eq!(evals.len(), 2, "{label}");
+    assert!(evals.iter().all(|e| e.kind.judge() == cb_talent::Judge::Enterprise && e.observations.len() == 2));
     // an enterprise now reads an interested, consenting student's profile; the other enterprise still cannot
     assert_eq!(w.call("hr", "GET", &format!("/people/{}/profile", w.student_person), None).await.0, StatusCode::OK);
     assert_eq!(w.call("hr-2", "GET", &format!("/people/{}/profile", w.student_person), None).await.0, StatusCode::FORBIDDEN);

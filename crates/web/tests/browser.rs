@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 const TOKEN: &str = "browser-test-token";
 
+/// The W3C WebDriver key under which an element reference comes back.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
 struct Driver {
     http: reqwest::Client,
     base: String,
@@ -69,7 +72,7 @@ impl Driver {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let v = self.call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
-            if let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(|x| x.as_str()) {
+            if let Some(id) = v.get(ELEMENT).and_then(|x| x.as_str()) {
                 return id.to_string();
             }
             assert!(Instant::now() < deadline, "no element {css}: {v}");
@@ -94,7 +97,7 @@ impl Driver {
     async fn click(&self, css: &str) {
         let id = self.find(css).await;
         // into the middle of the viewport, clear of the sticky header
-        let el = json!({"element-6066-11e4-a52e-4f735466cecf": id});
+        let el = json!({ELEMENT: id});
         self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": "arguments[0].scrollIntoView({block: 'center'});", "args": [el]}))).await;
         let v = self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await;
         assert!(v.get("error").is_none(), "click {css}: {v}");
@@ -114,7 +117,7 @@ impl Driver {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let v = self.call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
-            if let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(|x| x.as_str()) {
+            if let Some(id) = v.get(ELEMENT).and_then(|x| x.as_str()) {
                 let t = self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None).await;
                 if t.as_str() == Some(want) {
                     return;
@@ -306,6 +309,20 @@ async fn publishing_a_posting_in_a_real_browser() {
     let person = app.store().user_by_name("student").await.expect("user").expect("student").person_id.expect("person");
     let name = app.store().talent_person(person).await.expect("p").expect("p").name;
     assert!(d.text("#candidate-list").await.contains(&name));
+    // and rates them: an enterprise evaluation lands in the student's profile
+    d.click("#candidate-list a[href$=\"/evaluate\"]").await;
+    d.wait_url("/evaluate").await;
+    d.settle().await;
+    d.click("#evaluate-form select option[value=\"4\"]").await;
+    d.type_into("textarea[name=comment]", "表现优秀").await;
+    d.click("#evaluate-form button[type=submit]").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while d.url().await.ends_with("/evaluate") {
+        assert!(Instant::now() < deadline, "the evaluation was not saved");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let evals = app.store().talent_evidence_of(person).await.expect("evidence").into_iter().filter(|e| e.source_org.contains("Sample Security") && e.observations.iter().any(|o| o.level == 4.0)).count();
+    assert_eq!(evals, 1, "one evaluation at level 4 from the sample enterprise");
 
     // counted on the dashboard as published demand (the demo's internship and this one)
     d.goto(&format!("{site}/insight?source=published&lang=en")).await;
