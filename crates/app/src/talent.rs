@@ -399,7 +399,20 @@ impl TalentService<'_> {
         skip_bad_rows: bool,
         today: NaiveDate,
     ) -> Result<TalentImportOutcome, AppError> {
-        caller.require_operator("import talent data")?;
+        caller.require_write("import talent data")?;
+        // operators import anything; a school admin only their own school's records
+        let own_school = if caller.is_operator() {
+            None
+        } else {
+            let viewer = self.app.viewer(caller).await?;
+            match (viewer.role(), viewer.school_id) {
+                (Some(UserRole::SchoolAdmin), Some(s)) => Some(s),
+                _ => {
+                    caller.require_signed_in("import talent data")?;
+                    return Err(AccessError::Forbidden { action: "import talent data (operators; school admins for their own school)" }.into());
+                }
+            }
+        };
         let store = self.app.store();
         if let Some(prev) = store.talent_import_by_hash(&file.hash).await? {
             return Ok(TalentImportOutcome {
@@ -417,11 +430,15 @@ impl TalentService<'_> {
         // (the store's own lock and keys stop writers in other processes)
         let writer = self.app.evidence_ids.lock().await;
         let reference = store.talent_reference().await?;
+        let owners = own_school.map(|_| Owners::of(&reference));
         let catalog = self.app.catalog();
         let crate::ImportFile { name, hash, reader, .. } = file;
         let plan = tokio::task::spawn_blocking(move || plan_import(&name, hash, reader, kind, skip_bad_rows, today, &reference, &catalog))
             .await
             .map_err(|e| AppError::Invalid(format!("the import stopped: {e}")))??;
+        if let (Some(school), Some(owners)) = (own_school, owners) {
+            owners.check(&plan.write, school)?;
+        }
         let outcome = TalentImportOutcome {
             already_imported: false,
             kind: kind.as_str().to_string(),
@@ -1030,6 +1047,67 @@ pub struct OwnChange {
     pub region: Option<String>,
     pub consent_enterprise: Option<bool>,
     pub consent_analytics: Option<bool>,
+}
+
+/// Which school every stored program, course and person belongs to, to
+/// check that a school admin's import touches only their own school.
+struct Owners {
+    programs: std::collections::HashMap<i64, i64>,
+    courses: std::collections::HashMap<i64, i64>,
+    people: std::collections::HashMap<i64, i64>,
+}
+
+impl Owners {
+    fn of(r: &cb_store::talent::TalentReference) -> Owners {
+        let programs: std::collections::HashMap<i64, i64> = r.programs.iter().map(|p| (p.id, p.school_id)).collect();
+        let courses = r.courses.iter().filter_map(|c| programs.get(&c.program_id).map(|s| (c.id, *s))).collect();
+        Owners { programs, courses, people: r.people.iter().map(|p| (p.id, p.school_id)).collect() }
+    }
+
+    /// Refuses the write if anything in it is, or would be, another school's.
+    fn check(mut self, w: &TalentWrite, school: i64) -> Result<(), AppError> {
+        let refuse = |detail: String| Err(AppError::from(AccessError::Refused { action: "import another school's records", detail }));
+        if let Some(s) = w.schools.first() {
+            return refuse(format!("the file names school `{}`, which is not yours / 文件包含其他学校「{}」", s.name, s.name));
+        }
+        for p in &w.programs {
+            self.programs.insert(p.id, p.school_id);
+        }
+        let program_school = |o: &Owners, id: i64| o.programs.get(&id).copied();
+        for p in &w.programs {
+            if p.school_id != school {
+                return refuse(format!("program `{}` belongs to another school / 专业「{}」属于其他学校", p.name, p.name));
+            }
+        }
+        for c in &w.cohorts {
+            if program_school(&self, c.program_id) != Some(school) {
+                return refuse(format!("cohort `{}` belongs to another school / 班级「{}」属于其他学校", c.name, c.name));
+            }
+        }
+        for c in &w.courses {
+            if program_school(&self, c.program_id) != Some(school) {
+                return refuse(format!("course `{}` belongs to another school / 课程「{}」属于其他学校", c.name, c.name));
+            }
+            self.courses.insert(c.id, school);
+        }
+        for (course, _, _) in &w.course_skills {
+            if self.courses.get(course) != Some(&school) {
+                return refuse(format!("course {course} belongs to another school / 课程属于其他学校"));
+            }
+        }
+        for p in &w.people {
+            if p.school_id != school {
+                return refuse(format!("student {} belongs to another school / 学生 {} 属于其他学校", p.student_number, p.student_number));
+            }
+            self.people.insert(p.id, school);
+        }
+        for e in &w.evidence {
+            if self.people.get(&(e.person_id as i64)) != Some(&school) {
+                return refuse(format!("evidence about person {} of another school / 证据涉及其他学校的学生", e.person_id));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A school admin reaches their school's people, a teacher their cohorts'.

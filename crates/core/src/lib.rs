@@ -229,6 +229,9 @@ pub enum AccessError {
     Unauthenticated { action: &'static str },
     #[error("not allowed to {action} / 无权执行此操作")]
     Forbidden { action: &'static str },
+    /// Forbidden, with what in the request was not the caller's to touch.
+    #[error("not allowed to {action}: {detail}")]
+    Refused { action: &'static str, detail: String },
 }
 
 /// A language a person reads the product in.

@@ -57,7 +57,7 @@ impl From<AppError> for ApiError {
         match &e {
             AppError::NotFound { .. } => ApiError(StatusCode::NOT_FOUND, "not_found", e.to_string()),
             AppError::Access(AccessError::Unauthenticated { .. }) => ApiError(StatusCode::UNAUTHORIZED, "unauthenticated", e.to_string()),
-            AppError::Access(AccessError::Forbidden { .. }) => ApiError(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+            AppError::Access(AccessError::Forbidden { .. } | AccessError::Refused { .. }) => ApiError(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
             AppError::Invalid(_) | AppError::Model(_) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
             AppError::TooManyAttempts { .. } => ApiError(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", e.to_string()),
             AppError::Store(_) => {
@@ -209,8 +209,8 @@ async fn upload_postings(
     Query(q): Query<UploadQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult {
-    // access first: an anonymous caller learns nothing about the file
-    c.require_operator("import postings").map_err(AppError::from)?;
+    // nobody learns nothing about the file; the service decides who else may import
+    c.require_signed_in("import postings").map_err(AppError::from)?;
     let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
     let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
     let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
@@ -279,7 +279,8 @@ async fn upload_talent(
     Query(q): Query<TalentUploadQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult {
-    c.require_operator("import talent data").map_err(AppError::from)?;
+    // nobody is turned away before the body is read; the service decides who may import what
+    c.require_signed_in("import talent data").map_err(AppError::from)?;
     let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
     let kind_raw = q.kind.unwrap_or_default();
     let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad(format!("kind `{kind_raw}`; expected people, courses, grades, evaluations, competitions, certificates or awards / 未知的导入类型")))?;

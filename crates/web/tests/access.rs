@@ -269,6 +269,34 @@ async fn check_accounts(w: &World, label: &str) {
     // cohorts of another school cannot be assigned
     let body = json!({"cohorts": [w.cohort_b]});
     assert_eq!(w.call("admin-a", "POST", &format!("/users/{teacher_id}/cohorts"), Some(body)).await.0, StatusCode::FORBIDDEN);
+    // talent files: a school admin imports their own school's records only
+    let school_name = |person: i64| async move {
+        let p = w.app.store().talent_person(person).await.expect("p").expect("p");
+        w.app.store().talent_school(p.school_id).await.expect("s").expect("s").name
+    };
+    let (name_a, name_b) = (school_name(w.student_person).await, school_name(w.person_b).await);
+    let upload = |who: &'static str, body: String, file: &'static str| async move {
+        let mut r = w.client.post(format!("{}/api/v1/imports/talent?kind=people&filename={file}", w.base)).body(body);
+        if let Some(t) = w.tokens.get(who) {
+            r = r.bearer_auth(t);
+        }
+        let res = r.send().await.expect("upload");
+        (res.status(), res.text().await.unwrap_or_default())
+    };
+    let roster = |school: &str, number: &str| format!("学校,专业,学号,姓名,毕业年份\n{school},网络空间安全,{number},王伟,2027\n");
+    let (st, body) = upload("admin-a", roster(&name_b, "990001"), "b.csv").await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{label}: {body}");
+    assert!(body.contains("990001"), "the refusal names what was not theirs: {body}");
+    let (st, _) = upload("admin-a", roster("一所新学校", "990002"), "new.csv").await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "a school admin cannot create schools");
+    for who in ["teacher", "student", "hr", "analyst", "moderator"] {
+        assert_eq!(upload(who, roster(&name_a, "990003"), "a.csv").await.0, StatusCode::FORBIDDEN, "{who} uploads");
+    }
+    assert_eq!(upload("nobody", roster(&name_a, "990003"), "a.csv").await.0, StatusCode::UNAUTHORIZED);
+    let before = w.app.store().talent_counts().await.expect("counts").2;
+    let (st, body) = upload("admin-a", roster(&name_a, "990004"), "a.csv").await;
+    assert_eq!(st, StatusCode::OK, "{label}: {body}");
+    assert_eq!(w.app.store().talent_counts().await.expect("counts").2, before + 1, "one student added to school A");
     w.only("GET", "/audit", None, &["operator"], StatusCode::OK, label).await;
     w.only("POST", "/orgs", Some(json!({"kind": "enterprise", "name": format!("New {label}")})), &["operator"], StatusCode::CREATED, label).await;
     // tokens: a read-only token cannot change anything; a revoked one is nobody
