@@ -209,7 +209,7 @@ async fn upload_postings(
     Query(q): Query<UploadQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult {
-    // nobody learns nothing about the file; the service decides who else may import
+    // an anonymous caller learns nothing about the file; the service decides who else may import
     c.require_signed_in("import postings").map_err(AppError::from)?;
     let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
     let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
