@@ -81,10 +81,6 @@ impl Viewer {
     pub fn is_operator(&self) -> bool {
         self.caller.is_operator()
     }
-    /// May see cells counting fewer than five people for this school.
-    pub fn sees_small_cells_of(&self, school_id: i64) -> bool {
-        self.is_operator() || (matches!(self.role(), Some(UserRole::SchoolAdmin | UserRole::Teacher)) && self.school_id == Some(school_id))
-    }
     /// The school whose records this caller administers or teaches in.
     pub fn school_staff_of(&self) -> Option<i64> {
         match self.role() {
@@ -126,9 +122,12 @@ pub struct NewAccount {
     pub role: UserRole,
     pub username: String,
     pub display_name: String,
-    /// For a student: their record in the talent pool (of the same school).
+    /// For a student: their record in the talent pool (of the same school)…
     #[serde(default)]
     pub person_id: Option<i64>,
+    /// …or their student number (学号) in that school.
+    #[serde(default)]
+    pub student_number: Option<String>,
 }
 
 /// A new API token: its record and the secret, shown once.
@@ -349,7 +348,14 @@ impl AccountService<'_> {
         if !a.role.fits(org.kind) {
             return Err(invalid(format!("role: {} does not belong in a {} organisation / 该角色不属于此类机构", a.role.as_str(), org.kind.as_str())));
         }
-        match (a.role, a.person_id) {
+        let by_number = match (a.role, a.person_id, a.student_number.as_deref().map(str::trim).filter(|n| !n.is_empty()), org.school_id) {
+            (UserRole::Student, None, Some(n), Some(school)) => {
+                Some(store.talent_person_by_number(school, n).await?.ok_or_else(|| invalid(format!("student_number: `{}` is not in your school's roster / 学号不在本校名册中", n.chars().take(40).collect::<String>())))?.id)
+            }
+            _ => None,
+        };
+        let person_id = a.person_id.or(by_number);
+        match (a.role, person_id) {
             (UserRole::Student, Some(pid)) => {
                 let p = store.talent_person(pid).await?.ok_or_else(|| not_found("person", "人员", pid))?;
                 if Some(p.school_id) != org.school_id {
@@ -359,13 +365,13 @@ impl AccountService<'_> {
                     return Err(invalid(format!("person_id: person {pid} has an account already / 该学生已有账号")));
                 }
             }
-            (UserRole::Student, None) => return Err(invalid("person_id: a student account needs the student's record / 学生账号须关联人才库记录")),
+            (UserRole::Student, None) => return Err(invalid("student_number: a student account needs the student's number (or person_id) / 学生账号须填写学号")),
             (_, Some(_)) => return Err(invalid("person_id: only a student account has one / 只有学生账号关联人才库记录")),
             _ => {}
         }
         let password = temporary_password()?;
         let hash = hash_password(&password).await?;
-        let user = NewUser { org_id: org.id, role: a.role, username: username.clone(), display_name: a.display_name.trim().into(), password_hash: hash, person_id: a.person_id, must_change: true };
+        let user = NewUser { org_id: org.id, role: a.role, username: username.clone(), display_name: a.display_name.trim().into(), password_hash: hash, person_id, must_change: true };
         let user_id = store.user_create(caller, &user, now()).await.map_err(|e| dup(e, "username"))?;
         Ok(Handover { user_id, username, password })
     }

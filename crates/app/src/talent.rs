@@ -1025,7 +1025,7 @@ impl TalentService<'_> {
 
     /// Who read a person's profile and when: the person themself, their
     /// school's admin, operators.
-    pub async fn reads_of(&self, caller: &Caller, person_id: i64) -> Result<Vec<cb_store::AuditEntry>, AppError> {
+    pub async fn reads_of(&self, caller: &Caller, person_id: i64) -> Result<Vec<ProfileRead>, AppError> {
         caller.require_signed_in("see who read a profile")?;
         let viewer = self.app.viewer(caller).await?;
         let store = self.app.store();
@@ -1036,8 +1036,42 @@ impl TalentService<'_> {
         if !allowed {
             return Err(AccessError::Forbidden { action: "see who read this profile" }.into());
         }
-        Ok(store.audit_of_person(person_id, 200).await?)
+        let entries = store.audit_of_person(person_id, 200).await?;
+        // who, in words a student can read: a name and an organisation, not `user:8`
+        let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
+            if !names.contains_key(&e.actor) {
+                let who = match e.actor.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok()) {
+                    Some(id) => match store.user(id).await? {
+                        Some(u) => {
+                            let org = store.org(u.org_id).await?.map(|o| o.name).unwrap_or_default();
+                            format!("{} · {} · {}", u.display_name, u.role.name(cb_core::Lang::Zh), org)
+                        }
+                        None => e.actor.clone(),
+                    },
+                    None if e.actor.starts_with("system:") => "平台 Platform".to_string(),
+                    None => e.actor.clone(),
+                };
+                names.insert(e.actor.clone(), who);
+            }
+            let who = names.get(&e.actor).cloned().unwrap_or_default();
+            out.push(ProfileRead { at: e.at, actor: e.actor, who, action: e.action, detail: e.detail });
+        }
+        Ok(out)
     }
+}
+
+/// An audit entry about a person, with who it was in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileRead {
+    pub at: String,
+    /// `user:8`, `system:demo`
+    pub actor: String,
+    /// Their name, role and organisation.
+    pub who: String,
+    pub action: String,
+    pub detail: String,
 }
 
 /// A student's change to their own record; `None` keeps a field.

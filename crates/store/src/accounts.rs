@@ -538,6 +538,11 @@ impl Store {
         Ok(self.rows(&crate::tables::T_PEOPLE, &clause, args).await?.iter().map(|r| crate::talent::person_from(r)).collect())
     }
 
+    /// A school's student by their student number.
+    pub async fn talent_person_by_number(&self, school_id: i64, number: &str) -> Result<Option<crate::talent::Person>, StoreError> {
+        Ok(self.rows(&crate::tables::T_PEOPLE, "school_id = {} AND student_number = {}", vec![Val::Int(school_id), t(number)]).await?.first().map(|r| crate::talent::person_from(r)))
+    }
+
     /// Every school of the talent pool.
     pub async fn talent_reference_schools(&self) -> Result<Vec<crate::talent::School>, StoreError> {
         Ok(self.rows(&crate::tables::T_SCHOOLS, "1 = 1 ORDER BY name", vec![]).await?.iter().map(|r| crate::talent::school_from(r)).collect())

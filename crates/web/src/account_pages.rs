@@ -47,7 +47,7 @@ struct AccountPage {
     me: Me,
     tokens: Vec<ApiToken>,
     person: Option<Person>,
-    reads: Vec<AuditEntry>,
+    reads: Vec<cb_app::ProfileRead>,
     corrections: Vec<Correction>,
     must_change: bool,
     message: String,
@@ -236,6 +236,7 @@ pub struct UserForm {
     username: String,
     display_name: String,
     person_id: Option<String>,
+    student_number: Option<String>,
 }
 
 async fn create_user(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<UserForm>) -> PageResult {
@@ -250,7 +251,8 @@ async fn create_user(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri
             Err(_) => return users_page(&app, &who, lang, &uri, None, "person_id: expected a number / 人员编号须为数字".into(), StatusCode::BAD_REQUEST).await,
         },
     };
-    let a = NewAccount { org_id: f.org_id, role, username: f.username, display_name: f.display_name, person_id };
+    let student_number = f.student_number.filter(|s| !s.trim().is_empty());
+    let a = NewAccount { org_id: f.org_id, role, username: f.username, display_name: f.display_name, person_id, student_number };
     match app.accounts().create_user(&who.caller, a).await {
         Ok(h) => users_page(&app, &who, lang, &uri, Some(h), String::new(), StatusCode::OK).await,
         Err(AppError::Invalid(m)) => users_page(&app, &who, lang, &uri, None, m, StatusCode::BAD_REQUEST).await,

@@ -58,7 +58,7 @@ async fn world(db: &TestDb) -> World {
     let ent_2 = org(OrgKind::Enterprise, "Enterprise Two", None).await;
     let alliance = org(OrgKind::Alliance, "Alliance", None).await;
     let gov = org(OrgKind::Government, "Bureau", None).await;
-    let mk = |org_id: i64, role: UserRole, username: &str, person_id: Option<i64>| NewAccount { org_id, role, username: username.into(), display_name: username.into(), person_id };
+    let mk = |org_id: i64, role: UserRole, username: &str, person_id: Option<i64>| NewAccount { org_id, role, username: username.into(), display_name: username.into(), person_id, student_number: None };
     let mut users = vec![
         ("admin-a", mk(school_a, UserRole::SchoolAdmin, "admin-a", None)),
         ("admin-b", mk(school_b, UserRole::SchoolAdmin, "admin-b", None)),
@@ -185,6 +185,7 @@ async fn check_talent(w: &World, label: &str) {
     let (_, reads) = w.call("student", "GET", &format!("/people/{me}/reads"), None).await;
     assert!(reads.as_array().is_some_and(|r| r.iter().any(|e| e["action"] == "profile.read")), "{label}: reads by others are audited: {reads}");
     assert!(reads.as_array().is_some_and(|r| r.iter().any(|e| e["detail"].as_str().is_some_and(|d| d.contains("heat map")))), "{label}: a heat map showing them counts: {reads}");
+    assert!(reads.as_array().is_some_and(|r| r.iter().any(|e| e["who"].as_str().is_some_and(|w| w.contains("School A") && w.contains("院校管理员")))), "{label}: readers are named with role and organisation: {reads}");
     // the student's own reads are not: every entry is by someone else
     let student_user = w.app.store().user_by_name("student").await.expect("u").expect("u").id;
     assert!(reads.as_array().is_some_and(|r| r.iter().all(|e| e["actor"] != format!("user:{student_user}"))), "{label}");
@@ -259,6 +260,16 @@ async fn check_accounts(w: &World, label: &str) {
     assert_eq!(st, StatusCode::CREATED, "{label}: {h}");
     assert_eq!(h["password"].as_str().map(str::len), Some(16));
     assert_eq!(w.call("admin-a", "POST", "/users", Some(ok_teacher)).await.0, StatusCode::UNPROCESSABLE_ENTITY, "a taken username");
+    // a student account by student number, from the admin's own roster only
+    let a_numbers: Vec<(i64, String)> = w.app.store().talent_people(0, 1000).await.expect("people").into_iter().filter(|p| p.cohort_id == Some(w.cohort_a) && p.id != w.student_person).map(|p| (p.id, p.student_number)).collect();
+    let b_number = w.app.store().talent_person(w.person_b).await.expect("p").expect("p").student_number;
+    if let Some((pid, number)) = a_numbers.first() {
+        let (st, h) = w.call("admin-a", "POST", "/users", Some(json!({"org_id": a_org, "role": "student", "username": "by.number", "display_name": "x", "student_number": number}))).await;
+        assert_eq!(st, StatusCode::CREATED, "{label}: {h}");
+        assert_eq!(w.app.store().user_by_name("by.number").await.expect("u").expect("u").person_id, Some(*pid));
+    }
+    let (st, v) = w.call("admin-a", "POST", "/users", Some(json!({"org_id": a_org, "role": "student", "username": "not.ours", "display_name": "x", "student_number": b_number}))).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{label}: another school's number is not in this roster: {v}");
     // password resets: the operator anyone, a school admin their teachers and students, nobody else
     let op_id = w.app.store().user_by_name("operator").await.expect("u").expect("u").id;
     let teacher_id = w.app.store().user_by_name("new.teacher").await.expect("u").expect("u").id;
