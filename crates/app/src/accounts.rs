@@ -408,7 +408,14 @@ impl AccountService<'_> {
         check_password(new)?;
         let store = self.app.store();
         let user = store.user(user_id).await?.ok_or_else(|| not_found("user", "用户", user_id))?;
+        // a session is not a licence to guess: wrong current passwords are limited like sign-ins
+        let key = format!("password change {user_id}");
+        if self.app.sessions.refused(&key) {
+            store.audit(caller, "password.change_refused", "too many failures").await?;
+            return Err(AppError::TooManyAttempts { retry_after_s: crate::session::FAILURE_WINDOW.as_secs() });
+        }
         if !verify_password(&user.password_hash, current).await {
+            self.app.sessions.failed(&key);
             store.audit(caller, "password.change_failed", "").await?;
             return Err(invalid("current password: does not match / 当前密码不正确"));
         }

@@ -97,13 +97,14 @@ impl IntoResponse for PageError {
             AppError::Access(cb_core::AccessError::Unauthenticated { .. }) => (StatusCode::UNAUTHORIZED, "error.forbidden"),
             AppError::Access(_) => (StatusCode::FORBIDDEN, "error.forbidden"),
             AppError::Invalid(_) => (StatusCode::BAD_REQUEST, "error.bad_request"),
+            AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "signin.too_many"),
             _ => {
                 tracing::error!(error = %self.1, "page error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error.server")
             }
         };
         let detail = match &self.1 {
-            AppError::NotFound { .. } | AppError::Access(_) | AppError::Invalid(_) => self.1.to_string(),
+            AppError::NotFound { .. } | AppError::Access(_) | AppError::Invalid(_) | AppError::TooManyAttempts { .. } => self.1.to_string(),
             _ => String::new(),
         };
         error_page(self.0, status, key, detail)

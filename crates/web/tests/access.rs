@@ -463,6 +463,8 @@ async fn pages_on(db: &TestDb) {
     let draft = job["id"].as_i64().expect("id");
     let me = w.student_person;
     let pages: Vec<(String, &[&str])> = vec![
+        ("/insight?lang=en".into(), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator", "nobody"]),
+        ("/framework".into(), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator", "nobody"]),
         ("/account".into(), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator"]),
         ("/admin/users".into(), &["operator", "admin-a", "admin-b"]),
         ("/admin/audit".into(), &["operator"]),
@@ -517,4 +519,30 @@ async fn pages_on(db: &TestDb) {
         }
     }
     w.stop().await;
+}
+
+/// Changing a password needs the current one, and guessing it is limited
+/// like signing in; API tokens outlive a change (sessions do not).
+#[tokio::test]
+async fn password_changes_are_checked_and_limited() {
+    let db = TestDb::sqlite();
+    let w = world(&db).await;
+    let hr = caller_of(&w, "hr").await;
+    let accounts = w.app.accounts();
+    assert!(matches!(accounts.change_password(&hr, "wrong", "a new long password").await, Err(cb_app::AppError::Invalid(_))));
+    assert!(matches!(accounts.change_password(&hr, PASSWORD, "short").await, Err(cb_app::AppError::Invalid(_))), "the new one is checked too");
+    for _ in 0..5 {
+        let _ = accounts.change_password(&hr, "wrong", "a new long password").await;
+    }
+    assert!(matches!(accounts.change_password(&hr, "wrong", "a new long password").await, Err(cb_app::AppError::TooManyAttempts { .. })), "guessing is limited");
+    let log = w.app.store().audit_log(100).await.expect("audit");
+    assert!(log.iter().any(|e| e.action == "password.change_refused") && log.iter().filter(|e| e.action == "password.change_failed").count() == 5);
+    assert_eq!(w.call("hr", "GET", "/me", None).await.0, StatusCode::OK, "API tokens stay valid");
+    w.stop().await;
+    db.finish().await;
+}
+
+async fn caller_of(w: &World, username: &str) -> Caller {
+    let u = w.app.store().user_by_name(username).await.expect("user").expect(username);
+    Caller::user(u.id, u.org_id, u.role)
 }
