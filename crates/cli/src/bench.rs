@@ -393,3 +393,82 @@ pub async fn insight(database_url: &str, postings: usize, people: u64, queries: 
     app.store().close().await;
     Ok(())
 }
+
+/// `bench accounts`: what security costs per request. argon2id hashing and
+/// verification (default parameters: 19 MiB, 2 passes), a sign-in end to end
+/// (verify + session row + audit), a session lookup (every signed-in page and
+/// API call pays it), an API-token lookup, and sign-ins from two clients at
+/// once (the throughput a 2-core machine gives an attacker or a class).
+pub async fn accounts(database_url: &str, rounds: usize) -> anyhow::Result<()> {
+    const PASSWORD: &str = "bench-password-long";
+    let app = cb_app::App::open(database_url).await?;
+    let store = app.store();
+    if store.user_by_name("bench").await?.is_none() {
+        if store.user_count().await? == 0 {
+            app.init_operator("bench", "Bench", PASSWORD).await?;
+        } else {
+            anyhow::bail!("{database_url} has users but no `bench`: use a database of its own for this benchmark");
+        }
+    }
+    let user = store.user_by_name("bench").await?.ok_or_else(|| anyhow::anyhow!("no bench user"))?;
+    let hash = cb_app::hash_password(PASSWORD).await?;
+    store.user_set_password(&Caller::system("bench"), user.id, &hash, false, "password.reset").await?;
+    let caller = Caller::user(user.id, user.org_id, user.role);
+    println!("| step ({rounds} rounds, {:?}) | figure |\n|---|---|", store.backend());
+    let mut lat = Vec::with_capacity(rounds);
+    for _ in 0..rounds.min(50) {
+        let t = Instant::now();
+        cb_app::hash_password(PASSWORD).await?;
+        lat.push(t.elapsed());
+    }
+    latency_row("argon2id hash", &mut lat);
+    lat.clear();
+    for _ in 0..rounds.min(50) {
+        let t = Instant::now();
+        anyhow::ensure!(cb_app::verify_password(&hash, PASSWORD).await, "verify failed");
+        lat.push(t.elapsed());
+    }
+    latency_row("argon2id verify", &mut lat);
+    lat.clear();
+    let mut tokens = Vec::new();
+    for i in 0..rounds.min(50) {
+        let t = Instant::now();
+        let s = app.sign_in(&format!("bench-{i}"), "bench", PASSWORD).await?;
+        lat.push(t.elapsed());
+        tokens.push(s.token);
+    }
+    latency_row("sign-in (verify + session + audit)", &mut lat);
+    lat.clear();
+    for i in 0..rounds {
+        let t = Instant::now();
+        anyhow::ensure!(app.session(&tokens[i % tokens.len()]).await?.is_some(), "session lost");
+        lat.push(t.elapsed());
+    }
+    latency_row("session lookup (per signed-in request)", &mut lat);
+    lat.clear();
+    let token = app.accounts().create_token(&caller, "bench", "read").await?.secret;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        anyhow::ensure!(app.caller_for_token(&token).await? != Caller::Anonymous, "token lost");
+        lat.push(t.elapsed());
+    }
+    latency_row("API token lookup (per script request)", &mut lat);
+    let n = 40;
+    let t = Instant::now();
+    let mut handles = Vec::new();
+    for c in 0..2 {
+        let app = app.clone();
+        handles.push(tokio::spawn(async move {
+            for i in 0..n / 2 {
+                app.sign_in(&format!("parallel-{c}-{i}"), "bench", PASSWORD).await?;
+            }
+            Ok::<_, cb_app::AppError>(())
+        }));
+    }
+    for h in handles {
+        h.await??;
+    }
+    println!("| sign-ins from two clients at once | {:.1} per second |", n as f64 / t.elapsed().as_secs_f64());
+    store.close().await;
+    Ok(())
+}

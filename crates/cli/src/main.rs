@@ -177,6 +177,11 @@ enum BenchCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Password hashing, sign-in, session and API-token lookups (on a database of its own).
+    Accounts {
+        #[arg(long, default_value_t = 2000)]
+        rounds: usize,
+    },
     /// Model assembly, catalog indexing, search latency, store install and load.
     Framework {
         /// Rounds of the ten search queries.
@@ -319,6 +324,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             bench::talent_store(&db_url("sqlite://cyberbridge-bench-talent.db"), people, evidence).await
         }
         Command::Generate { count, seed } => classify_cmd::generate(count, seed),
+        Command::Bench { what: BenchCommand::Accounts { rounds } } => bench::accounts(&db_url("sqlite://cyberbridge-bench-accounts.db"), rounds).await,
         Command::Bench { what: BenchCommand::Framework { iterations } } => {
             bench::framework(&db_url("sqlite://cyberbridge-bench.db"), iterations).await
         }
