@@ -95,10 +95,14 @@ fn is_hr_of(caller: &Caller, job: &Job) -> bool {
     caller.role() == Some(UserRole::EnterpriseHr) && caller.org_id() == Some(job.org_id)
 }
 
-/// Published and closed postings are public; drafts and submissions only to
-/// their enterprise and to moderators.
+/// Published and closed postings are public; a submission also to
+/// moderators; a draft only to its enterprise (and operators).
 fn may_see(caller: &Caller, job: &Job) -> bool {
-    matches!(job.status, JobStatus::Published | JobStatus::Closed) || is_moderator(caller) || is_enterprise_of(caller, job)
+    match job.status {
+        JobStatus::Published | JobStatus::Closed => true,
+        JobStatus::Submitted => is_moderator(caller) || is_enterprise_of(caller, job),
+        JobStatus::Draft => caller.is_operator() || is_enterprise_of(caller, job),
+    }
 }
 
 impl App {
@@ -267,13 +271,18 @@ impl JobService<'_> {
     }
 
     /// The postings the caller may see: published ones for everyone; an
-    /// enterprise also its own in every status; moderators and operators all.
+    /// enterprise also its own in every status; moderators also submissions;
+    /// operators all.
     /// `status` narrows the list.
     pub async fn list(&self, caller: &Caller, status: Option<JobStatus>) -> Result<Vec<JobView>, AppError> {
         let store = self.app.store();
         let statuses: Vec<JobStatus> = status.map_or_else(Vec::new, |s| vec![s]);
-        let mut jobs = if is_moderator(caller) {
+        let mut jobs = if caller.is_operator() {
             store.jobs(None, &statuses).await?
+        } else if is_moderator(caller) {
+            let mut v = store.jobs(None, &statuses).await?;
+            v.retain(|j| may_see(caller, j));
+            v
         } else {
             let mut v = store.jobs(None, &[JobStatus::Published]).await?;
             if matches!(caller.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor))

@@ -336,13 +336,14 @@ async fn check_publishing(w: &World, label: &str) {
     let hr_org = w.app.store().user_by_name("hr").await.expect("u").expect("u").org_id;
     assert_eq!(job["org_id"].as_i64(), Some(hr_org), "{label}");
     // a draft is its enterprise's and the moderators' only
-    w.only("GET", &format!("/jobs/{id}"), None, &["operator", "hr", "mentor", "moderator"], StatusCode::OK, label).await;
+    w.only("GET", &format!("/jobs/{id}"), None, &["operator", "hr", "mentor"], StatusCode::OK, label).await;
     w.only("PUT", &format!("/jobs/{id}"), Some(draft.clone()), &["hr"], StatusCode::OK, label).await;
     w.only("POST", "/jobs/suggest", Some(json!({"title": "渗透测试工程师", "description": "熟悉Burp Suite"})), &ROLES.iter().copied().chain(["moderator"]).collect::<Vec<_>>(), StatusCode::OK, label).await;
     let (_, s) = w.call("hr", "POST", "/jobs/suggest", Some(json!({"title": "渗透测试工程师", "description": "熟悉Burp Suite"}))).await;
     assert_eq!(s["platform_roles"][0]["id"], "pentester", "{label}: {s}");
-    // approving before submission is refused by the posting's state, not by the role
-    assert_eq!(w.call("moderator", "POST", &format!("/jobs/{id}/approve"), None).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    // a draft is not the moderators' yet; the operator may look, but not approve before submission
+    assert_eq!(w.call("moderator", "POST", &format!("/jobs/{id}/approve"), None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(w.call("operator", "POST", &format!("/jobs/{id}/approve"), None).await.0, StatusCode::UNPROCESSABLE_ENTITY);
     for who in ["hr-2", "mentor", "student", "moderator"] {
         assert_eq!(w.call(who, "POST", &format!("/jobs/{id}/submit"), None).await.0, StatusCode::FORBIDDEN, "{who} submits");
     }
@@ -471,7 +472,7 @@ async fn pages_on(db: &TestDb) {
         ("/admin/corrections".into(), &["operator", "admin-a", "admin-b"]),
         ("/jobs".into(), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator", "nobody"]),
         ("/jobs/new".into(), &["hr", "hr-2"]),
-        (format!("/jobs/{draft}"), &["operator", "hr", "mentor", "moderator"]),
+        (format!("/jobs/{draft}"), &["operator", "hr", "mentor"]),
         (format!("/jobs/{draft}/edit"), &["hr"]),
         (format!("/talent/people/{me}"), &["operator", "admin-a", "teacher", "student"]),
         (format!("/talent/cohorts/{}", w.cohort_a), &["operator", "admin-a", "teacher"]),
