@@ -480,9 +480,12 @@ impl AccountService<'_> {
         if self.app.store().token_revoke(caller, user_id, token_id, now()).await? { Ok(()) } else { Err(not_found("token", "令牌", token_id)) }
     }
 
-    /// The audit log: operators only.
-    pub async fn audit_log(&self, caller: &Caller, limit: i64) -> Result<Vec<cb_store::AuditEntry>, AppError> {
+    /// The audit log, newest first, optionally narrowed to an action (or an
+    /// action prefix such as `job.`) and an actor (`user:8`): operators only.
+    pub async fn audit_log(&self, caller: &Caller, action: Option<&str>, actor: Option<&str>, limit: i64) -> Result<Vec<cb_store::AuditEntry>, AppError> {
         caller.require_operator("read the audit log")?;
-        Ok(self.app.store().audit_log(limit.clamp(1, 1000)).await?)
+        let clean = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(|v| v.chars().take(80).collect::<String>());
+        let (action, actor) = (clean(action), clean(actor));
+        Ok(self.app.store().audit_where(action.as_deref(), actor.as_deref(), limit.clamp(1, 1000)).await?)
     }
 }

@@ -1144,6 +1144,14 @@ impl Owners {
     }
 }
 
+impl TalentService<'_> {
+    /// The talent pool's schools: operators (who link school organisations to them).
+    pub async fn schools(&self, caller: &Caller) -> Result<Vec<School>, AppError> {
+        caller.require_operator("list the talent pool's schools")?;
+        Ok(self.app.store().talent_reference_schools().await?)
+    }
+}
+
 /// A school admin reaches their school's people, a teacher their cohorts'.
 fn staff_reaches(viewer: &Viewer, person: &Person) -> bool {
     match viewer.role() {

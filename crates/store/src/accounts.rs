@@ -28,6 +28,7 @@ table!(JOBS, "jobs", [
     ("published_at", OptInt), ("closed_at", OptInt), ("posting_id", OptInt),
 ]);
 table!(CORRECTIONS, "talent_corrections", [("id", Int), ("person_id", Int), ("evidence_id", OptInt), ("note", Text), ("status", Text), ("response", Text), ("created_at", Int), ("resolved_by", OptInt), ("resolved_at", OptInt)]);
+table!(AUDIT, "audit_log", [("id", Int), ("at", Text), ("actor", Text), ("action", Text), ("detail", Text)]);
 table!(JOB_INTEREST, "job_interest", [("job_id", Int), ("person_id", Int), ("created_at", Int)]);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -607,6 +608,36 @@ impl Store {
         let detail = format!("person {}: correction {} {status}", c.person_id, c.id);
         let n = self.run(caller, steps, &format!("correction.{status}"), &detail).await?;
         Ok(n[0] > 0)
+    }
+
+    /// The newest audit entries, narrowed to an action (exact, or a prefix
+    /// ending in `.`: `job.`) and/or an actor (`user:8`).
+    pub async fn audit_where(&self, action: Option<&str>, actor: Option<&str>, limit: i64) -> Result<Vec<crate::AuditEntry>, StoreError> {
+        let mut clause = String::from("1 = 1");
+        let mut args = Vec::new();
+        if let Some(a) = action {
+            if a.ends_with('.') {
+                // a prefix is compared whole (not LIKE: no wildcard in it can widen the match,
+                // and equality means the same under every collation); its length is a number we computed
+                clause.push_str(&format!(" AND substr(action, 1, {}) = {{}}", a.chars().count()));
+                args.push(t(a));
+            } else {
+                clause.push_str(" AND action = {}");
+                args.push(t(a));
+            }
+        }
+        if let Some(a) = actor {
+            clause.push_str(" AND actor = {}");
+            args.push(t(a));
+        }
+        clause.push_str(" ORDER BY id DESC LIMIT {}");
+        args.push(Val::Int(limit));
+        Ok(self
+            .rows(&AUDIT, &clause, args)
+            .await?
+            .iter()
+            .map(|r| crate::AuditEntry { at: r[1].text(), actor: r[2].text(), action: r[3].text(), detail: r[4].text() })
+            .collect())
     }
 
     /// The audit entries whose detail mentions `person {id}`, newest first.

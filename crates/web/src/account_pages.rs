@@ -186,6 +186,8 @@ struct UsersPage {
     handover: Option<Handover>,
     message: String,
     operator: bool,
+    /// The talent pool's schools (for a school organisation).
+    schools: Vec<cb_app::records::School>,
 }
 
 impl UsersPage {
@@ -220,7 +222,8 @@ async fn users_page(app: &App, who: &Who, lang: Lang, uri: &Uri, handover: Optio
         assigned.push((u.id, app.store().teacher_cohorts(u.id).await.map_err(|e| PageError(lang, e.into()))?));
     }
     let title = lang.pick("账号管理", "Accounts").to_string();
-    let page = UsersPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), users, orgs, cohorts, assigned, handover, message, operator: c.is_operator() };
+    let schools = if c.is_operator() { app.talent().schools(c).await.map_err(|e| PageError(lang, e))? } else { Vec::new() };
+    let page = UsersPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), users, orgs, cohorts, assigned, handover, message, operator: c.is_operator(), schools };
     Ok((status, render(&page)).into_response())
 }
 
@@ -313,12 +316,21 @@ struct AuditPage {
     page: PageCtx,
     csrf: String,
     entries: Vec<AuditEntry>,
+    action: String,
+    actor: String,
 }
 
-async fn audit(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) -> PageResult {
-    let entries = app.accounts().audit_log(&who.caller, 500).await.map_err(|e| gate(lang, &uri, e))?;
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    action: Option<String>,
+    actor: Option<String>,
+}
+
+async fn audit(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<AuditQuery>) -> PageResult {
+    let entries = app.accounts().audit_log(&who.caller, q.action.as_deref(), q.actor.as_deref(), 500).await.map_err(|e| gate(lang, &uri, e))?;
     let title = lang.pick("审计日志", "Audit log").to_string();
-    Ok(render(&AuditPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), entries }))
+    let (action, actor) = (q.action.unwrap_or_default(), q.actor.unwrap_or_default());
+    Ok(render(&AuditPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), entries, action, actor }))
 }
 
 #[derive(Deserialize)]

@@ -503,12 +503,14 @@ async fn api_create_org(State(app): State<App>, RequestCaller(c): RequestCaller,
 }
 
 #[derive(Deserialize)]
-pub struct LimitQuery {
+pub struct AuditQuery {
     limit: Option<i64>,
+    action: Option<String>,
+    actor: Option<String>,
 }
 
-async fn api_audit(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<LimitQuery>) -> ApiResult {
-    ok(app.accounts().audit_log(&c, q.limit.unwrap_or(200)).await?)
+async fn api_audit(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<AuditQuery>) -> ApiResult {
+    ok(app.accounts().audit_log(&c, q.action.as_deref(), q.actor.as_deref(), q.limit.unwrap_or(200)).await?)
 }
 
 async fn api_reads(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {

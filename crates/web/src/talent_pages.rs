@@ -87,8 +87,11 @@ pub struct AfterQuery {
 
 async fn index(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<AfterQuery>) -> GateResult {
     let c = who.caller.clone();
-    if c.role() == Some(cb_core::UserRole::Student) {
-        return Ok(Redirect::to("/account").into_response());
+    // the talent pool's lists are for school staff: students see their own record, enterprises their postings' candidates
+    match c.role() {
+        Some(cb_core::UserRole::Student) => return Ok(Redirect::to("/account").into_response()),
+        Some(cb_core::UserRole::EnterpriseHr | cb_core::UserRole::EnterpriseMentor) => return Ok(Redirect::to("/jobs").into_response()),
+        _ => {}
     }
     let t = app.talent();
     let cohorts = t.cohorts(&c).await.map_err(|e| gate(lang, &uri, e))?;

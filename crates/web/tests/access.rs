@@ -309,6 +309,11 @@ async fn check_accounts(w: &World, label: &str) {
     assert_eq!(st, StatusCode::OK, "{label}: {body}");
     assert_eq!(w.app.store().talent_counts().await.expect("counts").2, before + 1, "one student added to school A");
     w.only("GET", "/audit", None, &["operator"], StatusCode::OK, label).await;
+    let (_, v) = w.call("operator", "GET", "/audit?action=user.", None).await;
+    let actions: Vec<&str> = v.as_array().map(|a| a.iter().filter_map(|e| e["action"].as_str()).collect()).unwrap_or_default();
+    assert!(!actions.is_empty() && actions.iter().all(|a| a.starts_with("user.")), "{label}: a prefix narrows: {actions:?}");
+    let (_, v) = w.call("operator", "GET", "/audit?action=user%25", None).await;
+    assert_eq!(v.as_array().map(Vec::len), Some(0), "a wildcard is just a character");
     w.only("POST", "/orgs", Some(json!({"kind": "enterprise", "name": format!("New {label}")})), &["operator"], StatusCode::CREATED, label).await;
     // tokens: a read-only token cannot change anything; a revoked one is nobody
     let (st, t) = w.call("hr", "POST", "/tokens", Some(json!({"name": "read only", "scope": "read"}))).await;
@@ -500,7 +505,7 @@ async fn pages_on(db: &TestDb) {
                 assert!(st == StatusCode::SEE_OTHER || st == StatusCode::UNAUTHORIZED, "nobody {path}: {st}");
             } else {
                 // students are sent to their own account from the staff lists
-                let to_account = who.starts_with("student") && (path == "/talent" || path == "/admin/corrections") && st == StatusCode::SEE_OTHER;
+                let to_account = (who.starts_with("student") && (path == "/talent" || path == "/admin/corrections") || ["hr", "hr-2", "mentor"].contains(&who) && path == "/talent") && st == StatusCode::SEE_OTHER;
                 assert!(st == StatusCode::FORBIDDEN || to_account, "{who} {path}: {st} {body:.200}");
             }
         }
