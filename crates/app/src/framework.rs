@@ -422,6 +422,7 @@ impl FrameworkService<'_> {
     /// Replaces the competency model (operators only). The model is checked
     /// first; a model with integrity problems is refused whole.
     pub async fn replace_model(&self, caller: &Caller, model: CompetencyModel, progress: Progress<'_>) -> Result<(), AppError> {
+        caller.require_write("replace the competency model")?;
         caller.require_operator("replace the competency model")?;
         let problems = check(&model);
         if !problems.is_empty() {
@@ -434,6 +435,7 @@ impl FrameworkService<'_> {
     /// Imports (or re-imports) an external framework (operators only). Every
     /// NICE role it maps to must exist in the installed model.
     pub async fn import_external(&self, caller: &Caller, fw: ExternalFramework, progress: Progress<'_>) -> Result<ExternalSummary, AppError> {
+        caller.require_write("import a framework")?;
         caller.require_operator("import a framework")?;
         let problems = check_external(self.app.catalog().model(), &fw);
         if !problems.is_empty() {

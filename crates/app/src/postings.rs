@@ -87,6 +87,7 @@ impl PostingService<'_> {
         opts: ImportOptions,
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<ImportOutcome, AppError> {
+        caller.require_write("import postings")?;
         caller.require_operator("import postings")?;
         let store = self.app.store();
         if let Some(prev) = store.import_by_hash(&file.hash).await? {

@@ -323,6 +323,7 @@ impl TalentService<'_> {
     /// courses and evidence (operators only; for demos). Does nothing when the
     /// talent pool already has people.
     pub async fn load_synthetic(&self, caller: &Caller, students: u64, per_person: usize, seed: u64) -> Result<bool, AppError> {
+        caller.require_write("load synthetic talent data")?;
         caller.require_operator("load synthetic talent data")?;
         if self.app.store().talent_counts().await?.2 > 0 {
             return Ok(false);

@@ -325,6 +325,15 @@ async fn check_accounts(w: &World, label: &str) {
     assert_eq!(ro(reqwest::Method::GET, "/me").send().await.expect("me").status(), StatusCode::OK);
     let draft = json!({"kind": "job", "title": "只读令牌的草稿"});
     assert_eq!(ro(reqwest::Method::POST, "/jobs").json(&draft).send().await.expect("post").status(), StatusCode::FORBIDDEN);
+    // an operator's read-only token reads everything and changes nothing
+    let (_, ot) = w.call("operator", "POST", "/tokens", Some(json!({"name": "read", "scope": "read"}))).await;
+    let op_ro = ot["secret"].as_str().expect("secret").to_string();
+    let r = w.client.get(format!("{}/api/v1/imports", w.base)).bearer_auth(&op_ro).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = w.client.post(format!("{}/api/v1/imports/postings?filename=x.csv", w.base)).bearer_auth(&op_ro).body("title\nx\n").send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
+    let r = w.client.post(format!("{}/api/v1/orgs", w.base)).bearer_auth(&op_ro).json(&json!({"kind": "enterprise", "name": "ro"})).send().await.expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
     let tid = t["token"]["id"].as_i64().expect("id");
     assert_eq!(w.call("hr-2", "DELETE", &format!("/tokens/{tid}"), None).await.0, StatusCode::NOT_FOUND, "another user's token");
     assert_eq!(w.call("hr", "DELETE", &format!("/tokens/{tid}"), None).await.0, StatusCode::OK);
