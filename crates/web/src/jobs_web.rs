@@ -380,6 +380,10 @@ struct EvaluatePage {
 /// The rubric form: the posting's skills (or its role's core skills), 1–5 each.
 async fn evaluate_form(app: &App, who: &Who, lang: Lang, uri: &Uri, job_id: i64, person_id: i64, message: String) -> PageResult {
     let c = app.jobs().candidates(&who.caller, job_id, today()).await.map_err(|e| gate(lang, uri, e))?;
+    // only an enterprise rates (the service refuses anyone else; no form to fill in vain)
+    if !matches!(who.caller.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)) {
+        return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "evaluate a student (enterprise mentors and HR)" }.into())));
+    }
     let Some(cand) = c.shared.iter().find(|x| x.person_id == person_id) else {
         return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "evaluate a student who is not a consenting candidate of this posting" }.into())));
     };

@@ -477,6 +477,13 @@ async fn pages_on(db: &TestDb) {
     let (_, job) = w.call("hr", "POST", "/jobs", Some(json!({"kind": "job", "title": "安全运营工程师", "platform_role": "soc-analyst"}))).await;
     let draft = job["id"].as_i64().expect("id");
     let me = w.student_person;
+    // a published posting with the student interested and sharing their profile
+    let (_, p) = w.call("hr", "POST", "/jobs", Some(json!({"kind": "internship", "title": "渗透测试实习生", "platform_role": "pentester", "skills": ["penetration-testing"]}))).await;
+    let published = p["id"].as_i64().expect("id");
+    assert_eq!(w.call("hr", "POST", &format!("/jobs/{published}/submit"), None).await.0, StatusCode::OK);
+    assert_eq!(w.call("moderator", "POST", &format!("/jobs/{published}/approve"), None).await.0, StatusCode::OK);
+    assert_eq!(w.call("student", "POST", "/me/record", Some(json!({"consent_enterprise": true}))).await.0, StatusCode::OK);
+    assert_eq!(w.call("student", "POST", &format!("/jobs/{published}/interest"), None).await.0, StatusCode::OK);
     let pages: Vec<(String, &[&str])> = vec![
         ("/insight?lang=en".into(), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator", "nobody"]),
         ("/framework".into(), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator", "nobody"]),
@@ -488,7 +495,10 @@ async fn pages_on(db: &TestDb) {
         ("/jobs/new".into(), &["hr", "hr-2"]),
         (format!("/jobs/{draft}"), &["operator", "hr", "mentor"]),
         (format!("/jobs/{draft}/edit"), &["hr"]),
-        (format!("/talent/people/{me}"), &["operator", "admin-a", "teacher", "student"]),
+        (format!("/jobs/{published}"), &["operator", "admin-a", "admin-b", "teacher", "student", "student-b", "hr", "hr-2", "mentor", "analyst", "moderator", "nobody"]),
+        (format!("/jobs/{published}/candidates"), &["operator", "hr", "mentor"]),
+        (format!("/jobs/{published}/candidates/{me}/evaluate"), &["hr", "mentor"]),
+        (format!("/talent/people/{me}"), &["operator", "admin-a", "teacher", "student", "hr", "mentor"]),
         (format!("/talent/cohorts/{}", w.cohort_a), &["operator", "admin-a", "teacher"]),
         ("/talent".into(), &["operator", "admin-a", "admin-b", "teacher"]),
     ];
