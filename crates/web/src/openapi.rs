@@ -8,9 +8,9 @@ use serde_json::{Map, Value, json};
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Public,
-    /// The operator (bearer token or signed-in session) until accounts exist.
+    /// Operators (an operator's session or API token, or the configured operator token).
     Operator,
-    /// Anyone; counts under five people are "<5" except for the operator.
+    /// Anyone; counts under five people are "<5" except for operators and the program's own school.
     Suppressed,
     /// A signed-in user (session or API token); what they see depends on their role.
     SignedIn,
@@ -124,7 +124,7 @@ pub fn document() -> Value {
         params.extend(op.query.iter().map(|(n, d)| json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}})));
         let note = match op.access {
             Access::Public => "Anyone.",
-            Access::Operator => "The operator only (bearer token or signed-in session).",
+            Access::Operator => "Operators only (session, API token or the configured operator token).",
             Access::Suppressed => "Anyone; counts of fewer than five people are \"<5\" except for the operator and the program's own school.",
             Access::SignedIn => "A signed-in user (API token or session; with a session, changes need the X-CSRF-Token header); the service decides by role and organisation.",
         };
@@ -154,7 +154,7 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "bearer": {"type": "http", "scheme": "bearer", "description": "the configured operator token"},
+                "bearer": {"type": "http", "scheme": "bearer", "description": "an API token (created at /account or POST /api/v1/tokens), or the configured operator token"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "cb_session"}
             },
             "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}}
