@@ -156,9 +156,20 @@ impl JobService<'_> {
     /// Checks a draft's fields and that its ids name the model's roles,
     /// skills and certifications, and that it parses as a posting (salary,
     /// headcount). Returns it normalised.
-    fn checked(&self, draft: JobDraft) -> Result<JobDraft, AppError> {
-        let d = draft.normalised().map_err(|e| invalid(format!("{e} / 岗位信息有误：{}", e.field)))?;
+    fn checked(&self, mut draft: JobDraft) -> Result<JobDraft, AppError> {
         let catalog = self.app.catalog();
+        // people write names (渗透测试, Burp Suite, CISP-PTE): each becomes the model's id
+        for s in draft.skills.iter_mut() {
+            if let Some(x) = catalog.skill_by_name(s) {
+                *s = x.id.clone();
+            }
+        }
+        for c in draft.certifications.iter_mut() {
+            if let Some(x) = catalog.certification_by_name(c) {
+                *c = x.id.clone();
+            }
+        }
+        let d = draft.normalised().map_err(|e| invalid(format!("{e} / 岗位信息有误：{}", e.field)))?;
         if let Some(r) = &d.platform_role
             && catalog.platform_role(r).is_none()
         {

@@ -225,7 +225,7 @@ impl JobDraft {
                 return bad(field, format!("lists {}", list.len()), "at most 60");
             }
             if let Some(s) = list.iter().find(|s| !is_id(s)) {
-                return bad(field, format!("`{}` is not an id", s.chars().take(40).collect::<String>()), "ids of the competency model such as penetration-testing");
+                return bad(field, format!("`{}` is not a known name or id", s.chars().take(40).collect::<String>()), "names or ids of the competency model such as 渗透测试, Burp Suite or penetration-testing");
             }
         }
         self.platform_role = self.platform_role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());

@@ -157,7 +157,14 @@ fn draft_of(job: &Job) -> JobDraft {
 /// The form's fields (skills and certifications repeat).
 fn draft_from(pairs: &[(String, String)]) -> (JobDraft, String, String) {
     let one = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let many = |k: &str| -> Vec<String> { pairs.iter().filter(|(x, _)| x == k).flat_map(|(_, v)| v.split_whitespace().map(str::to_string).collect::<Vec<_>>()).collect() };
+    // a checkbox sends one id; the free field takes names or ids separated by commas, semicolons, 、 or lines
+    let many = |k: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(x, _)| x == k)
+            .flat_map(|(_, v)| v.split([',', '，', ';', '；', '、', '\n']).map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect::<Vec<_>>())
+            .collect()
+    };
     let d = JobDraft {
         kind: JobKind::parse(&one("kind")).unwrap_or(JobKind::Job),
         title: one("title"),

@@ -446,6 +446,11 @@ async fn check_hostile(w: &World, label: &str) {
     assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("title") && m.contains("120")), "{v}");
     let (st, v) = w.call("hr", "POST", "/jobs", Some(json!({"kind": "job", "title": "ok", "skills": ["x'); DROP TABLE jobs;--"]}))).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // names people write become the model's ids
+    let (st, v) = w.call("hr", "POST", "/jobs", Some(json!({"kind": "job", "title": "安全工程师", "skills": ["渗透测试", "Burp Suite"], "certifications": ["CISP-PTE"]}))).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    assert_eq!(v["skills"], json!(["penetration-testing", "burp-suite"]), "{label}");
+    assert_eq!(v["certifications"], json!(["cisp-pte"]), "{label}");
     // SQL in filters and ids is data
     let (st, v) = w.call("nobody", "GET", "/indicators?skill=%27%20OR%201%3D1--&province=%27%3B%20DROP%20TABLE%20postings%3B--", None).await;
     assert_eq!((st, v["demand"]["postings"].as_u64()), (StatusCode::OK, Some(0)), "{label}: {v}");
