@@ -50,6 +50,15 @@ pub struct JobView {
     pub interested: Option<usize>,
     /// Is the signed-in student interested?
     pub mine: bool,
+    /// The signed-in student's readiness (0–1) for the posting's role.
+    pub my_readiness: Option<f64>,
+}
+
+/// The caller as the views of postings need them.
+struct Looker {
+    viewer: crate::Viewer,
+    profile: Option<cb_talent::Profile>,
+    orgs: std::collections::HashMap<i64, String>,
 }
 
 /// An interested student who shares their profile with enterprises.
@@ -266,19 +275,44 @@ impl JobService<'_> {
         }
     }
 
-    async fn view(&self, caller: &Caller, job: Job) -> Result<JobView, AppError> {
-        let store = self.app.store();
-        let org_name = store.org(job.org_id).await?.map(|o| o.name).unwrap_or_default();
-        let interest = store.interest_in(job.id).await?;
+    /// What every view of a posting needs about the caller, resolved once per call.
+    async fn looker(&self, caller: &Caller) -> Result<Looker, AppError> {
         let viewer = self.app.viewer(caller).await?;
-        let mine = viewer.person_id.is_some_and(|p| interest.iter().any(|(x, _)| *x == p));
+        // a student sees how ready they are for each posting's role
+        let profile = match (viewer.role(), viewer.person_id) {
+            (Some(UserRole::Student), Some(p)) => {
+                let today = chrono::DateTime::from_timestamp(now(), 0).map_or_else(|| NaiveDate::MIN, |d| d.date_naive());
+                Some(self.app.talent().profile(caller, p, today).await?.profile)
+            }
+            _ => None,
+        };
+        Ok(Looker { viewer, profile, orgs: std::collections::HashMap::new() })
+    }
+
+    async fn view(&self, caller: &Caller, look: &mut Looker, job: Job) -> Result<JobView, AppError> {
+        let store = self.app.store();
+        let org_name = match look.orgs.get(&job.org_id) {
+            Some(n) => n.clone(),
+            None => {
+                let n = store.org(job.org_id).await?.map(|o| o.name).unwrap_or_default();
+                look.orgs.insert(job.org_id, n.clone());
+                n
+            }
+        };
+        let interest = store.interest_in(job.id).await?;
+        let mine = look.viewer.person_id.is_some_and(|p| interest.iter().any(|(x, _)| *x == p));
         let interested = (is_moderator(caller) || is_enterprise_of(caller, &job)).then_some(interest.len());
-        Ok(JobView { job, org_name, interested, mine })
+        let my_readiness = match (&look.profile, &job.platform_role) {
+            (Some(p), Some(r)) => p.readiness_for(r).map(|x| (x.score * 1000.0).round() / 1000.0),
+            _ => None,
+        };
+        Ok(JobView { job, org_name, interested, mine, my_readiness })
     }
 
     pub async fn get(&self, caller: &Caller, id: i64) -> Result<JobView, AppError> {
         let job = self.visible(caller, id).await?;
-        self.view(caller, job).await
+        let mut look = self.looker(caller).await?;
+        self.view(caller, &mut look, job).await
     }
 
     /// The postings the caller may see: published ones for everyone; an
@@ -306,9 +340,10 @@ impl JobService<'_> {
             v
         };
         jobs.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
+        let mut look = self.looker(caller).await?;
         let mut out = Vec::with_capacity(jobs.len());
         for j in jobs.into_iter().take(500) {
-            out.push(self.view(caller, j).await?);
+            out.push(self.view(caller, &mut look, j).await?);
         }
         Ok(out)
     }
@@ -450,7 +485,8 @@ impl JobService<'_> {
             return Err(invalid(format!("posting {id} is not open / 该岗位未开放")));
         }
         self.app.store().interest_set(caller, id, person_id, interested, now()).await?;
-        self.view(caller, job).await
+        let mut look = self.looker(caller).await?;
+        self.view(caller, &mut look, job).await
     }
 
     /// The postings the signed-in student is interested in.

@@ -82,6 +82,9 @@ struct ListPage {
 }
 
 impl ListPage {
+    fn pct(&self, r: &Option<f64>) -> String {
+        pct(r)
+    }
     fn status_name(&self, s: &JobStatus) -> &'static str {
         s.name(self.page.lang == Lang::Zh)
     }
@@ -91,6 +94,15 @@ impl ListPage {
     fn statuses(&self) -> Vec<(&'static str, &'static str)> {
         JobStatus::ALL.iter().map(|s| (s.as_str(), s.name(self.page.lang == Lang::Zh))).collect()
     }
+    /// A student's readiness column is shown when there is one to show.
+    fn readiness_shown(&self) -> bool {
+        self.jobs.iter().any(|v| v.my_readiness.is_some())
+    }
+}
+
+/// A share as a whole percentage, or a dash.
+fn pct(r: &Option<f64>) -> String {
+    r.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into())
 }
 
 #[derive(Deserialize)]
@@ -298,6 +310,9 @@ impl JobPage {
     fn is(&self, s: &str) -> bool {
         self.v.job.status.as_str() == s
     }
+    fn my_readiness(&self) -> String {
+        pct(&self.v.my_readiness)
+    }
 }
 
 async fn job_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
@@ -360,7 +375,7 @@ struct CandidatesPage {
 
 impl CandidatesPage {
     fn pct(&self, r: &Option<f64>) -> String {
-        r.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into())
+        pct(r)
     }
 }
 

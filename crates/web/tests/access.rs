@@ -383,6 +383,11 @@ async fn check_publishing(w: &World, label: &str) {
     assert_eq!(d["total"], 1, "{label}: {d}");
     // public now
     w.only("GET", &format!("/jobs/{id}"), None, &ROLES.iter().copied().chain(["moderator", "nobody"]).collect::<Vec<_>>(), StatusCode::OK, label).await;
+    // a student sees their readiness for the posting's role; nobody else gets one
+    let (_, v) = w.call("student", "GET", &format!("/jobs/{id}"), None).await;
+    assert!(v["my_readiness"].is_number(), "{label}: {v}");
+    let (_, v) = w.call("hr", "GET", &format!("/jobs/{id}"), None).await;
+    assert!(v["my_readiness"].is_null());
     // interest: students only; the candidates: its enterprise and operators only
     w.only("POST", &format!("/jobs/{id}/interest"), None, &["student", "student-b"], StatusCode::OK, label).await;
     w.only("GET", &format!("/jobs/{id}/candidates"), None, &["operator", "hr", "mentor"], StatusCode::OK, label).await;
