@@ -451,6 +451,19 @@ impl AccountService<'_> {
         Ok(store.set_teacher_cohorts(caller, user_id, &cohorts).await?)
     }
 
+    /// The caller's live sessions (signed-in browsers).
+    pub async fn session_count(&self, caller: &Caller) -> Result<i64, AppError> {
+        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated { action: "see your sessions" })?;
+        Ok(self.app.store().sessions_of(user_id, now()).await?)
+    }
+
+    /// Ends every session of the caller, this one included.
+    pub async fn sign_out_everywhere(&self, caller: &Caller) -> Result<u64, AppError> {
+        caller.require_write("sign out everywhere")?;
+        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated { action: "sign out everywhere" })?;
+        Ok(self.app.store().sessions_end(caller, user_id).await?)
+    }
+
     pub async fn tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
         let user_id = caller.user_id().ok_or(AccessError::Unauthenticated { action: "list your API tokens" })?;
         Ok(self.app.store().tokens_of(user_id).await?)

@@ -399,6 +399,17 @@ impl Store {
         Ok(n[0] > 0)
     }
 
+    /// How many live sessions the user has (signed-in browsers).
+    pub async fn sessions_of(&self, user_id: i64, now: i64) -> Result<i64, StoreError> {
+        Ok(self.rows(&SESSIONS, "user_id = {} AND expires_at > {}", vec![Val::Int(user_id), Val::Int(now)]).await?.len() as i64)
+    }
+
+    /// Ends every session of the user ("sign out everywhere").
+    pub async fn sessions_end(&self, caller: &Caller, user_id: i64) -> Result<u64, StoreError> {
+        let n = self.run(caller, vec![step("DELETE FROM sessions WHERE user_id = {}", vec![Val::Int(user_id)])], "signout.everywhere", &format!("user {user_id}")).await?;
+        Ok(n[0])
+    }
+
     // ---- API tokens ----
 
     pub async fn token_create(&self, caller: &Caller, user_id: i64, name: &str, token_hash: &str, scope: &str, now: i64) -> Result<i64, StoreError> {

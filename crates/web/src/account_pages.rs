@@ -30,6 +30,8 @@ pub fn routes() -> Router<App> {
         .route("/admin/users/{id}/reset", post(reset_password))
         .route("/admin/users/{id}/cohorts", post(set_cohorts))
         .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/users/{id}/enable", post(enable))
+        .route("/account/signout-everywhere", post(sign_out_everywhere))
         .route("/admin/orgs", post(create_org))
         .route("/admin/audit", get(audit))
         .route("/account/corrections", post(request_correction))
@@ -49,6 +51,7 @@ struct AccountPage {
     person: Option<Person>,
     reads: Vec<cb_app::ProfileRead>,
     corrections: Vec<Correction>,
+    sessions: i64,
     must_change: bool,
     message: String,
     new_token: Option<NewToken>,
@@ -97,7 +100,8 @@ async fn account_page(app: &App, who: &Who, lang: Lang, uri: &Uri, must_change: 
         None => (None, Vec::new(), Vec::new()),
     };
     let title = lang.pick("我的账号", "My account").to_string();
-    let page = AccountPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), me, tokens, person, reads, corrections, must_change, message, new_token };
+    let sessions = app.accounts().session_count(c).await.map_err(|e| PageError(lang, e))?;
+    let page = AccountPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), me, tokens, person, reads, corrections, sessions, must_change, message, new_token };
     Ok((status, render(&page)).into_response())
 }
 
@@ -273,6 +277,20 @@ async fn disable(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id
     form_csrf(&who, lang, "/account", &f.csrf)?;
     app.accounts().set_disabled(&who.caller, id, true).await.map_err(|e| PageError(lang, e))?;
     Ok(Redirect::to("/admin/users").into_response())
+}
+
+async fn enable(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
+    form_csrf(&who, lang, "/admin/users", &f.csrf)?;
+    app.accounts().set_disabled(&who.caller, id, false).await.map_err(|e| PageError(lang, e))?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+async fn sign_out_everywhere(State(app): State<App>, who: Who, UiLang(lang): UiLang, Form(f): Form<CsrfOnly>) -> PageResult {
+    form_csrf(&who, lang, "/account", &f.csrf)?;
+    app.accounts().sign_out_everywhere(&who.caller).await.map_err(|e| PageError(lang, e))?;
+    let mut res = Redirect::to("/signin?next=/account").into_response();
+    res.headers_mut().append(axum::http::header::SET_COOKIE, axum::http::HeaderValue::from_static("cb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    Ok(res)
 }
 
 async fn set_cohorts(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {

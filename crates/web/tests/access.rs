@@ -543,6 +543,28 @@ async fn pages_on(db: &TestDb) {
             let page = client.get(format!("{}/talent/people/{me}", w.base)).send().await.expect("get").text().await.expect("text");
             assert_eq!(page.contains("id=\"correction-form\""), who == "student", "{who}");
         }
+        let csrf_of = |html: &str| html.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string();
+        // the operator disables an account through the page (its token stops working) and enables it again
+        if who == "operator" {
+            let page = client.get(format!("{}/admin/users", w.base)).send().await.expect("get").text().await.expect("text");
+            let csrf = csrf_of(&page);
+            let hr2 = w.app.store().user_by_name("hr-2").await.expect("u").expect("u").id;
+            let r = client.post(format!("{}/admin/users/{hr2}/disable", w.base)).form(&[("csrf", csrf.as_str())]).send().await.expect("post");
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            assert_eq!(w.call("hr-2", "GET", "/me", None).await.0, StatusCode::UNAUTHORIZED, "a disabled account's token is nobody");
+            let r = client.post(format!("{}/admin/users/{hr2}/enable", w.base)).form(&[("csrf", csrf.as_str())]).send().await.expect("post");
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            assert_eq!(w.call("hr-2", "GET", "/me", None).await.0, StatusCode::OK);
+        }
+        // signing out everywhere ends this browser's session too
+        if who == "analyst" {
+            let page = client.get(format!("{}/account", w.base)).send().await.expect("get").text().await.expect("text");
+            assert!(page.contains("id=\"session-count\">1<"), "one signed-in browser");
+            let r = client.post(format!("{}/account/signout-everywhere", w.base)).form(&[("csrf", csrf_of(&page).as_str())]).send().await.expect("post");
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let r = client.get(format!("{}/account", w.base)).send().await.expect("get");
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "signed out");
+        }
         // a form without the session's CSRF token changes nothing
         if who == "hr" {
             let r = client.post(format!("{}/jobs/{draft}/submit", w.base)).form(&[("csrf", "forged")]).send().await.expect("post");
