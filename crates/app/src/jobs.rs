@@ -317,8 +317,8 @@ impl JobService<'_> {
 
     /// The postings the caller may see: published ones for everyone; an
     /// enterprise also its own in every status; moderators also submissions;
-    /// operators all.
-    /// `status` narrows the list.
+    /// operators all. `status` narrows the list. Newest first; for a student,
+    /// readiest first.
     pub async fn list(&self, caller: &Caller, status: Option<JobStatus>) -> Result<Vec<JobView>, AppError> {
         let store = self.app.store();
         let statuses: Vec<JobStatus> = status.map_or_else(Vec::new, |s| vec![s]);
@@ -344,6 +344,10 @@ impl JobService<'_> {
         let mut out = Vec::with_capacity(jobs.len());
         for j in jobs.into_iter().take(500) {
             out.push(self.view(caller, &mut look, j).await?);
+        }
+        // a student sees the postings they are readiest for first (newest first among equals)
+        if look.profile.is_some() {
+            out.sort_by(|a, b| b.my_readiness.unwrap_or(-1.0).total_cmp(&a.my_readiness.unwrap_or(-1.0)));
         }
         Ok(out)
     }
