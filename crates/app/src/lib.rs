@@ -112,8 +112,9 @@ impl App {
         Ok(App { store, catalog, engine, operator_token: None, demand: Arc::new(tokio::sync::Mutex::new(None)), engines: Arc::new(std::sync::Mutex::new(None)), evidence_ids: Arc::new(tokio::sync::Mutex::new(())), sessions: Arc::new(session::Sessions::default()), supply: Arc::new(tokio::sync::Mutex::new(None)) })
     }
 
-    /// Lets scripts act as an operator with `Authorization: Bearer <token>`
-    /// until accounts and scoped API tokens exist. Only a hash is kept.
+    /// Lets the platform's own scripts act as the system with
+    /// `Authorization: Bearer <token>` (people use accounts and their API
+    /// tokens). Only a hash is kept.
     pub fn with_operator_token(mut self, token: Option<&str>) -> Self {
         self.operator_token = token.filter(|t| !t.is_empty()).map(|t| cb_tabular::sha256_bytes(t.as_bytes()));
         self

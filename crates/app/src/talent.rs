@@ -1,6 +1,7 @@
 //! The talent service: people and evidence, profiles computed on demand with
-//! their program's weights. Personal data is for operators until accounts and
-//! consent (issue 6) say who else may see it.
+//! their program's weights. Who may see a person's data is decided here
+//! (`may_read`: operators, the person, their school's staff, consenting
+//! candidates' enterprises), never in the pages.
 
 use crate::{App, AppError, Viewer};
 use cb_core::{AccessError, Caller, UserRole};

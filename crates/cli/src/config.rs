@@ -41,8 +41,9 @@ pub struct Config {
     pub listen: SocketAddr,
     /// A tracing filter such as `info` or `cyberbridge=debug,info`.
     pub log: String,
-    /// A secret that lets scripts act as the operator over HTTP
-    /// (`Authorization: Bearer …`) until accounts exist. Unset: nobody can.
+    /// A secret that lets the platform's own scripts act as the system over
+    /// HTTP (`Authorization: Bearer …`); people use accounts and API tokens.
+    /// Unset: nobody can.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_token: Option<String>,
 }

@@ -1,7 +1,7 @@
 //! Talent pages: the talent pool's cohorts and people, a person's profile
 //! (radar of competency areas, readiness per role, what to learn next, every
 //! number with its evidence) and a cohort's people × skills heat map. Personal
-//! data: the services decide who may see it (operators until accounts exist).
+//! data: the services decide who may see it (see `TalentService::may_read`).
 
 use crate::pages::{PageCtx, PageError, enc, render};
 use crate::{UiLang, Who};
