@@ -275,8 +275,7 @@ fn not_found(what: &'static str, what_zh: &'static str, id: i64) -> AppError {
 impl AccountService<'_> {
     pub async fn me(&self, caller: &Caller) -> Result<Me, AppError> {
         let Some(user_id) = caller.user_id() else {
-            caller.require_signed_in("see your account")?;
-            return Err(AccessError::Forbidden { action: "see your account (the platform's own token has no account)" }.into());
+            return Err(caller.refuse("see your account (the platform's own token has no account)").into());
         };
         let store = self.app.store();
         let user = store.user(user_id).await?.ok_or_else(|| not_found("user", "用户", user_id))?;

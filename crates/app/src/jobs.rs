@@ -226,8 +226,7 @@ impl JobService<'_> {
         let org_id = match caller {
             Caller::User { role: UserRole::EnterpriseHr, org_id, .. } => *org_id,
             _ => {
-                caller.require_signed_in("draft a posting")?;
-                return Err(AccessError::Forbidden { action: "draft a posting (enterprise HR only)" }.into());
+                return Err(caller.refuse("draft a posting (enterprise HR only)").into());
             }
         };
         let d = self.checked(draft)?;
@@ -481,8 +480,7 @@ impl JobService<'_> {
         caller.require_write("express interest")?;
         let viewer = self.app.viewer(caller).await?;
         let Some(person_id) = viewer.person_id.filter(|_| viewer.role() == Some(UserRole::Student)) else {
-            caller.require_signed_in("express interest")?;
-            return Err(AccessError::Forbidden { action: "express interest (students only)" }.into());
+            return Err(caller.refuse("express interest (students only)").into());
         };
         let job = self.visible(caller, id).await?;
         if interested && job.status != JobStatus::Published {

@@ -80,8 +80,7 @@ impl TalentService<'_> {
         caller.require_write("record evidence")?;
         let viewer = self.app.viewer(caller).await?;
         if !viewer.is_operator() && viewer.school_staff_of().is_none() {
-            caller.require_signed_in("record evidence")?;
-            return Err(AccessError::Forbidden { action: "record evidence" }.into());
+            return Err(caller.refuse("record evidence").into());
         }
         let store = self.app.store();
         for e in &evidence {
@@ -104,8 +103,7 @@ impl TalentService<'_> {
         caller.require_write("evaluate a student")?;
         let viewer = self.app.viewer(caller).await?;
         let (Some(UserRole::EnterpriseMentor | UserRole::EnterpriseHr), Some(org)) = (viewer.role(), viewer.org.clone()) else {
-            caller.require_signed_in("evaluate a student")?;
-            return Err(AccessError::Forbidden { action: "evaluate a student (enterprise mentors and HR)" }.into());
+            return Err(caller.refuse("evaluate a student (enterprise mentors and HR)").into());
         };
         let store = self.app.store();
         let person = store.talent_person(person_id).await?;
@@ -410,8 +408,7 @@ impl TalentService<'_> {
             match (viewer.role(), viewer.school_id) {
                 (Some(UserRole::SchoolAdmin), Some(s)) => Some(s),
                 _ => {
-                    caller.require_signed_in("import talent data")?;
-                    return Err(AccessError::Forbidden { action: "import talent data (operators; school admins for their own school)" }.into());
+                    return Err(caller.refuse("import talent data (operators; school admins for their own school)").into());
                 }
             }
         };
@@ -988,8 +985,7 @@ impl TalentService<'_> {
         caller.require_write("change your record")?;
         let viewer = self.app.viewer(caller).await?;
         let Some(person_id) = viewer.person_id else {
-            caller.require_signed_in("change your record")?;
-            return Err(AccessError::Forbidden { action: "change a record that is not yours" }.into());
+            return Err(caller.refuse("change a record that is not yours").into());
         };
         let store = self.app.store();
         let mut p = store.talent_person(person_id).await?.ok_or(AppError::NotFound { what: "person", what_zh: "人员", id: person_id.to_string() })?;
@@ -1193,8 +1189,7 @@ impl TalentService<'_> {
         caller.require_write("request a correction")?;
         let viewer = self.app.viewer(caller).await?;
         let Some(person_id) = viewer.person_id else {
-            caller.require_signed_in("request a correction")?;
-            return Err(AccessError::Forbidden { action: "request a correction of a record that is not yours" }.into());
+            return Err(caller.refuse("request a correction of a record that is not yours").into());
         };
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 1000 || note.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
@@ -1248,8 +1243,7 @@ impl TalentService<'_> {
             Some(c) if allowed => c,
             None if viewer.is_operator() => return Err(not_found()),
             _ => {
-                caller.require_signed_in("resolve a correction")?;
-                return Err(AccessError::Forbidden { action: "resolve another school's correction" }.into());
+                return Err(caller.refuse("resolve another school's correction").into());
             }
         };
         if c.status != "open" {

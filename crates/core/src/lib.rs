@@ -210,15 +210,15 @@ impl Caller {
         if matches!(self, Caller::Anonymous) { Err(AccessError::Unauthenticated { action }) } else { Ok(()) }
     }
 
-    /// Fails with [`AccessError::Forbidden`] unless the caller is an operator.
+    /// The refusal of `action` to this caller: nobody is asked to sign in,
+    /// anyone else is forbidden.
+    pub fn refuse(&self, action: &'static str) -> AccessError {
+        if matches!(self, Caller::Anonymous) { AccessError::Unauthenticated { action } } else { AccessError::Forbidden { action } }
+    }
+
+    /// Fails with [`Caller::refuse`] unless the caller is an operator.
     pub fn require_operator(&self, action: &'static str) -> Result<(), AccessError> {
-        if self.is_operator() {
-            Ok(())
-        } else if matches!(self, Caller::Anonymous) {
-            Err(AccessError::Unauthenticated { action })
-        } else {
-            Err(AccessError::Forbidden { action })
-        }
+        if self.is_operator() { Ok(()) } else { Err(self.refuse(action)) }
     }
 }
 
