@@ -3,33 +3,11 @@
 //! interest in them. Every change is written with its audit entry in one
 //! transaction.
 
-use crate::tables::{Table, Ty, Val};
+use crate::tables::{API_TOKENS, AUDIT, CORRECTIONS, JOB_INTEREST, JOBS, ORGS, SESSIONS, TEACHER_COHORTS, Table, Ty, USERS, Val};
 use crate::{Store, StoreError};
 use cb_core::{Caller, OrgKind, UserRole};
 use cb_postings::publish::{JobKind, JobStatus};
 use serde::Serialize;
-
-macro_rules! table {
-    ($id:ident, $name:literal, [$(($c:literal, $t:ident)),* $(,)?]) => {
-        pub(crate) const $id: Table = Table { name: $name, cols: &[$(($c, Ty::$t)),*] };
-    };
-}
-
-table!(ORGS, "orgs", [("id", Int), ("kind", Text), ("name", Text), ("region", Text), ("school_id", OptInt)]);
-table!(USERS, "users", [("id", Int), ("org_id", Int), ("role", Text), ("username", Text), ("display_name", Text), ("password_hash", Text), ("person_id", OptInt), ("must_change", Int), ("disabled", Int), ("created_at", Int)]);
-table!(TEACHER_COHORTS, "teacher_cohorts", [("user_id", Int), ("cohort_id", Int)]);
-table!(SESSIONS, "sessions", [("token_hash", Text), ("user_id", Int), ("csrf", Text), ("expires_at", Int)]);
-table!(API_TOKENS, "api_tokens", [("id", Int), ("user_id", Int), ("name", Text), ("token_hash", Text), ("scope", Text), ("created_at", Int), ("revoked_at", OptInt), ("last_used_at", OptInt)]);
-table!(JOBS, "jobs", [
-    ("id", Int), ("org_id", Int), ("kind", Text), ("status", Text), ("title", Text), ("description", Text),
-    ("location", Text), ("salary", Text), ("education", Text), ("experience", Text), ("openings", Int),
-    ("platform_role", OptText), ("nice_role", OptText), ("skills", Text), ("certifications", Text), ("review_note", Text),
-    ("created_by", Int), ("created_at", Int), ("updated_at", Int), ("submitted_at", OptInt), ("reviewed_by", OptInt),
-    ("published_at", OptInt), ("closed_at", OptInt), ("posting_id", OptInt),
-]);
-table!(CORRECTIONS, "talent_corrections", [("id", Int), ("person_id", Int), ("evidence_id", OptInt), ("note", Text), ("status", Text), ("response", Text), ("created_at", Int), ("resolved_by", OptInt), ("resolved_at", OptInt)]);
-table!(AUDIT, "audit_log", [("id", Int), ("at", Text), ("actor", Text), ("action", Text), ("detail", Text)]);
-table!(JOB_INTEREST, "job_interest", [("job_id", Int), ("person_id", Int), ("created_at", Int)]);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Org {
@@ -316,7 +294,7 @@ impl Store {
     }
 
     pub async fn user_count(&self) -> Result<i64, StoreError> {
-        Ok(self.rows(&USERS, "1 = 1", vec![]).await?.len() as i64)
+        self.count(&USERS, "1 = 1", vec![]).await
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
@@ -401,7 +379,7 @@ impl Store {
 
     /// How many live sessions the user has (signed-in browsers).
     pub async fn sessions_of(&self, user_id: i64, now: i64) -> Result<i64, StoreError> {
-        Ok(self.rows(&SESSIONS, "user_id = {} AND expires_at > {}", vec![Val::Int(user_id), Val::Int(now)]).await?.len() as i64)
+        self.count(&SESSIONS, "user_id = {} AND expires_at > {}", vec![Val::Int(user_id), Val::Int(now)]).await
     }
 
     /// Ends every session of the user ("sign out everywhere").
@@ -499,7 +477,7 @@ impl Store {
 
     /// Adds or withdraws a student's interest in a posting; true if it changed.
     pub async fn interest_set(&self, caller: &Caller, job_id: i64, person_id: i64, interested: bool, now: i64) -> Result<bool, StoreError> {
-        let exists = !self.rows(&JOB_INTEREST, "job_id = {} AND person_id = {}", vec![Val::Int(job_id), Val::Int(person_id)]).await?.is_empty();
+        let exists = self.count(&JOB_INTEREST, "job_id = {} AND person_id = {}", vec![Val::Int(job_id), Val::Int(person_id)]).await? > 0;
         if exists == interested {
             return Ok(false);
         }
@@ -524,10 +502,8 @@ impl Store {
 
     /// Has this person expressed interest in any posting of this organisation?
     pub async fn interested_in_org(&self, person_id: i64, org_id: i64) -> Result<bool, StoreError> {
-        let rows = self
-            .rows(&JOB_INTEREST, "person_id = {} AND job_id IN (SELECT id FROM jobs WHERE org_id = {} AND status IN ('published', 'closed'))", vec![Val::Int(person_id), Val::Int(org_id)])
-            .await?;
-        Ok(!rows.is_empty())
+        let clause = "person_id = {} AND job_id IN (SELECT id FROM jobs WHERE org_id = {} AND status IN ('published', 'closed'))";
+        Ok(self.count(&JOB_INTEREST, clause, vec![Val::Int(person_id), Val::Int(org_id)]).await? > 0)
     }
 
     /// People of a school (and of these cohorts, if given), in id order after `after_id`.

@@ -439,6 +439,14 @@ macro_rules! backend {
                 Ok(out)
             }
 
+            /// How many rows of `table` match `clause` (`{}` marks each bound value).
+            pub(crate) async fn count_where(&self, table: &Table, clause: &str, args: &[Val]) -> Result<i64, StoreError> {
+                let sql = format!("SELECT COUNT(*) FROM {} WHERE {}", table.name, fill(clause, $ph));
+                let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
+                bind_vals!(q, args.iter().cloned(), |_| None);
+                Ok(q.fetch_one(&self.pool).await?)
+            }
+
             /// Inserts one row of `table` without its first column (`id`, which
             /// the database assigns) and its audit entry; returns the new id.
             pub(crate) async fn insert_id(&self, caller: &Caller, table: &Table, row: Vec<Val>, action: &str, detail: &str) -> Result<i64, StoreError> {

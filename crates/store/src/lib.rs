@@ -312,6 +312,11 @@ impl Store {
         dispatch!(self, b => b.select_where(table, clause, &args).await)
     }
 
+    /// How many rows of `table` match `clause`.
+    pub(crate) async fn count(&self, table: &tables::Table, clause: &str, args: Vec<tables::Val>) -> Result<i64, StoreError> {
+        dispatch!(self, b => b.count_where(table, clause, &args).await)
+    }
+
     pub(crate) async fn insert_id(&self, caller: &Caller, table: &tables::Table, row: Vec<tables::Val>, action: &str, detail: &str) -> Result<i64, StoreError> {
         dispatch!(self, b => b.insert_id(caller, table, row, action, detail).await)
     }

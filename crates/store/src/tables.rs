@@ -119,6 +119,23 @@ table!(T_EVIDENCE, "talent_evidence", [("id", Int), ("person_id", Int), ("kind",
 
 table!(T_IMPORTS, "talent_imports", [("id", Int), ("file_name", Text), ("file_hash", Text), ("kind", Text), ("rows_read", Int), ("rejected", Int), ("actor", Text)]);
 
+// accounts and published demand (see accounts.rs)
+table!(ORGS, "orgs", [("id", Int), ("kind", Text), ("name", Text), ("region", Text), ("school_id", OptInt)]);
+table!(USERS, "users", [("id", Int), ("org_id", Int), ("role", Text), ("username", Text), ("display_name", Text), ("password_hash", Text), ("person_id", OptInt), ("must_change", Int), ("disabled", Int), ("created_at", Int)]);
+table!(TEACHER_COHORTS, "teacher_cohorts", [("user_id", Int), ("cohort_id", Int)]);
+table!(SESSIONS, "sessions", [("token_hash", Text), ("user_id", Int), ("csrf", Text), ("expires_at", Int)]);
+table!(API_TOKENS, "api_tokens", [("id", Int), ("user_id", Int), ("name", Text), ("token_hash", Text), ("scope", Text), ("created_at", Int), ("revoked_at", OptInt), ("last_used_at", OptInt)]);
+table!(JOBS, "jobs", [
+    ("id", Int), ("org_id", Int), ("kind", Text), ("status", Text), ("title", Text), ("description", Text),
+    ("location", Text), ("salary", Text), ("education", Text), ("experience", Text), ("openings", Int),
+    ("platform_role", OptText), ("nice_role", OptText), ("skills", Text), ("certifications", Text), ("review_note", Text),
+    ("created_by", Int), ("created_at", Int), ("updated_at", Int), ("submitted_at", OptInt), ("reviewed_by", OptInt),
+    ("published_at", OptInt), ("closed_at", OptInt), ("posting_id", OptInt),
+]);
+table!(CORRECTIONS, "talent_corrections", [("id", Int), ("person_id", Int), ("evidence_id", OptInt), ("note", Text), ("status", Text), ("response", Text), ("created_at", Int), ("resolved_by", OptInt), ("resolved_at", OptInt)]);
+table!(AUDIT, "audit_log", [("id", Int), ("at", Text), ("actor", Text), ("action", Text), ("detail", Text)]);
+table!(JOB_INTEREST, "job_interest", [("job_id", Int), ("person_id", Int), ("created_at", Int)]);
+
 table!(EXT, "external_frameworks", [("id", Text), ("name", Text), ("version", Text), ("licence", Text)]);
 table!(EXT_ROLES, "external_roles", [("framework_id", Text), ("role_id", Text), ("title", Text), ("description", Text), ("grp", Text)]);
 table!(EXT_TITLES, "external_role_titles", [("framework_id", Text), ("role_id", Text), ("title", Text)]);
