@@ -505,6 +505,22 @@ impl JobService<'_> {
     /// the posting's role; the others as a count. Each profile shown is an
     /// audited read.
     pub async fn candidates(&self, caller: &Caller, id: i64, today: NaiveDate) -> Result<Candidates, AppError> {
+        self.candidates_among(caller, id, None, today).await
+    }
+
+    /// One consenting interested student of the posting (the rating form):
+    /// forbidden for anyone who is not one.
+    pub async fn candidate(&self, caller: &Caller, id: i64, person_id: i64, today: NaiveDate) -> Result<(Job, Candidate), AppError> {
+        let c = self.candidates_among(caller, id, Some(person_id), today).await?;
+        match c.shared.into_iter().next() {
+            Some(one) => Ok((c.job, one)),
+            None => Err(AccessError::Forbidden { action: "see a student who is not a consenting candidate of this posting" }.into()),
+        }
+    }
+
+    /// The candidates of a posting, or only `only` among them; their
+    /// profiles' reads audited in one transaction.
+    async fn candidates_among(&self, caller: &Caller, id: i64, only: Option<i64>, today: NaiveDate) -> Result<Candidates, AppError> {
         caller.require_signed_in("see candidates")?;
         let job = self.visible(caller, id).await?;
         if !(is_enterprise_of(caller, &job) || caller.is_operator()) {
@@ -516,6 +532,9 @@ impl JobService<'_> {
         let mut not_shared = 0;
         let schools = store.talent_reference_schools().await?;
         for (person_id, since) in store.interest_in(id).await? {
+            if only.is_some_and(|o| o != person_id) {
+                continue;
+            }
             let Some(p) = store.talent_person(person_id).await? else { continue };
             if !p.consent_enterprise {
                 not_shared += 1;
@@ -525,8 +544,7 @@ impl JobService<'_> {
             let engine = ProfileEngine::new(catalog.model(), weights);
             let evidence = store.talent_evidence_of(person_id).await?;
             let profile = engine.compute(person_id as u64, &evidence, today);
-            let r = job.platform_role.as_deref().and_then(|role| profile.readiness.iter().find(|r| r.role_id == role));
-            store.audit(caller, "profile.read", &format!("person {person_id}: candidate for posting {id}")).await?;
+            let r = job.platform_role.as_deref().and_then(|role| profile.readiness_for(role));
             shared.push(Candidate {
                 person_id,
                 name: p.name.clone(),
@@ -538,6 +556,8 @@ impl JobService<'_> {
                 since,
             });
         }
+        let shown: Vec<i64> = shared.iter().map(|c| c.person_id).collect();
+        store.audit_reads(caller, &shown, &format!("candidate for posting {id}"), "candidates.read", &format!("posting {id}: {} shown", shown.len())).await?;
         shared.sort_by(|a, b| b.readiness.unwrap_or(0.0).total_cmp(&a.readiness.unwrap_or(0.0)).then(a.person_id.cmp(&b.person_id)));
         Ok(Candidates { job, shared, not_shared })
     }

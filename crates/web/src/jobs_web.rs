@@ -401,23 +401,20 @@ struct EvaluatePage {
 
 /// The rubric form: the posting's skills (or its role's core skills), 1–5 each.
 async fn evaluate_form(app: &App, who: &Who, lang: Lang, uri: &Uri, job_id: i64, person_id: i64, message: String) -> PageResult {
-    let c = app.jobs().candidates(&who.caller, job_id, today()).await.map_err(|e| gate(lang, uri, e))?;
     // only an enterprise rates (the service refuses anyone else; no form to fill in vain)
     if !matches!(who.caller.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)) {
-        return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "evaluate a student (enterprise mentors and HR)" }.into())));
+        return Err(Gate::Page(PageError(lang, who.caller.refuse("evaluate a student (enterprise mentors and HR)").into())));
     }
-    let Some(cand) = c.shared.iter().find(|x| x.person_id == person_id) else {
-        return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "evaluate a student who is not a consenting candidate of this posting" }.into())));
-    };
+    let (job, cand) = app.jobs().candidate(&who.caller, job_id, person_id, today()).await.map_err(|e| gate(lang, uri, e))?;
     let catalog = app.framework().catalog_snapshot(&who.caller);
-    let mut ids = c.job.skills.clone();
+    let mut ids = job.skills.clone();
     if ids.is_empty() {
-        ids = c.job.platform_role.as_deref().map(|r| catalog.skills_of_role(r, cb_competency::RoleRelation::Core).iter().map(|s| s.id.clone()).collect()).unwrap_or_default();
+        ids = job.platform_role.as_deref().map(|r| catalog.skills_of_role(r, cb_competency::RoleRelation::Core).iter().map(|s| s.id.clone()).collect()).unwrap_or_default();
     }
     let skills = ids.iter().map(|s| (s.clone(), catalog.skill(s).map_or(s.clone(), |x| lang.pick(&x.name_zh, &x.name_en).to_string()))).collect();
     let status = if message.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let title = format!("{} · {}", cand.name, lang.pick("企业评价", "Enterprise evaluation"));
-    let page = EvaluatePage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), job: c.job.clone(), person_id, name: cand.name.clone(), skills, message };
+    let page = EvaluatePage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), job, person_id, name: cand.name, skills, message };
     Ok((status, render(&page)).into_response())
 }
 
@@ -430,8 +427,6 @@ async fn evaluate_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, u
     let (id, person) = (parse_id(lang, &id)?, parse_id(lang, &person)?);
     let one = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
     form_csrf(&who, lang, uri.path(), &one("csrf"))?;
-    // the candidate must be this posting's (the service checks the enterprise)
-    app.jobs().candidates(&who.caller, id, today()).await.map_err(|e| gate(lang, &uri, e))?;
     let mut levels = Vec::new();
     for (k, v) in &pairs {
         if let Some(skill) = k.strip_prefix("level:")
