@@ -36,6 +36,8 @@ pub struct PersonProfile {
     /// Every piece of evidence, oldest first: what the contributions' ids name.
     pub evidence: Vec<cb_talent::Evidence>,
     pub as_of: NaiveDate,
+    /// The person is reading their own profile (they may ask for corrections).
+    pub own: bool,
 }
 
 /// One column of a heat map: a skill with its names.
@@ -166,11 +168,15 @@ impl TalentService<'_> {
     /// Every cohort with its program, school and head count.
     pub async fn cohorts(&self, caller: &Caller) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
         let viewer = self.app.viewer(caller).await?;
+        self.cohorts_of(&viewer).await
+    }
+
+    async fn cohorts_of(&self, viewer: &Viewer) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
         let all = self.app.store().talent_cohorts().await?;
         if viewer.is_operator() {
             return Ok(all);
         }
-        caller.require_signed_in("list cohorts")?;
+        viewer.caller.require_signed_in("list cohorts")?;
         Ok(match viewer.role() {
             Some(UserRole::SchoolAdmin) => all.into_iter().filter(|c| Some(c.school_id) == viewer.school_id).collect(),
             Some(UserRole::Teacher) => all.into_iter().filter(|c| Some(c.school_id) == viewer.school_id && viewer.cohorts.contains(&c.cohort.id)).collect(),
@@ -187,7 +193,7 @@ impl TalentService<'_> {
         let viewer = self.app.viewer(caller).await?;
         // a cohort the caller may not see is "not found" to them as well
         let cohort = self
-            .cohorts(caller)
+            .cohorts_of(&viewer)
             .await
             .map_err(|_| AppError::from(AccessError::Forbidden { action: "see a cohort's profiles" }))?
             .into_iter()
@@ -315,7 +321,8 @@ impl TalentService<'_> {
             Some(id) => store.talent_cohorts().await?.into_iter().map(|c| c.cohort).find(|c| c.id == id),
             None => None,
         };
-        Ok(PersonProfile { person, school, program, cohort, profile, next_to_learn, evidence, as_of: today })
+        let own = viewer.person_id == Some(person_id);
+        Ok(PersonProfile { person, school, program, cohort, profile, next_to_learn, evidence, as_of: today, own })
     }
 
     /// Loads clearly labelled synthetic schools, programs, cohorts, students,

@@ -295,7 +295,7 @@ async fn person(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri
         })
         .collect();
     let title = format!("{} · {}", p.person.name, crate::i18n::t(lang, "profile.title"));
-    let own = app.viewer(&c).await.ok().and_then(|v| v.person_id) == Some(p.person.id);
+    let own = p.own;
     Ok(render(&PersonPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), p, radar, areas, roles, next, skills, evidence, own }))
 }
 
