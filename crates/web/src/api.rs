@@ -44,6 +44,7 @@ pub fn routes() -> Router<App> {
         )
         .merge(crate::insight_web::api_routes())
         .merge(crate::jobs_web::api_routes())
+        .merge(crate::accounts_api::routes())
         .route("/openapi.json", get(|| async { axum::Json(crate::openapi::document()) }))
         .fallback(api_not_found)
 }

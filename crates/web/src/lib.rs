@@ -6,6 +6,7 @@
 //! it holds no business rule and no SQL.
 
 mod account_pages;
+mod accounts_api;
 mod api;
 mod auth;
 mod charts;
