@@ -43,7 +43,7 @@ pub fn routes() -> Router<App> {
             axum::routing::post(upload_postings).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .merge(crate::insight_web::api_routes())
-        .merge(crate::jobs_web::api_routes())
+        .merge(crate::jobs_api::routes())
         .merge(crate::accounts_api::routes())
         .route("/openapi.json", get(|| async { axum::Json(crate::openapi::document()) }))
         .fallback(api_not_found)

@@ -15,6 +15,7 @@ pub mod i18n;
 mod pages;
 mod talent_pages;
 mod insight_web;
+mod jobs_api;
 mod jobs_web;
 
 use axum::Router;
