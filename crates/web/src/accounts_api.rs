@@ -14,9 +14,6 @@ use cb_core::OrgKind;
 use serde::Deserialize;
 use serde_json::json;
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -130,7 +127,7 @@ pub struct EvaluationBody {
 
 async fn api_evaluate(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<EvaluationBody>) -> ApiResult {
     let levels: Vec<(String, f64)> = b.levels.into_iter().collect();
-    let evidence_id = app.talent().evaluate(&c, id, &levels, &b.comment, b.date.unwrap_or_else(today), today()).await?;
+    let evidence_id = app.talent().evaluate(&c, id, &levels, &b.comment, b.date.unwrap_or_else(crate::today), crate::today()).await?;
     Ok((StatusCode::CREATED, Json(json!({"evidence_id": evidence_id}))).into_response())
 }
 
@@ -157,6 +154,6 @@ pub struct ResolveBody {
 }
 
 async fn api_resolve_correction(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<ResolveBody>) -> ApiResult {
-    ok(app.talent().resolve_correction(&c, id, b.accept, &b.response, today()).await?)
+    ok(app.talent().resolve_correction(&c, id, b.accept, &b.response, crate::today()).await?)
 }
 

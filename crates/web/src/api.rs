@@ -245,7 +245,7 @@ async fn person_profile(State(app): State<App>, RequestCaller(c): RequestCaller,
     let id: i64 = id.parse().map_err(|_| bad(format!("person id `{id}` is not a number")))?;
     let today = match q.as_of.as_deref() {
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad(format!("as_of `{d}` is not a date; expected YYYY-MM-DD")))?,
-        None => chrono::Utc::now().date_naive(),
+        None => crate::today(),
     };
     ok(app.talent().profile(&c, id, today).await?)
 }
@@ -262,7 +262,7 @@ struct HeatmapQuery {
 
 async fn cohort_heatmap(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>, Query(q): Query<HeatmapQuery>) -> ApiResult {
     let id: i64 = id.parse().map_err(|_| ApiError(StatusCode::BAD_REQUEST, "bad_request", format!("cohort id `{id}` is not a number")))?;
-    ok(app.talent().cohort_heatmap(&c, id, q.role.as_deref(), chrono::Utc::now().date_naive()).await?)
+    ok(app.talent().cohort_heatmap(&c, id, q.role.as_deref(), crate::today()).await?)
 }
 
 #[derive(Deserialize)]
@@ -289,7 +289,7 @@ async fn upload_talent(
     let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
     let hash = cb_tabular::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
     let file = cb_app::ImportFile { name, hash, size: body.len() as u64, reader: Box::new(std::io::Cursor::new(body)) };
-    ok(app.talent().import(&c, file, kind, q.skip_bad_rows, chrono::Utc::now().date_naive()).await?)
+    ok(app.talent().import(&c, file, kind, q.skip_bad_rows, crate::today()).await?)
 }
 
 #[derive(Deserialize)]
@@ -302,5 +302,5 @@ struct SupplyQuery {
 /// Supply per role and skill; small cells are "<5" unless the caller is the operator.
 async fn supply(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<SupplyQuery>) -> ApiResult {
     let filter = cb_app::SupplyFilter { region: q.region.filter(|s| !s.is_empty()), program: q.program.filter(|s| !s.is_empty()), graduation_year: q.graduation_year };
-    ok(app.talent().supply(&c, &filter, chrono::Utc::now().date_naive()).await?)
+    ok(app.talent().supply(&c, &filter, crate::today()).await?)
 }

@@ -147,9 +147,6 @@ impl IndicatorQuery {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
 
 fn bad(m: String) -> ApiError {
     ApiError(StatusCode::BAD_REQUEST, "bad_request", m)
@@ -158,7 +155,7 @@ fn bad(m: String) -> ApiError {
 async fn api_indicators(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<IndicatorQuery>) -> ApiResult {
     let f = q.filter().map_err(bad)?;
     let th = q.thresholds().map_err(bad)?;
-    crate::api::ok(app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), today()).await?)
+    crate::api::ok(app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today()).await?)
 }
 
 #[derive(Serialize)]
@@ -305,7 +302,7 @@ async fn export_rows(app: &App, c: &cb_core::Caller, lang: Lang, q: &IndicatorQu
         }));
         rows
     } else {
-        let i = app.insight().indicators_for(c, &f, &th, opt(&q.program).as_deref(), today()).await?;
+        let i = app.insight().indicators_for(c, &f, &th, opt(&q.program).as_deref(), crate::today()).await?;
         table_rows(&i, &table, lang).ok_or_else(|| bad(format!("table `{table}`; expected one of postings, {} / 未知的表", TABLES.join(", "))))?
     };
     app.store().audit(c, "export", &format!("{table} {}", q.with(&[]))).await.map_err(AppError::from)?;
@@ -395,7 +392,7 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
     let invalid = |m: String| PageError(lang, AppError::Invalid(m));
     let f = q.filter().map_err(invalid)?;
     let th = q.thresholds().map_err(invalid)?;
-    let i = app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), today()).await.map_err(|e| PageError(lang, e))?;
+    let i = app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today()).await.map_err(|e| PageError(lang, e))?;
     let (provinces, industries) = app.insight().filter_choices(&c).await.map_err(|e| PageError(lang, e))?;
     let name = |id: &str| i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string());
     let t = |k: &str| crate::i18n::t(lang, k);

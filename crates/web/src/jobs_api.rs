@@ -14,9 +14,6 @@ use cb_app::App;
 use cb_postings::publish::{JobDraft, JobStatus};
 use serde::Deserialize;
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -69,7 +66,7 @@ async fn api_submit(State(app): State<App>, RequestCaller(c): RequestCaller, Pat
 }
 
 async fn api_approve(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
-    ok(app.jobs().approve(&c, id, today()).await?)
+    ok(app.jobs().approve(&c, id, crate::today()).await?)
 }
 
 #[derive(Deserialize)]
@@ -94,5 +91,5 @@ async fn api_withdraw(State(app): State<App>, RequestCaller(c): RequestCaller, P
 }
 
 async fn api_candidates(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
-    ok(app.jobs().candidates(&c, id, today()).await?)
+    ok(app.jobs().candidates(&c, id, crate::today()).await?)
 }

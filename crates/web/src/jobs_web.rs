@@ -18,9 +18,6 @@ use cb_core::{AccessError, Lang, UserRole};
 use cb_postings::publish::{JobDraft, JobKind, JobStatus};
 use serde::Deserialize;
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 pub fn page_routes() -> Router<App> {
     Router::new()
@@ -327,7 +324,7 @@ async fn act(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, P
     let c = &who.caller;
     let r = match action.as_str() {
         "submit" => j.submit(c, id).await.map(|_| ()),
-        "approve" => j.approve(c, id, today()).await.map(|_| ()),
+        "approve" => j.approve(c, id, crate::today()).await.map(|_| ()),
         "reject" => j.reject(c, id, f.note.as_deref().unwrap_or("")).await.map(|_| ()),
         "close" => j.close(c, id).await.map(|_| ()),
         "interest" => j.interest(c, id, true).await.map(|_| ()),
@@ -354,7 +351,7 @@ impl CandidatesPage {
 
 async fn candidates_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
     let id = parse_id(lang, &id)?;
-    let c = app.jobs().candidates(&who.caller, id, today()).await.map_err(|e| gate(lang, &uri, e))?;
+    let c = app.jobs().candidates(&who.caller, id, crate::today()).await.map_err(|e| gate(lang, &uri, e))?;
     let title = format!("{} · {}", c.job.title, lang.pick("感兴趣的学生", "Interested students"));
     Ok(render(&CandidatesPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), c }))
 }
@@ -378,7 +375,7 @@ async fn evaluate_form(app: &App, who: &Who, lang: Lang, uri: &Uri, job_id: i64,
     if !matches!(who.caller.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)) {
         return Err(Gate::Page(PageError(lang, who.caller.refuse("evaluate a student (enterprise mentors and HR)").into())));
     }
-    let (job, cand) = app.jobs().candidate(&who.caller, job_id, person_id, today()).await.map_err(|e| gate(lang, uri, e))?;
+    let (job, cand) = app.jobs().candidate(&who.caller, job_id, person_id, crate::today()).await.map_err(|e| gate(lang, uri, e))?;
     let catalog = app.framework().catalog_snapshot(&who.caller);
     let mut ids = job.skills.clone();
     if ids.is_empty() {
@@ -412,13 +409,13 @@ async fn evaluate_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, u
         }
     }
     let date = match one("date").trim() {
-        "" => today(),
+        "" => crate::today(),
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) => d,
             Err(_) => return evaluate_form(&app, &who, lang, &uri, id, person, format!("date: `{d}` is not a date YYYY-MM-DD")).await,
         },
     };
-    match app.talent().evaluate(&who.caller, person, &levels, &one("comment"), date, today()).await {
+    match app.talent().evaluate(&who.caller, person, &levels, &one("comment"), date, crate::today()).await {
         Ok(_) => Ok(Redirect::to(&format!("/jobs/{id}/candidates")).into_response()),
         Err(AppError::Invalid(m)) => evaluate_form(&app, &who, lang, &uri, id, person, m).await,
         Err(e) => Err(gate(lang, &uri, e)),

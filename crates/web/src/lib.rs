@@ -220,6 +220,12 @@ async fn secure_cookies(req: Request, next: Next) -> Response {
     res
 }
 
+/// Today on this server's clock: what profiles and supply figures are
+/// computed as of, and what a published posting is dated.
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 pub(crate) fn js() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.js"))
 }

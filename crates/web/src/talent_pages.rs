@@ -21,9 +21,6 @@ pub fn routes() -> Router<App> {
     Router::new().route("/talent", get(index)).route("/talent/people/{id}", get(person)).route("/talent/cohorts/{id}", get(cohort))
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 /// A talent page that could not be shown: nobody signed in goes to the
 /// sign-in page (and back here after), anything else is an error page.
@@ -230,7 +227,7 @@ fn judge_key(j: cb_talent::Judge) -> &'static str {
 async fn person(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> GateResult {
     let c = who.caller.clone();
     let id: i64 = id.parse().map_err(|_| PageError(lang, AppError::NotFound { what: "person", what_zh: "人员", id: id.clone() }))?;
-    let p = app.talent().profile(&c, id, today()).await.map_err(|e| gate(lang, &uri, e))?;
+    let p = app.talent().profile(&c, id, crate::today()).await.map_err(|e| gate(lang, &uri, e))?;
     let catalog = app.framework().catalog_snapshot(&c);
     let skill_name = |s: &str| catalog.skill(s).map_or_else(|| s.to_string(), |k| lang.pick(&k.name_zh, &k.name_en).to_string());
     let model = catalog.model();
@@ -332,7 +329,7 @@ pub fn heat_class(level: &Option<f64>) -> String {
 async fn cohort(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>, Query(q): Query<RoleQuery>) -> GateResult {
     let c = who.caller.clone();
     let id: i64 = id.parse().map_err(|_| PageError(lang, AppError::NotFound { what: "cohort", what_zh: "班级", id: id.clone() }))?;
-    let h = app.talent().cohort_heatmap(&c, id, q.role.as_deref(), today()).await.map_err(|e| gate(lang, &uri, e))?;
+    let h = app.talent().cohort_heatmap(&c, id, q.role.as_deref(), crate::today()).await.map_err(|e| gate(lang, &uri, e))?;
     let catalog = app.framework().catalog_snapshot(&c);
     let role_options: Vec<(String, String)> = catalog.model().platform_roles.iter().map(|r| (r.id.clone(), lang.pick(&r.name_zh, &r.name_en).to_string())).collect();
     let role_name = h.role_id.as_deref().and_then(|r| role_options.iter().find(|(id, _)| id == r)).map(|(_, n)| n.clone()).unwrap_or_default();
