@@ -17,7 +17,10 @@ pub const MIN_PASSWORD: usize = 10;
 pub const MAX_PASSWORD: usize = 200;
 
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 fn invalid(s: impl Into<String>) -> AppError {
@@ -29,10 +32,14 @@ fn invalid(s: impl Into<String>) -> AppError {
 pub fn check_password(pw: &str) -> Result<(), AppError> {
     let n = pw.chars().count();
     if n < MIN_PASSWORD {
-        return Err(invalid(format!("password: has {n} characters; expected at least {MIN_PASSWORD} / 密码至少 {MIN_PASSWORD} 个字符")));
+        return Err(invalid(format!(
+            "password: has {n} characters; expected at least {MIN_PASSWORD} / 密码至少 {MIN_PASSWORD} 个字符"
+        )));
     }
     if n > MAX_PASSWORD {
-        return Err(invalid(format!("password: has {n} characters; expected at most {MAX_PASSWORD} / 密码最多 {MAX_PASSWORD} 个字符")));
+        return Err(invalid(format!(
+            "password: has {n} characters; expected at most {MAX_PASSWORD} / 密码最多 {MAX_PASSWORD} 个字符"
+        )));
     }
     Ok(())
 }
@@ -40,16 +47,25 @@ pub fn check_password(pw: &str) -> Result<(), AppError> {
 /// An argon2id PHC string for `pw` (default parameters: 19 MiB, 2 passes).
 pub async fn hash_password(pw: &str) -> Result<String, AppError> {
     let pw = pw.to_string();
-    tokio::task::spawn_blocking(move || Argon2::default().hash_password(pw.as_bytes()).map(|h| h.to_string()))
-        .await
-        .map_err(|e| invalid(format!("hashing stopped: {e}")))?
-        .map_err(|e| invalid(format!("hashing failed: {e}")))
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(pw.as_bytes())
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| invalid(format!("hashing stopped: {e}")))?
+    .map_err(|e| invalid(format!("hashing failed: {e}")))
 }
 
 /// Whether `pw` matches `hash`. An unreadable hash matches nothing.
 pub async fn verify_password(hash: &str, pw: &str) -> bool {
     let (hash, pw) = (hash.to_string(), pw.to_string());
-    tokio::task::spawn_blocking(move || PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())).await.unwrap_or(false)
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// A password for someone else to hand over (reset, new account): 16
@@ -58,7 +74,9 @@ pub fn temporary_password() -> Result<String, AppError> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut b = [0u8; 16];
     getrandom::fill(&mut b).map_err(|e| invalid(format!("no randomness available: {e}")))?;
-    Ok(b.iter().map(|x| ALPHABET[*x as usize % ALPHABET.len()] as char).collect())
+    Ok(b.iter()
+        .map(|x| ALPHABET[*x as usize % ALPHABET.len()] as char)
+        .collect())
 }
 
 /// What a caller may reach, resolved from their account.
@@ -138,18 +156,32 @@ pub struct NewToken {
 }
 
 fn hex_hash(secret: &str) -> String {
-    cb_tabular::sha256_bytes(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    cb_tabular::sha256_bytes(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Usernames: 2–40 of a–z, 0–9, `.`, `_`, `-`.
 pub fn check_username(u: &str) -> Result<(), AppError> {
-    let ok = (2..=40).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if ok { Ok(()) } else { Err(invalid(format!("username: `{}` is not allowed; expected 2–40 of a–z, 0–9, `.`, `_`, `-` / 用户名须为 2–40 个小写字母、数字或 . _ -", u.chars().take(60).collect::<String>()))) }
+    let ok = (2..=40).contains(&u.len())
+        && u.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(format!(
+            "username: `{}` is not allowed; expected 2–40 of a–z, 0–9, `.`, `_`, `-` / 用户名须为 2–40 个小写字母、数字或 . _ -",
+            u.chars().take(60).collect::<String>()
+        )))
+    }
 }
 
 fn check_text(field: &str, v: &str, max: usize) -> Result<(), AppError> {
     if v.trim().is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(invalid(format!("{field}: expected 1–{max} characters on one line / {field} 须为 1–{max} 个字符")));
+        return Err(invalid(format!(
+            "{field}: expected 1–{max} characters on one line / {field} 须为 1–{max} 个字符"
+        )));
     }
     Ok(())
 }
@@ -164,34 +196,85 @@ fn dup(e: StoreError, what: &str) -> AppError {
 impl App {
     /// Creates the operator organisation and its first operator, once: refused
     /// when any user exists.
-    pub async fn init_operator(&self, username: &str, display_name: &str, password: &str) -> Result<i64, AppError> {
+    pub async fn init_operator(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+    ) -> Result<i64, AppError> {
         check_username(username)?;
         check_password(password)?;
         let store = self.store();
         if store.user_count().await? > 0 {
-            return Err(invalid("users exist already; the first operator is created only once / 已有用户，首个运营账号只能创建一次"));
+            return Err(invalid(
+                "users exist already; the first operator is created only once / 已有用户，首个运营账号只能创建一次",
+            ));
         }
         let system = Caller::system("init");
-        let org_id = match store.orgs().await?.into_iter().find(|o| o.kind == OrgKind::Operator) {
+        let org_id = match store
+            .orgs()
+            .await?
+            .into_iter()
+            .find(|o| o.kind == OrgKind::Operator)
+        {
             Some(o) => o.id,
-            None => store.org_create(&system, OrgKind::Operator, "平台运营 Platform operator", "", None).await?,
+            None => {
+                store
+                    .org_create(
+                        &system,
+                        OrgKind::Operator,
+                        "平台运营 Platform operator",
+                        "",
+                        None,
+                    )
+                    .await?
+            }
         };
         let hash = hash_password(password).await?;
-        let user = NewUser { org_id, role: UserRole::Operator, username: username.into(), display_name: display_name.into(), password_hash: hash, person_id: None, must_change: false };
+        let user = NewUser {
+            org_id,
+            role: UserRole::Operator,
+            username: username.into(),
+            display_name: display_name.into(),
+            password_hash: hash,
+            person_id: None,
+            must_change: false,
+        };
         Ok(store.user_create(&system, &user, now()).await?)
     }
 
     /// Signs a browser in with a username and password. `client` is where the
     /// attempt came from: failures are limited per client and per username,
     /// and every attempt is audited.
-    pub async fn sign_in(&self, client: &str, username: &str, password: &str) -> Result<SignedIn, AppError> {
+    pub async fn sign_in(
+        &self,
+        client: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<SignedIn, AppError> {
         let username = username.trim().to_lowercase();
-        let keys = [format!("client {client}"), format!("user {}", username.chars().take(60).collect::<String>())];
+        let keys = [
+            format!("client {client}"),
+            format!("user {}", username.chars().take(60).collect::<String>()),
+        ];
         if keys.iter().any(|k| self.sessions.refused(k)) {
-            self.store().audit(&Caller::Anonymous, "signin.refused", &format!("{}, {}: too many failures", keys[0], keys[1])).await?;
-            return Err(AppError::TooManyAttempts { retry_after_s: crate::session::FAILURE_WINDOW.as_secs() });
+            self.store()
+                .audit(
+                    &Caller::Anonymous,
+                    "signin.refused",
+                    &format!("{}, {}: too many failures", keys[0], keys[1]),
+                )
+                .await?;
+            return Err(AppError::TooManyAttempts {
+                retry_after_s: crate::session::FAILURE_WINDOW.as_secs(),
+            });
         }
-        let user = if check_username(&username).is_ok() && password.chars().count() <= MAX_PASSWORD { self.store().user_by_name(&username).await? } else { None };
+        let user = if check_username(&username).is_ok() && password.chars().count() <= MAX_PASSWORD
+        {
+            self.store().user_by_name(&username).await?
+        } else {
+            None
+        };
         // an unknown name costs the same hashing as a wrong password
         let ok = match &user {
             Some(u) if !u.disabled => verify_password(&u.password_hash, password).await,
@@ -203,22 +286,47 @@ impl App {
         let Some(user) = user.filter(|_| ok) else {
             keys.iter().for_each(|k| self.sessions.failed(k));
             tracing::warn!(client, "sign-in failed");
-            self.store().audit(&Caller::Anonymous, "signin.failed", &format!("{}, {}", keys[0], keys[1])).await?;
+            self.store()
+                .audit(
+                    &Caller::Anonymous,
+                    "signin.failed",
+                    &format!("{}, {}", keys[0], keys[1]),
+                )
+                .await?;
             return Err(invalid("wrong username or password / 用户名或密码不正确"));
         };
-        let signed = SignedIn { token: crate::random_token()?, csrf: crate::random_token()?, must_change: user.must_change };
+        let signed = SignedIn {
+            token: crate::random_token()?,
+            csrf: crate::random_token()?,
+            must_change: user.must_change,
+        };
         let caller = Caller::user(user.id, user.org_id, user.role);
-        self.store().session_create(&caller, &hex_hash(&signed.token), user.id, &signed.csrf, now() + SESSION_SECONDS, &keys[0]).await?;
+        self.store()
+            .session_create(
+                &caller,
+                &hex_hash(&signed.token),
+                user.id,
+                &signed.csrf,
+                now() + SESSION_SECONDS,
+                &keys[0],
+            )
+            .await?;
         Ok(signed)
     }
 
     /// The caller and CSRF token of a live browser session.
     pub async fn session(&self, token: &str) -> Result<Option<(Caller, String)>, AppError> {
-        Ok(self.store().session(&hex_hash(token), now()).await?.map(|(u, csrf)| (Caller::user(u.id, u.org_id, u.role), csrf)))
+        Ok(self
+            .store()
+            .session(&hex_hash(token), now())
+            .await?
+            .map(|(u, csrf)| (Caller::user(u.id, u.org_id, u.role), csrf)))
     }
 
     pub async fn sign_out(&self, caller: &Caller, token: &str) -> Result<(), AppError> {
-        self.store().session_delete(caller, &hex_hash(token)).await?;
+        self.store()
+            .session_delete(caller, &hex_hash(token))
+            .await?;
         Ok(())
     }
 
@@ -234,17 +342,32 @@ impl App {
         if token.len() > 200 {
             return Ok(Caller::Anonymous);
         }
-        Ok(match self.store().token_lookup(&hex_hash(token), now()).await? {
-            Some((tok, u)) => Caller::User { user_id: u.id, org_id: u.org_id, role: u.role, read_only: tok.scope != "write" },
-            None => Caller::Anonymous,
-        })
+        Ok(
+            match self.store().token_lookup(&hex_hash(token), now()).await? {
+                Some((tok, u)) => Caller::User {
+                    user_id: u.id,
+                    org_id: u.org_id,
+                    role: u.role,
+                    read_only: tok.scope != "write",
+                },
+                None => Caller::Anonymous,
+            },
+        )
     }
 
     /// What `caller` may reach. A user whose account is gone or disabled
     /// reaches nothing.
     pub async fn viewer(&self, caller: &Caller) -> Result<Viewer, AppError> {
-        let mut v = Viewer { caller: caller.clone(), org: None, school_id: None, person_id: None, cohorts: Vec::new() };
-        let Caller::User { user_id, role, .. } = caller else { return Ok(v) };
+        let mut v = Viewer {
+            caller: caller.clone(),
+            org: None,
+            school_id: None,
+            person_id: None,
+            cohorts: Vec::new(),
+        };
+        let Caller::User { user_id, role, .. } = caller else {
+            return Ok(v);
+        };
         let store = self.store();
         let Some(user) = store.user(*user_id).await?.filter(|u| !u.disabled) else {
             v.caller = Caller::Anonymous;
@@ -269,17 +392,29 @@ pub struct AccountService<'a> {
 }
 
 fn not_found(what: &'static str, what_zh: &'static str, id: i64) -> AppError {
-    AppError::NotFound { what, what_zh, id: id.to_string() }
+    AppError::NotFound {
+        what,
+        what_zh,
+        id: id.to_string(),
+    }
 }
 
 impl AccountService<'_> {
     pub async fn me(&self, caller: &Caller) -> Result<Me, AppError> {
         let Some(user_id) = caller.user_id() else {
-            return Err(caller.refuse("see your account (the platform's own token has no account)").into());
+            return Err(caller
+                .refuse("see your account (the platform's own token has no account)")
+                .into());
         };
         let store = self.app.store();
-        let user = store.user(user_id).await?.ok_or_else(|| not_found("user", "用户", user_id))?;
-        let org = store.org(user.org_id).await?.ok_or_else(|| not_found("organisation", "机构", user.org_id))?;
+        let user = store
+            .user(user_id)
+            .await?
+            .ok_or_else(|| not_found("user", "用户", user_id))?;
+        let org = store
+            .org(user.org_id)
+            .await?
+            .ok_or_else(|| not_found("organisation", "机构", user.org_id))?;
         let cohorts = store.teacher_cohorts(user_id).await?;
         Ok(Me { user, org, cohorts })
     }
@@ -288,26 +423,57 @@ impl AccountService<'_> {
     pub async fn orgs(&self, caller: &Caller) -> Result<Vec<Org>, AppError> {
         caller.require_signed_in("list organisations")?;
         let all = self.app.store().orgs().await?;
-        Ok(if caller.is_operator() { all } else { all.into_iter().filter(|o| Some(o.id) == caller.org_id()).collect() })
+        Ok(if caller.is_operator() {
+            all
+        } else {
+            all.into_iter()
+                .filter(|o| Some(o.id) == caller.org_id())
+                .collect()
+        })
     }
 
     /// Operators only. A school organisation names its school in the talent pool.
-    pub async fn create_org(&self, caller: &Caller, kind: OrgKind, name: &str, region: &str, school_id: Option<i64>) -> Result<i64, AppError> {
+    pub async fn create_org(
+        &self,
+        caller: &Caller,
+        kind: OrgKind,
+        name: &str,
+        region: &str,
+        school_id: Option<i64>,
+    ) -> Result<i64, AppError> {
         caller.require_write("create an organisation")?;
         caller.require_operator("create an organisation")?;
         check_text("name", name, 100)?;
         if region.chars().count() > 50 || region.chars().any(char::is_control) {
-            return Err(invalid("region: expected at most 50 characters on one line / 地区最多 50 个字符"));
+            return Err(invalid(
+                "region: expected at most 50 characters on one line / 地区最多 50 个字符",
+            ));
         }
         match (kind, school_id) {
             (OrgKind::School, Some(s)) => {
-                self.app.store().talent_school(s).await?.ok_or_else(|| not_found("school", "学校", s))?;
+                self.app
+                    .store()
+                    .talent_school(s)
+                    .await?
+                    .ok_or_else(|| not_found("school", "学校", s))?;
             }
-            (OrgKind::School, None) => return Err(invalid("school_id: a school organisation needs its school in the talent pool / 院校机构须关联人才库中的学校")),
-            (_, Some(_)) => return Err(invalid("school_id: only a school organisation has one / 只有院校机构关联学校")),
+            (OrgKind::School, None) => {
+                return Err(invalid(
+                    "school_id: a school organisation needs its school in the talent pool / 院校机构须关联人才库中的学校",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(invalid(
+                    "school_id: only a school organisation has one / 只有院校机构关联学校",
+                ));
+            }
             _ => {}
         }
-        self.app.store().org_create(caller, kind, name.trim(), region.trim(), school_id).await.map_err(|e| dup(e, "organisation"))
+        self.app
+            .store()
+            .org_create(caller, kind, name.trim(), region.trim(), school_id)
+            .await
+            .map_err(|e| dup(e, "organisation"))
     }
 
     /// The users the caller manages: operators all, school admins their school's.
@@ -318,8 +484,15 @@ impl AccountService<'_> {
         }
         caller.require_signed_in("list users")?;
         match caller {
-            Caller::User { role: UserRole::SchoolAdmin, org_id, .. } => Ok(store.users(Some(*org_id)).await?),
-            _ => Err(AccessError::Forbidden { action: "list users" }.into()),
+            Caller::User {
+                role: UserRole::SchoolAdmin,
+                org_id,
+                ..
+            } => Ok(store.users(Some(*org_id)).await?),
+            _ => Err(AccessError::Forbidden {
+                action: "list users",
+            }
+            .into()),
         }
     }
 
@@ -330,8 +503,17 @@ impl AccountService<'_> {
         }
         caller.require_signed_in("manage accounts")?;
         match caller {
-            Caller::User { role: UserRole::SchoolAdmin, org_id, .. } if *org_id == org.id && matches!(role, UserRole::Teacher | UserRole::Student) => Ok(()),
-            _ => Err(AccessError::Forbidden { action: "manage this account" }.into()),
+            Caller::User {
+                role: UserRole::SchoolAdmin,
+                org_id,
+                ..
+            } if *org_id == org.id && matches!(role, UserRole::Teacher | UserRole::Student) => {
+                Ok(())
+            }
+            _ => Err(AccessError::Forbidden {
+                action: "manage this account",
+            }
+            .into()),
         }
     }
 
@@ -339,13 +521,20 @@ impl AccountService<'_> {
     pub async fn create_user(&self, caller: &Caller, a: NewAccount) -> Result<Handover, AppError> {
         caller.require_write("create an account")?;
         let store = self.app.store();
-        let org = store.org(a.org_id).await?.ok_or_else(|| not_found("organisation", "机构", a.org_id))?;
+        let org = store
+            .org(a.org_id)
+            .await?
+            .ok_or_else(|| not_found("organisation", "机构", a.org_id))?;
         self.manages(caller, &org, a.role).await?;
         let username = a.username.trim().to_lowercase();
         check_username(&username)?;
         check_text("display_name", &a.display_name, 60)?;
         if !a.role.fits(org.kind) {
-            return Err(invalid(format!("role: {} does not belong in a {} organisation / 该角色不属于此类机构", a.role.as_str(), org.kind.as_str())));
+            return Err(invalid(format!(
+                "role: {} does not belong in a {} organisation / 该角色不属于此类机构",
+                a.role.as_str(),
+                org.kind.as_str()
+            )));
         }
         let by_number = match (a.role, a.person_id, a.student_number.as_deref().map(str::trim).filter(|n| !n.is_empty()), org.school_id) {
             (UserRole::Student, None, Some(n), Some(school)) => {
@@ -356,62 +545,136 @@ impl AccountService<'_> {
         let person_id = a.person_id.or(by_number);
         match (a.role, person_id) {
             (UserRole::Student, Some(pid)) => {
-                let p = store.talent_person(pid).await?.ok_or_else(|| not_found("person", "人员", pid))?;
+                let p = store
+                    .talent_person(pid)
+                    .await?
+                    .ok_or_else(|| not_found("person", "人员", pid))?;
                 if Some(p.school_id) != org.school_id {
-                    return Err(AccessError::Forbidden { action: "link an account to another school's student" }.into());
+                    return Err(AccessError::Forbidden {
+                        action: "link an account to another school's student",
+                    }
+                    .into());
                 }
                 if store.user_of_person(pid).await?.is_some() {
-                    return Err(invalid(format!("person_id: person {pid} has an account already / 该学生已有账号")));
+                    return Err(invalid(format!(
+                        "person_id: person {pid} has an account already / 该学生已有账号"
+                    )));
                 }
             }
-            (UserRole::Student, None) => return Err(invalid("student_number: a student account needs the student's number (or person_id) / 学生账号须填写学号")),
-            (_, Some(_)) => return Err(invalid("person_id: only a student account has one / 只有学生账号关联人才库记录")),
+            (UserRole::Student, None) => {
+                return Err(invalid(
+                    "student_number: a student account needs the student's number (or person_id) / 学生账号须填写学号",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(invalid(
+                    "person_id: only a student account has one / 只有学生账号关联人才库记录",
+                ));
+            }
             _ => {}
         }
         let password = temporary_password()?;
         let hash = hash_password(&password).await?;
-        let user = NewUser { org_id: org.id, role: a.role, username: username.clone(), display_name: a.display_name.trim().into(), password_hash: hash, person_id, must_change: true };
-        let user_id = store.user_create(caller, &user, now()).await.map_err(|e| dup(e, "username"))?;
-        Ok(Handover { user_id, username, password })
+        let user = NewUser {
+            org_id: org.id,
+            role: a.role,
+            username: username.clone(),
+            display_name: a.display_name.trim().into(),
+            password_hash: hash,
+            person_id,
+            must_change: true,
+        };
+        let user_id = store
+            .user_create(caller, &user, now())
+            .await
+            .map_err(|e| dup(e, "username"))?;
+        Ok(Handover {
+            user_id,
+            username,
+            password,
+        })
     }
 
     /// Gives a user a temporary password (they must change it) and ends their sessions.
-    pub async fn reset_password(&self, caller: &Caller, user_id: i64) -> Result<Handover, AppError> {
+    pub async fn reset_password(
+        &self,
+        caller: &Caller,
+        user_id: i64,
+    ) -> Result<Handover, AppError> {
         caller.require_write("reset a password")?;
         let store = self.app.store();
-        let user = store.user(user_id).await?.ok_or_else(|| not_found("user", "用户", user_id))?;
-        let org = store.org(user.org_id).await?.ok_or_else(|| not_found("organisation", "机构", user.org_id))?;
+        let user = store
+            .user(user_id)
+            .await?
+            .ok_or_else(|| not_found("user", "用户", user_id))?;
+        let org = store
+            .org(user.org_id)
+            .await?
+            .ok_or_else(|| not_found("organisation", "机构", user.org_id))?;
         self.manages(caller, &org, user.role).await?;
         let password = temporary_password()?;
         let hash = hash_password(&password).await?;
-        store.user_set_password(caller, user_id, &hash, true, "password.reset").await?;
-        Ok(Handover { user_id, username: user.username, password })
+        store
+            .user_set_password(caller, user_id, &hash, true, "password.reset")
+            .await?;
+        Ok(Handover {
+            user_id,
+            username: user.username,
+            password,
+        })
     }
 
-    pub async fn set_disabled(&self, caller: &Caller, user_id: i64, disabled: bool) -> Result<(), AppError> {
+    pub async fn set_disabled(
+        &self,
+        caller: &Caller,
+        user_id: i64,
+        disabled: bool,
+    ) -> Result<(), AppError> {
         caller.require_write("disable an account")?;
         let store = self.app.store();
-        let user = store.user(user_id).await?.ok_or_else(|| not_found("user", "用户", user_id))?;
-        let org = store.org(user.org_id).await?.ok_or_else(|| not_found("organisation", "机构", user.org_id))?;
+        let user = store
+            .user(user_id)
+            .await?
+            .ok_or_else(|| not_found("user", "用户", user_id))?;
+        let org = store
+            .org(user.org_id)
+            .await?
+            .ok_or_else(|| not_found("organisation", "机构", user.org_id))?;
         self.manages(caller, &org, user.role).await?;
         if caller.user_id() == Some(user_id) {
-            return Err(invalid("you cannot disable your own account / 不能停用自己的账号"));
+            return Err(invalid(
+                "you cannot disable your own account / 不能停用自己的账号",
+            ));
         }
         Ok(store.user_set_disabled(caller, user_id, disabled).await?)
     }
 
     /// A user changes their own password, proving the current one.
-    pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<(), AppError> {
+    pub async fn change_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AppError> {
         caller.require_write("change your password")?;
-        let user_id = caller.user_id().ok_or(AccessError::Forbidden { action: "change a password without an account" })?;
+        let user_id = caller.user_id().ok_or(AccessError::Forbidden {
+            action: "change a password without an account",
+        })?;
         check_password(new)?;
         let store = self.app.store();
-        let user = store.user(user_id).await?.ok_or_else(|| not_found("user", "用户", user_id))?;
+        let user = store
+            .user(user_id)
+            .await?
+            .ok_or_else(|| not_found("user", "用户", user_id))?;
         // a session is not a licence to guess: wrong current passwords are limited like sign-ins
         let key = format!("password change {user_id}");
         if self.app.sessions.refused(&key) {
-            store.audit(caller, "password.change_refused", "too many failures").await?;
-            return Err(AppError::TooManyAttempts { retry_after_s: crate::session::FAILURE_WINDOW.as_secs() });
+            store
+                .audit(caller, "password.change_refused", "too many failures")
+                .await?;
+            return Err(AppError::TooManyAttempts {
+                retry_after_s: crate::session::FAILURE_WINDOW.as_secs(),
+            });
         }
         if !verify_password(&user.password_hash, current).await {
             self.app.sessions.failed(&key);
@@ -419,28 +682,50 @@ impl AccountService<'_> {
             return Err(invalid("current password: does not match / 当前密码不正确"));
         }
         if current == new {
-            return Err(invalid("new password: is the same as the current one / 新密码不能与当前密码相同"));
+            return Err(invalid(
+                "new password: is the same as the current one / 新密码不能与当前密码相同",
+            ));
         }
         let hash = hash_password(new).await?;
-        Ok(store.user_set_password(caller, user_id, &hash, false, "password.change").await?)
+        Ok(store
+            .user_set_password(caller, user_id, &hash, false, "password.change")
+            .await?)
     }
 
     /// Which cohorts a teacher teaches: operators, or their school's admin;
     /// every cohort must be of that school.
-    pub async fn set_teacher_cohorts(&self, caller: &Caller, user_id: i64, cohorts: &[i64]) -> Result<(), AppError> {
+    pub async fn set_teacher_cohorts(
+        &self,
+        caller: &Caller,
+        user_id: i64,
+        cohorts: &[i64],
+    ) -> Result<(), AppError> {
         caller.require_write("assign cohorts")?;
         let store = self.app.store();
-        let user = store.user(user_id).await?.ok_or_else(|| not_found("user", "用户", user_id))?;
-        let org = store.org(user.org_id).await?.ok_or_else(|| not_found("organisation", "机构", user.org_id))?;
+        let user = store
+            .user(user_id)
+            .await?
+            .ok_or_else(|| not_found("user", "用户", user_id))?;
+        let org = store
+            .org(user.org_id)
+            .await?
+            .ok_or_else(|| not_found("organisation", "机构", user.org_id))?;
         self.manages(caller, &org, user.role).await?;
         if user.role != UserRole::Teacher {
-            return Err(invalid("user: cohorts are assigned to teachers / 只能为教师分配班级"));
+            return Err(invalid(
+                "user: cohorts are assigned to teachers / 只能为教师分配班级",
+            ));
         }
         let all = store.talent_cohorts().await?;
         for c in cohorts {
             match all.iter().find(|x| x.cohort.id == *c) {
                 Some(x) if Some(x.school_id) == org.school_id => {}
-                Some(_) => return Err(AccessError::Forbidden { action: "assign another school's cohort" }.into()),
+                Some(_) => {
+                    return Err(AccessError::Forbidden {
+                        action: "assign another school's cohort",
+                    }
+                    .into());
+                }
                 None => return Err(not_found("cohort", "班级", *c)),
             }
         }
@@ -452,52 +737,116 @@ impl AccountService<'_> {
 
     /// The caller's live sessions (signed-in browsers).
     pub async fn session_count(&self, caller: &Caller) -> Result<i64, AppError> {
-        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated { action: "see your sessions" })?;
+        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated {
+            action: "see your sessions",
+        })?;
         Ok(self.app.store().sessions_of(user_id, now()).await?)
     }
 
     /// Ends every session of the caller, this one included.
     pub async fn sign_out_everywhere(&self, caller: &Caller) -> Result<u64, AppError> {
         caller.require_write("sign out everywhere")?;
-        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated { action: "sign out everywhere" })?;
+        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated {
+            action: "sign out everywhere",
+        })?;
         Ok(self.app.store().sessions_end(caller, user_id).await?)
     }
 
     pub async fn tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
-        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated { action: "list your API tokens" })?;
+        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated {
+            action: "list your API tokens",
+        })?;
         Ok(self.app.store().tokens_of(user_id).await?)
     }
 
     /// A new token for the caller's own account, scoped `read` or `write`.
-    pub async fn create_token(&self, caller: &Caller, name: &str, scope: &str) -> Result<NewToken, AppError> {
+    pub async fn create_token(
+        &self,
+        caller: &Caller,
+        name: &str,
+        scope: &str,
+    ) -> Result<NewToken, AppError> {
         caller.require_write("create an API token")?;
-        let user_id = caller.user_id().ok_or(AccessError::Forbidden { action: "create an API token without an account" })?;
+        let user_id = caller.user_id().ok_or(AccessError::Forbidden {
+            action: "create an API token without an account",
+        })?;
         check_text("name", name, 60)?;
         if scope != "read" && scope != "write" {
-            return Err(invalid(format!("scope: `{}`; expected read or write / 权限范围须为 read 或 write", scope.chars().take(20).collect::<String>())));
+            return Err(invalid(format!(
+                "scope: `{}`; expected read or write / 权限范围须为 read 或 write",
+                scope.chars().take(20).collect::<String>()
+            )));
         }
         let store = self.app.store();
-        if store.tokens_of(user_id).await?.iter().filter(|t| t.revoked_at.is_none()).count() >= 20 {
-            return Err(invalid("tokens: 20 live tokens at most; revoke one first / 最多 20 个有效令牌"));
+        if store
+            .tokens_of(user_id)
+            .await?
+            .iter()
+            .filter(|t| t.revoked_at.is_none())
+            .count()
+            >= 20
+        {
+            return Err(invalid(
+                "tokens: 20 live tokens at most; revoke one first / 最多 20 个有效令牌",
+            ));
         }
         let secret = format!("cbt_{}", crate::random_token()?);
-        let id = store.token_create(caller, user_id, name.trim(), &hex_hash(&secret), scope, now()).await?;
-        let token = store.tokens_of(user_id).await?.into_iter().find(|t| t.id == id).ok_or_else(|| not_found("token", "令牌", id))?;
+        let id = store
+            .token_create(
+                caller,
+                user_id,
+                name.trim(),
+                &hex_hash(&secret),
+                scope,
+                now(),
+            )
+            .await?;
+        let token = store
+            .tokens_of(user_id)
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| not_found("token", "令牌", id))?;
         Ok(NewToken { token, secret })
     }
 
     pub async fn revoke_token(&self, caller: &Caller, token_id: i64) -> Result<(), AppError> {
         caller.require_write("revoke an API token")?;
-        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated { action: "revoke an API token" })?;
-        if self.app.store().token_revoke(caller, user_id, token_id, now()).await? { Ok(()) } else { Err(not_found("token", "令牌", token_id)) }
+        let user_id = caller.user_id().ok_or(AccessError::Unauthenticated {
+            action: "revoke an API token",
+        })?;
+        if self
+            .app
+            .store()
+            .token_revoke(caller, user_id, token_id, now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(not_found("token", "令牌", token_id))
+        }
     }
 
     /// The audit log, newest first, optionally narrowed to an action (or an
     /// action prefix such as `job.`) and an actor (`user:8`): operators only.
-    pub async fn audit_log(&self, caller: &Caller, action: Option<&str>, actor: Option<&str>, limit: i64) -> Result<Vec<cb_store::AuditEntry>, AppError> {
+    pub async fn audit_log(
+        &self,
+        caller: &Caller,
+        action: Option<&str>,
+        actor: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<cb_store::AuditEntry>, AppError> {
         caller.require_operator("read the audit log")?;
-        let clean = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(|v| v.chars().take(80).collect::<String>());
+        let clean = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.chars().take(80).collect::<String>())
+        };
         let (action, actor) = (clean(action), clean(actor));
-        Ok(self.app.store().audit_where(action.as_deref(), actor.as_deref(), limit.clamp(1, 1000)).await?)
+        Ok(self
+            .app
+            .store()
+            .audit_where(action.as_deref(), actor.as_deref(), limit.clamp(1, 1000))
+            .await?)
     }
 }

@@ -22,22 +22,46 @@ pub struct Ref {
 
 impl Ref {
     fn role(r: &PlatformRole) -> Ref {
-        Ref { id: r.id.clone(), name_zh: r.name_zh.clone(), name_en: r.name_en.clone() }
+        Ref {
+            id: r.id.clone(),
+            name_zh: r.name_zh.clone(),
+            name_en: r.name_en.clone(),
+        }
     }
     fn skill(s: &Skill) -> Ref {
-        Ref { id: s.id.clone(), name_zh: s.name_zh.clone(), name_en: s.name_en.clone() }
+        Ref {
+            id: s.id.clone(),
+            name_zh: s.name_zh.clone(),
+            name_en: s.name_en.clone(),
+        }
     }
     fn work_role(r: &WorkRole) -> Ref {
-        Ref { id: r.id.clone(), name_zh: r.title.clone(), name_en: r.title.clone() }
+        Ref {
+            id: r.id.clone(),
+            name_zh: r.title.clone(),
+            name_en: r.title.clone(),
+        }
     }
     fn gbt(g: &GbtCategory) -> Ref {
-        Ref { id: g.id.clone(), name_zh: g.name_zh.clone(), name_en: g.name_en.clone() }
+        Ref {
+            id: g.id.clone(),
+            name_zh: g.name_zh.clone(),
+            name_en: g.name_en.clone(),
+        }
     }
     fn cert(c: &Certification) -> Ref {
-        Ref { id: c.id.clone(), name_zh: c.name_zh.clone(), name_en: c.name_en.clone() }
+        Ref {
+            id: c.id.clone(),
+            name_zh: c.name_zh.clone(),
+            name_en: c.name_en.clone(),
+        }
     }
     fn domain(d: &SkillDomain) -> Ref {
-        Ref { id: d.id.clone(), name_zh: d.name_zh.clone(), name_en: d.name_en.clone() }
+        Ref {
+            id: d.id.clone(),
+            name_zh: d.name_zh.clone(),
+            name_en: d.name_en.clone(),
+        }
     }
 }
 
@@ -195,7 +219,11 @@ pub struct SkillFilter {
 }
 
 fn not_found(what: &'static str, what_zh: &'static str, id: &str) -> AppError {
-    AppError::NotFound { what, what_zh, id: id.to_string() }
+    AppError::NotFound {
+        what,
+        what_zh,
+        id: id.to_string(),
+    }
 }
 
 fn summary(fw: &ExternalFramework) -> ExternalSummary {
@@ -241,21 +269,35 @@ impl FrameworkService<'_> {
             categories: m
                 .categories
                 .iter()
-                .map(|cat| CategoryView { category: cat.clone(), work_roles: c.work_roles_in(&cat.id).into_iter().cloned().collect() })
+                .map(|cat| CategoryView {
+                    category: cat.clone(),
+                    work_roles: c.work_roles_in(&cat.id).into_iter().cloned().collect(),
+                })
                 .collect(),
             gbt: m
                 .gbt_categories
                 .iter()
                 .map(|g| GbtView {
                     category: g.clone(),
-                    work_roles: c.work_roles_of_gbt(&g.id).into_iter().map(Ref::work_role).collect(),
-                    platform_roles: c.platform_roles_of_gbt(&g.id).into_iter().map(Ref::role).collect(),
+                    work_roles: c
+                        .work_roles_of_gbt(&g.id)
+                        .into_iter()
+                        .map(Ref::work_role)
+                        .collect(),
+                    platform_roles: c
+                        .platform_roles_of_gbt(&g.id)
+                        .into_iter()
+                        .map(Ref::role)
+                        .collect(),
                 })
                 .collect(),
             domains: m
                 .skill_domains
                 .iter()
-                .map(|d| DomainView { domain: d.clone(), skill_count: c.skills_in_domain(&d.id).len() })
+                .map(|d| DomainView {
+                    domain: d.clone(),
+                    skill_count: c.skills_in_domain(&d.id).len(),
+                })
                 .collect(),
             proficiency_levels: m.proficiency_levels.clone(),
         }
@@ -270,7 +312,10 @@ impl FrameworkService<'_> {
 
     pub fn work_role(&self, _caller: &Caller, id: &str) -> Result<WorkRoleView, AppError> {
         let c = self.app.catalog();
-        let role = c.work_role(id).ok_or_else(|| not_found("NICE work role", "NICE 工作角色", id))?.clone();
+        let role = c
+            .work_role(id)
+            .ok_or_else(|| not_found("NICE work role", "NICE 工作角色", id))?
+            .clone();
         let ks: Vec<Statement> = c
             .statements_of_role(id, StatementKind::Knowledge)
             .into_iter()
@@ -287,15 +332,35 @@ impl FrameworkService<'_> {
         lexicon.dedup();
         Ok(WorkRoleView {
             category: c.category(&role.category_id).cloned(),
-            tasks: c.statements_of_role(id, StatementKind::Task).into_iter().cloned().collect(),
-            knowledge: c.statements_of_role(id, StatementKind::Knowledge).into_iter().cloned().collect(),
-            skills: c.statements_of_role(id, StatementKind::Skill).into_iter().cloned().collect(),
+            tasks: c
+                .statements_of_role(id, StatementKind::Task)
+                .into_iter()
+                .cloned()
+                .collect(),
+            knowledge: c
+                .statements_of_role(id, StatementKind::Knowledge)
+                .into_iter()
+                .cloned()
+                .collect(),
+            skills: c
+                .statements_of_role(id, StatementKind::Skill)
+                .into_iter()
+                .cloned()
+                .collect(),
             gbt: c
                 .gbt_of_work_role(id)
                 .into_iter()
-                .map(|(g, l)| GbtLinkView { category: Ref::gbt(g), status: l.status.clone(), source: l.source.clone() })
+                .map(|(g, l)| GbtLinkView {
+                    category: Ref::gbt(g),
+                    status: l.status.clone(),
+                    source: l.source.clone(),
+                })
                 .collect(),
-            platform_roles: c.platform_roles_of_work_role(id).into_iter().map(Ref::role).collect(),
+            platform_roles: c
+                .platform_roles_of_work_role(id)
+                .into_iter()
+                .map(Ref::role)
+                .collect(),
             external_roles: c
                 .external_roles_of_work_role(id)
                 .into_iter()
@@ -304,7 +369,12 @@ impl FrameworkService<'_> {
                     framework_name: fw.name.clone(),
                     role_id: r.id.clone(),
                     title: r.title.clone(),
-                    status: r.nice.iter().find(|n| n.nice_role_id == id).map(|n| n.status.clone()).unwrap_or_default(),
+                    status: r
+                        .nice
+                        .iter()
+                        .find(|n| n.nice_role_id == id)
+                        .map(|n| n.status.clone())
+                        .unwrap_or_default(),
                 })
                 .collect(),
             lexicon_skills: lexicon,
@@ -322,11 +392,23 @@ impl FrameworkService<'_> {
 
     pub fn platform_role(&self, _caller: &Caller, id: &str) -> Result<PlatformRoleView, AppError> {
         let c = self.app.catalog();
-        let role = c.platform_role(id).ok_or_else(|| not_found("platform role", "平台岗位", id))?.clone();
-        let core: Vec<Ref> = c.skills_of_role(id, RoleRelation::Core).into_iter().map(Ref::skill).collect();
+        let role = c
+            .platform_role(id)
+            .ok_or_else(|| not_found("platform role", "平台岗位", id))?
+            .clone();
+        let core: Vec<Ref> = c
+            .skills_of_role(id, RoleRelation::Core)
+            .into_iter()
+            .map(Ref::skill)
+            .collect();
         Ok(PlatformRoleView {
             gbt: c.gbt_category(&role.gbt_id).map(Ref::gbt),
-            nice_roles: role.nice_role_ids.iter().filter_map(|n| c.work_role(n)).map(Ref::work_role).collect(),
+            nice_roles: role
+                .nice_role_ids
+                .iter()
+                .filter_map(|n| c.work_role(n))
+                .map(Ref::work_role)
+                .collect(),
             related_skills: c
                 .skills_of_role(id, RoleRelation::Related)
                 .into_iter()
@@ -334,7 +416,11 @@ impl FrameworkService<'_> {
                 .filter(|s| !core.contains(s))
                 .collect(),
             core_skills: core,
-            certifications: c.certifications_of_role(id).into_iter().map(Ref::cert).collect(),
+            certifications: c
+                .certifications_of_role(id)
+                .into_iter()
+                .map(Ref::cert)
+                .collect(),
             role,
         })
     }
@@ -358,28 +444,54 @@ impl FrameworkService<'_> {
     }
 
     pub fn skill_domains(&self, _caller: &Caller) -> Vec<Ref> {
-        self.app.catalog().model().skill_domains.iter().map(Ref::domain).collect()
+        self.app
+            .catalog()
+            .model()
+            .skill_domains
+            .iter()
+            .map(Ref::domain)
+            .collect()
     }
 
     pub fn skill(&self, _caller: &Caller, id: &str) -> Result<SkillView, AppError> {
         let c = self.app.catalog();
-        let skill = c.skill(id).ok_or_else(|| not_found("skill", "技能", id))?.clone();
+        let skill = c
+            .skill(id)
+            .ok_or_else(|| not_found("skill", "技能", id))?
+            .clone();
         let nice = c
             .nice_links_of_skill(id)
             .into_iter()
             .map(|l| {
-                let (kind, text) = match (c.statement(&l.target_id), c.competency_area(&l.target_id)) {
-                    (Some(s), _) => (s.kind.as_str().to_string(), s.text.clone()),
-                    (None, Some(a)) => ("competency_area".to_string(), a.title.clone()),
-                    (None, None) => ("unknown".to_string(), String::new()),
-                };
-                NiceLinkView { target_id: l.target_id.clone(), kind, text, source: l.source }
+                let (kind, text) =
+                    match (c.statement(&l.target_id), c.competency_area(&l.target_id)) {
+                        (Some(s), _) => (s.kind.as_str().to_string(), s.text.clone()),
+                        (None, Some(a)) => ("competency_area".to_string(), a.title.clone()),
+                        (None, None) => ("unknown".to_string(), String::new()),
+                    };
+                NiceLinkView {
+                    target_id: l.target_id.clone(),
+                    kind,
+                    text,
+                    source: l.source,
+                }
             })
             .collect();
-        let mut roles: Vec<RoleLinkView> =
-            c.roles_of_skill(id).into_iter().map(|(r, relation)| RoleLinkView { role: Ref::role(r), relation }).collect();
+        let mut roles: Vec<RoleLinkView> = c
+            .roles_of_skill(id)
+            .into_iter()
+            .map(|(r, relation)| RoleLinkView {
+                role: Ref::role(r),
+                relation,
+            })
+            .collect();
         roles.sort_by(|a, b| (a.relation, &a.role.id).cmp(&(b.relation, &b.role.id)));
-        Ok(SkillView { domain: c.skill_domain(&skill.domain_id).map(Ref::domain), nice, roles, skill })
+        Ok(SkillView {
+            domain: c.skill_domain(&skill.domain_id).map(Ref::domain),
+            nice,
+            roles,
+            skill,
+        })
     }
 
     pub fn certifications(&self, _caller: &Caller) -> Vec<Certification> {
@@ -388,9 +500,17 @@ impl FrameworkService<'_> {
 
     pub fn certification(&self, _caller: &Caller, id: &str) -> Result<CertificationView, AppError> {
         let c = self.app.catalog();
-        let cert = c.certification(id).ok_or_else(|| not_found("certification", "证书", id))?.clone();
+        let cert = c
+            .certification(id)
+            .ok_or_else(|| not_found("certification", "证书", id))?
+            .clone();
         Ok(CertificationView {
-            roles: cert.role_ids.iter().filter_map(|r| c.platform_role(r)).map(Ref::role).collect(),
+            roles: cert
+                .role_ids
+                .iter()
+                .filter_map(|r| c.platform_role(r))
+                .map(Ref::role)
+                .collect(),
             certification: cert,
         })
     }
@@ -405,14 +525,21 @@ impl FrameworkService<'_> {
 
     pub fn external_framework(&self, _caller: &Caller, id: &str) -> Result<ExternalView, AppError> {
         let c = self.app.catalog();
-        let fw = c.external_framework(id).ok_or_else(|| not_found("external framework", "外部框架", id))?;
+        let fw = c
+            .external_framework(id)
+            .ok_or_else(|| not_found("external framework", "外部框架", id))?;
         Ok(ExternalView {
             summary: summary(fw),
             roles: fw
                 .roles
                 .iter()
                 .map(|r| ExternalRoleView {
-                    nice_roles: r.nice.iter().filter_map(|n| c.work_role(&n.nice_role_id)).map(Ref::work_role).collect(),
+                    nice_roles: r
+                        .nice
+                        .iter()
+                        .filter_map(|n| c.work_role(&n.nice_role_id))
+                        .map(Ref::work_role)
+                        .collect(),
                     role: r.clone(),
                 })
                 .collect(),
@@ -421,27 +548,43 @@ impl FrameworkService<'_> {
 
     /// Replaces the competency model (operators only). The model is checked
     /// first; a model with integrity problems is refused whole.
-    pub async fn replace_model(&self, caller: &Caller, model: CompetencyModel, progress: Progress<'_>) -> Result<(), AppError> {
+    pub async fn replace_model(
+        &self,
+        caller: &Caller,
+        model: CompetencyModel,
+        progress: Progress<'_>,
+    ) -> Result<(), AppError> {
         caller.require_write("replace the competency model")?;
         caller.require_operator("replace the competency model")?;
         let problems = check(&model);
         if !problems.is_empty() {
             return Err(ModelError::Integrity(problems).into());
         }
-        self.app.store.replace_model(caller, &model, progress).await?;
+        self.app
+            .store
+            .replace_model(caller, &model, progress)
+            .await?;
         self.app.reload().await
     }
 
     /// Imports (or re-imports) an external framework (operators only). Every
     /// NICE role it maps to must exist in the installed model.
-    pub async fn import_external(&self, caller: &Caller, fw: ExternalFramework, progress: Progress<'_>) -> Result<ExternalSummary, AppError> {
+    pub async fn import_external(
+        &self,
+        caller: &Caller,
+        fw: ExternalFramework,
+        progress: Progress<'_>,
+    ) -> Result<ExternalSummary, AppError> {
         caller.require_write("import a framework")?;
         caller.require_operator("import a framework")?;
         let problems = check_external(self.app.catalog().model(), &fw);
         if !problems.is_empty() {
             return Err(ModelError::Integrity(problems).into());
         }
-        self.app.store.replace_external(caller, &fw, progress).await?;
+        self.app
+            .store
+            .replace_external(caller, &fw, progress)
+            .await?;
         self.app.reload().await?;
         Ok(summary(&fw))
     }

@@ -28,7 +28,10 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { role_growth: 0.3, skill_gap: 0.3 }
+        Thresholds {
+            role_growth: 0.3,
+            skill_gap: 0.3,
+        }
     }
 }
 
@@ -70,17 +73,61 @@ pub struct Definition {
 }
 
 pub const DEFINITIONS: &[Definition] = &[
-    Definition { key: "postings", zh: "岗位数：符合筛选条件的网络安全岗位（去重后），按发布月份计入时间段。", en: "Postings: cybersecurity postings (after de-duplication) matching the filters, counted in the period of their posting month." },
-    Definition { key: "openings", zh: "招聘人数：这些岗位的招聘人数之和（未注明按 1 计）。", en: "Openings: the sum of the postings' headcounts (1 where none is stated)." },
-    Definition { key: "growth", zh: "环比：与紧邻的等长上一时间段相比的岗位数变化率；同比：与上年同期相比。", en: "Growth: change in postings against the period of the same length just before; year on year: against the same months a year earlier." },
-    Definition { key: "salary", zh: "薪资：注明薪资的岗位的月薪区间中点，按币种分别给出四分位数（线性插值）。", en: "Salary: midpoint of the monthly range of postings that state one, quartiles per currency (linear interpolation)." },
-    Definition { key: "entry_level", zh: "入门岗位占比：注明经验要求的岗位中，要求 ≤ 1 年（含应届）的比例。", en: "Entry-level share: among postings stating an experience requirement, the share asking for ≤ 1 year (graduates included)." },
-    Definition { key: "holders", zh: "持证人数：人才库中有该证书记录、同意纳入统计的人员（同一地区与专业）。", en: "Holders: people in the talent pool with the certificate on record who consented to analytics (same region and program)." },
-    Definition { key: "supply", zh: "供给：同意纳入统计的人才库人员；就绪 = 岗位核心技能中达到要求等级的比例 ≥ 0.8，接近就绪 0.6–0.8。少于 5 人的格子对学校外不显示。", en: "Supply: people in the talent pool who consented to analytics; ready = share of the role's core skills held at the required level ≥ 0.8, near-ready 0.6–0.8. Cells under five people are suppressed outside the owning school." },
-    Definition { key: "ratio", zh: "供需比：就绪人数 ÷ 招聘人数（同一地区；供给不分时间段）。", en: "Supply/demand ratio: ready people ÷ openings (same region; supply is not split by period)." },
-    Definition { key: "gap", zh: "技能缺口：要求该技能的岗位占比 − 该技能达到熟练（等级 ≥ 3）的人员占比。", en: "Skill gap: share of postings asking for the skill − share of people proficient in it (level ≥ 3)." },
-    Definition { key: "location_quotient", zh: "区位商：某岗位在该地区岗位中的占比 ÷ 在全部所选岗位中的占比；> 1 表示集中。", en: "Location quotient: the role's share of the region's postings ÷ its share of all selected postings; > 1 means concentrated there." },
-    Definition { key: "trends", zh: "新兴/衰退技能：本时间段与上一等长时间段相比，要求该技能的岗位占比变化（百分点），至少 5 个岗位。", en: "Emerging/fading skills: change in the share of postings asking for the skill against the previous period of the same length (percentage points), at least 5 postings." },
+    Definition {
+        key: "postings",
+        zh: "岗位数：符合筛选条件的网络安全岗位（去重后），按发布月份计入时间段。",
+        en: "Postings: cybersecurity postings (after de-duplication) matching the filters, counted in the period of their posting month.",
+    },
+    Definition {
+        key: "openings",
+        zh: "招聘人数：这些岗位的招聘人数之和（未注明按 1 计）。",
+        en: "Openings: the sum of the postings' headcounts (1 where none is stated).",
+    },
+    Definition {
+        key: "growth",
+        zh: "环比：与紧邻的等长上一时间段相比的岗位数变化率；同比：与上年同期相比。",
+        en: "Growth: change in postings against the period of the same length just before; year on year: against the same months a year earlier.",
+    },
+    Definition {
+        key: "salary",
+        zh: "薪资：注明薪资的岗位的月薪区间中点，按币种分别给出四分位数（线性插值）。",
+        en: "Salary: midpoint of the monthly range of postings that state one, quartiles per currency (linear interpolation).",
+    },
+    Definition {
+        key: "entry_level",
+        zh: "入门岗位占比：注明经验要求的岗位中，要求 ≤ 1 年（含应届）的比例。",
+        en: "Entry-level share: among postings stating an experience requirement, the share asking for ≤ 1 year (graduates included).",
+    },
+    Definition {
+        key: "holders",
+        zh: "持证人数：人才库中有该证书记录、同意纳入统计的人员（同一地区与专业）。",
+        en: "Holders: people in the talent pool with the certificate on record who consented to analytics (same region and program).",
+    },
+    Definition {
+        key: "supply",
+        zh: "供给：同意纳入统计的人才库人员；就绪 = 岗位核心技能中达到要求等级的比例 ≥ 0.8，接近就绪 0.6–0.8。少于 5 人的格子对学校外不显示。",
+        en: "Supply: people in the talent pool who consented to analytics; ready = share of the role's core skills held at the required level ≥ 0.8, near-ready 0.6–0.8. Cells under five people are suppressed outside the owning school.",
+    },
+    Definition {
+        key: "ratio",
+        zh: "供需比：就绪人数 ÷ 招聘人数（同一地区；供给不分时间段）。",
+        en: "Supply/demand ratio: ready people ÷ openings (same region; supply is not split by period).",
+    },
+    Definition {
+        key: "gap",
+        zh: "技能缺口：要求该技能的岗位占比 − 该技能达到熟练（等级 ≥ 3）的人员占比。",
+        en: "Skill gap: share of postings asking for the skill − share of people proficient in it (level ≥ 3).",
+    },
+    Definition {
+        key: "location_quotient",
+        zh: "区位商：某岗位在该地区岗位中的占比 ÷ 在全部所选岗位中的占比；> 1 表示集中。",
+        en: "Location quotient: the role's share of the region's postings ÷ its share of all selected postings; > 1 means concentrated there.",
+    },
+    Definition {
+        key: "trends",
+        zh: "新兴/衰退技能：本时间段与上一等长时间段相比，要求该技能的岗位占比变化（百分点），至少 5 个岗位。",
+        en: "Emerging/fading skills: change in the share of postings asking for the skill against the previous period of the same length (percentage points), at least 5 postings.",
+    },
 ];
 
 /// Every indicator over one filter.
@@ -141,9 +188,17 @@ impl InsightService<'_> {
         };
         // new postings: extend a copy (readers keep the one they hold)
         let (mut index, mut last) = match guard.take() {
-            Some((ix, last)) => (Arc::try_unwrap(ix).unwrap_or_else(|shared| (*shared).clone()), last),
+            Some((ix, last)) => (
+                Arc::try_unwrap(ix).unwrap_or_else(|shared| (*shared).clone()),
+                last,
+            ),
             None => {
-                let categories = catalog.model().work_roles.iter().map(|w| (w.id.clone(), w.category_id.clone())).collect();
+                let categories = catalog
+                    .model()
+                    .work_roles
+                    .iter()
+                    .map(|w| (w.id.clone(), w.category_id.clone()))
+                    .collect();
                 (DemandIndex::new(categories), 0)
             }
         };
@@ -151,7 +206,9 @@ impl InsightService<'_> {
             if page.is_empty() {
                 page = self.app.store().postings_for_insight(last, 20_000).await?;
             }
-            let Some(end) = page.last().map(|p| p.id) else { break };
+            let Some(end) = page.last().map(|p| p.id) else {
+                break;
+            };
             for p in page.drain(..) {
                 index.push(&p);
             }
@@ -163,18 +220,37 @@ impl InsightService<'_> {
     }
 
     /// Every indicator for `filter`, as of `today` (for the supply side).
-    pub async fn indicators(&self, caller: &Caller, filter: &Filter, thresholds: &Thresholds, today: NaiveDate) -> Result<Indicators, AppError> {
-        self.indicators_for(caller, filter, thresholds, None, today).await
+    pub async fn indicators(
+        &self,
+        caller: &Caller,
+        filter: &Filter,
+        thresholds: &Thresholds,
+        today: NaiveDate,
+    ) -> Result<Indicators, AppError> {
+        self.indicators_for(caller, filter, thresholds, None, today)
+            .await
     }
 
     /// [`InsightService::indicators`] with the supply side narrowed to one
     /// program (专业): its people's readiness and skills against the demand.
-    pub async fn indicators_for(&self, caller: &Caller, filter: &Filter, thresholds: &Thresholds, program: Option<&str>, today: NaiveDate) -> Result<Indicators, AppError> {
+    pub async fn indicators_for(
+        &self,
+        caller: &Caller,
+        filter: &Filter,
+        thresholds: &Thresholds,
+        program: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Indicators, AppError> {
         let exact = self.app.talent().exact_for(caller, program).await?;
         let index = self.index().await?;
         let catalog = self.app.catalog();
         let region = filter.province.clone();
-        let roles: Vec<String> = catalog.model().platform_roles.iter().map(|r| r.id.clone()).collect();
+        let roles: Vec<String> = catalog
+            .model()
+            .platform_roles
+            .iter()
+            .map(|r| r.id.clone())
+            .collect();
         let (supply, people, shares, programs, holders) = self
             .app
             .talent()
@@ -186,7 +262,13 @@ impl InsightService<'_> {
                         (r.clone(), (c.ready, c.near_ready))
                     })
                     .collect();
-                (counts, s.people_where(region.as_deref(), program), s.skill_shares_where(region.as_deref(), program), s.program_names(), s.holders_where(region.as_deref(), program))
+                (
+                    counts,
+                    s.people_where(region.as_deref(), program),
+                    s.skill_shares_where(region.as_deref(), program),
+                    s.program_names(),
+                    s.holders_where(region.as_deref(), program),
+                )
             })
             .await?;
         let (f, th) = (filter.clone(), thresholds.clone());
@@ -194,13 +276,32 @@ impl InsightService<'_> {
         let shares = Arc::new(shares);
         let shares_for_report = shares.clone();
         let computed = tokio::task::spawn_blocking(move || {
-            let input = compare::SupplyInput { roles: &roles, counts: &supply, shares: &shares_for_report, gaps_visible: shares_visible };
+            let input = compare::SupplyInput {
+                roles: &roles,
+                counts: &supply,
+                shares: &shares_for_report,
+                gaps_visible: shares_visible,
+            };
             let report = compare::report(&index, &f, &input, th.role_growth, th.skill_gap, 15);
             (report, index.months())
         })
         .await
         .map_err(|e| AppError::Invalid(format!("computing indicators stopped: {e}")))?;
-        let (compare::Report { demand, ratios, gaps, quotients: location_quotients, emerging, fading, alerts, map, region_roles, skill_by_month }, months) = computed;
+        let (
+            compare::Report {
+                demand,
+                ratios,
+                gaps,
+                quotients: location_quotients,
+                emerging,
+                fading,
+                alerts,
+                map,
+                region_roles,
+                skill_by_month,
+            },
+            months,
+        ) = computed;
         // a role's core skills: demand share among its postings against supply
         let role_skills: Vec<GapView> = match &filter.platform_role {
             Some(role) => {
@@ -208,7 +309,9 @@ impl InsightService<'_> {
                     .model()
                     .skill_roles
                     .iter()
-                    .filter(|l| l.role_id == *role && l.relation == cb_competency::RoleRelation::Core)
+                    .filter(|l| {
+                        l.role_id == *role && l.relation == cb_competency::RoleRelation::Core
+                    })
                     .map(|l| l.skill_id.as_str())
                     .collect();
                 core.sort_unstable();
@@ -216,12 +319,26 @@ impl InsightService<'_> {
                 let mut v: Vec<GapView> = core
                     .into_iter()
                     .map(|s| {
-                        let d = gaps.iter().find(|g| g.skill_id == s).map_or(0.0, |g| g.demand_share);
-                        let sup = shares_visible.then(|| (shares.get(s).copied().unwrap_or(0.0) * 10_000.0).round() / 10_000.0);
-                        GapView { skill_id: s.to_string(), demand_share: d, supply_share: sup, gap: sup.map(|x| ((d - x) * 10_000.0).round() / 10_000.0) }
+                        let d = gaps
+                            .iter()
+                            .find(|g| g.skill_id == s)
+                            .map_or(0.0, |g| g.demand_share);
+                        let sup = shares_visible.then(|| {
+                            (shares.get(s).copied().unwrap_or(0.0) * 10_000.0).round() / 10_000.0
+                        });
+                        GapView {
+                            skill_id: s.to_string(),
+                            demand_share: d,
+                            supply_share: sup,
+                            gap: sup.map(|x| ((d - x) * 10_000.0).round() / 10_000.0),
+                        }
                     })
                     .collect();
-                v.sort_by(|a, b| b.demand_share.total_cmp(&a.demand_share).then(a.skill_id.cmp(&b.skill_id)));
+                v.sort_by(|a, b| {
+                    b.demand_share
+                        .total_cmp(&a.demand_share)
+                        .then(a.skill_id.cmp(&b.skill_id))
+                });
                 v
             }
             None => Vec::new(),
@@ -230,7 +347,18 @@ impl InsightService<'_> {
             .into_iter()
             .map(|r| {
                 let ready = shown(r.ready, exact);
-                RatioView { ratio: if matches!(ready, Shown::Exact(_)) { r.ratio } else { None }, ready, near_ready: shown(r.near_ready, exact), role_id: r.role_id, postings: r.postings, openings: r.openings }
+                RatioView {
+                    ratio: if matches!(ready, Shown::Exact(_)) {
+                        r.ratio
+                    } else {
+                        None
+                    },
+                    ready,
+                    near_ready: shown(r.near_ready, exact),
+                    role_id: r.role_id,
+                    postings: r.postings,
+                    openings: r.openings,
+                }
             })
             .collect();
         let gaps: Vec<GapView> = gaps
@@ -258,7 +386,12 @@ impl InsightService<'_> {
                 names.insert(id.to_string(), (w.title.clone(), w.title.clone()));
             }
         };
-        for c in demand.top_skills.iter().chain(&demand.top_certifications).chain(&demand.top_platform_roles) {
+        for c in demand
+            .top_skills
+            .iter()
+            .chain(&demand.top_certifications)
+            .chain(&demand.top_platform_roles)
+        {
             name(&c.key);
         }
         for r in &ratios {
@@ -282,7 +415,15 @@ impl InsightService<'_> {
                 Alert::SkillGap { skill_id, .. } => name(skill_id),
             }
         }
-        for id in [&filter.platform_role, &filter.skill, &filter.certification, &filter.nice_role].into_iter().flatten() {
+        for id in [
+            &filter.platform_role,
+            &filter.skill,
+            &filter.certification,
+            &filter.nice_role,
+        ]
+        .into_iter()
+        .flatten()
+        {
             name(id);
         }
         Ok(Indicators {
@@ -292,7 +433,12 @@ impl InsightService<'_> {
             certificates: demand
                 .top_certifications
                 .iter()
-                .map(|c| CertificateView { certification_id: c.key.clone(), postings: c.postings, share: c.share, holders: shown(holders.get(&c.key).copied().unwrap_or(0), exact) })
+                .map(|c| CertificateView {
+                    certification_id: c.key.clone(),
+                    postings: c.postings,
+                    share: c.share,
+                    holders: shown(holders.get(&c.key).copied().unwrap_or(0), exact),
+                })
                 .collect(),
             data_period: months.map(|p| p.label()),
             demand,
@@ -315,23 +461,41 @@ impl InsightService<'_> {
 
     /// The provinces or states and the industries the postings name, sorted
     /// (the dashboard's filter choices).
-    pub async fn filter_choices(&self, _caller: &Caller) -> Result<(Vec<String>, Vec<String>), AppError> {
+    pub async fn filter_choices(
+        &self,
+        _caller: &Caller,
+    ) -> Result<(Vec<String>, Vec<String>), AppError> {
         let index = self.index().await?;
         let sorted = |v: &[String]| {
             let mut v = v.to_vec();
             v.sort();
             v
         };
-        Ok((sorted(index.province_names()), sorted(index.industry_names())))
+        Ok((
+            sorted(index.province_names()),
+            sorted(index.industry_names()),
+        ))
     }
 
     /// Postings per province under `filter`, most first.
-    pub async fn provinces(&self, _caller: &Caller, filter: &Filter) -> Result<Vec<(String, u64)>, AppError> {
-        Ok(self.index().await?.by(filter, cb_insight::Dimension::Province))
+    pub async fn provinces(
+        &self,
+        _caller: &Caller,
+        filter: &Filter,
+    ) -> Result<Vec<(String, u64)>, AppError> {
+        Ok(self
+            .index()
+            .await?
+            .by(filter, cb_insight::Dimension::Province))
     }
 
     /// The postings behind a figure (drill-down), newest first.
-    pub async fn postings(&self, _caller: &Caller, filter: &Filter, limit: usize) -> Result<(u64, Vec<cb_store::postings::PostingSummary>), AppError> {
+    pub async fn postings(
+        &self,
+        _caller: &Caller,
+        filter: &Filter,
+        limit: usize,
+    ) -> Result<(u64, Vec<cb_store::postings::PostingSummary>), AppError> {
         let index = self.index().await?;
         let total = index.count(filter);
         let ids = index.posting_ids(filter, limit.clamp(1, 500));

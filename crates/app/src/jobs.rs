@@ -85,7 +85,11 @@ pub struct Candidates {
 }
 
 fn not_found(id: i64) -> AppError {
-    AppError::NotFound { what: "posting", what_zh: "岗位", id: id.to_string() }
+    AppError::NotFound {
+        what: "posting",
+        what_zh: "岗位",
+        id: id.to_string(),
+    }
 }
 
 fn invalid(s: String) -> AppError {
@@ -97,7 +101,10 @@ fn is_moderator(caller: &Caller) -> bool {
 }
 
 fn is_enterprise_of(caller: &Caller, job: &Job) -> bool {
-    matches!(caller.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)) && caller.org_id() == Some(job.org_id)
+    matches!(
+        caller.role(),
+        Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)
+    ) && caller.org_id() == Some(job.org_id)
 }
 
 fn is_hr_of(caller: &Caller, job: &Job) -> bool {
@@ -122,10 +129,21 @@ impl App {
 
 impl JobService<'_> {
     /// What the extractor reads in a title and description.
-    pub fn suggest(&self, caller: &Caller, title: &str, description: &str) -> Result<Suggestion, AppError> {
+    pub fn suggest(
+        &self,
+        caller: &Caller,
+        title: &str,
+        description: &str,
+    ) -> Result<Suggestion, AppError> {
         caller.require_signed_in("ask for suggestions")?;
-        let title: String = title.chars().take(cb_postings::publish::MAX_TITLE).collect();
-        let description: String = description.chars().take(cb_postings::publish::MAX_DESCRIPTION).collect();
+        let title: String = title
+            .chars()
+            .take(cb_postings::publish::MAX_TITLE)
+            .collect();
+        let description: String = description
+            .chars()
+            .take(cb_postings::publish::MAX_DESCRIPTION)
+            .collect();
         let engine = self.app.engine();
         let c = engine.classifier.classify(&title, &description);
         let catalog = self.app.catalog();
@@ -136,7 +154,12 @@ impl JobService<'_> {
                 (None, Some(w)) => (w.title.clone(), w.title.clone()),
                 _ => (id.to_string(), id.to_string()),
             };
-            Suggested { id: id.to_string(), name_zh: zh, name_en: en, confidence: (conf * 1000.0).round() / 1000.0 }
+            Suggested {
+                id: id.to_string(),
+                name_zh: zh,
+                name_en: en,
+                confidence: (conf * 1000.0).round() / 1000.0,
+            }
         };
         let mut skills = Vec::new();
         let mut certifications = Vec::new();
@@ -145,18 +168,38 @@ impl JobService<'_> {
             match f.kind {
                 cb_postings::FoundKind::Skill => {
                     let s = &m.skills[f.index];
-                    skills.push(Suggested { id: s.id.clone(), name_zh: s.name_zh.clone(), name_en: s.name_en.clone(), confidence: conf });
+                    skills.push(Suggested {
+                        id: s.id.clone(),
+                        name_zh: s.name_zh.clone(),
+                        name_en: s.name_en.clone(),
+                        confidence: conf,
+                    });
                 }
                 cb_postings::FoundKind::Certification => {
                     let s = &m.certifications[f.index];
-                    certifications.push(Suggested { id: s.id.clone(), name_zh: s.name_zh.clone(), name_en: s.name_en.clone(), confidence: conf });
+                    certifications.push(Suggested {
+                        id: s.id.clone(),
+                        name_zh: s.name_zh.clone(),
+                        name_en: s.name_en.clone(),
+                        confidence: conf,
+                    });
                 }
             }
         }
         Ok(Suggestion {
             is_cyber: c.is_cyber,
-            platform_roles: c.platform_roles.iter().take(5).map(|r| named(&r.id, r.confidence)).collect(),
-            nice_roles: c.roles.iter().take(5).map(|r| named(&r.id, r.confidence)).collect(),
+            platform_roles: c
+                .platform_roles
+                .iter()
+                .take(5)
+                .map(|r| named(&r.id, r.confidence))
+                .collect(),
+            nice_roles: c
+                .roles
+                .iter()
+                .take(5)
+                .map(|r| named(&r.id, r.confidence))
+                .collect(),
             skills,
             certifications,
         })
@@ -178,17 +221,29 @@ impl JobService<'_> {
                 *c = x.id.clone();
             }
         }
-        let d = draft.normalised().map_err(|e| invalid(format!("{e} / 岗位信息有误：{}", e.field)))?;
+        let d = draft
+            .normalised()
+            .map_err(|e| invalid(format!("{e} / 岗位信息有误：{}", e.field)))?;
         if let Some(r) = &d.platform_role
             && catalog.platform_role(r).is_none()
         {
-            return Err(invalid(format!("platform_role: `{r}` is not a platform role; expected an id such as pentester / 岗位角色不存在")));
+            return Err(invalid(format!(
+                "platform_role: `{r}` is not a platform role; expected an id such as pentester / 岗位角色不存在"
+            )));
         }
         if let Some(s) = d.skills.iter().find(|s| catalog.skill(s).is_none()) {
-            return Err(invalid(format!("skills: `{s}` is not a skill of the model / 技能不存在")));
+            return Err(invalid(format!(
+                "skills: `{s}` is not a skill of the model / 技能不存在"
+            )));
         }
-        if let Some(s) = d.certifications.iter().find(|s| catalog.certification(s).is_none()) {
-            return Err(invalid(format!("certifications: `{s}` is not a certification of the model / 证书不存在")));
+        if let Some(s) = d
+            .certifications
+            .iter()
+            .find(|s| catalog.certification(s).is_none())
+        {
+            return Err(invalid(format!(
+                "certifications: `{s}` is not a certification of the model / 证书不存在"
+            )));
         }
         if !d.salary.is_empty() && cb_postings::salary::parse(&d.salary).is_none() {
             return Err(invalid(format!(
@@ -217,14 +272,20 @@ impl JobService<'_> {
     /// The NICE role of a confirmed platform role (its primary one).
     fn nice_of(&self, platform_role: Option<&str>) -> Option<String> {
         let catalog = self.app.catalog();
-        platform_role.and_then(|r| catalog.platform_role(r)).and_then(|r| r.nice_role_ids.first().cloned())
+        platform_role
+            .and_then(|r| catalog.platform_role(r))
+            .and_then(|r| r.nice_role_ids.first().cloned())
     }
 
     /// A new draft of the caller's enterprise (enterprise HR only).
     pub async fn create(&self, caller: &Caller, draft: JobDraft) -> Result<Job, AppError> {
         caller.require_write("draft a posting")?;
         let org_id = match caller {
-            Caller::User { role: UserRole::EnterpriseHr, org_id, .. } => *org_id,
+            Caller::User {
+                role: UserRole::EnterpriseHr,
+                org_id,
+                ..
+            } => *org_id,
             _ => {
                 return Err(caller.refuse("draft a posting (enterprise HR only)").into());
             }
@@ -264,13 +325,24 @@ impl JobService<'_> {
 
     /// A posting the caller may see, else not found / forbidden.
     async fn visible(&self, caller: &Caller, id: i64) -> Result<Job, AppError> {
-        let job = self.app.store().job(id).await?.ok_or_else(|| not_found(id))?;
+        let job = self
+            .app
+            .store()
+            .job(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
         if may_see(caller, &job) {
             Ok(job)
         } else if matches!(caller, Caller::Anonymous) {
-            Err(AccessError::Unauthenticated { action: "see this posting" }.into())
+            Err(AccessError::Unauthenticated {
+                action: "see this posting",
+            }
+            .into())
         } else {
-            Err(AccessError::Forbidden { action: "see another enterprise's unpublished posting" }.into())
+            Err(AccessError::Forbidden {
+                action: "see another enterprise's unpublished posting",
+            }
+            .into())
         }
     }
 
@@ -280,32 +352,58 @@ impl JobService<'_> {
         // a student sees how ready they are for each posting's role
         let profile = match (viewer.role(), viewer.person_id) {
             (Some(UserRole::Student), Some(p)) => {
-                let today = chrono::DateTime::from_timestamp(now(), 0).map_or_else(|| NaiveDate::MIN, |d| d.date_naive());
+                let today = chrono::DateTime::from_timestamp(now(), 0)
+                    .map_or_else(|| NaiveDate::MIN, |d| d.date_naive());
                 Some(self.app.talent().profile(caller, p, today).await?.profile)
             }
             _ => None,
         };
-        Ok(Looker { viewer, profile, orgs: std::collections::HashMap::new() })
+        Ok(Looker {
+            viewer,
+            profile,
+            orgs: std::collections::HashMap::new(),
+        })
     }
 
-    async fn view(&self, caller: &Caller, look: &mut Looker, job: Job) -> Result<JobView, AppError> {
+    async fn view(
+        &self,
+        caller: &Caller,
+        look: &mut Looker,
+        job: Job,
+    ) -> Result<JobView, AppError> {
         let store = self.app.store();
         let org_name = match look.orgs.get(&job.org_id) {
             Some(n) => n.clone(),
             None => {
-                let n = store.org(job.org_id).await?.map(|o| o.name).unwrap_or_default();
+                let n = store
+                    .org(job.org_id)
+                    .await?
+                    .map(|o| o.name)
+                    .unwrap_or_default();
                 look.orgs.insert(job.org_id, n.clone());
                 n
             }
         };
         let interest = store.interest_in(job.id).await?;
-        let mine = look.viewer.person_id.is_some_and(|p| interest.iter().any(|(x, _)| *x == p));
-        let interested = (is_moderator(caller) || is_enterprise_of(caller, &job)).then_some(interest.len());
+        let mine = look
+            .viewer
+            .person_id
+            .is_some_and(|p| interest.iter().any(|(x, _)| *x == p));
+        let interested =
+            (is_moderator(caller) || is_enterprise_of(caller, &job)).then_some(interest.len());
         let my_readiness = match (&look.profile, &job.platform_role) {
-            (Some(p), Some(r)) => p.readiness_for(r).map(|x| (x.score * 1000.0).round() / 1000.0),
+            (Some(p), Some(r)) => p
+                .readiness_for(r)
+                .map(|x| (x.score * 1000.0).round() / 1000.0),
             _ => None,
         };
-        Ok(JobView { job, org_name, interested, mine, my_readiness })
+        Ok(JobView {
+            job,
+            org_name,
+            interested,
+            mine,
+            my_readiness,
+        })
     }
 
     pub async fn get(&self, caller: &Caller, id: i64) -> Result<JobView, AppError> {
@@ -318,7 +416,11 @@ impl JobService<'_> {
     /// enterprise also its own in every status; moderators also submissions;
     /// operators all. `status` narrows the list. Newest first; for a student,
     /// readiest first.
-    pub async fn list(&self, caller: &Caller, status: Option<JobStatus>) -> Result<Vec<JobView>, AppError> {
+    pub async fn list(
+        &self,
+        caller: &Caller,
+        status: Option<JobStatus>,
+    ) -> Result<Vec<JobView>, AppError> {
         let store = self.app.store();
         let statuses: Vec<JobStatus> = status.map_or_else(Vec::new, |s| vec![s]);
         let mut jobs = if caller.is_operator() {
@@ -329,8 +431,10 @@ impl JobService<'_> {
             v
         } else {
             let mut v = store.jobs(None, &[JobStatus::Published]).await?;
-            if matches!(caller.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor))
-                && let Some(org) = caller.org_id()
+            if matches!(
+                caller.role(),
+                Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)
+            ) && let Some(org) = caller.org_id()
             {
                 v.retain(|j| j.org_id != org);
                 v.extend(store.jobs(Some(org), &[]).await?);
@@ -346,13 +450,23 @@ impl JobService<'_> {
         }
         // a student sees the postings they are readiest for first (newest first among equals)
         if look.profile.is_some() {
-            out.sort_by(|a, b| b.my_readiness.unwrap_or(-1.0).total_cmp(&a.my_readiness.unwrap_or(-1.0)));
+            out.sort_by(|a, b| {
+                b.my_readiness
+                    .unwrap_or(-1.0)
+                    .total_cmp(&a.my_readiness.unwrap_or(-1.0))
+            });
         }
         Ok(out)
     }
 
     /// HR of the posting's enterprise moves it one step.
-    async fn step(&self, caller: &Caller, id: i64, t: Transition, action: &'static str) -> Result<Job, AppError> {
+    async fn step(
+        &self,
+        caller: &Caller,
+        id: i64,
+        t: Transition,
+        action: &'static str,
+    ) -> Result<Job, AppError> {
         caller.require_write(action)?;
         let mut job = self.visible(caller, id).await?;
         let allowed = match t {
@@ -372,7 +486,9 @@ impl JobService<'_> {
 
     /// HR edits a draft (also one sent back by a moderator).
     pub async fn update(&self, caller: &Caller, id: i64, draft: JobDraft) -> Result<Job, AppError> {
-        let mut job = self.step(caller, id, Transition::Edit, "edit a posting").await?;
+        let mut job = self
+            .step(caller, id, Transition::Edit, "edit a posting")
+            .await?;
         let d = self.checked(draft)?;
         let nice = self.nice_of(d.platform_role.as_deref());
         Self::fill(&mut job, d, nice);
@@ -382,37 +498,58 @@ impl JobService<'_> {
 
     /// HR sends a draft for review.
     pub async fn submit(&self, caller: &Caller, id: i64) -> Result<Job, AppError> {
-        let mut job = self.step(caller, id, Transition::Submit, "submit a posting").await?;
+        let mut job = self
+            .step(caller, id, Transition::Submit, "submit a posting")
+            .await?;
         if job.platform_role.is_none() && job.skills.is_empty() {
             return Err(invalid("platform_role: confirm a role or at least one skill before submitting / 提交前请确认岗位角色或至少一项技能".into()));
         }
         job.submitted_at = Some(job.updated_at);
         job.review_note.clear();
-        self.app.store().job_save(caller, &job, "job.submit").await?;
+        self.app
+            .store()
+            .job_save(caller, &job, "job.submit")
+            .await?;
         Ok(job)
     }
 
     /// A moderator sends a submission back to its enterprise with a note.
     pub async fn reject(&self, caller: &Caller, id: i64, note: &str) -> Result<Job, AppError> {
-        let mut job = self.step(caller, id, Transition::Reject, "review a posting").await?;
+        let mut job = self
+            .step(caller, id, Transition::Reject, "review a posting")
+            .await?;
         let note = note.trim();
         if note.is_empty() || note.chars().count() > 1000 {
             return Err(invalid("note: say what to change, in at most 1,000 characters / 请填写退回原因（最多 1000 字）".into()));
         }
         job.review_note = note.to_string();
         job.reviewed_by = caller.user_id();
-        self.app.store().job_save(caller, &job, "job.reject").await?;
+        self.app
+            .store()
+            .job_save(caller, &job, "job.reject")
+            .await?;
         Ok(job)
     }
 
     /// A moderator approves a submission: it is published as a posting of
     /// source `published`, dated `today`, and counted in the indicators.
-    pub async fn approve(&self, caller: &Caller, id: i64, today: NaiveDate) -> Result<Job, AppError> {
-        let mut job = self.step(caller, id, Transition::Approve, "review a posting").await?;
+    pub async fn approve(
+        &self,
+        caller: &Caller,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<Job, AppError> {
+        let mut job = self
+            .step(caller, id, Transition::Approve, "review a posting")
+            .await?;
         job.reviewed_by = caller.user_id();
         job.published_at = Some(job.updated_at);
         let store = self.app.store();
-        let employer = store.org(job.org_id).await?.map(|o| o.name).unwrap_or_default();
+        let employer = store
+            .org(job.org_id)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
         let posting = self.as_posting(&job, &employer, today)?;
         let posting_id = store.job_publish(caller, &job, posting).await?;
         job.posting_id = Some(posting_id);
@@ -421,7 +558,9 @@ impl JobService<'_> {
 
     /// HR (or an operator) closes a published posting.
     pub async fn close(&self, caller: &Caller, id: i64) -> Result<Job, AppError> {
-        let mut job = self.step(caller, id, Transition::Close, "close a posting").await?;
+        let mut job = self
+            .step(caller, id, Transition::Close, "close a posting")
+            .await?;
         job.closed_at = Some(job.updated_at);
         self.app.store().job_save(caller, &job, "job.close").await?;
         Ok(job)
@@ -430,7 +569,12 @@ impl JobService<'_> {
     /// The posting as the indicators count it: parsed like an imported record
     /// (place, salary, education, experience), with the role, skills and
     /// certifications HR confirmed instead of the extractor's guesses.
-    fn as_posting(&self, job: &Job, employer: &str, today: NaiveDate) -> Result<NewPosting, AppError> {
+    fn as_posting(
+        &self,
+        job: &Job,
+        employer: &str,
+        today: NaiveDate,
+    ) -> Result<NewPosting, AppError> {
         let values: std::collections::HashMap<String, String> = [
             (Field::Id, format!("job-{}", job.id)),
             (Field::Title, job.title.clone()),
@@ -449,12 +593,28 @@ impl JobService<'_> {
         .map(|(f, v)| (f.as_str().to_string(), v))
         .collect();
         let headers: Vec<String> = values.keys().cloned().collect();
-        let mut shape = Shape::detect(&headers).ok_or_else(|| invalid("posting could not be read".into()))?;
+        let mut shape =
+            Shape::detect(&headers).ok_or_else(|| invalid("posting could not be read".into()))?;
         shape.source = "published".into();
         let engine = self.app.engine();
-        let ctx = Context { file: "published", shape: &shape, engine: &engine, crawled: Some(today) };
-        let rec = cb_tabular::Record { line: 1, offset: 0, raw: String::new(), values };
-        let mut p = parse_record(&ctx, &rec).map_err(|e| invalid(format!("posting {}: {}: {} / 岗位信息有误", job.id, e.column, e.problem)))?;
+        let ctx = Context {
+            file: "published",
+            shape: &shape,
+            engine: &engine,
+            crawled: Some(today),
+        };
+        let rec = cb_tabular::Record {
+            line: 1,
+            offset: 0,
+            raw: String::new(),
+            values,
+        };
+        let mut p = parse_record(&ctx, &rec).map_err(|e| {
+            invalid(format!(
+                "posting {}: {}: {} / 岗位信息有误",
+                job.id, e.column, e.problem
+            ))
+        })?;
         if let Some(r) = &job.platform_role {
             p.platform_role = Some((r.clone(), 1.0));
             p.is_cyber = true;
@@ -466,7 +626,11 @@ impl JobService<'_> {
         if !job.skills.is_empty() {
             p.skills = job.skills.iter().map(|s| (s.clone(), true)).collect();
         }
-        p.certifications = job.certifications.iter().map(|s| (s.clone(), true)).collect();
+        p.certifications = job
+            .certifications
+            .iter()
+            .map(|s| (s.clone(), true))
+            .collect();
         Ok(NewPosting {
             employer_norm: cb_postings::dedupe::norm_employer(&p.employer),
             title_norm: cb_postings::dedupe::norm_title(&p.title),
@@ -476,17 +640,28 @@ impl JobService<'_> {
     }
 
     /// A student expresses (or withdraws) interest in a published posting.
-    pub async fn interest(&self, caller: &Caller, id: i64, interested: bool) -> Result<JobView, AppError> {
+    pub async fn interest(
+        &self,
+        caller: &Caller,
+        id: i64,
+        interested: bool,
+    ) -> Result<JobView, AppError> {
         caller.require_write("express interest")?;
         let viewer = self.app.viewer(caller).await?;
-        let Some(person_id) = viewer.person_id.filter(|_| viewer.role() == Some(UserRole::Student)) else {
+        let Some(person_id) = viewer
+            .person_id
+            .filter(|_| viewer.role() == Some(UserRole::Student))
+        else {
             return Err(caller.refuse("express interest (students only)").into());
         };
         let job = self.visible(caller, id).await?;
         if interested && job.status != JobStatus::Published {
             return Err(invalid(format!("posting {id} is not open / 该岗位未开放")));
         }
-        self.app.store().interest_set(caller, id, person_id, interested, now()).await?;
+        self.app
+            .store()
+            .interest_set(caller, id, person_id, interested, now())
+            .await?;
         let mut look = self.looker(caller).await?;
         self.view(caller, &mut look, job).await
     }
@@ -504,27 +679,52 @@ impl JobService<'_> {
     /// operator: those who consented to enterprises with their readiness for
     /// the posting's role; the others as a count. Each profile shown is an
     /// audited read.
-    pub async fn candidates(&self, caller: &Caller, id: i64, today: NaiveDate) -> Result<Candidates, AppError> {
+    pub async fn candidates(
+        &self,
+        caller: &Caller,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<Candidates, AppError> {
         self.candidates_among(caller, id, None, today).await
     }
 
     /// One consenting interested student of the posting (the rating form):
     /// forbidden for anyone who is not one.
-    pub async fn candidate(&self, caller: &Caller, id: i64, person_id: i64, today: NaiveDate) -> Result<(Job, Candidate), AppError> {
-        let c = self.candidates_among(caller, id, Some(person_id), today).await?;
+    pub async fn candidate(
+        &self,
+        caller: &Caller,
+        id: i64,
+        person_id: i64,
+        today: NaiveDate,
+    ) -> Result<(Job, Candidate), AppError> {
+        let c = self
+            .candidates_among(caller, id, Some(person_id), today)
+            .await?;
         match c.shared.into_iter().next() {
             Some(one) => Ok((c.job, one)),
-            None => Err(AccessError::Forbidden { action: "see a student who is not a consenting candidate of this posting" }.into()),
+            None => Err(AccessError::Forbidden {
+                action: "see a student who is not a consenting candidate of this posting",
+            }
+            .into()),
         }
     }
 
     /// The candidates of a posting, or only `only` among them; their
     /// profiles' reads audited in one transaction.
-    async fn candidates_among(&self, caller: &Caller, id: i64, only: Option<i64>, today: NaiveDate) -> Result<Candidates, AppError> {
+    async fn candidates_among(
+        &self,
+        caller: &Caller,
+        id: i64,
+        only: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Candidates, AppError> {
         caller.require_signed_in("see candidates")?;
         let job = self.visible(caller, id).await?;
         if !(is_enterprise_of(caller, &job) || caller.is_operator()) {
-            return Err(AccessError::Forbidden { action: "see another enterprise's candidates" }.into());
+            return Err(AccessError::Forbidden {
+                action: "see another enterprise's candidates",
+            }
+            .into());
         }
         let store = self.app.store();
         let catalog = self.app.catalog();
@@ -535,30 +735,62 @@ impl JobService<'_> {
             if only.is_some_and(|o| o != person_id) {
                 continue;
             }
-            let Some(p) = store.talent_person(person_id).await? else { continue };
+            let Some(p) = store.talent_person(person_id).await? else {
+                continue;
+            };
             if !p.consent_enterprise {
                 not_shared += 1;
                 continue;
             }
-            let weights = store.talent_program(p.program_id).await?.map(|x| x.weights).unwrap_or_default();
+            let weights = store
+                .talent_program(p.program_id)
+                .await?
+                .map(|x| x.weights)
+                .unwrap_or_default();
             let engine = ProfileEngine::new(catalog.model(), weights);
             let evidence = store.talent_evidence_of(person_id).await?;
             let profile = engine.compute(person_id as u64, &evidence, today);
-            let r = job.platform_role.as_deref().and_then(|role| profile.readiness_for(role));
+            let r = job
+                .platform_role
+                .as_deref()
+                .and_then(|role| profile.readiness_for(role));
             shared.push(Candidate {
                 person_id,
                 name: p.name.clone(),
-                school: schools.iter().find(|s| s.id == p.school_id).map(|s| s.name.clone()).unwrap_or_default(),
+                school: schools
+                    .iter()
+                    .find(|s| s.id == p.school_id)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
                 graduation_year: p.graduation_year,
                 readiness: r.map(|r| (r.score * 1000.0).round() / 1000.0),
                 status: r.map(|r| r.status),
-                missing: r.map(|r| r.missing.iter().map(|g| g.skill_id.clone()).collect()).unwrap_or_default(),
+                missing: r
+                    .map(|r| r.missing.iter().map(|g| g.skill_id.clone()).collect())
+                    .unwrap_or_default(),
                 since,
             });
         }
         let shown: Vec<i64> = shared.iter().map(|c| c.person_id).collect();
-        store.audit_reads(caller, &shown, &format!("candidate for posting {id}"), "candidates.read", &format!("posting {id}: {} shown", shown.len())).await?;
-        shared.sort_by(|a, b| b.readiness.unwrap_or(0.0).total_cmp(&a.readiness.unwrap_or(0.0)).then(a.person_id.cmp(&b.person_id)));
-        Ok(Candidates { job, shared, not_shared })
+        store
+            .audit_reads(
+                caller,
+                &shown,
+                &format!("candidate for posting {id}"),
+                "candidates.read",
+                &format!("posting {id}: {} shown", shown.len()),
+            )
+            .await?;
+        shared.sort_by(|a, b| {
+            b.readiness
+                .unwrap_or(0.0)
+                .total_cmp(&a.readiness.unwrap_or(0.0))
+                .then(a.person_id.cmp(&b.person_id))
+        });
+        Ok(Candidates {
+            job,
+            shared,
+            not_shared,
+        })
     }
 }

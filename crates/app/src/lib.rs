@@ -14,33 +14,37 @@ mod postings;
 mod session;
 mod talent;
 
+pub use accounts::*;
+pub use demo::DEMO_ACCOUNTS;
 pub use framework::*;
 pub use insight::*;
 pub use jobs::*;
 pub use postings::*;
-pub use accounts::*;
-pub use demo::DEMO_ACCOUNTS;
 pub use session::{FAILURE_WINDOW, MAX_FAILURES, SESSION_TTL, random_token};
 pub use talent::*;
 /// The talent pool's records as the services return them.
 pub mod records {
+    pub use cb_store::AuditEntry;
+    pub use cb_store::accounts::{ApiToken, Correction, Job, Org, User};
     pub use cb_store::postings::PostingSummary;
     pub use cb_store::talent::{Cohort, CohortSummary, Course, Person, Program, School};
-    pub use cb_store::accounts::{ApiToken, Correction, Job, Org, User};
-    pub use cb_store::AuditEntry;
 }
 
 use cb_competency::{Catalog, ModelError, bundled};
+use cb_core::{AccessError, Caller};
 use cb_postings::Classifier;
 use cb_postings::contract::Engine;
-use cb_core::{AccessError, Caller};
 use cb_store::{Store, StoreError};
 use std::sync::{Arc, RwLock};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{what} `{id}` not found / 未找到{what_zh} `{id}`")]
-    NotFound { what: &'static str, what_zh: &'static str, id: String },
+    NotFound {
+        what: &'static str,
+        what_zh: &'static str,
+        id: String,
+    },
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error(transparent)]
@@ -49,9 +53,14 @@ pub enum AppError {
     Model(#[from] ModelError),
     #[error("{0}")]
     Invalid(String),
-    #[error("too many failed attempts; try again in {retry_after_s} s / 失败次数过多，请 {retry_after_s} 秒后再试")]
+    #[error(
+        "too many failed attempts; try again in {retry_after_s} s / 失败次数过多，请 {retry_after_s} 秒后再试"
+    )]
     TooManyAttempts { retry_after_s: u64 },
 }
+
+/// The demand index and the last posting id it holds.
+pub(crate) type DemandCache = (Arc<cb_insight::DemandIndex>, i64);
 
 /// The running application: the store and a cached, indexed copy of the
 /// reference data (the competency model changes only by operator action).
@@ -66,7 +75,7 @@ pub struct App {
     /// programs or the model change.
     pub(crate) engines: Arc<std::sync::Mutex<Option<Arc<talent::ProgramEngines>>>>,
     /// The demand index and the last posting id it holds; built on first use.
-    pub(crate) demand: Arc<tokio::sync::Mutex<Option<(Arc<cb_insight::DemandIndex>, i64)>>>,
+    pub(crate) demand: Arc<tokio::sync::Mutex<Option<DemandCache>>>,
     /// Held while evidence ids are chosen and written.
     pub(crate) evidence_ids: Arc<tokio::sync::Mutex<()>>,
     /// Signed-in browsers.
@@ -93,30 +102,51 @@ impl App {
         let model = match store.load_model().await? {
             // a model installed before migration 0006 (certificate skills, Chinese
             // area titles): the shipped model brings them
-            Some(m) if m.certifications.iter().all(|c| c.skill_ids.is_empty()) || m.competency_areas.iter().any(|a| a.title_zh.is_empty()) => {
+            Some(m)
+                if m.certifications.iter().all(|c| c.skill_ids.is_empty())
+                    || m.competency_areas.iter().any(|a| a.title_zh.is_empty()) =>
+            {
                 let shipped = bundled::model()?;
-                tracing::info!("installing the shipped competency model: the stored one predates certificate skills and Chinese area titles");
-                store.replace_model(&Caller::system("upgrade"), &shipped, &mut |_, _| {}).await?;
+                tracing::info!(
+                    "installing the shipped competency model: the stored one predates certificate skills and Chinese area titles"
+                );
+                store
+                    .replace_model(&Caller::system("upgrade"), &shipped, &mut |_, _| {})
+                    .await?;
                 shipped
             }
             Some(m) => m,
             None => {
                 let m = bundled::model()?;
-                store.replace_model(&Caller::system("first-start"), &m, &mut |_, _| {}).await?;
+                store
+                    .replace_model(&Caller::system("first-start"), &m, &mut |_, _| {})
+                    .await?;
                 m
             }
         };
         let external = store.load_external().await?;
         let engine = Arc::new(RwLock::new(engine_for(&model)));
         let catalog = Arc::new(RwLock::new(Arc::new(Catalog::new(model, external))));
-        Ok(App { store, catalog, engine, operator_token: None, demand: Arc::new(tokio::sync::Mutex::new(None)), engines: Arc::new(std::sync::Mutex::new(None)), evidence_ids: Arc::new(tokio::sync::Mutex::new(())), sessions: Arc::new(session::Sessions::default()), supply: Arc::new(tokio::sync::Mutex::new(None)) })
+        Ok(App {
+            store,
+            catalog,
+            engine,
+            operator_token: None,
+            demand: Arc::new(tokio::sync::Mutex::new(None)),
+            engines: Arc::new(std::sync::Mutex::new(None)),
+            evidence_ids: Arc::new(tokio::sync::Mutex::new(())),
+            sessions: Arc::new(session::Sessions::default()),
+            supply: Arc::new(tokio::sync::Mutex::new(None)),
+        })
     }
 
     /// Lets the platform's own scripts act as the system with
     /// `Authorization: Bearer <token>` (people use accounts and their API
     /// tokens). Only a hash is kept.
     pub fn with_operator_token(mut self, token: Option<&str>) -> Self {
-        self.operator_token = token.filter(|t| !t.is_empty()).map(|t| cb_tabular::sha256_bytes(t.as_bytes()));
+        self.operator_token = token
+            .filter(|t| !t.is_empty())
+            .map(|t| cb_tabular::sha256_bytes(t.as_bytes()));
         self
     }
 

@@ -6,7 +6,9 @@ use cb_core::Caller;
 use cb_postings::contract::Engine;
 use cb_postings::dedupe::{Candidate, Deduper, Verdict, norm_employer, norm_title, simhash};
 use cb_postings::import::{self, Context, ParsedPosting, Record, RowError, Shape};
-use cb_store::postings::{ImportEnd, ImportRecord, ImportStart, NewPosting, PostingRef, SourceLink};
+use cb_store::postings::{
+    ImportEnd, ImportRecord, ImportStart, NewPosting, PostingRef, SourceLink,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::io::Read;
@@ -59,8 +61,16 @@ pub struct ImportOutcome {
 
 /// What the parsing thread hands to the writer.
 enum Batch {
-    Rows { postings: Vec<NewPosting>, links: Vec<SourceLink>, bytes: u64 },
-    Done { rows_read: u64, duplicates: u64, rejected: Vec<Rejected> },
+    Rows {
+        postings: Vec<NewPosting>,
+        links: Vec<SourceLink>,
+        bytes: u64,
+    },
+    Done {
+        rows_read: u64,
+        duplicates: u64,
+        rejected: Vec<Rejected>,
+    },
     Failed(AppError),
 }
 
@@ -109,41 +119,84 @@ impl PostingService<'_> {
                 employer_norm: k.employer_norm,
                 title_norm: k.title_norm,
                 city: k.city,
-                posted_at: k.posted_at.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                posted_at: k
+                    .posted_at
+                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
                 simhash: k.simhash as u64,
             };
             deduper.check(&c, PostingRef::Stored(k.posting_id));
         }
         let engine = self.app.engine();
-        let ImportFile { name, hash, size, reader } = file;
+        let ImportFile {
+            name,
+            hash,
+            size,
+            reader,
+        } = file;
         // shape first, so the import record can name it
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
         let (shape_tx, shape_rx) = tokio::sync::oneshot::channel::<Result<Shape, AppError>>();
         let thread_name = name.clone();
-        let parser = std::thread::spawn(move || parse_file(&thread_name, reader, opts, engine, deduper, shape_tx, tx));
+        let parser = std::thread::spawn(move || {
+            parse_file(&thread_name, reader, opts, engine, deduper, shape_tx, tx)
+        });
         let shape = match shape_rx.await {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => return Err(e),
-            Err(_) => return Err(AppError::Invalid(format!("{name}: the file could not be read"))),
+            Err(_) => {
+                return Err(AppError::Invalid(format!(
+                    "{name}: the file could not be read"
+                )));
+            }
         };
-        let start = ImportStart { file_name: name.clone(), file_hash: hash, shape: shape.name.clone(), source: shape.source.clone() };
+        let start = ImportStart {
+            file_name: name.clone(),
+            file_hash: hash,
+            shape: shape.name.clone(),
+            source: shape.source.clone(),
+        };
         let mut session = store.begin_import(caller, &start).await?;
         let mut written = 0u64;
         let outcome = loop {
             match rx.recv().await {
-                Some(Batch::Rows { postings, links, bytes }) => {
+                Some(Batch::Rows {
+                    postings,
+                    links,
+                    bytes,
+                }) => {
                     session.write(&postings, &links).await?;
                     written += postings.len() as u64;
                     progress(bytes.min(size), size);
                 }
-                Some(Batch::Done { rows_read, duplicates, rejected }) => {
-                    let end = ImportEnd { file_name: name.clone(), rows_read, duplicates, rejected: rejected.len() as u64 };
+                Some(Batch::Done {
+                    rows_read,
+                    duplicates,
+                    rejected,
+                }) => {
+                    let end = ImportEnd {
+                        file_name: name.clone(),
+                        rows_read,
+                        duplicates,
+                        rejected: rejected.len() as u64,
+                    };
                     let import_id = session.finish(caller, &end).await?;
                     progress(size, size);
-                    break ImportOutcome { import_id, already_imported: false, shape: shape.name.clone(), rows_read, postings_new: written, duplicates, rejected };
+                    break ImportOutcome {
+                        import_id,
+                        already_imported: false,
+                        shape: shape.name.clone(),
+                        rows_read,
+                        postings_new: written,
+                        duplicates,
+                        rejected,
+                    };
                 }
                 Some(Batch::Failed(e)) => return Err(e),
-                None => return Err(AppError::Invalid(format!("{name}: reading stopped unexpectedly"))),
+                None => {
+                    return Err(AppError::Invalid(format!(
+                        "{name}: reading stopped unexpectedly"
+                    )));
+                }
             }
         };
         let _ = parser.join();
@@ -157,8 +210,17 @@ impl PostingService<'_> {
 
     /// A page of postings (public: job advertisements are public). `limit` is
     /// capped at 500.
-    pub async fn list(&self, _caller: &Caller, after_id: i64, limit: i64) -> Result<Vec<cb_store::postings::PostingSummary>, AppError> {
-        Ok(self.app.store().postings_page(after_id.max(0), limit.clamp(1, 500)).await?)
+    pub async fn list(
+        &self,
+        _caller: &Caller,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<cb_store::postings::PostingSummary>, AppError> {
+        Ok(self
+            .app
+            .store()
+            .postings_page(after_id.max(0), limit.clamp(1, 500))
+            .await?)
     }
 
     /// Postings stored (deduplicated). Public: a count reveals nothing personal.
@@ -189,25 +251,47 @@ fn parse_file(
         // a generic file's source is its name: `acme-2024.csv` → `acme-2024`
         Some(mut s) if s.name == "generic" => {
             let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-            s.source = base.rsplit_once('.').map_or(base, |(stem, _)| stem).to_string();
+            s.source = base
+                .rsplit_once('.')
+                .map_or(base, |(stem, _)| stem)
+                .to_string();
             s
         }
         Some(s) => s,
         None => {
-            let e = import::FileError::UnknownShape { file: name.to_string(), headers: headers.join(", ") };
+            let e = import::FileError::UnknownShape {
+                file: name.to_string(),
+                headers: headers.join(", "),
+            };
             let _ = shape_tx.send(Err(AppError::Invalid(e.to_string())));
             return;
         }
     };
-    if let Some(missing) = shape.columns.iter().find(|(_, c)| !headers.iter().any(|h| h == c)).filter(|_| opts.mapping.is_some()) {
-        let _ = shape_tx.send(Err(AppError::Invalid(format!("{name}: the mapping names column `{}`, which the file does not have (it has: {})", missing.1, headers.join(", ")))));
+    if let Some(missing) = shape
+        .columns
+        .iter()
+        .find(|(_, c)| !headers.iter().any(|h| h == c))
+        .filter(|_| opts.mapping.is_some())
+    {
+        let _ = shape_tx.send(Err(AppError::Invalid(format!(
+            "{name}: the mapping names column `{}`, which the file does not have (it has: {})",
+            missing.1,
+            headers.join(", ")
+        ))));
         return;
     }
     if shape_tx.send(Ok(shape.clone())).is_err() {
         return;
     }
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let ctx = Context { file: name, shape: &shape, engine: &engine, crawled: opts.crawled };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let ctx = Context {
+        file: name,
+        shape: &shape,
+        engine: &engine,
+        crawled: opts.crawled,
+    };
     let (mut rows_read, mut duplicates, mut new_count) = (0u64, 0u64, 0usize);
     let mut rejected = Vec::new();
     // source records already linked by this import (Lagou lists a posting once per category)
@@ -239,7 +323,10 @@ fn parse_file(
                     })
                 })
                 .collect();
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
         });
         let mut postings = Vec::new();
         let mut links = Vec::new();
@@ -247,7 +334,10 @@ fn parse_file(
             let n = match result {
                 Ok(n) => n,
                 Err(e) if opts.skip_bad_rows => {
-                    rejected.push(Rejected { error: e, raw: rec.raw.clone() });
+                    rejected.push(Rejected {
+                        error: e,
+                        raw: rec.raw.clone(),
+                    });
                     continue;
                 }
                 Err(e) => {
@@ -259,7 +349,12 @@ fn parse_file(
             let c = candidate(p, &n.employer_norm, &n.title_norm, n.simhash);
             match deduper.check(&c, PostingRef::New(new_count)) {
                 Verdict::New => {
-                    links.push(SourceLink { posting: PostingRef::New(new_count), source: p.source.clone(), source_id: p.source_id.clone(), line: p.line });
+                    links.push(SourceLink {
+                        posting: PostingRef::New(new_count),
+                        source: p.source.clone(),
+                        source_id: p.source_id.clone(),
+                        line: p.line,
+                    });
                     seen_in_import.insert((p.source.clone(), p.source_id.clone()));
                     postings.push(n);
                     new_count += 1;
@@ -268,14 +363,30 @@ fn parse_file(
                     duplicates += 1;
                     // keep the link to every source record, once per import
                     if seen_in_import.insert((p.source.clone(), p.source_id.clone())) {
-                        links.push(SourceLink { posting: r, source: p.source.clone(), source_id: p.source_id.clone(), line: p.line });
+                        links.push(SourceLink {
+                            posting: r,
+                            source: p.source.clone(),
+                            source_id: p.source_id.clone(),
+                            line: p.line,
+                        });
                     }
                 }
             }
         }
-        if tx.blocking_send(Batch::Rows { postings, links, bytes }).is_err() {
+        if tx
+            .blocking_send(Batch::Rows {
+                postings,
+                links,
+                bytes,
+            })
+            .is_err()
+        {
             return;
         }
     }
-    let _ = tx.blocking_send(Batch::Done { rows_read, duplicates, rejected });
+    let _ = tx.blocking_send(Batch::Done {
+        rows_read,
+        duplicates,
+        rejected,
+    });
 }

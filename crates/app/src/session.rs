@@ -25,7 +25,9 @@ impl Sessions {
     /// Too many failures for `key` within the window?
     pub(crate) fn refused(&self, key: &str) -> bool {
         let now = Instant::now();
-        let Ok(mut f) = self.failures.lock() else { return true };
+        let Ok(mut f) = self.failures.lock() else {
+            return true;
+        };
         f.retain(|_, (_, since)| now.duration_since(*since) < FAILURE_WINDOW);
         f.get(key).is_some_and(|(n, _)| *n >= MAX_FAILURES)
     }
@@ -43,7 +45,9 @@ impl Sessions {
         self.dummy
             .get_or_init(|| async {
                 let pw = random_token().unwrap_or_else(|_| "cyberbridge-dummy-password".into());
-                crate::accounts::hash_password(&pw).await.unwrap_or_default()
+                crate::accounts::hash_password(&pw)
+                    .await
+                    .unwrap_or_default()
             })
             .await
             .clone()
@@ -53,6 +57,7 @@ impl Sessions {
 /// 32 random bytes as 64 hex digits.
 pub fn random_token() -> Result<String, AppError> {
     let mut b = [0u8; 32];
-    getrandom::fill(&mut b).map_err(|e| AppError::Invalid(format!("no randomness available: {e}")))?;
+    getrandom::fill(&mut b)
+        .map_err(|e| AppError::Invalid(format!("no randomness available: {e}")))?;
     Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }

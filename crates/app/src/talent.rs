@@ -78,7 +78,12 @@ impl TalentService<'_> {
     /// competition result, a rubric entered by hand) and brings their
     /// profiles' part of the supply figures up to date. Ids are assigned
     /// here; returns them.
-    pub async fn record(&self, caller: &Caller, evidence: Vec<cb_talent::Evidence>, today: NaiveDate) -> Result<Vec<u64>, AppError> {
+    pub async fn record(
+        &self,
+        caller: &Caller,
+        evidence: Vec<cb_talent::Evidence>,
+        today: NaiveDate,
+    ) -> Result<Vec<u64>, AppError> {
         caller.require_write("record evidence")?;
         let viewer = self.app.viewer(caller).await?;
         if !viewer.is_operator() && viewer.school_staff_of().is_none() {
@@ -87,10 +92,17 @@ impl TalentService<'_> {
         let store = self.app.store();
         for e in &evidence {
             let Some(person) = store.talent_person(e.person_id as i64).await? else {
-                return Err(AppError::NotFound { what: "person", what_zh: "人员", id: e.person_id.to_string() });
+                return Err(AppError::NotFound {
+                    what: "person",
+                    what_zh: "人员",
+                    id: e.person_id.to_string(),
+                });
             };
             if !staff_reaches(&viewer, &person) {
-                return Err(AccessError::Forbidden { action: "record evidence about another school's or cohort's student" }.into());
+                return Err(AccessError::Forbidden {
+                    action: "record evidence about another school's or cohort's student",
+                }
+                .into());
             }
         }
         self.write_evidence(caller, evidence, today).await
@@ -101,11 +113,23 @@ impl TalentService<'_> {
     /// the student's program weights enterprise judgement. Only for a student
     /// who consented to enterprises and is interested in one of the
     /// enterprise's postings (an applicant or intern).
-    pub async fn evaluate(&self, caller: &Caller, person_id: i64, levels: &[(String, f64)], comment: &str, date: NaiveDate, today: NaiveDate) -> Result<u64, AppError> {
+    pub async fn evaluate(
+        &self,
+        caller: &Caller,
+        person_id: i64,
+        levels: &[(String, f64)],
+        comment: &str,
+        date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<u64, AppError> {
         caller.require_write("evaluate a student")?;
         let viewer = self.app.viewer(caller).await?;
-        let (Some(UserRole::EnterpriseMentor | UserRole::EnterpriseHr), Some(org)) = (viewer.role(), viewer.org.clone()) else {
-            return Err(caller.refuse("evaluate a student (enterprise mentors and HR)").into());
+        let (Some(UserRole::EnterpriseMentor | UserRole::EnterpriseHr), Some(org)) =
+            (viewer.role(), viewer.org.clone())
+        else {
+            return Err(caller
+                .refuse("evaluate a student (enterprise mentors and HR)")
+                .into());
         };
         let store = self.app.store();
         let person = store.talent_person(person_id).await?;
@@ -114,40 +138,77 @@ impl TalentService<'_> {
             None => false,
         };
         if !reachable {
-            return Err(AccessError::Forbidden { action: "evaluate a student who has not shared their profile with your enterprise" }.into());
+            return Err(AccessError::Forbidden {
+                action: "evaluate a student who has not shared their profile with your enterprise",
+            }
+            .into());
         }
         let catalog = self.app.catalog();
         if levels.is_empty() || levels.len() > 60 {
-            return Err(AppError::Invalid("skills: rate 1–60 skills / 请为 1–60 项技能评分".into()));
+            return Err(AppError::Invalid(
+                "skills: rate 1–60 skills / 请为 1–60 项技能评分".into(),
+            ));
         }
         if let Some((s, _)) = levels.iter().find(|(s, _)| catalog.skill(s).is_none()) {
-            return Err(AppError::Invalid(format!("skills: `{}` is not a skill of the model / 技能不存在", s.chars().take(40).collect::<String>())));
+            return Err(AppError::Invalid(format!(
+                "skills: `{}` is not a skill of the model / 技能不存在",
+                s.chars().take(40).collect::<String>()
+            )));
         }
         let comment = comment.trim();
         if comment.chars().count() > 2000 {
-            return Err(AppError::Invalid("comment: at most 2,000 characters / 评语最多 2000 字".into()));
+            return Err(AppError::Invalid(
+                "comment: at most 2,000 characters / 评语最多 2000 字".into(),
+            ));
         }
         if date > today {
-            return Err(AppError::Invalid(format!("date: {date} is in the future / 日期不能晚于今天")));
+            return Err(AppError::Invalid(format!(
+                "date: {date} is in the future / 日期不能晚于今天"
+            )));
         }
         let evidence = cb_talent::Evidence {
             id: 0,
             person_id: person_id as u64,
-            kind: cb_talent::EvidenceKind::EnterpriseEvaluation { comment: comment.to_string() },
+            kind: cb_talent::EvidenceKind::EnterpriseEvaluation {
+                comment: comment.to_string(),
+            },
             source_org: org.name.clone(),
             date,
             recorded_by: caller.audit_name(),
-            observations: levels.iter().map(|(s, l)| cb_talent::Observation { skill_id: s.clone(), level: *l }).collect(),
+            observations: levels
+                .iter()
+                .map(|(s, l)| cb_talent::Observation {
+                    skill_id: s.clone(),
+                    level: *l,
+                })
+                .collect(),
         };
-        Ok(self.write_evidence(caller, vec![evidence], today).await?.first().copied().unwrap_or_default())
+        Ok(self
+            .write_evidence(caller, vec![evidence], today)
+            .await?
+            .first()
+            .copied()
+            .unwrap_or_default())
     }
 
     /// Checks levels, assigns ids, writes the evidence in one transaction and
     /// updates the people's part of the supply figures.
-    async fn write_evidence(&self, caller: &Caller, mut evidence: Vec<cb_talent::Evidence>, today: NaiveDate) -> Result<Vec<u64>, AppError> {
+    async fn write_evidence(
+        &self,
+        caller: &Caller,
+        mut evidence: Vec<cb_talent::Evidence>,
+        today: NaiveDate,
+    ) -> Result<Vec<u64>, AppError> {
         for e in &evidence {
-            if let Some(o) = e.observations.iter().find(|o| !(1.0..=5.0).contains(&o.level)) {
-                return Err(AppError::Invalid(format!("level {} of {} is outside 1–5 / 等级须在 1–5 之间", o.level, o.skill_id)));
+            if let Some(o) = e
+                .observations
+                .iter()
+                .find(|o| !(1.0..=5.0).contains(&o.level))
+            {
+                return Err(AppError::Invalid(format!(
+                    "level {} of {} is outside 1–5 / 等级须在 1–5 之间",
+                    o.level, o.skill_id
+                )));
             }
         }
         let store = self.app.store();
@@ -157,7 +218,15 @@ impl TalentService<'_> {
         for (i, e) in evidence.iter_mut().enumerate() {
             e.id = next + i as u64;
         }
-        store.write_talent(caller, &TalentWrite { evidence: evidence.clone(), ..TalentWrite::default() }).await?;
+        store
+            .write_talent(
+                caller,
+                &TalentWrite {
+                    evidence: evidence.clone(),
+                    ..TalentWrite::default()
+                },
+            )
+            .await?;
         let mut touched: Vec<i64> = evidence.iter().map(|e| e.person_id as i64).collect();
         touched.sort_unstable();
         touched.dedup();
@@ -166,28 +235,53 @@ impl TalentService<'_> {
     }
 
     /// Every cohort with its program, school and head count.
-    pub async fn cohorts(&self, caller: &Caller) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
+    pub async fn cohorts(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
         let viewer = self.app.viewer(caller).await?;
         self.cohorts_of(&viewer).await
     }
 
-    async fn cohorts_of(&self, viewer: &Viewer) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
+    async fn cohorts_of(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<Vec<cb_store::talent::CohortSummary>, AppError> {
         let all = self.app.store().talent_cohorts().await?;
         if viewer.is_operator() {
             return Ok(all);
         }
         viewer.caller.require_signed_in("list cohorts")?;
         Ok(match viewer.role() {
-            Some(UserRole::SchoolAdmin) => all.into_iter().filter(|c| Some(c.school_id) == viewer.school_id).collect(),
-            Some(UserRole::Teacher) => all.into_iter().filter(|c| Some(c.school_id) == viewer.school_id && viewer.cohorts.contains(&c.cohort.id)).collect(),
-            _ => return Err(AccessError::Forbidden { action: "list cohorts" }.into()),
+            Some(UserRole::SchoolAdmin) => all
+                .into_iter()
+                .filter(|c| Some(c.school_id) == viewer.school_id)
+                .collect(),
+            Some(UserRole::Teacher) => all
+                .into_iter()
+                .filter(|c| {
+                    Some(c.school_id) == viewer.school_id && viewer.cohorts.contains(&c.cohort.id)
+                })
+                .collect(),
+            _ => {
+                return Err(AccessError::Forbidden {
+                    action: "list cohorts",
+                }
+                .into());
+            }
         })
     }
 
     /// A cohort's people × skills: the core skills of `role_id` if given,
     /// else the skills most of the cohort has evidence of. Audited: it shows
     /// every member's levels.
-    pub async fn cohort_heatmap(&self, caller: &Caller, cohort_id: i64, role_id: Option<&str>, today: NaiveDate) -> Result<CohortHeatmap, AppError> {
+    pub async fn cohort_heatmap(
+        &self,
+        caller: &Caller,
+        cohort_id: i64,
+        role_id: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<CohortHeatmap, AppError> {
         caller.require_signed_in("see a cohort's profiles")?;
         let store = self.app.store();
         let viewer = self.app.viewer(caller).await?;
@@ -195,35 +289,67 @@ impl TalentService<'_> {
         let cohort = self
             .cohorts_of(&viewer)
             .await
-            .map_err(|_| AppError::from(AccessError::Forbidden { action: "see a cohort's profiles" }))?
+            .map_err(|_| {
+                AppError::from(AccessError::Forbidden {
+                    action: "see a cohort's profiles",
+                })
+            })?
             .into_iter()
             .find(|c| c.cohort.id == cohort_id);
         let Some(cohort) = cohort else {
             return Err(if viewer.is_operator() {
-                AppError::NotFound { what: "cohort", what_zh: "班级", id: cohort_id.to_string() }
+                AppError::NotFound {
+                    what: "cohort",
+                    what_zh: "班级",
+                    id: cohort_id.to_string(),
+                }
             } else {
-                AccessError::Forbidden { action: "see this cohort's profiles" }.into()
+                AccessError::Forbidden {
+                    action: "see this cohort's profiles",
+                }
+                .into()
             });
         };
         let catalog = self.app.catalog();
         let program = store.talent_program(cohort.cohort.program_id).await?;
-        let engine = ProfileEngine::new(catalog.model(), program.map(|p| p.weights).unwrap_or_default());
+        let engine = ProfileEngine::new(
+            catalog.model(),
+            program.map(|p| p.weights).unwrap_or_default(),
+        );
         let role_id = match role_id.filter(|r| !r.is_empty()) {
-            Some(r) if catalog.platform_role(r).is_some() || catalog.work_role(r).is_some() => Some(r.to_string()),
-            Some(r) => return Err(AppError::NotFound { what: "role", what_zh: "岗位", id: r.to_string() }),
+            Some(r) if catalog.platform_role(r).is_some() || catalog.work_role(r).is_some() => {
+                Some(r.to_string())
+            }
+            Some(r) => {
+                return Err(AppError::NotFound {
+                    what: "role",
+                    what_zh: "岗位",
+                    id: r.to_string(),
+                });
+            }
             None => None,
         };
         let people = store.talent_cohort_people(cohort_id).await?;
-        let mut by_person: std::collections::HashMap<u64, Vec<cb_talent::Evidence>> = std::collections::HashMap::new();
+        let mut by_person: std::collections::HashMap<u64, Vec<cb_talent::Evidence>> =
+            std::collections::HashMap::new();
         for e in store.talent_cohort_evidence(cohort_id).await? {
             by_person.entry(e.person_id).or_default().push(e);
         }
-        let profiles: Vec<cb_talent::Profile> =
-            people.iter().map(|p| engine.compute(p.id as u64, by_person.get(&(p.id as u64)).map_or(&[][..], Vec::as_slice), today)).collect();
+        let profiles: Vec<cb_talent::Profile> = people
+            .iter()
+            .map(|p| {
+                engine.compute(
+                    p.id as u64,
+                    by_person.get(&(p.id as u64)).map_or(&[][..], Vec::as_slice),
+                    today,
+                )
+            })
+            .collect();
         let columns: Vec<String> = match &role_id {
             Some(r) => engine.core_skills(r).to_vec(),
             None => {
-                let mut held: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+                let mut held: std::collections::HashMap<&str, usize> =
+                    std::collections::HashMap::new();
                 for p in &profiles {
                     for s in &p.skills {
                         *held.entry(s.skill_id.as_str()).or_default() += 1;
@@ -231,49 +357,100 @@ impl TalentService<'_> {
                 }
                 let mut v: Vec<(&str, usize)> = held.into_iter().collect();
                 v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-                v.into_iter().take(HEATMAP_MAX_COLUMNS).map(|(s, _)| s.to_string()).collect()
+                v.into_iter()
+                    .take(HEATMAP_MAX_COLUMNS)
+                    .map(|(s, _)| s.to_string())
+                    .collect()
             }
         };
         let mut rows: Vec<HeatRow> = people
             .into_iter()
             .zip(&profiles)
             .map(|(person, p)| HeatRow {
-                levels: columns.iter().map(|c| p.skill(c).map(|s| s.level)).collect(),
-                readiness: role_id.as_deref().and_then(|r| p.readiness_for(r)).map(|r| r.score),
+                levels: columns
+                    .iter()
+                    .map(|c| p.skill(c).map(|s| s.level))
+                    .collect(),
+                readiness: role_id
+                    .as_deref()
+                    .and_then(|r| p.readiness_for(r))
+                    .map(|r| r.score),
                 person,
             })
             .collect();
         // with a role chosen, the readiest first
         if role_id.is_some() {
-            rows.sort_by(|a, b| b.readiness.unwrap_or(0.0).total_cmp(&a.readiness.unwrap_or(0.0)));
+            rows.sort_by(|a, b| {
+                b.readiness
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.readiness.unwrap_or(0.0))
+            });
         }
         let column_means = (0..columns.len())
             .map(|i| {
                 let seen: Vec<f64> = rows.iter().filter_map(|r| r.levels[i]).collect();
-                let mean = (!seen.is_empty()).then(|| (seen.iter().sum::<f64>() / seen.len() as f64 * 100.0).round() / 100.0);
+                let mean = (!seen.is_empty()).then(|| {
+                    (seen.iter().sum::<f64>() / seen.len() as f64 * 100.0).round() / 100.0
+                });
                 (mean, seen.len())
             })
             .collect();
         let columns = columns
             .into_iter()
             .map(|id| {
-                let (zh, en) = catalog.skill(&id).map_or_else(|| (id.clone(), id.clone()), |s| (s.name_zh.clone(), s.name_en.clone()));
-                SkillColumn { skill_id: id, name_zh: zh, name_en: en }
+                let (zh, en) = catalog.skill(&id).map_or_else(
+                    || (id.clone(), id.clone()),
+                    |s| (s.name_zh.clone(), s.name_en.clone()),
+                );
+                SkillColumn {
+                    skill_id: id,
+                    name_zh: zh,
+                    name_en: en,
+                }
             })
             .collect();
         // every member's levels are shown: a profile read for each of them, whose own views are not reads
-        let shown: Vec<i64> = rows.iter().map(|r| r.person.id).filter(|id| viewer.person_id != Some(*id)).collect();
-        store.audit_reads(caller, &shown, &format!("in the heat map of cohort {cohort_id}"), "cohort.read", &format!("cohort {cohort_id}")).await?;
-        Ok(CohortHeatmap { cohort, role_id, columns, rows, column_means, as_of: today })
+        let shown: Vec<i64> = rows
+            .iter()
+            .map(|r| r.person.id)
+            .filter(|id| viewer.person_id != Some(*id))
+            .collect();
+        store
+            .audit_reads(
+                caller,
+                &shown,
+                &format!("in the heat map of cohort {cohort_id}"),
+                "cohort.read",
+                &format!("cohort {cohort_id}"),
+            )
+            .await?;
+        Ok(CohortHeatmap {
+            cohort,
+            role_id,
+            columns,
+            rows,
+            column_means,
+            as_of: today,
+        })
     }
 
     /// Counts only: public.
     pub async fn summary(&self, _caller: &Caller) -> Result<TalentSummary, AppError> {
         let (schools, programs, people, evidence) = self.app.store().talent_counts().await?;
-        Ok(TalentSummary { schools, programs, people, evidence })
+        Ok(TalentSummary {
+            schools,
+            programs,
+            people,
+            evidence,
+        })
     }
 
-    pub async fn people(&self, caller: &Caller, after_id: i64, limit: i64) -> Result<Vec<Person>, AppError> {
+    pub async fn people(
+        &self,
+        caller: &Caller,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Person>, AppError> {
         let viewer = self.app.viewer(caller).await?;
         let (after_id, limit) = (after_id.max(0), limit.clamp(1, 500));
         let store = self.app.store();
@@ -282,14 +459,26 @@ impl TalentService<'_> {
         }
         caller.require_signed_in("list people")?;
         match (viewer.role(), viewer.school_id) {
-            (Some(UserRole::SchoolAdmin), Some(school)) => Ok(store.talent_people_where(Some(school), None, after_id, limit).await?),
-            (Some(UserRole::Teacher), Some(school)) => Ok(store.talent_people_where(Some(school), Some(&viewer.cohorts), after_id, limit).await?),
-            _ => Err(AccessError::Forbidden { action: "list people" }.into()),
+            (Some(UserRole::SchoolAdmin), Some(school)) => Ok(store
+                .talent_people_where(Some(school), None, after_id, limit)
+                .await?),
+            (Some(UserRole::Teacher), Some(school)) => Ok(store
+                .talent_people_where(Some(school), Some(&viewer.cohorts), after_id, limit)
+                .await?),
+            _ => Err(AccessError::Forbidden {
+                action: "list people",
+            }
+            .into()),
         }
     }
 
     /// A person's profile as of `today`, with the evidence behind every number.
-    pub async fn profile(&self, caller: &Caller, person_id: i64, today: NaiveDate) -> Result<PersonProfile, AppError> {
+    pub async fn profile(
+        &self,
+        caller: &Caller,
+        person_id: i64,
+        today: NaiveDate,
+    ) -> Result<PersonProfile, AppError> {
         caller.require_signed_in("read a person's profile")?;
         let store = self.app.store();
         let viewer = self.app.viewer(caller).await?;
@@ -298,37 +487,86 @@ impl TalentService<'_> {
         // they may not see look the same
         let person = match person {
             Some(p) if self.may_read(&viewer, &p).await? => p,
-            Some(_) => return Err(AccessError::Forbidden { action: "read this person's profile" }.into()),
-            None if viewer.is_operator() => return Err(AppError::NotFound { what: "person", what_zh: "人员", id: person_id.to_string() }),
-            None => return Err(AccessError::Forbidden { action: "read this person's profile" }.into()),
+            Some(_) => {
+                return Err(AccessError::Forbidden {
+                    action: "read this person's profile",
+                }
+                .into());
+            }
+            None if viewer.is_operator() => {
+                return Err(AppError::NotFound {
+                    what: "person",
+                    what_zh: "人员",
+                    id: person_id.to_string(),
+                });
+            }
+            None => {
+                return Err(AccessError::Forbidden {
+                    action: "read this person's profile",
+                }
+                .into());
+            }
         };
         let program = store.talent_program(person.program_id).await?;
         let evidence = store.talent_evidence_of(person_id).await?;
-        let weights = program.as_ref().map(|p| p.weights.clone()).unwrap_or_default();
+        let weights = program
+            .as_ref()
+            .map(|p| p.weights.clone())
+            .unwrap_or_default();
         let engine = ProfileEngine::new(self.app.catalog().model(), weights);
         let profile = engine.compute(person_id as u64, &evidence, today);
         let model = self.app.catalog();
-        let mut closest: Vec<&cb_talent::Readiness> =
-            profile.readiness.iter().filter(|r| model.platform_role(&r.role_id).is_some()).collect();
+        let mut closest: Vec<&cb_talent::Readiness> = profile
+            .readiness
+            .iter()
+            .filter(|r| model.platform_role(&r.role_id).is_some())
+            .collect();
         closest.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.role_id.cmp(&b.role_id)));
         let targets: Vec<&str> = closest.iter().take(3).map(|r| r.role_id.as_str()).collect();
-        let next_to_learn = engine.next_to_learn(&profile, &targets).into_iter().take(10).collect();
+        let next_to_learn = engine
+            .next_to_learn(&profile, &targets)
+            .into_iter()
+            .take(10)
+            .collect();
         if viewer.person_id != Some(person_id) {
-            store.audit(caller, "profile.read", &format!("person {person_id}")).await?;
+            store
+                .audit(caller, "profile.read", &format!("person {person_id}"))
+                .await?;
         }
         let school = store.talent_school(person.school_id).await?;
         let cohort = match person.cohort_id {
-            Some(id) => store.talent_cohorts().await?.into_iter().map(|c| c.cohort).find(|c| c.id == id),
+            Some(id) => store
+                .talent_cohorts()
+                .await?
+                .into_iter()
+                .map(|c| c.cohort)
+                .find(|c| c.id == id),
             None => None,
         };
         let own = viewer.person_id == Some(person_id);
-        Ok(PersonProfile { person, school, program, cohort, profile, next_to_learn, evidence, as_of: today, own })
+        Ok(PersonProfile {
+            person,
+            school,
+            program,
+            cohort,
+            profile,
+            next_to_learn,
+            evidence,
+            as_of: today,
+            own,
+        })
     }
 
     /// Loads clearly labelled synthetic schools, programs, cohorts, students,
     /// courses and evidence (operators only; for demos). Does nothing when the
     /// talent pool already has people.
-    pub async fn load_synthetic(&self, caller: &Caller, students: u64, per_person: usize, seed: u64) -> Result<bool, AppError> {
+    pub async fn load_synthetic(
+        &self,
+        caller: &Caller,
+        students: u64,
+        per_person: usize,
+        seed: u64,
+    ) -> Result<bool, AppError> {
         caller.require_write("load synthetic talent data")?;
         caller.require_operator("load synthetic talent data")?;
         if self.app.store().talent_counts().await?.2 > 0 {
@@ -336,21 +574,48 @@ impl TalentService<'_> {
         }
         let mut w = TalentWrite::default();
         for (i, (name, region)) in SCHOOLS.iter().enumerate() {
-            w.schools.push(School { id: i as i64 + 1, name: name.to_string(), region: region.to_string() });
+            w.schools.push(School {
+                id: i as i64 + 1,
+                name: name.to_string(),
+                region: region.to_string(),
+            });
         }
         let mut course_id = 0;
         for s in 0..SCHOOLS.len() {
             for (p, name) in PROGRAMS.iter().enumerate() {
                 let program_id = (s * PROGRAMS.len() + p) as i64 + 1;
                 // the first program of each school trusts the enterprise more (产教融合 pilots)
-                let weights = if p == 0 { Weights { school: 0.4, enterprise: 0.6, ..Weights::default() } } else { Weights::default() };
-                w.programs.push(Program { id: program_id, school_id: s as i64 + 1, name: name.to_string(), weights });
+                let weights = if p == 0 {
+                    Weights {
+                        school: 0.4,
+                        enterprise: 0.6,
+                        ..Weights::default()
+                    }
+                } else {
+                    Weights::default()
+                };
+                w.programs.push(Program {
+                    id: program_id,
+                    school_id: s as i64 + 1,
+                    name: name.to_string(),
+                    weights,
+                });
                 for year in 2024..=2027 {
-                    w.cohorts.push(Cohort { id: program_id * 10_000 + year, program_id, name: format!("{}级", year - 4), entry_year: year - 4 });
+                    w.cohorts.push(Cohort {
+                        id: program_id * 10_000 + year,
+                        program_id,
+                        name: format!("{}级", year - 4),
+                        entry_year: year - 4,
+                    });
                 }
                 for (course, skills) in CURRICULUM {
                     course_id += 1;
-                    w.courses.push(Course { id: course_id, program_id, name: course.to_string(), skills: skills.iter().map(|(k, l)| (k.to_string(), *l)).collect() });
+                    w.courses.push(Course {
+                        id: course_id,
+                        program_id,
+                        name: course.to_string(),
+                        skills: skills.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
+                    });
                 }
             }
         }
@@ -415,7 +680,11 @@ impl TalentService<'_> {
             match (viewer.role(), viewer.school_id) {
                 (Some(UserRole::SchoolAdmin), Some(s)) => Some(s),
                 _ => {
-                    return Err(caller.refuse("import talent data (operators; school admins for their own school)").into());
+                    return Err(caller
+                        .refuse(
+                            "import talent data (operators; school admins for their own school)",
+                        )
+                        .into());
                 }
             }
         };
@@ -438,10 +707,23 @@ impl TalentService<'_> {
         let reference = store.talent_reference().await?;
         let owners = own_school.map(|_| Owners::of(&reference));
         let catalog = self.app.catalog();
-        let crate::ImportFile { name, hash, reader, .. } = file;
-        let plan = tokio::task::spawn_blocking(move || plan_import(&name, hash, reader, kind, skip_bad_rows, today, &reference, &catalog))
-            .await
-            .map_err(|e| AppError::Invalid(format!("the import stopped: {e}")))??;
+        let crate::ImportFile {
+            name, hash, reader, ..
+        } = file;
+        let plan = tokio::task::spawn_blocking(move || {
+            plan_import(
+                &name,
+                hash,
+                reader,
+                kind,
+                skip_bad_rows,
+                today,
+                &reference,
+                &catalog,
+            )
+        })
+        .await
+        .map_err(|e| AppError::Invalid(format!("the import stopped: {e}")))??;
         if let (Some(school), Some(owners)) = (own_school, owners) {
             owners.check(&plan.write, school)?;
         }
@@ -451,7 +733,13 @@ impl TalentService<'_> {
             rows_read: plan.rows_read,
             people_added: plan.write.people.len() as u64,
             courses_added: plan.write.courses.len() as u64,
-            mappings_added: (plan.write.course_skills.len() + plan.write.courses.iter().map(|c| c.skills.len()).sum::<usize>()) as u64,
+            mappings_added: (plan.write.course_skills.len()
+                + plan
+                    .write
+                    .courses
+                    .iter()
+                    .map(|c| c.skills.len())
+                    .sum::<usize>()) as u64,
             evidence_added: plan.write.evidence.len() as u64,
             rejected: plan.rejected,
         };
@@ -462,7 +750,13 @@ impl TalentService<'_> {
         }
         // keep the supply figures current: a few people are recomputed at once,
         // a large import rebuilds them on next use
-        let mut touched: Vec<i64> = plan.write.evidence.iter().map(|e| e.person_id as i64).chain(plan.write.people.iter().map(|p| p.id)).collect();
+        let mut touched: Vec<i64> = plan
+            .write
+            .evidence
+            .iter()
+            .map(|e| e.person_id as i64)
+            .chain(plan.write.people.iter().map(|p| p.id))
+            .collect();
         touched.sort_unstable();
         touched.dedup();
         self.refresh_supply(&touched, today).await?;
@@ -489,11 +783,12 @@ fn plan_import(
     reference: &cb_store::talent::TalentReference,
     catalog: &cb_competency::Catalog,
 ) -> Result<Plan, AppError> {
+    use cb_tabular::RowError;
     use cb_talent::evidence::{CourseSkill, EvidenceKind, Observation, course_observations};
     use cb_talent::import::{Columns, Lookup, Row, parse_row};
-    use cb_tabular::RowError;
 
-    let (headers, records) = cb_tabular::read(name, reader).map_err(|e| AppError::Invalid(e.to_string()))?;
+    let (headers, records) =
+        cb_tabular::read(name, reader).map_err(|e| AppError::Invalid(e.to_string()))?;
     let cols = Columns::resolve(name, kind, &headers).map_err(AppError::Invalid)?;
     let skill = |s: &str| catalog.skill_by_name(s).map(|k| k.id.clone());
     let certificate = |s: &str| catalog.certification_by_name(s).map(|c| c.id.clone());
@@ -510,40 +805,85 @@ fn plan_import(
     let mut next_person = next(people.iter().map(|p| p.id).max());
     let mut next_evidence = reference.max_evidence_id + 1;
     let mut w = TalentWrite {
-        import: Some(cb_store::talent::TalentImportStart { file_name: name.to_string(), file_hash: hash, kind: kind.as_str().to_string(), rows_read: 0, rejected: 0 }),
+        import: Some(cb_store::talent::TalentImportStart {
+            file_name: name.to_string(),
+            file_hash: hash,
+            kind: kind.as_str().to_string(),
+            rows_read: 0,
+            rejected: 0,
+        }),
         ..TalentWrite::default()
     };
-    let mut evals: std::collections::HashMap<(i64, String, NaiveDate), usize> = std::collections::HashMap::new();
+    let mut evals: std::collections::HashMap<(i64, String, NaiveDate), usize> =
+        std::collections::HashMap::new();
     let mut rejected = Vec::new();
     let mut rows_read = 0u64;
     for rec in records {
         rows_read += 1;
-        let err = |column: &str, problem: String, expected: &str| RowError { file: name.to_string(), line: rec.line, column: column.to_string(), problem, expected: expected.to_string() };
+        let err = |column: &str, problem: String, expected: &str| RowError {
+            file: name.to_string(),
+            line: rec.line,
+            column: column.to_string(),
+            problem,
+            expected: expected.to_string(),
+        };
         let col = |field: &str, fallback: &str| -> String {
             cols.header(field).unwrap_or(fallback).to_string()
         };
         let result: Result<(), RowError> = (|| {
-            let row = parse_row(&cols, name, &rec, &Lookup { skill: &skill, certificate: &certificate })?;
-            let school_of = |school: &str, schools: &[School]| schools.iter().find(|s| s.name == school).map(|s| s.id);
+            let row = parse_row(
+                &cols,
+                name,
+                &rec,
+                &Lookup {
+                    skill: &skill,
+                    certificate: &certificate,
+                },
+            )?;
+            let school_of = |school: &str, schools: &[School]| {
+                schools.iter().find(|s| s.name == school).map(|s| s.id)
+            };
             match row {
                 Row::Person(p) => {
                     let school_id = match school_of(&p.school, &schools) {
                         Some(id) => id,
                         None => {
-                            let s = School { id: next_school, name: p.school.clone(), region: p.region.clone().unwrap_or_default() };
+                            let s = School {
+                                id: next_school,
+                                name: p.school.clone(),
+                                region: p.region.clone().unwrap_or_default(),
+                            };
                             next_school += 1;
                             schools.push(s.clone());
                             w.schools.push(s);
                             next_school - 1
                         }
                     };
-                    if people.iter().any(|x| x.school_id == school_id && x.student_number == p.student_number) {
-                        return Err(err(&col("student_number", "学号"), format!("`{}` is already in the roster of {}", p.student_number, p.school), "a student number not yet in the talent pool"));
+                    if people
+                        .iter()
+                        .any(|x| x.school_id == school_id && x.student_number == p.student_number)
+                    {
+                        return Err(err(
+                            &col("student_number", "学号"),
+                            format!(
+                                "`{}` is already in the roster of {}",
+                                p.student_number, p.school
+                            ),
+                            "a student number not yet in the talent pool",
+                        ));
                     }
-                    let program_id = match programs.iter().find(|x| x.school_id == school_id && x.name == p.program) {
+                    let program_id = match programs
+                        .iter()
+                        .find(|x| x.school_id == school_id && x.name == p.program)
+                    {
                         Some(x) => x.id,
                         None => {
-                            let x = Program { id: next_program, school_id, name: p.program.clone(), weights: Weights::default() };
+                            let x = Program {
+                                id: next_program,
+                                school_id,
+                                name: p.program.clone(),
+                                weights: Weights::default(),
+                            };
                             next_program += 1;
                             programs.push(x.clone());
                             w.programs.push(x);
@@ -552,18 +892,37 @@ fn plan_import(
                     };
                     let cohort_id = match &p.cohort {
                         None => None,
-                        Some(c) => Some(match cohorts.iter().find(|x| x.program_id == program_id && &x.name == c) {
-                            Some(x) => x.id,
-                            None => {
-                                let x = Cohort { id: next_cohort, program_id, name: c.clone(), entry_year: p.graduation_year - 4 };
-                                next_cohort += 1;
-                                cohorts.push(x.clone());
-                                w.cohorts.push(x);
-                                next_cohort - 1
-                            }
-                        }),
+                        Some(c) => Some(
+                            match cohorts
+                                .iter()
+                                .find(|x| x.program_id == program_id && &x.name == c)
+                            {
+                                Some(x) => x.id,
+                                None => {
+                                    let x = Cohort {
+                                        id: next_cohort,
+                                        program_id,
+                                        name: c.clone(),
+                                        entry_year: p.graduation_year - 4,
+                                    };
+                                    next_cohort += 1;
+                                    cohorts.push(x.clone());
+                                    w.cohorts.push(x);
+                                    next_cohort - 1
+                                }
+                            },
+                        ),
                     };
-                    let region = p.region.clone().or_else(|| schools.iter().find(|s| s.id == school_id).map(|s| s.region.clone())).unwrap_or_default();
+                    let region = p
+                        .region
+                        .clone()
+                        .or_else(|| {
+                            schools
+                                .iter()
+                                .find(|s| s.id == school_id)
+                                .map(|s| s.region.clone())
+                        })
+                        .unwrap_or_default();
                     let person = Person {
                         id: next_person,
                         school_id,
@@ -582,25 +941,52 @@ fn plan_import(
                     w.people.push(person);
                 }
                 Row::Course(c) => {
-                    let school_id = school_of(&c.school, &schools).ok_or_else(|| err(&col("school", "学校"), format!("`{}` is not in the talent pool", c.school), "a school already in the talent pool (import its roster first)"))?;
+                    let school_id = school_of(&c.school, &schools).ok_or_else(|| {
+                        err(
+                            &col("school", "学校"),
+                            format!("`{}` is not in the talent pool", c.school),
+                            "a school already in the talent pool (import its roster first)",
+                        )
+                    })?;
                     let program_id = programs
                         .iter()
                         .find(|x| x.school_id == school_id && x.name == c.program)
                         .map(|x| x.id)
-                        .ok_or_else(|| err(&col("program", "专业"), format!("`{}` is not a program of {}", c.program, c.school), "a program already in the talent pool"))?;
-                    match courses.iter_mut().find(|x| x.program_id == program_id && x.name == c.course) {
+                        .ok_or_else(|| {
+                            err(
+                                &col("program", "专业"),
+                                format!("`{}` is not a program of {}", c.program, c.school),
+                                "a program already in the talent pool",
+                            )
+                        })?;
+                    match courses
+                        .iter_mut()
+                        .find(|x| x.program_id == program_id && x.name == c.course)
+                    {
                         Some(existing) => {
                             if existing.skills.iter().any(|(s, _)| s == &c.skill_id) {
-                                return Err(err(&col("skill", "技能"), format!("`{}` is already mapped to {}", c.skill_id, c.course), "each skill once per course"));
+                                return Err(err(
+                                    &col("skill", "技能"),
+                                    format!("`{}` is already mapped to {}", c.skill_id, c.course),
+                                    "each skill once per course",
+                                ));
                             }
                             existing.skills.push((c.skill_id.clone(), c.target_level));
                             match w.courses.iter_mut().find(|x| x.id == existing.id) {
                                 Some(new) => new.skills.push((c.skill_id, c.target_level)),
-                                None => w.course_skills.push((existing.id, c.skill_id, c.target_level)),
+                                None => {
+                                    w.course_skills
+                                        .push((existing.id, c.skill_id, c.target_level))
+                                }
                             }
                         }
                         None => {
-                            let course = Course { id: next_course, program_id, name: c.course, skills: vec![(c.skill_id, c.target_level)] };
+                            let course = Course {
+                                id: next_course,
+                                program_id,
+                                name: c.course,
+                                skills: vec![(c.skill_id, c.target_level)],
+                            };
                             next_course += 1;
                             courses.push(course.clone());
                             w.courses.push(course);
@@ -608,21 +994,45 @@ fn plan_import(
                     }
                 }
                 Row::Grade(g) => {
-                    let person = roster_person(&people, &schools, &g.school, &g.student_number, &err, &col)?;
+                    let person =
+                        roster_person(&people, &schools, &g.school, &g.student_number, &err, &col)?;
                     if let Some(n) = &g.name
                         && n != &person.name
                     {
-                        return Err(err(&col("name", "姓名"), format!("`{n}` does not match student number {} ({})", g.student_number, person.name), "the name the roster has for this student number"));
+                        return Err(err(
+                            &col("name", "姓名"),
+                            format!(
+                                "`{n}` does not match student number {} ({})",
+                                g.student_number, person.name
+                            ),
+                            "the name the roster has for this student number",
+                        ));
                     }
                     let course = courses
                         .iter()
                         .find(|c| c.program_id == person.program_id && c.name == g.course)
-                        .ok_or_else(|| err(&col("course", "课程"), format!("`{}` is not a course of this student's program", g.course), "a course mapped to skills (import the course mappings first)"))?;
-                    let mapping: Vec<CourseSkill> = course.skills.iter().map(|(s, l)| CourseSkill { skill_id: s.clone(), target_level: *l }).collect();
+                        .ok_or_else(|| {
+                            err(
+                                &col("course", "课程"),
+                                format!("`{}` is not a course of this student's program", g.course),
+                                "a course mapped to skills (import the course mappings first)",
+                            )
+                        })?;
+                    let mapping: Vec<CourseSkill> = course
+                        .skills
+                        .iter()
+                        .map(|(s, l)| CourseSkill {
+                            skill_id: s.clone(),
+                            target_level: *l,
+                        })
+                        .collect();
                     w.evidence.push(cb_talent::Evidence {
                         id: next_evidence as u64,
                         person_id: person.id as u64,
-                        kind: EvidenceKind::CourseGrade { course: g.course, grade: g.grade_raw },
+                        kind: EvidenceKind::CourseGrade {
+                            course: g.course,
+                            grade: g.grade_raw,
+                        },
                         source_org: g.school,
                         date: g.date.unwrap_or(today),
                         recorded_by: String::new(),
@@ -631,13 +1041,25 @@ fn plan_import(
                     next_evidence += 1;
                 }
                 Row::Competition(c) => {
-                    let person = roster_person(&people, &schools, &c.school, &c.student_number, &err, &col)?;
+                    let person =
+                        roster_person(&people, &schools, &c.school, &c.student_number, &err, &col)?;
                     let level = cb_talent::evidence::competition_level(c.rank, c.teams);
-                    let observations = cb_talent::evidence::category_skills(&c.category).iter().map(|s| Observation { skill_id: s.to_string(), level }).collect();
+                    let observations = cb_talent::evidence::category_skills(&c.category)
+                        .iter()
+                        .map(|s| Observation {
+                            skill_id: s.to_string(),
+                            level,
+                        })
+                        .collect();
                     w.evidence.push(cb_talent::Evidence {
                         id: next_evidence as u64,
                         person_id: person.id as u64,
-                        kind: EvidenceKind::Competition { event: c.event.clone(), category: c.category, rank: c.rank, teams: c.teams },
+                        kind: EvidenceKind::Competition {
+                            event: c.event.clone(),
+                            category: c.category,
+                            rank: c.rank,
+                            teams: c.teams,
+                        },
                         source_org: c.event,
                         date: c.date.unwrap_or(today),
                         recorded_by: String::new(),
@@ -646,22 +1068,39 @@ fn plan_import(
                     next_evidence += 1;
                 }
                 Row::Certificate(c) => {
-                    let person = roster_person(&people, &schools, &c.school, &c.student_number, &err, &col)?;
-                    let cert = catalog.certification(&c.certification_id).ok_or_else(|| err(&col("certificate", "证书"), format!("`{}` left the catalog", c.certification_id), "a certificate of the catalog"))?;
+                    let person =
+                        roster_person(&people, &schools, &c.school, &c.student_number, &err, &col)?;
+                    let cert = catalog.certification(&c.certification_id).ok_or_else(|| {
+                        err(
+                            &col("certificate", "证书"),
+                            format!("`{}` left the catalog", c.certification_id),
+                            "a certificate of the catalog",
+                        )
+                    })?;
                     let level = cert.level as f64;
                     w.evidence.push(cb_talent::Evidence {
                         id: next_evidence as u64,
                         person_id: person.id as u64,
-                        kind: EvidenceKind::Certificate { certification_id: cert.id.clone() },
+                        kind: EvidenceKind::Certificate {
+                            certification_id: cert.id.clone(),
+                        },
                         source_org: cert.issuer_zh.clone(),
                         date: c.date.unwrap_or(today),
                         recorded_by: String::new(),
-                        observations: cert.skill_ids.iter().map(|s| Observation { skill_id: s.clone(), level }).collect(),
+                        observations: cert
+                            .skill_ids
+                            .iter()
+                            .map(|s| Observation {
+                                skill_id: s.clone(),
+                                level,
+                            })
+                            .collect(),
                     });
                     next_evidence += 1;
                 }
                 Row::Award(a) => {
-                    let person = roster_person(&people, &schools, &a.school, &a.student_number, &err, &col)?;
+                    let person =
+                        roster_person(&people, &schools, &a.school, &a.student_number, &err, &col)?;
                     w.evidence.push(cb_talent::Evidence {
                         id: next_evidence as u64,
                         person_id: person.id as u64,
@@ -669,15 +1108,26 @@ fn plan_import(
                         source_org: a.issuer,
                         date: a.date.unwrap_or(today),
                         recorded_by: String::new(),
-                        observations: a.skills.into_iter().map(|s| Observation { skill_id: s, level: a.level }).collect(),
+                        observations: a
+                            .skills
+                            .into_iter()
+                            .map(|s| Observation {
+                                skill_id: s,
+                                level: a.level,
+                            })
+                            .collect(),
                     });
                     next_evidence += 1;
                 }
                 Row::Evaluation(e) => {
-                    let person = roster_person(&people, &schools, &e.school, &e.student_number, &err, &col)?;
+                    let person =
+                        roster_person(&people, &schools, &e.school, &e.student_number, &err, &col)?;
                     let date = e.date.unwrap_or(today);
                     let key = (person.id, e.enterprise.clone(), date);
-                    let obs = Observation { skill_id: e.skill_id, level: e.level };
+                    let obs = Observation {
+                        skill_id: e.skill_id,
+                        level: e.level,
+                    };
                     match evals.get(&key) {
                         Some(&i) => w.evidence[i].observations.push(obs),
                         None => {
@@ -700,7 +1150,10 @@ fn plan_import(
         })();
         if let Err(e) = result {
             if skip_bad_rows {
-                rejected.push(crate::Rejected { error: e, raw: rec.raw.clone() });
+                rejected.push(crate::Rejected {
+                    error: e,
+                    raw: rec.raw.clone(),
+                });
             } else {
                 return Err(AppError::Invalid(e.to_string()));
             }
@@ -710,7 +1163,11 @@ fn plan_import(
         i.rows_read = rows_read;
         i.rejected = rejected.len() as u64;
     }
-    Ok(Plan { write: w, rows_read, rejected })
+    Ok(Plan {
+        write: w,
+        rows_read,
+        rejected,
+    })
 }
 
 /// The roster entry for a school's student number, or the row error saying
@@ -727,11 +1184,23 @@ fn roster_person<'p>(
         .iter()
         .find(|s| s.name == school)
         .map(|s| s.id)
-        .ok_or_else(|| err(&col("school", "学校"), format!("`{school}` is not in the talent pool"), "a school already in the talent pool (import its roster first)"))?;
+        .ok_or_else(|| {
+            err(
+                &col("school", "学校"),
+                format!("`{school}` is not in the talent pool"),
+                "a school already in the talent pool (import its roster first)",
+            )
+        })?;
     people
         .iter()
         .find(|p| p.school_id == school_id && p.student_number == number)
-        .ok_or_else(|| err(&col("student_number", "学号"), format!("`{number}` is not in the roster of {school}"), "a student number of the roster (import the roster first)"))
+        .ok_or_else(|| {
+            err(
+                &col("student_number", "学号"),
+                format!("`{number}` is not in the roster of {school}"),
+                "a student number of the roster (import the roster first)",
+            )
+        })
 }
 
 /// A count as the caller may see it: exact, or "< 5" when it counts fewer than
@@ -755,7 +1224,11 @@ impl Serialize for Shown {
 pub const SMALL_CELL: u64 = 5;
 
 pub(crate) fn shown(n: u64, exact: bool) -> Shown {
-    if exact || n == 0 || n >= SMALL_CELL { Shown::Exact(n) } else { Shown::Suppressed }
+    if exact || n == 0 || n >= SMALL_CELL {
+        Shown::Exact(n)
+    } else {
+        Shown::Suppressed
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -800,7 +1273,10 @@ impl TalentService<'_> {
         let catalog = self.app.catalog();
         let model = catalog.model();
         let built = std::sync::Arc::new(ProgramEngines {
-            by_program: programs.iter().map(|p| (p.id, ProfileEngine::new(model, p.weights.clone()))).collect(),
+            by_program: programs
+                .iter()
+                .map(|p| (p.id, ProfileEngine::new(model, p.weights.clone())))
+                .collect(),
             names: programs.iter().map(|p| (p.id, p.name.clone())).collect(),
             fallback: ProfileEngine::new(model, Weights::default()),
         });
@@ -814,7 +1290,9 @@ impl TalentService<'_> {
     /// they are built); people who did not consent to analytics count nowhere.
     async fn refresh_supply(&self, people: &[i64], today: NaiveDate) -> Result<(), AppError> {
         let mut guard = self.app.supply.lock().await;
-        let Some(index) = guard.as_mut() else { return Ok(()) };
+        let Some(index) = guard.as_mut() else {
+            return Ok(());
+        };
         if people.len() > 1_000 {
             *guard = None;
             return Ok(());
@@ -822,7 +1300,9 @@ impl TalentService<'_> {
         let store = self.app.store();
         let engines = self.program_engines().await?;
         for &id in people {
-            let Some(person) = store.talent_person(id).await? else { continue };
+            let Some(person) = store.talent_person(id).await? else {
+                continue;
+            };
             if !person.consent_analytics {
                 index.remove(id as u64);
                 continue;
@@ -830,7 +1310,10 @@ impl TalentService<'_> {
             let evidence = store.talent_evidence_of(id).await?;
             let engine = engines.engine(person.program_id);
             let profile = engine.compute(id as u64, &evidence, today);
-            index.update(&engines.supply_person(&person), &engine.summary_of(&profile, &evidence));
+            index.update(
+                &engines.supply_person(&person),
+                &engine.summary_of(&profile, &evidence),
+            );
         }
         Ok(())
     }
@@ -838,10 +1321,16 @@ impl TalentService<'_> {
     /// Builds the supply figures from every stored profile: pages of people
     /// are read (skills as indices, no per-observation allocation) while the
     /// previous page's summaries are computed on every core.
-    async fn build_supply(&self, today: NaiveDate) -> Result<cb_talent::supply::SupplyIndex, AppError> {
+    async fn build_supply(
+        &self,
+        today: NaiveDate,
+    ) -> Result<cb_talent::supply::SupplyIndex, AppError> {
         let store = self.app.store().clone();
         let engines = self.program_engines().await?;
-        let mut index = cb_talent::supply::SupplyIndex::new(&engines.fallback, Weights::default().required_level);
+        let mut index = cb_talent::supply::SupplyIndex::new(
+            &engines.fallback,
+            Weights::default().required_level,
+        );
         let skills = std::sync::Arc::new(engines.fallback.skill_index().clone());
         // two pages read at once (SQLite hands rows over on a worker thread per
         // connection), the page before them computed meanwhile
@@ -850,7 +1339,9 @@ impl TalentService<'_> {
         loop {
             while !read_all && inflight.len() < 2 {
                 let page = store.talent_people(after, 5_000).await?;
-                let (Some(first), Some(last)) = (page.first().map(|p| p.id), page.last().map(|p| p.id)) else {
+                let (Some(first), Some(last)) =
+                    (page.first().map(|p| p.id), page.last().map(|p| p.id))
+                else {
                     read_all = true;
                     break;
                 };
@@ -861,12 +1352,17 @@ impl TalentService<'_> {
                     Ok::<_, cb_store::StoreError>((page, evidence))
                 }));
             }
-            let Some(next) = inflight.pop_front() else { break };
-            let (page, evidence) = next.await.map_err(|e| AppError::Invalid(format!("reading profiles stopped: {e}")))??;
+            let Some(next) = inflight.pop_front() else {
+                break;
+            };
+            let (page, evidence) = next
+                .await
+                .map_err(|e| AppError::Invalid(format!("reading profiles stopped: {e}")))??;
             let page_engines = engines.clone();
             let computed = tokio::task::spawn_blocking(move || {
                 let engines = page_engines;
-                let mut by_person: std::collections::HashMap<u64, cb_talent::CompactEvidence> = evidence.by_person().into_iter().collect();
+                let mut by_person: std::collections::HashMap<u64, cb_talent::CompactEvidence> =
+                    evidence.by_person().into_iter().collect();
                 let people: Vec<(Person, cb_talent::CompactEvidence)> = page
                     .into_iter()
                     .filter(|p| p.consent_analytics)
@@ -875,7 +1371,9 @@ impl TalentService<'_> {
                         (p, ev)
                     })
                     .collect();
-                let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+                let threads = std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1);
                 let chunk = people.len().div_ceil(threads).max(1);
                 std::thread::scope(|s| {
                     let hs: Vec<_> = people
@@ -885,14 +1383,28 @@ impl TalentService<'_> {
                             s.spawn(move || {
                                 let mut scratch = engines.fallback.scratch();
                                 part.iter()
-                                    .map(|(p, ev)| (engines.supply_person(p), engines.engine(p.program_id).summarize(p.id as u64, ev, today, &mut scratch)))
+                                    .map(|(p, ev)| {
+                                        (
+                                            engines.supply_person(p),
+                                            engines.engine(p.program_id).summarize(
+                                                p.id as u64,
+                                                ev,
+                                                today,
+                                                &mut scratch,
+                                            ),
+                                        )
+                                    })
                                     .collect::<Vec<_>>()
                             })
                         })
                         .collect();
                     let mut all = Vec::new();
                     for h in hs {
-                        all.extend(h.join().map_err(|_| AppError::Invalid("computing profiles stopped: a worker panicked".into()))?);
+                        all.extend(h.join().map_err(|_| {
+                            AppError::Invalid(
+                                "computing profiles stopped: a worker panicked".into(),
+                            )
+                        })?);
                     }
                     Ok::<_, AppError>(all)
                 })
@@ -907,7 +1419,11 @@ impl TalentService<'_> {
     }
 
     /// Runs `f` on the supply figures, building them first if needed.
-    pub(crate) async fn with_supply<R>(&self, today: NaiveDate, f: impl FnOnce(&cb_talent::supply::SupplyIndex) -> R) -> Result<R, AppError> {
+    pub(crate) async fn with_supply<R>(
+        &self,
+        today: NaiveDate,
+        f: impl FnOnce(&cb_talent::supply::SupplyIndex) -> R,
+    ) -> Result<R, AppError> {
         let mut guard = self.app.supply.lock().await;
         if guard.is_none() {
             *guard = Some(self.build_supply(today).await?);
@@ -921,28 +1437,53 @@ impl TalentService<'_> {
     /// Ready and near-ready people per platform role, and the share proficient
     /// per skill, over people who consented to analytics. Cells counting fewer
     /// than five people are shown as "<5" to everyone but operators.
-    pub async fn supply(&self, caller: &Caller, filter: &SupplyFilter, today: NaiveDate) -> Result<SupplyView, AppError> {
+    pub async fn supply(
+        &self,
+        caller: &Caller,
+        filter: &SupplyFilter,
+        today: NaiveDate,
+    ) -> Result<SupplyView, AppError> {
         let exact = self.exact_for(caller, filter.program.as_deref()).await?;
         let mut guard = self.app.supply.lock().await;
         if guard.is_none() {
             *guard = Some(self.build_supply(today).await?);
         }
-        let Some(index) = guard.as_ref() else { return Err(AppError::Invalid("supply figures unavailable".into())) };
+        let Some(index) = guard.as_ref() else {
+            return Err(AppError::Invalid("supply figures unavailable".into()));
+        };
         let catalog = self.app.catalog();
         let roles = catalog
             .model()
             .platform_roles
             .iter()
             .map(|r| {
-                let c = index.role_filtered(&r.id, filter.region.as_deref(), filter.program.as_deref(), filter.graduation_year);
-                RoleSupply { role_id: r.id.clone(), name_zh: r.name_zh.clone(), name_en: r.name_en.clone(), ready: shown(c.ready, exact), near_ready: shown(c.near_ready, exact) }
+                let c = index.role_filtered(
+                    &r.id,
+                    filter.region.as_deref(),
+                    filter.program.as_deref(),
+                    filter.graduation_year,
+                );
+                RoleSupply {
+                    role_id: r.id.clone(),
+                    name_zh: r.name_zh.clone(),
+                    name_en: r.name_en.clone(),
+                    ready: shown(c.ready, exact),
+                    near_ready: shown(c.near_ready, exact),
+                }
             })
             .collect();
         let mut skills: Vec<SkillSupply> = index
             .proficient_skills()
-            .map(|(s, _)| SkillSupply { skill_id: s.to_string(), share_proficient: (index.skill_share(s) * 1000.0).round() / 1000.0 })
+            .map(|(s, _)| SkillSupply {
+                skill_id: s.to_string(),
+                share_proficient: (index.skill_share(s) * 1000.0).round() / 1000.0,
+            })
             .collect();
-        skills.sort_by(|a, b| b.share_proficient.total_cmp(&a.share_proficient).then(a.skill_id.cmp(&b.skill_id)));
+        skills.sort_by(|a, b| {
+            b.share_proficient
+                .total_cmp(&a.share_proficient)
+                .then(a.skill_id.cmp(&b.skill_id))
+        });
         Ok(SupplyView {
             people: index.people(),
             roles,
@@ -957,16 +1498,24 @@ impl TalentService<'_> {
     /// school's admin; a teacher of their cohort; an enterprise user when the
     /// person consented to enterprises and expressed interest in one of the
     /// enterprise's postings. Analysts see aggregates only.
-    pub(crate) async fn may_read(&self, viewer: &Viewer, person: &Person) -> Result<bool, AppError> {
+    pub(crate) async fn may_read(
+        &self,
+        viewer: &Viewer,
+        person: &Person,
+    ) -> Result<bool, AppError> {
         if viewer.is_operator() || viewer.person_id == Some(person.id) {
             return Ok(true);
         }
         Ok(match viewer.role() {
             Some(UserRole::SchoolAdmin | UserRole::Teacher) => staff_reaches(viewer, person),
-            Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor) => match viewer.caller.org_id() {
-                Some(org) if person.consent_enterprise => self.app.store().interested_in_org(person.id, org).await?,
-                _ => false,
-            },
+            Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor) => {
+                match viewer.caller.org_id() {
+                    Some(org) if person.consent_enterprise => {
+                        self.app.store().interested_in_org(person.id, org).await?
+                    }
+                    _ => false,
+                }
+            }
             _ => false,
         })
     }
@@ -974,13 +1523,21 @@ impl TalentService<'_> {
     /// Counts of people are exact for operators, and for a school's staff when
     /// the figures are narrowed to a program only their school has; otherwise
     /// cells under five are suppressed.
-    pub(crate) async fn exact_for(&self, caller: &Caller, program: Option<&str>) -> Result<bool, AppError> {
+    pub(crate) async fn exact_for(
+        &self,
+        caller: &Caller,
+        program: Option<&str>,
+    ) -> Result<bool, AppError> {
         if caller.is_operator() {
             return Ok(true);
         }
-        let Some(program) = program.filter(|p| !p.is_empty()) else { return Ok(false) };
+        let Some(program) = program.filter(|p| !p.is_empty()) else {
+            return Ok(false);
+        };
         let viewer = self.app.viewer(caller).await?;
-        let Some(school) = viewer.school_staff_of() else { return Ok(false) };
+        let Some(school) = viewer.school_staff_of() else {
+            return Ok(false);
+        };
         let programs = self.app.store().talent_programs().await?;
         let named: Vec<_> = programs.iter().filter(|p| p.name == program).collect();
         Ok(!named.is_empty() && named.iter().all(|p| p.school_id == school))
@@ -988,38 +1545,72 @@ impl TalentService<'_> {
 
     /// A student corrects their own record (name, region) and decides their
     /// consents. Audited as `profile.correct` and `consent.change`.
-    pub async fn update_own(&self, caller: &Caller, change: &OwnChange) -> Result<Person, AppError> {
+    pub async fn update_own(
+        &self,
+        caller: &Caller,
+        change: &OwnChange,
+    ) -> Result<Person, AppError> {
         caller.require_write("change your record")?;
         let viewer = self.app.viewer(caller).await?;
         let Some(person_id) = viewer.person_id else {
             return Err(caller.refuse("change a record that is not yours").into());
         };
         let store = self.app.store();
-        let mut p = store.talent_person(person_id).await?.ok_or(AppError::NotFound { what: "person", what_zh: "人员", id: person_id.to_string() })?;
+        let mut p = store
+            .talent_person(person_id)
+            .await?
+            .ok_or(AppError::NotFound {
+                what: "person",
+                what_zh: "人员",
+                id: person_id.to_string(),
+            })?;
         let before = p.clone();
         if let Some(name) = &change.name {
             let name = name.trim();
             if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
-                return Err(AppError::Invalid("name: expected 1–60 characters on one line / 姓名须为 1–60 个字符".into()));
+                return Err(AppError::Invalid(
+                    "name: expected 1–60 characters on one line / 姓名须为 1–60 个字符".into(),
+                ));
             }
             p.name = name.to_string();
         }
         if let Some(region) = &change.region {
             let region = region.trim();
-            if region.is_empty() || region.chars().count() > 50 || region.chars().any(char::is_control) {
-                return Err(AppError::Invalid("region: expected 1–50 characters on one line / 地区须为 1–50 个字符".into()));
+            if region.is_empty()
+                || region.chars().count() > 50
+                || region.chars().any(char::is_control)
+            {
+                return Err(AppError::Invalid(
+                    "region: expected 1–50 characters on one line / 地区须为 1–50 个字符".into(),
+                ));
             }
             p.region = region.to_string();
         }
         p.consent_enterprise = change.consent_enterprise.unwrap_or(p.consent_enterprise);
         p.consent_analytics = change.consent_analytics.unwrap_or(p.consent_analytics);
-        let consents = (before.consent_enterprise, before.consent_analytics) != (p.consent_enterprise, p.consent_analytics);
+        let consents = (before.consent_enterprise, before.consent_analytics)
+            != (p.consent_enterprise, p.consent_analytics);
         if consents {
-            let detail = format!("person {person_id}: enterprise {} → {}, analytics {} → {}", before.consent_enterprise, p.consent_enterprise, before.consent_analytics, p.consent_analytics);
-            store.talent_person_update(caller, &p, "consent.change", &detail).await?;
+            let detail = format!(
+                "person {person_id}: enterprise {} → {}, analytics {} → {}",
+                before.consent_enterprise,
+                p.consent_enterprise,
+                before.consent_analytics,
+                p.consent_analytics
+            );
+            store
+                .talent_person_update(caller, &p, "consent.change", &detail)
+                .await?;
         }
         if (before.name != p.name) || (before.region != p.region) {
-            store.talent_person_update(caller, &p, "profile.correct", &format!("person {person_id}: name/region")).await?;
+            store
+                .talent_person_update(
+                    caller,
+                    &p,
+                    "profile.correct",
+                    &format!("person {person_id}: name/region"),
+                )
+                .await?;
         }
         if consents || before.region != p.region {
             // who counts where in the supply figures changed: rebuilt on next use
@@ -1030,16 +1621,26 @@ impl TalentService<'_> {
 
     /// Who read a person's profile and when: the person themself, their
     /// school's admin, operators.
-    pub async fn reads_of(&self, caller: &Caller, person_id: i64) -> Result<Vec<ProfileRead>, AppError> {
+    pub async fn reads_of(
+        &self,
+        caller: &Caller,
+        person_id: i64,
+    ) -> Result<Vec<ProfileRead>, AppError> {
         caller.require_signed_in("see who read a profile")?;
         let viewer = self.app.viewer(caller).await?;
         let store = self.app.store();
         let person = store.talent_person(person_id).await?;
         let allowed = viewer.is_operator()
             || viewer.person_id == Some(person_id)
-            || (viewer.role() == Some(UserRole::SchoolAdmin) && person.as_ref().is_some_and(|p| Some(p.school_id) == viewer.school_id));
+            || (viewer.role() == Some(UserRole::SchoolAdmin)
+                && person
+                    .as_ref()
+                    .is_some_and(|p| Some(p.school_id) == viewer.school_id));
         if !allowed {
-            return Err(AccessError::Forbidden { action: "see who read this profile" }.into());
+            return Err(AccessError::Forbidden {
+                action: "see who read this profile",
+            }
+            .into());
         }
         let entries = store.audit_of_person(person_id, 200).await?;
         // who, in words a student can read: a name and an organisation, not `user:8`
@@ -1047,11 +1648,24 @@ impl TalentService<'_> {
         let mut out = Vec::with_capacity(entries.len());
         for e in entries {
             if !names.contains_key(&e.actor) {
-                let who = match e.actor.strip_prefix("user:").and_then(|id| id.parse::<i64>().ok()) {
+                let who = match e
+                    .actor
+                    .strip_prefix("user:")
+                    .and_then(|id| id.parse::<i64>().ok())
+                {
                     Some(id) => match store.user(id).await? {
                         Some(u) => {
-                            let org = store.org(u.org_id).await?.map(|o| o.name).unwrap_or_default();
-                            format!("{} · {} · {}", u.display_name, u.role.name(cb_core::Lang::Zh), org)
+                            let org = store
+                                .org(u.org_id)
+                                .await?
+                                .map(|o| o.name)
+                                .unwrap_or_default();
+                            format!(
+                                "{} · {} · {}",
+                                u.display_name,
+                                u.role.name(cb_core::Lang::Zh),
+                                org
+                            )
                         }
                         None => e.actor.clone(),
                     },
@@ -1061,7 +1675,13 @@ impl TalentService<'_> {
                 names.insert(e.actor.clone(), who);
             }
             let who = names.get(&e.actor).cloned().unwrap_or_default();
-            out.push(ProfileRead { at: e.at, actor: e.actor, who, action: e.action, detail: e.detail });
+            out.push(ProfileRead {
+                at: e.at,
+                actor: e.actor,
+                who,
+                action: e.action,
+                detail: e.detail,
+            });
         }
         Ok(out)
     }
@@ -1098,16 +1718,33 @@ struct Owners {
 
 impl Owners {
     fn of(r: &cb_store::talent::TalentReference) -> Owners {
-        let programs: std::collections::HashMap<i64, i64> = r.programs.iter().map(|p| (p.id, p.school_id)).collect();
-        let courses = r.courses.iter().filter_map(|c| programs.get(&c.program_id).map(|s| (c.id, *s))).collect();
-        Owners { programs, courses, people: r.people.iter().map(|p| (p.id, p.school_id)).collect() }
+        let programs: std::collections::HashMap<i64, i64> =
+            r.programs.iter().map(|p| (p.id, p.school_id)).collect();
+        let courses = r
+            .courses
+            .iter()
+            .filter_map(|c| programs.get(&c.program_id).map(|s| (c.id, *s)))
+            .collect();
+        Owners {
+            programs,
+            courses,
+            people: r.people.iter().map(|p| (p.id, p.school_id)).collect(),
+        }
     }
 
     /// Refuses the write if anything in it is, or would be, another school's.
     fn check(mut self, w: &TalentWrite, school: i64) -> Result<(), AppError> {
-        let refuse = |detail: String| Err(AppError::from(AccessError::Refused { action: "import another school's records", detail }));
+        let refuse = |detail: String| {
+            Err(AppError::from(AccessError::Refused {
+                action: "import another school's records",
+                detail,
+            }))
+        };
         if let Some(s) = w.schools.first() {
-            return refuse(format!("the file names school `{}`, which is not yours / 文件包含其他学校「{}」", s.name, s.name));
+            return refuse(format!(
+                "the file names school `{}`, which is not yours / 文件包含其他学校「{}」",
+                s.name, s.name
+            ));
         }
         for p in &w.programs {
             self.programs.insert(p.id, p.school_id);
@@ -1115,34 +1752,51 @@ impl Owners {
         let program_school = |o: &Owners, id: i64| o.programs.get(&id).copied();
         for p in &w.programs {
             if p.school_id != school {
-                return refuse(format!("program `{}` belongs to another school / 专业「{}」属于其他学校", p.name, p.name));
+                return refuse(format!(
+                    "program `{}` belongs to another school / 专业「{}」属于其他学校",
+                    p.name, p.name
+                ));
             }
         }
         for c in &w.cohorts {
             if program_school(&self, c.program_id) != Some(school) {
-                return refuse(format!("cohort `{}` belongs to another school / 班级「{}」属于其他学校", c.name, c.name));
+                return refuse(format!(
+                    "cohort `{}` belongs to another school / 班级「{}」属于其他学校",
+                    c.name, c.name
+                ));
             }
         }
         for c in &w.courses {
             if program_school(&self, c.program_id) != Some(school) {
-                return refuse(format!("course `{}` belongs to another school / 课程「{}」属于其他学校", c.name, c.name));
+                return refuse(format!(
+                    "course `{}` belongs to another school / 课程「{}」属于其他学校",
+                    c.name, c.name
+                ));
             }
             self.courses.insert(c.id, school);
         }
         for (course, _, _) in &w.course_skills {
             if self.courses.get(course) != Some(&school) {
-                return refuse(format!("course {course} belongs to another school / 课程属于其他学校"));
+                return refuse(format!(
+                    "course {course} belongs to another school / 课程属于其他学校"
+                ));
             }
         }
         for p in &w.people {
             if p.school_id != school {
-                return refuse(format!("student {} belongs to another school / 学生 {} 属于其他学校", p.student_number, p.student_number));
+                return refuse(format!(
+                    "student {} belongs to another school / 学生 {} 属于其他学校",
+                    p.student_number, p.student_number
+                ));
             }
             self.people.insert(p.id, school);
         }
         for e in &w.evidence {
             if self.people.get(&(e.person_id as i64)) != Some(&school) {
-                return refuse(format!("evidence about person {} of another school / 证据涉及其他学校的学生", e.person_id));
+                return refuse(format!(
+                    "evidence about person {} of another school / 证据涉及其他学校的学生",
+                    e.person_id
+                ));
             }
         }
         Ok(())
@@ -1162,7 +1816,12 @@ fn staff_reaches(viewer: &Viewer, person: &Person) -> bool {
     match viewer.role() {
         _ if viewer.is_operator() => true,
         Some(UserRole::SchoolAdmin) => viewer.school_id == Some(person.school_id),
-        Some(UserRole::Teacher) => viewer.school_id == Some(person.school_id) && person.cohort_id.is_some_and(|c| viewer.cohorts.contains(&c)),
+        Some(UserRole::Teacher) => {
+            viewer.school_id == Some(person.school_id)
+                && person
+                    .cohort_id
+                    .is_some_and(|c| viewer.cohorts.contains(&c))
+        }
         _ => false,
     }
 }
@@ -1192,33 +1851,70 @@ impl ProgramEngines {
 impl TalentService<'_> {
     /// A student asks their school to correct their record: a piece of their
     /// own evidence (`evidence_id`) or the record in general. Audited.
-    pub async fn request_correction(&self, caller: &Caller, evidence_id: Option<i64>, note: &str) -> Result<cb_store::accounts::Correction, AppError> {
+    pub async fn request_correction(
+        &self,
+        caller: &Caller,
+        evidence_id: Option<i64>,
+        note: &str,
+    ) -> Result<cb_store::accounts::Correction, AppError> {
         caller.require_write("request a correction")?;
         let viewer = self.app.viewer(caller).await?;
         let Some(person_id) = viewer.person_id else {
-            return Err(caller.refuse("request a correction of a record that is not yours").into());
+            return Err(caller
+                .refuse("request a correction of a record that is not yours")
+                .into());
         };
         let note = note.trim();
-        if note.is_empty() || note.chars().count() > 1000 || note.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
-            return Err(AppError::Invalid("note: say what is wrong, in 1–1,000 characters / 请说明哪里有误（1–1000 字）".into()));
+        if note.is_empty()
+            || note.chars().count() > 1000
+            || note
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\r')
+        {
+            return Err(AppError::Invalid(
+                "note: say what is wrong, in 1–1,000 characters / 请说明哪里有误（1–1000 字）"
+                    .into(),
+            ));
         }
         let store = self.app.store();
         if let Some(e) = evidence_id
-            && !store.talent_evidence_of(person_id).await?.iter().any(|x| x.id as i64 == e)
+            && !store
+                .talent_evidence_of(person_id)
+                .await?
+                .iter()
+                .any(|x| x.id as i64 == e)
         {
-            return Err(AppError::NotFound { what: "evidence of yours", what_zh: "您的证据", id: e.to_string() });
+            return Err(AppError::NotFound {
+                what: "evidence of yours",
+                what_zh: "您的证据",
+                id: e.to_string(),
+            });
         }
-        let open = store.corrections(Some(person_id), None).await?.iter().filter(|c| c.status == "open").count();
+        let open = store
+            .corrections(Some(person_id), None)
+            .await?
+            .iter()
+            .filter(|c| c.status == "open")
+            .count();
         if open >= 20 {
             return Err(AppError::Invalid("corrections: 20 are open already; wait for your school to answer / 已有 20 条待处理的更正申请".into()));
         }
-        let id = store.correction_create(caller, person_id, evidence_id, note, crate::accounts::now()).await?;
-        store.correction(id).await?.ok_or(AppError::NotFound { what: "correction", what_zh: "更正申请", id: id.to_string() })
+        let id = store
+            .correction_create(caller, person_id, evidence_id, note, crate::accounts::now())
+            .await?;
+        store.correction(id).await?.ok_or(AppError::NotFound {
+            what: "correction",
+            what_zh: "更正申请",
+            id: id.to_string(),
+        })
     }
 
     /// The corrections the caller may see: a student their own; a school
     /// admin their school's; operators all.
-    pub async fn corrections(&self, caller: &Caller) -> Result<Vec<cb_store::accounts::Correction>, AppError> {
+    pub async fn corrections(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<cb_store::accounts::Correction>, AppError> {
         let viewer = self.app.viewer(caller).await?;
         let store = self.app.store();
         if viewer.is_operator() {
@@ -1227,25 +1923,45 @@ impl TalentService<'_> {
         caller.require_signed_in("see corrections")?;
         match (viewer.role(), viewer.person_id, viewer.school_id) {
             (Some(UserRole::Student), Some(p), _) => Ok(store.corrections(Some(p), None).await?),
-            (Some(UserRole::SchoolAdmin), _, Some(s)) => Ok(store.corrections(None, Some(s)).await?),
-            _ => Err(AccessError::Forbidden { action: "see corrections" }.into()),
+            (Some(UserRole::SchoolAdmin), _, Some(s)) => {
+                Ok(store.corrections(None, Some(s)).await?)
+            }
+            _ => Err(AccessError::Forbidden {
+                action: "see corrections",
+            }
+            .into()),
         }
     }
 
     /// The person's school admin (or an operator) accepts a correction (the
     /// evidence it names is removed and the profile follows) or dismisses it
     /// with a response.
-    pub async fn resolve_correction(&self, caller: &Caller, id: i64, accept: bool, response: &str, today: NaiveDate) -> Result<cb_store::accounts::Correction, AppError> {
+    pub async fn resolve_correction(
+        &self,
+        caller: &Caller,
+        id: i64,
+        accept: bool,
+        response: &str,
+        today: NaiveDate,
+    ) -> Result<cb_store::accounts::Correction, AppError> {
         caller.require_write("resolve a correction")?;
         let viewer = self.app.viewer(caller).await?;
         let store = self.app.store();
-        let not_found = || AppError::NotFound { what: "correction", what_zh: "更正申请", id: id.to_string() };
+        let not_found = || AppError::NotFound {
+            what: "correction",
+            what_zh: "更正申请",
+            id: id.to_string(),
+        };
         let c = store.correction(id).await?;
         let person = match &c {
             Some(c) => store.talent_person(c.person_id).await?,
             None => None,
         };
-        let allowed = viewer.is_operator() || (viewer.role() == Some(UserRole::SchoolAdmin) && person.as_ref().is_some_and(|p| Some(p.school_id) == viewer.school_id));
+        let allowed = viewer.is_operator()
+            || (viewer.role() == Some(UserRole::SchoolAdmin)
+                && person
+                    .as_ref()
+                    .is_some_and(|p| Some(p.school_id) == viewer.school_id));
         let c = match c {
             Some(c) if allowed => c,
             None if viewer.is_operator() => return Err(not_found()),
@@ -1254,14 +1970,29 @@ impl TalentService<'_> {
             }
         };
         if c.status != "open" {
-            return Err(AppError::Invalid(format!("correction {id} is {} already / 该申请已处理", c.status)));
+            return Err(AppError::Invalid(format!(
+                "correction {id} is {} already / 该申请已处理",
+                c.status
+            )));
         }
         let response = response.trim();
         if response.chars().count() > 1000 || (!accept && response.is_empty()) {
             return Err(AppError::Invalid("response: say why, in at most 1,000 characters (required when dismissing) / 请填写处理说明".into()));
         }
-        if !store.correction_resolve(caller, &c, accept, response, caller.user_id(), crate::accounts::now()).await? {
-            return Err(AppError::Invalid(format!("correction {id} was resolved meanwhile / 该申请已被处理")));
+        if !store
+            .correction_resolve(
+                caller,
+                &c,
+                accept,
+                response,
+                caller.user_id(),
+                crate::accounts::now(),
+            )
+            .await?
+        {
+            return Err(AppError::Invalid(format!(
+                "correction {id} was resolved meanwhile / 该申请已被处理"
+            )));
         }
         if accept && c.evidence_id.is_some() {
             self.refresh_supply(&[c.person_id], today).await?;

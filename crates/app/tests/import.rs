@@ -16,7 +16,8 @@ fn file(name: &str, content: &str) -> ImportFile {
     }
 }
 
-const LAGOU: &str = "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称
+const LAGOU: &str =
+    "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称
 安全专家,101,渗透测试工程师,北京,昨天 14:47,15k-25k,1,甲,甲科技有限公司
 WEB安全,101,渗透测试工程师,北京,昨天 14:47,15k-25k,1,甲,甲科技有限公司
 运维,102,运维工程师,上海,2017-04-28,8k-15k,2,乙,乙网络有限公司
@@ -33,7 +34,10 @@ fn op() -> Caller {
 }
 
 fn opts() -> ImportOptions {
-    ImportOptions { crawled: NaiveDate::from_ymd_opt(2017, 5, 3), ..ImportOptions::default() }
+    ImportOptions {
+        crawled: NaiveDate::from_ymd_opt(2017, 5, 3),
+        ..ImportOptions::default()
+    }
 }
 
 #[tokio::test]
@@ -42,36 +46,108 @@ async fn import_dedupe_and_reimport() {
         let app = App::open(&db.url).await.expect("open");
         let p = app.postings();
         let mut calls = 0;
-        let o = p.import(&op(), file("lagou.csv", LAGOU), opts(), &mut |_, _| calls += 1).await.unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        let o = p
+            .import(&op(), file("lagou.csv", LAGOU), opts(), &mut |_, _| {
+                calls += 1
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", db.label));
         assert!(!o.already_imported && calls > 0);
-        assert_eq!((o.shape.as_str(), o.rows_read, o.postings_new, o.duplicates), ("lagou", 4, 3, 1), "{}", db.label);
+        assert_eq!(
+            (o.shape.as_str(), o.rows_read, o.postings_new, o.duplicates),
+            ("lagou", 4, 3, 1),
+            "{}",
+            db.label
+        );
         assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 3);
 
         // the same file again: nothing happens
-        let again = p.import(&op(), file("lagou-copy.csv", LAGOU), opts(), &mut |_, _| {}).await.expect("again");
+        let again = p
+            .import(&op(), file("lagou-copy.csv", LAGOU), opts(), &mut |_, _| {})
+            .await
+            .expect("again");
         assert!(again.already_imported);
         assert_eq!(again.import_id, o.import_id);
         assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 3);
 
         // another source's copy of posting 101 merges into it; g2 is new
-        let g = p.import(&op(), file("generic.csv", GENERIC_DUP), ImportOptions::default(), &mut |_, _| {}).await.expect("generic");
+        let g = p
+            .import(
+                &op(),
+                file("generic.csv", GENERIC_DUP),
+                ImportOptions::default(),
+                &mut |_, _| {},
+            )
+            .await
+            .expect("generic");
         assert_eq!((g.postings_new, g.duplicates), (1, 1), "{}", db.label);
         assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 4);
         let page = p.list(&Caller::Anonymous, 0, 10).await.expect("list");
         assert_eq!(page.len(), 4, "{}", db.label);
         let pentest = &page[0];
-        assert_eq!((pentest.source.as_str(), pentest.source_id.as_str(), pentest.title.as_str()), ("lagou", "101", "渗透测试工程师"));
-        assert_eq!((pentest.city.as_deref(), pentest.country.as_deref(), pentest.posted_at.as_deref()), (Some("北京"), Some("CN"), Some("2017-05-02")));
-        assert_eq!((pentest.monthly_min, pentest.monthly_max, pentest.salary_currency.as_deref()), (Some(15000.0), Some(25000.0), Some("CNY")));
-        assert!(pentest.is_cyber && pentest.platform_role.as_deref() == Some("pentester") && pentest.nice_role.as_deref() == Some("PD-WRL-007"));
-        assert!(pentest.skills.iter().any(|s| s == "penetration-testing"), "{:?}", pentest.skills);
-        assert_eq!(pentest.sources, vec!["lagou:101".to_string(), "generic:g1".to_string()], "every source is kept");
+        assert_eq!(
+            (
+                pentest.source.as_str(),
+                pentest.source_id.as_str(),
+                pentest.title.as_str()
+            ),
+            ("lagou", "101", "渗透测试工程师")
+        );
+        assert_eq!(
+            (
+                pentest.city.as_deref(),
+                pentest.country.as_deref(),
+                pentest.posted_at.as_deref()
+            ),
+            (Some("北京"), Some("CN"), Some("2017-05-02"))
+        );
+        assert_eq!(
+            (
+                pentest.monthly_min,
+                pentest.monthly_max,
+                pentest.salary_currency.as_deref()
+            ),
+            (Some(15000.0), Some(25000.0), Some("CNY"))
+        );
+        assert!(
+            pentest.is_cyber
+                && pentest.platform_role.as_deref() == Some("pentester")
+                && pentest.nice_role.as_deref() == Some("PD-WRL-007")
+        );
+        assert!(
+            pentest.skills.iter().any(|s| s == "penetration-testing"),
+            "{:?}",
+            pentest.skills
+        );
+        assert_eq!(
+            pentest.sources,
+            vec!["lagou:101".to_string(), "generic:g1".to_string()],
+            "every source is kept"
+        );
         let ops = &page[1];
         assert!(!ops.is_cyber && ops.monthly_min == Some(8000.0));
         let soc = &page[3];
-        assert_eq!((soc.province.as_deref(), soc.salary_currency.as_deref(), soc.monthly_max), (Some("Virginia"), Some("USD"), Some(10000.0)));
-        assert!(soc.skills.contains(&"splunk".to_string()), "{:?}", soc.skills);
-        assert_eq!(p.list(&Caller::Anonymous, page[1].id, 1).await.expect("page").first().map(|x| x.id), Some(page[2].id));
+        assert_eq!(
+            (
+                soc.province.as_deref(),
+                soc.salary_currency.as_deref(),
+                soc.monthly_max
+            ),
+            (Some("Virginia"), Some("USD"), Some(10000.0))
+        );
+        assert!(
+            soc.skills.contains(&"splunk".to_string()),
+            "{:?}",
+            soc.skills
+        );
+        assert_eq!(
+            p.list(&Caller::Anonymous, page[1].id, 1)
+                .await
+                .expect("page")
+                .first()
+                .map(|x| x.id),
+            Some(page[2].id)
+        );
         let imports = p.imports(&op()).await.expect("imports");
         assert_eq!(imports.len(), 2);
         assert_eq!(imports[0].actor, "system:test");
@@ -86,14 +162,40 @@ async fn a_bad_row_stops_the_import_and_nothing_is_written() {
     for db in TestDb::all().await {
         let app = App::open(&db.url).await.expect("open");
         let p = app.postings();
-        let err = p.import(&op(), file("bad.csv", bad), ImportOptions::default(), &mut |_, _| {}).await.err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("bad.csv, line 3, column `salary`: `a lot` is not a salary; expected"), "{}: {err}", db.label);
-        assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 0, "nothing half-written");
+        let err = p
+            .import(
+                &op(),
+                file("bad.csv", bad),
+                ImportOptions::default(),
+                &mut |_, _| {},
+            )
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("bad.csv, line 3, column `salary`: `a lot` is not a salary; expected"),
+            "{}: {err}",
+            db.label
+        );
+        assert_eq!(
+            p.count(&Caller::Anonymous).await.expect("count"),
+            0,
+            "nothing half-written"
+        );
         assert!(p.imports(&op()).await.expect("imports").is_empty());
 
         // with skip_bad_rows the rest is imported and the bad row comes back with its reason
         let o = p
-            .import(&op(), file("bad.csv", bad), ImportOptions { skip_bad_rows: true, ..ImportOptions::default() }, &mut |_, _| {})
+            .import(
+                &op(),
+                file("bad.csv", bad),
+                ImportOptions {
+                    skip_bad_rows: true,
+                    ..ImportOptions::default()
+                },
+                &mut |_, _| {},
+            )
             .await
             .expect("skips");
         assert_eq!((o.rows_read, o.postings_new, o.rejected.len()), (3, 2, 1));
@@ -110,16 +212,66 @@ async fn only_operators_import_and_unknown_files_are_refused() {
     let app = App::open(&db.url).await.expect("open");
     let p = app.postings();
     let teacher = Caller::user(3, 2, UserRole::Teacher);
-    let r = p.import(&teacher, file("x.csv", GENERIC_DUP), ImportOptions::default(), &mut |_, _| {}).await;
+    let r = p
+        .import(
+            &teacher,
+            file("x.csv", GENERIC_DUP),
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await;
     assert!(matches!(r, Err(AppError::Access(_))));
-    let r = p.import(&Caller::Anonymous, file("x.csv", GENERIC_DUP), ImportOptions::default(), &mut |_, _| {}).await;
+    let r = p
+        .import(
+            &Caller::Anonymous,
+            file("x.csv", GENERIC_DUP),
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await;
     assert!(matches!(r, Err(AppError::Access(_))));
-    let e = p.import(&op(), file("x.csv", "a,b\n1,2\n"), ImportOptions::default(), &mut |_, _| {}).await.err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(e.contains("x.csv") && e.contains("match no known shape"), "{e}");
-    let e = p.import(&op(), file("x.pdf", "%PDF"), ImportOptions::default(), &mut |_, _| {}).await.err().map(|e| e.to_string()).unwrap_or_default();
+    let e = p
+        .import(
+            &op(),
+            file("x.csv", "a,b\n1,2\n"),
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("x.csv") && e.contains("match no known shape"),
+        "{e}"
+    );
+    let e = p
+        .import(
+            &op(),
+            file("x.pdf", "%PDF"),
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(e.contains("expected .csv, .jsonl or .xlsx"), "{e}");
     // a relative date without a crawl date names the fix
-    let e = p.import(&op(), file("lagou.csv", LAGOU), ImportOptions::default(), &mut |_, _| {}).await.err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(e.contains("line 2, column `发布日期`") && e.contains("--crawl-date"), "{e}");
+    let e = p
+        .import(
+            &op(),
+            file("lagou.csv", LAGOU),
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("line 2, column `发布日期`") && e.contains("--crawl-date"),
+        "{e}"
+    );
     assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 0);
 }

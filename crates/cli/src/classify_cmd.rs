@@ -12,7 +12,9 @@ const BATCH: usize = 8192;
 
 pub fn run() -> anyhow::Result<()> {
     let engine = Engine::new(Classifier::new(Arc::new(bundled::model()?)));
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let stdin = std::io::stdin().lock();
     let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     let mut lines = stdin.lines();
@@ -37,7 +39,14 @@ pub fn run() -> anyhow::Result<()> {
                     s.spawn(move || part.iter().map(|l| engine.line(l)).collect::<Vec<String>>())
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| vec!["{\"id\":null,\"error\":\"internal error\"}".into()])).collect()
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        vec!["{\"id\":null,\"error\":\"internal error\"}".into()]
+                    })
+                })
+                .collect()
         });
         for part in results {
             for line in part {
@@ -56,26 +65,49 @@ pub fn run() -> anyhow::Result<()> {
 /// `cyberbridge eval`: prints precision/recall/accuracy as a Markdown table.
 pub fn eval(file: &std::path::Path, errors: bool) -> anyhow::Result<()> {
     use anyhow::Context;
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let set = cb_postings::eval::parse_set(&file.display().to_string(), &text).map_err(anyhow::Error::msg)?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let set = cb_postings::eval::parse_set(&file.display().to_string(), &text)
+        .map_err(anyhow::Error::msg)?;
     let engine = Engine::new(Classifier::new(Arc::new(bundled::model()?)));
     let r = cb_postings::eval::evaluate(&engine, &set);
-    println!("| set | postings | is_cyber P / R / F1 | NICE top-1 in acceptable | platform role top-1 | skills P / R / F1 (postings) |");
+    println!(
+        "| set | postings | is_cyber P / R / F1 | NICE top-1 in acceptable | platform role top-1 | skills P / R / F1 (postings) |"
+    );
     println!("|---|---|---|---|---|---|");
     let dash = "–".to_string();
-    for (name, l) in std::iter::once(("all".to_string(), &r.all)).chain(r.by_lang.iter().map(|(k, v)| (k.clone(), v))) {
+    for (name, l) in std::iter::once(("all".to_string(), &r.all))
+        .chain(r.by_lang.iter().map(|(k, v)| (k.clone(), v)))
+    {
         let cyber = if l.is_cyber.tp + l.is_cyber.fp + l.is_cyber.fn_ == 0 {
             dash.clone()
         } else {
-            format!("{:.3} / {:.3} / {:.3}", l.is_cyber.precision, l.is_cyber.recall, l.is_cyber.f1)
+            format!(
+                "{:.3} / {:.3} / {:.3}",
+                l.is_cyber.precision, l.is_cyber.recall, l.is_cyber.f1
+            )
         };
-        let acc = |a: &cb_postings::eval::Accuracy| if a.total == 0 { dash.clone() } else { format!("{:.3} ({}/{})", a.accuracy, a.correct, a.total) };
+        let acc = |a: &cb_postings::eval::Accuracy| {
+            if a.total == 0 {
+                dash.clone()
+            } else {
+                format!("{:.3} ({}/{})", a.accuracy, a.correct, a.total)
+            }
+        };
         let skills = if l.skill_postings == 0 {
             dash.clone()
         } else {
-            format!("{:.3} / {:.3} / {:.3} ({})", l.skills.precision, l.skills.recall, l.skills.f1, l.skill_postings)
+            format!(
+                "{:.3} / {:.3} / {:.3} ({})",
+                l.skills.precision, l.skills.recall, l.skills.f1, l.skill_postings
+            )
         };
-        println!("| {name} | {} | {cyber} | {} | {} | {skills} |", l.postings, acc(&l.nice_top1), acc(&l.platform_top1));
+        println!(
+            "| {name} | {} | {cyber} | {} | {} | {skills} |",
+            l.postings,
+            acc(&l.nice_top1),
+            acc(&l.platform_top1)
+        );
     }
     if errors {
         for e in &r.errors {

@@ -13,15 +13,23 @@ use std::path::Path;
 #[serde(transparent)]
 pub struct DatabaseUrl(pub String);
 
-pub const DATABASE_URL_EXPECTED: &str = "sqlite://path/file.db (or sqlite::memory:) or postgres://user@host:port/database";
+pub const DATABASE_URL_EXPECTED: &str =
+    "sqlite://path/file.db (or sqlite::memory:) or postgres://user@host:port/database";
 
 impl std::str::FromStr for DatabaseUrl {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         let ok = (s.starts_with("sqlite:") && s.len() > "sqlite:".len())
-            || ((s.starts_with("postgres://") || s.starts_with("postgresql://")) && s.len() > "postgres://".len());
-        if ok { Ok(DatabaseUrl(s.to_string())) } else { Err(format!("`{s}` is not a database URL; expected {DATABASE_URL_EXPECTED}")) }
+            || ((s.starts_with("postgres://") || s.starts_with("postgresql://"))
+                && s.len() > "postgres://".len());
+        if ok {
+            Ok(DatabaseUrl(s.to_string()))
+        } else {
+            Err(format!(
+                "`{s}` is not a database URL; expected {DATABASE_URL_EXPECTED}"
+            ))
+        }
     }
 }
 
@@ -50,7 +58,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { database_url: None, listen: SocketAddr::from(([127, 0, 0, 1], 8080)), log: "info,sqlx::query=error".into(), operator_token: None }
+        Config {
+            database_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            log: "info,sqlx::query=error".into(),
+            operator_token: None,
+        }
     }
 }
 
@@ -68,11 +81,14 @@ pub struct Flags {
 pub fn figment(file: Option<&Path>, flags: &Flags) -> Result<Figment, String> {
     let mut f = Figment::from(Serialized::defaults(Config::default()));
     match file {
-        Some(p) if !p.exists() => return Err(format!("configuration file {} does not exist", p.display())),
+        Some(p) if !p.exists() => {
+            return Err(format!("configuration file {} does not exist", p.display()));
+        }
         Some(p) => f = f.merge(Toml::file_exact(p)),
         None => f = f.merge(Toml::file("cyberbridge.toml")),
     }
-    Ok(f.merge(Env::prefixed("CYBERBRIDGE_")).merge(Serialized::globals(flags)))
+    Ok(f.merge(Env::prefixed("CYBERBRIDGE_"))
+        .merge(Serialized::globals(flags)))
 }
 
 pub fn load(file: Option<&Path>, flags: &Flags) -> anyhow::Result<Config> {
@@ -105,20 +121,38 @@ mod tests {
             let c: Config = figment(None, &Flags::default())?.extract()?;
             assert_eq!(c, Config::default());
 
-            jail.create_file("cyberbridge.toml", "database_url = \"sqlite://from-file.db\"\nlisten = \"127.0.0.1:9000\"\n")?;
+            jail.create_file(
+                "cyberbridge.toml",
+                "database_url = \"sqlite://from-file.db\"\nlisten = \"127.0.0.1:9000\"\n",
+            )?;
             let c: Config = figment(None, &Flags::default())?.extract()?;
-            assert_eq!(c.database_url, Some(DatabaseUrl("sqlite://from-file.db".into())));
+            assert_eq!(
+                c.database_url,
+                Some(DatabaseUrl("sqlite://from-file.db".into()))
+            );
             assert_eq!(c.listen.port(), 9000);
 
             jail.set_env("CYBERBRIDGE_LISTEN", "127.0.0.1:9100");
-            jail.set_env("CYBERBRIDGE_DATABASE_URL", "postgres://postgres@127.0.0.1/env");
+            jail.set_env(
+                "CYBERBRIDGE_DATABASE_URL",
+                "postgres://postgres@127.0.0.1/env",
+            );
             let c: Config = figment(None, &Flags::default())?.extract()?;
             assert_eq!(c.listen.port(), 9100);
-            assert_eq!(c.database_url, Some(DatabaseUrl("postgres://postgres@127.0.0.1/env".into())));
+            assert_eq!(
+                c.database_url,
+                Some(DatabaseUrl("postgres://postgres@127.0.0.1/env".into()))
+            );
 
-            let flags = Flags { database_url: Some(DatabaseUrl("sqlite://flag.db".into())), listen: Some("127.0.0.1:9200".parse().expect("addr")) };
+            let flags = Flags {
+                database_url: Some(DatabaseUrl("sqlite://flag.db".into())),
+                listen: Some("127.0.0.1:9200".parse().expect("addr")),
+            };
             let c: Config = figment(None, &flags)?.extract()?;
-            assert_eq!((c.listen.port(), c.database_url.map(|u| u.0)), (9200, Some("sqlite://flag.db".into())));
+            assert_eq!(
+                (c.listen.port(), c.database_url.map(|u| u.0)),
+                (9200, Some("sqlite://flag.db".into()))
+            );
             Ok(())
         });
     }
@@ -128,7 +162,10 @@ mod tests {
         Jail::expect_with(|jail| {
             jail.set_env("CYBERBRIDGE_DATABASE_URL", "mysql://nope");
             let m = msg(figment(None, &Flags::default())?.extract());
-            assert!(m.to_lowercase().contains("database_url") && m.contains("CYBERBRIDGE_"), "{m}");
+            assert!(
+                m.to_lowercase().contains("database_url") && m.contains("CYBERBRIDGE_"),
+                "{m}"
+            );
             assert!(m.contains("expected sqlite://"), "{m}");
             Ok(())
         });
@@ -139,7 +176,10 @@ mod tests {
         Jail::expect_with(|jail| {
             jail.create_file("cyberbridge.toml", "listen = \"not-an-address\"\n")?;
             let m = msg(figment(None, &Flags::default())?.extract());
-            assert!(m.contains("listen") && m.contains("cyberbridge.toml"), "{m}");
+            assert!(
+                m.contains("listen") && m.contains("cyberbridge.toml"),
+                "{m}"
+            );
             jail.create_file("cyberbridge.toml", "lisen = \"127.0.0.1:1\"\n")?;
             let m = msg(figment(None, &Flags::default())?.extract());
             assert!(m.contains("lisen"), "unknown keys are refused: {m}");
@@ -149,7 +189,9 @@ mod tests {
 
     #[test]
     fn a_missing_explicit_config_file_is_an_error() {
-        let e = figment(Some(Path::new("/nonexistent/cb.toml")), &Flags::default()).err().unwrap_or_default();
+        let e = figment(Some(Path::new("/nonexistent/cb.toml")), &Flags::default())
+            .err()
+            .unwrap_or_default();
         assert!(e.contains("/nonexistent/cb.toml"), "{e}");
     }
 }

@@ -87,7 +87,13 @@ pub async fn run(app: &App, cmd: FrameworkCommand, lang: Lang, json: bool) -> an
                 return print_json(&roles);
             }
             for r in roles {
-                println!("{:<28} {:<16} {:<34} {}", r.id, r.gbt_id, pick(&r.name_zh, &r.name_en), r.nice_role_ids.join(", "));
+                println!(
+                    "{:<28} {:<16} {:<34} {}",
+                    r.id,
+                    r.gbt_id,
+                    pick(&r.name_zh, &r.name_en),
+                    r.nice_role_ids.join(", ")
+                );
             }
         }
         FrameworkCommand::Role { id } => {
@@ -97,13 +103,48 @@ pub async fn run(app: &App, cmd: FrameworkCommand, lang: Lang, json: bool) -> an
             }
             println!("{} / {}  ({})", v.role.name_zh, v.role.name_en, v.role.id);
             if let Some(g) = &v.gbt {
-                println!("{}: {}", pick("GB/T 42446 类别", "GB/T 42446 category"), pick(&g.name_zh, &g.name_en));
+                println!(
+                    "{}: {}",
+                    pick("GB/T 42446 类别", "GB/T 42446 category"),
+                    pick(&g.name_zh, &g.name_en)
+                );
             }
-            println!("NICE: {}", v.nice_roles.iter().map(|n| format!("{} {}", n.id, n.name_en)).collect::<Vec<_>>().join("; "));
-            println!("{}: {}", pick("常见名称", "Title variants"), v.role.variants.join(", "));
-            println!("{}: {}", pick("核心技能", "Core skills"), v.core_skills.iter().map(|s| pick(&s.name_zh, &s.name_en)).collect::<Vec<_>>().join(", "));
-            println!("{}: {}", pick("相关证书", "Certifications"), v.certifications.iter().map(|s| pick(&s.name_zh, &s.name_en)).collect::<Vec<_>>().join(", "));
-            println!("{}: {}", pick("相关技能数", "Related skills"), v.related_skills.len());
+            println!(
+                "NICE: {}",
+                v.nice_roles
+                    .iter()
+                    .map(|n| format!("{} {}", n.id, n.name_en))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            println!(
+                "{}: {}",
+                pick("常见名称", "Title variants"),
+                v.role.variants.join(", ")
+            );
+            println!(
+                "{}: {}",
+                pick("核心技能", "Core skills"),
+                v.core_skills
+                    .iter()
+                    .map(|s| pick(&s.name_zh, &s.name_en))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            println!(
+                "{}: {}",
+                pick("相关证书", "Certifications"),
+                v.certifications
+                    .iter()
+                    .map(|s| pick(&s.name_zh, &s.name_en))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            println!(
+                "{}: {}",
+                pick("相关技能数", "Related skills"),
+                v.related_skills.len()
+            );
         }
         FrameworkCommand::WorkRoles => {
             let roles = fw.work_roles(&me);
@@ -120,9 +161,32 @@ pub async fn run(app: &App, cmd: FrameworkCommand, lang: Lang, json: bool) -> an
                 return print_json(&v);
             }
             println!("{} {}\n{}", v.role.id, v.role.title, v.role.description);
-            println!("GB/T 42446: {}", v.gbt.iter().map(|g| format!("{} ({})", pick(&g.category.name_zh, &g.category.name_en), g.status)).collect::<Vec<_>>().join(", "));
-            println!("{}: {}", pick("平台岗位", "Platform roles"), v.platform_roles.iter().map(|r| pick(&r.name_zh, &r.name_en)).collect::<Vec<_>>().join(", "));
-            for (title, list) in [(pick("任务", "Tasks"), &v.tasks), (pick("知识", "Knowledge"), &v.knowledge), (pick("技能", "Skills"), &v.skills)] {
+            println!(
+                "GB/T 42446: {}",
+                v.gbt
+                    .iter()
+                    .map(|g| format!(
+                        "{} ({})",
+                        pick(&g.category.name_zh, &g.category.name_en),
+                        g.status
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            println!(
+                "{}: {}",
+                pick("平台岗位", "Platform roles"),
+                v.platform_roles
+                    .iter()
+                    .map(|r| pick(&r.name_zh, &r.name_en))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            for (title, list) in [
+                (pick("任务", "Tasks"), &v.tasks),
+                (pick("知识", "Knowledge"), &v.knowledge),
+                (pick("技能", "Skills"), &v.skills),
+            ] {
                 println!("\n{title} ({})", list.len());
                 for s in list {
                     println!("  {}  {}", s.id, s.text);
@@ -133,7 +197,10 @@ pub async fn run(app: &App, cmd: FrameworkCommand, lang: Lang, json: bool) -> an
             let kind = match kind {
                 None => None,
                 Some(k) => Some(SkillKind::parse(&k).with_context(|| {
-                    format!("unknown kind `{k}`; expected one of {}", SkillKind::ALL.map(|k| k.as_str()).join(", "))
+                    format!(
+                        "unknown kind `{k}`; expected one of {}",
+                        SkillKind::ALL.map(|k| k.as_str()).join(", ")
+                    )
                 })?),
             };
             let list = fw.skills(&me, &SkillFilter { domain, kind });
@@ -141,7 +208,13 @@ pub async fn run(app: &App, cmd: FrameworkCommand, lang: Lang, json: bool) -> an
                 return print_json(&list);
             }
             for s in &list {
-                println!("{:<34} {:<14} {:<12} {}", s.id, s.domain_id, s.kind.as_str(), pick(&s.name_zh, &s.name_en));
+                println!(
+                    "{:<34} {:<14} {:<12} {}",
+                    s.id,
+                    s.domain_id,
+                    s.kind.as_str(),
+                    pick(&s.name_zh, &s.name_en)
+                );
             }
             println!("{} {}", list.len(), pick("项技能", "skills"));
         }
@@ -150,13 +223,35 @@ pub async fn run(app: &App, cmd: FrameworkCommand, lang: Lang, json: bool) -> an
             if json {
                 return print_json(&v);
             }
-            println!("{} / {}  ({}, {})", v.skill.name_zh, v.skill.name_en, v.skill.kind.name(lang), v.skill.domain_id);
-            println!("{}: {}", pick("别名", "Aliases"), v.skill.aliases.join(", "));
+            println!(
+                "{} / {}  ({}, {})",
+                v.skill.name_zh,
+                v.skill.name_en,
+                v.skill.kind.name(lang),
+                v.skill.domain_id
+            );
+            println!(
+                "{}: {}",
+                pick("别名", "Aliases"),
+                v.skill.aliases.join(", ")
+            );
             println!("{}:", pick("NICE 对应", "NICE links"));
             for n in &v.nice {
                 println!("  {:<11} {:<13} {}", n.target_id, n.source.as_str(), n.text);
             }
-            println!("{}: {}", pick("岗位", "Roles"), v.roles.iter().map(|r| format!("{} ({})", pick(&r.role.name_zh, &r.role.name_en), r.relation.as_str())).collect::<Vec<_>>().join(", "));
+            println!(
+                "{}: {}",
+                pick("岗位", "Roles"),
+                v.roles
+                    .iter()
+                    .map(|r| format!(
+                        "{} ({})",
+                        pick(&r.role.name_zh, &r.role.name_en),
+                        r.relation.as_str()
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
         }
         FrameworkCommand::Certs => {
             let list = fw.certifications(&me);
@@ -164,7 +259,13 @@ pub async fn run(app: &App, cmd: FrameworkCommand, lang: Lang, json: bool) -> an
                 return print_json(&list);
             }
             for c in list {
-                println!("{:<26} L{} {:<44} {}", c.id, c.level, pick(&c.name_zh, &c.name_en), pick(&c.issuer_zh, &c.issuer_en));
+                println!(
+                    "{:<26} L{} {:<44} {}",
+                    c.id,
+                    c.level,
+                    pick(&c.name_zh, &c.name_en),
+                    pick(&c.issuer_zh, &c.issuer_en)
+                );
             }
         }
         FrameworkCommand::Search { query, limit } => {
@@ -176,27 +277,51 @@ pub async fn run(app: &App, cmd: FrameworkCommand, lang: Lang, json: bool) -> an
                 println!("{}", pick("没有找到匹配项", "nothing matched"));
             }
             for h in hits {
-                println!("{:<16} {:<28} {}  [{}]", h.kind.as_str(), h.id, pick(&h.name_zh, &h.name_en), h.matched);
+                println!(
+                    "{:<16} {:<28} {}  [{}]",
+                    h.kind.as_str(),
+                    h.id,
+                    pick(&h.name_zh, &h.name_en),
+                    h.matched
+                );
             }
         }
         FrameworkCommand::Import { kind, file } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             let name = file.display().to_string();
             let parsed = match kind.as_str() {
-                "dcwf" => external::dcwf(&name, &text, "crosswalk-dcwf-nice-proposed.csv", bundled::DCWF_CROSSWALK)?,
-                _ => external::ecsf(&name, &text, "crosswalk-ecsf-nice.csv", bundled::ECSF_CROSSWALK)?,
+                "dcwf" => external::dcwf(
+                    &name,
+                    &text,
+                    "crosswalk-dcwf-nice-proposed.csv",
+                    bundled::DCWF_CROSSWALK,
+                )?,
+                _ => external::ecsf(
+                    &name,
+                    &text,
+                    "crosswalk-ecsf-nice.csv",
+                    bundled::ECSF_CROSSWALK,
+                )?,
             };
             let pb = progress_bar(&kind);
             let s = fw.import_external(&me, parsed, &mut tick(&pb)).await?;
             pb.finish_and_clear();
-            println!("{} {}: {} roles, {} elements", s.name, s.version, s.roles, s.elements);
+            println!(
+                "{} {}: {} roles, {} elements",
+                s.name, s.version, s.roles, s.elements
+            );
         }
         FrameworkCommand::Install => {
             let pb = progress_bar("competency model");
-            fw.replace_model(&me, bundled::model()?, &mut tick(&pb)).await?;
+            fw.replace_model(&me, bundled::model()?, &mut tick(&pb))
+                .await?;
             pb.finish_and_clear();
             let c = fw.overview(&me).counts;
-            println!("installed: {} work roles, {} platform roles, {} skills, {} certifications", c.work_roles, c.platform_roles, c.lexicon_skills, c.certifications);
+            println!(
+                "installed: {} work roles, {} platform roles, {} skills, {} certifications",
+                c.work_roles, c.platform_roles, c.lexicon_skills, c.certifications
+            );
         }
     }
     Ok(())

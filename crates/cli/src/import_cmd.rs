@@ -21,9 +21,11 @@ pub struct Args {
 fn bytes_bar(name: &str, size: u64) -> ProgressBar {
     let pb = ProgressBar::new(size);
     pb.set_style(
-        ProgressStyle::with_template("{msg:24} [{bar:30}] {bytes}/{total_bytes} · {bytes_per_sec} · eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{msg:24} [{bar:30}] {bytes}/{total_bytes} · {bytes_per_sec} · eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     pb.set_message(name.chars().take(24).collect::<String>());
     pb
@@ -32,7 +34,8 @@ fn bytes_bar(name: &str, size: u64) -> ProgressBar {
 pub async fn run(app: &App, caller: &Caller, args: Args) -> anyhow::Result<()> {
     let mapping = match &args.mapping {
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
             Some(Shape::from_mapping(&p.display().to_string(), &text).map_err(anyhow::Error::msg)?)
         }
         None => None,
@@ -43,23 +46,45 @@ pub async fn run(app: &App, caller: &Caller, args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn import_one(app: &App, caller: &Caller, path: &Path, args: &Args, mapping: Option<Shape>) -> anyhow::Result<()> {
+async fn import_one(
+    app: &App,
+    caller: &Caller,
+    path: &Path,
+    args: &Args,
+    mapping: Option<Shape>,
+) -> anyhow::Result<()> {
     let name = path.display().to_string();
     let open = || std::fs::File::open(path).with_context(|| format!("opening {name}"));
     let size = open()?.metadata().map(|m| m.len()).unwrap_or(0);
-    let hash = sha256_hex(std::io::BufReader::new(open()?)).with_context(|| format!("reading {name}"))?;
-    let file = ImportFile { name: name.clone(), hash, size, reader: Box::new(std::io::BufReader::with_capacity(1 << 20, open()?)) };
-    let opts = ImportOptions { skip_bad_rows: args.skip_bad_rows, crawled: args.crawl_date, mapping };
+    let hash =
+        sha256_hex(std::io::BufReader::new(open()?)).with_context(|| format!("reading {name}"))?;
+    let file = ImportFile {
+        name: name.clone(),
+        hash,
+        size,
+        reader: Box::new(std::io::BufReader::with_capacity(1 << 20, open()?)),
+    };
+    let opts = ImportOptions {
+        skip_bad_rows: args.skip_bad_rows,
+        crawled: args.crawl_date,
+        mapping,
+    };
     let pb = bytes_bar(&name, size);
     let started = std::time::Instant::now();
-    let result = app.postings().import(caller, file, opts, &mut |done, total| {
-        pb.set_length(total);
-        pb.set_position(done);
-    }).await;
+    let result = app
+        .postings()
+        .import(caller, file, opts, &mut |done, total| {
+            pb.set_length(total);
+            pb.set_position(done);
+        })
+        .await;
     pb.finish_and_clear();
     let o = result?;
     if o.already_imported {
-        println!("{name}: already imported (import #{}), nothing to do", o.import_id);
+        println!(
+            "{name}: already imported (import #{}), nothing to do",
+            o.import_id
+        );
         return Ok(());
     }
     println!(
@@ -78,15 +103,30 @@ async fn import_one(app: &App, caller: &Caller, path: &Path, args: &Args, mappin
 }
 
 /// Writes rejected rows with their reasons (default `FILE.rejects.csv`).
-fn write_rejects(name: &str, path: Option<&Path>, rejected: &[cb_app::Rejected]) -> anyhow::Result<()> {
+fn write_rejects(
+    name: &str,
+    path: Option<&Path>,
+    rejected: &[cb_app::Rejected],
+) -> anyhow::Result<()> {
     if rejected.is_empty() {
         return Ok(());
     }
-    let reject_path = path.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(format!("{name}.rejects.csv")));
-    let mut w = csv::Writer::from_writer(std::fs::File::create(&reject_path).with_context(|| format!("creating {}", reject_path.display()))?);
+    let reject_path = path
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(format!("{name}.rejects.csv")));
+    let mut w = csv::Writer::from_writer(
+        std::fs::File::create(&reject_path)
+            .with_context(|| format!("creating {}", reject_path.display()))?,
+    );
     w.write_record(["line", "column", "problem", "expected", "row"])?;
     for r in rejected {
-        w.write_record([r.error.line.to_string(), r.error.column.clone(), r.error.problem.clone(), r.error.expected.clone(), r.raw.clone()])?;
+        w.write_record([
+            r.error.line.to_string(),
+            r.error.column.clone(),
+            r.error.problem.clone(),
+            r.error.expected.clone(),
+            r.raw.clone(),
+        ])?;
     }
     w.flush()?;
     println!("  rejected rows and reasons: {}", reject_path.display());
@@ -94,15 +134,29 @@ fn write_rejects(name: &str, path: Option<&Path>, rejected: &[cb_app::Rejected])
 }
 
 /// `cyberbridge import people|courses|grades|evaluations FILE…`
-pub async fn run_talent(app: &App, caller: &Caller, kind: cb_talent::import::Kind, args: Args) -> anyhow::Result<()> {
+pub async fn run_talent(
+    app: &App,
+    caller: &Caller,
+    kind: cb_talent::import::Kind,
+    args: Args,
+) -> anyhow::Result<()> {
     let today = chrono::Local::now().date_naive();
     for path in &args.files {
         let name = path.display().to_string();
         let open = || std::fs::File::open(path).with_context(|| format!("opening {name}"));
         let size = open()?.metadata().map(|m| m.len()).unwrap_or(0);
-        let hash = sha256_hex(std::io::BufReader::new(open()?)).with_context(|| format!("reading {name}"))?;
-        let file = ImportFile { name: name.clone(), hash, size, reader: Box::new(std::io::BufReader::new(open()?)) };
-        let o = app.talent().import(caller, file, kind, args.skip_bad_rows, today).await?;
+        let hash = sha256_hex(std::io::BufReader::new(open()?))
+            .with_context(|| format!("reading {name}"))?;
+        let file = ImportFile {
+            name: name.clone(),
+            hash,
+            size,
+            reader: Box::new(std::io::BufReader::new(open()?)),
+        };
+        let o = app
+            .talent()
+            .import(caller, file, kind, args.skip_bad_rows, today)
+            .await?;
         if o.already_imported {
             println!("{name}: already imported, nothing to do");
             continue;

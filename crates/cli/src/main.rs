@@ -18,7 +18,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "cyberbridge", version, about = "Cybersecurity industry–education integration platform / 网络安全产教融合平台")]
+#[command(
+    name = "cyberbridge",
+    version,
+    about = "Cybersecurity industry–education integration platform / 网络安全产教融合平台"
+)]
 struct Cli {
     /// Configuration file (default: ./cyberbridge.toml when present).
     #[arg(long, global = true, value_name = "FILE")]
@@ -196,7 +200,10 @@ const DEMO_DB: &str = "sqlite://cyberbridge-demo.db";
 fn init_logging(filter: &str) {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| filter.to_string());
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&filter)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -205,9 +212,11 @@ fn init_logging(filter: &str) {
 pub fn progress_bar(what: &str) -> ProgressBar {
     let pb = ProgressBar::new(0);
     pb.set_style(
-        ProgressStyle::with_template("{msg:28} [{bar:32}] {pos}/{len} rows · {per_sec} · eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{msg:28} [{bar:32}] {pos}/{len} rows · {per_sec} · eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     pb.set_message(what.to_string());
     pb
@@ -237,19 +246,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         // a filter: no configuration, no database, nothing on stdout but results
         return tokio::task::spawn_blocking(classify_cmd::run).await?;
     }
-    let flags = Flags { database_url: cli.database_url.clone(), listen: cli.listen };
+    let flags = Flags {
+        database_url: cli.database_url.clone(),
+        listen: cli.listen,
+    };
     let cfg: Config = config::load(cli.config.as_deref(), &flags)?;
     init_logging(&cfg.log);
-    let db_url = |default: &str| cfg.database_url.as_ref().map(|u| u.0.clone()).unwrap_or_else(|| default.to_string());
+    let db_url = |default: &str| {
+        cfg.database_url
+            .as_ref()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(|| default.to_string())
+    };
     match cli.command {
         Command::Serve => {
             let url = db_url(DEFAULT_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?.with_operator_token(cfg.operator_token.as_deref());
+            let app = App::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?
+                .with_operator_token(cfg.operator_token.as_deref());
             serve(app, cfg.listen).await
         }
         Command::Demo { no_serve } => {
             let url = db_url(DEMO_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?.with_operator_token(cfg.operator_token.as_deref());
+            let app = App::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?
+                .with_operator_token(cfg.operator_token.as_deref());
             load_demo(&app).await?;
             let today = chrono::Local::now().date_naive();
             if app.seed_demo_accounts(DEMO_PASSWORD, today).await? {
@@ -269,10 +292,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Classify | Command::Eval { .. } => unreachable!("handled above"),
-        Command::Import { what: ImportCommand::Postings { files, skip_bad_rows, reject_file, crawl_date, mapping } } => {
+        Command::Import {
+            what:
+                ImportCommand::Postings {
+                    files,
+                    skip_bad_rows,
+                    reject_file,
+                    crawl_date,
+                    mapping,
+                },
+        } => {
             let url = db_url(DEFAULT_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
-            let args = import_cmd::Args { files, skip_bad_rows, reject_file, crawl_date, mapping };
+            let app = App::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
+            let args = import_cmd::Args {
+                files,
+                skip_bad_rows,
+                reject_file,
+                crawl_date,
+                mapping,
+            };
             import_cmd::run(&app, &Caller::system("cli"), args).await
         }
         Command::Import { what } => {
@@ -288,49 +328,103 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ImportCommand::Postings { .. } => unreachable!("matched above"),
             };
             let url = db_url(DEFAULT_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
-            let args = import_cmd::Args { files: a.files, skip_bad_rows: a.skip_bad_rows, reject_file: a.reject_file, crawl_date: None, mapping: None };
+            let app = App::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
+            let args = import_cmd::Args {
+                files: a.files,
+                skip_bad_rows: a.skip_bad_rows,
+                reject_file: a.reject_file,
+                crawl_date: None,
+                mapping: None,
+            };
             import_cmd::run_talent(&app, &Caller::system("cli"), kind, args).await
         }
         Command::Init { username, name } => {
             let url = db_url(DEFAULT_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            let app = App::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
             let password = match std::env::var("CYBERBRIDGE_ADMIN_PASSWORD") {
                 Ok(p) if !p.is_empty() => p,
                 _ => {
-                    eprintln!("password for {username} (at least {} characters), then Enter:", cb_app::MIN_PASSWORD);
+                    eprintln!(
+                        "password for {username} (at least {} characters), then Enter:",
+                        cb_app::MIN_PASSWORD
+                    );
                     let mut line = String::new();
-                    std::io::stdin().read_line(&mut line).context("reading the password from stdin")?;
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("reading the password from stdin")?;
                     line.trim_end_matches(['\n', '\r']).to_string()
                 }
             };
             let id = app.init_operator(&username, &name, &password).await?;
-            println!("schema of {url} is up to date; operator `{username}` created (user {id}); sign in at /signin");
+            println!(
+                "schema of {url} is up to date; operator `{username}` created (user {id}); sign in at /signin"
+            );
             Ok(())
         }
         Command::Migrate => {
             let url = db_url(DEFAULT_DB);
-            let store = cb_store::Store::connect(&url).await.with_context(|| format!("opening {url}"))?;
-            store.migrate().await.with_context(|| format!("migrating {url}"))?;
+            let store = cb_store::Store::connect(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
+            store
+                .migrate()
+                .await
+                .with_context(|| format!("migrating {url}"))?;
             println!("schema of {url} is up to date");
             Ok(())
         }
-        Command::Bench { what: BenchCommand::Extraction { postings, seed } } => bench::extraction(postings, seed),
-        Command::Bench { what: BenchCommand::Talent { people, evidence } } => bench::talent(people, evidence),
-        Command::Bench { what: BenchCommand::Insight { postings, people, queries } } => {
-            bench::insight(&db_url("sqlite://cyberbridge-bench-insight.db"), postings, people, queries).await
+        Command::Bench {
+            what: BenchCommand::Extraction { postings, seed },
+        } => bench::extraction(postings, seed),
+        Command::Bench {
+            what: BenchCommand::Talent { people, evidence },
+        } => bench::talent(people, evidence),
+        Command::Bench {
+            what:
+                BenchCommand::Insight {
+                    postings,
+                    people,
+                    queries,
+                },
+        } => {
+            bench::insight(
+                &db_url("sqlite://cyberbridge-bench-insight.db"),
+                postings,
+                people,
+                queries,
+            )
+            .await
         }
-        Command::Bench { what: BenchCommand::TalentStore { people, evidence } } => {
-            bench::talent_store(&db_url("sqlite://cyberbridge-bench-talent.db"), people, evidence).await
+        Command::Bench {
+            what: BenchCommand::TalentStore { people, evidence },
+        } => {
+            bench::talent_store(
+                &db_url("sqlite://cyberbridge-bench-talent.db"),
+                people,
+                evidence,
+            )
+            .await
         }
         Command::Generate { count, seed } => classify_cmd::generate(count, seed),
-        Command::Bench { what: BenchCommand::Accounts { rounds } } => bench::accounts(&db_url("sqlite://cyberbridge-bench-accounts.db"), rounds).await,
-        Command::Bench { what: BenchCommand::Framework { iterations } } => {
-            bench::framework(&db_url("sqlite://cyberbridge-bench.db"), iterations).await
-        }
-        Command::Framework { command, lang, json } => {
+        Command::Bench {
+            what: BenchCommand::Accounts { rounds },
+        } => bench::accounts(&db_url("sqlite://cyberbridge-bench-accounts.db"), rounds).await,
+        Command::Bench {
+            what: BenchCommand::Framework { iterations },
+        } => bench::framework(&db_url("sqlite://cyberbridge-bench.db"), iterations).await,
+        Command::Framework {
+            command,
+            lang,
+            json,
+        } => {
             let url = db_url(DEFAULT_DB);
-            let app = App::open(&url).await.with_context(|| format!("opening {url}"))?;
+            let app = App::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
             let lang = cb_core::Lang::parse(&lang).unwrap_or_default();
             framework_cmd::run(&app, command, lang, json).await
         }
@@ -351,7 +445,12 @@ async fn load_demo(app: &App) -> anyhow::Result<()> {
     pb.finish();
     for (name, parsed) in [("DCWF v5.1", bundled::dcwf()), ("ECSF", bundled::ecsf())] {
         let pb = progress_bar(name);
-        fw.import_external(&caller, parsed.with_context(|| format!("reading bundled {name}"))?, &mut tick(&pb)).await?;
+        fw.import_external(
+            &caller,
+            parsed.with_context(|| format!("reading bundled {name}"))?,
+            &mut tick(&pb),
+        )
+        .await?;
         pb.finish();
     }
     // clearly labelled synthetic cohorts (no real person): 6 schools, 3,000 students
@@ -363,14 +462,30 @@ async fn load_demo(app: &App) -> anyhow::Result<()> {
         pb.finish_with_message("talent pool already loaded");
     }
     // real sample postings (data/jobs/README.md); re-running the demo skips files already imported
-    let jobs = [PathBuf::from("data/jobs"), std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/jobs")]
-        .into_iter()
-        .find(|p| p.is_dir())
-        .and_then(|p| p.canonicalize().ok())
-        .unwrap_or_else(|| PathBuf::from("data/jobs"));
-    let files: Vec<PathBuf> = ["lagou-2017-it-security.csv", "51job-2023-2024.csv", "usajobs-cyber.jsonl"].iter().map(|f| jobs.join(f)).collect();
+    let jobs = [
+        PathBuf::from("data/jobs"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/jobs"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
+    .and_then(|p| p.canonicalize().ok())
+    .unwrap_or_else(|| PathBuf::from("data/jobs"));
+    let files: Vec<PathBuf> = [
+        "lagou-2017-it-security.csv",
+        "51job-2023-2024.csv",
+        "usajobs-cyber.jsonl",
+    ]
+    .iter()
+    .map(|f| jobs.join(f))
+    .collect();
     if files.iter().all(|f| f.exists()) {
-        let args = import_cmd::Args { files, skip_bad_rows: true, reject_file: None, crawl_date: chrono::NaiveDate::from_ymd_opt(2017, 5, 3), mapping: None };
+        let args = import_cmd::Args {
+            files,
+            skip_bad_rows: true,
+            reject_file: None,
+            crawl_date: chrono::NaiveDate::from_ymd_opt(2017, 5, 3),
+            mapping: None,
+        };
         import_cmd::run(app, &caller, args).await?;
     } else {
         tracing::warn!(dir = %jobs.display(), "sample postings not found; the demo runs without them");
@@ -383,12 +498,17 @@ async fn load_synthetic_talent(app: &App, caller: &Caller) -> anyhow::Result<boo
 }
 
 async fn serve(app: App, listen: SocketAddr) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
     let addr = listener.local_addr()?;
-    println!("cyberbridge is serving {} on http://{addr}/ (Ctrl-C to stop)", match app.store().backend() {
-        cb_store::Backend::Sqlite => "SQLite",
-        cb_store::Backend::Postgres => "PostgreSQL",
-    });
+    println!(
+        "cyberbridge is serving {} on http://{addr}/ (Ctrl-C to stop)",
+        match app.store().backend() {
+            cb_store::Backend::Sqlite => "SQLite",
+            cb_store::Backend::Postgres => "PostgreSQL",
+        }
+    );
     tracing::info!(%addr, "listening");
     cb_web::serve(app, listener, async {
         let _ = tokio::signal::ctrl_c().await;

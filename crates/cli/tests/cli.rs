@@ -16,7 +16,12 @@ fn cyberbridge(db: &str, args: &[&str]) -> Output {
 }
 
 fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -24,27 +29,56 @@ fn ok(out: &Output) -> String {
 async fn framework_commands_browse_search_and_import() {
     for db in TestDb::all().await {
         let url = db.url.clone();
-        let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(&url, &["framework", "stats", "--json"]))).expect("json");
+        let stats: serde_json::Value =
+            serde_json::from_str(&ok(&cyberbridge(&url, &["framework", "stats", "--json"])))
+                .expect("json");
         assert_eq!(stats["work_roles"], 41, "{}", db.label);
         assert_eq!(stats["external_frameworks"], 0);
 
-        let role = ok(&cyberbridge(&url, &["framework", "role", "pentester", "--lang", "en"]));
-        assert!(role.contains("Penetration Tester") && role.contains("PD-WRL-007") && role.contains("Burp Suite"), "{role}");
+        let role = ok(&cyberbridge(
+            &url,
+            &["framework", "role", "pentester", "--lang", "en"],
+        ));
+        assert!(
+            role.contains("Penetration Tester")
+                && role.contains("PD-WRL-007")
+                && role.contains("Burp Suite"),
+            "{role}"
+        );
         let role_zh = ok(&cyberbridge(&url, &["framework", "role", "pentester"]));
         assert!(role_zh.contains("核心技能"), "{role_zh}");
 
         let hits = ok(&cyberbridge(&url, &["framework", "search", "应急响应"]));
         let top2: Vec<&str> = hits.lines().take(2).collect();
-        assert!(top2.iter().any(|l| l.contains("skill") && l.contains("incident-response")), "{hits}");
-        assert!(top2.iter().any(|l| l.contains("platform_role") && l.contains("incident-responder")), "{hits}");
+        assert!(
+            top2.iter()
+                .any(|l| l.contains("skill") && l.contains("incident-response")),
+            "{hits}"
+        );
+        assert!(
+            top2.iter()
+                .any(|l| l.contains("platform_role") && l.contains("incident-responder")),
+            "{hits}"
+        );
 
-        let wr = ok(&cyberbridge(&url, &["framework", "work-role", "IN-WRL-002", "--lang", "en"]));
-        assert!(wr.contains("Digital Evidence Analysis") && wr.contains("Tasks ("), "{wr}");
+        let wr = ok(&cyberbridge(
+            &url,
+            &["framework", "work-role", "IN-WRL-002", "--lang", "en"],
+        ));
+        assert!(
+            wr.contains("Digital Evidence Analysis") && wr.contains("Tasks ("),
+            "{wr}"
+        );
 
-        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/frameworks/ecsf-role-profiles.json");
+        let file = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/frameworks/ecsf-role-profiles.json"
+        );
         let imported = ok(&cyberbridge(&url, &["framework", "import", "ecsf", file]));
         assert!(imported.contains("12 roles"), "{imported}");
-        let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(&url, &["framework", "stats", "--json"]))).expect("json");
+        let stats: serde_json::Value =
+            serde_json::from_str(&ok(&cyberbridge(&url, &["framework", "stats", "--json"])))
+                .expect("json");
         assert_eq!(stats["external_frameworks"], 1);
 
         let missing = cyberbridge(&url, &["framework", "skill", "no-such-skill"]);
@@ -59,16 +93,30 @@ async fn demo_loads_model_and_external_frameworks() {
     let db = TestDb::sqlite();
     let out = ok(&cyberbridge(&db.url, &["demo", "--no-serve"]));
     assert!(out.contains("demo data loaded"), "{out}");
-    let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(&db.url, &["framework", "stats", "--json"]))).expect("json");
+    let stats: serde_json::Value = serde_json::from_str(&ok(&cyberbridge(
+        &db.url,
+        &["framework", "stats", "--json"],
+    )))
+    .expect("json");
     assert_eq!(stats["external_frameworks"], 2);
-    assert!(out.contains("lagou-2017-it-security.csv: 31451 rows (lagou)"), "{out}");
+    assert!(
+        out.contains("lagou-2017-it-security.csv: 31451 rows (lagou)"),
+        "{out}"
+    );
     let store = cb_store::Store::connect(&db.url).await.expect("store");
-    assert_eq!(store.talent_counts().await.expect("counts").2, 3_000, "synthetic cohorts");
+    assert_eq!(
+        store.talent_counts().await.expect("counts").2,
+        3_000,
+        "synthetic cohorts"
+    );
     store.close().await;
     // running the demo again imports nothing twice
     let again = ok(&cyberbridge(&db.url, &["demo", "--no-serve"]));
     assert_eq!(again.matches("already imported").count(), 3, "{again}");
-    assert_eq!(ok(&cyberbridge(&db.url, &["migrate"])).trim(), format!("schema of {} is up to date", db.url));
+    assert_eq!(
+        ok(&cyberbridge(&db.url, &["migrate"])).trim(),
+        format!("schema of {} is up to date", db.url)
+    );
 }
 
 #[test]
@@ -81,9 +129,15 @@ fn bad_configuration_names_where_the_value_came_from() {
         .expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("CYBERBRIDGE_") && err.contains("expected sqlite://"), "{err}");
+    assert!(
+        err.contains("CYBERBRIDGE_") && err.contains("expected sqlite://"),
+        "{err}"
+    );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge")).args(["--listen", "nowhere", "serve"]).output().expect("run");
+    let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
+        .args(["--listen", "nowhere", "serve"])
+        .output()
+        .expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
 }
@@ -91,7 +145,8 @@ fn bad_configuration_names_where_the_value_came_from() {
 #[test]
 fn import_postings_with_rejects_and_reimport() {
     let db = TestDb::sqlite();
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("import-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("import-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let file = dir.join("postings.csv");
     std::fs::write(&file, "id,title,salary,posted_at\n1,SOC Analyst,10k-20k,2024-01-01\n2,Pentester,a lot,2024-01-02\n").expect("write");
@@ -100,11 +155,24 @@ fn import_postings_with_rejects_and_reimport() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 3, column `salary`"), "{err}");
-    let out = ok(&cyberbridge(&db.url, &["import", "postings", "--skip-bad-rows", &f]));
-    assert!(out.contains("1 new postings") && out.contains("1 rejected"), "{out}");
+    let out = ok(&cyberbridge(
+        &db.url,
+        &["import", "postings", "--skip-bad-rows", &f],
+    ));
+    assert!(
+        out.contains("1 new postings") && out.contains("1 rejected"),
+        "{out}"
+    );
     let rejects = std::fs::read_to_string(format!("{f}.rejects.csv")).expect("reject file");
-    assert!(rejects.starts_with("line,column,problem,expected,row") && rejects.contains("3,salary,`a lot` is not a salary"), "{rejects}");
-    let out = ok(&cyberbridge(&db.url, &["import", "postings", "--skip-bad-rows", &f]));
+    assert!(
+        rejects.starts_with("line,column,problem,expected,row")
+            && rejects.contains("3,salary,`a lot` is not a salary"),
+        "{rejects}"
+    );
+    let out = ok(&cyberbridge(
+        &db.url,
+        &["import", "postings", "--skip-bad-rows", &f],
+    ));
     assert!(out.contains("already imported"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -112,24 +180,49 @@ fn import_postings_with_rejects_and_reimport() {
 #[test]
 fn import_roster_courses_and_grades() {
     let db = TestDb::sqlite();
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("talent-{}", std::process::id()));
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("talent-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let write = |name: &str, text: &str| {
         let p = dir.join(name);
         std::fs::write(&p, text).expect("write");
         p.display().to_string()
     };
-    let roster = write("roster.csv", "学校,专业,年级,学号,姓名,毕业年份\n示范学院,网络空间安全,2022级,2022001,王伟,2026\n");
-    let courses = write("courses.csv", "学校,专业,课程,技能,目标等级\n示范学院,网络空间安全,Web安全,SQL注入,3\n");
-    let grades = write("grades.csv", "学校,学号,课程,成绩\n示范学院,2022001,Web安全,良\n示范学院,2022009,Web安全,90\n");
+    let roster = write(
+        "roster.csv",
+        "学校,专业,年级,学号,姓名,毕业年份\n示范学院,网络空间安全,2022级,2022001,王伟,2026\n",
+    );
+    let courses = write(
+        "courses.csv",
+        "学校,专业,课程,技能,目标等级\n示范学院,网络空间安全,Web安全,SQL注入,3\n",
+    );
+    let grades = write(
+        "grades.csv",
+        "学校,学号,课程,成绩\n示范学院,2022001,Web安全,良\n示范学院,2022009,Web安全,90\n",
+    );
     assert!(ok(&cyberbridge(&db.url, &["import", "people", &roster])).contains("1 people"));
-    assert!(ok(&cyberbridge(&db.url, &["import", "courses", &courses])).contains("1 skill mappings"));
+    assert!(
+        ok(&cyberbridge(&db.url, &["import", "courses", &courses])).contains("1 skill mappings")
+    );
     let out = cyberbridge(&db.url, &["import", "grades", &grades]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("line 3, column `学号`: `2022009` is not in the roster"));
-    let out = ok(&cyberbridge(&db.url, &["import", "grades", "--skip-bad-rows", &grades]));
-    assert!(out.contains("1 pieces of evidence added, 1 rejected"), "{out}");
-    assert!(std::fs::read_to_string(format!("{grades}.rejects.csv")).expect("rejects").contains("2022009"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("line 3, column `学号`: `2022009` is not in the roster")
+    );
+    let out = ok(&cyberbridge(
+        &db.url,
+        &["import", "grades", "--skip-bad-rows", &grades],
+    ));
+    assert!(
+        out.contains("1 pieces of evidence added, 1 rejected"),
+        "{out}"
+    );
+    assert!(
+        std::fs::read_to_string(format!("{grades}.rejects.csv"))
+            .expect("rejects")
+            .contains("2022009")
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -150,18 +243,40 @@ async fn init_creates_the_first_operator_once() {
                 .stderr(std::process::Stdio::piped())
                 .spawn()
                 .expect("spawn");
-            child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(format!("{password}\n").as_bytes())
+                .expect("write");
             child.wait_with_output().expect("wait")
         };
         let short = run("short");
-        assert!(!short.status.success() && String::from_utf8_lossy(&short.stderr).contains("at least 10"), "{}", db.label);
+        assert!(
+            !short.status.success()
+                && String::from_utf8_lossy(&short.stderr).contains("at least 10"),
+            "{}",
+            db.label
+        );
         let out = ok(&run("a long enough password"));
         assert!(out.contains("operator `admin` created"), "{out}");
         let again = run("another long password");
-        assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("only once"), "{}", db.label);
+        assert!(
+            !again.status.success() && String::from_utf8_lossy(&again.stderr).contains("only once"),
+            "{}",
+            db.label
+        );
         let app = cb_app::App::open(&db.url).await.expect("open");
-        let u = app.store().user_by_name("admin").await.expect("user").expect("admin");
-        assert!(u.password_hash.starts_with("$argon2id$"), "stored as an argon2id hash");
+        let u = app
+            .store()
+            .user_by_name("admin")
+            .await
+            .expect("user")
+            .expect("admin");
+        assert!(
+            u.password_hash.starts_with("$argon2id$"),
+            "stored as an argon2id hash"
+        );
         assert!(cb_app::verify_password(&u.password_hash, "a long enough password").await);
         app.store().close().await;
         db.finish().await;

@@ -12,36 +12,126 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Every lexicon file (`data/lexicon/*.csv` except `domains.csv` and
 /// `nice-links.csv`). A test checks this list against the directory.
 pub const LEXICON_FILES: &[(&str, &str)] = &[
-    ("lexicon/ai.csv", include_str!("../../../data/lexicon/ai.csv")),
-    ("lexicon/appsec.csv", include_str!("../../../data/lexicon/appsec.csv")),
-    ("lexicon/binary-tools.csv", include_str!("../../../data/lexicon/binary-tools.csv")),
-    ("lexicon/binary.csv", include_str!("../../../data/lexicon/binary.csv")),
-    ("lexicon/cloud-tools.csv", include_str!("../../../data/lexicon/cloud-tools.csv")),
-    ("lexicon/cloud.csv", include_str!("../../../data/lexicon/cloud.csv")),
-    ("lexicon/crypto.csv", include_str!("../../../data/lexicon/crypto.csv")),
-    ("lexicon/data-tools.csv", include_str!("../../../data/lexicon/data-tools.csv")),
-    ("lexicon/data.csv", include_str!("../../../data/lexicon/data.csv")),
-    ("lexicon/defense-analysis.csv", include_str!("../../../data/lexicon/defense-analysis.csv")),
-    ("lexicon/defense-tools.csv", include_str!("../../../data/lexicon/defense-tools.csv")),
-    ("lexicon/defense.csv", include_str!("../../../data/lexicon/defense.csv")),
-    ("lexicon/forensics-tools.csv", include_str!("../../../data/lexicon/forensics-tools.csv")),
-    ("lexicon/forensics.csv", include_str!("../../../data/lexicon/forensics.csv")),
-    ("lexicon/grc-standards.csv", include_str!("../../../data/lexicon/grc-standards.csv")),
-    ("lexicon/grc.csv", include_str!("../../../data/lexicon/grc.csv")),
-    ("lexicon/iam.csv", include_str!("../../../data/lexicon/iam.csv")),
-    ("lexicon/mobile.csv", include_str!("../../../data/lexicon/mobile.csv")),
-    ("lexicon/network-products.csv", include_str!("../../../data/lexicon/network-products.csv")),
-    ("lexicon/network.csv", include_str!("../../../data/lexicon/network.csv")),
-    ("lexicon/offensive-tools.csv", include_str!("../../../data/lexicon/offensive-tools.csv")),
-    ("lexicon/offensive-vulns.csv", include_str!("../../../data/lexicon/offensive-vulns.csv")),
-    ("lexicon/offensive.csv", include_str!("../../../data/lexicon/offensive.csv")),
-    ("lexicon/ot.csv", include_str!("../../../data/lexicon/ot.csv")),
-    ("lexicon/professional.csv", include_str!("../../../data/lexicon/professional.csv")),
-    ("lexicon/programming-more.csv", include_str!("../../../data/lexicon/programming-more.csv")),
-    ("lexicon/programming.csv", include_str!("../../../data/lexicon/programming.csv")),
-    ("lexicon/system-more.csv", include_str!("../../../data/lexicon/system-more.csv")),
-    ("lexicon/system.csv", include_str!("../../../data/lexicon/system.csv")),
-    ("lexicon/threatintel.csv", include_str!("../../../data/lexicon/threatintel.csv")),
+    (
+        "lexicon/ai.csv",
+        include_str!("../../../data/lexicon/ai.csv"),
+    ),
+    (
+        "lexicon/appsec.csv",
+        include_str!("../../../data/lexicon/appsec.csv"),
+    ),
+    (
+        "lexicon/binary-tools.csv",
+        include_str!("../../../data/lexicon/binary-tools.csv"),
+    ),
+    (
+        "lexicon/binary.csv",
+        include_str!("../../../data/lexicon/binary.csv"),
+    ),
+    (
+        "lexicon/cloud-tools.csv",
+        include_str!("../../../data/lexicon/cloud-tools.csv"),
+    ),
+    (
+        "lexicon/cloud.csv",
+        include_str!("../../../data/lexicon/cloud.csv"),
+    ),
+    (
+        "lexicon/crypto.csv",
+        include_str!("../../../data/lexicon/crypto.csv"),
+    ),
+    (
+        "lexicon/data-tools.csv",
+        include_str!("../../../data/lexicon/data-tools.csv"),
+    ),
+    (
+        "lexicon/data.csv",
+        include_str!("../../../data/lexicon/data.csv"),
+    ),
+    (
+        "lexicon/defense-analysis.csv",
+        include_str!("../../../data/lexicon/defense-analysis.csv"),
+    ),
+    (
+        "lexicon/defense-tools.csv",
+        include_str!("../../../data/lexicon/defense-tools.csv"),
+    ),
+    (
+        "lexicon/defense.csv",
+        include_str!("../../../data/lexicon/defense.csv"),
+    ),
+    (
+        "lexicon/forensics-tools.csv",
+        include_str!("../../../data/lexicon/forensics-tools.csv"),
+    ),
+    (
+        "lexicon/forensics.csv",
+        include_str!("../../../data/lexicon/forensics.csv"),
+    ),
+    (
+        "lexicon/grc-standards.csv",
+        include_str!("../../../data/lexicon/grc-standards.csv"),
+    ),
+    (
+        "lexicon/grc.csv",
+        include_str!("../../../data/lexicon/grc.csv"),
+    ),
+    (
+        "lexicon/iam.csv",
+        include_str!("../../../data/lexicon/iam.csv"),
+    ),
+    (
+        "lexicon/mobile.csv",
+        include_str!("../../../data/lexicon/mobile.csv"),
+    ),
+    (
+        "lexicon/network-products.csv",
+        include_str!("../../../data/lexicon/network-products.csv"),
+    ),
+    (
+        "lexicon/network.csv",
+        include_str!("../../../data/lexicon/network.csv"),
+    ),
+    (
+        "lexicon/offensive-tools.csv",
+        include_str!("../../../data/lexicon/offensive-tools.csv"),
+    ),
+    (
+        "lexicon/offensive-vulns.csv",
+        include_str!("../../../data/lexicon/offensive-vulns.csv"),
+    ),
+    (
+        "lexicon/offensive.csv",
+        include_str!("../../../data/lexicon/offensive.csv"),
+    ),
+    (
+        "lexicon/ot.csv",
+        include_str!("../../../data/lexicon/ot.csv"),
+    ),
+    (
+        "lexicon/professional.csv",
+        include_str!("../../../data/lexicon/professional.csv"),
+    ),
+    (
+        "lexicon/programming-more.csv",
+        include_str!("../../../data/lexicon/programming-more.csv"),
+    ),
+    (
+        "lexicon/programming.csv",
+        include_str!("../../../data/lexicon/programming.csv"),
+    ),
+    (
+        "lexicon/system-more.csv",
+        include_str!("../../../data/lexicon/system-more.csv"),
+    ),
+    (
+        "lexicon/system.csv",
+        include_str!("../../../data/lexicon/system.csv"),
+    ),
+    (
+        "lexicon/threatintel.csv",
+        include_str!("../../../data/lexicon/threatintel.csv"),
+    ),
 ];
 
 /// The texts the model is assembled from, by file name.
@@ -89,12 +179,22 @@ pub fn model() -> Result<CompetencyModel, ModelError> {
 
 /// The bundled DCWF v5.1, mapped onto NICE.
 pub fn dcwf() -> Result<ExternalFramework, ModelError> {
-    external::dcwf("frameworks/dcwf-v5.1-elements.json", DCWF_JSON, "crosswalk-dcwf-nice-proposed.csv", DCWF_CROSSWALK)
+    external::dcwf(
+        "frameworks/dcwf-v5.1-elements.json",
+        DCWF_JSON,
+        "crosswalk-dcwf-nice-proposed.csv",
+        DCWF_CROSSWALK,
+    )
 }
 
 /// The bundled ECSF role profiles, mapped onto NICE.
 pub fn ecsf() -> Result<ExternalFramework, ModelError> {
-    external::ecsf("frameworks/ecsf-role-profiles.json", ECSF_JSON, "crosswalk-ecsf-nice.csv", ECSF_CROSSWALK)
+    external::ecsf(
+        "frameworks/ecsf-role-profiles.json",
+        ECSF_JSON,
+        "crosswalk-ecsf-nice.csv",
+        ECSF_CROSSWALK,
+    )
 }
 
 /// Builds a model from source texts: parses every file, applies each skill
@@ -119,21 +219,38 @@ pub fn assemble(src: &Sources<'_>) -> Result<CompetencyModel, ModelError> {
         skill_roles.extend(r);
     }
     skill_nice_links.extend(parse::nice_links("lexicon/nice-links.csv", src.nice_links)?);
-    let defaults: BTreeMap<&str, &parse::DomainDefaults> = domains.iter().map(|d| (d.domain.id.as_str(), d)).collect();
+    let defaults: BTreeMap<&str, &parse::DomainDefaults> =
+        domains.iter().map(|d| (d.domain.id.as_str(), d)).collect();
     for s in &skills {
         if let Some(d) = defaults.get(s.domain_id.as_str()) {
             for t in &d.nice {
-                skill_nice_links.push(SkillNiceLink { skill_id: s.id.clone(), target_id: t.clone(), source: LinkSource::Domain });
+                skill_nice_links.push(SkillNiceLink {
+                    skill_id: s.id.clone(),
+                    target_id: t.clone(),
+                    source: LinkSource::Domain,
+                });
             }
             for r in &d.roles {
-                skill_roles.push(SkillRoleLink { skill_id: s.id.clone(), role_id: r.clone(), relation: RoleRelation::Related });
+                skill_roles.push(SkillRoleLink {
+                    skill_id: s.id.clone(),
+                    role_id: r.clone(),
+                    relation: RoleRelation::Related,
+                });
             }
         }
     }
     let mut certifications = parse::certifications("certifications.csv", src.certifications)?;
-    parse::certification_skills("certification-skills.csv", src.certification_skills, &mut certifications)?;
+    parse::certification_skills(
+        "certification-skills.csv",
+        src.certification_skills,
+        &mut certifications,
+    )?;
     let mut competency_areas = nice.competency_areas;
-    parse::area_names_zh("nice-competency-areas-zh.csv", src.area_names_zh, &mut competency_areas)?;
+    parse::area_names_zh(
+        "nice-competency-areas-zh.csv",
+        src.area_names_zh,
+        &mut competency_areas,
+    )?;
     let mut model = CompetencyModel {
         nice_version: nice.version,
         categories: nice.categories,
@@ -154,7 +271,11 @@ pub fn assemble(src: &Sources<'_>) -> Result<CompetencyModel, ModelError> {
     };
     model.canonicalize();
     let problems = validate::check(&model);
-    if problems.is_empty() { Ok(model) } else { Err(ModelError::Integrity(problems)) }
+    if problems.is_empty() {
+        Ok(model)
+    } else {
+        Err(ModelError::Integrity(problems))
+    }
 }
 
 /// Number of distinct normalised aliases (names excluded) across the lexicon.

@@ -115,7 +115,12 @@ impl Catalog {
             for f in forms {
                 let form = normalize(f);
                 if !form.is_empty() {
-                    entries.push(Entry { form, original: f.to_string(), kind, idx });
+                    entries.push(Entry {
+                        form,
+                        original: f.to_string(),
+                        kind,
+                        idx,
+                    });
                 }
             }
         };
@@ -155,7 +160,10 @@ impl Catalog {
         let mut n = 0;
         for fw in &self.external {
             for r in &fw.roles {
-                by_id.insert((SearchHitKind::ExternalRole, format!("{}/{}", fw.id, r.id)), n);
+                by_id.insert(
+                    (SearchHitKind::ExternalRole, format!("{}/{}", fw.id, r.id)),
+                    n,
+                );
                 let mut forms = vec![r.title.as_str()];
                 forms.extend(r.alternative_titles.iter().map(String::as_str));
                 add(SearchHitKind::ExternalRole, n, &forms);
@@ -163,17 +171,19 @@ impl Catalog {
             }
         }
         for l in &m.role_statements {
-            if let (Some(&r), Some(&s)) =
-                (by_id.get(&(SearchHitKind::WorkRole, l.from.clone())), by_id.get(&(SearchHitKind::Statement, l.to.clone())))
-            {
+            if let (Some(&r), Some(&s)) = (
+                by_id.get(&(SearchHitKind::WorkRole, l.from.clone())),
+                by_id.get(&(SearchHitKind::Statement, l.to.clone())),
+            ) {
                 push(&mut self.role_statements, l.from.clone(), s);
                 push(&mut self.statement_roles, l.to.clone(), r);
             }
         }
         for l in &m.area_statements {
-            if let (Some(&a), Some(&s)) =
-                (by_id.get(&(SearchHitKind::CompetencyArea, l.from.clone())), by_id.get(&(SearchHitKind::Statement, l.to.clone())))
-            {
+            if let (Some(&a), Some(&s)) = (
+                by_id.get(&(SearchHitKind::CompetencyArea, l.from.clone())),
+                by_id.get(&(SearchHitKind::Statement, l.to.clone())),
+            ) {
                 push(&mut self.area_statements, l.from.clone(), s);
                 push(&mut self.statement_areas, l.to.clone(), a);
             }
@@ -203,7 +213,9 @@ impl Catalog {
     }
 
     fn get<'a, T>(&self, items: &'a [T], kind: SearchHitKind, id: &str) -> Option<&'a T> {
-        self.by_id.get(&(kind, id.to_string())).and_then(|&i| items.get(i))
+        self.by_id
+            .get(&(kind, id.to_string()))
+            .and_then(|&i| items.get(i))
     }
 
     pub fn category(&self, id: &str) -> Option<&Category> {
@@ -213,7 +225,11 @@ impl Catalog {
         self.get(&self.model.work_roles, SearchHitKind::WorkRole, id)
     }
     pub fn competency_area(&self, id: &str) -> Option<&CompetencyArea> {
-        self.get(&self.model.competency_areas, SearchHitKind::CompetencyArea, id)
+        self.get(
+            &self.model.competency_areas,
+            SearchHitKind::CompetencyArea,
+            id,
+        )
     }
     pub fn statement(&self, id: &str) -> Option<&Statement> {
         self.get(&self.model.statements, SearchHitKind::Statement, id)
@@ -235,7 +251,12 @@ impl Catalog {
     }
 
     pub fn work_roles_in(&self, category_id: &str) -> Vec<&WorkRole> {
-        let mut v: Vec<&WorkRole> = self.model.work_roles.iter().filter(|r| r.category_id == category_id).collect();
+        let mut v: Vec<&WorkRole> = self
+            .model
+            .work_roles
+            .iter()
+            .filter(|r| r.category_id == category_id)
+            .collect();
         v.sort_by_key(|r| (r.sort, r.id.clone()));
         v
     }
@@ -252,20 +273,40 @@ impl Catalog {
     }
 
     pub fn roles_of_statement(&self, statement_id: &str) -> Vec<&WorkRole> {
-        self.statement_roles.get(statement_id).into_iter().flatten().filter_map(|&i| self.model.work_roles.get(i)).collect()
+        self.statement_roles
+            .get(statement_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.model.work_roles.get(i))
+            .collect()
     }
 
     pub fn statements_of_area(&self, area_id: &str) -> Vec<&Statement> {
-        self.area_statements.get(area_id).into_iter().flatten().filter_map(|&i| self.model.statements.get(i)).collect()
+        self.area_statements
+            .get(area_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.model.statements.get(i))
+            .collect()
     }
 
     pub fn areas_of_statement(&self, statement_id: &str) -> Vec<&CompetencyArea> {
-        self.statement_areas.get(statement_id).into_iter().flatten().filter_map(|&i| self.model.competency_areas.get(i)).collect()
+        self.statement_areas
+            .get(statement_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.model.competency_areas.get(i))
+            .collect()
     }
 
     /// A skill's links to NICE statements and competency areas.
     pub fn nice_links_of_skill(&self, skill_id: &str) -> Vec<&SkillNiceLink> {
-        self.skill_links.get(skill_id).into_iter().flatten().filter_map(|&i| self.model.skill_nice_links.get(i)).collect()
+        self.skill_links
+            .get(skill_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.model.skill_nice_links.get(i))
+            .collect()
     }
 
     /// Skills linked to a NICE statement or competency area.
@@ -301,11 +342,19 @@ impl Catalog {
     }
 
     pub fn certifications_of_role(&self, role_id: &str) -> Vec<&Certification> {
-        self.model.certifications.iter().filter(|c| c.role_ids.iter().any(|r| r == role_id)).collect()
+        self.model
+            .certifications
+            .iter()
+            .filter(|c| c.role_ids.iter().any(|r| r == role_id))
+            .collect()
     }
 
     pub fn platform_roles_of_work_role(&self, nice_role_id: &str) -> Vec<&PlatformRole> {
-        self.model.platform_roles.iter().filter(|r| r.nice_role_ids.iter().any(|n| n == nice_role_id)).collect()
+        self.model
+            .platform_roles
+            .iter()
+            .filter(|r| r.nice_role_ids.iter().any(|n| n == nice_role_id))
+            .collect()
     }
 
     pub fn gbt_of_work_role(&self, nice_role_id: &str) -> Vec<(&GbtCategory, &GbtNiceLink)> {
@@ -327,15 +376,26 @@ impl Catalog {
     }
 
     pub fn platform_roles_of_gbt(&self, gbt_id: &str) -> Vec<&PlatformRole> {
-        self.model.platform_roles.iter().filter(|r| r.gbt_id == gbt_id).collect()
+        self.model
+            .platform_roles
+            .iter()
+            .filter(|r| r.gbt_id == gbt_id)
+            .collect()
     }
 
     pub fn skills_in_domain(&self, domain_id: &str) -> Vec<&Skill> {
-        self.model.skills.iter().filter(|s| s.domain_id == domain_id).collect()
+        self.model
+            .skills
+            .iter()
+            .filter(|s| s.domain_id == domain_id)
+            .collect()
     }
 
     /// External roles (framework, role) mapped to a NICE work role.
-    pub fn external_roles_of_work_role(&self, nice_role_id: &str) -> Vec<(&ExternalFramework, &ExternalRole)> {
+    pub fn external_roles_of_work_role(
+        &self,
+        nice_role_id: &str,
+    ) -> Vec<(&ExternalFramework, &ExternalRole)> {
         self.external
             .iter()
             .flat_map(|fw| fw.roles.iter().map(move |r| (fw, r)))
@@ -344,7 +404,10 @@ impl Catalog {
     }
 
     fn external_role_at(&self, n: usize) -> Option<(&ExternalFramework, &ExternalRole)> {
-        self.external.iter().flat_map(|fw| fw.roles.iter().map(move |r| (fw, r))).nth(n)
+        self.external
+            .iter()
+            .flat_map(|fw| fw.roles.iter().map(move |r| (fw, r)))
+            .nth(n)
     }
 
     /// The skill whose id, name or alias is exactly `name` (after normalising).
@@ -353,7 +416,10 @@ impl Catalog {
             return Some(s);
         }
         let q = normalize(name);
-        self.entries.iter().find(|e| e.kind == SearchHitKind::Skill && e.form == q).and_then(|e| self.model.skills.get(e.idx))
+        self.entries
+            .iter()
+            .find(|e| e.kind == SearchHitKind::Skill && e.form == q)
+            .and_then(|e| self.model.skills.get(e.idx))
     }
 
     /// The certification whose id, name or alias is exactly `name` (after normalising).
@@ -362,7 +428,10 @@ impl Catalog {
             return Some(c);
         }
         let q = normalize(name);
-        self.entries.iter().find(|e| e.kind == SearchHitKind::Certification && e.form == q).and_then(|e| self.model.certifications.get(e.idx))
+        self.entries
+            .iter()
+            .find(|e| e.kind == SearchHitKind::Certification && e.form == q)
+            .and_then(|e| self.model.certifications.get(e.idx))
     }
 
     /// Searches names, aliases and title variants (exact > prefix > contains),
@@ -405,7 +474,12 @@ impl Catalog {
                 }
             }
         }
-        hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.kind.cmp(&b.kind)).then(a.id.cmp(&b.id)));
+        hits.sort_by(|a, b| {
+            b.score
+                .cmp(&a.score)
+                .then(a.kind.cmp(&b.kind))
+                .then(a.id.cmp(&b.id))
+        });
         hits.truncate(limit);
         hits
     }
@@ -413,23 +487,49 @@ impl Catalog {
     fn hit(&self, kind: SearchHitKind, idx: usize, matched: &str, score: u32) -> Option<SearchHit> {
         let m = &self.model;
         let (id, zh, en) = match kind {
-            SearchHitKind::Category => m.categories.get(idx).map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?,
-            SearchHitKind::WorkRole => m.work_roles.get(idx).map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?,
-            SearchHitKind::CompetencyArea => {
-                m.competency_areas.get(idx).map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?
-            }
-            SearchHitKind::Statement => m.statements.get(idx).map(|x| (x.id.clone(), x.text.clone(), x.text.clone()))?,
-            SearchHitKind::PlatformRole => {
-                m.platform_roles.get(idx).map(|x| (x.id.clone(), x.name_zh.clone(), x.name_en.clone()))?
-            }
-            SearchHitKind::Skill => m.skills.get(idx).map(|x| (x.id.clone(), x.name_zh.clone(), x.name_en.clone()))?,
-            SearchHitKind::Certification => {
-                m.certifications.get(idx).map(|x| (x.id.clone(), x.name_zh.clone(), x.name_en.clone()))?
-            }
-            SearchHitKind::ExternalRole => {
-                self.external_role_at(idx).map(|(fw, r)| (format!("{}/{}", fw.id, r.id), r.title.clone(), r.title.clone()))?
-            }
+            SearchHitKind::Category => m
+                .categories
+                .get(idx)
+                .map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?,
+            SearchHitKind::WorkRole => m
+                .work_roles
+                .get(idx)
+                .map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?,
+            SearchHitKind::CompetencyArea => m
+                .competency_areas
+                .get(idx)
+                .map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?,
+            SearchHitKind::Statement => m
+                .statements
+                .get(idx)
+                .map(|x| (x.id.clone(), x.text.clone(), x.text.clone()))?,
+            SearchHitKind::PlatformRole => m
+                .platform_roles
+                .get(idx)
+                .map(|x| (x.id.clone(), x.name_zh.clone(), x.name_en.clone()))?,
+            SearchHitKind::Skill => m
+                .skills
+                .get(idx)
+                .map(|x| (x.id.clone(), x.name_zh.clone(), x.name_en.clone()))?,
+            SearchHitKind::Certification => m
+                .certifications
+                .get(idx)
+                .map(|x| (x.id.clone(), x.name_zh.clone(), x.name_en.clone()))?,
+            SearchHitKind::ExternalRole => self.external_role_at(idx).map(|(fw, r)| {
+                (
+                    format!("{}/{}", fw.id, r.id),
+                    r.title.clone(),
+                    r.title.clone(),
+                )
+            })?,
         };
-        Some(SearchHit { kind, id, name_zh: zh, name_en: en, matched: matched.to_string(), score })
+        Some(SearchHit {
+            kind,
+            id,
+            name_zh: zh,
+            name_en: en,
+            matched: matched.to_string(),
+            score,
+        })
     }
 }

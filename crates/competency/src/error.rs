@@ -27,11 +27,23 @@ impl fmt::Display for Location {
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("{at}: {problem}; expected {expected}")]
-    Invalid { at: Location, problem: String, expected: String },
+    Invalid {
+        at: Location,
+        problem: String,
+        expected: String,
+    },
     #[error("{file}: not valid JSON: {source}")]
-    Json { file: String, #[source] source: serde_json::Error },
+    Json {
+        file: String,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("{file}: {source}")]
-    Csv { file: String, #[source] source: csv::Error },
+    Csv {
+        file: String,
+        #[source]
+        source: csv::Error,
+    },
     #[error("the competency model has {} integrity problem(s); first: {}", .0.len(), .0.first().map(String::as_str).unwrap_or(""))]
     Integrity(Vec<String>),
 }
@@ -45,7 +57,11 @@ impl ModelError {
         expected: impl Into<String>,
     ) -> Self {
         ModelError::Invalid {
-            at: Location { file: file.to_string(), line, field: field.map(str::to_string) },
+            at: Location {
+                file: file.to_string(),
+                line,
+                field: field.map(str::to_string),
+            },
             problem: problem.into(),
             expected: expected.into(),
         }

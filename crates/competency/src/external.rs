@@ -88,16 +88,30 @@ struct DcwfElement {
 /// Parses the DoD Cyber Workforce Framework v5.1 export. Roles whose file
 /// carries a NICE id keep it as `official` (source `dcwf`); the others take the
 /// `proposed` links of `crosswalk` (`dcwf_code|nice_role_id|status|source|note`).
-pub fn dcwf(file: &str, text: &str, crosswalk_file: &str, crosswalk: &str) -> Result<ExternalFramework, ModelError> {
-    let doc: DcwfFile =
-        serde_json::from_str(text).map_err(|source| ModelError::Json { file: file.to_string(), source })?;
+pub fn dcwf(
+    file: &str,
+    text: &str,
+    crosswalk_file: &str,
+    crosswalk: &str,
+) -> Result<ExternalFramework, ModelError> {
+    let doc: DcwfFile = serde_json::from_str(text).map_err(|source| ModelError::Json {
+        file: file.to_string(),
+        source,
+    })?;
     let mut proposed: BTreeMap<String, Vec<ExternalNiceLink>> = BTreeMap::new();
-    for r in rows(crosswalk_file, crosswalk, &["dcwf_code", "nice_role_id", "status", "source", "note"])? {
-        proposed.entry(r.req("dcwf_code", "a DCWF code such as 551")?.to_string()).or_default().push(ExternalNiceLink {
-            nice_role_id: r.req("nice_role_id", "a NICE work role id")?.to_string(),
-            status: r.req("status", "proposed or official")?.to_string(),
-            source: r.req("source", "who proposed the link")?.to_string(),
-        });
+    for r in rows(
+        crosswalk_file,
+        crosswalk,
+        &["dcwf_code", "nice_role_id", "status", "source", "note"],
+    )? {
+        proposed
+            .entry(r.req("dcwf_code", "a DCWF code such as 551")?.to_string())
+            .or_default()
+            .push(ExternalNiceLink {
+                nice_role_id: r.req("nice_role_id", "a NICE work role id")?.to_string(),
+                status: r.req("status", "proposed or official")?.to_string(),
+                source: r.req("source", "who proposed the link")?.to_string(),
+            });
     }
     let mut roles = Vec::new();
     for (i, w) in doc.work_roles.iter().enumerate() {
@@ -105,13 +119,23 @@ pub fn dcwf(file: &str, text: &str, crosswalk_file: &str, crosswalk: &str) -> Re
             continue; // the export repeats its column titles as the first record
         }
         if w.dcwf_code.trim().is_empty() || w.work_role.trim().is_empty() {
-            return Err(ModelError::invalid(file, None, Some(&format!("work_roles[{i}]")), "empty code or title", "a DCWF code and work role title"));
+            return Err(ModelError::invalid(
+                file,
+                None,
+                Some(&format!("work_roles[{i}]")),
+                "empty code or title",
+                "a DCWF code and work role title",
+            ));
         }
         let mut nice: Vec<ExternalNiceLink> = w
             .ncwf_id
             .iter()
             .filter(|s| !s.trim().is_empty())
-            .map(|id| ExternalNiceLink { nice_role_id: id.trim().to_string(), status: "official".into(), source: "dcwf".into() })
+            .map(|id| ExternalNiceLink {
+                nice_role_id: id.trim().to_string(),
+                status: "official".into(),
+                source: "dcwf".into(),
+            })
             .collect();
         if nice.is_empty() {
             nice = proposed.get(&w.dcwf_code).cloned().unwrap_or_default();
@@ -128,7 +152,11 @@ pub fn dcwf(file: &str, text: &str, crosswalk_file: &str, crosswalk: &str) -> Re
     let elements = doc
         .elements
         .into_iter()
-        .map(|e| ExternalElement { id: e.dcwf_id, kind: e.element_type.to_lowercase(), text: e.description })
+        .map(|e| ExternalElement {
+            id: e.dcwf_id,
+            kind: e.element_type.to_lowercase(),
+            text: e.description,
+        })
         .collect();
     let mut fw = ExternalFramework {
         id: "dcwf".into(),
@@ -176,16 +204,30 @@ struct EcsfRel {
 
 /// Parses the ENISA ECSF role profiles; NICE links come from `crosswalk`
 /// (`ecsf_title|nice_role_id|status|source`).
-pub fn ecsf(file: &str, text: &str, crosswalk_file: &str, crosswalk: &str) -> Result<ExternalFramework, ModelError> {
-    let doc: EcsfFile =
-        serde_json::from_str(text).map_err(|source| ModelError::Json { file: file.to_string(), source })?;
+pub fn ecsf(
+    file: &str,
+    text: &str,
+    crosswalk_file: &str,
+    crosswalk: &str,
+) -> Result<ExternalFramework, ModelError> {
+    let doc: EcsfFile = serde_json::from_str(text).map_err(|source| ModelError::Json {
+        file: file.to_string(),
+        source,
+    })?;
     let mut links: BTreeMap<String, Vec<ExternalNiceLink>> = BTreeMap::new();
-    for r in rows(crosswalk_file, crosswalk, &["ecsf_title", "nice_role_id", "status", "source"])? {
-        links.entry(r.req("ecsf_title", "an ECSF profile title")?.to_string()).or_default().push(ExternalNiceLink {
-            nice_role_id: r.req("nice_role_id", "a NICE work role id")?.to_string(),
-            status: r.req("status", "proposed or official")?.to_string(),
-            source: r.req("source", "who proposed the link")?.to_string(),
-        });
+    for r in rows(
+        crosswalk_file,
+        crosswalk,
+        &["ecsf_title", "nice_role_id", "status", "source"],
+    )? {
+        links
+            .entry(r.req("ecsf_title", "an ECSF profile title")?.to_string())
+            .or_default()
+            .push(ExternalNiceLink {
+                nice_role_id: r.req("nice_role_id", "a NICE work role id")?.to_string(),
+                status: r.req("status", "proposed or official")?.to_string(),
+                source: r.req("source", "who proposed the link")?.to_string(),
+            });
     }
     let roles = doc
         .work_role
@@ -202,12 +244,19 @@ pub fn ecsf(file: &str, text: &str, crosswalk_file: &str, crosswalk: &str) -> Re
     let elements = doc
         .tks
         .into_iter()
-        .map(|t| ExternalElement { id: t.id, kind: t.kind.to_lowercase(), text: t.description })
+        .map(|t| ExternalElement {
+            id: t.id,
+            kind: t.kind.to_lowercase(),
+            text: t.description,
+        })
         .collect();
     let role_elements = doc
         .relationship
         .into_iter()
-        .map(|r| Link { from: r.work_role_id.to_string(), to: r.tks_id })
+        .map(|r| Link {
+            from: r.work_role_id.to_string(),
+            to: r.tks_id,
+        })
         .collect();
     let mut fw = ExternalFramework {
         id: "ecsf".into(),

@@ -312,7 +312,8 @@ impl CompetencyModel {
     /// Sorts every collection (and every list inside a record) into its
     /// canonical order, and drops exact duplicate links.
     pub fn canonicalize(&mut self) {
-        self.categories.sort_by(|a, b| (a.sort, &a.id).cmp(&(b.sort, &b.id)));
+        self.categories
+            .sort_by(|a, b| (a.sort, &a.id).cmp(&(b.sort, &b.id)));
         self.work_roles.sort_by(|a, b| a.id.cmp(&b.id));
         self.competency_areas.sort_by(|a, b| a.id.cmp(&b.id));
         self.statements.sort_by(|a, b| a.id.cmp(&b.id));
@@ -338,9 +339,11 @@ impl CompetencyModel {
         }
         self.skills.sort_by(|a, b| a.id.cmp(&b.id));
         self.skill_nice_links.sort();
-        self.skill_nice_links.dedup_by(|a, b| a.skill_id == b.skill_id && a.target_id == b.target_id);
+        self.skill_nice_links
+            .dedup_by(|a, b| a.skill_id == b.skill_id && a.target_id == b.target_id);
         self.skill_roles.sort();
-        self.skill_roles.dedup_by(|a, b| a.skill_id == b.skill_id && a.role_id == b.role_id);
+        self.skill_roles
+            .dedup_by(|a, b| a.skill_id == b.skill_id && a.role_id == b.role_id);
         for c in &mut self.certifications {
             c.role_ids.sort();
             c.role_ids.dedup();

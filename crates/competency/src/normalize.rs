@@ -38,7 +38,14 @@ mod tests {
 
     #[test]
     fn is_idempotent_on_many_inputs() {
-        for s in ["渗透测试 工程师", "ＳＱＬｉ", "Ａ　Ｂ", "x\u{3000}y", "Ünïcödé", "ﬁ ligature"] {
+        for s in [
+            "渗透测试 工程师",
+            "ＳＱＬｉ",
+            "Ａ　Ｂ",
+            "x\u{3000}y",
+            "Ünïcödé",
+            "ﬁ ligature",
+        ] {
             let once = normalize(s);
             assert_eq!(normalize(&once), once, "{s}");
         }

@@ -49,7 +49,11 @@ impl Row<'_> {
             .collect()
     }
 
-    pub fn int(&self, field: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64, ModelError> {
+    pub fn int(
+        &self,
+        field: &str,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Result<i64, ModelError> {
         let expected = format!("a whole number from {} to {}", range.start(), range.end());
         let raw = self.req(field, &expected)?;
         match raw.parse::<i64>() {
@@ -58,13 +62,22 @@ impl Row<'_> {
         }
     }
 
-    pub fn error(&self, field: &str, problem: impl Into<String>, expected: impl Into<String>) -> ModelError {
+    pub fn error(
+        &self,
+        field: &str,
+        problem: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> ModelError {
         ModelError::invalid(self.file, Some(self.line), Some(field), problem, expected)
     }
 }
 
 /// Reads a `|`-separated file whose first line must be exactly `headers`.
-pub fn rows<'h>(file: &'h str, text: &str, headers: &'h [&'h str]) -> Result<Vec<Row<'h>>, ModelError> {
+pub fn rows<'h>(
+    file: &'h str,
+    text: &str,
+    headers: &'h [&'h str],
+) -> Result<Vec<Row<'h>>, ModelError> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(b'|')
         .quoting(false)
@@ -73,7 +86,10 @@ pub fn rows<'h>(file: &'h str, text: &str, headers: &'h [&'h str]) -> Result<Vec
         .from_reader(text.as_bytes());
     let found: Vec<String> = rdr
         .headers()
-        .map_err(|source| ModelError::Csv { file: file.to_string(), source })?
+        .map_err(|source| ModelError::Csv {
+            file: file.to_string(),
+            source,
+        })?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -88,7 +104,10 @@ pub fn rows<'h>(file: &'h str, text: &str, headers: &'h [&'h str]) -> Result<Vec
     }
     let mut out = Vec::new();
     for rec in rdr.records() {
-        let record = rec.map_err(|source| ModelError::Csv { file: file.to_string(), source })?;
+        let record = rec.map_err(|source| ModelError::Csv {
+            file: file.to_string(),
+            source,
+        })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -99,10 +118,19 @@ pub fn rows<'h>(file: &'h str, text: &str, headers: &'h [&'h str]) -> Result<Vec
                 Some(line),
                 None,
                 format!("the row has {} fields", record.len()),
-                format!("{} fields separated by `|` ({})", headers.len(), headers.join("|")),
+                format!(
+                    "{} fields separated by `|` ({})",
+                    headers.len(),
+                    headers.join("|")
+                ),
             ));
         }
-        out.push(Row { file, line, headers, record });
+        out.push(Row {
+            file,
+            line,
+            headers,
+            record,
+        });
     }
     Ok(out)
 }
@@ -161,14 +189,24 @@ pub struct NiceFramework {
 /// Parses NICE Framework Components v2.1.0 as NIST's CPRT exports it
 /// (`response.elements.{elements, relationships}`).
 pub fn nice_v21(file: &str, text: &str) -> Result<NiceFramework, ModelError> {
-    let doc: NiceV21 =
-        serde_json::from_str(text).map_err(|source| ModelError::Json { file: file.to_string(), source })?;
+    let doc: NiceV21 = serde_json::from_str(text).map_err(|source| ModelError::Json {
+        file: file.to_string(),
+        source,
+    })?;
     let body = doc.response.elements;
     let version = body
         .documents
         .first()
         .map(|d| d.version.clone())
-        .ok_or_else(|| ModelError::invalid(file, None, Some("documents"), "no document entry", "one document with a version"))?;
+        .ok_or_else(|| {
+            ModelError::invalid(
+                file,
+                None,
+                Some("documents"),
+                "no document entry",
+                "one document with a version",
+            )
+        })?;
 
     let mut kinds: BTreeMap<&str, &str> = BTreeMap::new();
     let mut sort: BTreeMap<&str, i64> = BTreeMap::new();
@@ -180,14 +218,23 @@ pub fn nice_v21(file: &str, text: &str) -> Result<NiceFramework, ModelError> {
             if let Some(id) = e.element_identifier.strip_prefix("S-") {
                 let key = e.title.replace('.', "");
                 let n = key.parse::<i64>().map_err(|_| {
-                    ModelError::invalid(file, None, Some("sort.title"), format!("`{}` for {}", e.title, e.element_identifier), "digits and dots such as 00001.00002")
+                    ModelError::invalid(
+                        file,
+                        None,
+                        Some("sort.title"),
+                        format!("`{}` for {}", e.title, e.element_identifier),
+                        "digits and dots such as 00001.00002",
+                    )
                 })?;
                 sort.insert(id, n);
             }
         }
     }
     for r in &body.relationships {
-        let (s, d) = (r.source_element_identifier.as_str(), r.dest_element_identifier.as_str());
+        let (s, d) = (
+            r.source_element_identifier.as_str(),
+            r.dest_element_identifier.as_str(),
+        );
         if kinds.get(s) == Some(&"work_role") && kinds.get(d) == Some(&"opm_code") {
             opm.insert(s, d);
         }
@@ -195,13 +242,19 @@ pub fn nice_v21(file: &str, text: &str) -> Result<NiceFramework, ModelError> {
     let mut category_of: BTreeMap<&str, &str> = BTreeMap::new();
     let mut role_statements = Vec::new();
     for r in &body.relationships {
-        let (s, d) = (r.source_element_identifier.as_str(), r.dest_element_identifier.as_str());
+        let (s, d) = (
+            r.source_element_identifier.as_str(),
+            r.dest_element_identifier.as_str(),
+        );
         match (kinds.get(s).copied(), kinds.get(d).copied()) {
             (Some("category"), Some("work_role")) => {
                 category_of.insert(d, s);
             }
             (Some("work_role"), Some("task" | "knowledge" | "skill")) => {
-                role_statements.push(Link { from: s.to_string(), to: d.to_string() })
+                role_statements.push(Link {
+                    from: s.to_string(),
+                    to: d.to_string(),
+                })
             }
             _ => {}
         }
@@ -225,9 +278,18 @@ pub fn nice_v21(file: &str, text: &str) -> Result<NiceFramework, ModelError> {
                 description: e.text.clone(),
             }),
             "work_role" => {
-                let category_id = category_of.get(id.as_str()).map(|s| s.to_string()).ok_or_else(|| {
-                    ModelError::invalid(file, None, Some("relationships"), format!("work role {id} has no category"), "a category → work role relationship")
-                })?;
+                let category_id = category_of
+                    .get(id.as_str())
+                    .map(|s| s.to_string())
+                    .ok_or_else(|| {
+                        ModelError::invalid(
+                            file,
+                            None,
+                            Some("relationships"),
+                            format!("work role {id} has no category"),
+                            "a category → work role relationship",
+                        )
+                    })?;
                 fw.work_roles.push(WorkRole {
                     sort: sort.get(id.as_str()).copied().unwrap_or(i64::MAX),
                     opm_code: opm.get(id.as_str()).map(|s| s.to_string()),
@@ -257,62 +319,99 @@ pub fn nice_v21(file: &str, text: &str) -> Result<NiceFramework, ModelError> {
 /// The competency area → knowledge/skill links of NICE v2.0.0 (top-level
 /// `elements` / `relationships`), which v2.1.0 no longer ships.
 pub fn nice_v20_area_links(file: &str, text: &str) -> Result<Vec<Link>, ModelError> {
-    let body: NiceBody =
-        serde_json::from_str(text).map_err(|source| ModelError::Json { file: file.to_string(), source })?;
-    let kinds: BTreeMap<&str, &str> =
-        body.elements.iter().map(|e| (e.element_identifier.as_str(), e.element_type.as_str())).collect();
+    let body: NiceBody = serde_json::from_str(text).map_err(|source| ModelError::Json {
+        file: file.to_string(),
+        source,
+    })?;
+    let kinds: BTreeMap<&str, &str> = body
+        .elements
+        .iter()
+        .map(|e| (e.element_identifier.as_str(), e.element_type.as_str()))
+        .collect();
     Ok(body
         .relationships
         .iter()
         .filter(|r| {
             kinds.get(r.source_element_identifier.as_str()) == Some(&"competency_area")
-                && matches!(kinds.get(r.dest_element_identifier.as_str()), Some(&"knowledge" | &"skill"))
+                && matches!(
+                    kinds.get(r.dest_element_identifier.as_str()),
+                    Some(&"knowledge" | &"skill")
+                )
         })
-        .map(|r| Link { from: r.source_element_identifier.clone(), to: r.dest_element_identifier.clone() })
+        .map(|r| Link {
+            from: r.source_element_identifier.clone(),
+            to: r.dest_element_identifier.clone(),
+        })
         .collect())
 }
 
 // ---------------------------------------------------------------- CSV files
 
 pub fn gbt_categories(file: &str, text: &str) -> Result<Vec<GbtCategory>, ModelError> {
-    rows(file, text, &["id", "name_zh", "name_en", "description_zh", "description_en"])?
-        .iter()
-        .map(|r| {
-            Ok(GbtCategory {
-                id: r.req("id", "an id such as GBT-OPS")?.to_string(),
-                name_zh: r.req("name_zh", "the Chinese name")?.to_string(),
-                name_en: r.req("name_en", "the English name")?.to_string(),
-                description_zh: r.get("description_zh").to_string(),
-                description_en: r.get("description_en").to_string(),
-            })
+    rows(
+        file,
+        text,
+        &[
+            "id",
+            "name_zh",
+            "name_en",
+            "description_zh",
+            "description_en",
+        ],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(GbtCategory {
+            id: r.req("id", "an id such as GBT-OPS")?.to_string(),
+            name_zh: r.req("name_zh", "the Chinese name")?.to_string(),
+            name_en: r.req("name_en", "the English name")?.to_string(),
+            description_zh: r.get("description_zh").to_string(),
+            description_en: r.get("description_en").to_string(),
         })
-        .collect()
+    })
+    .collect()
 }
 
 pub fn gbt_crosswalk(file: &str, text: &str) -> Result<Vec<GbtNiceLink>, ModelError> {
-    rows(file, text, &["gbt_id", "nice_role_id", "status", "source", "note"])?
-        .iter()
-        .map(|r| {
-            let status = r.req("status", "`proposed` or `official`")?;
-            if status != "proposed" && status != "official" {
-                return Err(r.error("status", format!("`{status}`"), "`proposed` or `official`"));
-            }
-            Ok(GbtNiceLink {
-                gbt_id: r.req("gbt_id", "a GB/T category id")?.to_string(),
-                nice_role_id: r.req("nice_role_id", "a NICE work role id such as PD-WRL-001")?.to_string(),
-                status: status.to_string(),
-                source: r.req("source", "who proposed or published the link")?.to_string(),
-                note: r.get("note").to_string(),
-            })
+    rows(
+        file,
+        text,
+        &["gbt_id", "nice_role_id", "status", "source", "note"],
+    )?
+    .iter()
+    .map(|r| {
+        let status = r.req("status", "`proposed` or `official`")?;
+        if status != "proposed" && status != "official" {
+            return Err(r.error("status", format!("`{status}`"), "`proposed` or `official`"));
+        }
+        Ok(GbtNiceLink {
+            gbt_id: r.req("gbt_id", "a GB/T category id")?.to_string(),
+            nice_role_id: r
+                .req("nice_role_id", "a NICE work role id such as PD-WRL-001")?
+                .to_string(),
+            status: status.to_string(),
+            source: r
+                .req("source", "who proposed or published the link")?
+                .to_string(),
+            note: r.get("note").to_string(),
         })
-        .collect()
+    })
+    .collect()
 }
 
 pub fn proficiency_levels(file: &str, text: &str) -> Result<Vec<ProficiencyLevel>, ModelError> {
     rows(
         file,
         text,
-        &["level", "name_zh", "name_en", "description_zh", "description_en", "national_level_zh", "national_level_en"],
+        &[
+            "level",
+            "name_zh",
+            "name_en",
+            "description_zh",
+            "description_en",
+            "national_level_zh",
+            "national_level_en",
+        ],
     )?
     .iter()
     .map(|r| {
@@ -330,22 +429,49 @@ pub fn proficiency_levels(file: &str, text: &str) -> Result<Vec<ProficiencyLevel
 }
 
 /// Platform roles, plus their core-skill links.
-pub fn platform_roles(file: &str, text: &str) -> Result<(Vec<PlatformRole>, Vec<SkillRoleLink>), ModelError> {
+pub fn platform_roles(
+    file: &str,
+    text: &str,
+) -> Result<(Vec<PlatformRole>, Vec<SkillRoleLink>), ModelError> {
     let mut roles = Vec::new();
     let mut links = Vec::new();
-    for r in rows(file, text, &["id", "name_zh", "name_en", "gbt", "nice", "variants", "core_skills"])? {
-        let id = r.req("id", "a lowercase slug such as pentester")?.to_string();
+    for r in rows(
+        file,
+        text,
+        &[
+            "id",
+            "name_zh",
+            "name_en",
+            "gbt",
+            "nice",
+            "variants",
+            "core_skills",
+        ],
+    )? {
+        let id = r
+            .req("id", "a lowercase slug such as pentester")?
+            .to_string();
         let nice = r.list("nice");
         if nice.is_empty() {
-            return Err(r.error("nice", "no NICE work role", "one or more NICE work role ids separated by `;`"));
+            return Err(r.error(
+                "nice",
+                "no NICE work role",
+                "one or more NICE work role ids separated by `;`",
+            ));
         }
         for skill in r.list("core_skills") {
-            links.push(SkillRoleLink { skill_id: skill, role_id: id.clone(), relation: RoleRelation::Core });
+            links.push(SkillRoleLink {
+                skill_id: skill,
+                role_id: id.clone(),
+                relation: RoleRelation::Core,
+            });
         }
         roles.push(PlatformRole {
             name_zh: r.req("name_zh", "the Chinese name")?.to_string(),
             name_en: r.req("name_en", "the English name")?.to_string(),
-            gbt_id: r.req("gbt", "a GB/T category id such as GBT-OPS")?.to_string(),
+            gbt_id: r
+                .req("gbt", "a GB/T category id such as GBT-OPS")?
+                .to_string(),
             nice_role_ids: nice,
             variants: r.list("variants"),
             id,
@@ -355,31 +481,52 @@ pub fn platform_roles(file: &str, text: &str) -> Result<(Vec<PlatformRole>, Vec<
 }
 
 pub fn certifications(file: &str, text: &str) -> Result<Vec<Certification>, ModelError> {
-    rows(file, text, &["id", "name_zh", "name_en", "issuer_zh", "issuer_en", "level", "roles", "aliases"])?
-        .iter()
-        .map(|r| {
-            Ok(Certification {
-                id: r.req("id", "a lowercase slug such as cissp")?.to_string(),
-                name_zh: r.req("name_zh", "the Chinese name")?.to_string(),
-                name_en: r.req("name_en", "the English name")?.to_string(),
-                issuer_zh: r.req("issuer_zh", "the issuer's Chinese name")?.to_string(),
-                issuer_en: r.req("issuer_en", "the issuer's English name")?.to_string(),
-                level: r.int("level", 1..=5)?,
-                role_ids: r.list("roles"),
-                aliases: r.list("aliases"),
-                skill_ids: Vec::new(),
-            })
+    rows(
+        file,
+        text,
+        &[
+            "id",
+            "name_zh",
+            "name_en",
+            "issuer_zh",
+            "issuer_en",
+            "level",
+            "roles",
+            "aliases",
+        ],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Certification {
+            id: r.req("id", "a lowercase slug such as cissp")?.to_string(),
+            name_zh: r.req("name_zh", "the Chinese name")?.to_string(),
+            name_en: r.req("name_en", "the English name")?.to_string(),
+            issuer_zh: r.req("issuer_zh", "the issuer's Chinese name")?.to_string(),
+            issuer_en: r.req("issuer_en", "the issuer's English name")?.to_string(),
+            level: r.int("level", 1..=5)?,
+            role_ids: r.list("roles"),
+            aliases: r.list("aliases"),
+            skill_ids: Vec::new(),
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// `id|title_zh`: Chinese titles of the NICE competency areas.
-pub fn area_names_zh(file: &str, text: &str, areas: &mut [CompetencyArea]) -> Result<(), ModelError> {
+pub fn area_names_zh(
+    file: &str,
+    text: &str,
+    areas: &mut [CompetencyArea],
+) -> Result<(), ModelError> {
     for r in rows(file, text, &["id", "title_zh"])? {
         let id = r.req("id", "a NICE competency area id such as NF-COM-004")?;
         let title = r.req("title_zh", "the area's Chinese title")?;
         let Some(a) = areas.iter_mut().find(|a| a.id == id) else {
-            return Err(r.error("id", format!("`{id}` is not a competency area of the NICE Framework"), "a NICE competency area id such as NF-COM-004"));
+            return Err(r.error(
+                "id",
+                format!("`{id}` is not a competency area of the NICE Framework"),
+                "a NICE competency area id such as NF-COM-004",
+            ));
         };
         a.title_zh = title.to_string();
     }
@@ -389,12 +536,26 @@ pub fn area_names_zh(file: &str, text: &str, areas: &mut [CompetencyArea]) -> Re
 /// `certification_id|skills|basis`: the skills each certificate shows, with
 /// the exam outline the list follows. Adds them to `certs`; a certificate
 /// the catalog lacks is an error naming the line.
-pub fn certification_skills(file: &str, text: &str, certs: &mut [Certification]) -> Result<(), ModelError> {
+pub fn certification_skills(
+    file: &str,
+    text: &str,
+    certs: &mut [Certification],
+) -> Result<(), ModelError> {
     for r in rows(file, text, &["certification_id", "skills", "basis"])? {
-        let id = r.req("certification_id", "a certification id of certifications.csv")?;
-        r.req("basis", "the exam outline or body of knowledge the list follows")?;
+        let id = r.req(
+            "certification_id",
+            "a certification id of certifications.csv",
+        )?;
+        r.req(
+            "basis",
+            "the exam outline or body of knowledge the list follows",
+        )?;
         let Some(c) = certs.iter_mut().find(|c| c.id == id) else {
-            return Err(r.error("certification_id", format!("`{id}` is not in certifications.csv"), "a certification id of certifications.csv"));
+            return Err(r.error(
+                "certification_id",
+                format!("`{id}` is not in certifications.csv"),
+                "a certification id of certifications.csv",
+            ));
         };
         c.skill_ids = r.list("skills");
     }
@@ -431,19 +592,25 @@ pub type LexiconFile = (Vec<Skill>, Vec<SkillNiceLink>, Vec<SkillRoleLink>);
 /// A lexicon file's skills, with the links written on their rows. The domain
 /// is the file name's stem up to the first `-` (`offensive-tools.csv` →
 /// `offensive`).
-pub fn skills(
-    file: &str,
-    text: &str,
-) -> Result<LexiconFile, ModelError> {
+pub fn skills(file: &str, text: &str) -> Result<LexiconFile, ModelError> {
     let stem = file.rsplit('/').next().unwrap_or(file);
     let stem = stem.strip_suffix(".csv").unwrap_or(stem);
     let domain = stem.split('-').next().unwrap_or(stem).to_string();
     let mut skills = Vec::new();
     let mut nice = Vec::new();
     let mut roles = Vec::new();
-    for r in rows(file, text, &["id", "name_en", "name_zh", "kind", "aliases", "nice", "roles"])? {
+    for r in rows(
+        file,
+        text,
+        &[
+            "id", "name_en", "name_zh", "kind", "aliases", "nice", "roles",
+        ],
+    )? {
         let id = r.req("id", "a lowercase slug such as burp-suite")?;
-        if !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return Err(r.error("id", format!("`{id}`"), "lowercase letters, digits and `-`"));
         }
         let kind_raw = r.req("kind", "one of tool, technique, knowledge, platform, language, standard, practice, vulnerability")?;
@@ -451,10 +618,18 @@ pub fn skills(
             r.error("kind", format!("`{kind_raw}`"), "one of tool, technique, knowledge, platform, language, standard, practice, vulnerability")
         })?;
         for target in r.list("nice") {
-            nice.push(SkillNiceLink { skill_id: id.to_string(), target_id: target, source: LinkSource::Curated });
+            nice.push(SkillNiceLink {
+                skill_id: id.to_string(),
+                target_id: target,
+                source: LinkSource::Curated,
+            });
         }
         for role in r.list("roles") {
-            roles.push(SkillRoleLink { skill_id: id.to_string(), role_id: role, relation: RoleRelation::Related });
+            roles.push(SkillRoleLink {
+                skill_id: id.to_string(),
+                role_id: role,
+                relation: RoleRelation::Related,
+            });
         }
         skills.push(Skill {
             id: id.to_string(),
@@ -474,10 +649,14 @@ pub fn nice_links(file: &str, text: &str) -> Result<Vec<SkillNiceLink>, ModelErr
         .iter()
         .map(|r| {
             let method = r.req("method", "phrase-match or curated")?;
-            let source = LinkSource::parse(method).ok_or_else(|| r.error("method", format!("`{method}`"), "phrase-match or curated"))?;
+            let source = LinkSource::parse(method).ok_or_else(|| {
+                r.error("method", format!("`{method}`"), "phrase-match or curated")
+            })?;
             Ok(SkillNiceLink {
                 skill_id: r.req("skill_id", "a skill id")?.to_string(),
-                target_id: r.req("statement_id", "a NICE statement id such as K0955")?.to_string(),
+                target_id: r
+                    .req("statement_id", "a NICE statement id such as K0955")?
+                    .to_string(),
                 source,
             })
         })
@@ -490,8 +669,12 @@ mod tests {
 
     #[test]
     fn a_short_row_names_file_line_and_expected_shape() {
-        let text = "id|name_en|name_zh|kind|aliases|nice|roles\nnmap|Nmap|Nmap|tool|||\nbad|Bad|坏|tool\n";
-        let err = skills("lexicon/offensive-tools.csv", text).err().map(|e| e.to_string()).unwrap_or_default();
+        let text =
+            "id|name_en|name_zh|kind|aliases|nice|roles\nnmap|Nmap|Nmap|tool|||\nbad|Bad|坏|tool\n";
+        let err = skills("lexicon/offensive-tools.csv", text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("lexicon/offensive-tools.csv, line 3"), "{err}");
         assert!(err.contains("7 fields"), "{err}");
     }
@@ -499,14 +682,23 @@ mod tests {
     #[test]
     fn an_unknown_kind_names_the_field() {
         let text = "id|name_en|name_zh|kind|aliases|nice|roles\nnmap|Nmap|Nmap|gadget|||\n";
-        let err = skills("x.csv", text).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("x.csv, line 2, field `kind`: `gadget`"), "{err}");
+        let err = skills("x.csv", text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("x.csv, line 2, field `kind`: `gadget`"),
+            "{err}"
+        );
         assert!(err.contains("expected one of tool"), "{err}");
     }
 
     #[test]
     fn a_wrong_header_is_reported_on_line_one() {
-        let err = gbt_categories("g.csv", "id|name\nA|B\n").err().map(|e| e.to_string()).unwrap_or_default();
+        let err = gbt_categories("g.csv", "id|name\nA|B\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.starts_with("g.csv, line 1"), "{err}");
     }
 
@@ -523,7 +715,13 @@ mod tests {
     #[test]
     fn levels_outside_one_to_five_are_rejected() {
         let text = "level|name_zh|name_en|description_zh|description_en|national_level_zh|national_level_en\n7|x|x||||\n";
-        let err = proficiency_levels("p.csv", text).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("field `level`") && err.contains("from 1 to 5"), "{err}");
+        let err = proficiency_levels("p.csv", text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("field `level`") && err.contains("from 1 to 5"),
+            "{err}"
+        );
     }
 }

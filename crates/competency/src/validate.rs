@@ -6,7 +6,12 @@ use crate::model::*;
 use crate::normalize::normalize;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn ids<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a str, what: &str, out: &mut Vec<String>) -> BTreeSet<&'a str> {
+fn ids<'a, T>(
+    items: &'a [T],
+    id: impl Fn(&'a T) -> &'a str,
+    what: &str,
+    out: &mut Vec<String>,
+) -> BTreeSet<&'a str> {
     let mut set = BTreeSet::new();
     for item in items {
         let i = id(item);
@@ -40,26 +45,41 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
 
     for r in &m.work_roles {
         if !cats.contains(r.category_id.as_str()) {
-            p.push(format!("work role {} names unknown category {}", r.id, r.category_id));
+            p.push(format!(
+                "work role {} names unknown category {}",
+                r.id, r.category_id
+            ));
         }
     }
     for l in &m.role_statements {
         if !roles.contains(l.from.as_str()) || !stmts.contains(l.to.as_str()) {
-            p.push(format!("role→statement link {}→{} names an unknown id", l.from, l.to));
+            p.push(format!(
+                "role→statement link {}→{} names an unknown id",
+                l.from, l.to
+            ));
         }
     }
     for l in &m.area_statements {
         if !areas.contains(l.from.as_str()) || !ks.contains(l.to.as_str()) {
-            p.push(format!("area→statement link {}→{} names an unknown id", l.from, l.to));
+            p.push(format!(
+                "area→statement link {}→{} names an unknown id",
+                l.from, l.to
+            ));
         }
     }
     let mut gbt_of_role: BTreeMap<&str, usize> = BTreeMap::new();
     for l in &m.gbt_crosswalk {
         if !gbt.contains(l.gbt_id.as_str()) {
-            p.push(format!("GB/T crosswalk names unknown category {}", l.gbt_id));
+            p.push(format!(
+                "GB/T crosswalk names unknown category {}",
+                l.gbt_id
+            ));
         }
         if !roles.contains(l.nice_role_id.as_str()) {
-            p.push(format!("GB/T crosswalk names unknown NICE work role {}", l.nice_role_id));
+            p.push(format!(
+                "GB/T crosswalk names unknown NICE work role {}",
+                l.nice_role_id
+            ));
         }
         *gbt_of_role.entry(l.nice_role_id.as_str()).or_default() += 1;
     }
@@ -70,14 +90,20 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
     }
     for r in &m.platform_roles {
         if !gbt.contains(r.gbt_id.as_str()) {
-            p.push(format!("platform role {} names unknown GB/T category {}", r.id, r.gbt_id));
+            p.push(format!(
+                "platform role {} names unknown GB/T category {}",
+                r.id, r.gbt_id
+            ));
         }
         if r.nice_role_ids.is_empty() {
             p.push(format!("platform role {} has no NICE work role", r.id));
         }
         for n in &r.nice_role_ids {
             if !roles.contains(n.as_str()) {
-                p.push(format!("platform role {} names unknown NICE work role {n}", r.id));
+                p.push(format!(
+                    "platform role {} names unknown NICE work role {n}",
+                    r.id
+                ));
             }
         }
     }
@@ -98,10 +124,16 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
     let mut core_of_role: BTreeSet<&str> = BTreeSet::new();
     for l in &m.skill_roles {
         if !skills.contains(l.skill_id.as_str()) {
-            p.push(format!("role link names unknown skill {} (role {})", l.skill_id, l.role_id));
+            p.push(format!(
+                "role link names unknown skill {} (role {})",
+                l.skill_id, l.role_id
+            ));
         }
         if !proles.contains(l.role_id.as_str()) {
-            p.push(format!("skill {} names unknown platform role {}", l.skill_id, l.role_id));
+            p.push(format!(
+                "skill {} names unknown platform role {}",
+                l.skill_id, l.role_id
+            ));
         }
         roles_of_skill.insert(l.skill_id.as_str());
         if l.relation == RoleRelation::Core {
@@ -116,7 +148,10 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
     let mut owner: BTreeMap<String, &str> = BTreeMap::new();
     for s in &m.skills {
         if !domains.contains(s.domain_id.as_str()) {
-            p.push(format!("skill {} is in unknown domain {}", s.id, s.domain_id));
+            p.push(format!(
+                "skill {} is in unknown domain {}",
+                s.id, s.domain_id
+            ));
         }
         if !nice_of_skill.contains(s.id.as_str()) {
             p.push(format!("skill {} has no NICE link", s.id));
@@ -124,18 +159,28 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
         if !roles_of_skill.contains(s.id.as_str()) {
             p.push(format!("skill {} has no role", s.id));
         }
-        let forms: BTreeSet<String> = [&s.name_en, &s.name_zh].into_iter().chain(&s.aliases).map(|a| normalize(a)).collect();
+        let forms: BTreeSet<String> = [&s.name_en, &s.name_zh]
+            .into_iter()
+            .chain(&s.aliases)
+            .map(|a| normalize(a))
+            .collect();
         for f in forms {
             if f.is_empty() {
                 p.push(format!("skill {} has an empty alias", s.id));
             } else if let Some(other) = owner.insert(f.clone(), &s.id) {
-                p.push(format!("`{f}` is a name or alias of both {other} and {}", s.id));
+                p.push(format!(
+                    "`{f}` is a name or alias of both {other} and {}",
+                    s.id
+                ));
             }
         }
     }
     for a in &m.competency_areas {
         if a.title_zh.is_empty() {
-            p.push(format!("competency area {} has no Chinese title (nice-competency-areas-zh.csv)", a.id));
+            p.push(format!(
+                "competency area {} has no Chinese title (nice-competency-areas-zh.csv)",
+                a.id
+            ));
         }
     }
     for c in &m.certifications {
@@ -143,7 +188,10 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
             p.push(format!("certification {} signals no role", c.id));
         }
         if c.skill_ids.is_empty() {
-            p.push(format!("certification {} shows no skill (certification-skills.csv)", c.id));
+            p.push(format!(
+                "certification {} shows no skill (certification-skills.csv)",
+                c.id
+            ));
         }
         for s in &c.skill_ids {
             if !skills.contains(s.as_str()) {
@@ -152,13 +200,18 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
         }
         for r in &c.role_ids {
             if !proles.contains(r.as_str()) {
-                p.push(format!("certification {} names unknown platform role {r}", c.id));
+                p.push(format!(
+                    "certification {} names unknown platform role {r}",
+                    c.id
+                ));
             }
         }
     }
     let levels: Vec<i64> = m.proficiency_levels.iter().map(|l| l.level).collect();
     if levels != [1, 2, 3, 4, 5] {
-        p.push(format!("proficiency levels are {levels:?}; expected 1 to 5"));
+        p.push(format!(
+            "proficiency levels are {levels:?}; expected 1 to 5"
+        ));
     }
     p
 }
@@ -170,11 +223,17 @@ pub fn check_external(m: &CompetencyModel, fw: &ExternalFramework) -> Vec<String
     let mut p = Vec::new();
     for r in &fw.roles {
         if r.nice.is_empty() {
-            p.push(format!("{} role {} ({}) maps to no NICE work role", fw.id, r.id, r.title));
+            p.push(format!(
+                "{} role {} ({}) maps to no NICE work role",
+                fw.id, r.id, r.title
+            ));
         }
         for n in &r.nice {
             if !roles.contains(n.nice_role_id.as_str()) {
-                p.push(format!("{} role {} maps to unknown NICE work role {}", fw.id, r.id, n.nice_role_id));
+                p.push(format!(
+                    "{} role {} maps to unknown NICE work role {}",
+                    fw.id, r.id, n.nice_role_id
+                ));
             }
         }
     }
@@ -182,7 +241,10 @@ pub fn check_external(m: &CompetencyModel, fw: &ExternalFramework) -> Vec<String
     let fw_roles: BTreeSet<&str> = fw.roles.iter().map(|r| r.id.as_str()).collect();
     for l in &fw.role_elements {
         if !fw_roles.contains(l.from.as_str()) || !elements.contains(l.to.as_str()) {
-            p.push(format!("{} role→element link {}→{} names an unknown id", fw.id, l.from, l.to));
+            p.push(format!(
+                "{} role→element link {}→{} names an unknown id",
+                fw.id, l.from, l.to
+            ));
         }
     }
     p

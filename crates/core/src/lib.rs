@@ -83,7 +83,10 @@ impl UserRole {
             SchoolAdmin | Teacher | Student => org == OrgKind::School,
             EnterpriseHr | EnterpriseMentor => org == OrgKind::Enterprise,
             Analyst => true,
-            Moderator => matches!(org, OrgKind::Alliance | OrgKind::Government | OrgKind::Operator),
+            Moderator => matches!(
+                org,
+                OrgKind::Alliance | OrgKind::Government | OrgKind::Operator
+            ),
         }
     }
 }
@@ -100,7 +103,13 @@ pub enum OrgKind {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 5] = [OrgKind::Operator, OrgKind::School, OrgKind::Enterprise, OrgKind::Government, OrgKind::Alliance];
+    pub const ALL: [OrgKind; 5] = [
+        OrgKind::Operator,
+        OrgKind::School,
+        OrgKind::Enterprise,
+        OrgKind::Government,
+        OrgKind::Alliance,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -144,12 +153,19 @@ pub enum Caller {
     System { label: String },
     /// A signed-in user, or a script holding one of their API tokens
     /// (`read_only` for a token scoped to reading).
-    User { user_id: i64, org_id: i64, role: UserRole, read_only: bool },
+    User {
+        user_id: i64,
+        org_id: i64,
+        role: UserRole,
+        read_only: bool,
+    },
 }
 
 impl Caller {
     pub fn system(label: impl Into<String>) -> Self {
-        Caller::System { label: label.into() }
+        Caller::System {
+            label: label.into(),
+        }
     }
 
     /// A stable text for audit records: `anonymous`, `system:cli`, `user:42`.
@@ -165,12 +181,21 @@ impl Caller {
     pub fn is_operator(&self) -> bool {
         matches!(
             self,
-            Caller::System { .. } | Caller::User { role: UserRole::Operator, .. }
+            Caller::System { .. }
+                | Caller::User {
+                    role: UserRole::Operator,
+                    ..
+                }
         )
     }
 
     pub fn user(user_id: i64, org_id: i64, role: UserRole) -> Self {
-        Caller::User { user_id, org_id, role, read_only: false }
+        Caller::User {
+            user_id,
+            org_id,
+            role,
+            read_only: false,
+        }
     }
 
     /// The signed-in user's role, if any.
@@ -200,25 +225,39 @@ impl Caller {
     pub fn require_write(&self, action: &'static str) -> Result<(), AccessError> {
         match self {
             Caller::Anonymous => Err(AccessError::Unauthenticated { action }),
-            Caller::User { read_only: true, .. } => Err(AccessError::Forbidden { action }),
+            Caller::User {
+                read_only: true, ..
+            } => Err(AccessError::Forbidden { action }),
             _ => Ok(()),
         }
     }
 
     /// Fails with [`AccessError::Unauthenticated`] for nobody.
     pub fn require_signed_in(&self, action: &'static str) -> Result<(), AccessError> {
-        if matches!(self, Caller::Anonymous) { Err(AccessError::Unauthenticated { action }) } else { Ok(()) }
+        if matches!(self, Caller::Anonymous) {
+            Err(AccessError::Unauthenticated { action })
+        } else {
+            Ok(())
+        }
     }
 
     /// The refusal of `action` to this caller: nobody is asked to sign in,
     /// anyone else is forbidden.
     pub fn refuse(&self, action: &'static str) -> AccessError {
-        if matches!(self, Caller::Anonymous) { AccessError::Unauthenticated { action } } else { AccessError::Forbidden { action } }
+        if matches!(self, Caller::Anonymous) {
+            AccessError::Unauthenticated { action }
+        } else {
+            AccessError::Forbidden { action }
+        }
     }
 
     /// Fails with [`Caller::refuse`] unless the caller is an operator.
     pub fn require_operator(&self, action: &'static str) -> Result<(), AccessError> {
-        if self.is_operator() { Ok(()) } else { Err(self.refuse(action)) }
+        if self.is_operator() {
+            Ok(())
+        } else {
+            Err(self.refuse(action))
+        }
     }
 }
 
@@ -231,7 +270,10 @@ pub enum AccessError {
     Forbidden { action: &'static str },
     /// Forbidden, with what in the request was not the caller's to touch.
     #[error("not allowed to {action}: {detail}")]
-    Refused { action: &'static str, detail: String },
+    Refused {
+        action: &'static str,
+        detail: String,
+    },
 }
 
 /// A language a person reads the product in.
@@ -285,6 +327,12 @@ impl fmt::Display for Lang {
     }
 }
 
+/// Equality of two secrets (tokens, hashes) in time that depends only on
+/// their length, so a comparison leaks nothing of where they differ.
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,10 +369,4 @@ mod tests {
         assert_eq!(u.audit_name(), "user:42");
         assert_eq!(UserRole::Teacher.name(Lang::Zh), "教师");
     }
-}
-
-/// Equality of two secrets (tokens, hashes) in time that depends only on
-/// their length, so a comparison leaks nothing of where they differ.
-pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -26,13 +26,31 @@ pub struct Quotient {
 /// (role's postings overall / all postings overall), per province of `f`'s
 /// selection (a region or role filter in `f` is ignored: the country is the base).
 pub fn location_quotients(index: &DemandIndex, f: &Filter, platform_role: &str) -> Vec<Quotient> {
-    let base = Filter { province: None, city: None, platform_role: None, ..f.clone() };
-    let with_role = Filter { platform_role: Some(platform_role.to_string()), ..base.clone() };
+    let base = Filter {
+        province: None,
+        city: None,
+        platform_role: None,
+        ..f.clone()
+    };
+    let with_role = Filter {
+        platform_role: Some(platform_role.to_string()),
+        ..base.clone()
+    };
     let (all, role) = (index.light(&base), index.light(&with_role));
-    quotients_of(&index.light_provinces(&all), all.postings, &index.light_provinces(&role), role.postings)
+    quotients_of(
+        &index.light_provinces(&all),
+        all.postings,
+        &index.light_provinces(&role),
+        role.postings,
+    )
 }
 
-fn quotients_of(all: &[(String, u64)], all_total: u64, role: &[(String, u64)], role_total: u64) -> Vec<Quotient> {
+fn quotients_of(
+    all: &[(String, u64)],
+    all_total: u64,
+    role: &[(String, u64)],
+    role_total: u64,
+) -> Vec<Quotient> {
     if all_total == 0 || role_total == 0 {
         return Vec::new();
     }
@@ -43,10 +61,19 @@ fn quotients_of(all: &[(String, u64)], all_total: u64, role: &[(String, u64)], r
         .cloned()
         .filter_map(|(region, n)| {
             let here = *regions.get(region.as_str())?;
-            Some(Quotient { quotient: round(n as f64 / here as f64 / national, 3), role_postings: n, region_postings: here, region })
+            Some(Quotient {
+                quotient: round(n as f64 / here as f64 / national, 3),
+                role_postings: n,
+                region_postings: here,
+                region,
+            })
         })
         .collect();
-    out.sort_by(|a, b| b.quotient.total_cmp(&a.quotient).then(a.region.cmp(&b.region)));
+    out.sort_by(|a, b| {
+        b.quotient
+            .total_cmp(&a.quotient)
+            .then(a.region.cmp(&b.region))
+    });
     out
 }
 
@@ -62,7 +89,11 @@ pub struct SkillGap {
 
 /// Skill gaps over the postings of `f`, against `supply_share` (skill → share
 /// of people proficient); skills no posting asks for are left out. Largest gap first.
-pub fn skill_gaps(index: &DemandIndex, f: &Filter, supply_share: &HashMap<String, f64>) -> Vec<SkillGap> {
+pub fn skill_gaps(
+    index: &DemandIndex,
+    f: &Filter,
+    supply_share: &HashMap<String, f64>,
+) -> Vec<SkillGap> {
     gaps_of(index, &index.tally(f, None), supply_share)
 }
 
@@ -72,7 +103,12 @@ fn gaps_of(index: &DemandIndex, t: &Tally, supply_share: &HashMap<String, f64>) 
         .into_iter()
         .map(|(skill_id, d)| {
             let s = supply_share.get(&skill_id).copied().unwrap_or(0.0);
-            SkillGap { demand_share: round(d, 4), supply_share: round(s, 4), gap: round(d - s, 4), skill_id }
+            SkillGap {
+                demand_share: round(d, 4),
+                supply_share: round(s, 4),
+                gap: round(d - s, 4),
+                skill_id,
+            }
         })
         .collect();
     out.sort_by(|a, b| b.gap.total_cmp(&a.gap).then(a.skill_id.cmp(&b.skill_id)));
@@ -93,11 +129,21 @@ pub struct Ratio {
 
 /// Supply/demand ratio per platform role: `supply` gives (ready, near-ready)
 /// per role for the same region and period; roles with neither are left out.
-pub fn ratios(index: &DemandIndex, f: &Filter, roles: &[String], supply: &HashMap<String, (u64, u64)>) -> Vec<Ratio> {
+pub fn ratios(
+    index: &DemandIndex,
+    f: &Filter,
+    roles: &[String],
+    supply: &HashMap<String, (u64, u64)>,
+) -> Vec<Ratio> {
     ratios_of(index, &index.tally(f, None), roles, supply)
 }
 
-fn ratios_of(index: &DemandIndex, t: &Tally, roles: &[String], supply: &HashMap<String, (u64, u64)>) -> Vec<Ratio> {
+fn ratios_of(
+    index: &DemandIndex,
+    t: &Tally,
+    roles: &[String],
+    supply: &HashMap<String, (u64, u64)>,
+) -> Vec<Ratio> {
     let demand = index.roles_of(t);
     let mut out = Vec::new();
     for r in roles {
@@ -106,7 +152,14 @@ fn ratios_of(index: &DemandIndex, t: &Tally, roles: &[String], supply: &HashMap<
         if postings == 0 && ready == 0 && near_ready == 0 {
             continue;
         }
-        out.push(Ratio { role_id: r.clone(), postings, openings, ready, near_ready, ratio: (openings > 0).then(|| round(ready as f64 / openings as f64, 3)) });
+        out.push(Ratio {
+            role_id: r.clone(),
+            postings,
+            openings,
+            ready,
+            near_ready,
+            ratio: (openings > 0).then(|| round(ready as f64 / openings as f64, 3)),
+        });
     }
     out.sort_by(|a, b| b.openings.cmp(&a.openings).then(a.role_id.cmp(&b.role_id)));
     out
@@ -126,12 +179,29 @@ pub struct Trend {
 /// Emerging (fastest rising share) and fading (fastest falling) skills
 /// between the period before `f`'s and `f`'s own, among skills asked for by
 /// at least `min_postings` postings in one of the two. Needs a period.
-pub fn trends(index: &DemandIndex, f: &Filter, min_postings: u64, n: usize) -> Option<(Vec<Trend>, Vec<Trend>)> {
+pub fn trends(
+    index: &DemandIndex,
+    f: &Filter,
+    min_postings: u64,
+    n: usize,
+) -> Option<(Vec<Trend>, Vec<Trend>)> {
     let before = index.tally(f, Some(Some(f.period?.previous()?)));
-    Some(trends_of(index, &index.tally(f, None), &before, min_postings, n))
+    Some(trends_of(
+        index,
+        &index.tally(f, None),
+        &before,
+        min_postings,
+        n,
+    ))
 }
 
-fn trends_of(index: &DemandIndex, now: &Tally, before: &Tally, min_postings: u64, n: usize) -> (Vec<Trend>, Vec<Trend>) {
+fn trends_of(
+    index: &DemandIndex,
+    now: &Tally,
+    before: &Tally,
+    min_postings: u64,
+    n: usize,
+) -> (Vec<Trend>, Vec<Trend>) {
     let (n_now, shares_now) = index.skill_shares_of(now);
     let (n_before, was) = index.skill_shares_of(before);
     if n_now == 0 || n_before == 0 {
@@ -143,14 +213,41 @@ fn trends_of(index: &DemandIndex, now: &Tally, before: &Tally, min_postings: u64
     let mut all: Vec<Trend> = keys
         .into_iter()
         .filter_map(|k| {
-            let (a, b) = (was.get(k).copied().unwrap_or(0.0), shares_now.get(k).copied().unwrap_or(0.0));
-            let (ca, cb) = ((a * n_before as f64).round() as u64, (b * n_now as f64).round() as u64);
-            (ca.max(cb) >= min_postings).then(|| Trend { skill_id: k.clone(), share_before: round(a, 4), share_now: round(b, 4), change_pp: round((b - a) * 100.0, 2), postings_now: cb })
+            let (a, b) = (
+                was.get(k).copied().unwrap_or(0.0),
+                shares_now.get(k).copied().unwrap_or(0.0),
+            );
+            let (ca, cb) = (
+                (a * n_before as f64).round() as u64,
+                (b * n_now as f64).round() as u64,
+            );
+            (ca.max(cb) >= min_postings).then(|| Trend {
+                skill_id: k.clone(),
+                share_before: round(a, 4),
+                share_now: round(b, 4),
+                change_pp: round((b - a) * 100.0, 2),
+                postings_now: cb,
+            })
         })
         .collect();
-    all.sort_by(|a, b| b.change_pp.total_cmp(&a.change_pp).then(a.skill_id.cmp(&b.skill_id)));
-    let emerging: Vec<Trend> = all.iter().filter(|t| t.change_pp > 0.0).take(n).cloned().collect();
-    let fading: Vec<Trend> = all.iter().rev().filter(|t| t.change_pp < 0.0).take(n).cloned().collect();
+    all.sort_by(|a, b| {
+        b.change_pp
+            .total_cmp(&a.change_pp)
+            .then(a.skill_id.cmp(&b.skill_id))
+    });
+    let emerging: Vec<Trend> = all
+        .iter()
+        .filter(|t| t.change_pp > 0.0)
+        .take(n)
+        .cloned()
+        .collect();
+    let fading: Vec<Trend> = all
+        .iter()
+        .rev()
+        .filter(|t| t.change_pp < 0.0)
+        .take(n)
+        .cloned()
+        .collect();
     (emerging, fading)
 }
 
@@ -160,7 +257,12 @@ fn trends_of(index: &DemandIndex, now: &Tally, before: &Tally, min_postings: u64
 pub enum Alert {
     /// A role's postings changed by `growth` (a fraction) against the previous
     /// period; `None` when it had none before.
-    RoleDemand { role_id: String, postings: u64, previous: u64, growth: Option<f64> },
+    RoleDemand {
+        role_id: String,
+        postings: u64,
+        previous: u64,
+        growth: Option<f64>,
+    },
     /// A skill's gap is at or beyond the threshold.
     SkillGap { skill_id: String, gap: f64 },
 }
@@ -168,12 +270,38 @@ pub enum Alert {
 /// Roles whose demand grew or shrank by at least `growth_threshold` (0.2 =
 /// 20 %; roles with fewer than `min_postings` in both periods are noise and
 /// left out), and skills whose gap is at least `gap_threshold`.
-pub fn alerts(index: &DemandIndex, f: &Filter, growth_threshold: f64, gap_threshold: f64, min_postings: u64, gaps: &[SkillGap]) -> Vec<Alert> {
-    let before = f.period.and_then(|p| p.previous()).map(|p| index.tally(f, Some(Some(p))));
-    alerts_of(index, &index.tally(f, None), before.as_ref(), growth_threshold, gap_threshold, min_postings, gaps)
+pub fn alerts(
+    index: &DemandIndex,
+    f: &Filter,
+    growth_threshold: f64,
+    gap_threshold: f64,
+    min_postings: u64,
+    gaps: &[SkillGap],
+) -> Vec<Alert> {
+    let before = f
+        .period
+        .and_then(|p| p.previous())
+        .map(|p| index.tally(f, Some(Some(p))));
+    alerts_of(
+        index,
+        &index.tally(f, None),
+        before.as_ref(),
+        growth_threshold,
+        gap_threshold,
+        min_postings,
+        gaps,
+    )
 }
 
-fn alerts_of(index: &DemandIndex, now: &Tally, before: Option<&Tally>, growth_threshold: f64, gap_threshold: f64, min_postings: u64, gaps: &[SkillGap]) -> Vec<Alert> {
+fn alerts_of(
+    index: &DemandIndex,
+    now: &Tally,
+    before: Option<&Tally>,
+    growth_threshold: f64,
+    gap_threshold: f64,
+    min_postings: u64,
+    gaps: &[SkillGap],
+) -> Vec<Alert> {
     let mut out = Vec::new();
     if let Some(before) = before {
         let (was, is) = (index.roles_of(before), index.roles_of(now));
@@ -187,11 +315,23 @@ fn alerts_of(index: &DemandIndex, now: &Tally, before: Option<&Tally>, growth_th
             }
             let g = growth(b, a);
             if g.is_none_or(|g| g.abs() >= growth_threshold) {
-                out.push(Alert::RoleDemand { role_id: r.clone(), postings: b, previous: a, growth: g });
+                out.push(Alert::RoleDemand {
+                    role_id: r.clone(),
+                    postings: b,
+                    previous: a,
+                    growth: g,
+                });
             }
         }
     }
-    out.extend(gaps.iter().filter(|g| g.gap >= gap_threshold).map(|g| Alert::SkillGap { skill_id: g.skill_id.clone(), gap: g.gap }));
+    out.extend(
+        gaps.iter()
+            .filter(|g| g.gap >= gap_threshold)
+            .map(|g| Alert::SkillGap {
+                skill_id: g.skill_id.clone(),
+                gap: g.gap,
+            }),
+    );
     out
 }
 
@@ -235,13 +375,27 @@ pub struct RoleQuotient {
 /// Every figure for `f` from as few passes as the filter allows: the
 /// selection, the previous period's, the region-free base (map, location
 /// quotients) and its role subset; growth counts scan without tallying.
-pub fn report(index: &DemandIndex, f: &Filter, supply: &SupplyInput<'_>, growth_threshold: f64, gap_threshold: f64, top: usize) -> Report {
+pub fn report(
+    index: &DemandIndex,
+    f: &Filter,
+    supply: &SupplyInput<'_>,
+    growth_threshold: f64,
+    gap_threshold: f64,
+    top: usize,
+) -> Report {
     let now = index.tally(f, None);
     let demand = index.demand_of(f, &now, top);
-    let before = f.period.and_then(|p| p.previous()).map(|p| index.tally(f, Some(Some(p))));
+    let before = f
+        .period
+        .and_then(|p| p.previous())
+        .map(|p| index.tally(f, Some(Some(p))));
     let ratios = ratios_of(index, &now, supply.roles, supply.counts);
     let gaps = gaps_of(index, &now, supply.shares);
-    let base_filter = Filter { province: None, city: None, ..f.clone() };
+    let base_filter = Filter {
+        province: None,
+        city: None,
+        ..f.clone()
+    };
     let (map, base_total) = if base_filter == *f {
         (index.provinces_of(&now), now.postings)
     } else {
@@ -250,37 +404,94 @@ pub fn report(index: &DemandIndex, f: &Filter, supply: &SupplyInput<'_>, growth_
     };
     let quotients = match &f.platform_role {
         Some(_) => {
-            let all = index.light(&Filter { platform_role: None, ..base_filter.clone() });
+            let all = index.light(&Filter {
+                platform_role: None,
+                ..base_filter.clone()
+            });
             quotients_of(&index.light_provinces(&all), all.postings, &map, base_total)
         }
         None => Vec::new(),
     };
-    let (emerging, fading) = before.as_ref().map(|b| trends_of(index, &now, b, 5, 10)).unwrap_or_default();
-    let alerts = alerts_of(index, &now, before.as_ref(), growth_threshold, gap_threshold, 5, if supply.gaps_visible { &gaps } else { &[] });
+    let (emerging, fading) = before
+        .as_ref()
+        .map(|b| trends_of(index, &now, b, 5, 10))
+        .unwrap_or_default();
+    let alerts = alerts_of(
+        index,
+        &now,
+        before.as_ref(),
+        growth_threshold,
+        gap_threshold,
+        5,
+        if supply.gaps_visible { &gaps } else { &[] },
+    );
     let region_roles = if f.province.is_some() || f.city.is_some() {
         // the region against its country, every role (the role filter lifted): light passes
-        let region = index.light(&Filter { platform_role: None, ..f.clone() });
-        let country = index.light(&Filter { province: None, city: None, platform_role: None, ..f.clone() });
-        role_quotients_of(&index.light_roles(&region), region.postings, &index.light_roles(&country), country.postings)
+        let region = index.light(&Filter {
+            platform_role: None,
+            ..f.clone()
+        });
+        let country = index.light(&Filter {
+            province: None,
+            city: None,
+            platform_role: None,
+            ..f.clone()
+        });
+        role_quotients_of(
+            &index.light_roles(&region),
+            region.postings,
+            &index.light_roles(&country),
+            country.postings,
+        )
     } else {
         Vec::new()
     };
     let skill_by_month = if f.skill.is_some() {
-        let without = index.light(&Filter { skill: None, ..f.clone() });
-        let with: HashMap<&str, u64> = demand.by_month.iter().map(|(m, n)| (m.as_str(), *n)).collect();
-        without.by_month().into_iter().map(|(m, all)| {
-            let share = round(with.get(m.as_str()).copied().unwrap_or(0) as f64 / all as f64, 4);
-            (m, all, share)
-        }).collect()
+        let without = index.light(&Filter {
+            skill: None,
+            ..f.clone()
+        });
+        let with: HashMap<&str, u64> = demand
+            .by_month
+            .iter()
+            .map(|(m, n)| (m.as_str(), *n))
+            .collect();
+        without
+            .by_month()
+            .into_iter()
+            .map(|(m, all)| {
+                let share = round(
+                    with.get(m.as_str()).copied().unwrap_or(0) as f64 / all as f64,
+                    4,
+                );
+                (m, all, share)
+            })
+            .collect()
     } else {
         Vec::new()
     };
-    Report { demand, ratios, gaps, quotients, emerging, fading, alerts, map, region_roles, skill_by_month }
+    Report {
+        demand,
+        ratios,
+        gaps,
+        quotients,
+        emerging,
+        fading,
+        alerts,
+        map,
+        region_roles,
+        skill_by_month,
+    }
 }
 
 /// Each role's LQ in a region: (its share of the region's postings) ÷ (its
 /// share of the country's); roles with fewer than 3 postings there are left out.
-fn role_quotients_of(region: &HashMap<String, u64>, region_total: u64, country: &HashMap<String, u64>, country_total: u64) -> Vec<RoleQuotient> {
+fn role_quotients_of(
+    region: &HashMap<String, u64>,
+    region_total: u64,
+    country: &HashMap<String, u64>,
+    country_total: u64,
+) -> Vec<RoleQuotient> {
     if region_total == 0 || country_total == 0 {
         return Vec::new();
     }
@@ -290,9 +501,17 @@ fn role_quotients_of(region: &HashMap<String, u64>, region_total: u64, country: 
         .filter_map(|(role_id, &n)| {
             let all = *country.get(role_id)?;
             let q = (n as f64 / region_total as f64) / (all as f64 / country_total as f64);
-            Some(RoleQuotient { role_id: role_id.clone(), postings: n, quotient: round(q, 3) })
+            Some(RoleQuotient {
+                role_id: role_id.clone(),
+                postings: n,
+                quotient: round(q, 3),
+            })
         })
         .collect();
-    out.sort_by(|a, b| b.quotient.total_cmp(&a.quotient).then(a.role_id.cmp(&b.role_id)));
+    out.sort_by(|a, b| {
+        b.quotient
+            .total_cmp(&a.quotient)
+            .then(a.role_id.cmp(&b.role_id))
+    });
     out
 }

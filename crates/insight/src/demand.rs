@@ -63,7 +63,9 @@ struct Dict {
 impl Dict {
     /// 0 stands for "unknown"; names start at 1.
     fn id(&mut self, s: Option<&str>) -> u32 {
-        let Some(s) = s.filter(|s| !s.is_empty()) else { return 0 };
+        let Some(s) = s.filter(|s| !s.is_empty()) else {
+            return 0;
+        };
         if let Some(&i) = self.ids.get(s) {
             return i;
         }
@@ -76,7 +78,11 @@ impl Dict {
         self.ids.get(s).copied()
     }
     fn name(&self, i: u32) -> &str {
-        if i == 0 { "" } else { self.names.get(i as usize - 1).map_or("", String::as_str) }
+        if i == 0 {
+            ""
+        } else {
+            self.names.get(i as usize - 1).map_or("", String::as_str)
+        }
     }
 }
 
@@ -185,7 +191,11 @@ pub fn quantile_unsorted(v: &mut [f64], q: f64) -> f64 {
     let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let (_, &mut a, right) = v.select_nth_unstable_by(lo, f64::total_cmp);
-    let b = if pos > lo as f64 { right.iter().copied().fold(f64::INFINITY, f64::min) } else { a };
+    let b = if pos > lo as f64 {
+        right.iter().copied().fold(f64::INFINITY, f64::min)
+    } else {
+        a
+    };
     a + (b - a) * (pos - lo as f64)
 }
 
@@ -202,7 +212,12 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 impl DemandIndex {
     /// An empty index; `categories` maps NICE work role ids to their category.
     pub fn new(categories: HashMap<String, String>) -> Self {
-        DemandIndex { skill_at: vec![0], cert_at: vec![0], categories, ..DemandIndex::default() }
+        DemandIndex {
+            skill_at: vec![0],
+            cert_at: vec![0],
+            categories,
+            ..DemandIndex::default()
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -216,10 +231,13 @@ impl DemandIndex {
     pub fn push(&mut self, p: &DemandPosting) {
         let small = |x: u32| u16::try_from(x).unwrap_or(u16::MAX);
         self.ids.push(p.id);
-        self.source.push(self.d_source.id(Some(&p.source)).min(255) as u8);
+        self.source
+            .push(self.d_source.id(Some(&p.source)).min(255) as u8);
         self.title.push(self.d_title.id(Some(p.title.trim())));
-        self.country.push(small(self.d_country.id(p.country.as_deref())));
-        self.province.push(small(self.d_province.id(p.province.as_deref())));
+        self.country
+            .push(small(self.d_country.id(p.country.as_deref())));
+        self.province
+            .push(small(self.d_province.id(p.province.as_deref())));
         self.city.push(small(self.d_city.id(p.city.as_deref())));
         let m = p.month.unwrap_or(0);
         if m != 0 && (self.first_month == 0 || m < self.first_month) {
@@ -229,13 +247,23 @@ impl DemandIndex {
         self.month.push(m);
         self.openings.push(p.openings.max(1));
         self.cyber.push(p.is_cyber);
-        self.nice_role.push(small(self.d_nice.id(p.nice_role.as_deref())));
-        self.platform_role.push(small(self.d_platform.id(p.platform_role.as_deref())));
-        self.education.push(self.d_education.id(p.education.as_deref()).min(255) as u8);
-        self.exp_min.push(p.exp_min.map_or(NO_EXPERIENCE, |e| e.min(50) as u8));
-        self.salary.push(p.monthly_salary.filter(|s| s.is_finite() && *s > 0.0).map_or(f32::NAN, |s| s as f32));
-        self.currency.push(self.d_currency.id(p.currency.as_deref()).min(255) as u8);
-        self.industry.push(small(self.d_industry.id(p.industry.as_deref())));
+        self.nice_role
+            .push(small(self.d_nice.id(p.nice_role.as_deref())));
+        self.platform_role
+            .push(small(self.d_platform.id(p.platform_role.as_deref())));
+        self.education
+            .push(self.d_education.id(p.education.as_deref()).min(255) as u8);
+        self.exp_min
+            .push(p.exp_min.map_or(NO_EXPERIENCE, |e| e.min(50) as u8));
+        self.salary.push(
+            p.monthly_salary
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .map_or(f32::NAN, |s| s as f32),
+        );
+        self.currency
+            .push(self.d_currency.id(p.currency.as_deref()).min(255) as u8);
+        self.industry
+            .push(small(self.d_industry.id(p.industry.as_deref())));
         for s in &p.skills {
             let id = small(self.d_skill.id(Some(s.trim_end_matches('?'))));
             let from = *self.skill_at.last().unwrap_or(&0) as usize;
@@ -265,7 +293,8 @@ impl DemandIndex {
     /// A filter resolved against the dictionaries, ready to test rows.
     fn matcher(&self, f: &Filter, period: Option<Option<Period>>) -> Matcher {
         // a name the index has never seen matches nothing: u32::MAX
-        let want = |d: &Dict, v: &Option<String>| v.as_deref().map(|s| d.get(s).unwrap_or(u32::MAX));
+        let want =
+            |d: &Dict, v: &Option<String>| v.as_deref().map(|s| d.get(s).unwrap_or(u32::MAX));
         Matcher {
             cyber_only: !f.include_non_cyber,
             country: want(&self.d_country, &f.country),
@@ -280,7 +309,13 @@ impl DemandIndex {
             industry: want(&self.d_industry, &f.industry),
             max_experience: f.max_experience,
             category_roles: f.nice_category.as_ref().map(|c| {
-                self.d_nice.names.iter().enumerate().filter(|(_, r)| self.categories.get(r.as_str()) == Some(c)).map(|(i, _)| (i + 1) as u16).collect()
+                self.d_nice
+                    .names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| self.categories.get(r.as_str()) == Some(c))
+                    .map(|(i, _)| (i + 1) as u16)
+                    .collect()
             }),
             period: period.unwrap_or(f.period),
         }
@@ -291,8 +326,14 @@ impl DemandIndex {
     /// (tight loops over one small-integer column each).
     fn rows_in(&self, m: &Matcher, range: std::ops::Range<usize>) -> Vec<u32> {
         let mut rows: Vec<u32> = match (m.platform, m.province) {
-            (Some(c), _) => range.filter(|&i| u32::from(self.platform_role[i]) == c).map(|i| i as u32).collect(),
-            (None, Some(c)) => range.filter(|&i| u32::from(self.province[i]) == c).map(|i| i as u32).collect(),
+            (Some(c), _) => range
+                .filter(|&i| u32::from(self.platform_role[i]) == c)
+                .map(|i| i as u32)
+                .collect(),
+            (None, Some(c)) => range
+                .filter(|&i| u32::from(self.province[i]) == c)
+                .map(|i| i as u32)
+                .collect(),
             (None, None) => range.map(|i| i as u32).collect(),
         };
         let col16 = |rows: &mut Vec<u32>, col: &[u16], want: Option<u32>| {
@@ -319,7 +360,10 @@ impl DemandIndex {
         }
         col16(&mut rows, &self.industry, m.industry);
         if let Some(x) = m.max_experience {
-            rows.retain(|&i| self.exp_min[i as usize] != NO_EXPERIENCE && u32::from(self.exp_min[i as usize]) <= x);
+            rows.retain(|&i| {
+                self.exp_min[i as usize] != NO_EXPERIENCE
+                    && u32::from(self.exp_min[i as usize]) <= x
+            });
         }
         if let Some(rs) = &m.category_roles {
             rows.retain(|&i| rs.contains(&self.nice_role[i as usize]));
@@ -343,22 +387,35 @@ impl DemandIndex {
     /// How many rows match, on every core.
     fn count_matching(&self, f: &Filter, period: Option<Option<Period>>) -> u64 {
         let m = self.matcher(f, period);
-        self.split(|range| self.rows_in(&m, range).len() as u64).into_iter().sum()
+        self.split(|range| self.rows_in(&m, range).len() as u64)
+            .into_iter()
+            .sum()
     }
 
     /// Runs `work` over the rows in as many ranges as there are cores (one
     /// range for small indexes).
     fn split<T: Send>(&self, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
         let n = self.ids.len();
-        let parts = if n < 50_000 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
+        let parts = if n < 50_000 {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |p| p.get())
+                .min(8)
+        };
         if parts == 1 {
             return vec![work(0..n)];
         }
         let chunk = n.div_ceil(parts);
         std::thread::scope(|s| {
             let work = &work;
-            let handles: Vec<_> = (0..parts).map(|p| s.spawn(move || work(p * chunk..((p + 1) * chunk).min(n)))).collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+            let handles: Vec<_> = (0..parts)
+                .map(|p| s.spawn(move || work(p * chunk..((p + 1) * chunk).min(n))))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
         })
     }
 
@@ -369,18 +426,39 @@ impl DemandIndex {
 
     /// The postings matching `f`, newest first by id (for drill-down lists).
     pub fn posting_ids(&self, f: &Filter, limit: usize) -> Vec<i64> {
-        let mut ids: Vec<i64> = self.select(f, None).iter().map(|&i| self.ids[i as usize]).collect();
+        let mut ids: Vec<i64> = self
+            .select(f, None)
+            .iter()
+            .map(|&i| self.ids[i as usize])
+            .collect();
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids.truncate(limit);
         ids
     }
 
-    fn top(&self, counts: impl Iterator<Item = (u32, u64)>, dict: &Dict, total: u64, n: usize) -> Vec<Count> {
+    fn top(
+        &self,
+        counts: impl Iterator<Item = (u32, u64)>,
+        dict: &Dict,
+        total: u64,
+        n: usize,
+    ) -> Vec<Count> {
         let mut v: Vec<(u32, u64)> = counts.filter(|(k, c)| *k != 0 && *c > 0).collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| dict.name(a.0).cmp(dict.name(b.0))));
+        v.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| dict.name(a.0).cmp(dict.name(b.0)))
+        });
         v.into_iter()
             .take(n)
-            .map(|(k, c)| Count { key: dict.name(k).to_string(), postings: c, share: if total == 0 { 0.0 } else { round(c as f64 / total as f64, 4) } })
+            .map(|(k, c)| Count {
+                key: dict.name(k).to_string(),
+                postings: c,
+                share: if total == 0 {
+                    0.0
+                } else {
+                    round(c as f64 / total as f64, 4)
+                },
+            })
             .collect()
     }
 
@@ -426,7 +504,10 @@ impl DemandIndex {
                 t.certs[usize::from(c)] += 1;
             }
             if !self.salary[i].is_nan() {
-                t.salaries.entry(self.currency[i]).or_default().push(f64::from(self.salary[i]));
+                t.salaries
+                    .entry(self.currency[i])
+                    .or_default()
+                    .push(f64::from(self.salary[i]));
             }
             if self.exp_min[i] != NO_EXPERIENCE {
                 t.experience_known += 1;
@@ -452,7 +533,13 @@ impl DemandIndex {
         let m = self.matcher(f, None);
         let first = self.first_month;
         let parts = self.split(|range| {
-            let mut l = Light { postings: 0, roles: vec![0; self.d_platform.names.len() + 1], provinces: vec![0; self.d_province.names.len() + 1], months: Vec::new(), first_month: first };
+            let mut l = Light {
+                postings: 0,
+                roles: vec![0; self.d_platform.names.len() + 1],
+                provinces: vec![0; self.d_province.names.len() + 1],
+                months: Vec::new(),
+                first_month: first,
+            };
             for i in self.rows_in(&m, range) {
                 let i = i as usize;
                 l.postings += 1;
@@ -470,7 +557,13 @@ impl DemandIndex {
             l
         });
         let mut it = parts.into_iter();
-        let mut l = it.next().unwrap_or(Light { postings: 0, roles: Vec::new(), provinces: Vec::new(), months: Vec::new(), first_month: first });
+        let mut l = it.next().unwrap_or(Light {
+            postings: 0,
+            roles: Vec::new(),
+            provinces: Vec::new(),
+            months: Vec::new(),
+            first_month: first,
+        });
         for p in it {
             l.postings += p.postings;
             for (a, b) in l.roles.iter_mut().zip(p.roles) {
@@ -491,14 +584,25 @@ impl DemandIndex {
 
     /// Postings per province in a light pass, most first.
     pub fn light_provinces(&self, l: &Light) -> Vec<(String, u64)> {
-        let mut v: Vec<(String, u64)> = l.provinces.iter().enumerate().filter(|(k, n)| *k != 0 && **n > 0).map(|(k, n)| (self.d_province.name(k as u32).to_string(), *n)).collect();
+        let mut v: Vec<(String, u64)> = l
+            .provinces
+            .iter()
+            .enumerate()
+            .filter(|(k, n)| *k != 0 && **n > 0)
+            .map(|(k, n)| (self.d_province.name(k as u32).to_string(), *n))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
 
     /// Postings per platform role in a light pass.
     pub fn light_roles(&self, l: &Light) -> HashMap<String, u64> {
-        l.roles.iter().enumerate().filter(|(k, n)| *k != 0 && **n > 0).map(|(k, n)| (self.d_platform.name(k as u32).to_string(), *n)).collect()
+        l.roles
+            .iter()
+            .enumerate()
+            .filter(|(k, n)| *k != 0 && **n > 0)
+            .map(|(k, n)| (self.d_platform.name(k as u32).to_string(), *n))
+            .collect()
     }
 
     /// Every demand figure over `f`, with `top` entries in each ranking.
@@ -524,11 +628,33 @@ impl DemandIndex {
                 }
             })
             .collect();
-        salary.sort_by(|a, b| b.postings.cmp(&a.postings).then(a.currency.cmp(&b.currency)));
-        let previous_postings = f.period.and_then(|p| p.previous()).map(|p| self.count_matching(f, Some(Some(p))));
-        let year_ago_postings = f.period.and_then(|p| p.year_ago()).map(|p| self.count_matching(f, Some(Some(p))));
-        let by_month: Vec<(Month, u64)> = t.months.iter().enumerate().filter(|(_, n)| **n > 0).map(|(k, n)| (t.first_month + k as u32, *n)).collect();
-        let dense = |v: &[u64]| v.iter().enumerate().map(|(k, c)| (k as u32, *c)).collect::<Vec<_>>().into_iter();
+        salary.sort_by(|a, b| {
+            b.postings
+                .cmp(&a.postings)
+                .then(a.currency.cmp(&b.currency))
+        });
+        let previous_postings = f
+            .period
+            .and_then(|p| p.previous())
+            .map(|p| self.count_matching(f, Some(Some(p))));
+        let year_ago_postings = f
+            .period
+            .and_then(|p| p.year_ago())
+            .map(|p| self.count_matching(f, Some(Some(p))));
+        let by_month: Vec<(Month, u64)> = t
+            .months
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (t.first_month + k as u32, *n))
+            .collect();
+        let dense = |v: &[u64]| {
+            v.iter()
+                .enumerate()
+                .map(|(k, c)| (k as u32, *c))
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
         Demand {
             postings,
             openings: t.openings,
@@ -539,12 +665,21 @@ impl DemandIndex {
             top_titles: self.top(dense(&t.titles), &self.d_title, postings, top),
             top_skills: self.top(dense(&t.skills), &self.d_skill, postings, top),
             top_certifications: self.top(dense(&t.certs), &self.d_cert, postings, top),
-            top_platform_roles: self.top(t.roles.iter().enumerate().map(|(k, c)| (k as u32, c.0)), &self.d_platform, postings, top),
+            top_platform_roles: self.top(
+                t.roles.iter().enumerate().map(|(k, c)| (k as u32, c.0)),
+                &self.d_platform,
+                postings,
+                top,
+            ),
             top_provinces: self.top(dense(&t.provinces), &self.d_province, postings, top),
             salary,
             experience_known: t.experience_known,
-            entry_level_share: (t.experience_known > 0).then(|| round(t.entry_level as f64 / t.experience_known as f64, 4)),
-            by_month: by_month.into_iter().map(|(m, n)| (month_label(m), n)).collect(),
+            entry_level_share: (t.experience_known > 0)
+                .then(|| round(t.entry_level as f64 / t.experience_known as f64, 4)),
+            by_month: by_month
+                .into_iter()
+                .map(|(m, n)| (month_label(m), n))
+                .collect(),
         }
     }
 
@@ -569,7 +704,11 @@ impl DemandIndex {
             Dimension::PlatformRole => &self.d_platform,
             Dimension::NiceRole => &self.d_nice,
         };
-        let mut v: Vec<(String, u64)> = counts.into_iter().filter(|(k, _)| *k != 0).map(|(k, n)| (dict.name(k).to_string(), n)).collect();
+        let mut v: Vec<(String, u64)> = counts
+            .into_iter()
+            .filter(|(k, _)| *k != 0)
+            .map(|(k, n)| (dict.name(k).to_string(), n))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
@@ -587,19 +726,35 @@ impl DemandIndex {
             .iter()
             .enumerate()
             .filter(|(k, c)| *k != 0 && **c > 0)
-            .map(|(k, c)| (self.d_skill.name(k as u32).to_string(), if n == 0 { 0.0 } else { *c as f64 / n as f64 }))
+            .map(|(k, c)| {
+                (
+                    self.d_skill.name(k as u32).to_string(),
+                    if n == 0 { 0.0 } else { *c as f64 / n as f64 },
+                )
+            })
             .collect();
         (n, shares)
     }
 
     /// (postings, openings) per platform role in a tally.
     pub fn roles_of(&self, t: &Tally) -> HashMap<String, (u64, u64)> {
-        t.roles.iter().enumerate().filter(|(k, c)| *k != 0 && c.0 > 0).map(|(k, c)| (self.d_platform.name(k as u32).to_string(), *c)).collect()
+        t.roles
+            .iter()
+            .enumerate()
+            .filter(|(k, c)| *k != 0 && c.0 > 0)
+            .map(|(k, c)| (self.d_platform.name(k as u32).to_string(), *c))
+            .collect()
     }
 
     /// Postings per province in a tally.
     pub fn provinces_of(&self, t: &Tally) -> Vec<(String, u64)> {
-        let mut v: Vec<(String, u64)> = t.provinces.iter().enumerate().filter(|(k, c)| *k != 0 && **c > 0).map(|(k, c)| (self.d_province.name(k as u32).to_string(), *c)).collect();
+        let mut v: Vec<(String, u64)> = t
+            .provinces
+            .iter()
+            .enumerate()
+            .filter(|(k, c)| *k != 0 && **c > 0)
+            .map(|(k, c)| (self.d_province.name(k as u32).to_string(), *c))
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
@@ -683,7 +838,12 @@ pub struct Light {
 impl Light {
     /// (month, postings), oldest first, months with postings only.
     pub fn by_month(&self) -> Vec<(String, u64)> {
-        self.months.iter().enumerate().filter(|(_, n)| **n > 0).map(|(k, n)| (month_label(self.first_month + k as u32), *n)).collect()
+        self.months
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (month_label(self.first_month + k as u32), *n))
+            .collect()
     }
 }
 

@@ -11,5 +11,7 @@ pub mod compare;
 pub mod demand;
 pub mod period;
 
-pub use demand::{Count, Demand, DemandIndex, DemandPosting, Dimension, Filter, Light, SalaryStats, Tally};
+pub use demand::{
+    Count, Demand, DemandIndex, DemandPosting, Dimension, Filter, Light, SalaryStats, Tally,
+};
 pub use period::{Month, Period, PeriodError};

@@ -45,29 +45,145 @@ pub struct Classification {
 
 /// Title words that make a posting a security job…
 const SECURITY_TITLE: &[&str] = &[
-    "安全", "渗透", "攻防", "红队", "蓝队", "等保", "密评", "取证", "漏洞", "逆向", "病毒", "恶意代码", "网安", "信安", "白帽", "应急响应",
-    "威胁", "态势感知", "防火墙", "黑客", "ctf", "风控", "反作弊", "反欺诈", "cyber", "infosec", "information security",
-    "information system security", "information systems security", "it security", "technology security", "network security",
-    "application security", "cloud security", "data security", "security engineer", "security analyst", "security architect",
-    "security operations", "security officer", "security manager", "security researcher", "security consultant", "security (", "(security",
-    "/security", "security)", "security specialist (", "penetration", "pentest", "red team", "blue team", "forensic", "malware",
-    "vulnerability", "incident response", "threat", "isso", "issm", "isse", "ciso", "appsec", "devsecops", "comsec", "siem",
-    "ethical hack", "exploitation", "machine learning security", "agent security", "soc analyst", "privacy", "隐私",
+    "安全",
+    "渗透",
+    "攻防",
+    "红队",
+    "蓝队",
+    "等保",
+    "密评",
+    "取证",
+    "漏洞",
+    "逆向",
+    "病毒",
+    "恶意代码",
+    "网安",
+    "信安",
+    "白帽",
+    "应急响应",
+    "威胁",
+    "态势感知",
+    "防火墙",
+    "黑客",
+    "ctf",
+    "风控",
+    "反作弊",
+    "反欺诈",
+    "cyber",
+    "infosec",
+    "information security",
+    "information system security",
+    "information systems security",
+    "it security",
+    "technology security",
+    "network security",
+    "application security",
+    "cloud security",
+    "data security",
+    "security engineer",
+    "security analyst",
+    "security architect",
+    "security operations",
+    "security officer",
+    "security manager",
+    "security researcher",
+    "security consultant",
+    "security (",
+    "(security",
+    "/security",
+    "security)",
+    "security specialist (",
+    "penetration",
+    "pentest",
+    "red team",
+    "blue team",
+    "forensic",
+    "malware",
+    "vulnerability",
+    "incident response",
+    "threat",
+    "isso",
+    "issm",
+    "isse",
+    "ciso",
+    "appsec",
+    "devsecops",
+    "comsec",
+    "siem",
+    "ethical hack",
+    "exploitation",
+    "machine learning security",
+    "agent security",
+    "soc analyst",
+    "privacy",
+    "隐私",
 ];
 /// …unless the title is about another kind of safety or security.
 const NOT_CYBER_TITLE: &[&str] = &[
-    "安全员", "食品安全", "安全生产", "质量安全", "消防", "安防", "保安", "考试安全", "交通安全", "安全主任", "安全帽", "ehs", "hse", "职业健康",
-    "安全环保", "施工安全", "化工安全", "药品安全", "危机", "安全驾驶", "电话销售", "销售", "physical security", "personnel security",
-    "security guard", "security police", "social security", "security assistant", "national security", "homeland security",
-    "sales", "account manager",
+    "安全员",
+    "食品安全",
+    "安全生产",
+    "质量安全",
+    "消防",
+    "安防",
+    "保安",
+    "考试安全",
+    "交通安全",
+    "安全主任",
+    "安全帽",
+    "ehs",
+    "hse",
+    "职业健康",
+    "安全环保",
+    "施工安全",
+    "化工安全",
+    "药品安全",
+    "危机",
+    "安全驾驶",
+    "电话销售",
+    "销售",
+    "physical security",
+    "personnel security",
+    "security guard",
+    "security police",
+    "social security",
+    "security assistant",
+    "national security",
+    "homeland security",
+    "sales",
+    "account manager",
 ];
 /// Words in a description that speak of cybersecurity work.
-const SECURITY_TEXT: &[&str] = &["cybersecurity", "cyber security", "information security", "infosec", "网络安全", "信息安全", "安全防护", "渗透", "漏洞"];
+const SECURITY_TEXT: &[&str] = &[
+    "cybersecurity",
+    "cyber security",
+    "information security",
+    "infosec",
+    "网络安全",
+    "信息安全",
+    "安全防护",
+    "渗透",
+    "漏洞",
+];
 
 /// Skill domains whose skills are security skills (programming, systems and
 /// professional skills are not evidence of a security job on their own).
-const SECURITY_DOMAINS: &[&str] =
-    &["offensive", "appsec", "defense", "forensics", "binary", "crypto", "grc", "ot", "mobile", "threatintel", "ai", "iam", "data", "cloud"];
+const SECURITY_DOMAINS: &[&str] = &[
+    "offensive",
+    "appsec",
+    "defense",
+    "forensics",
+    "binary",
+    "crypto",
+    "grc",
+    "ot",
+    "mobile",
+    "threatintel",
+    "ai",
+    "iam",
+    "data",
+    "cloud",
+];
 
 /// The platform role a security posting gets when nothing names a more specific one.
 pub const FALLBACK_ROLE: &str = "network-security-engineer";
@@ -108,8 +224,12 @@ fn contains_term(text: &str, term: &str) -> bool {
     if term.len() > 4 || !term.is_ascii() {
         return text.contains(term);
     }
-    let edges = (term.chars().next().is_some_and(is_word), term.chars().last().is_some_and(is_word));
-    text.match_indices(term).any(|(i, _)| bounded(text, i, i + term.len(), edges))
+    let edges = (
+        term.chars().next().is_some_and(is_word),
+        term.chars().last().is_some_and(is_word),
+    );
+    text.match_indices(term)
+        .any(|(i, _)| bounded(text, i, i + term.len(), edges))
 }
 
 impl Classifier {
@@ -139,13 +259,19 @@ impl Classifier {
             .iter()
             .map(|p| {
                 let short = p.len() <= 4;
-                (short && p.chars().next().is_some_and(is_word), short && p.chars().last().is_some_and(is_word))
+                (
+                    short && p.chars().next().is_some_and(is_word),
+                    short && p.chars().last().is_some_and(is_word),
+                )
             })
             .collect();
         let title_specificity = patterns
             .iter()
             .map(|p| {
-                let containing = patterns.iter().filter(|q| q.len() > p.len() && q.contains(p.as_str())).count();
+                let containing = patterns
+                    .iter()
+                    .filter(|q| q.len() > p.len() && q.contains(p.as_str()))
+                    .count();
                 1.0 / (1.0 + 0.25 * containing as f64)
             })
             .collect();
@@ -153,11 +279,24 @@ impl Classifier {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .unwrap_or_else(|e| panic!("role variants always build an automaton: {e}"));
-        let role_idx: HashMap<&str, usize> = model.platform_roles.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
-        let skill_idx: HashMap<&str, usize> = model.skills.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+        let role_idx: HashMap<&str, usize> = model
+            .platform_roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        let skill_idx: HashMap<&str, usize> = model
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
         let mut skill_roles = vec![Vec::new(); model.skills.len()];
         for l in &model.skill_roles {
-            if let (Some(&s), Some(&r)) = (skill_idx.get(l.skill_id.as_str()), role_idx.get(l.role_id.as_str())) {
+            if let (Some(&s), Some(&r)) = (
+                skill_idx.get(l.skill_id.as_str()),
+                role_idx.get(l.role_id.as_str()),
+            ) {
                 let w = match l.relation {
                     RoleRelation::Core => 1.0,
                     RoleRelation::Related => 0.2,
@@ -168,14 +307,33 @@ impl Classifier {
         let security_skill = model
             .skills
             .iter()
-            .map(|s| SECURITY_DOMAINS.contains(&s.domain_id.as_str()) && !matches!(s.kind, SkillKind::Language | SkillKind::Platform))
+            .map(|s| {
+                SECURITY_DOMAINS.contains(&s.domain_id.as_str())
+                    && !matches!(s.kind, SkillKind::Language | SkillKind::Platform)
+            })
             .collect();
         let role_nice = model
             .platform_roles
             .iter()
-            .map(|r| r.nice_role_ids.iter().enumerate().map(|(i, n)| (n.clone(), [1.0, 0.6, 0.4].get(i).copied().unwrap_or(0.3))).collect())
+            .map(|r| {
+                r.nice_role_ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (n.clone(), [1.0, 0.6, 0.4].get(i).copied().unwrap_or(0.3)))
+                    .collect()
+            })
             .collect();
-        Classifier { model, matcher, titles, title_roles, title_edges, title_specificity, skill_roles, security_skill, role_nice }
+        Classifier {
+            model,
+            matcher,
+            titles,
+            title_roles,
+            title_edges,
+            title_specificity,
+            skill_roles,
+            security_skill,
+            role_nice,
+        }
     }
 
     pub fn model(&self) -> &CompetencyModel {
@@ -203,7 +361,9 @@ impl Classifier {
             let len = t[m.start()..m.end()].chars().count() as f64;
             // Titles are head-final ("安全服务售前经理" is a pre-sales manager,
             // "IT Specialist (INFOSEC)" an INFOSEC specialist): later words weigh more.
-            let weight = (4.0 + len * 0.5) * (1.0 + 0.6 * m.end() as f64 / title_len) * self.title_specificity[pid];
+            let weight = (4.0 + len * 0.5)
+                * (1.0 + 0.6 * m.end() as f64 / title_len)
+                * self.title_specificity[pid];
             for &r in &self.title_roles[pid] {
                 scores[r] += weight;
                 title_hit = true;
@@ -228,16 +388,23 @@ impl Classifier {
             }
         }
 
-        let excluded = NOT_CYBER_TITLE.iter().any(|w| t.contains(w)) && !t.contains("售前") && !t.contains("presales");
+        let excluded = NOT_CYBER_TITLE.iter().any(|w| t.contains(w))
+            && !t.contains("售前")
+            && !t.contains("presales");
         let title_security = SECURITY_TITLE.iter().any(|w| contains_term(&t, w));
         let text_security = SECURITY_TEXT.iter().any(|w| d.contains(w));
-        let is_cyber = !excluded && (title_security || security_skills >= 3 || (text_security && security_skills >= 1));
+        let is_cyber = !excluded
+            && (title_security || security_skills >= 3 || (text_security && security_skills >= 1));
 
         // A security posting with no role evidence at all (`信息安全`, `安全高级工程师`)
         // is taken to be the catch-all security engineer, with low confidence.
         if is_cyber
             && scores.iter().all(|s| *s <= 0.0)
-            && let Some(i) = self.model.platform_roles.iter().position(|r| r.id == FALLBACK_ROLE)
+            && let Some(i) = self
+                .model
+                .platform_roles
+                .iter()
+                .position(|r| r.id == FALLBACK_ROLE)
         {
             scores[i] = 1.0;
         }
@@ -252,12 +419,27 @@ impl Classifier {
         nice.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         let total: f64 = nice.iter().map(|(_, s)| s).sum();
         let roles = if title_hit || is_cyber {
-            nice.iter().take(3).map(|(id, s)| RoleScore { id: id.to_string(), confidence: confidence(*s, total) }).collect()
+            nice.iter()
+                .take(3)
+                .map(|(id, s)| RoleScore {
+                    id: id.to_string(),
+                    confidence: confidence(*s, total),
+                })
+                .collect()
         } else {
             Vec::new()
         };
-        let platform_roles = if title_hit || is_cyber { platform_roles } else { Vec::new() };
-        Classification { is_cyber, roles, platform_roles, found }
+        let platform_roles = if title_hit || is_cyber {
+            platform_roles
+        } else {
+            Vec::new()
+        };
+        Classification {
+            is_cyber,
+            roles,
+            platform_roles,
+            found,
+        }
     }
 }
 
@@ -271,7 +453,13 @@ fn top(scores: &[f64], k: usize, id: impl Fn(usize) -> String) -> Vec<RoleScore>
     let total: f64 = scores.iter().sum();
     let mut idx: Vec<usize> = (0..scores.len()).filter(|&i| scores[i] > 0.0).collect();
     idx.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
-    idx.into_iter().take(k).map(|i| RoleScore { id: id(i), confidence: confidence(scores[i], total) }).collect()
+    idx.into_iter()
+        .take(k)
+        .map(|i| RoleScore {
+            id: id(i),
+            confidence: confidence(scores[i], total),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -287,16 +475,32 @@ mod tests {
 
     fn top1(title: &str, desc: &str) -> (bool, Option<String>, Option<String>) {
         let r = c().classify(title, desc);
-        (r.is_cyber, r.platform_roles.first().map(|r| r.id.clone()), r.roles.first().map(|r| r.id.clone()))
+        (
+            r.is_cyber,
+            r.platform_roles.first().map(|r| r.id.clone()),
+            r.roles.first().map(|r| r.id.clone()),
+        )
     }
 
     #[test]
     fn chinese_titles() {
-        assert_eq!(top1("渗透测试工程师", ""), (true, Some("pentester".into()), Some("PD-WRL-007".into())));
-        assert_eq!(top1("安全运维工程师", "").1.as_deref(), Some("secops-engineer"));
+        assert_eq!(
+            top1("渗透测试工程师", ""),
+            (true, Some("pentester".into()), Some("PD-WRL-007".into()))
+        );
+        assert_eq!(
+            top1("安全运维工程师", "").1.as_deref(),
+            Some("secops-engineer")
+        );
         assert_eq!(top1("等保测评师", "").1.as_deref(), Some("mlps-assessor"));
-        assert_eq!(top1("web安全工程师", "").1.as_deref(), Some("appsec-engineer"));
-        assert_eq!(top1("网络安全售前工程师", "").1.as_deref(), Some("security-presales"));
+        assert_eq!(
+            top1("web安全工程师", "").1.as_deref(),
+            Some("appsec-engineer")
+        );
+        assert_eq!(
+            top1("网络安全售前工程师", "").1.as_deref(),
+            Some("security-presales")
+        );
         assert!(!top1("食品安全管理员", "").0);
         assert!(!top1("安全员", "").0);
         assert!(!top1("Python开发工程师", "熟悉django、flask").0);
@@ -319,7 +523,15 @@ mod tests {
         let r = c().classify("Engineer", "Perform penetration testing, malware analysis and incident response; Splunk, Wireshark.");
         assert!(r.is_cyber);
         assert!(!r.roles.is_empty() && r.roles.len() <= 3);
-        assert!(r.roles.windows(2).all(|w| w[0].confidence >= w[1].confidence));
-        assert!(r.roles.iter().all(|x| x.confidence > 0.0 && x.confidence < 1.0));
+        assert!(
+            r.roles
+                .windows(2)
+                .all(|w| w[0].confidence >= w[1].confidence)
+        );
+        assert!(
+            r.roles
+                .iter()
+                .all(|x| x.confidence > 0.0 && x.confidence < 1.0)
+        );
     }
 }

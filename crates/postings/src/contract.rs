@@ -41,11 +41,16 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(classifier: Classifier) -> Self {
-        Engine { classifier, gazetteer: Gazetteer::new() }
+        Engine {
+            classifier,
+            gazetteer: Gazetteer::new(),
+        }
     }
 
     pub fn run(&self, p: &PostingInput) -> Output {
-        let c = self.classifier.classify(&p.title, p.description.as_deref().unwrap_or(""));
+        let c = self
+            .classifier
+            .classify(&p.title, p.description.as_deref().unwrap_or(""));
         let m = self.classifier.model();
         let mut skills = Vec::new();
         let mut certifications = Vec::new();
@@ -53,15 +58,29 @@ impl Engine {
             match f.kind {
                 FoundKind::Skill => {
                     let s = &m.skills[f.index];
-                    skills.push(Term { id: s.id.clone(), name_en: s.name_en.clone(), name_zh: s.name_zh.clone(), required: f.required });
+                    skills.push(Term {
+                        id: s.id.clone(),
+                        name_en: s.name_en.clone(),
+                        name_zh: s.name_zh.clone(),
+                        required: f.required,
+                    });
                 }
                 FoundKind::Certification => {
                     let s = &m.certifications[f.index];
-                    certifications.push(Term { id: s.id.clone(), name_en: s.name_en.clone(), name_zh: s.name_zh.clone(), required: f.required });
+                    certifications.push(Term {
+                        id: s.id.clone(),
+                        name_en: s.name_en.clone(),
+                        name_zh: s.name_zh.clone(),
+                        required: f.required,
+                    });
                 }
             }
         }
-        let location = p.location.as_deref().map(|l| self.gazetteer.parse(l)).filter(|l| !l.is_empty());
+        let location = p
+            .location
+            .as_deref()
+            .map(|l| self.gazetteer.parse(l))
+            .filter(|l| !l.is_empty());
         Output {
             id: p.id.clone(),
             is_cyber: c.is_cyber,
@@ -89,13 +108,16 @@ impl Engine {
                     Some(serde_json::Value::String(_)) => {}
                     _ => return Err((id, "field `title` is missing or not a string".to_string())),
                 }
-                serde_json::from_value::<PostingInput>(v).map_err(|e| (id, format!("invalid field: {e}")))
+                serde_json::from_value::<PostingInput>(v)
+                    .map_err(|e| (id, format!("invalid field: {e}")))
             });
         let json = match result {
             Ok(p) => serde_json::to_string(&self.run(&p)),
             Err((id, error)) => serde_json::to_string(&ErrorOutput { id, error }),
         };
-        json.unwrap_or_else(|e| format!("{{\"id\":null,\"error\":\"cannot serialise the result: {e}\"}}"))
+        json.unwrap_or_else(|e| {
+            format!("{{\"id\":null,\"error\":\"cannot serialise the result: {e}\"}}")
+        })
     }
 }
 
@@ -117,17 +139,33 @@ mod tests {
 
     #[test]
     fn a_posting_yields_the_contract_fields() {
-        let v = run(r#"{"id": 7, "title": "渗透测试工程师", "description": "熟悉Burp Suite；有OSCP者优先", "location": "浙江省杭州", "salary": "15-25K·14薪"}"#);
+        let v = run(
+            r#"{"id": 7, "title": "渗透测试工程师", "description": "熟悉Burp Suite；有OSCP者优先", "location": "浙江省杭州", "salary": "15-25K·14薪"}"#,
+        );
         assert_eq!(v["id"], 7);
         assert_eq!(v["is_cyber"], true);
         assert_eq!(v["role"]["id"], "PD-WRL-007");
-        assert!(v["role"]["confidence"].as_f64().is_some_and(|c| c > 0.0 && c <= 1.0));
-        assert!(v["roles"].as_array().is_some_and(|r| !r.is_empty() && r.len() <= 3));
+        assert!(
+            v["role"]["confidence"]
+                .as_f64()
+                .is_some_and(|c| c > 0.0 && c <= 1.0)
+        );
+        assert!(
+            v["roles"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty() && r.len() <= 3)
+        );
         assert_eq!(v["platform_role"]["id"], "pentester");
         let skills = v["skills"].as_array().cloned().unwrap_or_default();
-        assert!(skills.iter().any(|s| s["id"] == "burp-suite" && s["required"] == true && s["name_zh"] == "Burp Suite"));
+        assert!(skills.iter().any(|s| s["id"] == "burp-suite"
+            && s["required"] == true
+            && s["name_zh"] == "Burp Suite"));
         let certs = v["certifications"].as_array().cloned().unwrap_or_default();
-        assert!(certs.iter().any(|c| c["id"] == "oscp" && c["required"] == false));
+        assert!(
+            certs
+                .iter()
+                .any(|c| c["id"] == "oscp" && c["required"] == false)
+        );
         assert_eq!(v["salary"]["kind"], "range");
         assert_eq!(v["salary"]["monthly_min"], 15000.0);
         assert_eq!(v["salary"]["yearly_max"], 350000.0);
@@ -138,20 +176,33 @@ mod tests {
     #[test]
     fn id_may_be_any_json_and_optional_fields_may_be_absent() {
         let v = run(r#"{"id": "abc", "title": "Python developer"}"#);
-        assert_eq!((v["id"].as_str(), v["is_cyber"].as_bool()), (Some("abc"), Some(false)));
+        assert_eq!(
+            (v["id"].as_str(), v["is_cyber"].as_bool()),
+            (Some("abc"), Some(false))
+        );
         assert!(v["salary"].is_null() && v["location"].is_null() && v["role"].is_null());
     }
 
     #[test]
     fn bad_lines_yield_an_error_line() {
         let v = run("{not json");
-        assert!(v["id"].is_null() && v["error"].as_str().is_some_and(|e| e.contains("not valid JSON")));
+        assert!(
+            v["id"].is_null()
+                && v["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("not valid JSON"))
+        );
         let v = run(r#"{"id": 3}"#);
         assert_eq!(v["id"], 3);
         assert!(v["error"].as_str().is_some_and(|e| e.contains("title")));
         let v = run(r#"[1,2]"#);
         assert!(v["error"].is_string());
         let v = run(r#"{"id": 4, "title": "x", "description": 5}"#);
-        assert!(v["error"].as_str().is_some_and(|e| e.contains("invalid field")), "{v}");
+        assert!(
+            v["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("invalid field")),
+            "{v}"
+        );
     }
 }

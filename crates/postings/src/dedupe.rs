@@ -12,8 +12,25 @@ pub const WINDOW_DAYS: i64 = 30;
 pub const MAX_HAMMING: u32 = 10;
 
 const EMPLOYER_NOISE: &[&str] = &[
-    "股份有限公司", "有限责任公司", "有限公司", "集团", "分公司", "(中国)", "（中国）", "corporation", "incorporated", "company", "inc.", "inc", "llc",
-    "ltd.", "ltd", "co.,", "co.", "corp.", "corp",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团",
+    "分公司",
+    "(中国)",
+    "（中国）",
+    "corporation",
+    "incorporated",
+    "company",
+    "inc.",
+    "inc",
+    "llc",
+    "ltd.",
+    "ltd",
+    "co.,",
+    "co.",
+    "corp.",
+    "corp",
 ];
 
 /// `北京某某科技有限公司` → `北京某某科技`; `Acme, Inc.` → `acme`.
@@ -48,7 +65,11 @@ pub fn norm_title(s: &str) -> String {
 /// A 64-bit SimHash of the folded text's character 4-grams.
 pub fn simhash(text: &str) -> u64 {
     let t = fold(text);
-    let chars: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).take(2000).collect();
+    let chars: Vec<char> = t
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(2000)
+        .collect();
     if chars.len() < 4 {
         return 0;
     }
@@ -66,7 +87,10 @@ pub fn simhash(text: &str) -> u64 {
             *slot += if h >> i & 1 == 1 { 1 } else { -1 };
         }
     }
-    v.iter().enumerate().fold(0u64, |acc, (i, x)| if *x > 0 { acc | (1 << i) } else { acc })
+    v.iter().enumerate().fold(
+        0u64,
+        |acc, (i, x)| if *x > 0 { acc | (1 << i) } else { acc },
+    )
 }
 
 /// A posting as deduplication sees it.
@@ -115,7 +139,10 @@ fn key_hash(parts: &[&str]) -> u64 {
 
 impl<R: Copy> Default for Deduper<R> {
     fn default() -> Self {
-        Deduper { by_source: HashMap::new(), by_key: HashMap::new() }
+        Deduper {
+            by_source: HashMap::new(),
+            by_key: HashMap::new(),
+        }
     }
 }
 
@@ -141,13 +168,18 @@ impl<R: Copy> Deduper<R> {
         if key_usable {
             let key = key_hash(&[&c.employer_norm, &c.title_norm, &c.city]);
             if let Some(list) = self.by_key.get(&key)
-                && let Some((existing, _, _)) = list.iter().find(|(_, d, h)| close(*d, c.posted_at) && similar(*h, c.simhash))
+                && let Some((existing, _, _)) = list
+                    .iter()
+                    .find(|(_, d, h)| close(*d, c.posted_at) && similar(*h, c.simhash))
             {
                 let existing = *existing;
                 self.by_source.insert(source_key, existing);
                 return Verdict::NearDuplicate(existing);
             }
-            self.by_key.entry(key).or_default().push((r, c.posted_at, c.simhash));
+            self.by_key
+                .entry(key)
+                .or_default()
+                .push((r, c.posted_at, c.simhash));
         }
         self.by_source.insert(source_key, r);
         Verdict::New
@@ -159,7 +191,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn cand(source: &str, id: &str, employer: &str, title: &str, city: &str, date: (i32, u32, u32), text: &str) -> Candidate {
+    fn cand(
+        source: &str,
+        id: &str,
+        employer: &str,
+        title: &str,
+        city: &str,
+        date: (i32, u32, u32),
+        text: &str,
+    ) -> Candidate {
         Candidate {
             source: source.into(),
             source_id: id.into(),
@@ -173,7 +213,10 @@ mod tests {
 
     #[test]
     fn normalisation() {
-        assert_eq!(norm_employer("北京某某科技有限公司"), norm_employer("北京某某科技股份有限公司"));
+        assert_eq!(
+            norm_employer("北京某某科技有限公司"),
+            norm_employer("北京某某科技股份有限公司")
+        );
         assert_eq!(norm_employer("Acme, Inc."), "acme");
         assert_eq!(norm_title("安全工程师(002158)"), "安全工程师");
         assert_eq!(norm_title("安全工程师（深圳）"), "安全工程师");
@@ -185,14 +228,98 @@ mod tests {
     fn exact_reposts_and_cross_source_copies() {
         let mut d: Deduper<u32> = Deduper::default();
         let text = "负责渗透测试与漏洞挖掘，熟悉Burp Suite、SQL注入、XSS，有CISP-PTE证书优先。";
-        assert_eq!(d.check(&cand("lagou", "1", "甲公司有限公司", "渗透测试工程师", "北京", (2017, 5, 1), text), 0), Verdict::New);
-        assert_eq!(d.check(&cand("lagou", "1", "甲公司有限公司", "渗透测试工程师", "北京", (2017, 5, 1), text), 1), Verdict::SameSource(0));
-        assert_eq!(d.check(&cand("51job", "x", "甲公司", "渗透测试工程师（急招）", "北京", (2017, 5, 20), text), 2), Verdict::NearDuplicate(0));
+        assert_eq!(
+            d.check(
+                &cand(
+                    "lagou",
+                    "1",
+                    "甲公司有限公司",
+                    "渗透测试工程师",
+                    "北京",
+                    (2017, 5, 1),
+                    text
+                ),
+                0
+            ),
+            Verdict::New
+        );
+        assert_eq!(
+            d.check(
+                &cand(
+                    "lagou",
+                    "1",
+                    "甲公司有限公司",
+                    "渗透测试工程师",
+                    "北京",
+                    (2017, 5, 1),
+                    text
+                ),
+                1
+            ),
+            Verdict::SameSource(0)
+        );
+        assert_eq!(
+            d.check(
+                &cand(
+                    "51job",
+                    "x",
+                    "甲公司",
+                    "渗透测试工程师（急招）",
+                    "北京",
+                    (2017, 5, 20),
+                    text
+                ),
+                2
+            ),
+            Verdict::NearDuplicate(0)
+        );
         // another city, a date outside the window, or different text is another job
-        assert_eq!(d.check(&cand("51job", "y", "甲公司", "渗透测试工程师", "上海", (2017, 5, 2), text), 3), Verdict::New);
-        assert_eq!(d.check(&cand("51job", "z", "甲公司", "渗透测试工程师", "北京", (2017, 9, 1), text), 4), Verdict::New);
+        assert_eq!(
+            d.check(
+                &cand(
+                    "51job",
+                    "y",
+                    "甲公司",
+                    "渗透测试工程师",
+                    "上海",
+                    (2017, 5, 2),
+                    text
+                ),
+                3
+            ),
+            Verdict::New
+        );
+        assert_eq!(
+            d.check(
+                &cand(
+                    "51job",
+                    "z",
+                    "甲公司",
+                    "渗透测试工程师",
+                    "北京",
+                    (2017, 9, 1),
+                    text
+                ),
+                4
+            ),
+            Verdict::New
+        );
         let other = "Responsible for payroll processing, budgeting and vendor invoices in the finance office.";
-        assert_eq!(d.check(&cand("51job", "w", "甲公司", "渗透测试工程师", "北京", (2017, 5, 3), other), 5), Verdict::New);
+        assert_eq!(
+            d.check(
+                &cand(
+                    "51job",
+                    "w",
+                    "甲公司",
+                    "渗透测试工程师",
+                    "北京",
+                    (2017, 5, 3),
+                    other
+                ),
+                5
+            ),
+            Verdict::New
+        );
     }
 
     proptest! {

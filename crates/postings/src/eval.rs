@@ -46,7 +46,11 @@ impl Prf {
         let r = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
         self.precision = round(p);
         self.recall = round(r);
-        self.f1 = round(if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 });
+        self.f1 = round(if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        });
     }
 }
 
@@ -81,9 +85,16 @@ pub struct Report {
 pub fn evaluate(engine: &Engine, set: &[Labeled]) -> Report {
     let mut report = Report::default();
     for l in set {
-        let input = PostingInput { title: l.title.clone(), description: l.description.clone(), ..PostingInput::default() };
+        let input = PostingInput {
+            title: l.title.clone(),
+            description: l.description.clone(),
+            ..PostingInput::default()
+        };
         let out = engine.run(&input);
-        for r in [&mut report.all, report.by_lang.entry(l.lang.clone()).or_default()] {
+        for r in [
+            &mut report.all,
+            report.by_lang.entry(l.lang.clone()).or_default(),
+        ] {
             r.postings += 1;
             match (out.is_cyber, l.is_cyber) {
                 (true, Some(true)) => r.is_cyber.tp += 1,
@@ -92,25 +103,48 @@ pub fn evaluate(engine: &Engine, set: &[Labeled]) -> Report {
                 _ => {}
             }
             if l.is_cyber == Some(true) {
-                let nice_ok = out.role.as_ref().is_some_and(|x| l.nice_roles.contains(&x.id));
+                let nice_ok = out
+                    .role
+                    .as_ref()
+                    .is_some_and(|x| l.nice_roles.contains(&x.id));
                 r.nice_top1.total += 1;
                 r.nice_top1.correct += usize::from(nice_ok);
-                let plat_ok = out.platform_role.as_ref().is_some_and(|x| l.platform_roles.contains(&x.id));
+                let plat_ok = out
+                    .platform_role
+                    .as_ref()
+                    .is_some_and(|x| l.platform_roles.contains(&x.id));
                 r.platform_top1.total += 1;
                 r.platform_top1.correct += usize::from(plat_ok);
             }
             if let Some(gold) = &l.skills {
                 r.skill_postings += 1;
-                let gold: BTreeSet<&str> = gold.iter().map(String::as_str).chain(l.certifications.iter().flatten().map(|c| c.as_str())).collect();
-                let got: BTreeSet<&str> = out.skills.iter().map(|s| s.id.as_str()).chain(out.certifications.iter().map(|c| c.id.as_str())).collect();
+                let gold: BTreeSet<&str> = gold
+                    .iter()
+                    .map(String::as_str)
+                    .chain(l.certifications.iter().flatten().map(|c| c.as_str()))
+                    .collect();
+                let got: BTreeSet<&str> = out
+                    .skills
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .chain(out.certifications.iter().map(|c| c.id.as_str()))
+                    .collect();
                 r.skills.tp += gold.intersection(&got).count();
                 r.skills.fp += got.difference(&gold).count();
                 r.skills.fn_ += gold.difference(&got).count();
             }
         }
         if l.is_cyber.is_some_and(|c| c != out.is_cyber) {
-            report.errors.push(format!("{} is_cyber={} expected {}: {}", l.id, out.is_cyber, !out.is_cyber, l.title));
-        } else if l.is_cyber == Some(true) && !out.role.as_ref().is_some_and(|x| l.nice_roles.contains(&x.id)) {
+            report.errors.push(format!(
+                "{} is_cyber={} expected {}: {}",
+                l.id, out.is_cyber, !out.is_cyber, l.title
+            ));
+        } else if l.is_cyber == Some(true)
+            && !out
+                .role
+                .as_ref()
+                .is_some_and(|x| l.nice_roles.contains(&x.id))
+        {
             report.errors.push(format!(
                 "{} role={:?}/{:?} expected one of {:?}: {}",
                 l.id,
@@ -121,12 +155,24 @@ pub fn evaluate(engine: &Engine, set: &[Labeled]) -> Report {
             ));
         }
         if let Some(gold) = &l.skills {
-            let gold: BTreeSet<&str> = gold.iter().map(String::as_str).chain(l.certifications.iter().flatten().map(|c| c.as_str())).collect();
-            let got: BTreeSet<&str> = out.skills.iter().map(|s| s.id.as_str()).chain(out.certifications.iter().map(|c| c.id.as_str())).collect();
+            let gold: BTreeSet<&str> = gold
+                .iter()
+                .map(String::as_str)
+                .chain(l.certifications.iter().flatten().map(|c| c.as_str()))
+                .collect();
+            let got: BTreeSet<&str> = out
+                .skills
+                .iter()
+                .map(|s| s.id.as_str())
+                .chain(out.certifications.iter().map(|c| c.id.as_str()))
+                .collect();
             let missed: Vec<&&str> = gold.difference(&got).collect();
             let extra: Vec<&&str> = got.difference(&gold).collect();
             if !missed.is_empty() || !extra.is_empty() {
-                report.errors.push(format!("{} skills missed {missed:?} extra {extra:?}: {}", l.id, l.title));
+                report.errors.push(format!(
+                    "{} skills missed {missed:?} extra {extra:?}: {}",
+                    l.id, l.title
+                ));
             }
         }
     }
@@ -159,19 +205,46 @@ mod tests {
     /// Guards against regressions on the development set (accuracy, not time).
     #[test]
     fn the_development_set_stays_above_the_quality_bars() {
-        let set = parse_set("devset", include_str!("../../../data/devset/postings.jsonl")).expect("devset parses");
-        let sentences = parse_set("skillspan", include_str!("../../../data/devset/skillspan-skills.jsonl")).expect("skillspan labels parse");
-        assert!(sentences.iter().all(|s| s.is_cyber.is_none() && s.skills.is_some()));
+        let set = parse_set(
+            "devset",
+            include_str!("../../../data/devset/postings.jsonl"),
+        )
+        .expect("devset parses");
+        let sentences = parse_set(
+            "skillspan",
+            include_str!("../../../data/devset/skillspan-skills.jsonl"),
+        )
+        .expect("skillspan labels parse");
+        assert!(
+            sentences
+                .iter()
+                .all(|s| s.is_cyber.is_none() && s.skills.is_some())
+        );
         assert!(set.len() >= 200);
         let engine = Engine::new(Classifier::new(Arc::new(bundled::model().expect("model"))));
         let r = evaluate(&engine, &set);
-        assert!(r.all.is_cyber.f1 >= 0.95, "is_cyber F1 {} errors {:#?}", r.all.is_cyber.f1, r.errors);
-        assert!(r.all.nice_top1.accuracy >= 0.85, "role accuracy {} errors {:#?}", r.all.nice_top1.accuracy, r.errors);
+        assert!(
+            r.all.is_cyber.f1 >= 0.95,
+            "is_cyber F1 {} errors {:#?}",
+            r.all.is_cyber.f1,
+            r.errors
+        );
+        assert!(
+            r.all.nice_top1.accuracy >= 0.85,
+            "role accuracy {} errors {:#?}",
+            r.all.nice_top1.accuracy,
+            r.errors
+        );
     }
 
     #[test]
     fn a_bad_line_is_named() {
-        let e = parse_set("x.jsonl", "{\"id\":\"a\",\"title\":\"t\",\"is_cyber\":true}\n{oops\n").err().unwrap_or_default();
+        let e = parse_set(
+            "x.jsonl",
+            "{\"id\":\"a\",\"title\":\"t\",\"is_cyber\":true}\n{oops\n",
+        )
+        .err()
+        .unwrap_or_default();
         assert!(e.starts_with("x.jsonl, line 2"), "{e}");
     }
 }

@@ -38,14 +38,33 @@ pub fn education(raw: &str) -> Option<Education> {
         (&["高中", "high school", "ged"], Education::HighSchool),
         (&["中专", "中技", "技校", "职高"], Education::Vocational),
         (&["大专", "专科", "高职", "associate"], Education::Associate),
-        (&["本科", "学士", "bachelor", "b.s.", "b.a.", "undergraduate degree"], Education::Bachelor),
+        (
+            &[
+                "本科",
+                "学士",
+                "bachelor",
+                "b.s.",
+                "b.a.",
+                "undergraduate degree",
+            ],
+            Education::Bachelor,
+        ),
         (&["硕士", "研究生", "master", "m.s."], Education::Master),
-        (&["博士", "phd", "ph.d", "doctorate", "doctoral"], Education::Doctorate),
+        (
+            &["博士", "phd", "ph.d", "doctorate", "doctoral"],
+            Education::Doctorate,
+        ),
     ];
     // the first level mentioned in reading order is the minimum asked for ("本科及以上")
     table
         .iter()
-        .filter_map(|(words, level)| words.iter().filter_map(|w| s.find(w)).min().map(|pos| (pos, *level)))
+        .filter_map(|(words, level)| {
+            words
+                .iter()
+                .filter_map(|w| s.find(w))
+                .min()
+                .map(|pos| (pos, *level))
+        })
         .min_by_key(|(pos, level)| (*pos, *level))
         .map(|(_, level)| level)
         .or_else(|| (s == "不限").then_some(Education::Any))
@@ -89,18 +108,55 @@ pub fn experience(raw: &str) -> Option<Experience> {
     if s.is_empty() {
         return None;
     }
-    let graduate = ["应届", "在校", "实习", "毕业生", "intern", "new grad", "recent graduate", "student"].iter().any(|w| s.contains(w));
-    let any = ["不限", "无需经验", "无经验", "no experience", "经验不限"].iter().any(|w| s.contains(w));
+    let graduate = [
+        "应届",
+        "在校",
+        "实习",
+        "毕业生",
+        "intern",
+        "new grad",
+        "recent graduate",
+        "student",
+    ]
+    .iter()
+    .any(|w| s.contains(w));
+    let any = ["不限", "无需经验", "无经验", "no experience", "经验不限"]
+        .iter()
+        .any(|w| s.contains(w));
     let nums = small_numbers(&s);
     let years_word = s.contains('年') || s.contains("year") || s.contains("yr");
     if !nums.is_empty() && years_word {
-        let open = ["以上", "及以上", "+", "at least", "or more", "minimum", "min"].iter().any(|w| s.contains(w));
+        let open = [
+            "以上",
+            "及以上",
+            "+",
+            "at least",
+            "or more",
+            "minimum",
+            "min",
+        ]
+        .iter()
+        .any(|w| s.contains(w));
         let min = nums[0];
-        let max = if nums.len() >= 2 && nums[1] >= min { Some(nums[1]) } else if open { None } else { Some(min) };
-        return Some(Experience { min_years: min, max_years: max, graduate });
+        let max = if nums.len() >= 2 && nums[1] >= min {
+            Some(nums[1])
+        } else if open {
+            None
+        } else {
+            Some(min)
+        };
+        return Some(Experience {
+            min_years: min,
+            max_years: max,
+            graduate,
+        });
     }
     if graduate || any {
-        return Some(Experience { min_years: 0, max_years: if graduate { Some(0) } else { None }, graduate });
+        return Some(Experience {
+            min_years: 0,
+            max_years: if graduate { Some(0) } else { None },
+            graduate,
+        });
     }
     None
 }
@@ -120,7 +176,12 @@ pub fn headcount(raw: &str) -> Option<u32> {
         }
     }
     let n: u32 = digits.parse().ok()?;
-    let counted = s.contains('人') || s.contains("名") || s.contains("position") || s.contains("opening") || s.contains("vacanc") || s.chars().all(|c| c.is_ascii_digit());
+    let counted = s.contains('人')
+        || s.contains("名")
+        || s.contains("position")
+        || s.contains("opening")
+        || s.contains("vacanc")
+        || s.chars().all(|c| c.is_ascii_digit());
     (counted && (1..=10_000).contains(&n)).then_some(n)
 }
 
@@ -135,7 +196,14 @@ pub fn posted_date(raw: &str, crawled: Option<NaiveDate>) -> Option<NaiveDate> {
         return None;
     }
     let rel = |days: i64| crawled.map(|d| d - Duration::days(days));
-    if s.starts_with("今天") || s.starts_with("刚刚") || s.contains("小时前") || s.contains("分钟前") || s.starts_with("today") || s.contains("hours ago") || s.contains("just now") {
+    if s.starts_with("今天")
+        || s.starts_with("刚刚")
+        || s.contains("小时前")
+        || s.contains("分钟前")
+        || s.starts_with("today")
+        || s.contains("hours ago")
+        || s.contains("just now")
+    {
         return rel(0);
     }
     if s.starts_with("昨天") || s.starts_with("yesterday") {
@@ -148,7 +216,10 @@ pub fn posted_date(raw: &str, crawled: Option<NaiveDate>) -> Option<NaiveDate> {
         return small_numbers(s).first().and_then(|n| rel(i64::from(*n)));
     }
     // absolute: take the leading date part
-    let head: String = s.chars().take_while(|c| !c.is_whitespace() && *c != 't').collect();
+    let head: String = s
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != 't')
+        .collect();
     let parts: Vec<u32> = head
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
@@ -185,7 +256,10 @@ mod tests {
         assert_eq!(education("大专以上"), Some(Education::Associate));
         assert_eq!(education("中技/中专"), Some(Education::Vocational));
         assert_eq!(education("硕士"), Some(Education::Master));
-        assert_eq!(education("Bachelor's degree in Computer Science"), Some(Education::Bachelor));
+        assert_eq!(
+            education("Bachelor's degree in Computer Science"),
+            Some(Education::Bachelor)
+        );
         assert_eq!(education("PhD preferred"), Some(Education::Doctorate));
         assert_eq!(education("学历不限"), Some(Education::Any));
         assert_eq!(education(""), None);
@@ -193,10 +267,34 @@ mod tests {
 
     #[test]
     fn experience_ranges() {
-        assert_eq!(experience("3-4年"), Some(Experience { min_years: 3, max_years: Some(4), graduate: false }));
-        assert_eq!(experience("1年"), Some(Experience { min_years: 1, max_years: Some(1), graduate: false }));
-        assert_eq!(experience("10年及以上"), Some(Experience { min_years: 10, max_years: None, graduate: false }));
-        assert_eq!(experience("5+ years of experience").map(|e| (e.min_years, e.max_years)), Some((5, None)));
+        assert_eq!(
+            experience("3-4年"),
+            Some(Experience {
+                min_years: 3,
+                max_years: Some(4),
+                graduate: false
+            })
+        );
+        assert_eq!(
+            experience("1年"),
+            Some(Experience {
+                min_years: 1,
+                max_years: Some(1),
+                graduate: false
+            })
+        );
+        assert_eq!(
+            experience("10年及以上"),
+            Some(Experience {
+                min_years: 10,
+                max_years: None,
+                graduate: false
+            })
+        );
+        assert_eq!(
+            experience("5+ years of experience").map(|e| (e.min_years, e.max_years)),
+            Some((5, None))
+        );
         let g = experience("在校生/应届生").expect("graduate");
         assert!(g.graduate && g.entry_level());
         let any = experience("无需经验").expect("any");
@@ -222,12 +320,22 @@ mod tests {
         assert_eq!(posted_date("昨天 14:47", crawl), Some(d(2017, 5, 2)));
         assert_eq!(posted_date("3天前", crawl), Some(d(2017, 4, 30)));
         assert_eq!(posted_date("2017-04-28", crawl), Some(d(2017, 4, 28)));
-        assert_eq!(posted_date("2023-12-12 09:22:00", None), Some(d(2023, 12, 12)));
-        assert_eq!(posted_date("2025-08-13T00:00:00", None), Some(d(2025, 8, 13)));
+        assert_eq!(
+            posted_date("2023-12-12 09:22:00", None),
+            Some(d(2023, 12, 12))
+        );
+        assert_eq!(
+            posted_date("2025-08-13T00:00:00", None),
+            Some(d(2025, 8, 13))
+        );
         assert_eq!(posted_date("2017/5/3", None), Some(d(2017, 5, 3)));
         assert_eq!(posted_date("04-28", crawl), Some(d(2017, 4, 28)));
         assert_eq!(posted_date("12-30", crawl), Some(d(2016, 12, 30)));
-        assert_eq!(posted_date("昨天", None), None, "relative dates need a crawl date");
+        assert_eq!(
+            posted_date("昨天", None),
+            None,
+            "relative dates need a crawl date"
+        );
         assert_eq!(posted_date("garbage", crawl), None);
     }
 

@@ -13,7 +13,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-pub use cb_tabular::{FileError, Format, Record, Records, RowError, read, sha256_bytes, sha256_hex};
+pub use cb_tabular::{
+    FileError, Format, Record, Records, RowError, read, sha256_bytes, sha256_hex,
+};
 
 /// The fields a posting can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
@@ -79,7 +81,11 @@ pub struct Shape {
 
 impl Shape {
     fn new(name: &str, source: &str, cols: &[(Field, &str)]) -> Shape {
-        Shape { name: name.into(), source: source.into(), columns: cols.iter().map(|(f, c)| (*f, c.to_string())).collect() }
+        Shape {
+            name: name.into(),
+            source: source.into(),
+            columns: cols.iter().map(|(f, c)| (*f, c.to_string())).collect(),
+        }
     }
 
     /// Recognises the sample data's shapes (Lagou, 51job, USAJOBS) and the
@@ -87,41 +93,57 @@ impl Shape {
     pub fn detect(headers: &[String]) -> Option<Shape> {
         let has = |c: &str| headers.iter().any(|h| h == c);
         if has("职位名称") && has("薪资待遇") {
-            return Some(Shape::new("lagou", "lagou", &[
-                (Field::Id, "职位编码"),
-                (Field::Title, "职位名称"),
-                (Field::Location, "所在城市"),
-                (Field::PostedAt, "发布日期"),
-                (Field::Salary, "薪资待遇"),
-                (Field::Employer, "公司全称"),
-                (Field::Tags, "lagou_category"),
-            ]));
+            return Some(Shape::new(
+                "lagou",
+                "lagou",
+                &[
+                    (Field::Id, "职位编码"),
+                    (Field::Title, "职位名称"),
+                    (Field::Location, "所在城市"),
+                    (Field::PostedAt, "发布日期"),
+                    (Field::Salary, "薪资待遇"),
+                    (Field::Employer, "公司全称"),
+                    (Field::Tags, "lagou_category"),
+                ],
+            ));
         }
         if has("jobName") && has("issueDate") {
-            return Some(Shape::new("51job", "51job", &[
-                (Field::Title, "jobName"),
-                (Field::Description, "tags"),
-                (Field::Location, "area"),
-                (Field::Salary, "salary"),
-                (Field::Experience, "workYear"),
-                (Field::Education, "degree"),
-                (Field::Employer, "companyName"),
-                (Field::PostedAt, "issueDate"),
-            ]));
+            return Some(Shape::new(
+                "51job",
+                "51job",
+                &[
+                    (Field::Title, "jobName"),
+                    (Field::Description, "tags"),
+                    (Field::Location, "area"),
+                    (Field::Salary, "salary"),
+                    (Field::Experience, "workYear"),
+                    (Field::Education, "degree"),
+                    (Field::Employer, "companyName"),
+                    (Field::PostedAt, "issueDate"),
+                ],
+            ));
         }
         if has("job_id") && has("organization") && has("locations") {
-            return Some(Shape::new("usajobs", "usajobs", &[
-                (Field::Id, "job_id"),
-                (Field::Title, "title"),
-                (Field::Employer, "organization"),
-                (Field::Location, "locations"),
-                (Field::Description, "description"),
-                (Field::PostedAt, "posted_at"),
-                (Field::Url, "url"),
-            ]));
+            return Some(Shape::new(
+                "usajobs",
+                "usajobs",
+                &[
+                    (Field::Id, "job_id"),
+                    (Field::Title, "title"),
+                    (Field::Employer, "organization"),
+                    (Field::Location, "locations"),
+                    (Field::Description, "description"),
+                    (Field::PostedAt, "posted_at"),
+                    (Field::Url, "url"),
+                ],
+            ));
         }
         if has("title") {
-            let cols: Vec<(Field, &str)> = Field::ALL.iter().filter(|f| has(f.as_str())).map(|f| (*f, f.as_str())).collect();
+            let cols: Vec<(Field, &str)> = Field::ALL
+                .iter()
+                .filter(|f| has(f.as_str()))
+                .map(|f| (*f, f.as_str()))
+                .collect();
             return Some(Shape::new("generic", "import", &cols));
         }
         None
@@ -138,15 +160,24 @@ impl Shape {
         }
         let m: MappingFile = toml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         if !m.columns.contains_key(&Field::Title) {
-            return Err(format!("{file}: [columns] has no `title`; expected at least title = \"<column header>\""));
+            return Err(format!(
+                "{file}: [columns] has no `title`; expected at least title = \"<column header>\""
+            ));
         }
         let mut columns: Vec<(Field, String)> = m.columns.into_iter().collect();
         columns.sort();
-        Ok(Shape { name: "mapping".into(), source: m.source, columns })
+        Ok(Shape {
+            name: "mapping".into(),
+            source: m.source,
+            columns,
+        })
     }
 
     pub fn column(&self, f: Field) -> Option<&str> {
-        self.columns.iter().find(|(x, _)| *x == f).map(|(_, c)| c.as_str())
+        self.columns
+            .iter()
+            .find(|(x, _)| *x == f)
+            .map(|(_, c)| c.as_str())
     }
 }
 
@@ -218,20 +249,38 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
         expected: expected.to_string(),
     };
     if let Some(e) = rec.values.get("__error__") {
-        return Err(err("*", e.clone(), "one record per line, with the file's columns"));
+        return Err(err(
+            "*",
+            e.clone(),
+            "one record per line, with the file's columns",
+        ));
     }
     let get = |f: Field| -> (&str, String) {
         match ctx.shape.column(f) {
-            Some(col) => (col, rec.values.get(col).map(|v| v.trim().to_string()).unwrap_or_default()),
+            Some(col) => (
+                col,
+                rec.values
+                    .get(col)
+                    .map(|v| v.trim().to_string())
+                    .unwrap_or_default(),
+            ),
             None => ("", String::new()),
         }
     };
     let (title_col, title) = get(Field::Title);
     if title.is_empty() {
-        return Err(err(title_col, "the title is empty".into(), "the job title, e.g. 渗透测试工程师 or SOC Analyst"));
+        return Err(err(
+            title_col,
+            "the title is empty".into(),
+            "the job title, e.g. 渗透测试工程师 or SOC Analyst",
+        ));
     }
     if title.chars().count() > 300 {
-        return Err(err(title_col, format!("the title has {} characters", title.chars().count()), "a job title of at most 300 characters"));
+        return Err(err(
+            title_col,
+            format!("the title has {} characters", title.chars().count()),
+            "a job title of at most 300 characters",
+        ));
     }
     let (_, description) = get(Field::Description);
     let (_, employer) = get(Field::Employer);
@@ -251,11 +300,32 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
         match fields::posted_date(&date_raw, ctx.crawled) {
             Some(d) => Some(d),
             None => {
-                let relative = ["今天", "昨天", "前天", "天前", "小时前", "分钟前", "刚刚", "ago", "today", "yesterday"].iter().any(|w| date_raw.to_lowercase().contains(w));
+                let relative = [
+                    "今天",
+                    "昨天",
+                    "前天",
+                    "天前",
+                    "小时前",
+                    "分钟前",
+                    "刚刚",
+                    "ago",
+                    "today",
+                    "yesterday",
+                ]
+                .iter()
+                .any(|w| date_raw.to_lowercase().contains(w));
                 return Err(if relative && ctx.crawled.is_none() {
-                    err(date_col, format!("`{date_raw}` is relative"), "an absolute date, or --crawl-date YYYY-MM-DD to resolve relative ones")
+                    err(
+                        date_col,
+                        format!("`{date_raw}` is relative"),
+                        "an absolute date, or --crawl-date YYYY-MM-DD to resolve relative ones",
+                    )
                 } else {
-                    err(date_col, format!("`{date_raw}` is not a date"), "a date such as 2024-03-15, 2024/3/15, 2024-03-15T09:00:00, 03-15 or 昨天 14:47")
+                    err(
+                        date_col,
+                        format!("`{date_raw}` is not a date"),
+                        "a date such as 2024-03-15, 2024/3/15, 2024-03-15T09:00:00, 03-15 or 昨天 14:47",
+                    )
                 });
             }
         }
@@ -266,7 +336,13 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
     let headcount = if hc_raw.is_empty() || hc_raw.contains("若干") {
         None
     } else {
-        Some(fields::headcount(&hc_raw).ok_or_else(|| err(hc_col, format!("`{hc_raw}` is not a headcount"), "a number of people such as 3, 招3人 or 若干"))?)
+        Some(fields::headcount(&hc_raw).ok_or_else(|| {
+            err(
+                hc_col,
+                format!("`{hc_raw}` is not a headcount"),
+                "a number of people such as 3, 招3人 or 若干",
+            )
+        })?)
     };
     let (_, id) = get(Field::Id);
     let (_, url) = get(Field::Url);
@@ -280,22 +356,36 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
         None
     };
     let (_, tags) = get(Field::Tags);
-    let source_id = if id.is_empty() { content_id(&[&employer, &title, &location_raw, &date_raw, &description]) } else { id };
+    let source_id = if id.is_empty() {
+        content_id(&[&employer, &title, &location_raw, &date_raw, &description])
+    } else {
+        id
+    };
     let c: Classification = ctx.engine.classifier.classify(&title, &description);
     let m = ctx.engine.classifier.model();
     let (mut skills, mut certifications) = (Vec::new(), Vec::new());
     for f in &c.found {
         match f.kind {
             FoundKind::Skill => skills.push((m.skills[f.index].id.clone(), f.required)),
-            FoundKind::Certification => certifications.push((m.certifications[f.index].id.clone(), f.required)),
+            FoundKind::Certification => {
+                certifications.push((m.certifications[f.index].id.clone(), f.required))
+            }
         }
     }
     // experience and education often sit in the description (or 51job's tags)
     // without their own columns, experience and education are read from a short
     // description (51job's tag list); long free text is too noisy for that
     let short_desc = description.chars().count() < 400;
-    let experience = if exp_raw.is_empty() { fields::experience(&description).filter(|_| short_desc) } else { fields::experience(&exp_raw) };
-    let education = if edu_raw.is_empty() { fields::education(&description).filter(|_| short_desc) } else { fields::education(&edu_raw) };
+    let experience = if exp_raw.is_empty() {
+        fields::experience(&description).filter(|_| short_desc)
+    } else {
+        fields::experience(&exp_raw)
+    };
+    let education = if edu_raw.is_empty() {
+        fields::education(&description).filter(|_| short_desc)
+    } else {
+        fields::education(&edu_raw)
+    };
     Ok(ParsedPosting {
         source: ctx.shape.source.clone(),
         source_id,
@@ -312,8 +402,15 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
         tags,
         industry,
         is_cyber: c.is_cyber,
-        roles: c.roles.iter().map(|r| (r.id.clone(), r.confidence)).collect(),
-        platform_role: c.platform_roles.first().map(|r| (r.id.clone(), r.confidence)),
+        roles: c
+            .roles
+            .iter()
+            .map(|r| (r.id.clone(), r.confidence))
+            .collect(),
+        platform_role: c
+            .platform_roles
+            .first()
+            .map(|r| (r.id.clone(), r.confidence)),
         skills,
         certifications,
         title,
@@ -334,12 +431,21 @@ mod tests {
         E.get_or_init(|| Engine::new(Classifier::new(Arc::new(bundled::model().expect("model")))))
     }
 
-    fn parse_all(file: &str, bytes: &[u8], crawled: Option<NaiveDate>) -> Vec<Result<ParsedPosting, RowError>> {
+    fn parse_all(
+        file: &str,
+        bytes: &[u8],
+        crawled: Option<NaiveDate>,
+    ) -> Vec<Result<ParsedPosting, RowError>> {
         let (headers, records) = read(file, bytes).expect("readable");
         let records: Vec<Record> = records.collect();
         let records = records.into_iter();
         let shape = Shape::detect(&headers).expect("a known shape");
-        let ctx = Context { file, shape: &shape, engine: engine(), crawled };
+        let ctx = Context {
+            file,
+            shape: &shape,
+            engine: engine(),
+            crawled,
+        };
         records.map(|r| parse_record(&ctx, &r)).collect()
     }
 
@@ -347,34 +453,61 @@ mod tests {
     fn lagou_rows_with_relative_dates() {
         let csv = "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称\n安全专家,123,渗透测试工程师,北京,昨天 14:47,15k-25k,9,某科技,北京某科技有限公司\n";
         let crawl = NaiveDate::from_ymd_opt(2017, 5, 3);
-        let p = parse_all("lagou.csv", csv.as_bytes(), crawl).remove(0).expect("parses");
-        assert_eq!((p.source.as_str(), p.source_id.as_str(), p.title.as_str()), ("lagou", "123", "渗透测试工程师"));
+        let p = parse_all("lagou.csv", csv.as_bytes(), crawl)
+            .remove(0)
+            .expect("parses");
+        assert_eq!(
+            (p.source.as_str(), p.source_id.as_str(), p.title.as_str()),
+            ("lagou", "123", "渗透测试工程师")
+        );
         assert_eq!(p.posted_at, NaiveDate::from_ymd_opt(2017, 5, 2));
         assert_eq!(p.location.city.as_deref(), Some("北京"));
         assert!(p.is_cyber && p.platform_role.as_ref().is_some_and(|r| r.0 == "pentester"));
         assert_eq!(p.tags, "安全专家");
         // without a crawl date a relative date is an error naming line and column
-        let e = parse_all("lagou.csv", csv.as_bytes(), None).remove(0).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.starts_with("lagou.csv, line 2, column `发布日期`") && e.contains("--crawl-date"), "{e}");
+        let e = parse_all("lagou.csv", csv.as_bytes(), None)
+            .remove(0)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.starts_with("lagou.csv, line 2, column `发布日期`") && e.contains("--crawl-date"),
+            "{e}"
+        );
     }
 
     #[test]
     fn job51_and_usajobs_and_generic_shapes() {
         let csv = "jobName,tags,area,salary,workYear,degree,companyName,companyType,companySize,logo,issueDate\n安全工程师,\"3-4年,本科,渗透测试,web安全\",浙江省宁波,1-1.5万,3-4年,本科,宁波某公司,民营,50-150人,x,2023-12-12 09:22:00\n";
-        let p = parse_all("51job.csv", csv.as_bytes(), None).remove(0).expect("parses");
+        let p = parse_all("51job.csv", csv.as_bytes(), None)
+            .remove(0)
+            .expect("parses");
         assert_eq!(p.location.city.as_deref(), Some("宁波"));
-        assert_eq!(p.experience.map(|e| (e.min_years, e.max_years)), Some((3, Some(4))));
+        assert_eq!(
+            p.experience.map(|e| (e.min_years, e.max_years)),
+            Some((3, Some(4)))
+        );
         assert_eq!(p.education, Some(Education::Bachelor));
         assert!(p.skills.iter().any(|(s, _)| s == "penetration-testing"));
-        assert!(p.source_id.starts_with('h'), "content id for sources without ids");
+        assert!(
+            p.source_id.starts_with('h'),
+            "content id for sources without ids"
+        );
 
         let jsonl = r#"{"job_id": "1", "title": "IT CYBERSECURITY SPECIALIST (INFOSEC)", "organization": "Air National Guard Units", "locations": ["McGuire AFB, New Jersey", "Trenton, New Jersey"], "description": "Splunk and incident response.", "url": "https://example.invalid/1", "posted_at": "2025-08-13T00:00:00", "salary": "12-12", "grade": null, "remote": null}"#;
-        let p = parse_all("usajobs.jsonl", jsonl.as_bytes(), None).remove(0).expect("parses");
-        assert_eq!((p.location.province.as_deref(), p.posted_at), (Some("New Jersey"), NaiveDate::from_ymd_opt(2025, 8, 13)));
+        let p = parse_all("usajobs.jsonl", jsonl.as_bytes(), None)
+            .remove(0)
+            .expect("parses");
+        assert_eq!(
+            (p.location.province.as_deref(), p.posted_at),
+            (Some("New Jersey"), NaiveDate::from_ymd_opt(2025, 8, 13))
+        );
         assert!(p.is_cyber && p.skills.iter().any(|(s, _)| s == "splunk"));
 
         let generic = "id,title,description,employer,location,salary,posted_at,headcount\nA1,SOC Analyst,Splunk required; Python is a plus,Acme,\"Arlington, VA\",\"$90,000 - $120,000 a year\",2024-03-15,招3人\n";
-        let p = parse_all("x.csv", generic.as_bytes(), None).remove(0).expect("parses");
+        let p = parse_all("x.csv", generic.as_bytes(), None)
+            .remove(0)
+            .expect("parses");
         assert_eq!((p.source_id.as_str(), p.openings()), ("A1", 3));
         assert!(matches!(p.salary, Some(SalaryInfo::Range(ref s)) if s.yearly_max == 120_000.0));
     }
@@ -383,35 +516,76 @@ mod tests {
     fn malformed_rows_name_file_line_column_and_expected_form() {
         let generic = "id,title,salary,posted_at\n1,SOC Analyst,lots,2024-01-01\n2,,10k-20k,2024-01-01\n3,Pentester,10k-20k,someday\n4,Ok,10k-20k,2024-01-01,extra\n";
         let r = parse_all("bad.csv", generic.as_bytes(), None);
-        let msgs: Vec<String> = r.iter().map(|x| x.as_ref().err().map(|e| e.to_string()).unwrap_or_default()).collect();
+        let msgs: Vec<String> = r
+            .iter()
+            .map(|x| x.as_ref().err().map(|e| e.to_string()).unwrap_or_default())
+            .collect();
         assert!(msgs[0].starts_with("bad.csv, line 2, column `salary`: `lots` is not a salary; expected a salary such as 15k-25k"), "{}", msgs[0]);
-        assert!(msgs[1].starts_with("bad.csv, line 3, column `title`"), "{}", msgs[1]);
-        assert!(msgs[2].starts_with("bad.csv, line 4, column `posted_at`: `someday` is not a date"), "{}", msgs[2]);
-        assert!(msgs[3].starts_with("bad.csv, line 5") && msgs[3].contains("5 fields"), "{}", msgs[3]);
-        let e = parse_all("bad.jsonl", b"{\"title\":\"x\"}\n{oops\n", None).remove(1).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.starts_with("bad.jsonl, line 2") && e.contains("not valid JSON"), "{e}");
+        assert!(
+            msgs[1].starts_with("bad.csv, line 3, column `title`"),
+            "{}",
+            msgs[1]
+        );
+        assert!(
+            msgs[2].starts_with("bad.csv, line 4, column `posted_at`: `someday` is not a date"),
+            "{}",
+            msgs[2]
+        );
+        assert!(
+            msgs[3].starts_with("bad.csv, line 5") && msgs[3].contains("5 fields"),
+            "{}",
+            msgs[3]
+        );
+        let e = parse_all("bad.jsonl", b"{\"title\":\"x\"}\n{oops\n", None)
+            .remove(1)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.starts_with("bad.jsonl, line 2") && e.contains("not valid JSON"),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_byte_order_mark_is_skipped_and_hashes_are_stable() {
         let (h, _) = read("x.csv", &b"\xEF\xBB\xBFtitle,salary\nA,10k\n"[..]).expect("csv");
         assert_eq!(h[0], "title");
-        assert_eq!(sha256_hex(&b"abc"[..]).expect("hash"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(&b"abc"[..]).expect("hash"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]
     fn mapping_files_name_the_columns() {
         let shape = Shape::from_mapping("map.toml", "source = \"school-fair\"\n[columns]\ntitle = \"岗位名称\"\ndescription = \"岗位要求\"\n").expect("mapping");
-        assert_eq!((shape.source.as_str(), shape.column(Field::Title)), ("school-fair", Some("岗位名称")));
-        let e = Shape::from_mapping("map.toml", "source = \"x\"\n[columns]\ndescription = \"d\"\n").err().unwrap_or_default();
+        assert_eq!(
+            (shape.source.as_str(), shape.column(Field::Title)),
+            ("school-fair", Some("岗位名称"))
+        );
+        let e = Shape::from_mapping(
+            "map.toml",
+            "source = \"x\"\n[columns]\ndescription = \"d\"\n",
+        )
+        .err()
+        .unwrap_or_default();
         assert!(e.contains("title"), "{e}");
-        let e = Shape::from_mapping("map.toml", "source = \"x\"\n[columns]\ntitle = \"t\"\nsalry = \"s\"\n").err().unwrap_or_default();
+        let e = Shape::from_mapping(
+            "map.toml",
+            "source = \"x\"\n[columns]\ntitle = \"t\"\nsalry = \"s\"\n",
+        )
+        .err()
+        .unwrap_or_default();
         assert!(e.contains("map.toml") && e.contains("salry"), "{e}");
     }
 
     #[test]
     fn unknown_shapes_and_formats_are_refused() {
-        assert!(matches!(read("x.pdf", &b""[..]), Err(FileError::UnknownFormat { .. })));
+        assert!(matches!(
+            read("x.pdf", &b""[..]),
+            Err(FileError::UnknownFormat { .. })
+        ));
         let (h, _) = read("x.csv", &b"a,b\n1,2\n"[..]).expect("csv");
         assert!(Shape::detect(&h).is_none());
     }

@@ -69,21 +69,38 @@ impl Gazetteer {
             let p = match provinces.iter().position(|p| p.full == f[0]) {
                 Some(p) => p,
                 None => {
-                    provinces.push(Province { full: f[0].into(), short: f[1].into(), en: f[2].into() });
+                    provinces.push(Province {
+                        full: f[0].into(),
+                        short: f[1].into(),
+                        en: f[2].into(),
+                    });
                     provinces.len() - 1
                 }
             };
-            cities.push(City { full: f[3].into(), short: f[4].into(), en: f[5].into(), province: p });
+            cities.push(City {
+                full: f[3].into(),
+                short: f[4].into(),
+                en: f[5].into(),
+                province: p,
+            });
         }
         let states = US
             .lines()
             .skip(1)
             .filter_map(|l| {
                 let f: Vec<&str> = l.split('|').collect();
-                (f.len() == 3).then(|| State { code: f[0].to_string(), name: f[1].to_string(), name_fold: fold(f[1]) })
+                (f.len() == 3).then(|| State {
+                    code: f[0].to_string(),
+                    name: f[1].to_string(),
+                    name_fold: fold(f[1]),
+                })
             })
             .collect();
-        Gazetteer { provinces, cities, states }
+        Gazetteer {
+            provinces,
+            cities,
+            states,
+        }
     }
 
     pub fn province_count(&self) -> usize {
@@ -101,13 +118,19 @@ impl Gazetteer {
             city_en: city.map(|c| c.en.clone()),
             province: Some(p.short.clone()),
             province_en: Some(p.en.clone()),
-            country: Some(if p.short == "香港" || p.short == "澳门" || p.short == "台湾" { p.short.clone() } else { "CN".into() })
-                .map(|c| match c.as_str() {
-                    "香港" => "HK".to_string(),
-                    "澳门" => "MO".to_string(),
-                    "台湾" => "TW".to_string(),
-                    _ => c,
-                }),
+            country: Some(
+                if p.short == "香港" || p.short == "澳门" || p.short == "台湾" {
+                    p.short.clone()
+                } else {
+                    "CN".into()
+                },
+            )
+            .map(|c| match c.as_str() {
+                "香港" => "HK".to_string(),
+                "澳门" => "MO".to_string(),
+                "台湾" => "TW".to_string(),
+                _ => c,
+            }),
             remote: false,
         }
     }
@@ -132,17 +155,25 @@ impl Gazetteer {
     /// `深圳深圳宝安区宝安`, `上海·浦东新区`, `Fresno, California`, `Remote`.
     pub fn parse(&self, raw: &str) -> Location {
         let s = fold(raw);
-        let compact: String = s.chars().filter(|c| !matches!(c, ' ' | '-' | '·' | '/' | '|' | '，')).collect();
+        let compact: String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '·' | '/' | '|' | '，'))
+            .collect();
         if compact.is_empty() {
             return Location::default();
         }
-        let remote = s.contains("remote") || s.contains("远程") || s.contains("telework") || s.contains("anywhere in the u.s");
+        let remote = s.contains("remote")
+            || s.contains("远程")
+            || s.contains("telework")
+            || s.contains("anywhere in the u.s");
         if s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
             // province prefix (longest), then a city inside it
             let mut prov: Option<(usize, usize)> = None;
             for (i, p) in self.provinces.iter().enumerate() {
                 for name in [&p.full, &p.short] {
-                    if compact.starts_with(name.as_str()) && prov.is_none_or(|(_, len)| name.len() > len) {
+                    if compact.starts_with(name.as_str())
+                        && prov.is_none_or(|(_, len)| name.len() > len)
+                    {
                         prov = Some((i, name.len()));
                     }
                 }
@@ -163,14 +194,27 @@ impl Gazetteer {
                 loc.remote = remote;
                 return loc;
             }
-            return Location { remote, ..Location::default() };
+            return Location {
+                remote,
+                ..Location::default()
+            };
         }
         // English: "City, State", "State", "City, ST", "Beijing, China"
-        let parts: Vec<&str> = s.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = s
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
         for (i, part) in parts.iter().enumerate().rev() {
-            let state = self.states.iter().find(|st| st.name_fold == *part || (part.len() == 2 && st.code.eq_ignore_ascii_case(part)));
+            let state = self.states.iter().find(|st| {
+                st.name_fold == *part || (part.len() == 2 && st.code.eq_ignore_ascii_case(part))
+            });
             if let Some(st) = state {
-                let city = if i > 0 { Some(title_case(parts[0])) } else { None };
+                let city = if i > 0 {
+                    Some(title_case(parts[0]))
+                } else {
+                    None
+                };
                 return Location {
                     city_en: city.clone(),
                     city,
@@ -189,8 +233,18 @@ impl Gazetteer {
                 return loc;
             }
         }
-        let country = if s.contains("united states") || s.contains("usa") || s == "us" { Some("US".to_string()) } else if s.contains("china") { Some("CN".to_string()) } else { None };
-        Location { country, remote, ..Location::default() }
+        let country = if s.contains("united states") || s.contains("usa") || s == "us" {
+            Some("US".to_string())
+        } else if s.contains("china") {
+            Some("CN".to_string())
+        } else {
+            None
+        };
+        Location {
+            country,
+            remote,
+            ..Location::default()
+        }
     }
 }
 
@@ -217,7 +271,11 @@ mod tests {
     }
 
     fn place(l: &Location) -> (Option<&str>, Option<&str>, Option<&str>) {
-        (l.city.as_deref(), l.province.as_deref(), l.country.as_deref())
+        (
+            l.city.as_deref(),
+            l.province.as_deref(),
+            l.country.as_deref(),
+        )
     }
 
     #[test]
@@ -230,15 +288,43 @@ mod tests {
     #[test]
     fn chinese_shapes() {
         let g = g();
-        assert_eq!(place(&g.parse("北京")), (Some("北京"), Some("北京"), Some("CN")));
-        assert_eq!(place(&g.parse("浙江省宁波")), (Some("宁波"), Some("浙江"), Some("CN")));
-        assert_eq!(place(&g.parse("深圳深圳宝安区宝安")), (Some("深圳"), Some("广东"), Some("CN")));
-        assert_eq!(place(&g.parse("上海·浦东新区")), (Some("上海"), Some("上海"), Some("CN")));
-        assert_eq!(place(&g.parse("湖北省武汉")), (Some("武汉"), Some("湖北"), Some("CN")));
-        assert_eq!(place(&g.parse("延边朝鲜族自治州")), (Some("延边"), Some("吉林"), Some("CN")));
-        assert_eq!(place(&g.parse("海南")), (None, Some("海南"), Some("CN")), "the province wins over 海南藏族自治州");
-        assert_eq!(place(&g.parse("青海省海南州")), (Some("海南"), Some("青海"), Some("CN")));
-        assert_eq!(place(&g.parse("香港")), (Some("香港"), Some("香港"), Some("HK")));
+        assert_eq!(
+            place(&g.parse("北京")),
+            (Some("北京"), Some("北京"), Some("CN"))
+        );
+        assert_eq!(
+            place(&g.parse("浙江省宁波")),
+            (Some("宁波"), Some("浙江"), Some("CN"))
+        );
+        assert_eq!(
+            place(&g.parse("深圳深圳宝安区宝安")),
+            (Some("深圳"), Some("广东"), Some("CN"))
+        );
+        assert_eq!(
+            place(&g.parse("上海·浦东新区")),
+            (Some("上海"), Some("上海"), Some("CN"))
+        );
+        assert_eq!(
+            place(&g.parse("湖北省武汉")),
+            (Some("武汉"), Some("湖北"), Some("CN"))
+        );
+        assert_eq!(
+            place(&g.parse("延边朝鲜族自治州")),
+            (Some("延边"), Some("吉林"), Some("CN"))
+        );
+        assert_eq!(
+            place(&g.parse("海南")),
+            (None, Some("海南"), Some("CN")),
+            "the province wins over 海南藏族自治州"
+        );
+        assert_eq!(
+            place(&g.parse("青海省海南州")),
+            (Some("海南"), Some("青海"), Some("CN"))
+        );
+        assert_eq!(
+            place(&g.parse("香港")),
+            (Some("香港"), Some("香港"), Some("HK"))
+        );
         assert_eq!(g.parse("西安").city_en.as_deref(), Some("Xi'an"));
         assert!(g.parse("异地招聘").is_empty());
     }
@@ -247,13 +333,34 @@ mod tests {
     fn us_shapes() {
         let g = g();
         let l = g.parse("Fresno, California");
-        assert_eq!((l.city.as_deref(), l.province.as_deref(), l.country.as_deref()), (Some("Fresno"), Some("California"), Some("US")));
-        assert_eq!(g.parse("Washington, District of Columbia").province.as_deref(), Some("District of Columbia"));
-        assert_eq!(g.parse("Arlington, VA").province.as_deref(), Some("Virginia"));
-        assert_eq!(g.parse("McGuire AFB, New Jersey").city.as_deref(), Some("Mcguire Afb"));
+        assert_eq!(
+            (
+                l.city.as_deref(),
+                l.province.as_deref(),
+                l.country.as_deref()
+            ),
+            (Some("Fresno"), Some("California"), Some("US"))
+        );
+        assert_eq!(
+            g.parse("Washington, District of Columbia")
+                .province
+                .as_deref(),
+            Some("District of Columbia")
+        );
+        assert_eq!(
+            g.parse("Arlington, VA").province.as_deref(),
+            Some("Virginia")
+        );
+        assert_eq!(
+            g.parse("McGuire AFB, New Jersey").city.as_deref(),
+            Some("Mcguire Afb")
+        );
         let r = g.parse("Remote");
         assert!(r.remote && r.city.is_none());
-        assert_eq!(place(&g.parse("Beijing, China")), (Some("北京"), Some("北京"), Some("CN")));
+        assert_eq!(
+            place(&g.parse("Beijing, China")),
+            (Some("北京"), Some("北京"), Some("CN"))
+        );
     }
 
     proptest! {

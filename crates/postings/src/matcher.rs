@@ -37,11 +37,53 @@ pub struct SkillMatcher {
 }
 
 const PREFERRED: &[&str] = &[
-    "加分", "优先", "更佳", "为佳", "最好", "择优", "者优先", "可加分", "are a plus", "is a plus", "a plus", "nice to have",
-    "nice-to-have", "preferred", "preferably", "bonus", "desirable", "desired", "ideally", "advantage", "advantageous", "good to have",
+    "加分",
+    "优先",
+    "更佳",
+    "为佳",
+    "最好",
+    "择优",
+    "者优先",
+    "可加分",
+    "are a plus",
+    "is a plus",
+    "a plus",
+    "nice to have",
+    "nice-to-have",
+    "preferred",
+    "preferably",
+    "bonus",
+    "desirable",
+    "desired",
+    "ideally",
+    "advantage",
+    "advantageous",
+    "good to have",
 ];
-const NEGATION_BEFORE: &[&str] = &["不需要", "无需", "不要求", "不涉及", "不用", "不需", "非必须", "no ", "not ", "without ", "don't need", "does not require", "not required"];
-const NEGATION_AFTER: &[&str] = &["不是必须", "非必须", "不做要求", "不要求", "not required", "is not necessary", "not needed"];
+const NEGATION_BEFORE: &[&str] = &[
+    "不需要",
+    "无需",
+    "不要求",
+    "不涉及",
+    "不用",
+    "不需",
+    "非必须",
+    "no ",
+    "not ",
+    "without ",
+    "don't need",
+    "does not require",
+    "not required",
+];
+const NEGATION_AFTER: &[&str] = &[
+    "不是必须",
+    "非必须",
+    "不做要求",
+    "不要求",
+    "not required",
+    "is not necessary",
+    "not needed",
+];
 
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric()
@@ -81,7 +123,12 @@ impl SkillMatcher {
         }
         let edges = patterns
             .iter()
-            .map(|p| (p.chars().next().is_some_and(is_word), p.chars().last().is_some_and(is_word)))
+            .map(|p| {
+                (
+                    p.chars().next().is_some_and(is_word),
+                    p.chars().last().is_some_and(is_word),
+                )
+            })
             .collect();
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
@@ -111,7 +158,9 @@ impl SkillMatcher {
         let before = text[..start].chars().next_back();
         let rest = &text[end..];
         // an English plural still names the skill: "internal audits", "SQLs"
-        let plural = rest.starts_with('s') && !rest[1..].chars().next().is_some_and(is_word) && end - start >= 3;
+        let plural = rest.starts_with('s')
+            && !rest[1..].chars().next().is_some_and(is_word)
+            && end - start >= 3;
         let cut_before = first && before.is_some_and(is_word);
         let cut_after = last && rest.chars().next().is_some_and(is_word) && !plural;
         !cut_before && !cut_after
@@ -141,7 +190,12 @@ impl SkillMatcher {
                         f.required |= required;
                         f.in_title |= in_title;
                     }
-                    None => out.push(Found { kind, index, required, in_title }),
+                    None => out.push(Found {
+                        kind,
+                        index,
+                        required,
+                        in_title,
+                    }),
                 }
             }
         }
@@ -151,7 +205,12 @@ impl SkillMatcher {
 /// The clause around `[start, end)`: bounded by sentence punctuation, line
 /// breaks and list markers.
 fn clause_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let is_stop = |c: char| matches!(c, '。' | '；' | ';' | '！' | '!' | '？' | '?' | '\n' | '\r' | '•' | '●' | '■' | '|');
+    let is_stop = |c: char| {
+        matches!(
+            c,
+            '。' | '；' | ';' | '！' | '!' | '？' | '?' | '\n' | '\r' | '•' | '●' | '■' | '|'
+        )
+    };
     let mut s = start;
     for (i, c) in text[..start].char_indices().rev() {
         if is_stop(c) || (c == '.' && text[i + 1..].starts_with(' ')) {
@@ -173,13 +232,19 @@ fn clause_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
 /// between), or a "not required" after it.
 fn negated(before: &str, after: &str) -> bool {
     let tail: String = {
-        let cut = before.char_indices().rev().find(|(_, c)| matches!(c, ',' | '，' | '、')).map(|(i, c)| i + c.len_utf8()).unwrap_or(0);
+        let cut = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, ',' | '，' | '、'))
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(0);
         let t = &before[cut..];
         let chars: Vec<char> = t.chars().collect();
         chars[chars.len().saturating_sub(24)..].iter().collect()
     };
     let head: String = after.chars().take(16).collect();
-    NEGATION_BEFORE.iter().any(|w| tail.contains(w)) || NEGATION_AFTER.iter().any(|w| head.contains(w))
+    NEGATION_BEFORE.iter().any(|w| tail.contains(w))
+        || NEGATION_AFTER.iter().any(|w| head.contains(w))
 }
 
 #[cfg(test)]
@@ -205,7 +270,9 @@ mod tests {
             .into_iter()
             .map(|f| match f.kind {
                 FoundKind::Skill => (m.skills[f.index].id.clone(), f.required),
-                FoundKind::Certification => (format!("cert:{}", m.certifications[f.index].id), f.required),
+                FoundKind::Certification => {
+                    (format!("cert:{}", m.certifications[f.index].id), f.required)
+                }
             })
             .collect();
         v.sort();
@@ -218,10 +285,21 @@ mod tests {
 
     #[test]
     fn finds_chinese_and_english_aliases() {
-        let v = ids("渗透测试工程师", "熟悉Burp Suite、SQLMap等工具，掌握SQL注入、XSS等常见Web漏洞；持有CISP-PTE证书。");
+        let v = ids(
+            "渗透测试工程师",
+            "熟悉Burp Suite、SQLMap等工具，掌握SQL注入、XSS等常见Web漏洞；持有CISP-PTE证书。",
+        );
         assert!(has(&v, "penetration-testing", true), "{v:?}");
-        assert!(has(&v, "burp-suite", true) && has(&v, "sqlmap", true) && has(&v, "sql-injection", true) && has(&v, "xss", true));
-        assert!(has(&v, "web-vulnerabilities", true) || has(&v, "web-security", true), "{v:?}");
+        assert!(
+            has(&v, "burp-suite", true)
+                && has(&v, "sqlmap", true)
+                && has(&v, "sql-injection", true)
+                && has(&v, "xss", true)
+        );
+        assert!(
+            has(&v, "web-vulnerabilities", true) || has(&v, "web-security", true),
+            "{v:?}"
+        );
         assert!(has(&v, "cert:cisp-pte", true), "{v:?}");
     }
 
@@ -234,21 +312,39 @@ mod tests {
     #[test]
     fn ascii_terms_respect_word_boundaries() {
         let v = ids("", "Conducts internal audits; writes SQLs");
-        assert!(has(&v, "internal-audit", true) && has(&v, "sql", true), "plurals: {v:?}");
-        let v = ids("", "uses xssf and xsser-like naming; golang good; google docs");
+        assert!(
+            has(&v, "internal-audit", true) && has(&v, "sql", true),
+            "plurals: {v:?}"
+        );
+        let v = ids(
+            "",
+            "uses xssf and xsser-like naming; golang good; google docs",
+        );
         assert!(!v.iter().any(|(i, _)| i == "xss"), "{v:?}");
         assert!(has(&v, "go", true), "golang is Go: {v:?}");
         let v = ids("", "会用java和javascript");
-        assert!(has(&v, "java", true) && has(&v, "javascript", true), "{v:?}");
+        assert!(
+            has(&v, "java", true) && has(&v, "javascript", true),
+            "{v:?}"
+        );
     }
 
     #[test]
     fn preferred_clauses_and_negations() {
-        let v = ids("安全运维工程师", "熟悉Linux。有CISSP证书者优先；熟悉Splunk加分。不需要会Java");
+        let v = ids(
+            "安全运维工程师",
+            "熟悉Linux。有CISSP证书者优先；熟悉Splunk加分。不需要会Java",
+        );
         assert!(has(&v, "linux", true), "{v:?}");
-        assert!(has(&v, "cert:cissp", false) && has(&v, "splunk", false), "{v:?}");
+        assert!(
+            has(&v, "cert:cissp", false) && has(&v, "splunk", false),
+            "{v:?}"
+        );
         assert!(!v.iter().any(|(i, _)| i == "java"), "negated: {v:?}");
-        let v = ids("SOC Analyst", "Experience with Splunk required. Knowledge of Python is a plus. No CISSP required.");
+        let v = ids(
+            "SOC Analyst",
+            "Experience with Splunk required. Knowledge of Python is a plus. No CISSP required.",
+        );
         assert!(has(&v, "splunk", true) && has(&v, "python", false), "{v:?}");
         assert!(!v.iter().any(|(i, _)| i == "cert:cissp"), "{v:?}");
         // a skill both required and preferred is required
@@ -259,7 +355,10 @@ mod tests {
     #[test]
     fn title_mentions_are_required() {
         let v = ids("Python开发（云安全方向优先）", "");
-        assert!(has(&v, "python", true) && has(&v, "cloud-security", true), "{v:?}");
+        assert!(
+            has(&v, "python", true) && has(&v, "cloud-security", true),
+            "{v:?}"
+        );
     }
 
     proptest! {

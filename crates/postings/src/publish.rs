@@ -20,7 +20,12 @@ pub enum JobStatus {
 }
 
 impl JobStatus {
-    pub const ALL: [JobStatus; 4] = [JobStatus::Draft, JobStatus::Submitted, JobStatus::Published, JobStatus::Closed];
+    pub const ALL: [JobStatus; 4] = [
+        JobStatus::Draft,
+        JobStatus::Submitted,
+        JobStatus::Published,
+        JobStatus::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -181,7 +186,8 @@ fn chars(s: &str) -> usize {
 
 /// Control characters other than line breaks and tabs have no place in a posting.
 fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
 }
 
 impl JobDraft {
@@ -189,34 +195,84 @@ impl JobDraft {
     /// returned. Whether ids name real roles and skills is the caller's check
     /// (it holds the model).
     pub fn normalised(mut self) -> Result<JobDraft, DraftError> {
-        for s in [&mut self.title, &mut self.description, &mut self.location, &mut self.salary, &mut self.education, &mut self.experience] {
+        for s in [
+            &mut self.title,
+            &mut self.description,
+            &mut self.location,
+            &mut self.salary,
+            &mut self.education,
+            &mut self.experience,
+        ] {
             *s = s.trim().to_string();
         }
-        let bad = |field, problem: String, expected| Err(DraftError { field, problem, expected });
+        let bad = |field, problem: String, expected| {
+            Err(DraftError {
+                field,
+                problem,
+                expected,
+            })
+        };
         if self.title.is_empty() {
-            return bad("title", "is empty".into(), "a job title such as 渗透测试工程师 or SOC analyst intern");
+            return bad(
+                "title",
+                "is empty".into(),
+                "a job title such as 渗透测试工程师 or SOC analyst intern",
+            );
         }
         if chars(&self.title) > MAX_TITLE {
-            return bad("title", format!("has {} characters", chars(&self.title)), "at most 120 characters");
+            return bad(
+                "title",
+                format!("has {} characters", chars(&self.title)),
+                "at most 120 characters",
+            );
         }
         if chars(&self.description) > MAX_DESCRIPTION {
-            return bad("description", format!("has {} characters", chars(&self.description)), "at most 20,000 characters");
+            return bad(
+                "description",
+                format!("has {} characters", chars(&self.description)),
+                "at most 20,000 characters",
+            );
         }
-        for (field, v) in [("title", &self.title), ("location", &self.location), ("salary", &self.salary), ("education", &self.education), ("experience", &self.experience)] {
+        for (field, v) in [
+            ("title", &self.title),
+            ("location", &self.location),
+            ("salary", &self.salary),
+            ("education", &self.education),
+            ("experience", &self.experience),
+        ] {
             if field != "title" && chars(v) > MAX_SHORT {
-                return bad(field, format!("has {} characters", chars(v)), "at most 100 characters");
+                return bad(
+                    field,
+                    format!("has {} characters", chars(v)),
+                    "at most 100 characters",
+                );
             }
             if has_control(v) || v.contains('\n') {
-                return bad(field, "contains control characters or line breaks".into(), "one line of text");
+                return bad(
+                    field,
+                    "contains control characters or line breaks".into(),
+                    "one line of text",
+                );
             }
         }
         if has_control(&self.description) {
-            return bad("description", "contains control characters".into(), "text (line breaks allowed)");
+            return bad(
+                "description",
+                "contains control characters".into(),
+                "text (line breaks allowed)",
+            );
         }
         if !(1..=10_000).contains(&self.openings) {
-            return bad("openings", format!("is {}", self.openings), "a number of openings from 1 to 10,000");
+            return bad(
+                "openings",
+                format!("is {}", self.openings),
+                "a number of openings from 1 to 10,000",
+            );
         }
-        for (field, list) in [("skills", &mut self.skills), ("certifications", &mut self.certifications)] {
+        for (field, list) in [
+            ("skills", &mut self.skills),
+            ("certifications", &mut self.certifications),
+        ] {
             list.iter_mut().for_each(|s| *s = s.trim().to_string());
             list.retain(|s| !s.is_empty());
             let mut seen = std::collections::HashSet::new();
@@ -225,14 +281,28 @@ impl JobDraft {
                 return bad(field, format!("lists {}", list.len()), "at most 60");
             }
             if let Some(s) = list.iter().find(|s| !is_id(s)) {
-                return bad(field, format!("`{}` is not a known name or id", s.chars().take(40).collect::<String>()), "names or ids of the competency model such as 渗透测试, Burp Suite or penetration-testing");
+                return bad(
+                    field,
+                    format!(
+                        "`{}` is not a known name or id",
+                        s.chars().take(40).collect::<String>()
+                    ),
+                    "names or ids of the competency model such as 渗透测试, Burp Suite or penetration-testing",
+                );
             }
         }
-        self.platform_role = self.platform_role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        self.platform_role = self
+            .platform_role
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty());
         if let Some(r) = &self.platform_role
             && !is_id(r)
         {
-            return bad("platform_role", format!("`{}` is not an id", r.chars().take(40).collect::<String>()), "a platform role id such as pentester");
+            return bad(
+                "platform_role",
+                format!("`{}` is not an id", r.chars().take(40).collect::<String>()),
+                "a platform role id such as pentester",
+            );
         }
         Ok(self)
     }
@@ -240,7 +310,10 @@ impl JobDraft {
 
 /// Ids of the model: lower-case ASCII letters, digits, `-`, `_`, `.`, `+`.
 pub fn is_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 80 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.+".contains(&b))
+    !s.is_empty()
+        && s.len() <= 80
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.+".contains(&b))
 }
 
 #[cfg(test)]
@@ -258,7 +331,11 @@ mod tests {
             experience: String::new(),
             openings: 2,
             platform_role: Some("pentester".into()),
-            skills: vec!["penetration-testing".into(), "penetration-testing".into(), " ".into()],
+            skills: vec![
+                "penetration-testing".into(),
+                "penetration-testing".into(),
+                " ".into(),
+            ],
             certifications: vec![],
         }
     }
@@ -272,17 +349,47 @@ mod tests {
 
     #[test]
     fn bad_fields_are_named_with_what_was_expected() {
-        let e = JobDraft { title: "  ".into(), ..draft() }.normalised().unwrap_err();
+        let e = JobDraft {
+            title: "  ".into(),
+            ..draft()
+        }
+        .normalised()
+        .unwrap_err();
         assert_eq!(e.field, "title");
-        let e = JobDraft { title: "x".repeat(121), ..draft() }.normalised().unwrap_err();
+        let e = JobDraft {
+            title: "x".repeat(121),
+            ..draft()
+        }
+        .normalised()
+        .unwrap_err();
         assert!(e.to_string().contains("121 characters"), "{e}");
-        let e = JobDraft { openings: 0, ..draft() }.normalised().unwrap_err();
+        let e = JobDraft {
+            openings: 0,
+            ..draft()
+        }
+        .normalised()
+        .unwrap_err();
         assert_eq!(e.field, "openings");
-        let e = JobDraft { skills: vec!["x'; DROP TABLE jobs;--".into()], ..draft() }.normalised().unwrap_err();
+        let e = JobDraft {
+            skills: vec!["x'; DROP TABLE jobs;--".into()],
+            ..draft()
+        }
+        .normalised()
+        .unwrap_err();
         assert_eq!(e.field, "skills");
-        let e = JobDraft { location: "北京\u{0}".into(), ..draft() }.normalised().unwrap_err();
+        let e = JobDraft {
+            location: "北京\u{0}".into(),
+            ..draft()
+        }
+        .normalised()
+        .unwrap_err();
         assert_eq!(e.field, "location");
-        let e = JobDraft { platform_role: Some("<script>".into()), ..draft() }.normalised().unwrap_err();
+        let e = JobDraft {
+            platform_role: Some("<script>".into()),
+            ..draft()
+        }
+        .normalised()
+        .unwrap_err();
         assert_eq!(e.field, "platform_role");
     }
 
@@ -300,7 +407,11 @@ mod tests {
                 assert_eq!(Edit.apply(s), None, "only drafts are edited");
             }
             if s != Submitted {
-                assert_eq!(Approve.apply(s), None, "only submitted postings are approved");
+                assert_eq!(
+                    Approve.apply(s),
+                    None,
+                    "only submitted postings are approved"
+                );
             }
         }
         assert_eq!(Close.apply(Draft), None);

@@ -64,11 +64,19 @@ fn numbers(s: &str) -> Vec<Num> {
     while i < chars.len() && out.len() < 2 {
         if chars[i].is_ascii_digit() {
             let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || (chars[i] == ',' && i + 3 < chars.len() + 1 && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))) {
+            while i < chars.len()
+                && (chars[i].is_ascii_digit()
+                    || chars[i] == '.'
+                    || (chars[i] == ','
+                        && i + 3 < chars.len() + 1
+                        && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit())))
+            {
                 i += 1;
             }
             let text: String = chars[start..i].iter().filter(|c| **c != ',').collect();
-            let Ok(value) = text.trim_end_matches('.').parse::<f64>() else { continue };
+            let Ok(value) = text.trim_end_matches('.').parse::<f64>() else {
+                continue;
+            };
             // skip spaces, then read a unit
             let mut j = i;
             while j < chars.len() && chars[j] == ' ' {
@@ -103,21 +111,44 @@ pub fn parse(raw: &str) -> Option<SalaryInfo> {
     if s.is_empty() {
         return None;
     }
-    if has_any(s, &["面议", "negotiable", "doe", "commensurate", "薪资面谈", "待遇面议"]) && numbers(s).is_empty() {
+    if has_any(
+        s,
+        &[
+            "面议",
+            "negotiable",
+            "doe",
+            "commensurate",
+            "薪资面谈",
+            "待遇面议",
+        ],
+    ) && numbers(s).is_empty()
+    {
         return Some(SalaryInfo::Negotiable);
     }
     let nums = numbers(s);
     if nums.is_empty() {
         return None;
     }
-    let usd = s.contains('$') || s.contains("usd") || has_any(s, &["a year", "per year", "an hour", "per hour", "/hr", "/yr", "annually", "hourly"]);
+    let usd = s.contains('$')
+        || s.contains("usd")
+        || has_any(
+            s,
+            &[
+                "a year", "per year", "an hour", "per hour", "/hr", "/yr", "annually", "hourly",
+            ],
+        );
     let currency = if usd { Currency::Usd } else { Currency::Cny };
     // a bare first number inherits the second's unit (`1-1.5万`, `15-25k`)
     let second_unit = nums.get(1).and_then(|n| n.unit);
     let mut vals: Vec<f64> = nums
         .iter()
         .enumerate()
-        .map(|(i, n)| n.value * n.unit.or(if i == 0 { second_unit } else { None }).unwrap_or(1.0))
+        .map(|(i, n)| {
+            n.value
+                * n.unit
+                    .or(if i == 0 { second_unit } else { None })
+                    .unwrap_or(1.0)
+        })
         .collect();
     if vals.len() == 1 {
         vals.push(vals[0]);
@@ -131,14 +162,39 @@ pub fn parse(raw: &str) -> Option<SalaryInfo> {
     }
     let period = if has_any(s, &["/hr", "hour", "/小时", "每小时", "元/时", "/h"]) {
         Period::Hour
-    } else if has_any(s, &["/天", "/日", "每天", "元/天", "per day", "a day", "/day", "日薪"]) {
+    } else if has_any(
+        s,
+        &[
+            "/天", "/日", "每天", "元/天", "per day", "a day", "/day", "日薪",
+        ],
+    ) {
         Period::Day
-    } else if has_any(s, &["/年", "年薪", "每年", "a year", "per year", "/yr", "annually", "annual", "/year"]) {
+    } else if has_any(
+        s,
+        &[
+            "/年", "年薪", "每年", "a year", "per year", "/yr", "annually", "annual", "/year",
+        ],
+    ) {
         Period::Year
-    } else if has_any(s, &["/月", "月薪", "每月", "a month", "per month", "/mo", "monthly"]) {
+    } else if has_any(
+        s,
+        &[
+            "/月",
+            "月薪",
+            "每月",
+            "a month",
+            "per month",
+            "/mo",
+            "monthly",
+        ],
+    ) {
         Period::Month
     } else if currency == Currency::Usd {
-        if max < 500.0 { Period::Hour } else { Period::Year }
+        if max < 500.0 {
+            Period::Hour
+        } else {
+            Period::Year
+        }
     } else {
         Period::Month
     };
@@ -146,7 +202,14 @@ pub fn parse(raw: &str) -> Option<SalaryInfo> {
     let months_per_year = s
         .find('薪')
         .and_then(|i| {
-            let digits: String = s[..i].chars().rev().take_while(|c| c.is_ascii_digit()).collect::<Vec<_>>().into_iter().rev().collect();
+            let digits: String = s[..i]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             digits.parse::<u8>().ok()
         })
         .filter(|m| (12..=24).contains(m))
@@ -192,25 +255,46 @@ mod tests {
     #[test]
     fn chinese_board_shapes() {
         let r = range("15k-25k");
-        assert_eq!((r.currency, r.period, r.monthly_min, r.monthly_max, r.yearly_max), (Currency::Cny, Period::Month, 15_000.0, 25_000.0, 300_000.0));
+        assert_eq!(
+            (
+                r.currency,
+                r.period,
+                r.monthly_min,
+                r.monthly_max,
+                r.yearly_max
+            ),
+            (Currency::Cny, Period::Month, 15_000.0, 25_000.0, 300_000.0)
+        );
         let r = range("1.5-2万/月");
         assert_eq!((r.monthly_min, r.monthly_max), (15_000.0, 20_000.0));
         let r = range("6千-1.2万");
         assert_eq!((r.monthly_min, r.monthly_max), (6_000.0, 12_000.0));
         let r = range("15-25K·14薪");
-        assert_eq!((r.monthly_min, r.months_per_year, r.yearly_min, r.yearly_max), (15_000.0, 14, 210_000.0, 350_000.0));
+        assert_eq!(
+            (r.monthly_min, r.months_per_year, r.yearly_min, r.yearly_max),
+            (15_000.0, 14, 210_000.0, 350_000.0)
+        );
         let r = range("1-1.5万·13薪");
         assert_eq!((r.monthly_max, r.yearly_max), (15_000.0, 195_000.0));
         let r = range("20-30万/年");
-        assert_eq!((r.period, r.yearly_min, r.monthly_max), (Period::Year, 200_000.0, 25_000.0));
+        assert_eq!(
+            (r.period, r.yearly_min, r.monthly_max),
+            (Period::Year, 200_000.0, 25_000.0)
+        );
         let r = range("200元/天");
-        assert_eq!((r.period, r.min, r.monthly_min), (Period::Day, 200.0, 4_350.0));
+        assert_eq!(
+            (r.period, r.min, r.monthly_min),
+            (Period::Day, 200.0, 4_350.0)
+        );
         let r = range("15k以上");
         assert_eq!((r.min, r.max), (15_000.0, 15_000.0));
         let r = range("ＲＭＢ １０Ｋ－２０Ｋ");
         assert_eq!((r.monthly_min, r.monthly_max), (10_000.0, 20_000.0));
         let r = range("4-6千·13薪");
-        assert_eq!((r.monthly_min, r.monthly_max, r.months_per_year), (4_000.0, 6_000.0, 13));
+        assert_eq!(
+            (r.monthly_min, r.monthly_max, r.months_per_year),
+            (4_000.0, 6_000.0, 13)
+        );
         assert_eq!(parse("面议"), Some(SalaryInfo::Negotiable));
         assert_eq!(parse(""), None);
         assert_eq!(parse("待定"), None);
@@ -219,9 +303,21 @@ mod tests {
     #[test]
     fn us_shapes() {
         let r = range("$90,000 - $120,000 a year");
-        assert_eq!((r.currency, r.period, r.yearly_min, r.yearly_max, r.monthly_min), (Currency::Usd, Period::Year, 90_000.0, 120_000.0, 7_500.0));
+        assert_eq!(
+            (
+                r.currency,
+                r.period,
+                r.yearly_min,
+                r.yearly_max,
+                r.monthly_min
+            ),
+            (Currency::Usd, Period::Year, 90_000.0, 120_000.0, 7_500.0)
+        );
         let r = range("$45/hr");
-        assert_eq!((r.period, r.min, r.yearly_min), (Period::Hour, 45.0, 45.0 * 8.0 * 21.75 * 12.0));
+        assert_eq!(
+            (r.period, r.min, r.yearly_min),
+            (Period::Hour, 45.0, 45.0 * 8.0 * 21.75 * 12.0)
+        );
         let r = range("$45 an hour");
         assert_eq!(r.period, Period::Hour);
         let r = range("USD 100k-120k");

@@ -2,9 +2,15 @@
 //! `backend!`, so the dialects cannot drift apart; only placeholders and
 //! migrations differ.
 
+use crate::postings::{
+    ImportEnd, ImportRecord, ImportStart, NewPosting, PostingSummary, SourceLink, StoredKey,
+    import_from_row, import_select,
+};
 use crate::tables::{self, Rows, Table, Ty, Val};
-use crate::postings::{ImportEnd, ImportRecord, ImportStart, NewPosting, PostingSummary, SourceLink, StoredKey, import_from_row, import_select};
-use crate::talent::{Person as TalentPerson, Program as TalentProgram, TalentImportRecord, TalentReference, TalentWrite};
+use crate::talent::{
+    Person as TalentPerson, Program as TalentProgram, TalentImportRecord, TalentReference,
+    TalentWrite,
+};
 use crate::{AuditEntry, Progress, StoreError};
 use cb_competency::CompetencyModel;
 use cb_competency::external::ExternalFramework;
@@ -65,7 +71,9 @@ fn fill(clause: &str, ph: fn(usize) -> String) -> String {
 /// A unique constraint's refusal, as its own error.
 fn duplicate(e: sqlx::Error) -> StoreError {
     match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate { detail: d.message().to_string() },
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate {
+            detail: d.message().to_string(),
+        },
         _ => StoreError::Database(e),
     }
 }
@@ -733,7 +741,10 @@ mod tests {
     #[test]
     fn insert_sql_numbers_postgres_placeholders_across_rows() {
         let sql = insert_sql(&tables::ROLE_STATEMENTS, 2, pg_placeholder);
-        assert_eq!(sql, "INSERT INTO nice_role_statements (role_id, statement_id) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(
+            sql,
+            "INSERT INTO nice_role_statements (role_id, statement_id) VALUES ($1, $2), ($3, $4)"
+        );
         let sql = insert_sql(&tables::ROLE_STATEMENTS, 1, sqlite_placeholder);
         assert!(sql.ends_with("VALUES (?, ?)"));
     }

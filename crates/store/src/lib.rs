@@ -10,8 +10,8 @@
 pub mod accounts;
 mod backend;
 pub mod postings;
-pub mod talent;
 pub mod tables;
+pub mod talent;
 pub mod testing;
 
 use cb_competency::CompetencyModel;
@@ -44,7 +44,11 @@ impl ImportSession {
         }
     }
 
-    pub async fn write(&mut self, postings: &[postings::NewPosting], links: &[postings::SourceLink]) -> Result<(), StoreError> {
+    pub async fn write(
+        &mut self,
+        postings: &[postings::NewPosting],
+        links: &[postings::SourceLink],
+    ) -> Result<(), StoreError> {
         match self {
             ImportSession::Sqlite(s) => s.write(postings, links).await,
             ImportSession::Postgres(s) => s.write(postings, links).await,
@@ -59,7 +63,11 @@ impl ImportSession {
         }
     }
 
-    pub async fn finish(self, caller: &Caller, end: &postings::ImportEnd) -> Result<i64, StoreError> {
+    pub async fn finish(
+        self,
+        caller: &Caller,
+        end: &postings::ImportEnd,
+    ) -> Result<i64, StoreError> {
         match self {
             ImportSession::Sqlite(s) => s.finish(caller, end).await,
             ImportSession::Postgres(s) => s.finish(caller, end).await,
@@ -69,7 +77,9 @@ impl ImportSession {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database URL `{url}` is not supported; expected sqlite://path/file.db or postgres://user@host/db")]
+    #[error(
+        "database URL `{url}` is not supported; expected sqlite://path/file.db or postgres://user@host/db"
+    )]
     UnsupportedUrl { url: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -143,14 +153,22 @@ impl Store {
                     .busy_timeout(std::time::Duration::from_secs(10))
                     // rows cross from SQLite's worker thread in batches, not one wake-up each
                     .row_buffer_size(4096);
-                let pool = sqlx::sqlite::SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(opts)
+                    .await?;
                 Ok(Store::Sqlite(SqliteBackend::new(pool)))
             }
             Some(Backend::Postgres) => {
-                let pool = sqlx::postgres::PgPoolOptions::new().max_connections(8).connect(url).await?;
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(8)
+                    .connect(url)
+                    .await?;
                 Ok(Store::Postgres(PgBackend::new(pool)))
             }
-            None => Err(StoreError::UnsupportedUrl { url: url.to_string() }),
+            None => Err(StoreError::UnsupportedUrl {
+                url: url.to_string(),
+            }),
         }
     }
 
@@ -173,7 +191,12 @@ impl Store {
 
     /// Replaces the competency model in one transaction: afterwards the store
     /// holds exactly `model`, or, on any error, exactly what it held before.
-    pub async fn replace_model(&self, caller: &Caller, model: &CompetencyModel, progress: Progress<'_>) -> Result<(), StoreError> {
+    pub async fn replace_model(
+        &self,
+        caller: &Caller,
+        model: &CompetencyModel,
+        progress: Progress<'_>,
+    ) -> Result<(), StoreError> {
         dispatch!(self, b => b.replace_model(caller, model, progress).await)
     }
 
@@ -182,12 +205,20 @@ impl Store {
     }
 
     /// Installs or replaces one external framework, in one transaction.
-    pub async fn replace_external(&self, caller: &Caller, fw: &ExternalFramework, progress: Progress<'_>) -> Result<(), StoreError> {
+    pub async fn replace_external(
+        &self,
+        caller: &Caller,
+        fw: &ExternalFramework,
+        progress: Progress<'_>,
+    ) -> Result<(), StoreError> {
         dispatch!(self, b => b.replace_external(caller, fw, progress).await)
     }
 
     /// The import of a file with this content hash, if it was imported before.
-    pub async fn import_by_hash(&self, hash: &str) -> Result<Option<postings::ImportRecord>, StoreError> {
+    pub async fn import_by_hash(
+        &self,
+        hash: &str,
+    ) -> Result<Option<postings::ImportRecord>, StoreError> {
         dispatch!(self, b => b.import_by_hash(hash).await)
     }
 
@@ -198,16 +229,27 @@ impl Store {
 
     /// Postings in id order after `after_id`, at most `limit`.
     /// Postings after `after_id` as the demand index reads them.
-    pub async fn postings_for_insight(&self, after_id: i64, limit: i64) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
+    pub async fn postings_for_insight(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
         dispatch!(self, b => b.postings_for_insight(after_id, limit).await)
     }
 
     /// The postings with these ids (at most 500), newest first.
-    pub async fn postings_by_ids(&self, ids: &[i64]) -> Result<Vec<postings::PostingSummary>, StoreError> {
+    pub async fn postings_by_ids(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<postings::PostingSummary>, StoreError> {
         dispatch!(self, b => b.postings_by_ids(ids).await)
     }
 
-    pub async fn postings_page(&self, after_id: i64, limit: i64) -> Result<Vec<postings::PostingSummary>, StoreError> {
+    pub async fn postings_page(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<postings::PostingSummary>, StoreError> {
         dispatch!(self, b => b.postings_page(after_id, limit).await)
     }
 
@@ -221,7 +263,11 @@ impl Store {
     }
 
     /// Starts an import transaction (see [`ImportSession`]).
-    pub async fn begin_import(&self, caller: &Caller, start: &postings::ImportStart) -> Result<ImportSession, StoreError> {
+    pub async fn begin_import(
+        &self,
+        caller: &Caller,
+        start: &postings::ImportStart,
+    ) -> Result<ImportSession, StoreError> {
         Ok(match self {
             Store::Sqlite(b) => ImportSession::Sqlite(b.begin_import(caller, start).await?),
             Store::Postgres(b) => ImportSession::Postgres(b.begin_import(caller, start).await?),
@@ -229,11 +275,18 @@ impl Store {
     }
 
     /// Adds talent-pool records (schools … evidence) in one transaction.
-    pub async fn write_talent(&self, caller: &Caller, w: &talent::TalentWrite) -> Result<(), StoreError> {
+    pub async fn write_talent(
+        &self,
+        caller: &Caller,
+        w: &talent::TalentWrite,
+    ) -> Result<(), StoreError> {
         dispatch!(self, b => b.write_talent(caller, w).await)
     }
 
-    pub async fn talent_import_by_hash(&self, hash: &str) -> Result<Option<talent::TalentImportRecord>, StoreError> {
+    pub async fn talent_import_by_hash(
+        &self,
+        hash: &str,
+    ) -> Result<Option<talent::TalentImportRecord>, StoreError> {
         dispatch!(self, b => b.talent_import_by_hash(hash).await)
     }
 
@@ -246,7 +299,11 @@ impl Store {
         dispatch!(self, b => b.talent_person(id).await)
     }
 
-    pub async fn talent_people(&self, after_id: i64, limit: i64) -> Result<Vec<talent::Person>, StoreError> {
+    pub async fn talent_people(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<talent::Person>, StoreError> {
         dispatch!(self, b => b.talent_people(after_id, limit).await)
     }
 
@@ -255,12 +312,21 @@ impl Store {
     }
 
     /// Evidence of the people with ids in `first..=last`.
-    pub async fn talent_evidence_range(&self, first: i64, last: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+    pub async fn talent_evidence_range(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> Result<Vec<cb_talent::Evidence>, StoreError> {
         dispatch!(self, b => b.talent_evidence_range(first, last).await)
     }
 
     /// Evidence of people `first..=last` with only what a recompute needs.
-    pub async fn talent_evidence_compact(&self, first: i64, last: i64, skills: &cb_talent::SkillIndex) -> Result<cb_talent::CompactEvidence, StoreError> {
+    pub async fn talent_evidence_compact(
+        &self,
+        first: i64,
+        last: i64,
+        skills: &cb_talent::SkillIndex,
+    ) -> Result<cb_talent::CompactEvidence, StoreError> {
         dispatch!(self, b => b.talent_evidence_compact(first, last, skills).await)
     }
 
@@ -277,11 +343,17 @@ impl Store {
         dispatch!(self, b => b.talent_school(id).await)
     }
 
-    pub async fn talent_cohort_people(&self, cohort_id: i64) -> Result<Vec<talent::Person>, StoreError> {
+    pub async fn talent_cohort_people(
+        &self,
+        cohort_id: i64,
+    ) -> Result<Vec<talent::Person>, StoreError> {
         dispatch!(self, b => b.talent_cohort_people(cohort_id).await)
     }
 
-    pub async fn talent_cohort_evidence(&self, cohort_id: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+    pub async fn talent_cohort_evidence(
+        &self,
+        cohort_id: i64,
+    ) -> Result<Vec<cb_talent::Evidence>, StoreError> {
         dispatch!(self, b => b.talent_cohort_evidence(cohort_id).await)
     }
 
@@ -289,7 +361,10 @@ impl Store {
         dispatch!(self, b => b.talent_programs().await)
     }
 
-    pub async fn talent_evidence_of(&self, person_id: i64) -> Result<Vec<cb_talent::Evidence>, StoreError> {
+    pub async fn talent_evidence_of(
+        &self,
+        person_id: i64,
+    ) -> Result<Vec<cb_talent::Evidence>, StoreError> {
         dispatch!(self, b => b.talent_evidence_of(person_id).await)
     }
 
@@ -299,7 +374,12 @@ impl Store {
     }
 
     /// Appends to the audit log.
-    pub async fn audit(&self, caller: &Caller, action: &str, detail: &str) -> Result<(), StoreError> {
+    pub async fn audit(
+        &self,
+        caller: &Caller,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
         dispatch!(self, b => b.audit(caller, action, detail).await)
     }
 
@@ -308,30 +388,60 @@ impl Store {
         dispatch!(self, b => b.audit_log(limit).await)
     }
 
-    pub(crate) async fn rows(&self, table: &tables::Table, clause: &str, args: Vec<tables::Val>) -> Result<tables::Rows, StoreError> {
+    pub(crate) async fn rows(
+        &self,
+        table: &tables::Table,
+        clause: &str,
+        args: Vec<tables::Val>,
+    ) -> Result<tables::Rows, StoreError> {
         dispatch!(self, b => b.select_where(table, clause, &args).await)
     }
 
     /// How many rows of `table` match `clause`.
-    pub(crate) async fn count(&self, table: &tables::Table, clause: &str, args: Vec<tables::Val>) -> Result<i64, StoreError> {
+    pub(crate) async fn count(
+        &self,
+        table: &tables::Table,
+        clause: &str,
+        args: Vec<tables::Val>,
+    ) -> Result<i64, StoreError> {
         dispatch!(self, b => b.count_where(table, clause, &args).await)
     }
 
-    pub(crate) async fn insert_id(&self, caller: &Caller, table: &tables::Table, row: Vec<tables::Val>, action: &str, detail: &str) -> Result<i64, StoreError> {
+    pub(crate) async fn insert_id(
+        &self,
+        caller: &Caller,
+        table: &tables::Table,
+        row: Vec<tables::Val>,
+        action: &str,
+        detail: &str,
+    ) -> Result<i64, StoreError> {
         dispatch!(self, b => b.insert_id(caller, table, row, action, detail).await)
     }
 
     /// The steps and their audit entry in one transaction.
-    pub(crate) async fn run(&self, caller: &Caller, steps: Vec<accounts::Step>, action: &str, detail: &str) -> Result<Vec<u64>, StoreError> {
+    pub(crate) async fn run(
+        &self,
+        caller: &Caller,
+        steps: Vec<accounts::Step>,
+        action: &str,
+        detail: &str,
+    ) -> Result<Vec<u64>, StoreError> {
         dispatch!(self, b => b.run(Some((caller, action, detail)), steps).await)
     }
 
     /// Steps not worth an audit entry (a token's last use).
-    pub(crate) async fn run_quiet(&self, steps: Vec<accounts::Step>) -> Result<Vec<u64>, StoreError> {
+    pub(crate) async fn run_quiet(
+        &self,
+        steps: Vec<accounts::Step>,
+    ) -> Result<Vec<u64>, StoreError> {
         dispatch!(self, b => b.run(None, steps).await)
     }
 
-    pub(crate) async fn audit_matching(&self, needle: &str, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    pub(crate) async fn audit_matching(
+        &self,
+        needle: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         dispatch!(self, b => b.audit_matching(needle, limit).await)
     }
 

@@ -124,7 +124,11 @@ fn oi(v: Option<i64>) -> Val {
 
 /// `burp-suite sql-injection oscp?`: ids, preferred ones marked with `?`.
 pub fn skill_list(items: &[(String, bool)]) -> String {
-    items.iter().map(|(id, req)| if *req { id.clone() } else { format!("{id}?") }).collect::<Vec<_>>().join(" ")
+    items
+        .iter()
+        .map(|(id, req)| if *req { id.clone() } else { format!("{id}?") })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub(crate) fn import_rows(caller: &Caller, import_id: i64, w: &ImportStart) -> Rows {
@@ -150,7 +154,13 @@ pub(crate) fn link_rows(import_id: i64, first_posting: i64, links: &[SourceLink]
                 PostingRef::New(i) => first_posting + i as i64,
                 PostingRef::Stored(id) => id,
             };
-            vec![Val::Int(id), t(&l.source), t(&l.source_id), Val::Int(import_id), Val::Int(l.line as i64)]
+            vec![
+                Val::Int(id),
+                t(&l.source),
+                t(&l.source_id),
+                Val::Int(import_id),
+                Val::Int(l.line as i64),
+            ]
         })
         .collect()
 }
@@ -166,7 +176,8 @@ pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting
                 _ => None,
             };
             vec![
-                Val::Int(first_id + i as i64),                t(&p.source),
+                Val::Int(first_id + i as i64),
+                t(&p.source),
                 t(&p.source_id),
                 Val::Int(import_id),
                 Val::Int(p.line as i64),
@@ -205,13 +216,19 @@ pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting
                 Val::Int(i64::from(p.experience.is_some_and(|e| e.graduate))),
                 oi(p.headcount.map(i64::from)),
                 Val::Int(i64::from(p.openings())),
-                ot(p.posted_at.map(|d| d.format("%Y-%m-%d").to_string()).as_deref()),
+                ot(p.posted_at
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .as_deref()),
                 t(&p.url),
                 t(&p.tags),
                 Val::Int(i64::from(p.is_cyber)),
                 ot(p.roles.first().map(|r| r.0.as_str())),
                 or(p.roles.first().map(|r| r.1)),
-                t(&p.roles.iter().map(|(id, c)| format!("{id}:{c}")).collect::<Vec<_>>().join(" ")),
+                t(&p.roles
+                    .iter()
+                    .map(|(id, c)| format!("{id}:{c}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")),
                 ot(p.platform_role.as_ref().map(|r| r.0.as_str())),
                 or(p.platform_role.as_ref().map(|r| r.1)),
                 t(&skill_list(&p.skills)),
@@ -278,7 +295,9 @@ where
         country: r.try_get(3)?,
         province: r.try_get(4)?,
         city: r.try_get(5)?,
-        month: posted.as_deref().and_then(cb_insight::period::month_of_date),
+        month: posted
+            .as_deref()
+            .and_then(cb_insight::period::month_of_date),
         openings: u32::try_from(r.try_get::<i64, _>(7)?).unwrap_or(1),
         is_cyber: r.try_get::<i64, _>(8)? != 0,
         nice_role: r.try_get(9)?,
@@ -286,7 +305,9 @@ where
         skills: list(r.try_get(11)?),
         certifications: list(r.try_get(12)?),
         education: r.try_get(13)?,
-        exp_min: r.try_get::<Option<i64>, _>(14)?.and_then(|e| u32::try_from(e).ok()),
+        exp_min: r
+            .try_get::<Option<i64>, _>(14)?
+            .and_then(|e| u32::try_from(e).ok()),
         monthly_salary,
         currency: r.try_get(17)?,
         industry: r.try_get(18)?,

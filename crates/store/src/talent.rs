@@ -125,10 +125,25 @@ fn b(x: bool) -> Val {
 
 /// The rows of a write; evidence without a recorder is recorded by `actor`.
 pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
-    let mut course_skills: Rows = w.courses.iter().flat_map(|c| c.skills.iter().map(move |(s, l)| vec![Val::Int(c.id), t(s), Val::Real(*l)])).collect();
-    course_skills.extend(w.course_skills.iter().map(|(c, s, l)| vec![Val::Int(*c), t(s), Val::Real(*l)]));
+    let mut course_skills: Rows = w
+        .courses
+        .iter()
+        .flat_map(|c| {
+            c.skills
+                .iter()
+                .map(move |(s, l)| vec![Val::Int(c.id), t(s), Val::Real(*l)])
+        })
+        .collect();
+    course_skills.extend(
+        w.course_skills
+            .iter()
+            .map(|(c, s, l)| vec![Val::Int(*c), t(s), Val::Real(*l)]),
+    );
     [
-        w.schools.iter().map(|s| vec![Val::Int(s.id), t(&s.name), t(&s.region)]).collect(),
+        w.schools
+            .iter()
+            .map(|s| vec![Val::Int(s.id), t(&s.name), t(&s.region)])
+            .collect(),
         w.programs
             .iter()
             .map(|p| {
@@ -148,7 +163,17 @@ pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
                 ]
             })
             .collect(),
-        w.cohorts.iter().map(|c| vec![Val::Int(c.id), Val::Int(c.program_id), t(&c.name), Val::Int(c.entry_year)]).collect(),
+        w.cohorts
+            .iter()
+            .map(|c| {
+                vec![
+                    Val::Int(c.id),
+                    Val::Int(c.program_id),
+                    t(&c.name),
+                    Val::Int(c.entry_year),
+                ]
+            })
+            .collect(),
         w.people
             .iter()
             .map(|p| {
@@ -167,7 +192,10 @@ pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
                 ]
             })
             .collect(),
-        w.courses.iter().map(|c| vec![Val::Int(c.id), Val::Int(c.program_id), t(&c.name)]).collect(),
+        w.courses
+            .iter()
+            .map(|c| vec![Val::Int(c.id), Val::Int(c.program_id), t(&c.name)])
+            .collect(),
         course_skills,
         w.evidence
             .iter()
@@ -179,7 +207,12 @@ pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
                     EvidenceKind::Certificate { .. } => "certificate",
                     EvidenceKind::Award { .. } => "award",
                 };
-                let obs = e.observations.iter().map(|o| format!("{}:{}", o.skill_id, o.level)).collect::<Vec<_>>().join(" ");
+                let obs = e
+                    .observations
+                    .iter()
+                    .map(|o| format!("{}:{}", o.skill_id, o.level))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 vec![
                     Val::Int(e.id as i64),
                     Val::Int(e.person_id as i64),
@@ -187,7 +220,11 @@ pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
                     t(&serde_json::to_string(&e.kind).unwrap_or_default()),
                     t(&e.source_org),
                     t(&e.date.format("%Y-%m-%d").to_string()),
-                    t(if e.recorded_by.is_empty() { actor } else { &e.recorded_by }),
+                    t(if e.recorded_by.is_empty() {
+                        actor
+                    } else {
+                        &e.recorded_by
+                    }),
                     t(&obs),
                 ]
             })
@@ -196,11 +233,20 @@ pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
 }
 
 pub(crate) fn school_from(r: &[Val]) -> School {
-    School { id: r[0].int(), name: r[1].text(), region: r[2].text() }
+    School {
+        id: r[0].int(),
+        name: r[1].text(),
+        region: r[2].text(),
+    }
 }
 
 pub(crate) fn cohort_from(r: &[Val]) -> Cohort {
-    Cohort { id: r[0].int(), program_id: r[1].int(), name: r[2].text(), entry_year: r[3].int() }
+    Cohort {
+        id: r[0].int(),
+        program_id: r[1].int(),
+        name: r[2].text(),
+        entry_year: r[3].int(),
+    }
 }
 
 pub(crate) fn person_from(r: &[Val]) -> Person {
@@ -241,14 +287,24 @@ pub(crate) fn program_from(r: &[Val]) -> Program {
 }
 
 pub(crate) fn evidence_from(r: &[Val]) -> Result<Evidence, StoreError> {
-    let corrupt = |detail: String| StoreError::Corrupt { table: "talent_evidence".into(), detail };
-    let kind: EvidenceKind = serde_json::from_str(&r[3].text()).map_err(|e| corrupt(format!("detail: {e}")))?;
-    let date = NaiveDate::parse_from_str(&r[5].text(), "%Y-%m-%d").map_err(|e| corrupt(format!("date: {e}")))?;
+    let corrupt = |detail: String| StoreError::Corrupt {
+        table: "talent_evidence".into(),
+        detail,
+    };
+    let kind: EvidenceKind =
+        serde_json::from_str(&r[3].text()).map_err(|e| corrupt(format!("detail: {e}")))?;
+    let date = NaiveDate::parse_from_str(&r[5].text(), "%Y-%m-%d")
+        .map_err(|e| corrupt(format!("date: {e}")))?;
     let observations = r[7]
         .text()
         .split_whitespace()
         .filter_map(|p| p.rsplit_once(':'))
-        .map(|(s, l)| Ok(Observation { skill_id: s.to_string(), level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))? }))
+        .map(|(s, l)| {
+            Ok(Observation {
+                skill_id: s.to_string(),
+                level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))?,
+            })
+        })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(Evidence {
         id: r[0].int() as u64,
@@ -262,7 +318,10 @@ pub(crate) fn evidence_from(r: &[Val]) -> Result<Evidence, StoreError> {
 }
 
 fn corrupt(detail: String) -> StoreError {
-    StoreError::Corrupt { table: "talent_evidence".into(), detail }
+    StoreError::Corrupt {
+        table: "talent_evidence".into(),
+        detail,
+    }
 }
 
 /// The judge of an evidence kind and its date (`YYYY-MM-DD`), for recomputes.
@@ -276,7 +335,14 @@ pub(crate) fn compact_parts(kind: &str, date: &str) -> Result<(Judge, NaiveDate)
     };
     let b = date.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<u32> { date.get(r)?.parse().ok() };
-    let parsed = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' { num(0..4).zip(num(5..7)).zip(num(8..10)).and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y as i32, m, d)) } else { None };
+    let parsed = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        num(0..4)
+            .zip(num(5..7))
+            .zip(num(8..10))
+            .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(y as i32, m, d))
+    } else {
+        None
+    };
     let date = parsed.ok_or_else(|| corrupt(format!("date `{date}`")))?;
     Ok((judge, date))
 }
@@ -287,17 +353,27 @@ pub(crate) fn compact_certificate(detail: &str, skills: &SkillIndex) -> Result<u
     if detail.is_empty() {
         return Ok(0);
     }
-    match serde_json::from_str::<EvidenceKind>(detail).map_err(|e| corrupt(format!("detail: {e}")))? {
-        EvidenceKind::Certificate { certification_id } => Ok(skills.cert(&certification_id).unwrap_or(0)),
+    match serde_json::from_str::<EvidenceKind>(detail)
+        .map_err(|e| corrupt(format!("detail: {e}")))?
+    {
+        EvidenceKind::Certificate { certification_id } => {
+            Ok(skills.cert(&certification_id).unwrap_or(0))
+        }
         _ => Ok(0),
     }
 }
 
 /// `skill:level skill:level` into (skill index, level); skills the model no
 /// longer has are left out.
-pub(crate) fn compact_observations(text: &str, skills: &SkillIndex, out: &mut Vec<(u32, f64)>) -> Result<(), StoreError> {
+pub(crate) fn compact_observations(
+    text: &str,
+    skills: &SkillIndex,
+    out: &mut Vec<(u32, f64)>,
+) -> Result<(), StoreError> {
     for p in text.split_ascii_whitespace() {
-        let (s, l) = p.rsplit_once(':').ok_or_else(|| corrupt(format!("observation `{p}`")))?;
+        let (s, l) = p
+            .rsplit_once(':')
+            .ok_or_else(|| corrupt(format!("observation `{p}`")))?;
         let level: f64 = l.parse().map_err(|_| corrupt(format!("level `{l}`")))?;
         if let Some(i) = skills.get(s) {
             out.push((i, level));
@@ -313,19 +389,44 @@ mod tests {
     #[test]
     fn compact_parts_read_what_rows_write() {
         let (j, d) = compact_parts("enterprise_evaluation", "2024-06-30").expect("parts");
-        assert_eq!((j, d), (Judge::Enterprise, NaiveDate::from_ymd_opt(2024, 6, 30).expect("date")));
+        assert_eq!(
+            (j, d),
+            (
+                Judge::Enterprise,
+                NaiveDate::from_ymd_opt(2024, 6, 30).expect("date")
+            )
+        );
         assert!(compact_parts("course_grade", "2024-6-30").is_err());
         assert!(compact_parts("course_grade", "2024-02-30").is_err());
         assert!(compact_parts("rumour", "2024-06-30").is_err());
         let m = cb_competency::bundled::model().expect("model");
         let skills = SkillIndex::new(&m);
         let mut out = Vec::new();
-        compact_observations("linux:3.5 retired-skill:4 sql-injection:2.55", &skills, &mut out).expect("obs");
-        assert_eq!(out, vec![(skills.get("linux").expect("linux"), 3.5), (skills.get("sql-injection").expect("sqli"), 2.55)]);
+        compact_observations(
+            "linux:3.5 retired-skill:4 sql-injection:2.55",
+            &skills,
+            &mut out,
+        )
+        .expect("obs");
+        assert_eq!(
+            out,
+            vec![
+                (skills.get("linux").expect("linux"), 3.5),
+                (skills.get("sql-injection").expect("sqli"), 2.55)
+            ]
+        );
         assert!(compact_observations("linux", &skills, &mut out).is_err());
         // a certificate's detail names it; other kinds arrive empty
-        let detail = serde_json::to_string(&EvidenceKind::Certificate { certification_id: "cisp-pte".into() }).expect("json");
-        assert_eq!(compact_certificate(&detail, &skills).map(|c| skills.cert_id(c).to_string()).ok(), Some("cisp-pte".to_string()));
+        let detail = serde_json::to_string(&EvidenceKind::Certificate {
+            certification_id: "cisp-pte".into(),
+        })
+        .expect("json");
+        assert_eq!(
+            compact_certificate(&detail, &skills)
+                .map(|c| skills.cert_id(c).to_string())
+                .ok(),
+            Some("cisp-pte".to_string())
+        );
         assert_eq!(compact_certificate("", &skills).ok(), Some(0));
         assert!(compact_certificate("{not json", &skills).is_err());
     }

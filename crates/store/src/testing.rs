@@ -28,8 +28,16 @@ mod tempdir {
 }
 
 fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("{prefix}_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos)
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
 }
 
 impl TestDb {
@@ -38,13 +46,21 @@ impl TestDb {
         let dir = std::env::temp_dir().join(unique("cyberbridge_test"));
         let _ = std::fs::create_dir_all(&dir);
         let url = format!("sqlite://{}", dir.join("test.db").display());
-        TestDb { url, label: "sqlite", admin_url: None, name: None, _dir: Some(tempdir::Dir(dir)) }
+        TestDb {
+            url,
+            label: "sqlite",
+            admin_url: None,
+            name: None,
+            _dir: Some(tempdir::Dir(dir)),
+        }
     }
 
     /// A new, empty PostgreSQL database on the server `TEST_DATABASE_URL`
     /// names, or `None` when that variable is unset.
     pub async fn postgres() -> Option<Result<TestDb, StoreError>> {
-        let base = std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())?;
+        let base = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.is_empty())?;
         Some(Self::postgres_from(&base).await)
     }
 
@@ -52,10 +68,18 @@ impl TestDb {
         use sqlx::Connection;
         let name = unique("cb_test");
         let mut conn = sqlx::PgConnection::connect(base).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut conn).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+            .execute(&mut conn)
+            .await?;
         conn.close().await?;
         let url = replace_db_name(base, &name);
-        Ok(TestDb { url, label: "postgres", admin_url: Some(base.to_string()), name: Some(name), _dir: None })
+        Ok(TestDb {
+            url,
+            label: "postgres",
+            admin_url: Some(base.to_string()),
+            name: Some(name),
+            _dir: None,
+        })
     }
 
     /// Every backend this run should test: SQLite always, PostgreSQL when
@@ -64,7 +88,9 @@ impl TestDb {
         let mut v = vec![TestDb::sqlite()];
         match TestDb::postgres().await {
             Some(Ok(db)) => v.push(db),
-            Some(Err(e)) => panic!("TEST_DATABASE_URL is set but a test database could not be created: {e}"),
+            Some(Err(e)) => {
+                panic!("TEST_DATABASE_URL is set but a test database could not be created: {e}")
+            }
             None => {}
         }
         v
@@ -87,7 +113,11 @@ impl TestDb {
         if let (Some(admin), Some(name)) = (&self.admin_url, &self.name)
             && let Ok(mut conn) = sqlx::PgConnection::connect(admin).await
         {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))).execute(&mut conn).await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
             let _ = conn.close().await;
         }
     }
@@ -116,8 +146,14 @@ mod tests {
 
     #[test]
     fn replaces_only_the_database_name() {
-        assert_eq!(replace_db_name("postgres://postgres@127.0.0.1:5432/ci", "t1"), "postgres://postgres@127.0.0.1:5432/t1");
-        assert_eq!(replace_db_name("postgres://h/ci?sslmode=disable", "t2"), "postgres://h/t2?sslmode=disable");
+        assert_eq!(
+            replace_db_name("postgres://postgres@127.0.0.1:5432/ci", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            replace_db_name("postgres://h/ci?sslmode=disable", "t2"),
+            "postgres://h/t2?sslmode=disable"
+        );
         assert_eq!(replace_db_name("postgres://h", "t3"), "postgres://h/t3");
     }
 }

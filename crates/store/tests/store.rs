@@ -1,7 +1,7 @@
 //! One suite, run against every backend: SQLite always, PostgreSQL when
 //! `TEST_DATABASE_URL` is set (CI sets it).
 
-use cb_competency::{bundled, CompetencyModel, SkillRoleLink, RoleRelation};
+use cb_competency::{CompetencyModel, RoleRelation, SkillRoleLink, bundled};
 use cb_core::Caller;
 use cb_store::testing::TestDb;
 use cb_store::{Backend, Store};
@@ -30,9 +30,15 @@ where
 #[tokio::test]
 async fn migrations_are_idempotent_and_a_fresh_store_has_no_model() {
     each_backend(|store, label| async move {
-        store.migrate().await.unwrap_or_else(|e| panic!("{label}: second migrate: {e}"));
+        store
+            .migrate()
+            .await
+            .unwrap_or_else(|e| panic!("{label}: second migrate: {e}"));
         assert!(store.load_model().await.expect("load").is_none(), "{label}");
-        assert!(store.load_external().await.expect("load").is_empty(), "{label}");
+        assert!(
+            store.load_external().await.expect("load").is_empty(),
+            "{label}"
+        );
         store.ping().await.expect("ping");
     })
     .await;
@@ -50,12 +56,24 @@ async fn the_model_round_trips_exactly() {
                 calls += 1;
                 last = (done, total);
             };
-            store.replace_model(&Caller::system("test"), &m, &mut progress).await.unwrap_or_else(|e| panic!("{label}: {e}"));
-            assert!(calls > 1 && last.0 == last.1 && last.1 > 10_000, "{label}: progress {calls} {last:?}");
+            store
+                .replace_model(&Caller::system("test"), &m, &mut progress)
+                .await
+                .unwrap_or_else(|e| panic!("{label}: {e}"));
+            assert!(
+                calls > 1 && last.0 == last.1 && last.1 > 10_000,
+                "{label}: progress {calls} {last:?}"
+            );
             let back = store.load_model().await.expect("load").expect("a model");
-            assert!(back == m, "{label}: stored model differs from the bundled one");
+            assert!(
+                back == m,
+                "{label}: stored model differs from the bundled one"
+            );
             // replacing again (re-seeding) gives the same model, not duplicates
-            store.replace_model(&Caller::system("test"), &m, &mut no_progress()).await.expect("replace again");
+            store
+                .replace_model(&Caller::system("test"), &m, &mut no_progress())
+                .await
+                .expect("replace again");
             let again = store.load_model().await.expect("load").expect("a model");
             assert!(again == m, "{label}");
         }
@@ -69,17 +87,35 @@ async fn a_failed_replace_leaves_the_previous_model_untouched() {
     each_backend(|store, label| {
         let good = good.clone();
         async move {
-            store.replace_model(&Caller::system("test"), &good, &mut no_progress()).await.expect("install");
+            store
+                .replace_model(&Caller::system("test"), &good, &mut no_progress())
+                .await
+                .expect("install");
             let mut bad = good.clone();
             bad.skills.truncate(10);
             // a link to a skill that is not there violates a foreign key midway
-            bad.skill_roles.push(SkillRoleLink { skill_id: "zzz-missing".into(), role_id: "pentester".into(), relation: RoleRelation::Core });
-            let err = store.replace_model(&Caller::system("test"), &bad, &mut no_progress()).await;
+            bad.skill_roles.push(SkillRoleLink {
+                skill_id: "zzz-missing".into(),
+                role_id: "pentester".into(),
+                relation: RoleRelation::Core,
+            });
+            let err = store
+                .replace_model(&Caller::system("test"), &bad, &mut no_progress())
+                .await;
             assert!(err.is_err(), "{label}: a dangling link must be refused");
             let kept = store.load_model().await.expect("load").expect("model");
-            assert!(kept == good, "{label}: the store must hold the previous model whole");
+            assert!(
+                kept == good,
+                "{label}: the store must hold the previous model whole"
+            );
             let log = store.audit_log(10).await.expect("audit");
-            assert_eq!(log.iter().filter(|e| e.action == "competency_model.replace").count(), 1, "{label}: {log:?}");
+            assert_eq!(
+                log.iter()
+                    .filter(|e| e.action == "competency_model.replace")
+                    .count(),
+                1,
+                "{label}: {log:?}"
+            );
         }
     })
     .await;
@@ -93,9 +129,18 @@ async fn external_frameworks_round_trip_and_reimport_is_a_replace() {
         let (dcwf, ecsf) = (dcwf.clone(), ecsf.clone());
         async move {
             let op = Caller::system("test");
-            store.replace_external(&op, &dcwf, &mut no_progress()).await.unwrap_or_else(|e| panic!("{label}: {e}"));
-            store.replace_external(&op, &ecsf, &mut no_progress()).await.expect("ecsf");
-            store.replace_external(&op, &ecsf, &mut no_progress()).await.expect("ecsf again");
+            store
+                .replace_external(&op, &dcwf, &mut no_progress())
+                .await
+                .unwrap_or_else(|e| panic!("{label}: {e}"));
+            store
+                .replace_external(&op, &ecsf, &mut no_progress())
+                .await
+                .expect("ecsf");
+            store
+                .replace_external(&op, &ecsf, &mut no_progress())
+                .await
+                .expect("ecsf again");
             let back = store.load_external().await.expect("load");
             assert_eq!(back.len(), 2, "{label}");
             assert!(back[0] == dcwf, "{label}: dcwf differs");
@@ -109,13 +154,29 @@ async fn external_frameworks_round_trip_and_reimport_is_a_replace() {
 async fn the_audit_log_names_who_acted() {
     each_backend(|store, label| async move {
         let user = Caller::user(7, 1, cb_core::UserRole::Operator);
-        store.audit(&user, "test.action", "详情 detail").await.expect("audit");
-        store.audit(&Caller::Anonymous, "test.other", "").await.expect("audit");
+        store
+            .audit(&user, "test.action", "详情 detail")
+            .await
+            .expect("audit");
+        store
+            .audit(&Caller::Anonymous, "test.other", "")
+            .await
+            .expect("audit");
         let log = store.audit_log(5).await.expect("log");
         assert_eq!(log.len(), 2, "{label}");
-        assert_eq!((log[0].actor.as_str(), log[0].action.as_str()), ("anonymous", "test.other"));
-        assert_eq!((log[1].actor.as_str(), log[1].detail.as_str()), ("user:7", "详情 detail"));
-        assert!(log[1].at.ends_with('Z') && log[1].at.len() >= 20, "{label}: {}", log[1].at);
+        assert_eq!(
+            (log[0].actor.as_str(), log[0].action.as_str()),
+            ("anonymous", "test.other")
+        );
+        assert_eq!(
+            (log[1].actor.as_str(), log[1].detail.as_str()),
+            ("user:7", "详情 detail")
+        );
+        assert!(
+            log[1].at.ends_with('Z') && log[1].at.len() >= 20,
+            "{label}: {}",
+            log[1].at
+        );
     })
     .await;
 }
@@ -123,8 +184,15 @@ async fn the_audit_log_names_who_acted() {
 #[tokio::test]
 async fn urls_pick_the_backend_and_bad_ones_are_refused() {
     assert_eq!(Backend::of_url("sqlite://x.db"), Some(Backend::Sqlite));
-    assert_eq!(Backend::of_url("postgresql://h/db"), Some(Backend::Postgres));
-    let err = Store::connect("mysql://h/db").await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert_eq!(
+        Backend::of_url("postgresql://h/db"),
+        Some(Backend::Postgres)
+    );
+    let err = Store::connect("mysql://h/db")
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(err.contains("expected sqlite://"), "{err}");
     let s = Store::connect("sqlite::memory:").await.expect("memory db");
     assert_eq!(s.backend(), Backend::Sqlite);

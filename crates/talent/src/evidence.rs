@@ -19,14 +19,28 @@ pub enum Judge {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EvidenceKind {
     /// A course grade, turned into levels through the course's skill mapping.
-    CourseGrade { course: String, grade: String },
+    CourseGrade {
+        course: String,
+        grade: String,
+    },
     /// An internship or project rubric: a level 1–5 per skill, with a comment.
-    EnterpriseEvaluation { comment: String },
+    EnterpriseEvaluation {
+        comment: String,
+    },
     /// A range or competition result (强网杯, CISCN, in-house CTF, …).
-    Competition { event: String, category: String, rank: u32, teams: u32 },
+    Competition {
+        event: String,
+        category: String,
+        rank: u32,
+        teams: u32,
+    },
     /// A certificate from the catalog.
-    Certificate { certification_id: String },
-    Award { title: String },
+    Certificate {
+        certification_id: String,
+    },
+    Award {
+        title: String,
+    },
 }
 
 impl EvidenceKind {
@@ -77,7 +91,10 @@ pub fn course_observations(mapping: &[CourseSkill], grade: Grade) -> Vec<Observa
     }
     mapping
         .iter()
-        .map(|m| Observation { skill_id: m.skill_id.clone(), level: (m.target_level * grade.attainment).clamp(1.0, 5.0) })
+        .map(|m| Observation {
+            skill_id: m.skill_id.clone(),
+            level: (m.target_level * grade.attainment).clamp(1.0, 5.0),
+        })
         .collect()
 }
 
@@ -102,7 +119,12 @@ pub fn competition_level(rank: u32, teams: u32) -> f64 {
 /// The lexicon skills a CTF or competition category speaks to.
 pub fn category_skills(category: &str) -> &'static [&'static str] {
     match category.trim().to_lowercase().as_str() {
-        "web" => &["web-penetration-testing", "web-vulnerabilities", "sql-injection", "xss"],
+        "web" => &[
+            "web-penetration-testing",
+            "web-vulnerabilities",
+            "sql-injection",
+            "xss",
+        ],
         "pwn" => &["binary-exploitation", "stack-overflow", "heap-exploitation"],
         "reverse" | "re" | "逆向" => &["reverse-engineering", "static-analysis-binary"],
         "crypto" | "密码" => &["cryptography", "ctf-crypto"],
@@ -123,8 +145,14 @@ mod tests {
     #[test]
     fn a_course_grade_shows_target_times_attainment() {
         let mapping = vec![
-            CourseSkill { skill_id: "sql-injection".into(), target_level: 3.0 },
-            CourseSkill { skill_id: "burp-suite".into(), target_level: 2.0 },
+            CourseSkill {
+                skill_id: "sql-injection".into(),
+                target_level: 3.0,
+            },
+            CourseSkill {
+                skill_id: "burp-suite".into(),
+                target_level: 2.0,
+            },
         ];
         let g = grade::parse("良").expect("grade");
         let obs = course_observations(&mapping, g);

@@ -20,25 +20,38 @@ fn from_percent(p: f64) -> Grade {
     } else {
         0.0
     };
-    Grade { attainment: (attainment * 1000.0).round() / 1000.0, passed: p >= 60.0 }
+    Grade {
+        attainment: (attainment * 1000.0).round() / 1000.0,
+        passed: p >= 60.0,
+    }
 }
 
 /// Parses a grade; `None` when it is none of the three scales.
 pub fn parse(raw: &str) -> Option<Grade> {
     let s = raw.trim();
-    let five = |a: f64, passed: bool| Some(Grade { attainment: a, passed });
+    let five = |a: f64, passed: bool| {
+        Some(Grade {
+            attainment: a,
+            passed,
+        })
+    };
     match s {
         "优" | "优秀" | "A" | "A+" | "a" => return five(1.0, true),
         "良" | "良好" | "B" | "B+" | "b" => return five(0.85, true),
         "中" | "中等" | "C" | "C+" | "c" => return five(0.7, true),
-        "及格" | "合格" | "通过" | "D" | "d" | "P" | "pass" | "Pass" => return five(0.55, true),
+        "及格" | "合格" | "通过" | "D" | "d" | "P" | "pass" | "Pass" => {
+            return five(0.55, true);
+        }
         "不及格" | "不合格" | "F" | "f" | "fail" | "Fail" => return five(0.0, false),
         _ => {}
     }
     // GPA on a 4- or 5-point scale ("3.7", "3.7/4", "4.2/5"): percent = 50 + 10 × GPA
     // (4.0 → 90, 3.0 → 80, 1.0 → 60), the common linear conversion
     let (num, scale) = match s.split_once('/') {
-        Some((n, d)) => (n.trim().parse::<f64>().ok()?, Some(d.trim().parse::<f64>().ok()?)),
+        Some((n, d)) => (
+            n.trim().parse::<f64>().ok()?,
+            Some(d.trim().parse::<f64>().ok()?),
+        ),
         None => (s.trim_end_matches('分').parse::<f64>().ok()?, None),
     };
     if !num.is_finite() || num < 0.0 {
@@ -64,8 +77,14 @@ mod tests {
     fn three_scales() {
         assert_eq!(parse("95").map(|g| g.attainment), Some(1.0));
         assert_eq!(parse("75").map(|g| g.attainment), Some(0.775));
-        assert_eq!(parse("60").map(|g| (g.attainment, g.passed)), Some((0.55, true)));
-        assert_eq!(parse("59").map(|g| (g.attainment, g.passed)), Some((0.0, false)));
+        assert_eq!(
+            parse("60").map(|g| (g.attainment, g.passed)),
+            Some((0.55, true))
+        );
+        assert_eq!(
+            parse("59").map(|g| (g.attainment, g.passed)),
+            Some((0.0, false))
+        );
         assert_eq!(parse("良").map(|g| g.attainment), Some(0.85));
         assert_eq!(parse("不及格").map(|g| g.passed), Some(false));
         // GPA: 3.0 → 80 → 0.85; 4.0 → 90 → 1.0; 2.0/4 → 70 → 0.7; 0.5 → 55 → fail

@@ -48,8 +48,13 @@ impl Kind {
     /// (field, accepted headers, required)
     fn columns(self) -> &'static [(&'static str, &'static [&'static str], bool)] {
         const SCHOOL: (&str, &[&str], bool) = ("school", &["学校", "院校", "school"], true);
-        const NUMBER: (&str, &[&str], bool) = ("student_number", &["学号", "student_number", "student number"], true);
-        const DATE: (&str, &[&str], bool) = ("date", &["日期", "评价日期", "考试日期", "date"], false);
+        const NUMBER: (&str, &[&str], bool) = (
+            "student_number",
+            &["学号", "student_number", "student number"],
+            true,
+        );
+        const DATE: (&str, &[&str], bool) =
+            ("date", &["日期", "评价日期", "考试日期", "date"], false);
         match self {
             Kind::People => &[
                 SCHOOL,
@@ -57,9 +62,17 @@ impl Kind {
                 ("cohort", &["年级", "班级", "cohort", "class"], false),
                 NUMBER,
                 ("name", &["姓名", "name"], true),
-                ("graduation_year", &["毕业年份", "毕业年", "graduation_year"], true),
+                (
+                    "graduation_year",
+                    &["毕业年份", "毕业年", "graduation_year"],
+                    true,
+                ),
                 ("region", &["地区", "省份", "region"], false),
-                ("consent_enterprise", &["企业可见", "consent_enterprise"], false),
+                (
+                    "consent_enterprise",
+                    &["企业可见", "consent_enterprise"],
+                    false,
+                ),
             ],
             Kind::Courses => &[
                 SCHOOL,
@@ -98,8 +111,16 @@ impl Kind {
                 SCHOOL,
                 NUMBER,
                 ("name", &["姓名", "name"], false),
-                ("certificate", &["证书", "证书名称", "certificate", "certification"], true),
-                ("date", &["取得日期", "发证日期", "获证日期", "日期", "date"], false),
+                (
+                    "certificate",
+                    &["证书", "证书名称", "certificate", "certification"],
+                    true,
+                ),
+                (
+                    "date",
+                    &["取得日期", "发证日期", "获证日期", "日期", "date"],
+                    false,
+                ),
             ],
             Kind::Awards => &[
                 SCHOOL,
@@ -128,12 +149,19 @@ impl Columns {
     pub fn resolve(file: &str, kind: Kind, headers: &[String]) -> Result<Columns, String> {
         let mut map = HashMap::new();
         for (field, names, required) in kind.columns() {
-            match headers.iter().find(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim()))) {
+            match headers
+                .iter()
+                .find(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim())))
+            {
                 Some(h) => {
                     map.insert(*field, h.clone());
                 }
                 None if *required => {
-                    return Err(format!("{file}: no column for `{field}`; expected a header named one of {} (the file has: {})", names.join(", "), headers.join(", ")));
+                    return Err(format!(
+                        "{file}: no column for `{field}`; expected a header named one of {} (the file has: {})",
+                        names.join(", "),
+                        headers.join(", ")
+                    ));
                 }
                 None => {}
             }
@@ -148,7 +176,10 @@ impl Columns {
 
     fn get<'r>(&self, rec: &'r Record, field: &str) -> (&str, &'r str) {
         match self.map.get(field) {
-            Some(h) => (h.as_str(), rec.values.get(h).map(|v| v.trim()).unwrap_or("")),
+            Some(h) => (
+                h.as_str(),
+                rec.values.get(h).map(|v| v.trim()).unwrap_or(""),
+            ),
             None => ("", ""),
         }
     }
@@ -256,8 +287,16 @@ pub struct Lookup<'a> {
 }
 
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let head: String = s.trim().chars().take_while(|c| !c.is_whitespace() && *c != 'T').collect();
-    let parts: Vec<u32> = head.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
+    let head: String = s
+        .trim()
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != 'T')
+        .collect();
+    let parts: Vec<u32> = head
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect();
     match parts.as_slice() {
         [y, m, d, ..] if *y >= 1990 => NaiveDate::from_ymd_opt(*y as i32, *m, *d),
         _ => None,
@@ -273,7 +312,12 @@ fn yes_no(s: &str) -> Option<bool> {
 }
 
 /// Parses one record, resolving skill and certificate names through `lookup`.
-pub fn parse_row(cols: &Columns, file: &str, rec: &Record, lookup: &Lookup<'_>) -> Result<Row, RowError> {
+pub fn parse_row(
+    cols: &Columns,
+    file: &str,
+    rec: &Record,
+    lookup: &Lookup<'_>,
+) -> Result<Row, RowError> {
     let skill = lookup.skill;
     let err = |column: &str, problem: String, expected: &str| RowError {
         file: file.to_string(),
@@ -283,11 +327,19 @@ pub fn parse_row(cols: &Columns, file: &str, rec: &Record, lookup: &Lookup<'_>) 
         expected: expected.to_string(),
     };
     if let Some(e) = rec.values.get("__error__") {
-        return Err(err("*", e.clone(), "one record per line, with the file's columns"));
+        return Err(err(
+            "*",
+            e.clone(),
+            "one record per line, with the file's columns",
+        ));
     }
     let req = |field: &str, expected: &str| -> Result<String, RowError> {
         let (col, v) = cols.get(rec, field);
-        if v.is_empty() { Err(err(col, "the value is empty".into(), expected)) } else { Ok(v.to_string()) }
+        if v.is_empty() {
+            Err(err(col, "the value is empty".into(), expected))
+        } else {
+            Ok(v.to_string())
+        }
     };
     let opt = |field: &str| -> Option<String> {
         let (_, v) = cols.get(rec, field);
@@ -298,25 +350,48 @@ pub fn parse_row(cols: &Columns, file: &str, rec: &Record, lookup: &Lookup<'_>) 
         if v.is_empty() {
             return Ok(None);
         }
-        parse_date(v).map(Some).ok_or_else(|| err(col, format!("`{v}` is not a date"), "a date such as 2024-06-30"))
+        parse_date(v).map(Some).ok_or_else(|| {
+            err(
+                col,
+                format!("`{v}` is not a date"),
+                "a date such as 2024-06-30",
+            )
+        })
     };
     let skill_of = |field: &str| -> Result<String, RowError> {
-        let v = req(field, "a skill of the lexicon, by id, name or alias (e.g. sql-injection, SQL注入)")?;
+        let v = req(
+            field,
+            "a skill of the lexicon, by id, name or alias (e.g. sql-injection, SQL注入)",
+        )?;
         let (col, _) = cols.get(rec, field);
         skill(&v).ok_or_else(|| err(col, format!("`{v}` is not a skill of the lexicon"), "a skill id, name or alias such as sql-injection or SQL注入 (see `cyberbridge framework search`)"))
     };
     let level_of = |field: &str| -> Result<f64, RowError> {
         let v = req(field, "a level from 1 to 5")?;
         let (col, _) = cols.get(rec, field);
-        v.parse::<f64>().ok().filter(|l| (1.0..=5.0).contains(l)).ok_or_else(|| err(col, format!("`{v}` is not a level"), "a level from 1 to 5"))
+        v.parse::<f64>()
+            .ok()
+            .filter(|l| (1.0..=5.0).contains(l))
+            .ok_or_else(|| err(col, format!("`{v}` is not a level"), "a level from 1 to 5"))
     };
     let school = req("school", "the school's name")?;
     Ok(match cols.kind {
         Kind::People => {
             let (gcol, graw) = cols.get(rec, "graduation_year");
-            let graduation_year = graw.parse::<i64>().ok().filter(|y| (1990..=2100).contains(y)).ok_or_else(|| err(gcol, format!("`{graw}` is not a year"), "a graduation year such as 2026"))?;
+            let graduation_year = graw
+                .parse::<i64>()
+                .ok()
+                .filter(|y| (1990..=2100).contains(y))
+                .ok_or_else(|| {
+                    err(
+                        gcol,
+                        format!("`{graw}` is not a year"),
+                        "a graduation year such as 2026",
+                    )
+                })?;
             let (ccol, craw) = cols.get(rec, "consent_enterprise");
-            let consent_enterprise = yes_no(craw).ok_or_else(|| err(ccol, format!("`{craw}`"), "是 or 否 (yes or no)"))?;
+            let consent_enterprise = yes_no(craw)
+                .ok_or_else(|| err(ccol, format!("`{craw}`"), "是 or 否 (yes or no)"))?;
             Row::Person(PersonRow {
                 line: rec.line,
                 program: req("program", "the program (专业) name")?,
@@ -338,9 +413,18 @@ pub fn parse_row(cols: &Columns, file: &str, rec: &Record, lookup: &Lookup<'_>) 
             school,
         }),
         Kind::Grades => {
-            let grade_raw = req("grade", "a grade: a percent (85), 优/良/中/及格/不及格, A–F or a GPA (3.7)")?;
+            let grade_raw = req(
+                "grade",
+                "a grade: a percent (85), 优/良/中/及格/不及格, A–F or a GPA (3.7)",
+            )?;
             let (gcol, _) = cols.get(rec, "grade");
-            let grade = grade::parse(&grade_raw).ok_or_else(|| err(gcol, format!("`{grade_raw}` is not a grade"), "a percent (85), 优/良/中/及格/不及格, A–F or a GPA (3.7)"))?;
+            let grade = grade::parse(&grade_raw).ok_or_else(|| {
+                err(
+                    gcol,
+                    format!("`{grade_raw}` is not a grade"),
+                    "a percent (85), 优/良/中/及格/不及格, A–F or a GPA (3.7)",
+                )
+            })?;
             Row::Grade(GradeRow {
                 line: rec.line,
                 student_number: req("student_number", "the student number (学号)")?,
@@ -355,19 +439,32 @@ pub fn parse_row(cols: &Columns, file: &str, rec: &Record, lookup: &Lookup<'_>) 
         Kind::Competitions => {
             let count = |field: &str, what: &str| -> Result<u32, RowError> {
                 let (col, v) = cols.get(rec, field);
-                v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| err(col, format!("`{v}` is not a {what}"), &format!("a whole number ≥ 1 ({what})")))
+                v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    err(
+                        col,
+                        format!("`{v}` is not a {what}"),
+                        &format!("a whole number ≥ 1 ({what})"),
+                    )
+                })
             };
             let rank = count("rank", "rank")?;
             let teams = count("teams", "number of teams")?;
             if rank > teams {
                 let (col, _) = cols.get(rec, "rank");
-                return Err(err(col, format!("rank {rank} is behind the last of {teams} teams"), "a rank no greater than the number of teams"));
+                return Err(err(
+                    col,
+                    format!("rank {rank} is behind the last of {teams} teams"),
+                    "a rank no greater than the number of teams",
+                ));
             }
             Row::Competition(CompetitionRow {
                 line: rec.line,
                 student_number: req("student_number", "the student number (学号)")?,
                 event: req("event", "the event, e.g. 强网杯, CISCN")?,
-                category: req("category", "a category such as Web, Pwn, Reverse, Crypto, Misc, 取证, AWD")?,
+                category: req(
+                    "category",
+                    "a category such as Web, Pwn, Reverse, Crypto, Misc, 取证, AWD",
+                )?,
                 rank,
                 teams,
                 date: date("date")?,
@@ -375,17 +472,30 @@ pub fn parse_row(cols: &Columns, file: &str, rec: &Record, lookup: &Lookup<'_>) 
             })
         }
         Kind::Certificates => {
-            let v = req("certificate", "a certificate of the catalog, by id, name or alias (e.g. CISP-PTE, 注册渗透测试工程师)")?;
+            let v = req(
+                "certificate",
+                "a certificate of the catalog, by id, name or alias (e.g. CISP-PTE, 注册渗透测试工程师)",
+            )?;
             let (col, _) = cols.get(rec, "certificate");
             let certification_id = (lookup.certificate)(&v).ok_or_else(|| {
                 err(col, format!("`{v}` is not a certificate of the catalog"), "a certificate id, name or alias such as cisp-pte, 注册渗透测试工程师 or OSCP (see `cyberbridge framework search`)")
             })?;
-            Row::Certificate(CertificateRow { line: rec.line, student_number: req("student_number", "the student number (学号)")?, certification_id, date: date("date")?, school })
+            Row::Certificate(CertificateRow {
+                line: rec.line,
+                student_number: req("student_number", "the student number (学号)")?,
+                certification_id,
+                date: date("date")?,
+                school,
+            })
         }
         Kind::Awards => {
             let (scol, sraw) = cols.get(rec, "skills");
             let mut skills = Vec::new();
-            for name in sraw.split([';', '；', '、', '/']).map(str::trim).filter(|s| !s.is_empty()) {
+            for name in sraw
+                .split([';', '；', '、', '/'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 let id = skill(name).ok_or_else(|| err(scol, format!("`{name}` is not a skill of the lexicon"), "skills of the lexicon separated by ; or 、 (e.g. Web安全、SQL注入), or nothing"))?;
                 if !skills.contains(&id) {
                     skills.push(id);
@@ -395,12 +505,24 @@ pub fn parse_row(cols: &Columns, file: &str, rec: &Record, lookup: &Lookup<'_>) 
             let level = if lraw.is_empty() {
                 3.0
             } else {
-                lraw.parse::<f64>().ok().filter(|l| (1.0..=5.0).contains(l)).ok_or_else(|| err(lcol, format!("`{lraw}` is not a level"), "a level from 1 to 5, or nothing for 3"))?
+                lraw.parse::<f64>()
+                    .ok()
+                    .filter(|l| (1.0..=5.0).contains(l))
+                    .ok_or_else(|| {
+                        err(
+                            lcol,
+                            format!("`{lraw}` is not a level"),
+                            "a level from 1 to 5, or nothing for 3",
+                        )
+                    })?
             };
             Row::Award(AwardRow {
                 line: rec.line,
                 student_number: req("student_number", "the student number (学号)")?,
-                title: req("award", "the award's title, e.g. 全国大学生信息安全竞赛一等奖")?,
+                title: req(
+                    "award",
+                    "the award's title, e.g. 全国大学生信息安全竞赛一等奖",
+                )?,
                 issuer: req("issuer", "who granted it")?,
                 skills,
                 level,
@@ -437,66 +559,180 @@ mod tests {
             "CISP-PTE" | "注册渗透测试工程师" => Some("cisp-pte".to_string()),
             _ => None,
         };
-        records.map(|r| parse_row(&cols, "t.csv", &r, &Lookup { skill: &skill, certificate: &certificate })).collect()
+        records
+            .map(|r| {
+                parse_row(
+                    &cols,
+                    "t.csv",
+                    &r,
+                    &Lookup {
+                        skill: &skill,
+                        certificate: &certificate,
+                    },
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn grades_in_chinese_headers_and_every_scale() {
-        let r = rows(Kind::Grades, "学校,学号,姓名,课程,成绩,日期\n甲校,2021001,王伟,Web安全,良,2023-01-10\n甲校,2021002,李娜,Web安全,3.7,\n");
+        let r = rows(
+            Kind::Grades,
+            "学校,学号,姓名,课程,成绩,日期\n甲校,2021001,王伟,Web安全,良,2023-01-10\n甲校,2021002,李娜,Web安全,3.7,\n",
+        );
         match &r[0] {
             Ok(Row::Grade(g)) => {
-                assert_eq!((g.student_number.as_str(), g.course.as_str(), g.grade.attainment), ("2021001", "Web安全", 0.85));
+                assert_eq!(
+                    (
+                        g.student_number.as_str(),
+                        g.course.as_str(),
+                        g.grade.attainment
+                    ),
+                    ("2021001", "Web安全", 0.85)
+                );
                 assert_eq!(g.date, NaiveDate::from_ymd_opt(2023, 1, 10));
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(&r[1], Ok(Row::Grade(g)) if g.grade.attainment > 0.85 && g.date.is_none()));
+        assert!(
+            matches!(&r[1], Ok(Row::Grade(g)) if g.grade.attainment > 0.85 && g.date.is_none())
+        );
     }
 
     #[test]
     fn bad_values_name_line_column_and_form() {
-        let r = rows(Kind::Grades, "学校,学号,课程,成绩\n甲校,2021001,Web安全,缺考\n甲校,,Web安全,90\n");
-        let e0 = r[0].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e0.starts_with("t.csv, line 2, column `成绩`: `缺考` is not a grade; expected a percent"), "{e0}");
-        let e1 = r[1].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e1.starts_with("t.csv, line 3, column `学号`: the value is empty"), "{e1}");
-        let r = rows(Kind::Evaluations, "school,student_number,enterprise,skill,level\nA,1,Acme,SQL注入,6\nA,1,Acme,juggling,3\n");
-        let e = r[0].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.contains("column `level`: `6` is not a level; expected a level from 1 to 5"), "{e}");
-        let e = r[1].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.contains("column `skill`: `juggling` is not a skill of the lexicon"), "{e}");
-        let r = rows(Kind::People, "学校,专业,学号,姓名,毕业年份,企业可见\n甲校,网络空间安全,1,王伟,二〇二六,是\n甲校,网络空间安全,2,李娜,2026,也许\n");
+        let r = rows(
+            Kind::Grades,
+            "学校,学号,课程,成绩\n甲校,2021001,Web安全,缺考\n甲校,,Web安全,90\n",
+        );
+        let e0 = r[0]
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e0.starts_with(
+                "t.csv, line 2, column `成绩`: `缺考` is not a grade; expected a percent"
+            ),
+            "{e0}"
+        );
+        let e1 = r[1]
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e1.starts_with("t.csv, line 3, column `学号`: the value is empty"),
+            "{e1}"
+        );
+        let r = rows(
+            Kind::Evaluations,
+            "school,student_number,enterprise,skill,level\nA,1,Acme,SQL注入,6\nA,1,Acme,juggling,3\n",
+        );
+        let e = r[0]
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("column `level`: `6` is not a level; expected a level from 1 to 5"),
+            "{e}"
+        );
+        let e = r[1]
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("column `skill`: `juggling` is not a skill of the lexicon"),
+            "{e}"
+        );
+        let r = rows(
+            Kind::People,
+            "学校,专业,学号,姓名,毕业年份,企业可见\n甲校,网络空间安全,1,王伟,二〇二六,是\n甲校,网络空间安全,2,李娜,2026,也许\n",
+        );
         assert!(r[0].as_ref().err().is_some_and(|e| e.column == "毕业年份"));
-        assert!(r[1].as_ref().err().is_some_and(|e| e.column == "企业可见" && e.expected.contains("是")));
+        assert!(
+            r[1].as_ref()
+                .err()
+                .is_some_and(|e| e.column == "企业可见" && e.expected.contains("是"))
+        );
     }
 
     #[test]
     fn competition_results() {
-        let r = rows(Kind::Competitions, "学校,学号,赛事,类别,名次,参赛队数,日期\n甲校,1,强网杯,Web,3,200,2024-10-01\n甲校,1,CISCN,Pwn,300,200,\n");
-        assert!(matches!(&r[0], Ok(Row::Competition(c)) if c.rank == 3 && c.teams == 200 && c.category == "Web"));
-        let e = r[1].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.contains("line 3, column `名次`: rank 300 is behind the last of 200 teams"), "{e}");
+        let r = rows(
+            Kind::Competitions,
+            "学校,学号,赛事,类别,名次,参赛队数,日期\n甲校,1,强网杯,Web,3,200,2024-10-01\n甲校,1,CISCN,Pwn,300,200,\n",
+        );
+        assert!(
+            matches!(&r[0], Ok(Row::Competition(c)) if c.rank == 3 && c.teams == 200 && c.category == "Web")
+        );
+        let e = r[1]
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("line 3, column `名次`: rank 300 is behind the last of 200 teams"),
+            "{e}"
+        );
     }
 
     #[test]
     fn certificates_by_any_name_and_awards_with_skills() {
-        let r = rows(Kind::Certificates, "学校,学号,证书,取得日期\n甲校,1,注册渗透测试工程师,2024-05-01\n甲校,1,驾驶证,\n");
-        assert!(matches!(&r[0], Ok(Row::Certificate(c)) if c.certification_id == "cisp-pte" && c.date == NaiveDate::from_ymd_opt(2024, 5, 1)));
-        let e = r[1].as_ref().err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(e.starts_with("t.csv, line 3, column `证书`: `驾驶证` is not a certificate of the catalog"), "{e}");
+        let r = rows(
+            Kind::Certificates,
+            "学校,学号,证书,取得日期\n甲校,1,注册渗透测试工程师,2024-05-01\n甲校,1,驾驶证,\n",
+        );
+        assert!(
+            matches!(&r[0], Ok(Row::Certificate(c)) if c.certification_id == "cisp-pte" && c.date == NaiveDate::from_ymd_opt(2024, 5, 1))
+        );
+        let e = r[1]
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.starts_with(
+                "t.csv, line 3, column `证书`: `驾驶证` is not a certificate of the catalog"
+            ),
+            "{e}"
+        );
         let r = rows(
             Kind::Awards,
             "学校,学号,奖项,颁发单位,相关技能,等级\n甲校,1,信息安全竞赛一等奖,教育部,Web安全、SQL注入,4\n甲校,1,三好学生,学校,,\n甲校,1,奖学金,学校,编织,\n甲校,1,一等奖,学校,SQL注入,9\n",
         );
-        assert!(matches!(&r[0], Ok(Row::Award(a)) if a.skills == ["web-security", "sql-injection"] && a.level == 4.0));
-        assert!(matches!(&r[1], Ok(Row::Award(a)) if a.skills.is_empty() && a.level == 3.0 && a.issuer == "学校"));
-        assert!(r[2].as_ref().err().is_some_and(|e| e.column == "相关技能" && e.problem.contains("编织")));
-        assert!(r[3].as_ref().err().is_some_and(|e| e.column == "等级" && e.line == 5));
+        assert!(
+            matches!(&r[0], Ok(Row::Award(a)) if a.skills == ["web-security", "sql-injection"] && a.level == 4.0)
+        );
+        assert!(
+            matches!(&r[1], Ok(Row::Award(a)) if a.skills.is_empty() && a.level == 3.0 && a.issuer == "学校")
+        );
+        assert!(
+            r[2].as_ref()
+                .err()
+                .is_some_and(|e| e.column == "相关技能" && e.problem.contains("编织"))
+        );
+        assert!(
+            r[3].as_ref()
+                .err()
+                .is_some_and(|e| e.column == "等级" && e.line == 5)
+        );
     }
 
     #[test]
     fn a_missing_required_column_is_named() {
-        let e = Columns::resolve("g.csv", Kind::Grades, &["学校".into(), "学号".into(), "课程".into()]).err().unwrap_or_default();
-        assert!(e.starts_with("g.csv: no column for `grade`") && e.contains("成绩"), "{e}");
+        let e = Columns::resolve(
+            "g.csv",
+            Kind::Grades,
+            &["学校".into(), "学号".into(), "课程".into()],
+        )
+        .err()
+        .unwrap_or_default();
+        assert!(
+            e.starts_with("g.csv: no column for `grade`") && e.contains("成绩"),
+            "{e}"
+        );
     }
 }

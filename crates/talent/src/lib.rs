@@ -15,4 +15,7 @@ pub mod synthetic;
 
 pub use evidence::{Evidence, EvidenceKind, Judge, Observation};
 pub use grade::Grade;
-pub use profile::{AreaLevel, CompactEvidence, Profile, ProfileEngine, Readiness, SkillIndex, SkillLevel, Summary, Weights};
+pub use profile::{
+    AreaLevel, CompactEvidence, Profile, ProfileEngine, Readiness, SkillIndex, SkillLevel, Summary,
+    Weights,
+};

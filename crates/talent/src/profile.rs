@@ -27,7 +27,16 @@ pub struct Weights {
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { school: 0.5, enterprise: 0.5, practice: 0.3, credential: 0.2, half_life_days: 730.0, required_level: 3.0, ready: 0.8, near_ready: 0.6 }
+        Weights {
+            school: 0.5,
+            enterprise: 0.5,
+            practice: 0.3,
+            credential: 0.2,
+            half_life_days: 730.0,
+            required_level: 3.0,
+            ready: 0.8,
+            near_ready: 0.6,
+        }
     }
 }
 
@@ -136,7 +145,11 @@ impl SkillIndex {
         let mut ids: Vec<String> = model.skills.iter().map(|s| s.id.clone()).collect();
         ids.sort();
         ids.dedup();
-        let by_id = ids.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
+        let by_id = ids
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u32))
+            .collect();
         let mut certs: Vec<String> = model.certifications.iter().map(|c| c.id.clone()).collect();
         certs.sort();
         certs.dedup();
@@ -144,10 +157,19 @@ impl SkillIndex {
     }
     /// A certification's index (1-based; 0 means none).
     pub fn cert(&self, id: &str) -> Option<u16> {
-        self.certs.binary_search_by(|c| c.as_str().cmp(id)).ok().map(|i| (i + 1) as u16)
+        self.certs
+            .binary_search_by(|c| c.as_str().cmp(id))
+            .ok()
+            .map(|i| (i + 1) as u16)
     }
     pub fn cert_id(&self, index: u16) -> &str {
-        if index == 0 { "" } else { self.certs.get(usize::from(index) - 1).map_or("", String::as_str) }
+        if index == 0 {
+            ""
+        } else {
+            self.certs
+                .get(usize::from(index) - 1)
+                .map_or("", String::as_str)
+        }
     }
     pub fn cert_count(&self) -> usize {
         self.certs.len()
@@ -189,22 +211,52 @@ pub struct CompactEvidence {
 
 impl CompactEvidence {
     pub fn with_capacity(evidence: usize) -> Self {
-        CompactEvidence { items: Vec::with_capacity(evidence), obs: Vec::with_capacity(evidence * 3) }
+        CompactEvidence {
+            items: Vec::with_capacity(evidence),
+            obs: Vec::with_capacity(evidence * 3),
+        }
     }
 
     /// `cert`: the certificate this evidence records (SkillIndex::cert), 0 for other kinds.
-    pub fn push(&mut self, id: u64, person_id: u64, judge: Judge, cert: u16, date: NaiveDate, observations: impl IntoIterator<Item = (u32, f64)>) {
+    pub fn push(
+        &mut self,
+        id: u64,
+        person_id: u64,
+        judge: Judge,
+        cert: u16,
+        date: NaiveDate,
+        observations: impl IntoIterator<Item = (u32, f64)>,
+    ) {
         let start = self.obs.len() as u32;
         self.obs.extend(observations);
-        self.items.push(Item { person_id, id, day: date.num_days_from_ce(), judge, cert, start, end: self.obs.len() as u32 });
+        self.items.push(Item {
+            person_id,
+            id,
+            day: date.num_days_from_ce(),
+            judge,
+            cert,
+            start,
+            end: self.obs.len() as u32,
+        });
     }
 
     pub fn push_evidence(&mut self, e: &Evidence, skills: &SkillIndex) {
         let cert = match &e.kind {
-            crate::EvidenceKind::Certificate { certification_id } => skills.cert(certification_id).unwrap_or(0),
+            crate::EvidenceKind::Certificate { certification_id } => {
+                skills.cert(certification_id).unwrap_or(0)
+            }
             _ => 0,
         };
-        self.push(e.id, e.person_id, e.kind.judge(), cert, e.date, e.observations.iter().filter_map(|o| skills.get(&o.skill_id).map(|i| (i, o.level))));
+        self.push(
+            e.id,
+            e.person_id,
+            e.kind.judge(),
+            cert,
+            e.date,
+            e.observations
+                .iter()
+                .filter_map(|o| skills.get(&o.skill_id).map(|i| (i, o.level))),
+        );
     }
 
     pub fn len(&self) -> usize {
@@ -217,17 +269,27 @@ impl CompactEvidence {
 
     /// Groups the evidence by person, each in the canonical (date, id) order.
     pub fn by_person(mut self) -> Vec<(u64, CompactEvidence)> {
-        self.items.sort_unstable_by_key(|i| (i.person_id, i.day, i.id));
+        self.items
+            .sort_unstable_by_key(|i| (i.person_id, i.day, i.id));
         let mut out: Vec<(u64, CompactEvidence)> = Vec::new();
         let mut start = 0;
         while start < self.items.len() {
             let person = self.items[start].person_id;
-            let end = start + self.items[start..].iter().take_while(|i| i.person_id == person).count();
+            let end = start
+                + self.items[start..]
+                    .iter()
+                    .take_while(|i| i.person_id == person)
+                    .count();
             let mut part = CompactEvidence::with_capacity(end - start);
             for it in &self.items[start..end] {
                 let s = part.obs.len() as u32;
-                part.obs.extend_from_slice(&self.obs[it.start as usize..it.end as usize]);
-                part.items.push(Item { start: s, end: part.obs.len() as u32, ..*it });
+                part.obs
+                    .extend_from_slice(&self.obs[it.start as usize..it.end as usize]);
+                part.items.push(Item {
+                    start: s,
+                    end: part.obs.len() as u32,
+                    ..*it
+                });
             }
             out.push((person, part));
             start = end;
@@ -272,13 +334,24 @@ pub struct ProfileEngine {
 impl ProfileEngine {
     pub fn new(model: &CompetencyModel, weights: Weights) -> Self {
         let mut core: HashMap<&str, Vec<String>> = HashMap::new();
-        for l in model.skill_roles.iter().filter(|l| l.relation == RoleRelation::Core) {
-            core.entry(l.role_id.as_str()).or_default().push(l.skill_id.clone());
+        for l in model
+            .skill_roles
+            .iter()
+            .filter(|l| l.relation == RoleRelation::Core)
+        {
+            core.entry(l.role_id.as_str())
+                .or_default()
+                .push(l.skill_id.clone());
         }
         let mut roles: Vec<(String, Vec<String>)> = model
             .platform_roles
             .iter()
-            .map(|r| (r.id.clone(), core.get(r.id.as_str()).cloned().unwrap_or_default()))
+            .map(|r| {
+                (
+                    r.id.clone(),
+                    core.get(r.id.as_str()).cloned().unwrap_or_default(),
+                )
+            })
             .collect();
         // a NICE work role's core skills: those of the platform roles mapped to it
         for w in &model.work_roles {
@@ -293,13 +366,38 @@ impl ProfileEngine {
             roles.push((w.id.clone(), skills));
         }
         let mut areas: HashMap<&str, Vec<String>> = HashMap::new();
-        for l in model.skill_nice_links.iter().filter(|l| l.target_id.starts_with("NF-COM-")) {
-            areas.entry(l.target_id.as_str()).or_default().push(l.skill_id.clone());
+        for l in model
+            .skill_nice_links
+            .iter()
+            .filter(|l| l.target_id.starts_with("NF-COM-"))
+        {
+            areas
+                .entry(l.target_id.as_str())
+                .or_default()
+                .push(l.skill_id.clone());
         }
-        let areas = model.competency_areas.iter().map(|a| (a.id.clone(), areas.get(a.id.as_str()).cloned().unwrap_or_default())).collect();
+        let areas = model
+            .competency_areas
+            .iter()
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    areas.get(a.id.as_str()).cloned().unwrap_or_default(),
+                )
+            })
+            .collect();
         let skills = SkillIndex::new(model);
-        let role_core = roles.iter().map(|(_, core)| core.iter().filter_map(|s| skills.get(s)).collect()).collect();
-        ProfileEngine { weights, roles, areas, skills, role_core }
+        let role_core = roles
+            .iter()
+            .map(|(_, core)| core.iter().filter_map(|s| skills.get(s)).collect())
+            .collect();
+        ProfileEngine {
+            weights,
+            roles,
+            areas,
+            skills,
+            role_core,
+        }
     }
 
     pub fn skill_index(&self) -> &SkillIndex {
@@ -313,7 +411,12 @@ impl ProfileEngine {
 
     pub fn scratch(&self) -> Scratch {
         let n = self.skills.len();
-        Scratch { weight: vec![0.0; n], weighted: vec![0.0; n], level: vec![0.0; n], touched: Vec::new() }
+        Scratch {
+            weight: vec![0.0; n],
+            weighted: vec![0.0; n],
+            level: vec![0.0; n],
+            touched: Vec::new(),
+        }
     }
 
     fn status(&self, score: f64) -> Status {
@@ -329,7 +432,13 @@ impl ProfileEngine {
     /// The supply figures' part of [`ProfileEngine::compute`], on compact
     /// evidence already in (date, id) order: the same arithmetic in the same
     /// order, so the same numbers (a test holds the two paths equal).
-    pub fn summarize(&self, person_id: u64, evidence: &CompactEvidence, today: NaiveDate, scratch: &mut Scratch) -> Summary {
+    pub fn summarize(
+        &self,
+        person_id: u64,
+        evidence: &CompactEvidence,
+        today: NaiveDate,
+        scratch: &mut Scratch,
+    ) -> Summary {
         let w = &self.weights;
         let today = today.num_days_from_ce();
         for it in &evidence.items {
@@ -363,7 +472,10 @@ impl ProfileEngine {
             if core.is_empty() {
                 continue;
             }
-            let held = core.iter().filter(|&&s| scratch.level[s as usize] >= w.required_level).count();
+            let held = core
+                .iter()
+                .filter(|&&s| scratch.level[s as usize] >= w.required_level)
+                .count();
             let status = self.status(round3(held as f64 / core.len() as f64));
             if status != Status::NotReady {
                 roles.push((r as u16, status));
@@ -374,39 +486,69 @@ impl ProfileEngine {
             (scratch.weight[i], scratch.weighted[i], scratch.level[i]) = (0.0, 0.0, 0.0);
         }
         scratch.touched.clear();
-        let mut certs: Vec<u16> = evidence.items.iter().map(|it| it.cert).filter(|c| *c != 0).collect();
+        let mut certs: Vec<u16> = evidence
+            .items
+            .iter()
+            .map(|it| it.cert)
+            .filter(|c| *c != 0)
+            .collect();
         certs.sort_unstable();
         certs.dedup();
-        Summary { person_id, levels, roles, certs }
+        Summary {
+            person_id,
+            levels,
+            roles,
+            certs,
+        }
     }
 
     /// A full profile's [`Summary`] (skills outside the model left out), with
     /// the certificates its evidence records.
     pub fn summary_of(&self, profile: &Profile, evidence: &[Evidence]) -> Summary {
-        let mut levels: Vec<(u32, f64)> = profile.skills.iter().filter_map(|s| self.skills.get(&s.skill_id).map(|i| (i, s.level))).collect();
+        let mut levels: Vec<(u32, f64)> = profile
+            .skills
+            .iter()
+            .filter_map(|s| self.skills.get(&s.skill_id).map(|i| (i, s.level)))
+            .collect();
         levels.sort_by_key(|(i, _)| *i);
         let roles = profile
             .readiness
             .iter()
             .filter(|r| r.status != Status::NotReady)
-            .filter_map(|r| self.roles.iter().position(|(id, _)| *id == r.role_id).map(|i| (i as u16, r.status)))
+            .filter_map(|r| {
+                self.roles
+                    .iter()
+                    .position(|(id, _)| *id == r.role_id)
+                    .map(|i| (i as u16, r.status))
+            })
             .collect();
         let mut certs: Vec<u16> = evidence
             .iter()
             .filter(|e| e.person_id == profile.person_id)
             .filter_map(|e| match &e.kind {
-                crate::EvidenceKind::Certificate { certification_id } => self.skills.cert(certification_id),
+                crate::EvidenceKind::Certificate { certification_id } => {
+                    self.skills.cert(certification_id)
+                }
                 _ => None,
             })
             .collect();
         certs.sort_unstable();
         certs.dedup();
-        Summary { person_id: profile.person_id, levels, roles, certs }
+        Summary {
+            person_id: profile.person_id,
+            levels,
+            roles,
+            certs,
+        }
     }
 
     /// The core skills of a platform role or NICE work role.
     pub fn core_skills(&self, role_id: &str) -> &[String] {
-        self.roles.iter().find(|(r, _)| r == role_id).map(|(_, s)| s.as_slice()).unwrap_or(&[])
+        self.roles
+            .iter()
+            .find(|(r, _)| r == role_id)
+            .map(|(_, s)| s.as_slice())
+            .unwrap_or(&[])
     }
 
     /// A person's profile from all their evidence, as of `today`.
@@ -414,7 +556,10 @@ impl ProfileEngine {
         let w = &self.weights;
         let mut by_skill: HashMap<&str, Vec<Contribution>> = HashMap::new();
         // a canonical order, so the same evidence gives the same profile however it was read
-        let mut mine: Vec<&Evidence> = evidence.iter().filter(|e| e.person_id == person_id).collect();
+        let mut mine: Vec<&Evidence> = evidence
+            .iter()
+            .filter(|e| e.person_id == person_id)
+            .collect();
         mine.sort_by_key(|e| (e.date, e.id));
         for e in mine {
             let age = (today - e.date).num_days().max(0) as f64;
@@ -425,31 +570,53 @@ impl ProfileEngine {
                 continue;
             }
             for o in &e.observations {
-                by_skill.entry(o.skill_id.as_str()).or_default().push(Contribution { evidence_id: e.id, judge, level: o.level, weight });
+                by_skill
+                    .entry(o.skill_id.as_str())
+                    .or_default()
+                    .push(Contribution {
+                        evidence_id: e.id,
+                        judge,
+                        level: o.level,
+                        weight,
+                    });
             }
         }
         let mut skills: Vec<SkillLevel> = by_skill
             .into_iter()
             .map(|(id, contributions)| {
                 let total: f64 = contributions.iter().map(|c| c.weight).sum();
-                let level = contributions.iter().map(|c| c.weight * c.level).sum::<f64>() / total;
-                SkillLevel { skill_id: id.to_string(), level: round3(level.clamp(1.0, 5.0)), confidence: confidence(total), evidence: contributions }
+                let level = contributions
+                    .iter()
+                    .map(|c| c.weight * c.level)
+                    .sum::<f64>()
+                    / total;
+                SkillLevel {
+                    skill_id: id.to_string(),
+                    level: round3(level.clamp(1.0, 5.0)),
+                    confidence: confidence(total),
+                    evidence: contributions,
+                }
             })
             .collect();
         skills.sort_by(|a, b| a.skill_id.cmp(&b.skill_id));
-        let level_of: HashMap<&str, &SkillLevel> = skills.iter().map(|s| (s.skill_id.as_str(), s)).collect();
+        let level_of: HashMap<&str, &SkillLevel> =
+            skills.iter().map(|s| (s.skill_id.as_str(), s)).collect();
 
         let areas = self
             .areas
             .iter()
             .filter_map(|(area, members)| {
-                let held: Vec<&SkillLevel> = members.iter().filter_map(|s| level_of.get(s.as_str()).copied()).collect();
+                let held: Vec<&SkillLevel> = members
+                    .iter()
+                    .filter_map(|s| level_of.get(s.as_str()).copied())
+                    .collect();
                 if held.is_empty() {
                     return None;
                 }
                 // levels weighted by their confidence
                 let cw: f64 = held.iter().map(|s| s.confidence).sum();
-                let level = held.iter().map(|s| s.level * s.confidence).sum::<f64>() / cw.max(f64::EPSILON);
+                let level =
+                    held.iter().map(|s| s.level * s.confidence).sum::<f64>() / cw.max(f64::EPSILON);
                 Some(AreaLevel {
                     area_id: area.clone(),
                     level: round3(level),
@@ -471,16 +638,35 @@ impl ProfileEngine {
                     if level >= w.required_level {
                         held.push(s.clone());
                     } else {
-                        missing.push(Gap { skill_id: s.clone(), required: w.required_level, level });
+                        missing.push(Gap {
+                            skill_id: s.clone(),
+                            required: w.required_level,
+                            level,
+                        });
                     }
                 }
-                missing.sort_by(|a, b| a.level.total_cmp(&b.level).then(a.skill_id.cmp(&b.skill_id)));
+                missing.sort_by(|a, b| {
+                    a.level
+                        .total_cmp(&b.level)
+                        .then(a.skill_id.cmp(&b.skill_id))
+                });
                 let score = round3(held.len() as f64 / core.len() as f64);
                 let status = self.status(score);
-                Readiness { role_id: role.clone(), score, status, held, missing }
+                Readiness {
+                    role_id: role.clone(),
+                    score,
+                    status,
+                    held,
+                    missing,
+                }
             })
             .collect();
-        Profile { person_id, skills, areas, readiness }
+        Profile {
+            person_id,
+            skills,
+            areas,
+            readiness,
+        }
     }
 
     /// What to learn next for the target roles: each missing core skill,
@@ -495,7 +681,10 @@ impl ProfileEngine {
                 }
             }
         }
-        let mut v: Vec<(String, f64)> = gain.into_iter().map(|(s, g)| (s.to_string(), round3(g))).collect();
+        let mut v: Vec<(String, f64)> = gain
+            .into_iter()
+            .map(|(s, g)| (s.to_string(), round3(g)))
+            .collect();
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     }
@@ -519,16 +708,37 @@ mod tests {
             source_org: "org".into(),
             date,
             recorded_by: "t".into(),
-            observations: obs.iter().map(|(s, l)| Observation { skill_id: s.to_string(), level: *l }).collect(),
+            observations: obs
+                .iter()
+                .map(|(s, l)| Observation {
+                    skill_id: s.to_string(),
+                    level: *l,
+                })
+                .collect(),
         }
     }
 
     fn course(id: u64, date: NaiveDate, obs: &[(&str, f64)]) -> Evidence {
-        ev(id, EvidenceKind::CourseGrade { course: "网络攻防".into(), grade: "良".into() }, date, obs)
+        ev(
+            id,
+            EvidenceKind::CourseGrade {
+                course: "网络攻防".into(),
+                grade: "良".into(),
+            },
+            date,
+            obs,
+        )
     }
 
     fn internship(id: u64, date: NaiveDate, obs: &[(&str, f64)]) -> Evidence {
-        ev(id, EvidenceKind::EnterpriseEvaluation { comment: "可独立完成".into() }, date, obs)
+        ev(
+            id,
+            EvidenceKind::EnterpriseEvaluation {
+                comment: "可独立完成".into(),
+            },
+            date,
+            obs,
+        )
     }
 
     /// Hand-computed: school says 2.55 (weight 0.5), enterprise says 4 (weight
@@ -539,14 +749,33 @@ mod tests {
         let m = bundled::model().expect("model");
         let e = ProfileEngine::new(&m, Weights::default());
         let today = day(2025, 6, 1);
-        let evidence = vec![course(1, today, &[("sql-injection", 2.55)]), internship(2, today, &[("sql-injection", 4.0)])];
+        let evidence = vec![
+            course(1, today, &[("sql-injection", 2.55)]),
+            internship(2, today, &[("sql-injection", 4.0)]),
+        ];
         let p = e.compute(1, &evidence, today);
         let s = p.skill("sql-injection").expect("skill");
         assert_eq!((s.level, s.confidence), (3.275, 0.632));
-        assert_eq!(s.evidence.iter().map(|c| c.evidence_id).collect::<Vec<_>>(), vec![1, 2], "explained by its evidence");
+        assert_eq!(
+            s.evidence.iter().map(|c| c.evidence_id).collect::<Vec<_>>(),
+            vec![1, 2],
+            "explained by its evidence"
+        );
         // a program that trusts the enterprise three times as much: (0.25·2.55 + 0.75·4) / 1.0 = 3.6375
-        let e2 = ProfileEngine::new(&m, Weights { school: 0.25, enterprise: 0.75, ..Weights::default() });
-        assert_eq!(e2.compute(1, &evidence, today).skill("sql-injection").map(|s| s.level), Some(3.638));
+        let e2 = ProfileEngine::new(
+            &m,
+            Weights {
+                school: 0.25,
+                enterprise: 0.75,
+                ..Weights::default()
+            },
+        );
+        assert_eq!(
+            e2.compute(1, &evidence, today)
+                .skill("sql-injection")
+                .map(|s| s.level),
+            Some(3.638)
+        );
     }
 
     /// Hand-computed recency: a two-year-old grade (one half-life) weighs 0.25,
@@ -556,8 +785,15 @@ mod tests {
         let m = bundled::model().expect("model");
         let e = ProfileEngine::new(&m, Weights::default());
         let today = day(2025, 6, 1);
-        let evidence = vec![course(1, today - chrono::Duration::days(730), &[("linux", 5.0)]), course(2, today, &[("linux", 2.0)])];
-        let s = e.compute(1, &evidence, today).skill("linux").cloned().expect("skill");
+        let evidence = vec![
+            course(1, today - chrono::Duration::days(730), &[("linux", 5.0)]),
+            course(2, today, &[("linux", 2.0)]),
+        ];
+        let s = e
+            .compute(1, &evidence, today)
+            .skill("linux")
+            .cloned()
+            .expect("skill");
         assert_eq!((s.level, s.confidence), (3.0, 0.528));
     }
 
@@ -576,7 +812,11 @@ mod tests {
         assert_eq!(r.score, round3(12.0 / 14.0));
         assert_eq!(r.status, Status::Ready);
         assert_eq!(r.missing.len(), 2);
-        assert_eq!((r.missing[0].skill_id.as_str(), r.missing[0].level), (core[13].as_str(), 0.0), "no evidence first");
+        assert_eq!(
+            (r.missing[0].skill_id.as_str(), r.missing[0].level),
+            (core[13].as_str(), 0.0),
+            "no evidence first"
+        );
         assert_eq!(r.missing[1].level, 2.0);
         // NICE work roles are covered too
         assert!(p.readiness_for("PD-WRL-007").is_some());
@@ -593,7 +833,15 @@ mod tests {
         let m = bundled::model().expect("model");
         let today = day(2026, 11, 22);
         let mut synth = crate::synthetic::Synthetic::new(7);
-        for weights in [Weights::default(), Weights { school: 0.2, enterprise: 0.8, half_life_days: 365.0, ..Weights::default() }] {
+        for weights in [
+            Weights::default(),
+            Weights {
+                school: 0.2,
+                enterprise: 0.8,
+                half_life_days: 365.0,
+                ..Weights::default()
+            },
+        ] {
             let e = ProfileEngine::new(&m, weights);
             let mut scratch = e.scratch();
             let mut all = CompactEvidence::default();
@@ -607,10 +855,20 @@ mod tests {
                 }
                 full.push(e.summary_of(&e.compute(id, &ev, today), &ev));
             }
-            let compact: Vec<Summary> = all.by_person().into_iter().map(|(id, ev)| e.summarize(id, &ev, today, &mut scratch)).collect();
+            let compact: Vec<Summary> = all
+                .by_person()
+                .into_iter()
+                .map(|(id, ev)| e.summarize(id, &ev, today, &mut scratch))
+                .collect();
             assert_eq!(compact.len(), 300);
-            assert!(compact.iter().filter(|s| !s.roles.is_empty()).count() > 10, "many people are ready or near-ready for something");
-            assert!(compact.iter().filter(|s| !s.certs.is_empty()).count() > 10, "many hold a certificate");
+            assert!(
+                compact.iter().filter(|s| !s.roles.is_empty()).count() > 10,
+                "many people are ready or near-ready for something"
+            );
+            assert!(
+                compact.iter().filter(|s| !s.certs.is_empty()).count() > 10,
+                "many hold a certificate"
+            );
             assert_eq!(compact, full);
         }
     }
@@ -621,8 +879,16 @@ mod tests {
         let e = ProfileEngine::new(&m, Weights::default());
         let today = day(2025, 6, 1);
         // two cloud skills (domain cloud → NF-COM-004): levels 4 (conf .393) and 2 (conf .393) → 3.0
-        let p = e.compute(1, &[course(1, today, &[("aws", 4.0), ("docker", 2.0)])], today);
-        let a = p.areas.iter().find(|a| a.area_id == "NF-COM-004").expect("cloud area");
+        let p = e.compute(
+            1,
+            &[course(1, today, &[("aws", 4.0), ("docker", 2.0)])],
+            today,
+        );
+        let a = p
+            .areas
+            .iter()
+            .find(|a| a.area_id == "NF-COM-004")
+            .expect("cloud area");
         assert_eq!((a.level, a.confidence, a.skills.len()), (3.0, 0.393, 2));
     }
 }

@@ -8,12 +8,12 @@ use crate::pages::{PageCtx, PageError, render};
 use crate::talent_pages::{Gate, form_csrf, gate};
 use crate::{UiLang, Who};
 use askama::Template;
+use axum::Form;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use cb_app::records::{ApiToken, AuditEntry, CohortSummary, Correction, Org, Person, User};
 use cb_app::{App, AppError, Handover, Me, NewAccount, NewToken, OwnChange};
 use cb_core::{Lang, OrgKind, UserRole};
@@ -65,7 +65,10 @@ impl AccountPage {
         self.me.org.kind.name(self.page.lang)
     }
     fn manages(&self) -> bool {
-        matches!(self.me.user.role, UserRole::Operator | UserRole::SchoolAdmin)
+        matches!(
+            self.me.user.role,
+            UserRole::Operator | UserRole::SchoolAdmin
+        )
     }
     fn is_operator(&self) -> bool {
         self.me.user.role == UserRole::Operator
@@ -79,7 +82,9 @@ impl AccountPage {
 }
 
 fn date(secs: &i64) -> String {
-    chrono::DateTime::from_timestamp(*secs, 0).map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    chrono::DateTime::from_timestamp(*secs, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
 }
 
 #[derive(Deserialize, Default)]
@@ -87,26 +92,87 @@ pub struct AccountQuery {
     must_change: Option<String>,
 }
 
-async fn account_page(app: &App, who: &Who, lang: Lang, uri: &Uri, must_change: bool, message: String, new_token: Option<NewToken>, status: StatusCode) -> PageResult {
+#[allow(clippy::too_many_arguments)] // the page's parts, each a different piece of the caller's state
+async fn account_page(
+    app: &App,
+    who: &Who,
+    lang: Lang,
+    uri: &Uri,
+    must_change: bool,
+    message: String,
+    new_token: Option<NewToken>,
+    status: StatusCode,
+) -> PageResult {
     let c = &who.caller;
     let me = app.accounts().me(c).await.map_err(|e| gate(lang, uri, e))?;
-    let tokens = app.accounts().tokens(c).await.map_err(|e| PageError(lang, e))?;
+    let tokens = app
+        .accounts()
+        .tokens(c)
+        .await
+        .map_err(|e| PageError(lang, e))?;
     let (person, reads, corrections) = match me.user.person_id {
         Some(pid) => {
-            let profile = app.talent().profile(c, pid, chrono::Local::now().date_naive()).await.map_err(|e| PageError(lang, e))?;
-            let reads = app.talent().reads_of(c, pid).await.map_err(|e| PageError(lang, e))?;
-            (Some(profile.person), reads, app.talent().corrections(c).await.map_err(|e| PageError(lang, e))?)
+            let profile = app
+                .talent()
+                .profile(c, pid, chrono::Local::now().date_naive())
+                .await
+                .map_err(|e| PageError(lang, e))?;
+            let reads = app
+                .talent()
+                .reads_of(c, pid)
+                .await
+                .map_err(|e| PageError(lang, e))?;
+            (
+                Some(profile.person),
+                reads,
+                app.talent()
+                    .corrections(c)
+                    .await
+                    .map_err(|e| PageError(lang, e))?,
+            )
         }
         None => (None, Vec::new(), Vec::new()),
     };
     let title = lang.pick("我的账号", "My account").to_string();
-    let sessions = app.accounts().session_count(c).await.map_err(|e| PageError(lang, e))?;
-    let page = AccountPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), me, tokens, person, reads, corrections, sessions, must_change, message, new_token };
+    let sessions = app
+        .accounts()
+        .session_count(c)
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    let page = AccountPage {
+        page: PageCtx::new(lang, uri, title),
+        csrf: who.csrf(),
+        me,
+        tokens,
+        person,
+        reads,
+        corrections,
+        sessions,
+        must_change,
+        message,
+        new_token,
+    };
     Ok((status, render(&page)).into_response())
 }
 
-async fn account(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<AccountQuery>) -> PageResult {
-    account_page(&app, &who, lang, &uri, q.must_change.is_some(), String::new(), None, StatusCode::OK).await
+async fn account(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(q): Query<AccountQuery>,
+) -> PageResult {
+    account_page(
+        &app,
+        &who,
+        lang,
+        &uri,
+        q.must_change.is_some(),
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -117,17 +183,40 @@ pub struct PasswordForm {
     repeat: String,
 }
 
-async fn change_password(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<PasswordForm>) -> PageResult {
+async fn change_password(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
     let result = if f.new != f.repeat {
-        Err(AppError::Invalid(lang.pick("两次输入的新密码不一致", "the new passwords differ").into()))
+        Err(AppError::Invalid(
+            lang.pick("两次输入的新密码不一致", "the new passwords differ")
+                .into(),
+        ))
     } else {
-        app.accounts().change_password(&who.caller, &f.current, &f.new).await
+        app.accounts()
+            .change_password(&who.caller, &f.current, &f.new)
+            .await
     };
     match result {
         // the change ended every session, this one included: sign in again
         Ok(()) => Ok(Redirect::to("/signin?next=/account").into_response()),
-        Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
+        Err(AppError::Invalid(m)) => {
+            account_page(
+                &app,
+                &who,
+                lang,
+                &uri,
+                false,
+                m,
+                None,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
         Err(e) => Err(Gate::Page(PageError(lang, e))),
     }
 }
@@ -139,11 +228,45 @@ pub struct TokenForm {
     scope: String,
 }
 
-async fn create_token(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<TokenForm>) -> PageResult {
+async fn create_token(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Form(f): Form<TokenForm>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
-    match app.accounts().create_token(&who.caller, &f.name, &f.scope).await {
-        Ok(t) => account_page(&app, &who, lang, &uri, false, String::new(), Some(t), StatusCode::OK).await,
-        Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
+    match app
+        .accounts()
+        .create_token(&who.caller, &f.name, &f.scope)
+        .await
+    {
+        Ok(t) => {
+            account_page(
+                &app,
+                &who,
+                lang,
+                &uri,
+                false,
+                String::new(),
+                Some(t),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(AppError::Invalid(m)) => {
+            account_page(
+                &app,
+                &who,
+                lang,
+                &uri,
+                false,
+                m,
+                None,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
         Err(e) => Err(Gate::Page(PageError(lang, e))),
     }
 }
@@ -153,9 +276,18 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-async fn revoke_token(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
+async fn revoke_token(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
-    app.accounts().revoke_token(&who.caller, id).await.map_err(|e| PageError(lang, e))?;
+    app.accounts()
+        .revoke_token(&who.caller, id)
+        .await
+        .map_err(|e| PageError(lang, e))?;
     Ok(Redirect::to("/account#tokens").into_response())
 }
 
@@ -168,12 +300,35 @@ pub struct RecordForm {
     consent_analytics: Option<String>,
 }
 
-async fn update_record(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<RecordForm>) -> PageResult {
+async fn update_record(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Form(f): Form<RecordForm>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
-    let change = OwnChange { name: Some(f.name), region: Some(f.region), consent_enterprise: Some(f.consent_enterprise.is_some()), consent_analytics: Some(f.consent_analytics.is_some()) };
+    let change = OwnChange {
+        name: Some(f.name),
+        region: Some(f.region),
+        consent_enterprise: Some(f.consent_enterprise.is_some()),
+        consent_analytics: Some(f.consent_analytics.is_some()),
+    };
     match app.talent().update_own(&who.caller, &change).await {
         Ok(_) => Ok(Redirect::to("/account#record").into_response()),
-        Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
+        Err(AppError::Invalid(m)) => {
+            account_page(
+                &app,
+                &who,
+                lang,
+                &uri,
+                false,
+                m,
+                None,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
         Err(e) => Err(Gate::Page(PageError(lang, e))),
     }
 }
@@ -199,35 +354,90 @@ impl UsersPage {
         r.name(self.page.lang)
     }
     fn org_name(&self, id: &i64) -> String {
-        self.orgs.iter().find(|o| o.id == *id).map(|o| o.name.clone()).unwrap_or_default()
+        self.orgs
+            .iter()
+            .find(|o| o.id == *id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
     }
     fn kind_name(&self, k: &OrgKind) -> &'static str {
         k.name(self.page.lang)
     }
     fn roles(&self) -> Vec<(&'static str, &'static str)> {
-        let all: &[UserRole] = if self.operator { &UserRole::ALL } else { &[UserRole::Teacher, UserRole::Student] };
-        all.iter().map(|r| (r.as_str(), r.name(self.page.lang))).collect()
+        let all: &[UserRole] = if self.operator {
+            &UserRole::ALL
+        } else {
+            &[UserRole::Teacher, UserRole::Student]
+        };
+        all.iter()
+            .map(|r| (r.as_str(), r.name(self.page.lang)))
+            .collect()
     }
     fn kinds(&self) -> Vec<(&'static str, &'static str)> {
-        OrgKind::ALL.iter().map(|k| (k.as_str(), k.name(self.page.lang))).collect()
+        OrgKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.name(self.page.lang)))
+            .collect()
     }
     fn teaches(&self, user: &i64, cohort: &i64) -> bool {
-        self.assigned.iter().any(|(u, cs)| u == user && cs.contains(cohort))
+        self.assigned
+            .iter()
+            .any(|(u, cs)| u == user && cs.contains(cohort))
     }
 }
 
-async fn users_page(app: &App, who: &Who, lang: Lang, uri: &Uri, handover: Option<Handover>, message: String, status: StatusCode) -> PageResult {
+async fn users_page(
+    app: &App,
+    who: &Who,
+    lang: Lang,
+    uri: &Uri,
+    handover: Option<Handover>,
+    message: String,
+    status: StatusCode,
+) -> PageResult {
     let c = &who.caller;
-    let users = app.accounts().users(c).await.map_err(|e| gate(lang, uri, e))?;
-    let orgs = app.accounts().orgs(c).await.map_err(|e| PageError(lang, e))?;
+    let users = app
+        .accounts()
+        .users(c)
+        .await
+        .map_err(|e| gate(lang, uri, e))?;
+    let orgs = app
+        .accounts()
+        .orgs(c)
+        .await
+        .map_err(|e| PageError(lang, e))?;
     let cohorts = app.talent().cohorts(c).await.unwrap_or_default();
     let mut assigned = Vec::new();
     for u in users.iter().filter(|u| u.role == UserRole::Teacher) {
-        assigned.push((u.id, app.store().teacher_cohorts(u.id).await.map_err(|e| PageError(lang, e.into()))?));
+        assigned.push((
+            u.id,
+            app.store()
+                .teacher_cohorts(u.id)
+                .await
+                .map_err(|e| PageError(lang, e.into()))?,
+        ));
     }
     let title = lang.pick("账号管理", "Accounts").to_string();
-    let schools = if c.is_operator() { app.talent().schools(c).await.map_err(|e| PageError(lang, e))? } else { Vec::new() };
-    let page = UsersPage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), users, orgs, cohorts, assigned, handover, message, operator: c.is_operator(), schools };
+    let schools = if c.is_operator() {
+        app.talent()
+            .schools(c)
+            .await
+            .map_err(|e| PageError(lang, e))?
+    } else {
+        Vec::new()
+    };
+    let page = UsersPage {
+        page: PageCtx::new(lang, uri, title),
+        csrf: who.csrf(),
+        users,
+        orgs,
+        cohorts,
+        assigned,
+        handover,
+        message,
+        operator: c.is_operator(),
+        schools,
+    };
     Ok((status, render(&page)).into_response())
 }
 
@@ -246,63 +456,186 @@ pub struct UserForm {
     student_number: Option<String>,
 }
 
-async fn create_user(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<UserForm>) -> PageResult {
+async fn create_user(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Form(f): Form<UserForm>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
     let Some(role) = UserRole::parse(&f.role) else {
-        return users_page(&app, &who, lang, &uri, None, format!("role: `{}` is not a role", f.role.chars().take(30).collect::<String>()), StatusCode::BAD_REQUEST).await;
+        return users_page(
+            &app,
+            &who,
+            lang,
+            &uri,
+            None,
+            format!(
+                "role: `{}` is not a role",
+                f.role.chars().take(30).collect::<String>()
+            ),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     };
-    let person_id = match f.person_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let person_id = match f
+        .person_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(s) => match s.parse() {
             Ok(n) => Some(n),
-            Err(_) => return users_page(&app, &who, lang, &uri, None, "person_id: expected a number / 人员编号须为数字".into(), StatusCode::BAD_REQUEST).await,
+            Err(_) => {
+                return users_page(
+                    &app,
+                    &who,
+                    lang,
+                    &uri,
+                    None,
+                    "person_id: expected a number / 人员编号须为数字".into(),
+                    StatusCode::BAD_REQUEST,
+                )
+                .await;
+            }
         },
     };
     let student_number = f.student_number.filter(|s| !s.trim().is_empty());
-    let a = NewAccount { org_id: f.org_id, role, username: f.username, display_name: f.display_name, person_id, student_number };
+    let a = NewAccount {
+        org_id: f.org_id,
+        role,
+        username: f.username,
+        display_name: f.display_name,
+        person_id,
+        student_number,
+    };
     match app.accounts().create_user(&who.caller, a).await {
-        Ok(h) => users_page(&app, &who, lang, &uri, Some(h), String::new(), StatusCode::OK).await,
-        Err(AppError::Invalid(m)) => users_page(&app, &who, lang, &uri, None, m, StatusCode::BAD_REQUEST).await,
+        Ok(h) => {
+            users_page(
+                &app,
+                &who,
+                lang,
+                &uri,
+                Some(h),
+                String::new(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(AppError::Invalid(m)) => {
+            users_page(&app, &who, lang, &uri, None, m, StatusCode::BAD_REQUEST).await
+        }
         Err(e) => Err(Gate::Page(PageError(lang, e))),
     }
 }
 
-async fn reset_password(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
+async fn reset_password(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
-    let h = app.accounts().reset_password(&who.caller, id).await.map_err(|e| PageError(lang, e))?;
-    users_page(&app, &who, lang, &uri, Some(h), String::new(), StatusCode::OK).await
+    let h = app
+        .accounts()
+        .reset_password(&who.caller, id)
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    users_page(
+        &app,
+        &who,
+        lang,
+        &uri,
+        Some(h),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
-async fn disable(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
+async fn disable(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
-    app.accounts().set_disabled(&who.caller, id, true).await.map_err(|e| PageError(lang, e))?;
+    app.accounts()
+        .set_disabled(&who.caller, id, true)
+        .await
+        .map_err(|e| PageError(lang, e))?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-async fn enable(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> PageResult {
+async fn enable(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
     form_csrf(&who, lang, "/admin/users", &f.csrf)?;
-    app.accounts().set_disabled(&who.caller, id, false).await.map_err(|e| PageError(lang, e))?;
+    app.accounts()
+        .set_disabled(&who.caller, id, false)
+        .await
+        .map_err(|e| PageError(lang, e))?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
-async fn sign_out_everywhere(State(app): State<App>, who: Who, UiLang(lang): UiLang, Form(f): Form<CsrfOnly>) -> PageResult {
+async fn sign_out_everywhere(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    Form(f): Form<CsrfOnly>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
-    app.accounts().sign_out_everywhere(&who.caller).await.map_err(|e| PageError(lang, e))?;
+    app.accounts()
+        .sign_out_everywhere(&who.caller)
+        .await
+        .map_err(|e| PageError(lang, e))?;
     let mut res = Redirect::to("/signin?next=/account").into_response();
-    res.headers_mut().append(axum::http::header::SET_COOKIE, axum::http::HeaderValue::from_static("cb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    res.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        axum::http::HeaderValue::from_static(
+            "cb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        ),
+    );
     Ok(res)
 }
 
-async fn set_cohorts(State(app): State<App>, who: Who, UiLang(lang): UiLang, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
-    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
+async fn set_cohorts(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    Path(id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
     form_csrf(&who, lang, "/account", csrf)?;
     let mut cohorts = Vec::new();
     for (k, v) in &pairs {
         if k == "cohort" {
-            cohorts.push(v.parse::<i64>().map_err(|_| PageError(lang, AppError::Invalid("cohort: expected a number / 班级编号须为数字".into())))?);
+            cohorts.push(v.parse::<i64>().map_err(|_| {
+                PageError(
+                    lang,
+                    AppError::Invalid("cohort: expected a number / 班级编号须为数字".into()),
+                )
+            })?);
         }
     }
-    app.accounts().set_teacher_cohorts(&who.caller, id, &cohorts).await.map_err(|e| PageError(lang, e))?;
+    app.accounts()
+        .set_teacher_cohorts(&who.caller, id, &cohorts)
+        .await
+        .map_err(|e| PageError(lang, e))?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -315,15 +648,41 @@ pub struct OrgForm {
     school_id: Option<String>,
 }
 
-async fn create_org(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<OrgForm>) -> PageResult {
+async fn create_org(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Form(f): Form<OrgForm>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
     let Some(kind) = OrgKind::parse(&f.kind) else {
-        return users_page(&app, &who, lang, &uri, None, "kind: not a kind of organisation".into(), StatusCode::BAD_REQUEST).await;
+        return users_page(
+            &app,
+            &who,
+            lang,
+            &uri,
+            None,
+            "kind: not a kind of organisation".into(),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     };
-    let school_id = f.school_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|s| s.parse().ok());
-    match app.accounts().create_org(&who.caller, kind, &f.name, &f.region, school_id).await {
+    let school_id = f
+        .school_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok());
+    match app
+        .accounts()
+        .create_org(&who.caller, kind, &f.name, &f.region, school_id)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(AppError::Invalid(m)) => users_page(&app, &who, lang, &uri, None, m, StatusCode::BAD_REQUEST).await,
+        Err(AppError::Invalid(m)) => {
+            users_page(&app, &who, lang, &uri, None, m, StatusCode::BAD_REQUEST).await
+        }
         Err(e) => Err(Gate::Page(PageError(lang, e))),
     }
 }
@@ -344,11 +703,27 @@ pub struct AuditQuery {
     actor: Option<String>,
 }
 
-async fn audit(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<AuditQuery>) -> PageResult {
-    let entries = app.accounts().audit_log(&who.caller, q.action.as_deref(), q.actor.as_deref(), 500).await.map_err(|e| gate(lang, &uri, e))?;
+async fn audit(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(q): Query<AuditQuery>,
+) -> PageResult {
+    let entries = app
+        .accounts()
+        .audit_log(&who.caller, q.action.as_deref(), q.actor.as_deref(), 500)
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
     let title = lang.pick("审计日志", "Audit log").to_string();
     let (action, actor) = (q.action.unwrap_or_default(), q.actor.unwrap_or_default());
-    Ok(render(&AuditPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), entries, action, actor }))
+    Ok(render(&AuditPage {
+        page: PageCtx::new(lang, &uri, title),
+        csrf: who.csrf(),
+        entries,
+        action,
+        actor,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -358,15 +733,47 @@ pub struct CorrectionForm {
     note: String,
 }
 
-async fn request_correction(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(f): Form<CorrectionForm>) -> PageResult {
+async fn request_correction(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Form(f): Form<CorrectionForm>,
+) -> PageResult {
     form_csrf(&who, lang, "/account", &f.csrf)?;
-    let evidence_id = match f.evidence_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let evidence_id = match f
+        .evidence_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
-        Some(s) => Some(s.parse::<i64>().map_err(|_| PageError(lang, AppError::Invalid("evidence_id: expected a number / 证据编号须为数字".into())))?),
+        Some(s) => Some(s.parse::<i64>().map_err(|_| {
+            PageError(
+                lang,
+                AppError::Invalid("evidence_id: expected a number / 证据编号须为数字".into()),
+            )
+        })?),
     };
-    match app.talent().request_correction(&who.caller, evidence_id, &f.note).await {
+    match app
+        .talent()
+        .request_correction(&who.caller, evidence_id, &f.note)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/account#corrections").into_response()),
-        Err(AppError::Invalid(m)) => account_page(&app, &who, lang, &uri, false, m, None, StatusCode::BAD_REQUEST).await,
+        Err(AppError::Invalid(m)) => {
+            account_page(
+                &app,
+                &who,
+                lang,
+                &uri,
+                false,
+                m,
+                None,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
         Err(e) => Err(gate(lang, &uri, e)),
     }
 }
@@ -379,19 +786,38 @@ struct CorrectionsPage {
     corrections: Vec<(Correction, String)>,
 }
 
-async fn corrections(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) -> PageResult {
+async fn corrections(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+) -> PageResult {
     let c = &who.caller;
     if c.role() == Some(UserRole::Student) {
         return Ok(Redirect::to("/account#corrections").into_response());
     }
-    let list = app.talent().corrections(c).await.map_err(|e| gate(lang, &uri, e))?;
+    let list = app
+        .talent()
+        .corrections(c)
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
     let mut rows = Vec::with_capacity(list.len());
     for x in list {
-        let name = app.store().talent_person(x.person_id).await.map_err(|e| PageError(lang, e.into()))?.map(|p| p.name).unwrap_or_default();
+        let name = app
+            .store()
+            .talent_person(x.person_id)
+            .await
+            .map_err(|e| PageError(lang, e.into()))?
+            .map(|p| p.name)
+            .unwrap_or_default();
         rows.push((x, name));
     }
     let title = lang.pick("更正申请", "Corrections").to_string();
-    Ok(render(&CorrectionsPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), corrections: rows }))
+    Ok(render(&CorrectionsPage {
+        page: PageCtx::new(lang, &uri, title),
+        csrf: who.csrf(),
+        corrections: rows,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -401,9 +827,19 @@ pub struct ResolveForm {
     response: String,
 }
 
-async fn resolve_correction(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<i64>, Form(f): Form<ResolveForm>) -> PageResult {
+async fn resolve_correction(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<i64>,
+    Form(f): Form<ResolveForm>,
+) -> PageResult {
     form_csrf(&who, lang, "/admin/corrections", &f.csrf)?;
     let today = chrono::Local::now().date_naive();
-    app.talent().resolve_correction(&who.caller, id, f.accept == "1", &f.response, today).await.map_err(|e| gate(lang, &uri, e))?;
+    app.talent()
+        .resolve_correction(&who.caller, id, f.accept == "1", &f.response, today)
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
     Ok(Redirect::to("/admin/corrections").into_response())
 }

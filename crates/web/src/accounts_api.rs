@@ -14,7 +14,6 @@ use cb_core::OrgKind;
 use serde::Deserialize;
 use serde_json::json;
 
-
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/me", get(api_me))
@@ -28,7 +27,10 @@ pub fn routes() -> Router<App> {
         .route("/audit", get(api_audit))
         .route("/people/{id}/reads", get(api_reads))
         .route("/people/{id}/evaluations", post(api_evaluate))
-        .route("/corrections", get(api_corrections).post(api_request_correction))
+        .route(
+            "/corrections",
+            get(api_corrections).post(api_request_correction),
+        )
         .route("/corrections/{id}/resolve", post(api_resolve_correction))
 }
 
@@ -36,7 +38,11 @@ async fn api_me(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiR
     ok(app.accounts().me(&c).await?)
 }
 
-async fn api_record(State(app): State<App>, RequestCaller(c): RequestCaller, Json(change): Json<OwnChange>) -> ApiResult {
+async fn api_record(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Json(change): Json<OwnChange>,
+) -> ApiResult {
     ok(app.talent().update_own(&c, &change).await?)
 }
 
@@ -50,12 +56,20 @@ pub struct TokenBody {
     scope: String,
 }
 
-async fn api_create_token(State(app): State<App>, RequestCaller(c): RequestCaller, Json(b): Json<TokenBody>) -> ApiResult {
+async fn api_create_token(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Json(b): Json<TokenBody>,
+) -> ApiResult {
     let t = app.accounts().create_token(&c, &b.name, &b.scope).await?;
     Ok((StatusCode::CREATED, Json(t)).into_response())
 }
 
-async fn api_revoke_token(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+async fn api_revoke_token(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<i64>,
+) -> ApiResult {
     app.accounts().revoke_token(&c, id).await?;
     ok(json!({"revoked": id}))
 }
@@ -64,12 +78,20 @@ async fn api_users(State(app): State<App>, RequestCaller(c): RequestCaller) -> A
     ok(app.accounts().users(&c).await?)
 }
 
-async fn api_create_user(State(app): State<App>, RequestCaller(c): RequestCaller, Json(a): Json<NewAccount>) -> ApiResult {
+async fn api_create_user(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Json(a): Json<NewAccount>,
+) -> ApiResult {
     let h = app.accounts().create_user(&c, a).await?;
     Ok((StatusCode::CREATED, Json(h)).into_response())
 }
 
-async fn api_reset_password(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+async fn api_reset_password(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<i64>,
+) -> ApiResult {
     ok(app.accounts().reset_password(&c, id).await?)
 }
 
@@ -78,8 +100,15 @@ pub struct CohortsBody {
     cohorts: Vec<i64>,
 }
 
-async fn api_set_cohorts(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<CohortsBody>) -> ApiResult {
-    app.accounts().set_teacher_cohorts(&c, id, &b.cohorts).await?;
+async fn api_set_cohorts(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<i64>,
+    Json(b): Json<CohortsBody>,
+) -> ApiResult {
+    app.accounts()
+        .set_teacher_cohorts(&c, id, &b.cohorts)
+        .await?;
     ok(json!({"user_id": id, "cohorts": b.cohorts}))
 }
 
@@ -96,8 +125,15 @@ pub struct OrgBody {
     school_id: Option<i64>,
 }
 
-async fn api_create_org(State(app): State<App>, RequestCaller(c): RequestCaller, Json(b): Json<OrgBody>) -> ApiResult {
-    let id = app.accounts().create_org(&c, b.kind, &b.name, &b.region, b.school_id).await?;
+async fn api_create_org(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Json(b): Json<OrgBody>,
+) -> ApiResult {
+    let id = app
+        .accounts()
+        .create_org(&c, b.kind, &b.name, &b.region, b.school_id)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
 
@@ -108,11 +144,27 @@ pub struct AuditQuery {
     actor: Option<String>,
 }
 
-async fn api_audit(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<AuditQuery>) -> ApiResult {
-    ok(app.accounts().audit_log(&c, q.action.as_deref(), q.actor.as_deref(), q.limit.unwrap_or(200)).await?)
+async fn api_audit(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult {
+    ok(app
+        .accounts()
+        .audit_log(
+            &c,
+            q.action.as_deref(),
+            q.actor.as_deref(),
+            q.limit.unwrap_or(200),
+        )
+        .await?)
 }
 
-async fn api_reads(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>) -> ApiResult {
+async fn api_reads(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<i64>,
+) -> ApiResult {
     ok(app.talent().reads_of(&c, id).await?)
 }
 
@@ -125,10 +177,29 @@ pub struct EvaluationBody {
     date: Option<chrono::NaiveDate>,
 }
 
-async fn api_evaluate(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<EvaluationBody>) -> ApiResult {
+async fn api_evaluate(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<i64>,
+    Json(b): Json<EvaluationBody>,
+) -> ApiResult {
     let levels: Vec<(String, f64)> = b.levels.into_iter().collect();
-    let evidence_id = app.talent().evaluate(&c, id, &levels, &b.comment, b.date.unwrap_or_else(crate::today), crate::today()).await?;
-    Ok((StatusCode::CREATED, Json(json!({"evidence_id": evidence_id}))).into_response())
+    let evidence_id = app
+        .talent()
+        .evaluate(
+            &c,
+            id,
+            &levels,
+            &b.comment,
+            b.date.unwrap_or_else(crate::today),
+            crate::today(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"evidence_id": evidence_id})),
+    )
+        .into_response())
 }
 
 async fn api_corrections(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
@@ -141,8 +212,15 @@ pub struct CorrectionBody {
     note: String,
 }
 
-async fn api_request_correction(State(app): State<App>, RequestCaller(c): RequestCaller, Json(b): Json<CorrectionBody>) -> ApiResult {
-    let x = app.talent().request_correction(&c, b.evidence_id, &b.note).await?;
+async fn api_request_correction(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Json(b): Json<CorrectionBody>,
+) -> ApiResult {
+    let x = app
+        .talent()
+        .request_correction(&c, b.evidence_id, &b.note)
+        .await?;
     Ok((StatusCode::CREATED, Json(x)).into_response())
 }
 
@@ -153,7 +231,14 @@ pub struct ResolveBody {
     response: String,
 }
 
-async fn api_resolve_correction(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<i64>, Json(b): Json<ResolveBody>) -> ApiResult {
-    ok(app.talent().resolve_correction(&c, id, b.accept, &b.response, crate::today()).await?)
+async fn api_resolve_correction(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<i64>,
+    Json(b): Json<ResolveBody>,
+) -> ApiResult {
+    ok(app
+        .talent()
+        .resolve_correction(&c, id, b.accept, &b.response, crate::today())
+        .await?)
 }
-

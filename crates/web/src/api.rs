@@ -30,7 +30,8 @@ pub fn routes() -> Router<App> {
         .route("/imports", get(imports))
         .route(
             "/imports/talent",
-            axum::routing::post(upload_talent).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+            axum::routing::post(upload_talent)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/talent/summary", get(talent_summary))
         .route("/supply", get(supply))
@@ -40,30 +41,54 @@ pub fn routes() -> Router<App> {
         .route("/cohorts/{id}/heatmap", get(cohort_heatmap))
         .route(
             "/imports/postings",
-            axum::routing::post(upload_postings).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+            axum::routing::post(upload_postings)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .merge(crate::insight_web::api_routes())
         .merge(crate::jobs_api::routes())
         .merge(crate::accounts_api::routes())
-        .route("/openapi.json", get(|| async { axum::Json(crate::openapi::document()) }))
+        .route(
+            "/openapi.json",
+            get(|| async { axum::Json(crate::openapi::document()) }),
+        )
         .fallback(api_not_found)
 }
 
 /// An API error: `{"error": {"code", "message"}}` with a fitting status.
-pub struct ApiError(pub(crate) StatusCode, pub(crate) &'static str, pub(crate) String);
+pub struct ApiError(
+    pub(crate) StatusCode,
+    pub(crate) &'static str,
+    pub(crate) String,
+);
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         use cb_core::AccessError;
         match &e {
-            AppError::NotFound { .. } => ApiError(StatusCode::NOT_FOUND, "not_found", e.to_string()),
-            AppError::Access(AccessError::Unauthenticated { .. }) => ApiError(StatusCode::UNAUTHORIZED, "unauthenticated", e.to_string()),
-            AppError::Access(AccessError::Forbidden { .. } | AccessError::Refused { .. }) => ApiError(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
-            AppError::Invalid(_) | AppError::Model(_) => ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()),
-            AppError::TooManyAttempts { .. } => ApiError(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", e.to_string()),
+            AppError::NotFound { .. } => {
+                ApiError(StatusCode::NOT_FOUND, "not_found", e.to_string())
+            }
+            AppError::Access(AccessError::Unauthenticated { .. }) => {
+                ApiError(StatusCode::UNAUTHORIZED, "unauthenticated", e.to_string())
+            }
+            AppError::Access(AccessError::Forbidden { .. } | AccessError::Refused { .. }) => {
+                ApiError(StatusCode::FORBIDDEN, "forbidden", e.to_string())
+            }
+            AppError::Invalid(_) | AppError::Model(_) => {
+                ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
+            }
+            AppError::TooManyAttempts { .. } => ApiError(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                e.to_string(),
+            ),
             AppError::Store(_) => {
                 tracing::error!(error = %e, "store error");
-                ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error / 服务器内部错误".into())
+                ApiError(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error / 服务器内部错误".into(),
+                )
             }
         }
     }
@@ -71,7 +96,11 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(json!({ "error": { "code": self.1, "message": self.2 } }))).into_response()
+        (
+            self.0,
+            Json(json!({ "error": { "code": self.1, "message": self.2 } })),
+        )
+            .into_response()
     }
 }
 
@@ -82,15 +111,25 @@ pub(crate) fn ok<T: serde::Serialize>(v: T) -> ApiResult {
 }
 
 async fn api_not_found() -> ApiError {
-    ApiError(StatusCode::NOT_FOUND, "not_found", "no such endpoint / 接口不存在".into())
+    ApiError(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such endpoint / 接口不存在".into(),
+    )
 }
 
 pub async fn health(State(app): State<App>) -> Response {
     match app.store().ping().await {
-        Ok(()) => Json(json!({ "status": "ok", "database": app.store().backend() })).into_response(),
+        Ok(()) => {
+            Json(json!({ "status": "ok", "database": app.store().backend() })).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": app.store().backend() }))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "database": app.store().backend() })),
+            )
+                .into_response()
         }
     }
 }
@@ -103,7 +142,11 @@ async fn work_roles(State(app): State<App>, RequestCaller(c): RequestCaller) -> 
     ok(app.framework().work_roles(&c))
 }
 
-async fn work_role(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+async fn work_role(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
     ok(app.framework().work_role(&c, &id)?)
 }
 
@@ -111,7 +154,11 @@ async fn platform_roles(State(app): State<App>, RequestCaller(c): RequestCaller)
     ok(app.framework().platform_roles(&c))
 }
 
-async fn platform_role(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+async fn platform_role(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
     ok(app.framework().platform_role(&c, &id)?)
 }
 
@@ -127,18 +174,33 @@ pub fn skill_filter(q: &SkillQuery) -> Result<SkillFilter, String> {
         None => None,
         Some(k) => Some(SkillKind::parse(k).ok_or_else(|| {
             let valid: Vec<&str> = SkillKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("unknown skill kind `{k}`; expected one of {} / 未知的技能类型", valid.join(", "))
+            format!(
+                "unknown skill kind `{k}`; expected one of {} / 未知的技能类型",
+                valid.join(", ")
+            )
         })?),
     };
-    Ok(SkillFilter { domain: q.domain.clone().filter(|d| !d.is_empty()), kind })
+    Ok(SkillFilter {
+        domain: q.domain.clone().filter(|d| !d.is_empty()),
+        kind,
+    })
 }
 
-async fn skills(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<SkillQuery>) -> ApiResult {
-    let filter = skill_filter(&q).map_err(|m| ApiError(StatusCode::BAD_REQUEST, "bad_request", m))?;
+async fn skills(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<SkillQuery>,
+) -> ApiResult {
+    let filter =
+        skill_filter(&q).map_err(|m| ApiError(StatusCode::BAD_REQUEST, "bad_request", m))?;
     ok(app.framework().skills(&c, &filter))
 }
 
-async fn skill(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+async fn skill(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
     ok(app.framework().skill(&c, &id)?)
 }
 
@@ -146,7 +208,11 @@ async fn certifications(State(app): State<App>, RequestCaller(c): RequestCaller)
     ok(app.framework().certifications(&c))
 }
 
-async fn certification(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+async fn certification(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
     ok(app.framework().certification(&c, &id)?)
 }
 
@@ -154,7 +220,11 @@ async fn externals(State(app): State<App>, RequestCaller(c): RequestCaller) -> A
     ok(app.framework().external_frameworks(&c))
 }
 
-async fn external(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>) -> ApiResult {
+async fn external(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
     ok(app.framework().external_framework(&c, &id)?)
 }
 
@@ -164,10 +234,18 @@ struct SearchQuery {
     limit: Option<usize>,
 }
 
-async fn search(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<SearchQuery>) -> ApiResult {
+async fn search(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult {
     let query = q.q.unwrap_or_default();
     if query.chars().count() > 200 {
-        return Err(ApiError(StatusCode::BAD_REQUEST, "bad_request", "query longer than 200 characters / 查询过长".into()));
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "query longer than 200 characters / 查询过长".into(),
+        ));
     }
     let hits = app.framework().search(&c, &query, q.limit.unwrap_or(20));
     ok(json!({ "query": query, "hits": hits }))
@@ -182,8 +260,15 @@ struct PageQuery {
     limit: Option<i64>,
 }
 
-async fn postings(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<PageQuery>) -> ApiResult {
-    ok(app.postings().list(&c, q.after.unwrap_or(0), q.limit.unwrap_or(50)).await?)
+async fn postings(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<PageQuery>,
+) -> ApiResult {
+    ok(app
+        .postings()
+        .list(&c, q.after.unwrap_or(0), q.limit.unwrap_or(50))
+        .await?)
 }
 
 async fn posting_count(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
@@ -211,18 +296,37 @@ async fn upload_postings(
     body: axum::body::Bytes,
 ) -> ApiResult {
     // an anonymous caller learns nothing about the file; the service decides who else may import
-    c.require_signed_in("import postings").map_err(AppError::from)?;
+    c.require_signed_in("import postings")
+        .map_err(AppError::from)?;
     let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
     let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
     let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
     let crawled = match q.crawl_date.as_deref().filter(|d| !d.is_empty()) {
         None => None,
-        Some(d) => Some(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad(format!("crawl_date `{d}` is not a date; expected YYYY-MM-DD")))?),
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                bad(format!(
+                    "crawl_date `{d}` is not a date; expected YYYY-MM-DD"
+                ))
+            })?,
+        ),
     };
     let hash = cb_postings::import::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
-    let file = cb_app::ImportFile { name, hash, size: body.len() as u64, reader: Box::new(std::io::Cursor::new(body)) };
-    let opts = cb_app::ImportOptions { skip_bad_rows: q.skip_bad_rows, crawled, mapping: None };
-    let outcome = app.postings().import(&c, file, opts, &mut |_, _| {}).await?;
+    let file = cb_app::ImportFile {
+        name,
+        hash,
+        size: body.len() as u64,
+        reader: Box::new(std::io::Cursor::new(body)),
+    };
+    let opts = cb_app::ImportOptions {
+        skip_bad_rows: q.skip_bad_rows,
+        crawled,
+        mapping: None,
+    };
+    let outcome = app
+        .postings()
+        .import(&c, file, opts, &mut |_, _| {})
+        .await?;
     ok(outcome)
 }
 
@@ -230,8 +334,15 @@ async fn talent_summary(State(app): State<App>, RequestCaller(c): RequestCaller)
     ok(app.talent().summary(&c).await?)
 }
 
-async fn people(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<PageQuery>) -> ApiResult {
-    ok(app.talent().people(&c, q.after.unwrap_or(0), q.limit.unwrap_or(50)).await?)
+async fn people(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<PageQuery>,
+) -> ApiResult {
+    ok(app
+        .talent()
+        .people(&c, q.after.unwrap_or(0), q.limit.unwrap_or(50))
+        .await?)
 }
 
 #[derive(Deserialize)]
@@ -240,11 +351,19 @@ struct ProfileQuery {
     as_of: Option<String>,
 }
 
-async fn person_profile(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>, Query(q): Query<ProfileQuery>) -> ApiResult {
+async fn person_profile(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<String>,
+    Query(q): Query<ProfileQuery>,
+) -> ApiResult {
     let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
-    let id: i64 = id.parse().map_err(|_| bad(format!("person id `{id}` is not a number")))?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| bad(format!("person id `{id}` is not a number")))?;
     let today = match q.as_of.as_deref() {
-        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad(format!("as_of `{d}` is not a date; expected YYYY-MM-DD")))?,
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| bad(format!("as_of `{d}` is not a date; expected YYYY-MM-DD")))?,
         None => crate::today(),
     };
     ok(app.talent().profile(&c, id, today).await?)
@@ -260,9 +379,23 @@ struct HeatmapQuery {
     role: Option<String>,
 }
 
-async fn cohort_heatmap(State(app): State<App>, RequestCaller(c): RequestCaller, Path(id): Path<String>, Query(q): Query<HeatmapQuery>) -> ApiResult {
-    let id: i64 = id.parse().map_err(|_| ApiError(StatusCode::BAD_REQUEST, "bad_request", format!("cohort id `{id}` is not a number")))?;
-    ok(app.talent().cohort_heatmap(&c, id, q.role.as_deref(), crate::today()).await?)
+async fn cohort_heatmap(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<String>,
+    Query(q): Query<HeatmapQuery>,
+) -> ApiResult {
+    let id: i64 = id.parse().map_err(|_| {
+        ApiError(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("cohort id `{id}` is not a number"),
+        )
+    })?;
+    ok(app
+        .talent()
+        .cohort_heatmap(&c, id, q.role.as_deref(), crate::today())
+        .await?)
 }
 
 #[derive(Deserialize)]
@@ -281,15 +414,24 @@ async fn upload_talent(
     body: axum::body::Bytes,
 ) -> ApiResult {
     // nobody is turned away before the body is read; the service decides who may import what
-    c.require_signed_in("import talent data").map_err(AppError::from)?;
+    c.require_signed_in("import talent data")
+        .map_err(AppError::from)?;
     let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
     let kind_raw = q.kind.unwrap_or_default();
     let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad(format!("kind `{kind_raw}`; expected people, courses, grades, evaluations, competitions, certificates or awards / 未知的导入类型")))?;
     let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
     let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
     let hash = cb_tabular::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
-    let file = cb_app::ImportFile { name, hash, size: body.len() as u64, reader: Box::new(std::io::Cursor::new(body)) };
-    ok(app.talent().import(&c, file, kind, q.skip_bad_rows, crate::today()).await?)
+    let file = cb_app::ImportFile {
+        name,
+        hash,
+        size: body.len() as u64,
+        reader: Box::new(std::io::Cursor::new(body)),
+    };
+    ok(app
+        .talent()
+        .import(&c, file, kind, q.skip_bad_rows, crate::today())
+        .await?)
 }
 
 #[derive(Deserialize)]
@@ -300,7 +442,15 @@ struct SupplyQuery {
 }
 
 /// Supply per role and skill; small cells are "<5" unless the caller is the operator.
-async fn supply(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<SupplyQuery>) -> ApiResult {
-    let filter = cb_app::SupplyFilter { region: q.region.filter(|s| !s.is_empty()), program: q.program.filter(|s| !s.is_empty()), graduation_year: q.graduation_year };
+async fn supply(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<SupplyQuery>,
+) -> ApiResult {
+    let filter = cb_app::SupplyFilter {
+        region: q.region.filter(|s| !s.is_empty()),
+        program: q.program.filter(|s| !s.is_empty()),
+        graduation_year: q.graduation_year,
+    };
     ok(app.talent().supply(&c, &filter, crate::today()).await?)
 }

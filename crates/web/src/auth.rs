@@ -8,12 +8,12 @@
 use crate::pages::{PageCtx, render};
 use crate::{SESSION_COOKIE, UiLang, Who, cookie};
 use askama::Template;
+use axum::Form;
 use axum::Router;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Form;
 use cb_app::{App, AppError, SESSION_TTL, random_token};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -21,7 +21,9 @@ use std::net::SocketAddr;
 const LOGIN_CSRF_COOKIE: &str = "cb_login_csrf";
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/signin", get(signin_form).post(signin)).route("/signout", post(signout))
+    Router::new()
+        .route("/signin", get(signin_form).post(signin))
+        .route("/signout", post(signout))
 }
 
 /// Only same-site paths may be returned to after signing in.
@@ -46,14 +48,27 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-fn form_page(lang: cb_core::Lang, uri: &Uri, next: String, error: String, status: StatusCode) -> Response {
+fn form_page(
+    lang: cb_core::Lang,
+    uri: &Uri,
+    next: String,
+    error: String,
+    status: StatusCode,
+) -> Response {
     let csrf = match random_token() {
         Ok(t) => t,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
-    let page = SignInPage { page: PageCtx::new(lang, uri, crate::i18n::t(lang, "signin.title").to_string()), csrf: csrf.clone(), next, error };
+    let page = SignInPage {
+        page: PageCtx::new(lang, uri, crate::i18n::t(lang, "signin.title").to_string()),
+        csrf: csrf.clone(),
+        next,
+        error,
+    };
     let mut res = (status, render(&page)).into_response();
-    let c = format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/signin; HttpOnly; SameSite=Strict; Max-Age=3600");
+    let c = format!(
+        "{LOGIN_CSRF_COOKIE}={csrf}; Path=/signin; HttpOnly; SameSite=Strict; Max-Age=3600"
+    );
     if let Ok(v) = HeaderValue::from_str(&c) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -61,7 +76,13 @@ fn form_page(lang: cb_core::Lang, uri: &Uri, next: String, error: String, status
 }
 
 async fn signin_form(UiLang(lang): UiLang, uri: Uri, Query(q): Query<NextQuery>) -> Response {
-    form_page(lang, &uri, safe_next(q.next.as_deref()), String::new(), StatusCode::OK)
+    form_page(
+        lang,
+        &uri,
+        safe_next(q.next.as_deref()),
+        String::new(),
+        StatusCode::OK,
+    )
 }
 
 /// The peer's address (when served with connect info), for the failure limit.
@@ -69,8 +90,19 @@ pub struct ClientAddr(pub String);
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_string(), |ConnectInfo(a)| a.ip().to_string())))
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(
+                    || "unknown".to_string(),
+                    |ConnectInfo(a)| a.ip().to_string(),
+                ),
+        ))
     }
 }
 
@@ -92,28 +124,57 @@ async fn signin(
 ) -> Response {
     let next = safe_next(f.next.as_deref());
     let t = |k| crate::i18n::t(lang, k).to_string();
-    if !cookie(&headers, LOGIN_CSRF_COOKIE).is_some_and(|c| cb_core::same_secret(c.as_bytes(), f.csrf.as_bytes())) {
+    if !cookie(&headers, LOGIN_CSRF_COOKIE)
+        .is_some_and(|c| cb_core::same_secret(c.as_bytes(), f.csrf.as_bytes()))
+    {
         return form_page(lang, &uri, next, t("signin.csrf"), StatusCode::FORBIDDEN);
     }
     match app.sign_in(&client, &f.username, &f.password).await {
         Ok(s) => {
-            let to = if s.must_change { format!("/account?must_change=1&next={}", crate::pages::enc(&next)) } else { next };
+            let to = if s.must_change {
+                format!("/account?must_change=1&next={}", crate::pages::enc(&next))
+            } else {
+                next
+            };
             let mut res = Redirect::to(&to).into_response();
-            let c = format!("{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", s.token, SESSION_TTL.as_secs());
+            let c = format!(
+                "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+                s.token,
+                SESSION_TTL.as_secs()
+            );
             if let Ok(v) = HeaderValue::from_str(&c) {
                 res.headers_mut().append(header::SET_COOKIE, v);
             }
             res
         }
         Err(AppError::TooManyAttempts { retry_after_s }) => {
-            let mut res = form_page(lang, &uri, next, t("signin.too_many"), StatusCode::TOO_MANY_REQUESTS);
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+            let mut res = form_page(
+                lang,
+                &uri,
+                next,
+                t("signin.too_many"),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
             res
         }
-        Err(AppError::Invalid(_)) => form_page(lang, &uri, next, t("signin.wrong"), StatusCode::UNAUTHORIZED),
+        Err(AppError::Invalid(_)) => form_page(
+            lang,
+            &uri,
+            next,
+            t("signin.wrong"),
+            StatusCode::UNAUTHORIZED,
+        ),
         Err(e) => {
             tracing::error!(error = %e, "sign-in");
-            form_page(lang, &uri, next, t("error.server"), StatusCode::INTERNAL_SERVER_ERROR)
+            form_page(
+                lang,
+                &uri,
+                next,
+                t("error.server"),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
         }
     }
 }
@@ -130,10 +191,17 @@ async fn signout(State(app): State<App>, who: Who, Form(f): Form<CsrfForm>) -> R
                 tracing::error!(error = %e, "sign-out");
             }
             let mut res = Redirect::to("/framework").into_response();
-            res.headers_mut().append(header::SET_COOKIE, HeaderValue::from_static("cb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                HeaderValue::from_static("cb_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+            );
             res
         }
-        (Some(_), _) => (StatusCode::FORBIDDEN, "CSRF token mismatch / 表单已失效，请刷新后重试").into_response(),
+        (Some(_), _) => (
+            StatusCode::FORBIDDEN,
+            "CSRF token mismatch / 表单已失效，请刷新后重试",
+        )
+            .into_response(),
         _ => Redirect::to("/framework").into_response(),
     }
 }

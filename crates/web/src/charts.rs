@@ -31,10 +31,17 @@ pub struct Bar {
 
 /// Horizontal bars, longest first as given.
 pub fn hbars(id: &str, bars: &[Bar], unit: &str) -> String {
-    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(f64::EPSILON);
+    let max = bars
+        .iter()
+        .map(|b| b.value)
+        .fold(0.0, f64::max)
+        .max(f64::EPSILON);
     let (row, label_w, width) = (24.0, 170.0, 620.0);
     let h = row * bars.len() as f64 + 8.0;
-    let mut s = format!(r#"<svg class="chart hbars" id="{}" viewBox="0 0 {width} {h}" role="img">"#, esc(id));
+    let mut s = format!(
+        r#"<svg class="chart hbars" id="{}" viewBox="0 0 {width} {h}" role="img">"#,
+        esc(id)
+    );
     for (i, b) in bars.iter().enumerate() {
         let y = 4.0 + row * i as f64;
         let w = ((width - label_w - 70.0) * b.value / max).max(1.0);
@@ -60,11 +67,23 @@ pub fn hbars(id: &str, bars: &[Bar], unit: &str) -> String {
 /// Columns over time (months), each a link.
 pub fn columns(id: &str, bars: &[Bar]) -> String {
     let (width, height, pad) = (760.0, 200.0, 28.0);
-    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max).max(f64::EPSILON);
+    let max = bars
+        .iter()
+        .map(|b| b.value)
+        .fold(0.0, f64::max)
+        .max(f64::EPSILON);
     let n = bars.len().max(1) as f64;
     let step = (width - pad * 2.0) / n;
-    let mut s = format!(r#"<svg class="chart columns" id="{}" viewBox="0 0 {width} {}" role="img">"#, esc(id), height + 24.0);
-    let _ = write!(s, r#"<line class="axis" x1="{pad}" y1="{height}" x2="{}" y2="{height}"/>"#, width - pad);
+    let mut s = format!(
+        r#"<svg class="chart columns" id="{}" viewBox="0 0 {width} {}" role="img">"#,
+        esc(id),
+        height + 24.0
+    );
+    let _ = write!(
+        s,
+        r#"<line class="axis" x1="{pad}" y1="{height}" x2="{}" y2="{height}"/>"#,
+        width - pad
+    );
     let label_every = (n / 12.0).ceil().max(1.0) as usize;
     for (i, b) in bars.iter().enumerate() {
         let h = ((height - 20.0) * b.value / max).max(1.0);
@@ -78,7 +97,13 @@ pub fn columns(id: &str, bars: &[Bar]) -> String {
             w = (step - 2.0).max(1.0),
         );
         if i % label_every == 0 {
-            let _ = write!(s, r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#, x + step / 2.0, height + 16.0, esc(&b.label));
+            let _ = write!(
+                s,
+                r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                x + step / 2.0,
+                height + 16.0,
+                esc(&b.label)
+            );
         }
     }
     s.push_str("</svg>");
@@ -98,11 +123,24 @@ pub struct Tile {
 /// A tile map: one square per region, shaded by value (0 = no data).
 pub fn tiles(id: &str, tiles: &[Tile], cols: u32, rows: u32) -> String {
     let size = 64.0;
-    let max = tiles.iter().map(|t| t.value).fold(0.0, f64::max).max(f64::EPSILON);
-    let mut s = format!(r#"<svg class="chart tiles" id="{}" viewBox="0 0 {} {}" role="img">"#, esc(id), size * cols as f64 + 4.0, size * rows as f64 + 4.0);
+    let max = tiles
+        .iter()
+        .map(|t| t.value)
+        .fold(0.0, f64::max)
+        .max(f64::EPSILON);
+    let mut s = format!(
+        r#"<svg class="chart tiles" id="{}" viewBox="0 0 {} {}" role="img">"#,
+        esc(id),
+        size * cols as f64 + 4.0,
+        size * rows as f64 + 4.0
+    );
     for t in tiles {
         let (x, y) = (2.0 + size * t.col as f64, 2.0 + size * t.row as f64);
-        let shade = if t.value <= 0.0 { 0 } else { 1 + ((t.value / max).sqrt() * 5.0).floor().min(5.0) as u32 };
+        let shade = if t.value <= 0.0 {
+            0
+        } else {
+            1 + ((t.value / max).sqrt() * 5.0).floor().min(5.0) as u32
+        };
         let _ = write!(
             s,
             r#"<a href="{href}"><g class="mark t{shade}"><title>{title}</title><rect x="{x}" y="{y}" width="{w}" height="{w}" rx="6"/><text x="{cx}" y="{ly}" text-anchor="middle">{label}</text><text class="v" x="{cx}" y="{vy}" text-anchor="middle">{value}</text></g></a>"#,
@@ -113,7 +151,11 @@ pub fn tiles(id: &str, tiles: &[Tile], cols: u32, rows: u32) -> String {
             ly = y + 26.0,
             vy = y + 44.0,
             label = esc(&truncate(&t.label, 6)),
-            value = if t.value > 0.0 { fmt_num(t.value) } else { String::new() },
+            value = if t.value > 0.0 {
+                fmt_num(t.value)
+            } else {
+                String::new()
+            },
         );
     }
     s.push_str("</svg>");
@@ -123,9 +165,16 @@ pub fn tiles(id: &str, tiles: &[Tile], cols: u32, rows: u32) -> String {
 /// Two series per category (e.g. openings and ready people), each toggled from the legend.
 pub fn paired(id: &str, rows: &[(String, f64, f64, String)], series: (&str, &str)) -> String {
     let (row, label_w, width) = (30.0, 170.0, 620.0);
-    let max = rows.iter().map(|r| r.1.max(r.2)).fold(0.0, f64::max).max(f64::EPSILON);
+    let max = rows
+        .iter()
+        .map(|r| r.1.max(r.2))
+        .fold(0.0, f64::max)
+        .max(f64::EPSILON);
     let h = row * rows.len() as f64 + 8.0;
-    let mut s = format!(r#"<svg class="chart paired" id="{}" viewBox="0 0 {width} {h}" role="img">"#, esc(id));
+    let mut s = format!(
+        r#"<svg class="chart paired" id="{}" viewBox="0 0 {width} {h}" role="img">"#,
+        esc(id)
+    );
     for (i, (label, a, b, href)) in rows.iter().enumerate() {
         let y = 4.0 + row * i as f64;
         let scale = |v: f64| ((width - label_w - 70.0) * v / max).max(1.0);
@@ -155,33 +204,114 @@ pub fn paired(id: &str, rows: &[(String, f64, f64, String)], series: (&str, &str
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
 }
 
 pub fn fmt_num(v: f64) -> String {
-    if v.fract().abs() < 1e-9 { format!("{v:.0}") } else if v.abs() < 1.0 { format!("{v:.3}") } else { format!("{v:.1}") }
+    if v.fract().abs() < 1e-9 {
+        format!("{v:.0}")
+    } else if v.abs() < 1.0 {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 /// China's provinces on a 9 × 8 grid: (short name, English name, row, column).
 pub const CN_TILES: &[(&str, &str, u32, u32)] = &[
-    ("黑龙江", "Heilongjiang", 0, 8), ("内蒙古", "Inner Mongolia", 1, 6), ("吉林", "Jilin", 1, 8),
-    ("新疆", "Xinjiang", 2, 1), ("甘肃", "Gansu", 2, 3), ("宁夏", "Ningxia", 2, 4), ("山西", "Shanxi", 2, 5), ("北京", "Beijing", 2, 6), ("天津", "Tianjin", 2, 7), ("辽宁", "Liaoning", 2, 8),
-    ("青海", "Qinghai", 3, 2), ("陕西", "Shaanxi", 3, 4), ("河南", "Henan", 3, 5), ("河北", "Hebei", 3, 6), ("山东", "Shandong", 3, 7),
-    ("西藏", "Tibet", 4, 1), ("四川", "Sichuan", 4, 3), ("重庆", "Chongqing", 4, 4), ("湖北", "Hubei", 4, 5), ("安徽", "Anhui", 4, 6), ("江苏", "Jiangsu", 4, 7),
-    ("云南", "Yunnan", 5, 3), ("贵州", "Guizhou", 5, 4), ("湖南", "Hunan", 5, 5), ("江西", "Jiangxi", 5, 6), ("浙江", "Zhejiang", 5, 7), ("上海", "Shanghai", 5, 8),
-    ("广西", "Guangxi", 6, 5), ("广东", "Guangdong", 6, 6), ("福建", "Fujian", 6, 7), ("台湾", "Taiwan", 6, 8),
-    ("海南", "Hainan", 7, 5), ("澳门", "Macao", 7, 6), ("香港", "Hong Kong", 7, 7),
+    ("黑龙江", "Heilongjiang", 0, 8),
+    ("内蒙古", "Inner Mongolia", 1, 6),
+    ("吉林", "Jilin", 1, 8),
+    ("新疆", "Xinjiang", 2, 1),
+    ("甘肃", "Gansu", 2, 3),
+    ("宁夏", "Ningxia", 2, 4),
+    ("山西", "Shanxi", 2, 5),
+    ("北京", "Beijing", 2, 6),
+    ("天津", "Tianjin", 2, 7),
+    ("辽宁", "Liaoning", 2, 8),
+    ("青海", "Qinghai", 3, 2),
+    ("陕西", "Shaanxi", 3, 4),
+    ("河南", "Henan", 3, 5),
+    ("河北", "Hebei", 3, 6),
+    ("山东", "Shandong", 3, 7),
+    ("西藏", "Tibet", 4, 1),
+    ("四川", "Sichuan", 4, 3),
+    ("重庆", "Chongqing", 4, 4),
+    ("湖北", "Hubei", 4, 5),
+    ("安徽", "Anhui", 4, 6),
+    ("江苏", "Jiangsu", 4, 7),
+    ("云南", "Yunnan", 5, 3),
+    ("贵州", "Guizhou", 5, 4),
+    ("湖南", "Hunan", 5, 5),
+    ("江西", "Jiangxi", 5, 6),
+    ("浙江", "Zhejiang", 5, 7),
+    ("上海", "Shanghai", 5, 8),
+    ("广西", "Guangxi", 6, 5),
+    ("广东", "Guangdong", 6, 6),
+    ("福建", "Fujian", 6, 7),
+    ("台湾", "Taiwan", 6, 8),
+    ("海南", "Hainan", 7, 5),
+    ("澳门", "Macao", 7, 6),
+    ("香港", "Hong Kong", 7, 7),
 ];
 
 /// The US states and DC on a 12 × 8 grid: (name, code, row, column).
 pub const US_TILES: &[(&str, &str, u32, u32)] = &[
-    ("Alaska", "AK", 0, 0), ("Maine", "ME", 0, 11), ("Vermont", "VT", 1, 10), ("New Hampshire", "NH", 1, 11),
-    ("Washington", "WA", 2, 1), ("Idaho", "ID", 2, 2), ("Montana", "MT", 2, 3), ("North Dakota", "ND", 2, 4), ("Minnesota", "MN", 2, 5), ("Illinois", "IL", 2, 6), ("Wisconsin", "WI", 2, 7), ("Michigan", "MI", 2, 8), ("New York", "NY", 2, 9), ("Rhode Island", "RI", 2, 10), ("Massachusetts", "MA", 2, 11),
-    ("Oregon", "OR", 3, 1), ("Nevada", "NV", 3, 2), ("Wyoming", "WY", 3, 3), ("South Dakota", "SD", 3, 4), ("Iowa", "IA", 3, 5), ("Indiana", "IN", 3, 6), ("Ohio", "OH", 3, 7), ("Pennsylvania", "PA", 3, 8), ("New Jersey", "NJ", 3, 9), ("Connecticut", "CT", 3, 10),
-    ("California", "CA", 4, 1), ("Utah", "UT", 4, 2), ("Colorado", "CO", 4, 3), ("Nebraska", "NE", 4, 4), ("Missouri", "MO", 4, 5), ("Kentucky", "KY", 4, 6), ("West Virginia", "WV", 4, 7), ("Virginia", "VA", 4, 8), ("Maryland", "MD", 4, 9), ("Delaware", "DE", 4, 10),
-    ("Arizona", "AZ", 5, 2), ("New Mexico", "NM", 5, 3), ("Kansas", "KS", 5, 4), ("Arkansas", "AR", 5, 5), ("Tennessee", "TN", 5, 6), ("North Carolina", "NC", 5, 7), ("South Carolina", "SC", 5, 8), ("District of Columbia", "DC", 5, 9),
-    ("Oklahoma", "OK", 6, 4), ("Louisiana", "LA", 6, 5), ("Mississippi", "MS", 6, 6), ("Alabama", "AL", 6, 7), ("Georgia", "GA", 6, 8),
-    ("Hawaii", "HI", 7, 0), ("Texas", "TX", 7, 4), ("Florida", "FL", 7, 9),
+    ("Alaska", "AK", 0, 0),
+    ("Maine", "ME", 0, 11),
+    ("Vermont", "VT", 1, 10),
+    ("New Hampshire", "NH", 1, 11),
+    ("Washington", "WA", 2, 1),
+    ("Idaho", "ID", 2, 2),
+    ("Montana", "MT", 2, 3),
+    ("North Dakota", "ND", 2, 4),
+    ("Minnesota", "MN", 2, 5),
+    ("Illinois", "IL", 2, 6),
+    ("Wisconsin", "WI", 2, 7),
+    ("Michigan", "MI", 2, 8),
+    ("New York", "NY", 2, 9),
+    ("Rhode Island", "RI", 2, 10),
+    ("Massachusetts", "MA", 2, 11),
+    ("Oregon", "OR", 3, 1),
+    ("Nevada", "NV", 3, 2),
+    ("Wyoming", "WY", 3, 3),
+    ("South Dakota", "SD", 3, 4),
+    ("Iowa", "IA", 3, 5),
+    ("Indiana", "IN", 3, 6),
+    ("Ohio", "OH", 3, 7),
+    ("Pennsylvania", "PA", 3, 8),
+    ("New Jersey", "NJ", 3, 9),
+    ("Connecticut", "CT", 3, 10),
+    ("California", "CA", 4, 1),
+    ("Utah", "UT", 4, 2),
+    ("Colorado", "CO", 4, 3),
+    ("Nebraska", "NE", 4, 4),
+    ("Missouri", "MO", 4, 5),
+    ("Kentucky", "KY", 4, 6),
+    ("West Virginia", "WV", 4, 7),
+    ("Virginia", "VA", 4, 8),
+    ("Maryland", "MD", 4, 9),
+    ("Delaware", "DE", 4, 10),
+    ("Arizona", "AZ", 5, 2),
+    ("New Mexico", "NM", 5, 3),
+    ("Kansas", "KS", 5, 4),
+    ("Arkansas", "AR", 5, 5),
+    ("Tennessee", "TN", 5, 6),
+    ("North Carolina", "NC", 5, 7),
+    ("South Carolina", "SC", 5, 8),
+    ("District of Columbia", "DC", 5, 9),
+    ("Oklahoma", "OK", 6, 4),
+    ("Louisiana", "LA", 6, 5),
+    ("Mississippi", "MS", 6, 6),
+    ("Alabama", "AL", 6, 7),
+    ("Georgia", "GA", 6, 8),
+    ("Hawaii", "HI", 7, 0),
+    ("Texas", "TX", 7, 4),
+    ("Florida", "FL", 7, 9),
 ];
 
 #[cfg(test)]
@@ -190,15 +320,32 @@ mod tests {
 
     #[test]
     fn labels_and_links_are_escaped() {
-        let svg = hbars("x", &[Bar { label: "<script>alert(1)</script>".into(), value: 3.0, href: "/a?b=1&c=\"2\"".into(), title: "it's".into() }], "");
-        assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;") && svg.contains("&amp;c=&quot;2&quot;") && svg.contains("it&#39;s"));
+        let svg = hbars(
+            "x",
+            &[Bar {
+                label: "<script>alert(1)</script>".into(),
+                value: 3.0,
+                href: "/a?b=1&c=\"2\"".into(),
+                title: "it's".into(),
+            }],
+            "",
+        );
+        assert!(
+            !svg.contains("<script>")
+                && svg.contains("&lt;script&gt;")
+                && svg.contains("&amp;c=&quot;2&quot;")
+                && svg.contains("it&#39;s")
+        );
     }
 
     #[test]
     fn grids_have_every_region_once() {
         assert_eq!(CN_TILES.len(), 34);
         assert_eq!(US_TILES.len(), 51);
-        for grid in [CN_TILES.iter().map(|t| (t.2, t.3)).collect::<Vec<_>>(), US_TILES.iter().map(|t| (t.2, t.3)).collect()] {
+        for grid in [
+            CN_TILES.iter().map(|t| (t.2, t.3)).collect::<Vec<_>>(),
+            US_TILES.iter().map(|t| (t.2, t.3)).collect(),
+        ] {
             let mut cells = grid.clone();
             cells.sort_unstable();
             cells.dedup();

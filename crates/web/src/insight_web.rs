@@ -30,14 +30,26 @@ pub fn page_routes() -> Router<App> {
     Router::new()
         .route("/insight", get(overview))
         .route("/insight/postings", get(drill_down))
-        .route("/insight/roles/{id}", get(|Path(id): Path<String>| async move { focus("role", &id) }))
-        .route("/insight/skills/{id}", get(|Path(id): Path<String>| async move { focus("skill", &id) }))
-        .route("/insight/regions/{name}", get(|Path(name): Path<String>| async move { focus("province", &name) }))
+        .route(
+            "/insight/roles/{id}",
+            get(|Path(id): Path<String>| async move { focus("role", &id) }),
+        )
+        .route(
+            "/insight/skills/{id}",
+            get(|Path(id): Path<String>| async move { focus("skill", &id) }),
+        )
+        .route(
+            "/insight/regions/{name}",
+            get(|Path(name): Path<String>| async move { focus("province", &name) }),
+        )
 }
 
 /// A role's, skill's or region's page: the dashboard focused on it.
 fn focus(key: &str, value: &str) -> Redirect {
-    Redirect::to(&format!("/insight?{}", serde_urlencoded::to_string([(key, value)]).unwrap_or_default()))
+    Redirect::to(&format!(
+        "/insight?{}",
+        serde_urlencoded::to_string([(key, value)]).unwrap_or_default()
+    ))
 }
 
 /// The filters as they appear in a URL (empty values mean "any").
@@ -96,7 +108,9 @@ impl IndicatorQuery {
             None => None,
         };
         let max_experience = match opt(&self.max_exp) {
-            Some(v) => Some(v.parse::<u32>().map_err(|_| format!("max_exp `{v}` is not a whole number of years / 经验年限须为整数"))?),
+            Some(v) => Some(v.parse::<u32>().map_err(|_| {
+                format!("max_exp `{v}` is not a whole number of years / 经验年限须为整数")
+            })?),
             None => None,
         };
         Ok(Filter {
@@ -122,10 +136,19 @@ impl IndicatorQuery {
         let num = |s: &str, name: &str, default: f64| -> Result<f64, String> {
             match opt(s) {
                 None => Ok(default),
-                Some(v) => v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| format!("{name} `{v}` is not a non-negative number / 阈值须为非负数")),
+                Some(v) => v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite() && *x >= 0.0)
+                    .ok_or_else(|| {
+                        format!("{name} `{v}` is not a non-negative number / 阈值须为非负数")
+                    }),
             }
         };
-        Ok(Thresholds { role_growth: num(&self.growth_alert, "growth_alert", d.role_growth)?, skill_gap: num(&self.gap_alert, "gap_alert", d.skill_gap)? })
+        Ok(Thresholds {
+            role_growth: num(&self.growth_alert, "growth_alert", d.role_growth)?,
+            skill_gap: num(&self.gap_alert, "gap_alert", d.skill_gap)?,
+        })
     }
 
     /// This query with some fields changed, as a query string.
@@ -147,15 +170,22 @@ impl IndicatorQuery {
     }
 }
 
-
 fn bad(m: String) -> ApiError {
     ApiError(StatusCode::BAD_REQUEST, "bad_request", m)
 }
 
-async fn api_indicators(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<IndicatorQuery>) -> ApiResult {
+async fn api_indicators(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<IndicatorQuery>,
+) -> ApiResult {
     let f = q.filter().map_err(bad)?;
     let th = q.thresholds().map_err(bad)?;
-    crate::api::ok(app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today()).await?)
+    crate::api::ok(
+        app.insight()
+            .indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today())
+            .await?,
+    )
 }
 
 #[derive(Serialize)]
@@ -164,7 +194,11 @@ struct PostingList {
     postings: Vec<cb_app::records::PostingSummary>,
 }
 
-async fn api_postings(State(app): State<App>, RequestCaller(c): RequestCaller, Query(q): Query<IndicatorQuery>) -> ApiResult {
+async fn api_postings(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Query(q): Query<IndicatorQuery>,
+) -> ApiResult {
     let f = q.filter().map_err(bad)?;
     let (total, postings) = app.insight().postings(&c, &f, 100).await?;
     crate::api::ok(PostingList { total, postings })
@@ -172,16 +206,40 @@ async fn api_postings(State(app): State<App>, RequestCaller(c): RequestCaller, Q
 
 fn csv_field(s: &str) -> String {
     // formulas are not data: a leading = + - @ is quoted away (CSV injection)
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
 }
 
 /// The rows of one indicator table (header first).
 pub fn table_rows(i: &Indicators, table: &str, lang: Lang) -> Option<Vec<Vec<String>>> {
-    let name = |id: &str| i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string());
+    let name = |id: &str| {
+        i.names
+            .get(id)
+            .map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string())
+    };
     let counts = |v: &[cb_insight::Count], named: bool| -> Vec<Vec<String>> {
-        let mut rows = vec![vec!["id".into(), "name".into(), "postings".into(), "share".into()]];
-        rows.extend(v.iter().map(|c| vec![c.key.clone(), if named { name(&c.key) } else { c.key.clone() }, c.postings.to_string(), c.share.to_string()]));
+        let mut rows = vec![vec![
+            "id".into(),
+            "name".into(),
+            "postings".into(),
+            "share".into(),
+        ]];
+        rows.extend(v.iter().map(|c| {
+            vec![
+                c.key.clone(),
+                if named { name(&c.key) } else { c.key.clone() },
+                c.postings.to_string(),
+                c.share.to_string(),
+            ]
+        }));
         rows
     };
     let shown = |s: &cb_app::Shown| match s {
@@ -192,8 +250,22 @@ pub fn table_rows(i: &Indicators, table: &str, lang: Lang) -> Option<Vec<Vec<Str
     Some(match table {
         "skills" => counts(&d.top_skills, true),
         "certifications" => {
-            let mut rows = vec![vec!["id".into(), "name".into(), "postings".into(), "share".into(), "holders".into()]];
-            rows.extend(i.certificates.iter().map(|c| vec![c.certification_id.clone(), name(&c.certification_id), c.postings.to_string(), c.share.to_string(), shown(&c.holders)]));
+            let mut rows = vec![vec![
+                "id".into(),
+                "name".into(),
+                "postings".into(),
+                "share".into(),
+                "holders".into(),
+            ]];
+            rows.extend(i.certificates.iter().map(|c| {
+                vec![
+                    c.certification_id.clone(),
+                    name(&c.certification_id),
+                    c.postings.to_string(),
+                    c.share.to_string(),
+                    shown(&c.holders),
+                ]
+            }));
             rows
         }
         "titles" => counts(&d.top_titles, false),
@@ -201,40 +273,121 @@ pub fn table_rows(i: &Indicators, table: &str, lang: Lang) -> Option<Vec<Vec<Str
         "provinces" => counts(&d.top_provinces, false),
         "months" => {
             let mut rows = vec![vec!["month".into(), "postings".into()]];
-            rows.extend(d.by_month.iter().map(|(m, n)| vec![m.clone(), n.to_string()]));
+            rows.extend(
+                d.by_month
+                    .iter()
+                    .map(|(m, n)| vec![m.clone(), n.to_string()]),
+            );
             rows
         }
         "ratios" => {
-            let mut rows = vec![vec!["role".into(), "name".into(), "postings".into(), "openings".into(), "ready".into(), "near_ready".into(), "ratio".into()]];
+            let mut rows = vec![vec![
+                "role".into(),
+                "name".into(),
+                "postings".into(),
+                "openings".into(),
+                "ready".into(),
+                "near_ready".into(),
+                "ratio".into(),
+            ]];
             rows.extend(i.ratios.iter().map(|r| {
-                vec![r.role_id.clone(), name(&r.role_id), r.postings.to_string(), r.openings.to_string(), shown(&r.ready), shown(&r.near_ready), r.ratio.map_or(String::new(), |x| x.to_string())]
+                vec![
+                    r.role_id.clone(),
+                    name(&r.role_id),
+                    r.postings.to_string(),
+                    r.openings.to_string(),
+                    shown(&r.ready),
+                    shown(&r.near_ready),
+                    r.ratio.map_or(String::new(), |x| x.to_string()),
+                ]
             }));
             rows
         }
         "gaps" => {
-            let mut rows = vec![vec!["skill".into(), "name".into(), "demand_share".into(), "supply_share".into(), "gap".into()]];
+            let mut rows = vec![vec![
+                "skill".into(),
+                "name".into(),
+                "demand_share".into(),
+                "supply_share".into(),
+                "gap".into(),
+            ]];
             let o = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
-            rows.extend(i.gaps.iter().map(|g| vec![g.skill_id.clone(), name(&g.skill_id), g.demand_share.to_string(), o(g.supply_share), o(g.gap)]));
+            rows.extend(i.gaps.iter().map(|g| {
+                vec![
+                    g.skill_id.clone(),
+                    name(&g.skill_id),
+                    g.demand_share.to_string(),
+                    o(g.supply_share),
+                    o(g.gap),
+                ]
+            }));
             rows
         }
         "emerging" | "fading" => {
-            let mut rows = vec![vec!["skill".into(), "name".into(), "share_before".into(), "share_now".into(), "change_pp".into()]];
-            let v = if table == "emerging" { &i.emerging } else { &i.fading };
-            rows.extend(v.iter().map(|t| vec![t.skill_id.clone(), name(&t.skill_id), t.share_before.to_string(), t.share_now.to_string(), t.change_pp.to_string()]));
+            let mut rows = vec![vec![
+                "skill".into(),
+                "name".into(),
+                "share_before".into(),
+                "share_now".into(),
+                "change_pp".into(),
+            ]];
+            let v = if table == "emerging" {
+                &i.emerging
+            } else {
+                &i.fading
+            };
+            rows.extend(v.iter().map(|t| {
+                vec![
+                    t.skill_id.clone(),
+                    name(&t.skill_id),
+                    t.share_before.to_string(),
+                    t.share_now.to_string(),
+                    t.change_pp.to_string(),
+                ]
+            }));
             rows
         }
         "quotients" => {
-            let mut rows = vec![vec!["region".into(), "role_postings".into(), "region_postings".into(), "location_quotient".into()]];
-            rows.extend(i.location_quotients.iter().map(|q| vec![q.region.clone(), q.role_postings.to_string(), q.region_postings.to_string(), q.quotient.to_string()]));
+            let mut rows = vec![vec![
+                "region".into(),
+                "role_postings".into(),
+                "region_postings".into(),
+                "location_quotient".into(),
+            ]];
+            rows.extend(i.location_quotients.iter().map(|q| {
+                vec![
+                    q.region.clone(),
+                    q.role_postings.to_string(),
+                    q.region_postings.to_string(),
+                    q.quotient.to_string(),
+                ]
+            }));
             rows
         }
         _ => return None,
     })
 }
 
-pub const TABLES: &[&str] = &["skills", "certifications", "titles", "roles", "provinces", "months", "ratios", "gaps", "emerging", "fading", "quotients"];
+pub const TABLES: &[&str] = &[
+    "skills",
+    "certifications",
+    "titles",
+    "roles",
+    "provinces",
+    "months",
+    "ratios",
+    "gaps",
+    "emerging",
+    "fading",
+    "quotients",
+];
 
-async fn export_csv(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, Query(q): Query<IndicatorQuery>) -> Result<Response, ApiError> {
+async fn export_csv(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    Query(q): Query<IndicatorQuery>,
+) -> Result<Response, ApiError> {
     let rows = export_rows(&app, &c, lang, &q).await?;
     let mut body = String::from("\u{feff}"); // BOM: Excel opens UTF-8 Chinese correctly
     for r in rows {
@@ -244,7 +397,10 @@ async fn export_csv(State(app): State<App>, RequestCaller(c): RequestCaller, UiL
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"cyberbridge-{}.csv\"", q.table)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"cyberbridge-{}.csv\"", q.table),
+            ),
         ],
         body,
     )
@@ -252,9 +408,20 @@ async fn export_csv(State(app): State<App>, RequestCaller(c): RequestCaller, UiL
 }
 
 /// The same tables as an Excel workbook: one sheet, a bold header, numbers as numbers.
-async fn export_xlsx(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, Query(q): Query<IndicatorQuery>) -> Result<Response, ApiError> {
+async fn export_xlsx(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    Query(q): Query<IndicatorQuery>,
+) -> Result<Response, ApiError> {
     let rows = export_rows(&app, &c, lang, &q).await?;
-    let internal = |e: rust_xlsxwriter::XlsxError| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("writing the workbook failed: {e}"));
+    let internal = |e: rust_xlsxwriter::XlsxError| {
+        ApiError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("writing the workbook failed: {e}"),
+        )
+    };
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let sheet = book.add_worksheet();
@@ -263,7 +430,9 @@ async fn export_xlsx(State(app): State<App>, RequestCaller(c): RequestCaller, Ui
         for (col, v) in row.iter().enumerate() {
             let (r, col) = (r as u32, col as u16);
             if r == 0 {
-                sheet.write_string_with_format(r, col, v, &bold).map_err(internal)?;
+                sheet
+                    .write_string_with_format(r, col, v, &bold)
+                    .map_err(internal)?;
             } else if let Some(x) = as_number(v) {
                 sheet.write_number(r, col, x).map_err(internal)?;
             } else {
@@ -274,8 +443,14 @@ async fn export_xlsx(State(app): State<App>, RequestCaller(c): RequestCaller, Ui
     let bytes = book.save_to_buffer().map_err(internal)?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"cyberbridge-{}.xlsx\"", q.table)),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"cyberbridge-{}.xlsx\"", q.table),
+            ),
         ],
         bytes,
     )
@@ -285,27 +460,69 @@ async fn export_xlsx(State(app): State<App>, RequestCaller(c): RequestCaller, Ui
 /// A cell that is a number (and not a code with leading zeros, such as 007).
 fn as_number(v: &str) -> Option<f64> {
     let leading_zero = v.len() > 1 && v.starts_with('0') && !v.starts_with("0.");
-    v.parse::<f64>().ok().filter(|x| x.is_finite() && !leading_zero)
+    v.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && !leading_zero)
 }
 
 /// The rows of the table `q.table` asks for (header first); audited as an export.
-async fn export_rows(app: &App, c: &cb_core::Caller, lang: Lang, q: &IndicatorQuery) -> Result<Vec<Vec<String>>, ApiError> {
+async fn export_rows(
+    app: &App,
+    c: &cb_core::Caller,
+    lang: Lang,
+    q: &IndicatorQuery,
+) -> Result<Vec<Vec<String>>, ApiError> {
     let f = q.filter().map_err(bad)?;
     let th = q.thresholds().map_err(bad)?;
     let table = q.table.clone();
     let rows: Vec<Vec<String>> = if table == "postings" {
         let (_, list) = app.insight().postings(c, &f, 500).await?;
-        let mut rows = vec![vec!["id".into(), "title".into(), "employer".into(), "province".into(), "city".into(), "posted_at".into(), "platform_role".into(), "monthly_min".into(), "monthly_max".into(), "currency".into(), "skills".into()]];
+        let mut rows = vec![vec![
+            "id".into(),
+            "title".into(),
+            "employer".into(),
+            "province".into(),
+            "city".into(),
+            "posted_at".into(),
+            "platform_role".into(),
+            "monthly_min".into(),
+            "monthly_max".into(),
+            "currency".into(),
+            "skills".into(),
+        ]];
         let o = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
         rows.extend(list.into_iter().map(|p| {
-            vec![p.id.to_string(), p.title, p.employer, p.province.unwrap_or_default(), p.city.unwrap_or_default(), p.posted_at.unwrap_or_default(), p.platform_role.unwrap_or_default(), o(p.monthly_min), o(p.monthly_max), p.salary_currency.unwrap_or_default(), p.skills.join(" ")]
+            vec![
+                p.id.to_string(),
+                p.title,
+                p.employer,
+                p.province.unwrap_or_default(),
+                p.city.unwrap_or_default(),
+                p.posted_at.unwrap_or_default(),
+                p.platform_role.unwrap_or_default(),
+                o(p.monthly_min),
+                o(p.monthly_max),
+                p.salary_currency.unwrap_or_default(),
+                p.skills.join(" "),
+            ]
         }));
         rows
     } else {
-        let i = app.insight().indicators_for(c, &f, &th, opt(&q.program).as_deref(), crate::today()).await?;
-        table_rows(&i, &table, lang).ok_or_else(|| bad(format!("table `{table}`; expected one of postings, {} / 未知的表", TABLES.join(", "))))?
+        let i = app
+            .insight()
+            .indicators_for(c, &f, &th, opt(&q.program).as_deref(), crate::today())
+            .await?;
+        table_rows(&i, &table, lang).ok_or_else(|| {
+            bad(format!(
+                "table `{table}`; expected one of postings, {} / 未知的表",
+                TABLES.join(", ")
+            ))
+        })?
     };
-    app.store().audit(c, "export", &format!("{table} {}", q.with(&[]))).await.map_err(AppError::from)?;
+    app.store()
+        .audit(c, "export", &format!("{table} {}", q.with(&[])))
+        .await
+        .map_err(AppError::from)?;
     Ok(rows)
 }
 
@@ -338,7 +555,10 @@ struct OverviewPage {
 
 impl OverviewPage {
     fn name(&self, id: &str) -> String {
-        self.i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| self.page.pick(zh, en).to_string())
+        self.i.names.get(id).map_or_else(
+            || id.to_string(),
+            |(zh, en)| self.page.pick(zh, en).to_string(),
+        )
     }
     fn link(&self, key: &str, value: &str) -> String {
         format!("/insight?{}", self.q.with(&[(key, value)]))
@@ -353,19 +573,31 @@ impl OverviewPage {
         format!("/insight/postings?{}", self.q.with(&[]))
     }
     fn export(&self, table: &str) -> String {
-        format!("/api/v1/indicators/export.csv?{}", self.q.with(&[("table", table)]))
+        format!(
+            "/api/v1/indicators/export.csv?{}",
+            self.q.with(&[("table", table)])
+        )
     }
     fn export_xlsx(&self, table: &str) -> String {
-        format!("/api/v1/indicators/export.xlsx?{}", self.q.with(&[("table", table)]))
+        format!(
+            "/api/v1/indicators/export.xlsx?{}",
+            self.q.with(&[("table", table)])
+        )
     }
     fn pct(&self, x: &f64) -> String {
         format!("{:.1}%", x * 100.0)
     }
     fn opt_pct(&self, x: &Option<f64>) -> String {
-        x.map_or("–".into(), |v| format!("{}{:.1}%", if v > 0.0 { "+" } else { "" }, v * 100.0))
+        x.map_or("–".into(), |v| {
+            format!("{}{:.1}%", if v > 0.0 { "+" } else { "" }, v * 100.0)
+        })
     }
     fn def(&self, key: &str) -> String {
-        self.i.definitions.iter().find(|d| d.key == key).map_or(String::new(), |d| self.page.pick(d.zh, d.en).to_string())
+        self.i
+            .definitions
+            .iter()
+            .find(|d| d.key == key)
+            .map_or(String::new(), |d| self.page.pick(d.zh, d.en).to_string())
     }
     fn shown(&self, s: &cb_app::Shown) -> String {
         match s {
@@ -375,26 +607,64 @@ impl OverviewPage {
     }
 }
 
-fn options(app: &App, c: &cb_core::Caller, lang: Lang, provinces: Vec<String>, industries: Vec<String>) -> Options {
+fn options(
+    app: &App,
+    c: &cb_core::Caller,
+    lang: Lang,
+    provinces: Vec<String>,
+    industries: Vec<String>,
+) -> Options {
     let catalog = app.framework().catalog_snapshot(c);
     let m = catalog.model();
     Options {
-        roles: m.platform_roles.iter().map(|r| (r.id.clone(), lang.pick(&r.name_zh, &r.name_en).to_string())).collect(),
-        categories: m.categories.iter().map(|k| (k.id.clone(), k.title.clone())).collect(),
+        roles: m
+            .platform_roles
+            .iter()
+            .map(|r| (r.id.clone(), lang.pick(&r.name_zh, &r.name_en).to_string()))
+            .collect(),
+        categories: m
+            .categories
+            .iter()
+            .map(|k| (k.id.clone(), k.title.clone()))
+            .collect(),
         provinces,
         industries,
         sources: vec!["lagou", "51job", "usajobs", "published"],
-        educations: vec![("vocational", "edu.vocational"), ("associate", "edu.associate"), ("bachelor", "edu.bachelor"), ("master", "edu.master"), ("doctorate", "edu.doctorate")],
+        educations: vec![
+            ("vocational", "edu.vocational"),
+            ("associate", "edu.associate"),
+            ("bachelor", "edu.bachelor"),
+            ("master", "edu.master"),
+            ("doctorate", "edu.doctorate"),
+        ],
     }
 }
 
-async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Query(q): Query<IndicatorQuery>) -> PageResult {
+async fn overview(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(q): Query<IndicatorQuery>,
+) -> PageResult {
     let invalid = |m: String| PageError(lang, AppError::Invalid(m));
     let f = q.filter().map_err(invalid)?;
     let th = q.thresholds().map_err(invalid)?;
-    let i = app.insight().indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today()).await.map_err(|e| PageError(lang, e))?;
-    let (provinces, industries) = app.insight().filter_choices(&c).await.map_err(|e| PageError(lang, e))?;
-    let name = |id: &str| i.names.get(id).map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string());
+    let i = app
+        .insight()
+        .indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today())
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    let (provinces, industries) = app
+        .insight()
+        .filter_choices(&c)
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    let name = |id: &str| {
+        i.names
+            .get(id)
+            .map_or_else(|| id.to_string(), |(zh, en)| lang.pick(zh, en).to_string())
+    };
     let t = |k: &str| crate::i18n::t(lang, k);
     let drill = |changes: &[(&str, &str)]| format!("/insight/postings?{}", q.with(changes));
     let months_chart = charts::columns(
@@ -402,7 +672,12 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
         &i.demand
             .by_month
             .iter()
-            .map(|(m, n)| Bar { label: m.clone(), value: *n as f64, href: drill(&[("period", m)]), title: format!("{m}: {n} {}", t("insight.postings_unit")) })
+            .map(|(m, n)| Bar {
+                label: m.clone(),
+                value: *n as f64,
+                href: drill(&[("period", m)]),
+                title: format!("{m}: {n} {}", t("insight.postings_unit")),
+            })
             .collect::<Vec<_>>(),
     );
     let skills_chart = charts::hbars(
@@ -410,7 +685,12 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
         &i.demand
             .top_skills
             .iter()
-            .map(|s| Bar { label: name(&s.key), value: s.postings as f64, href: drill(&[("skill", &s.key)]), title: format!("{}: {} ({:.1}%)", name(&s.key), s.postings, s.share * 100.0) })
+            .map(|s| Bar {
+                label: name(&s.key),
+                value: s.postings as f64,
+                href: drill(&[("skill", &s.key)]),
+                title: format!("{}: {} ({:.1}%)", name(&s.key), s.postings, s.share * 100.0),
+            })
             .collect::<Vec<_>>(),
         "",
     );
@@ -419,7 +699,12 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
         &i.demand
             .top_platform_roles
             .iter()
-            .map(|r| Bar { label: name(&r.key), value: r.postings as f64, href: format!("/insight?{}", q.with(&[("role", &r.key)])), title: format!("{}: {} ({:.1}%)", name(&r.key), r.postings, r.share * 100.0) })
+            .map(|r| Bar {
+                label: name(&r.key),
+                value: r.postings as f64,
+                href: format!("/insight?{}", q.with(&[("role", &r.key)])),
+                title: format!("{}: {} ({:.1}%)", name(&r.key), r.postings, r.share * 100.0),
+            })
             .collect::<Vec<_>>(),
         "",
     );
@@ -429,16 +714,39 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
     let map_tiles: Vec<Tile> = if us {
         charts::US_TILES
             .iter()
-            .map(|(name, code, r, col)| Tile { row: *r, col: *col, label: code.to_string(), value: value(name) as f64, href: format!("/insight?{}", q.with(&[("province", name)])), title: format!("{name}: {}", value(name)) })
+            .map(|(name, code, r, col)| Tile {
+                row: *r,
+                col: *col,
+                label: code.to_string(),
+                value: value(name) as f64,
+                href: format!("/insight?{}", q.with(&[("province", name)])),
+                title: format!("{name}: {}", value(name)),
+            })
             .collect()
     } else {
         charts::CN_TILES
             .iter()
-            .map(|(zh, en, r, col)| Tile { row: *r, col: *col, label: lang.pick(zh, en).to_string(), value: value(zh) as f64, href: format!("/insight?{}", q.with(&[("province", zh)])), title: format!("{}: {}", lang.pick(zh, en), value(zh)) })
+            .map(|(zh, en, r, col)| Tile {
+                row: *r,
+                col: *col,
+                label: lang.pick(zh, en).to_string(),
+                value: value(zh) as f64,
+                href: format!("/insight?{}", q.with(&[("province", zh)])),
+                title: format!("{}: {}", lang.pick(zh, en), value(zh)),
+            })
             .collect()
     };
-    let map = if us { charts::tiles("chart-map", &map_tiles, 12, 8) } else { charts::tiles("chart-map", &map_tiles, 9, 8) };
-    let map_title = t(if us { "insight.map_us" } else { "insight.map_cn" }).to_string();
+    let map = if us {
+        charts::tiles("chart-map", &map_tiles, 12, 8)
+    } else {
+        charts::tiles("chart-map", &map_tiles, 9, 8)
+    };
+    let map_title = t(if us {
+        "insight.map_us"
+    } else {
+        "insight.map_cn"
+    })
+    .to_string();
     let supply_rows: Vec<(String, f64, f64, String)> = i
         .ratios
         .iter()
@@ -448,10 +756,19 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
                 cb_app::Shown::Exact(n) => n as f64,
                 cb_app::Shown::Suppressed => 0.0,
             };
-            (name(&r.role_id), r.openings as f64, ready, drill(&[("role", &r.role_id)]))
+            (
+                name(&r.role_id),
+                r.openings as f64,
+                ready,
+                drill(&[("role", &r.role_id)]),
+            )
         })
         .collect();
-    let supply_chart = charts::paired("chart-supply", &supply_rows, (t("insight.openings"), t("insight.ready")));
+    let supply_chart = charts::paired(
+        "chart-supply",
+        &supply_rows,
+        (t("insight.openings"), t("insight.ready")),
+    );
     let gaps_chart = charts::hbars(
         "chart-gaps",
         &i.gaps
@@ -462,7 +779,12 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
                 label: name(&g.skill_id),
                 value: (g.gap.unwrap_or(0.0) * 1000.0).round() / 10.0,
                 href: drill(&[("skill", &g.skill_id)]),
-                title: format!("{}: {:.1}% − {:.1}%", name(&g.skill_id), g.demand_share * 100.0, g.supply_share.unwrap_or(0.0) * 100.0),
+                title: format!(
+                    "{}: {:.1}% − {:.1}%",
+                    name(&g.skill_id),
+                    g.demand_share * 100.0,
+                    g.supply_share.unwrap_or(0.0) * 100.0
+                ),
             })
             .collect::<Vec<_>>(),
         " pp",
@@ -474,13 +796,35 @@ async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLan
             "chart-skill",
             &i.skill_by_month
                 .iter()
-                .map(|(m, all, share)| Bar { label: m.clone(), value: share * 100.0, href: drill(&[("period", m)]), title: format!("{m}: {:.1}% ({all} {})", share * 100.0, t("insight.postings_unit")) })
+                .map(|(m, all, share)| Bar {
+                    label: m.clone(),
+                    value: share * 100.0,
+                    href: drill(&[("period", m)]),
+                    title: format!(
+                        "{m}: {:.1}% ({all} {})",
+                        share * 100.0,
+                        t("insight.postings_unit")
+                    ),
+                })
                 .collect::<Vec<_>>(),
         )
     };
     let o = options(&app, &c, lang, provinces, industries);
     let title = t("insight.title").to_string();
-    let page = OverviewPage { page: PageCtx::new(lang, &uri, title), q, i, o, months_chart, skills_chart, roles_chart, map, map_title, supply_chart, gaps_chart, skill_chart };
+    let page = OverviewPage {
+        page: PageCtx::new(lang, &uri, title),
+        q,
+        i,
+        o,
+        months_chart,
+        skills_chart,
+        roles_chart,
+        map,
+        map_title,
+        supply_chart,
+        gaps_chart,
+        skill_chart,
+    };
     Ok(render(&page))
 }
 
@@ -495,12 +839,41 @@ struct DrillPage {
     export_xlsx: String,
 }
 
-async fn drill_down(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Query(q): Query<IndicatorQuery>) -> PageResult {
-    let f = q.filter().map_err(|m| PageError(lang, AppError::Invalid(m)))?;
-    let (total, postings) = app.insight().postings(&c, &f, 200).await.map_err(|e| PageError(lang, e))?;
-    let page = PageCtx::new(lang, &uri, crate::i18n::t(lang, "insight.drill_title").to_string());
+async fn drill_down(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(q): Query<IndicatorQuery>,
+) -> PageResult {
+    let f = q
+        .filter()
+        .map_err(|m| PageError(lang, AppError::Invalid(m)))?;
+    let (total, postings) = app
+        .insight()
+        .postings(&c, &f, 200)
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    let page = PageCtx::new(
+        lang,
+        &uri,
+        crate::i18n::t(lang, "insight.drill_title").to_string(),
+    );
     let back = format!("/insight?{}", q.with(&[]));
-    let export = format!("/api/v1/indicators/export.csv?{}", q.with(&[("table", "postings")]));
-    let export_xlsx = format!("/api/v1/indicators/export.xlsx?{}", q.with(&[("table", "postings")]));
-    Ok(render(&DrillPage { page, total, postings, back, export, export_xlsx }))
+    let export = format!(
+        "/api/v1/indicators/export.csv?{}",
+        q.with(&[("table", "postings")])
+    );
+    let export_xlsx = format!(
+        "/api/v1/indicators/export.xlsx?{}",
+        q.with(&[("table", "postings")])
+    );
+    Ok(render(&DrillPage {
+        page,
+        total,
+        postings,
+        back,
+        export,
+        export_xlsx,
+    }))
 }

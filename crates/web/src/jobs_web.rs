@@ -18,7 +18,6 @@ use cb_core::{AccessError, Lang, UserRole};
 use cb_postings::publish::{JobDraft, JobKind, JobStatus};
 use serde::Deserialize;
 
-
 pub fn page_routes() -> Router<App> {
     Router::new()
         .route("/jobs", get(list_page))
@@ -26,17 +25,28 @@ pub fn page_routes() -> Router<App> {
         .route("/jobs/{id}", get(job_page))
         .route("/jobs/{id}/edit", get(edit_page).post(edit_post))
         .route("/jobs/{id}/candidates", get(candidates_page))
-        .route("/jobs/{id}/candidates/{person}/evaluate", get(evaluate_page).post(evaluate_post))
+        .route(
+            "/jobs/{id}/candidates/{person}/evaluate",
+            get(evaluate_page).post(evaluate_post),
+        )
         .route("/jobs/{id}/{action}", post(act))
 }
-
 
 // ---------- pages ----------
 
 type PageResult = Result<Response, Gate>;
 
 fn parse_id(lang: Lang, id: &str) -> Result<i64, Gate> {
-    id.parse().map_err(|_| Gate::Page(PageError(lang, AppError::NotFound { what: "posting", what_zh: "岗位", id: id.chars().take(40).collect() })))
+    id.parse().map_err(|_| {
+        Gate::Page(PageError(
+            lang,
+            AppError::NotFound {
+                what: "posting",
+                what_zh: "岗位",
+                id: id.chars().take(40).collect(),
+            },
+        ))
+    })
 }
 
 #[derive(Template)]
@@ -61,7 +71,10 @@ impl ListPage {
         k.name(self.page.lang == Lang::Zh)
     }
     fn statuses(&self) -> Vec<(&'static str, &'static str)> {
-        JobStatus::ALL.iter().map(|s| (s.as_str(), s.name(self.page.lang == Lang::Zh))).collect()
+        JobStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.name(self.page.lang == Lang::Zh)))
+            .collect()
     }
     /// A student's readiness column is shown when there is one to show.
     fn readiness_shown(&self) -> bool {
@@ -71,7 +84,8 @@ impl ListPage {
 
 /// A share as a whole percentage, or a dash.
 fn pct(r: &Option<f64>) -> String {
-    r.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_else(|| "—".into())
+    r.map(|x| format!("{:.0}%", x * 100.0))
+        .unwrap_or_else(|| "—".into())
 }
 
 /// `?status=` of the postings list (page and API).
@@ -80,9 +94,19 @@ pub struct StatusQuery {
     pub(crate) status: Option<String>,
 }
 
-async fn list_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<StatusQuery>) -> PageResult {
+async fn list_page(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(q): Query<StatusQuery>,
+) -> PageResult {
     let status = q.status.as_deref().and_then(JobStatus::parse);
-    let jobs = app.jobs().list(&who.caller, status).await.map_err(|e| gate(lang, &uri, e))?;
+    let jobs = app
+        .jobs()
+        .list(&who.caller, status)
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
     let role = who.caller.role();
     let page = ListPage {
         page: PageCtx::new(lang, &uri, lang.pick("岗位需求", "Postings").to_string()),
@@ -138,13 +162,24 @@ fn draft_of(job: &Job) -> JobDraft {
 
 /// The form's fields (skills and certifications repeat).
 fn draft_from(pairs: &[(String, String)]) -> (JobDraft, String, String) {
-    let one = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let one = |k: &str| {
+        pairs
+            .iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     // a checkbox sends one id; the free field takes names or ids separated by commas, semicolons, 、 or lines
     let many = |k: &str| -> Vec<String> {
         pairs
             .iter()
             .filter(|(x, _)| x == k)
-            .flat_map(|(_, v)| v.split([',', '，', ';', '；', '、', '\n']).map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect::<Vec<_>>())
+            .flat_map(|(_, v)| {
+                v.split([',', '，', ';', '；', '、', '\n'])
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+            })
             .collect()
     };
     let d = JobDraft {
@@ -163,17 +198,31 @@ fn draft_from(pairs: &[(String, String)]) -> (JobDraft, String, String) {
     (d, one("csrf"), one("do"))
 }
 
-fn form_page(app: &App, who: &Who, lang: Lang, uri: &Uri, action: String, draft: JobDraft, suggestion: Option<Suggestion>, message: String) -> Response {
+#[allow(clippy::too_many_arguments)] // the form's parts, each a different piece of state
+fn form_page(
+    app: &App,
+    who: &Who,
+    lang: Lang,
+    uri: &Uri,
+    action: String,
+    draft: JobDraft,
+    suggestion: Option<Suggestion>,
+    message: String,
+) -> Response {
     let catalog = app.framework().catalog_snapshot(&who.caller);
     let mut skills: Vec<(String, String, bool)> = Vec::new();
     let mut certs: Vec<(String, String, bool)> = Vec::new();
     let name = |zh: &str, en: &str| lang.pick(zh, en).to_string();
     for id in &draft.skills {
-        let n = catalog.skill(id).map_or(id.clone(), |s| name(&s.name_zh, &s.name_en));
+        let n = catalog
+            .skill(id)
+            .map_or(id.clone(), |s| name(&s.name_zh, &s.name_en));
         skills.push((id.clone(), n, true));
     }
     for id in &draft.certifications {
-        let n = catalog.certification(id).map_or(id.clone(), |s| name(&s.name_zh, &s.name_en));
+        let n = catalog
+            .certification(id)
+            .map_or(id.clone(), |s| name(&s.name_zh, &s.name_en));
         certs.push((id.clone(), n, true));
     }
     if let Some(s) = &suggestion {
@@ -190,11 +239,23 @@ fn form_page(app: &App, who: &Who, lang: Lang, uri: &Uri, action: String, draft:
     }
     let mut draft = draft;
     if draft.platform_role.is_none() {
-        draft.platform_role = suggestion.as_ref().and_then(|s| s.platform_roles.first()).map(|r| r.id.clone());
+        draft.platform_role = suggestion
+            .as_ref()
+            .and_then(|s| s.platform_roles.first())
+            .map(|r| r.id.clone());
     }
-    let status = if message.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let status = if message.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
     let page = FormPage {
-        page: PageCtx::new(lang, uri, lang.pick("发布岗位需求", "Post a job or internship").to_string()),
+        page: PageCtx::new(
+            lang,
+            uri,
+            lang.pick("发布岗位需求", "Post a job or internship")
+                .to_string(),
+        ),
         csrf: who.csrf(),
         action,
         draft,
@@ -208,22 +269,58 @@ fn form_page(app: &App, who: &Who, lang: Lang, uri: &Uri, action: String, draft:
 }
 
 async fn new_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) -> PageResult {
-    who.caller.require_signed_in("draft a posting").map_err(|e| gate(lang, &uri, e.into()))?;
+    who.caller
+        .require_signed_in("draft a posting")
+        .map_err(|e| gate(lang, &uri, e.into()))?;
     if who.caller.role() != Some(UserRole::EnterpriseHr) {
-        return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "draft a posting (enterprise HR only)" }.into())));
+        return Err(Gate::Page(PageError(
+            lang,
+            AccessError::Forbidden {
+                action: "draft a posting (enterprise HR only)",
+            }
+            .into(),
+        )));
     }
-    Ok(form_page(&app, &who, lang, &uri, "/jobs/new".into(), JobDraft::default(), None, String::new()))
+    Ok(form_page(
+        &app,
+        &who,
+        lang,
+        &uri,
+        "/jobs/new".into(),
+        JobDraft::default(),
+        None,
+        String::new(),
+    ))
 }
 
 /// `do=suggest` re-renders the form with the extractor's suggestions checked;
 /// `do=save` stores the draft.
-async fn save_or_suggest(app: &App, who: &Who, lang: Lang, uri: &Uri, existing: Option<i64>, pairs: Vec<(String, String)>) -> PageResult {
+async fn save_or_suggest(
+    app: &App,
+    who: &Who,
+    lang: Lang,
+    uri: &Uri,
+    existing: Option<i64>,
+    pairs: Vec<(String, String)>,
+) -> PageResult {
     let (draft, csrf, action) = draft_from(&pairs);
     form_csrf(who, lang, uri.path(), &csrf)?;
     let path = uri.path().to_string();
     if action == "suggest" {
-        let s = app.jobs().suggest(&who.caller, &draft.title, &draft.description).map_err(|e| PageError(lang, e))?;
-        return Ok(form_page(app, who, lang, uri, path, draft, Some(s), String::new()));
+        let s = app
+            .jobs()
+            .suggest(&who.caller, &draft.title, &draft.description)
+            .map_err(|e| PageError(lang, e))?;
+        return Ok(form_page(
+            app,
+            who,
+            lang,
+            uri,
+            path,
+            draft,
+            Some(s),
+            String::new(),
+        ));
     }
     let saved = match existing {
         None => app.jobs().create(&who.caller, draft.clone()).await,
@@ -236,20 +333,61 @@ async fn save_or_suggest(app: &App, who: &Who, lang: Lang, uri: &Uri, existing: 
     }
 }
 
-async fn new_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+async fn new_post(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
     save_or_suggest(&app, &who, lang, &uri, None, pairs).await
 }
 
-async fn edit_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
+async fn edit_page(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = parse_id(lang, &id)?;
-    let v = app.jobs().get(&who.caller, id).await.map_err(|e| gate(lang, &uri, e))?;
-    if !(who.caller.role() == Some(UserRole::EnterpriseHr) && who.caller.org_id() == Some(v.job.org_id)) || v.job.status != JobStatus::Draft {
-        return Err(Gate::Page(PageError(lang, AccessError::Forbidden { action: "edit this posting (its enterprise's HR, while it is a draft)" }.into())));
+    let v = app
+        .jobs()
+        .get(&who.caller, id)
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
+    if !(who.caller.role() == Some(UserRole::EnterpriseHr)
+        && who.caller.org_id() == Some(v.job.org_id))
+        || v.job.status != JobStatus::Draft
+    {
+        return Err(Gate::Page(PageError(
+            lang,
+            AccessError::Forbidden {
+                action: "edit this posting (its enterprise's HR, while it is a draft)",
+            }
+            .into(),
+        )));
     }
-    Ok(form_page(&app, &who, lang, &uri, format!("/jobs/{id}/edit"), draft_of(&v.job), None, String::new()))
+    Ok(form_page(
+        &app,
+        &who,
+        lang,
+        &uri,
+        format!("/jobs/{id}/edit"),
+        draft_of(&v.job),
+        None,
+        String::new(),
+    ))
 }
 
-async fn edit_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+async fn edit_post(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
     let id = parse_id(lang, &id)?;
     save_or_suggest(&app, &who, lang, &uri, Some(id), pairs).await
 }
@@ -285,21 +423,65 @@ impl JobPage {
     }
 }
 
-async fn job_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
+async fn job_page(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = parse_id(lang, &id)?;
-    let v = app.jobs().get(&who.caller, id).await.map_err(|e| gate(lang, &uri, e))?;
+    let v = app
+        .jobs()
+        .get(&who.caller, id)
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
     let catalog = app.framework().catalog_snapshot(&who.caller);
     let pick = |zh: &str, en: &str| lang.pick(zh, en).to_string();
-    let role_name = v.job.platform_role.as_deref().and_then(|r| catalog.platform_role(r)).map(|r| pick(&r.name_zh, &r.name_en)).unwrap_or_default();
-    let skills = v.job.skills.iter().map(|s| (s.clone(), catalog.skill(s).map_or(s.clone(), |x| pick(&x.name_zh, &x.name_en)))).collect();
-    let certs = v.job.certifications.iter().map(|s| (s.clone(), catalog.certification(s).map_or(s.clone(), |x| pick(&x.name_zh, &x.name_en)))).collect();
+    let role_name = v
+        .job
+        .platform_role
+        .as_deref()
+        .and_then(|r| catalog.platform_role(r))
+        .map(|r| pick(&r.name_zh, &r.name_en))
+        .unwrap_or_default();
+    let skills = v
+        .job
+        .skills
+        .iter()
+        .map(|s| {
+            (
+                s.clone(),
+                catalog
+                    .skill(s)
+                    .map_or(s.clone(), |x| pick(&x.name_zh, &x.name_en)),
+            )
+        })
+        .collect();
+    let certs = v
+        .job
+        .certifications
+        .iter()
+        .map(|s| {
+            (
+                s.clone(),
+                catalog
+                    .certification(s)
+                    .map_or(s.clone(), |x| pick(&x.name_zh, &x.name_en)),
+            )
+        })
+        .collect();
     let c = &who.caller;
     let own = c.org_id() == Some(v.job.org_id);
     let page = JobPage {
         page: PageCtx::new(lang, &uri, v.job.title.clone()),
         csrf: who.csrf(),
         hr: c.role() == Some(UserRole::EnterpriseHr) && own,
-        enterprise: matches!(c.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)) && own || c.is_operator(),
+        enterprise: matches!(
+            c.role(),
+            Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)
+        ) && own
+            || c.is_operator(),
         moderator: c.is_operator() || c.role() == Some(UserRole::Moderator),
         student: c.role() == Some(UserRole::Student),
         can_close: c.is_operator(),
@@ -317,7 +499,14 @@ pub struct ActForm {
     note: Option<String>,
 }
 
-async fn act(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path((id, action)): Path<(String, String)>, Form(f): Form<ActForm>) -> PageResult {
+async fn act(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<ActForm>,
+) -> PageResult {
     let id = parse_id(lang, &id)?;
     form_csrf(&who, lang, uri.path(), &f.csrf)?;
     let j = app.jobs();
@@ -325,11 +514,18 @@ async fn act(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, P
     let r = match action.as_str() {
         "submit" => j.submit(c, id).await.map(|_| ()),
         "approve" => j.approve(c, id, crate::today()).await.map(|_| ()),
-        "reject" => j.reject(c, id, f.note.as_deref().unwrap_or("")).await.map(|_| ()),
+        "reject" => j
+            .reject(c, id, f.note.as_deref().unwrap_or(""))
+            .await
+            .map(|_| ()),
         "close" => j.close(c, id).await.map(|_| ()),
         "interest" => j.interest(c, id, true).await.map(|_| ()),
         "withdraw" => j.interest(c, id, false).await.map(|_| ()),
-        _ => Err(AppError::NotFound { what: "action", what_zh: "操作", id: action.chars().take(20).collect() }),
+        _ => Err(AppError::NotFound {
+            what: "action",
+            what_zh: "操作",
+            id: action.chars().take(20).collect(),
+        }),
     };
     r.map_err(|e| gate(lang, &uri, e))?;
     Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
@@ -349,11 +545,29 @@ impl CandidatesPage {
     }
 }
 
-async fn candidates_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
+async fn candidates_page(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = parse_id(lang, &id)?;
-    let c = app.jobs().candidates(&who.caller, id, crate::today()).await.map_err(|e| gate(lang, &uri, e))?;
-    let title = format!("{} · {}", c.job.title, lang.pick("感兴趣的学生", "Interested students"));
-    Ok(render(&CandidatesPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), c }))
+    let c = app
+        .jobs()
+        .candidates(&who.caller, id, crate::today())
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
+    let title = format!(
+        "{} · {}",
+        c.job.title,
+        lang.pick("感兴趣的学生", "Interested students")
+    );
+    Ok(render(&CandidatesPage {
+        page: PageCtx::new(lang, &uri, title),
+        csrf: who.csrf(),
+        c,
+    }))
 }
 
 #[derive(Template)]
@@ -370,32 +584,107 @@ struct EvaluatePage {
 }
 
 /// The rubric form: the posting's skills (or its role's core skills), 1–5 each.
-async fn evaluate_form(app: &App, who: &Who, lang: Lang, uri: &Uri, job_id: i64, person_id: i64, message: String) -> PageResult {
+async fn evaluate_form(
+    app: &App,
+    who: &Who,
+    lang: Lang,
+    uri: &Uri,
+    job_id: i64,
+    person_id: i64,
+    message: String,
+) -> PageResult {
     // only an enterprise rates (the service refuses anyone else; no form to fill in vain)
-    if !matches!(who.caller.role(), Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)) {
-        return Err(Gate::Page(PageError(lang, who.caller.refuse("evaluate a student (enterprise mentors and HR)").into())));
+    if !matches!(
+        who.caller.role(),
+        Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)
+    ) {
+        return Err(Gate::Page(PageError(
+            lang,
+            who.caller
+                .refuse("evaluate a student (enterprise mentors and HR)")
+                .into(),
+        )));
     }
-    let (job, cand) = app.jobs().candidate(&who.caller, job_id, person_id, crate::today()).await.map_err(|e| gate(lang, uri, e))?;
+    let (job, cand) = app
+        .jobs()
+        .candidate(&who.caller, job_id, person_id, crate::today())
+        .await
+        .map_err(|e| gate(lang, uri, e))?;
     let catalog = app.framework().catalog_snapshot(&who.caller);
     let mut ids = job.skills.clone();
     if ids.is_empty() {
-        ids = job.platform_role.as_deref().map(|r| catalog.skills_of_role(r, cb_competency::RoleRelation::Core).iter().map(|s| s.id.clone()).collect()).unwrap_or_default();
+        ids = job
+            .platform_role
+            .as_deref()
+            .map(|r| {
+                catalog
+                    .skills_of_role(r, cb_competency::RoleRelation::Core)
+                    .iter()
+                    .map(|s| s.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
     }
-    let skills = ids.iter().map(|s| (s.clone(), catalog.skill(s).map_or(s.clone(), |x| lang.pick(&x.name_zh, &x.name_en).to_string()))).collect();
-    let status = if message.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let title = format!("{} · {}", cand.name, lang.pick("企业评价", "Enterprise evaluation"));
-    let page = EvaluatePage { page: PageCtx::new(lang, uri, title), csrf: who.csrf(), job, person_id, name: cand.name, skills, message };
+    let skills = ids
+        .iter()
+        .map(|s| {
+            (
+                s.clone(),
+                catalog
+                    .skill(s)
+                    .map_or(s.clone(), |x| lang.pick(&x.name_zh, &x.name_en).to_string()),
+            )
+        })
+        .collect();
+    let status = if message.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let title = format!(
+        "{} · {}",
+        cand.name,
+        lang.pick("企业评价", "Enterprise evaluation")
+    );
+    let page = EvaluatePage {
+        page: PageCtx::new(lang, uri, title),
+        csrf: who.csrf(),
+        job,
+        person_id,
+        name: cand.name,
+        skills,
+        message,
+    };
     Ok((status, render(&page)).into_response())
 }
 
-async fn evaluate_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path((id, person)): Path<(String, String)>) -> PageResult {
+async fn evaluate_page(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path((id, person)): Path<(String, String)>,
+) -> PageResult {
     let (id, person) = (parse_id(lang, &id)?, parse_id(lang, &person)?);
     evaluate_form(&app, &who, lang, &uri, id, person, String::new()).await
 }
 
-async fn evaluate_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path((id, person)): Path<(String, String)>, Form(pairs): Form<Vec<(String, String)>>) -> PageResult {
+async fn evaluate_post(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path((id, person)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> PageResult {
     let (id, person) = (parse_id(lang, &id)?, parse_id(lang, &person)?);
-    let one = |k: &str| pairs.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let one = |k: &str| {
+        pairs
+            .iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     form_csrf(&who, lang, uri.path(), &one("csrf"))?;
     let mut levels = Vec::new();
     for (k, v) in &pairs {
@@ -404,7 +693,18 @@ async fn evaluate_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, u
         {
             match v.parse::<f64>() {
                 Ok(l) => levels.push((skill.to_string(), l)),
-                Err(_) => return evaluate_form(&app, &who, lang, &uri, id, person, format!("{skill}: `{v}` is not a level 1–5")).await,
+                Err(_) => {
+                    return evaluate_form(
+                        &app,
+                        &who,
+                        lang,
+                        &uri,
+                        id,
+                        person,
+                        format!("{skill}: `{v}` is not a level 1–5"),
+                    )
+                    .await;
+                }
             }
         }
     }
@@ -412,10 +712,32 @@ async fn evaluate_post(State(app): State<App>, who: Who, UiLang(lang): UiLang, u
         "" => crate::today(),
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) => d,
-            Err(_) => return evaluate_form(&app, &who, lang, &uri, id, person, format!("date: `{d}` is not a date YYYY-MM-DD")).await,
+            Err(_) => {
+                return evaluate_form(
+                    &app,
+                    &who,
+                    lang,
+                    &uri,
+                    id,
+                    person,
+                    format!("date: `{d}` is not a date YYYY-MM-DD"),
+                )
+                .await;
+            }
         },
     };
-    match app.talent().evaluate(&who.caller, person, &levels, &one("comment"), date, crate::today()).await {
+    match app
+        .talent()
+        .evaluate(
+            &who.caller,
+            person,
+            &levels,
+            &one("comment"),
+            date,
+            crate::today(),
+        )
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/jobs/{id}/candidates")).into_response()),
         Err(AppError::Invalid(m)) => evaluate_form(&app, &who, lang, &uri, id, person, m).await,
         Err(e) => Err(gate(lang, &uri, e)),

@@ -10,13 +10,13 @@ mod accounts_api;
 mod api;
 mod auth;
 mod charts;
-pub mod openapi;
 pub mod i18n;
-mod pages;
-mod talent_pages;
 mod insight_web;
 mod jobs_api;
 mod jobs_web;
+pub mod openapi;
+mod pages;
+mod talent_pages;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request};
@@ -62,8 +62,17 @@ pub fn router(app: App) -> Router {
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves.
-pub async fn serve(app: App, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, router(app).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown).await
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Who is asking (see [`Who`]); the services decide what each may do.
@@ -94,7 +103,9 @@ pub struct Who {
 impl Who {
     /// Whether a form's CSRF field matches the session's token.
     pub fn csrf_ok(&self, form: &str) -> bool {
-        self.csrf.as_deref().is_some_and(|c| cb_core::same_secret(c.as_bytes(), form.as_bytes()))
+        self.csrf
+            .as_deref()
+            .is_some_and(|c| cb_core::same_secret(c.as_bytes(), form.as_bytes()))
     }
     pub fn csrf(&self) -> String {
         self.csrf.clone().unwrap_or_default()
@@ -106,20 +117,39 @@ impl Who {
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 async fn resolve(parts: &Parts, app: &App) -> Who {
-    let anonymous = Who { caller: Caller::Anonymous, csrf: None, token: None };
-    let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let anonymous = Who {
+        caller: Caller::Anonymous,
+        csrf: None,
+        token: None,
+    };
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
     if let Some(token) = bearer {
         return match app.caller_for_token(token).await {
-            Ok(caller) => Who { caller, csrf: None, token: None },
+            Ok(caller) => Who {
+                caller,
+                csrf: None,
+                token: None,
+            },
             Err(e) => {
                 tracing::error!(error = %e, "token lookup");
                 anonymous
             }
         };
     }
-    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else { return anonymous };
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return anonymous;
+    };
     let who = match app.session(token).await {
-        Ok(Some((caller, csrf))) => Who { caller, csrf: Some(csrf), token: Some(token.to_string()) },
+        Ok(Some((caller, csrf))) => Who {
+            caller,
+            csrf: Some(csrf),
+            token: Some(token.to_string()),
+        },
         Ok(None) => return anonymous,
         Err(e) => {
             tracing::error!(error = %e, "session lookup");
@@ -127,10 +157,20 @@ async fn resolve(parts: &Parts, app: &App) -> Who {
         }
     };
     // a change through the API on the strength of a cookie needs the CSRF header
-    let path = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.path().to_string(), |u| u.0.path().to_string());
-    let safe = matches!(parts.method, axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    let path = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.path().to_string(), |u| u.0.path().to_string());
+    let safe = matches!(
+        parts.method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
     if path.starts_with("/api/") && !safe {
-        let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         if !who.csrf_ok(sent) {
             return anonymous;
         }
@@ -153,7 +193,9 @@ impl FromRequestParts<App> for Who {
 impl FromRequestParts<App> for RequestCaller {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        Ok(RequestCaller(Who::from_request_parts(parts, app).await?.caller))
+        Ok(RequestCaller(
+            Who::from_request_parts(parts, app).await?.caller,
+        ))
     }
 }
 
@@ -176,11 +218,16 @@ fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {
 
 fn accept_lang(headers: &HeaderMap) -> Option<Lang> {
     let v = headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok()?;
-    v.split(',').filter_map(|part| Lang::parse(part.split(';').next().unwrap_or(""))).next()
+    v.split(',')
+        .filter_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+        .next()
 }
 
 pub fn resolve_lang(query: Option<&str>, headers: &HeaderMap) -> Lang {
-    query_lang(query).or_else(|| cookie_lang(headers)).or_else(|| accept_lang(headers)).unwrap_or_default()
+    query_lang(query)
+        .or_else(|| cookie_lang(headers))
+        .or_else(|| accept_lang(headers))
+        .unwrap_or_default()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for UiLang {
@@ -195,7 +242,10 @@ async fn remember_lang(req: Request, next: Next) -> Response {
     let chosen = query_lang(req.uri().query());
     let mut res = next.run(req).await;
     if let Some(lang) = chosen {
-        let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            lang.code()
+        );
         if let Ok(v) = HeaderValue::from_str(&cookie) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }
@@ -207,13 +257,27 @@ async fn remember_lang(req: Request, next: Next) -> Response {
 /// is marked `Secure` so it never travels over plain HTTP. The demo on
 /// http://127.0.0.1 keeps working without it.
 async fn secure_cookies(req: Request, next: Next) -> Response {
-    let https = req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+    let https = req
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
     let mut res = next.run(req).await;
     if https {
-        let all: Vec<HeaderValue> = res.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
+        let all: Vec<HeaderValue> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
         res.headers_mut().remove(header::SET_COOKIE);
         for c in all {
-            let marked = c.to_str().ok().filter(|s| !s.contains("; Secure")).and_then(|s| HeaderValue::from_str(&format!("{s}; Secure")).ok()).unwrap_or(c);
+            let marked = c
+                .to_str()
+                .ok()
+                .filter(|s| !s.contains("; Secure"))
+                .and_then(|s| HeaderValue::from_str(&format!("{s}; Secure")).ok())
+                .unwrap_or(c);
             res.headers_mut().append(header::SET_COOKIE, marked);
         }
     }
@@ -227,9 +291,21 @@ pub(crate) fn today() -> chrono::NaiveDate {
 }
 
 pub(crate) fn js() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.js"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.js"),
+    )
 }
 
 pub(crate) fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/app.css"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
 }

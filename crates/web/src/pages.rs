@@ -40,13 +40,24 @@ pub struct PageCtx {
 
 impl PageCtx {
     pub(crate) fn new(lang: Lang, uri: &Uri, title: String) -> Self {
-        let mut pairs: Vec<(String, String)> =
-            uri.query().and_then(|q| serde_urlencoded::from_str(q).ok()).unwrap_or_default();
-        let q = pairs.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone()).unwrap_or_default();
+        let mut pairs: Vec<(String, String)> = uri
+            .query()
+            .and_then(|q| serde_urlencoded::from_str(q).ok())
+            .unwrap_or_default();
+        let q = pairs
+            .iter()
+            .find(|(k, _)| k == "q")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
         pairs.retain(|(k, _)| k != "lang");
         pairs.push(("lang".into(), lang.other().code().into()));
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        PageCtx { lang, title, switch_url: format!("{}?{}", uri.path(), query), q }
+        PageCtx {
+            lang,
+            title,
+            switch_url: format!("{}?{}", uri.path(), query),
+            q,
+        }
     }
     pub fn t(&self, key: &str) -> &'static str {
         i18n::t(self.lang, key)
@@ -84,7 +95,9 @@ impl PageCtx {
 }
 
 pub(crate) fn enc(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|v| v.trim_start_matches('=').to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|v| v.trim_start_matches('=').to_string())
+        .unwrap_or_default()
 }
 
 /// A page that failed: rendered as a bilingual error page.
@@ -94,7 +107,9 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, key) = match &self.1 {
             AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "error.not_found"),
-            AppError::Access(cb_core::AccessError::Unauthenticated { .. }) => (StatusCode::UNAUTHORIZED, "error.forbidden"),
+            AppError::Access(cb_core::AccessError::Unauthenticated { .. }) => {
+                (StatusCode::UNAUTHORIZED, "error.forbidden")
+            }
             AppError::Access(_) => (StatusCode::FORBIDDEN, "error.forbidden"),
             AppError::Invalid(_) => (StatusCode::BAD_REQUEST, "error.bad_request"),
             AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "signin.too_many"),
@@ -104,7 +119,10 @@ impl IntoResponse for PageError {
             }
         };
         let detail = match &self.1 {
-            AppError::NotFound { .. } | AppError::Access(_) | AppError::Invalid(_) | AppError::TooManyAttempts { .. } => self.1.to_string(),
+            AppError::NotFound { .. }
+            | AppError::Access(_)
+            | AppError::Invalid(_)
+            | AppError::TooManyAttempts { .. } => self.1.to_string(),
             _ => String::new(),
         };
         error_page(self.0, status, key, detail)
@@ -113,7 +131,12 @@ impl IntoResponse for PageError {
 
 fn error_page(lang: Lang, status: StatusCode, key: &str, detail: String) -> Response {
     let page = ErrorPage {
-        page: PageCtx { lang, title: i18n::t(lang, key).to_string(), switch_url: format!("/framework?lang={}", lang.other().code()), q: String::new() },
+        page: PageCtx {
+            lang,
+            title: i18n::t(lang, key).to_string(),
+            switch_url: format!("/framework?lang={}", lang.other().code()),
+            q: String::new(),
+        },
         message: i18n::t(lang, key).to_string(),
         detail,
     };
@@ -121,7 +144,12 @@ fn error_page(lang: Lang, status: StatusCode, key: &str, detail: String) -> Resp
 }
 
 pub async fn not_found(UiLang(lang): UiLang, uri: Uri) -> Response {
-    error_page(lang, StatusCode::NOT_FOUND, "error.not_found", uri.path().to_string())
+    error_page(
+        lang,
+        StatusCode::NOT_FOUND,
+        "error.not_found",
+        uri.path().to_string(),
+    )
 }
 
 pub(crate) fn render<T: Template>(t: &T) -> Response {
@@ -154,12 +182,23 @@ struct OverviewPage {
     areas: Vec<cb_competency::CompetencyArea>,
 }
 
-async fn overview(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri) -> PageResult {
+async fn overview(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+) -> PageResult {
     let fw = app.framework();
     let page = PageCtx::new(lang, &uri, i18n::t(lang, "fw.title").to_string());
     let o = fw.overview(&c);
     let areas = fw.competency_areas(&c);
-    Ok(render(&OverviewPage { page, roles: fw.platform_roles(&c), external: fw.external_frameworks(&c), areas, o }))
+    Ok(render(&OverviewPage {
+        page,
+        roles: fw.platform_roles(&c),
+        external: fw.external_frameworks(&c),
+        areas,
+        o,
+    }))
 }
 
 #[derive(Template)]
@@ -169,8 +208,17 @@ struct WorkRolePage {
     v: WorkRoleView,
 }
 
-async fn work_role(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
-    let v = app.framework().work_role(&c, &id).map_err(|e| PageError(lang, e))?;
+async fn work_role(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
+    let v = app
+        .framework()
+        .work_role(&c, &id)
+        .map_err(|e| PageError(lang, e))?;
     let page = PageCtx::new(lang, &uri, format!("{} {}", v.role.id, v.role.title));
     Ok(render(&WorkRolePage { page, v }))
 }
@@ -182,9 +230,22 @@ struct PlatformRolePage {
     v: PlatformRoleView,
 }
 
-async fn platform_role(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
-    let v = app.framework().platform_role(&c, &id).map_err(|e| PageError(lang, e))?;
-    let page = PageCtx::new(lang, &uri, lang.pick(&v.role.name_zh, &v.role.name_en).to_string());
+async fn platform_role(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
+    let v = app
+        .framework()
+        .platform_role(&c, &id)
+        .map_err(|e| PageError(lang, e))?;
+    let page = PageCtx::new(
+        lang,
+        &uri,
+        lang.pick(&v.role.name_zh, &v.role.name_en).to_string(),
+    );
     Ok(render(&PlatformRolePage { page, v }))
 }
 
@@ -199,7 +260,13 @@ struct SkillsPage {
     kind: String,
 }
 
-async fn skills(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Query(q): Query<SkillQuery>) -> PageResult {
+async fn skills(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(q): Query<SkillQuery>,
+) -> PageResult {
     let filter = skill_filter(&q).map_err(|m| PageError(lang, AppError::Invalid(m)))?;
     let fw = app.framework();
     let page = PageCtx::new(lang, &uri, i18n::t(lang, "nav.skills").to_string());
@@ -209,7 +276,10 @@ async fn skills(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(
         domains: fw.skill_domains(&c),
         kinds: SkillKind::ALL.to_vec(),
         domain: filter.domain.unwrap_or_default(),
-        kind: filter.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        kind: filter
+            .kind
+            .map(|k| k.as_str().to_string())
+            .unwrap_or_default(),
     }))
 }
 
@@ -220,9 +290,22 @@ struct SkillPage {
     v: SkillView,
 }
 
-async fn skill(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
-    let v = app.framework().skill(&c, &id).map_err(|e| PageError(lang, e))?;
-    let page = PageCtx::new(lang, &uri, lang.pick(&v.skill.name_zh, &v.skill.name_en).to_string());
+async fn skill(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
+    let v = app
+        .framework()
+        .skill(&c, &id)
+        .map_err(|e| PageError(lang, e))?;
+    let page = PageCtx::new(
+        lang,
+        &uri,
+        lang.pick(&v.skill.name_zh, &v.skill.name_en).to_string(),
+    );
     Ok(render(&SkillPage { page, v }))
 }
 
@@ -233,11 +316,18 @@ struct CertificationsPage {
     certs: Vec<(Certification, Vec<Ref>)>,
 }
 
-async fn certifications(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri) -> PageResult {
+async fn certifications(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+) -> PageResult {
     let fw = app.framework();
     let mut certs = Vec::new();
     for cert in fw.certifications(&c) {
-        let v = fw.certification(&c, &cert.id).map_err(|e| PageError(lang, e))?;
+        let v = fw
+            .certification(&c, &cert.id)
+            .map_err(|e| PageError(lang, e))?;
         certs.push((v.certification, v.roles));
     }
     let page = PageCtx::new(lang, &uri, i18n::t(lang, "nav.certifications").to_string());
@@ -251,8 +341,17 @@ struct ExternalPage {
     v: ExternalView,
 }
 
-async fn external(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> PageResult {
-    let v = app.framework().external_framework(&c, &id).map_err(|e| PageError(lang, e))?;
+async fn external(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> PageResult {
+    let v = app
+        .framework()
+        .external_framework(&c, &id)
+        .map_err(|e| PageError(lang, e))?;
     let page = PageCtx::new(lang, &uri, v.summary.name.clone());
     Ok(render(&ExternalPage { page, v }))
 }
@@ -269,7 +368,13 @@ struct SearchPage {
     hits: Vec<SearchHit>,
 }
 
-async fn search(State(app): State<App>, RequestCaller(c): RequestCaller, UiLang(lang): UiLang, uri: Uri, Query(q): Query<SearchQuery>) -> PageResult {
+async fn search(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(q): Query<SearchQuery>,
+) -> PageResult {
     let query: String = q.q.unwrap_or_default().chars().take(200).collect();
     let hits = app.framework().search(&c, &query, 60);
     let mut page = PageCtx::new(lang, &uri, i18n::t(lang, "search.title").to_string());

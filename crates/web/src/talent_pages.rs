@@ -11,16 +11,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
+use cb_app::records::{CohortSummary, Person};
 use cb_app::{App, AppError, CohortHeatmap, PersonProfile, TalentSummary};
 use cb_core::{AccessError, Lang};
-use cb_app::records::{CohortSummary, Person};
 use cb_talent::profile::Status;
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/talent", get(index)).route("/talent/people/{id}", get(person)).route("/talent/cohorts/{id}", get(cohort))
+    Router::new()
+        .route("/talent", get(index))
+        .route("/talent/people/{id}", get(person))
+        .route("/talent/cohorts/{id}", get(cohort))
 }
-
 
 /// A talent page that could not be shown: nobody signed in goes to the
 /// sign-in page (and back here after), anything else is an error page.
@@ -38,7 +40,9 @@ impl From<PageError> for Gate {
 impl IntoResponse for Gate {
     fn into_response(self) -> axum::response::Response {
         match self {
-            Gate::SignIn(next) => Redirect::to(&format!("/signin?next={}", enc(&next))).into_response(),
+            Gate::SignIn(next) => {
+                Redirect::to(&format!("/signin?next={}", enc(&next))).into_response()
+            }
             Gate::Page(e) => e.into_response(),
         }
     }
@@ -54,17 +58,25 @@ pub(crate) fn form_csrf(who: &Who, lang: Lang, back: &str, csrf: &str) -> Result
     } else if who.csrf.is_none() {
         Err(Gate::SignIn(back.to_string()))
     } else {
-        Err(Gate::Page(PageError(lang, AppError::Access(AccessError::Forbidden { action: "submit a stale form (CSRF token mismatch; reload the page)" }))))
+        Err(Gate::Page(PageError(
+            lang,
+            AppError::Access(AccessError::Forbidden {
+                action: "submit a stale form (CSRF token mismatch; reload the page)",
+            }),
+        )))
     }
 }
 
 pub(crate) fn gate(lang: Lang, uri: &Uri, e: AppError) -> Gate {
     match e {
-        AppError::Access(AccessError::Unauthenticated { .. }) => Gate::SignIn(uri.path_and_query().map_or("/talent", |p| p.as_str()).to_string()),
+        AppError::Access(AccessError::Unauthenticated { .. }) => Gate::SignIn(
+            uri.path_and_query()
+                .map_or("/talent", |p| p.as_str())
+                .to_string(),
+        ),
         e => Gate::Page(PageError(lang, e)),
     }
 }
-
 
 #[derive(Template)]
 #[template(path = "talent.html")]
@@ -82,21 +94,41 @@ pub struct AfterQuery {
     after: Option<i64>,
 }
 
-async fn index(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Query(q): Query<AfterQuery>) -> GateResult {
+async fn index(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(q): Query<AfterQuery>,
+) -> GateResult {
     let c = who.caller.clone();
     // the talent pool's lists are for school staff: students see their own record, enterprises their postings' candidates
     match c.role() {
         Some(cb_core::UserRole::Student) => return Ok(Redirect::to("/account").into_response()),
-        Some(cb_core::UserRole::EnterpriseHr | cb_core::UserRole::EnterpriseMentor) => return Ok(Redirect::to("/jobs").into_response()),
+        Some(cb_core::UserRole::EnterpriseHr | cb_core::UserRole::EnterpriseMentor) => {
+            return Ok(Redirect::to("/jobs").into_response());
+        }
         _ => {}
     }
     let t = app.talent();
     let cohorts = t.cohorts(&c).await.map_err(|e| gate(lang, &uri, e))?;
-    let people = t.people(&c, q.after.unwrap_or(0), 50).await.map_err(|e| PageError(lang, e))?;
-    let next_after = (people.len() == 50).then(|| people.last().map(|p| p.id)).flatten();
+    let people = t
+        .people(&c, q.after.unwrap_or(0), 50)
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    let next_after = (people.len() == 50)
+        .then(|| people.last().map(|p| p.id))
+        .flatten();
     let summary = t.summary(&c).await.map_err(|e| PageError(lang, e))?;
     let page = PageCtx::new(lang, &uri, crate::i18n::t(lang, "talent.title").to_string());
-    Ok(render(&IndexPage { page, csrf: who.csrf(), summary, cohorts, people, next_after }))
+    Ok(render(&IndexPage {
+        page,
+        csrf: who.csrf(),
+        summary,
+        cohorts,
+        people,
+        next_after,
+    }))
 }
 
 /// A radar chart's geometry, computed here so the page needs no script.
@@ -115,11 +147,18 @@ const RADIUS: f64 = 150.0;
 
 fn point(i: usize, n: usize, r: f64) -> (f64, f64) {
     let a = -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / n as f64;
-    (((CENTER + r * a.cos()) * 10.0).round() / 10.0, ((CENTER + r * a.sin()) * 10.0).round() / 10.0)
+    (
+        ((CENTER + r * a.cos()) * 10.0).round() / 10.0,
+        ((CENTER + r * a.sin()) * 10.0).round() / 10.0,
+    )
 }
 
 fn polygon(n: usize, r: impl Fn(usize) -> f64) -> String {
-    (0..n).map(|i| point(i, n, r(i))).map(|(x, y)| format!("{x},{y}")).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|i| point(i, n, r(i)))
+        .map(|(x, y)| format!("{x},{y}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -128,9 +167,16 @@ mod tests {
 
     #[test]
     fn the_radar_is_drawn_around_its_centre() {
-        let r = radar(&(0..4).map(|i| (format!("a{i}"), f64::from(i) + 1.0)).collect::<Vec<_>>());
+        let r = radar(
+            &(0..4)
+                .map(|i| (format!("a{i}"), f64::from(i) + 1.0))
+                .collect::<Vec<_>>(),
+        );
         // four axes: up, right, down, left; level 5 reaches the outer ring
-        assert_eq!(r.axes, vec![(230.0, 80.0), (380.0, 230.0), (230.0, 380.0), (80.0, 230.0)]);
+        assert_eq!(
+            r.axes,
+            vec![(230.0, 80.0), (380.0, 230.0), (230.0, 380.0), (80.0, 230.0)]
+        );
         assert_eq!(r.shape, "230,200 290,230 230,320 110,230");
         assert_eq!(r.labels[1].2, "start");
         assert_eq!(r.labels[3].2, "end");
@@ -142,13 +188,31 @@ mod tests {
 /// Axes for `(label, level 0–5)`, one per competency area.
 pub fn radar(axes: &[(String, f64)]) -> Radar {
     let n = axes.len().max(3);
-    let rings = (1..=5).map(|l| polygon(n, |_| RADIUS * l as f64 / 5.0)).collect();
+    let rings = (1..=5)
+        .map(|l| polygon(n, |_| RADIUS * l as f64 / 5.0))
+        .collect();
     let level = |i: usize| axes.get(i).map_or(0.0, |a| a.1.clamp(0.0, 5.0));
     let labels = (0..axes.len())
         .map(|i| {
             let (x, y) = point(i, n, RADIUS + 16.0);
-            let anchor = if (x - CENTER).abs() < 1.0 { "middle" } else if x > CENTER { "start" } else { "end" };
-            (x, y + 4.0, anchor, axes[i].0.clone(), if axes[i].1 > 0.0 { format!("{:.1}", axes[i].1) } else { "–".into() })
+            let anchor = if (x - CENTER).abs() < 1.0 {
+                "middle"
+            } else if x > CENTER {
+                "start"
+            } else {
+                "end"
+            };
+            (
+                x,
+                y + 4.0,
+                anchor,
+                axes[i].0.clone(),
+                if axes[i].1 > 0.0 {
+                    format!("{:.1}", axes[i].1)
+                } else {
+                    "–".into()
+                },
+            )
         })
         .collect();
     Radar {
@@ -157,7 +221,10 @@ pub fn radar(axes: &[(String, f64)]) -> Radar {
         axes: (0..n).map(|i| point(i, n, RADIUS)).collect(),
         labels,
         shape: polygon(n, |i| RADIUS * level(i) / 5.0),
-        dots: (0..axes.len()).map(|i| point(i, n, RADIUS * level(i) / 5.0)).map(|(x, y)| (x, y, String::new())).collect(),
+        dots: (0..axes.len())
+            .map(|i| point(i, n, RADIUS * level(i) / 5.0))
+            .map(|(x, y)| (x, y, String::new()))
+            .collect(),
     }
 }
 
@@ -224,19 +291,49 @@ fn judge_key(j: cb_talent::Judge) -> &'static str {
     }
 }
 
-async fn person(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>) -> GateResult {
+async fn person(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> GateResult {
     let c = who.caller.clone();
-    let id: i64 = id.parse().map_err(|_| PageError(lang, AppError::NotFound { what: "person", what_zh: "人员", id: id.clone() }))?;
-    let p = app.talent().profile(&c, id, crate::today()).await.map_err(|e| gate(lang, &uri, e))?;
+    let id: i64 = id.parse().map_err(|_| {
+        PageError(
+            lang,
+            AppError::NotFound {
+                what: "person",
+                what_zh: "人员",
+                id: id.clone(),
+            },
+        )
+    })?;
+    let p = app
+        .talent()
+        .profile(&c, id, crate::today())
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
     let catalog = app.framework().catalog_snapshot(&c);
-    let skill_name = |s: &str| catalog.skill(s).map_or_else(|| s.to_string(), |k| lang.pick(&k.name_zh, &k.name_en).to_string());
+    let skill_name = |s: &str| {
+        catalog.skill(s).map_or_else(
+            || s.to_string(),
+            |k| lang.pick(&k.name_zh, &k.name_en).to_string(),
+        )
+    };
     let model = catalog.model();
     let areas: Vec<(String, String, f64, f64, usize)> = model
         .competency_areas
         .iter()
         .map(|a| {
             let got = p.profile.areas.iter().find(|x| x.area_id == a.id);
-            (a.id.clone(), lang.pick(&a.title_zh, &a.title).to_string(), got.map_or(0.0, |x| x.level), got.map_or(0.0, |x| x.confidence), got.map_or(0, |x| x.skills.len()))
+            (
+                a.id.clone(),
+                lang.pick(&a.title_zh, &a.title).to_string(),
+                got.map_or(0.0, |x| x.level),
+                got.map_or(0.0, |x| x.confidence),
+                got.map_or(0, |x| x.skills.len()),
+            )
         })
         .collect();
     let radar = radar(&areas.iter().map(|a| (a.1.clone(), a.2)).collect::<Vec<_>>());
@@ -253,13 +350,22 @@ async fn person(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri
                 status: status_key(r.status),
                 held: r.held.len(),
                 core: r.held.len() + r.missing.len(),
-                missing: r.missing.iter().take(6).map(|g| (g.skill_id.clone(), skill_name(&g.skill_id), g.level)).collect(),
+                missing: r
+                    .missing
+                    .iter()
+                    .take(6)
+                    .map(|g| (g.skill_id.clone(), skill_name(&g.skill_id), g.level))
+                    .collect(),
             })
         })
         .collect();
     roles.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     roles.truncate(12);
-    let next = p.next_to_learn.iter().map(|(s, g)| (s.clone(), skill_name(s), *g)).collect();
+    let next = p
+        .next_to_learn
+        .iter()
+        .map(|(s, g)| (s.clone(), skill_name(s), *g))
+        .collect();
     let skills = p
         .profile
         .skills
@@ -269,7 +375,18 @@ async fn person(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri
             name: skill_name(&s.skill_id),
             level: s.level,
             confidence: s.confidence,
-            evidence: s.evidence.iter().map(|c| (c.evidence_id, judge_key(c.judge), (c.level * 100.0).round() / 100.0, (c.weight * 1000.0).round() / 1000.0)).collect(),
+            evidence: s
+                .evidence
+                .iter()
+                .map(|c| {
+                    (
+                        c.evidence_id,
+                        judge_key(c.judge),
+                        (c.level * 100.0).round() / 100.0,
+                        (c.weight * 1000.0).round() / 1000.0,
+                    )
+                })
+                .collect(),
         })
         .collect();
     let evidence = p
@@ -281,19 +398,58 @@ async fn person(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri
             let (kind, detail) = match &e.kind {
                 CourseGrade { course, grade } => ("course_grade", format!("{course}: {grade}")),
                 EnterpriseEvaluation { comment } => ("enterprise_evaluation", comment.clone()),
-                Competition { event, category, rank, teams } => ("competition", format!("{event} · {category} · {rank}/{teams}")),
-                Certificate { certification_id } => {
-                    ("certificate", catalog.certification(certification_id).map_or_else(|| certification_id.clone(), |c| lang.pick(&c.name_zh, &c.name_en).to_string()))
-                }
+                Competition {
+                    event,
+                    category,
+                    rank,
+                    teams,
+                } => (
+                    "competition",
+                    format!("{event} · {category} · {rank}/{teams}"),
+                ),
+                Certificate { certification_id } => (
+                    "certificate",
+                    catalog.certification(certification_id).map_or_else(
+                        || certification_id.clone(),
+                        |c| lang.pick(&c.name_zh, &c.name_en).to_string(),
+                    ),
+                ),
                 Award { title } => ("award", title.clone()),
             };
-            let shows = e.observations.iter().map(|o| format!("{} {:.2}", skill_name(&o.skill_id), o.level)).collect::<Vec<_>>().join(" · ");
-            EvidenceRow { id: e.id, date: e.date.to_string(), kind, source: e.source_org.clone(), detail, shows }
+            let shows = e
+                .observations
+                .iter()
+                .map(|o| format!("{} {:.2}", skill_name(&o.skill_id), o.level))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            EvidenceRow {
+                id: e.id,
+                date: e.date.to_string(),
+                kind,
+                source: e.source_org.clone(),
+                detail,
+                shows,
+            }
         })
         .collect();
-    let title = format!("{} · {}", p.person.name, crate::i18n::t(lang, "profile.title"));
+    let title = format!(
+        "{} · {}",
+        p.person.name,
+        crate::i18n::t(lang, "profile.title")
+    );
     let own = p.own;
-    Ok(render(&PersonPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), p, radar, areas, roles, next, skills, evidence, own }))
+    Ok(render(&PersonPage {
+        page: PageCtx::new(lang, &uri, title),
+        csrf: who.csrf(),
+        p,
+        radar,
+        areas,
+        roles,
+        next,
+        skills,
+        evidence,
+        own,
+    }))
 }
 
 #[derive(Template)]
@@ -326,13 +482,55 @@ pub fn heat_class(level: &Option<f64>) -> String {
     }
 }
 
-async fn cohort(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri, Path(id): Path<String>, Query(q): Query<RoleQuery>) -> GateResult {
+async fn cohort(
+    State(app): State<App>,
+    who: Who,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<String>,
+    Query(q): Query<RoleQuery>,
+) -> GateResult {
     let c = who.caller.clone();
-    let id: i64 = id.parse().map_err(|_| PageError(lang, AppError::NotFound { what: "cohort", what_zh: "班级", id: id.clone() }))?;
-    let h = app.talent().cohort_heatmap(&c, id, q.role.as_deref(), crate::today()).await.map_err(|e| gate(lang, &uri, e))?;
+    let id: i64 = id.parse().map_err(|_| {
+        PageError(
+            lang,
+            AppError::NotFound {
+                what: "cohort",
+                what_zh: "班级",
+                id: id.clone(),
+            },
+        )
+    })?;
+    let h = app
+        .talent()
+        .cohort_heatmap(&c, id, q.role.as_deref(), crate::today())
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
     let catalog = app.framework().catalog_snapshot(&c);
-    let role_options: Vec<(String, String)> = catalog.model().platform_roles.iter().map(|r| (r.id.clone(), lang.pick(&r.name_zh, &r.name_en).to_string())).collect();
-    let role_name = h.role_id.as_deref().and_then(|r| role_options.iter().find(|(id, _)| id == r)).map(|(_, n)| n.clone()).unwrap_or_default();
-    let title = format!("{} {} · {}", h.cohort.program, h.cohort.cohort.name, crate::i18n::t(lang, "heatmap.title"));
-    Ok(render(&CohortPage { page: PageCtx::new(lang, &uri, title), csrf: who.csrf(), h, role_options, role_name }).into_response())
+    let role_options: Vec<(String, String)> = catalog
+        .model()
+        .platform_roles
+        .iter()
+        .map(|r| (r.id.clone(), lang.pick(&r.name_zh, &r.name_en).to_string()))
+        .collect();
+    let role_name = h
+        .role_id
+        .as_deref()
+        .and_then(|r| role_options.iter().find(|(id, _)| id == r))
+        .map(|(_, n)| n.clone())
+        .unwrap_or_default();
+    let title = format!(
+        "{} {} · {}",
+        h.cohort.program,
+        h.cohort.cohort.name,
+        crate::i18n::t(lang, "heatmap.title")
+    );
+    Ok(render(&CohortPage {
+        page: PageCtx::new(lang, &uri, title),
+        csrf: who.csrf(),
+        h,
+        role_options,
+        role_name,
+    })
+    .into_response())
 }

@@ -25,14 +25,30 @@ struct Driver {
 
 impl Driver {
     async fn start(download_dir: &std::path::Path) -> Option<Driver> {
-        let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| std::path::Path::new(p).exists());
+        let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists());
         let Some(exe) = exe else {
-            assert!(std::env::var("CB_REQUIRE_BROWSER").is_err(), "CB_REQUIRE_BROWSER is set but chromedriver is missing (apt-get install chromium chromium-driver)");
-            eprintln!("browser test skipped: no chromedriver on this machine (apt-get install chromium chromium-driver)");
+            assert!(
+                std::env::var("CB_REQUIRE_BROWSER").is_err(),
+                "CB_REQUIRE_BROWSER is set but chromedriver is missing (apt-get install chromium chromium-driver)"
+            );
+            eprintln!(
+                "browser test skipped: no chromedriver on this machine (apt-get install chromium chromium-driver)"
+            );
             return None;
         };
-        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-        let child = std::process::Command::new(exe).arg(format!("--port={port}")).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().expect("chromedriver");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let child = std::process::Command::new(exe)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver");
         let base = format!("http://127.0.0.1:{port}");
         let http = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -45,9 +61,25 @@ impl Driver {
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1300,1000", "--lang=en"],
             "prefs": {"download.default_directory": download_dir.to_string_lossy(), "download.prompt_for_download": false}
         }}}});
-        let v: Value = http.post(format!("{base}/session")).json(&caps).send().await.expect("session").json().await.expect("json");
-        let session = v["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {v}")).to_string();
-        Some(Driver { http, base, session, child })
+        let v: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("session")
+            .json()
+            .await
+            .expect("json");
+        let session = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_string();
+        Some(Driver {
+            http,
+            base,
+            session,
+            child,
+        })
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
@@ -56,22 +88,39 @@ impl Driver {
         if let Some(b) = body {
             r = r.json(&b);
         }
-        let v: Value = r.send().await.unwrap_or_else(|e| panic!("{path}: {e}")).json().await.expect("json");
+        let v: Value = r
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .json()
+            .await
+            .expect("json");
         v["value"].clone()
     }
 
     async fn goto(&self, url: &str) {
-        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url}))).await;
+        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+            .await;
     }
 
     async fn url(&self) -> String {
-        self.call(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or_default().to_string()
+        self.call(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     async fn find(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let v = self.call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
+            let v = self
+                .call(
+                    reqwest::Method::POST,
+                    "/element",
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
             if let Some(id) = v.get(ELEMENT).and_then(|x| x.as_str()) {
                 return id.to_string();
             }
@@ -81,32 +130,73 @@ impl Driver {
     }
 
     async fn count(&self, css: &str) -> usize {
-        self.call(reqwest::Method::POST, "/elements", Some(json!({"using": "css selector", "value": css}))).await.as_array().map_or(0, Vec::len)
+        self.call(
+            reqwest::Method::POST,
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .await
+        .as_array()
+        .map_or(0, Vec::len)
     }
 
     async fn text(&self, css: &str) -> String {
         let id = self.find(css).await;
-        self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None).await.as_str().unwrap_or_default().to_string()
+        self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     async fn attr(&self, css: &str, name: &str) -> String {
         let id = self.find(css).await;
-        self.call(reqwest::Method::GET, &format!("/element/{id}/attribute/{name}"), None).await.as_str().unwrap_or_default().to_string()
+        self.call(
+            reqwest::Method::GET,
+            &format!("/element/{id}/attribute/{name}"),
+            None,
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
     }
 
     async fn click(&self, css: &str) {
         let id = self.find(css).await;
         // into the middle of the viewport, clear of the sticky header
         let el = json!({ELEMENT: id});
-        self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": "arguments[0].scrollIntoView({block: 'center'});", "args": [el]}))).await;
-        let v = self.call(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await;
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(
+                json!({"script": "arguments[0].scrollIntoView({block: 'center'});", "args": [el]}),
+            ),
+        )
+        .await;
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/element/{id}/click"),
+                Some(json!({})),
+            )
+            .await;
         assert!(v.get("error").is_none(), "click {css}: {v}");
     }
 
     /// Waits until the current document has loaded completely.
     async fn settle(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while self.call(reqwest::Method::POST, "/execute/sync", Some(json!({"script": "return document.readyState", "args": []}))).await.as_str() != Some("complete") {
+        while self
+            .call(
+                reqwest::Method::POST,
+                "/execute/sync",
+                Some(json!({"script": "return document.readyState", "args": []})),
+            )
+            .await
+            .as_str()
+            != Some("complete")
+        {
             assert!(Instant::now() < deadline, "the page never finished loading");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -116,9 +206,17 @@ impl Driver {
     async fn wait_text(&self, css: &str, want: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let v = self.call(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
+            let v = self
+                .call(
+                    reqwest::Method::POST,
+                    "/element",
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
             if let Some(id) = v.get(ELEMENT).and_then(|x| x.as_str()) {
-                let t = self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None).await;
+                let t = self
+                    .call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+                    .await;
                 if t.as_str() == Some(want) {
                     return;
                 }
@@ -130,7 +228,13 @@ impl Driver {
 
     async fn type_into(&self, css: &str, text: &str) {
         let id = self.find(css).await;
-        let v = self.call(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({"text": text}))).await;
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/element/{id}/value"),
+                Some(json!({"text": text})),
+            )
+            .await;
         assert!(v.get("error").is_none(), "type into {css}: {v}");
     }
 
@@ -140,11 +244,15 @@ impl Driver {
         self.goto(&format!("{site}/signin?next={next}")).await;
         self.type_into("input[name=username]", user).await;
         self.type_into("input[name=password]", password).await;
-        self.click("form[action=\"/signin\"] button[type=submit]").await;
+        self.click("form[action=\"/signin\"] button[type=submit]")
+            .await;
         // the sign-in page's own URL names `next`: wait until we have left it
         let deadline = Instant::now() + Duration::from_secs(10);
         while self.url().await.contains("/signin") {
-            assert!(Instant::now() < deadline, "sign-in as {user} never left the form");
+            assert!(
+                Instant::now() < deadline,
+                "sign-in as {user} never left the form"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         self.wait_url(next).await;
@@ -158,19 +266,27 @@ impl Driver {
             if u.contains(part) {
                 return u;
             }
-            assert!(Instant::now() < deadline, "the page never reached a URL with {part}: {u}");
+            assert!(
+                Instant::now() < deadline,
+                "the page never reached a URL with {part}: {u}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     async fn quit(mut self) {
-        let _ = self.http.delete(format!("{}/session/{}", self.base, self.session)).send().await;
+        let _ = self
+            .http
+            .delete(format!("{}/session/{}", self.base, self.session))
+            .send()
+            .await;
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-const POSTINGS: &str = "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称
+const POSTINGS: &str =
+    "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称
 安全专家,101,渗透测试工程师,北京,2017-04-20,15k-25k,1,甲,甲科技有限公司
 安全专家,102,安全运维工程师,上海,2017-03-02,10k-20k,2,乙,乙网络有限公司
 安全专家,103,渗透测试工程师,深圳,2017-04-11,20k-30k,3,丙,丙安全股份有限公司
@@ -180,18 +296,34 @@ const POSTINGS: &str = "lagou_category,职位编码,职位名称,所在城市,�
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_in_a_real_browser() {
     let downloads = tempfile::tempdir().expect("tempdir");
-    let Some(d) = Driver::start(downloads.path()).await else { return };
+    let Some(d) = Driver::start(downloads.path()).await else {
+        return;
+    };
     let db = TestDb::sqlite();
-    let app = App::open(&db.url).await.expect("open").with_operator_token(Some(TOKEN));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let app = App::open(&db.url)
+        .await
+        .expect("open")
+        .with_operator_token(Some(TOKEN));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let site = format!("http://{}", listener.local_addr().expect("addr"));
     let served = app.clone();
     let server = tokio::spawn(async move {
         let _ = cb_web::serve(served, listener, std::future::pending()).await;
     });
-    let r = reqwest::Client::new().post(format!("{site}/api/v1/imports/postings?filename=lagou.csv")).bearer_auth(TOKEN).body(POSTINGS).send().await.expect("upload");
+    let r = reqwest::Client::new()
+        .post(format!("{site}/api/v1/imports/postings?filename=lagou.csv"))
+        .bearer_auth(TOKEN)
+        .body(POSTINGS)
+        .send()
+        .await
+        .expect("upload");
     assert!(r.status().is_success());
-    app.talent().load_synthetic(&Caller::system("test"), 30, 10, 2).await.expect("synthetic");
+    app.talent()
+        .load_synthetic(&Caller::system("test"), 30, 10, 2)
+        .await
+        .expect("synthetic");
 
     // the overview, populated
     d.goto(&format!("{site}/?lang=en")).await;
@@ -202,14 +334,28 @@ async fn the_dashboard_in_a_real_browser() {
     // a filter change: choosing a role submits the form; the figures and charts follow
     d.click("#f-role option[value=\"pentester\"]").await;
     let url = d.wait_url("role=pentester").await;
-    assert!(url.ends_with("/insight?role=pentester"), "only the filters in use are in the URL: {url}");
+    assert!(
+        url.ends_with("/insight?role=pentester"),
+        "only the filters in use are in the URL: {url}"
+    );
     assert_eq!(d.text("#kpi-postings").await, "2", "{url}");
-    assert_eq!(d.count("#chart-months .mark").await, 1, "only April has penetration testers");
-    assert!(d.count("#quotients tbody tr").await >= 2, "the role's location quotients appear");
+    assert_eq!(
+        d.count("#chart-months .mark").await,
+        1,
+        "only April has penetration testers"
+    );
+    assert!(
+        d.count("#quotients tbody tr").await >= 2,
+        "the role's location quotients appear"
+    );
     // legend toggle: the supply series hides and shows
     d.click("p.legend button[data-series=\"b\"]").await;
     assert!(d.attr("#chart-supply g.s-b", "class").await.contains("off"));
-    assert_eq!(d.attr("p.legend button[data-series=\"b\"]", "aria-pressed").await, "false");
+    assert_eq!(
+        d.attr("p.legend button[data-series=\"b\"]", "aria-pressed")
+            .await,
+        "false"
+    );
     d.click("p.legend button[data-series=\"b\"]").await;
     assert!(!d.attr("#chart-supply g.s-b", "class").await.contains("off"));
     // drill down from a chart element to the postings behind it
@@ -221,7 +367,13 @@ async fn the_dashboard_in_a_real_browser() {
     d.click("#export-postings").await;
     let deadline = Instant::now() + Duration::from_secs(15);
     let file = loop {
-        let done = std::fs::read_dir(downloads.path()).ok().and_then(|mut it| it.find_map(|e| e.ok().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "csv"))));
+        let done = std::fs::read_dir(downloads.path()).ok().and_then(|mut it| {
+            it.find_map(|e| {
+                e.ok()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            })
+        });
         if let Some(f) = done {
             break f;
         }
@@ -229,7 +381,10 @@ async fn the_dashboard_in_a_real_browser() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let csv = std::fs::read_to_string(&file).expect("csv");
-    assert!(csv.starts_with("\u{feff}id,title,employer") && csv.matches("渗透测试工程师").count() == 2, "{csv}");
+    assert!(
+        csv.starts_with("\u{feff}id,title,employer") && csv.matches("渗透测试工程师").count() == 2,
+        "{csv}"
+    );
     d.quit().await;
     server.abort();
     db.finish().await;
@@ -243,13 +398,24 @@ async fn the_dashboard_in_a_real_browser() {
 async fn publishing_a_posting_in_a_real_browser() {
     const PASSWORD: &str = "browser-demo-password";
     let downloads = tempfile::tempdir().expect("tempdir");
-    let Some(d) = Driver::start(downloads.path()).await else { return };
+    let Some(d) = Driver::start(downloads.path()).await else {
+        return;
+    };
     let db = TestDb::sqlite();
     let app = App::open(&db.url).await.expect("open");
-    app.talent().load_synthetic(&Caller::system("test"), 30, 10, 2).await.expect("synthetic");
+    app.talent()
+        .load_synthetic(&Caller::system("test"), 30, 10, 2)
+        .await
+        .expect("synthetic");
     let today = chrono::Local::now().date_naive();
-    assert!(app.seed_demo_accounts(PASSWORD, today).await.expect("accounts"));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    assert!(
+        app.seed_demo_accounts(PASSWORD, today)
+            .await
+            .expect("accounts")
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let site = format!("http://{}", listener.local_addr().expect("addr"));
     let served = app.clone();
     let server = tokio::spawn(async move {
@@ -262,13 +428,20 @@ async fn publishing_a_posting_in_a_real_browser() {
     d.wait_url("/jobs/new").await;
     d.settle().await;
     d.type_into("input[name=title]", "安全运营实习生").await;
-    d.type_into("textarea[name=description]", "负责SIEM告警研判与应急响应，熟悉Splunk、Wireshark，了解等级保护").await;
+    d.type_into(
+        "textarea[name=description]",
+        "负责SIEM告警研判与应急响应，熟悉Splunk、Wireshark，了解等级保护",
+    )
+    .await;
     d.type_into("input[name=location]", "武汉").await;
     d.type_into("input[name=salary]", "150-200元/天").await;
     d.click("#suggest").await;
     d.find("#suggested").await;
     d.settle().await;
-    assert!(d.count("#skills input[type=checkbox]:checked").await >= 2, "the suggested skills arrive checked");
+    assert!(
+        d.count("#skills input[type=checkbox]:checked").await >= 2,
+        "the suggested skills arrive checked"
+    );
     let role = d.attr("#platform-role option:checked", "value").await;
     assert!(!role.is_empty(), "a role is suggested");
     d.click("#save").await;
@@ -278,7 +451,10 @@ async fn publishing_a_posting_in_a_real_browser() {
         if let Some(id) = url.rsplit('/').next().and_then(|s| s.parse().ok()) {
             break id;
         }
-        assert!(Instant::now() < deadline, "saving never reached the posting's page: {url}");
+        assert!(
+            Instant::now() < deadline,
+            "saving never reached the posting's page: {url}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     d.wait_text("#job-status", "Draft").await;
@@ -288,7 +464,8 @@ async fn publishing_a_posting_in_a_real_browser() {
     d.wait_text("#job-status", "Awaiting review").await;
 
     // the moderator approves it from the review queue
-    d.sign_in(&site, "moderator", PASSWORD, "/jobs?status=submitted").await;
+    d.sign_in(&site, "moderator", PASSWORD, "/jobs?status=submitted")
+        .await;
     d.click(&format!("#jobs a[href=\"/jobs/{id}\"]")).await;
     d.wait_url(&format!("/jobs/{id}")).await;
     d.settle().await;
@@ -296,18 +473,33 @@ async fn publishing_a_posting_in_a_real_browser() {
     d.wait_text("#job-status", "Published").await;
 
     // a student sees it and expresses interest
-    d.sign_in(&site, "student", PASSWORD, &format!("/jobs/{id}")).await;
+    d.sign_in(&site, "student", PASSWORD, &format!("/jobs/{id}"))
+        .await;
     d.click("#interest").await;
     d.find("#withdraw").await;
     d.settle().await;
 
     // HR sees the interested student (who shares their profile with enterprises) with readiness
-    d.sign_in(&site, "hr", PASSWORD, &format!("/jobs/{id}/candidates")).await;
+    d.sign_in(&site, "hr", PASSWORD, &format!("/jobs/{id}/candidates"))
+        .await;
     d.find("#candidate-list").await;
     d.settle().await;
     assert_eq!(d.count("#candidate-list tbody tr").await, 1);
-    let person = app.store().user_by_name("student").await.expect("user").expect("student").person_id.expect("person");
-    let name = app.store().talent_person(person).await.expect("p").expect("p").name;
+    let person = app
+        .store()
+        .user_by_name("student")
+        .await
+        .expect("user")
+        .expect("student")
+        .person_id
+        .expect("person");
+    let name = app
+        .store()
+        .talent_person(person)
+        .await
+        .expect("p")
+        .expect("p")
+        .name;
     assert!(d.text("#candidate-list").await.contains(&name));
     // and rates them: an enterprise evaluation lands in the student's profile
     d.click("#candidate-list a[href$=\"/evaluate\"]").await;
@@ -321,11 +513,25 @@ async fn publishing_a_posting_in_a_real_browser() {
         assert!(Instant::now() < deadline, "the evaluation was not saved");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let evals = app.store().talent_evidence_of(person).await.expect("evidence").into_iter().filter(|e| e.source_org.contains("Sample Security") && e.observations.iter().any(|o| o.level == 4.0)).count();
-    assert_eq!(evals, 1, "one evaluation at level 4 from the sample enterprise");
+    let evals = app
+        .store()
+        .talent_evidence_of(person)
+        .await
+        .expect("evidence")
+        .into_iter()
+        .filter(|e| {
+            e.source_org.contains("Sample Security")
+                && e.observations.iter().any(|o| o.level == 4.0)
+        })
+        .count();
+    assert_eq!(
+        evals, 1,
+        "one evaluation at level 4 from the sample enterprise"
+    );
 
     // counted on the dashboard as published demand (the demo's internship and this one)
-    d.goto(&format!("{site}/insight?source=published&lang=en")).await;
+    d.goto(&format!("{site}/insight?source=published&lang=en"))
+        .await;
     d.wait_text("#kpi-postings", "2").await;
     d.quit().await;
     server.abort();

@@ -22,29 +22,67 @@ struct Server {
 
 impl Server {
     async fn start(db: &TestDb) -> Server {
-        let app = App::open(&db.url).await.unwrap_or_else(|e| panic!("{}: {e}", db.label)).with_operator_token(Some(TOKEN));
-        app.framework().import_external(&Caller::system("test"), bundled::ecsf().expect("ecsf"), &mut |_, _| {}).await.expect("ecsf");
-        app.init_operator(OPERATOR, "Operator", PASSWORD).await.expect("first operator");
+        let app = App::open(&db.url)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", db.label))
+            .with_operator_token(Some(TOKEN));
+        app.framework()
+            .import_external(
+                &Caller::system("test"),
+                bundled::ecsf().expect("ecsf"),
+                &mut |_, _| {},
+            )
+            .await
+            .expect("ecsf");
+        app.init_operator(OPERATOR, "Operator", PASSWORD)
+            .await
+            .expect("first operator");
         let served = common::Served::start(app.clone()).await;
-        Server { base: served.base.clone(), client: common::client(), served, app }
+        Server {
+            base: served.base.clone(),
+            client: common::client(),
+            served,
+            app,
+        }
     }
 
     async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
-        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
         let (s, h) = (r.status(), r.headers().clone());
         (s, h, r.text().await.unwrap_or_default())
     }
 
     async fn get_with(&self, path: &str, header: (&str, &str)) -> String {
-        let r = self.client.get(format!("{}{path}", self.base)).header(header.0, header.1).send().await.expect("get");
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(header.0, header.1)
+            .send()
+            .await
+            .expect("get");
         r.text().await.unwrap_or_default()
     }
 
     async fn json(&self, path: &str) -> (StatusCode, Value) {
         let (s, h, body) = self.get(path).await;
-        let ct = h.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-        assert!(ct.starts_with("application/json"), "{path}: content-type {ct}");
-        (s, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")))
+        let ct = h
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            ct.starts_with("application/json"),
+            "{path}: content-type {ct}"
+        );
+        (
+            s,
+            serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}")),
+        )
     }
 
     async fn stop(self) {
@@ -86,15 +124,30 @@ async fn check_health_and_api_answer_with_json(s: &Server, label: &str) {
     let (_, v) = s.json("/api/v1/framework/work-roles/PD-WRL-001").await;
     assert_eq!(v["role"]["title"], "Defensive Cybersecurity");
     assert!(v["knowledge"].as_array().is_some_and(|k| !k.is_empty()));
-    assert!(v["platform_roles"].as_array().is_some_and(|r| r.iter().any(|r| r["id"] == "soc-analyst")));
+    assert!(
+        v["platform_roles"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r["id"] == "soc-analyst"))
+    );
 
     let (_, v) = s.json("/api/v1/framework/roles/pentester").await;
     assert_eq!(v["role"]["name_zh"], "渗透测试工程师");
-    assert!(v["core_skills"].as_array().is_some_and(|a| a.iter().any(|x| x["id"] == "burp-suite")));
+    assert!(
+        v["core_skills"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["id"] == "burp-suite"))
+    );
 
-    let (_, v) = s.json("/api/v1/framework/skills?domain=grc&kind=standard").await;
+    let (_, v) = s
+        .json("/api/v1/framework/skills?domain=grc&kind=standard")
+        .await;
     let arr = v.as_array().cloned().unwrap_or_default();
-    assert!(!arr.is_empty() && arr.iter().all(|x| x["domain_id"] == "grc" && x["kind"] == "standard"));
+    assert!(
+        !arr.is_empty()
+            && arr
+                .iter()
+                .all(|x| x["domain_id"] == "grc" && x["kind"] == "standard")
+    );
 
     let (_, v) = s.json("/api/v1/framework/skills/mlps-2").await;
     assert_eq!(v["skill"]["name_zh"], "网络安全等级保护2.0");
@@ -120,10 +173,18 @@ async fn check_api_errors_are_json_with_a_status(s: &Server, _label: &str) {
     let (st, v) = s.json("/api/v1/framework/skills/no-such-skill").await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     assert_eq!(v["error"]["code"], "not_found");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("no-such-skill") && m.contains("未找到")));
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("no-such-skill") && m.contains("未找到"))
+    );
     let (st, v) = s.json("/api/v1/framework/skills?kind=gadget").await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("tool")));
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("tool"))
+    );
     let (st, _) = s.json("/api/v1/nothing-here").await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     let long = "a".repeat(300);
@@ -139,33 +200,70 @@ async fn pages_render_in_chinese_and_english() {
 async fn check_pages_render_in_chinese_and_english(s: &Server, label: &str) {
     let (st, h, _) = s.get("/").await;
     assert_eq!(st, StatusCode::SEE_OTHER, "{label}");
-    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/insight"));
+    assert_eq!(
+        h.get("location").and_then(|v| v.to_str().ok()),
+        Some("/insight")
+    );
 
     let (st, h, zh) = s.get("/framework").await;
     assert_eq!(st, StatusCode::OK);
-    assert!(h.get("content-security-policy").is_some() && h.get("x-content-type-options").is_some());
-    assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("能力框架浏览") && zh.contains("渗透测试工程师"));
+    assert!(
+        h.get("content-security-policy").is_some() && h.get("x-content-type-options").is_some()
+    );
+    assert!(
+        zh.contains("<html lang=\"zh-CN\">")
+            && zh.contains("能力框架浏览")
+            && zh.contains("渗透测试工程师")
+    );
     assert!(zh.contains("网络安全审计和评估") && zh.contains("/framework/work-roles/PD-WRL-007"));
 
     let (_, h, en) = s.get("/framework?lang=en").await;
-    assert!(en.contains("<html lang=\"en\">") && en.contains("Competency framework") && en.contains("Penetration Tester"));
-    let cookie = h.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(
+        en.contains("<html lang=\"en\">")
+            && en.contains("Competency framework")
+            && en.contains("Penetration Tester")
+    );
+    let cookie = h
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     assert!(cookie.starts_with("cb_lang=en"), "{cookie}");
     // the cookie and Accept-Language choose the language too
-    assert!(s.get_with("/framework", ("cookie", "cb_lang=en")).await.contains("Competency framework"));
-    assert!(s.get_with("/framework", ("accept-language", "en-US,en;q=0.9")).await.contains("Competency framework"));
+    assert!(
+        s.get_with("/framework", ("cookie", "cb_lang=en"))
+            .await
+            .contains("Competency framework")
+    );
+    assert!(
+        s.get_with("/framework", ("accept-language", "en-US,en;q=0.9"))
+            .await
+            .contains("Competency framework")
+    );
 
     let (st, _, page) = s.get("/framework/work-roles/PD-WRL-007?lang=en").await;
     assert_eq!(st, StatusCode::OK);
-    assert!(page.contains("Vulnerability Analysis") && page.contains("K0955") && page.contains("Penetration Tester"));
+    assert!(
+        page.contains("Vulnerability Analysis")
+            && page.contains("K0955")
+            && page.contains("Penetration Tester")
+    );
     let (_, _, page) = s.get("/framework/roles/mlps-assessor").await;
-    assert!(page.contains("等保测评师") && page.contains("核心技能") && page.contains("等级保护测评师"));
+    assert!(
+        page.contains("等保测评师") && page.contains("核心技能") && page.contains("等级保护测评师")
+    );
     let (_, _, page) = s.get("/framework/skills/burp-suite?lang=en").await;
-    assert!(page.contains("Burp Suite") && page.contains("K0956") && page.contains("Penetration Tester"));
+    assert!(
+        page.contains("Burp Suite")
+            && page.contains("K0956")
+            && page.contains("Penetration Tester")
+    );
     let (_, _, page) = s.get("/framework/skills?domain=ot").await;
     assert!(page.contains("工控安全") && !page.contains("Burp Suite"));
     let (_, _, page) = s.get("/framework/certifications?lang=en").await;
-    assert!(page.contains("CISSP") && page.contains("China Information Technology Security Evaluation Center"));
+    assert!(
+        page.contains("CISSP")
+            && page.contains("China Information Technology Security Evaluation Center")
+    );
     let (_, _, page) = s.get("/framework/external/ecsf").await;
     assert!(page.contains("Penetration Tester") && page.contains("PD-WRL-007"));
     let (_, _, page) = s.get("/framework/search?q=%E7%BA%A2%E9%98%9F").await;
@@ -186,12 +284,17 @@ async fn check_unknown_pages_are_404_and_input_is_escaped(s: &Server, _label: &s
     let (st, _, page) = s.get("/no/such/page").await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     assert!(page.contains("页面或条目不存在"));
-    let (st, _, page) = s.get("/framework/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    let (st, _, page) = s
+        .get("/framework/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(!page.contains("<script>alert") && page.contains("&#60;script&#62;alert(1)"));
     let (st, _, page) = s.get("/framework/skills?kind=%3Cb%3E").await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    assert!(page.contains("`&#60;b&#62;`") && !page.contains("`<b>`"), "{page}");
+    assert!(
+        page.contains("`&#60;b&#62;`") && !page.contains("`<b>`"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -200,21 +303,59 @@ async fn uploads_need_the_operator_and_import_like_the_cli() {
 }
 
 async fn check_uploads(s: &Server, label: &str) {
-    let url = format!("{}/api/v1/imports/postings?filename=jobs.csv&skip_bad_rows=true", s.base);
+    let url = format!(
+        "{}/api/v1/imports/postings?filename=jobs.csv&skip_bad_rows=true",
+        s.base
+    );
     let body = "id,title,description,salary\n1,渗透测试工程师,熟悉Burp Suite,15k-25k\n2,SOC Analyst,Splunk,nope\n";
     let anon = s.client.post(&url).body(body).send().await.expect("post");
     assert_eq!(anon.status(), StatusCode::UNAUTHORIZED, "{label}");
-    let wrong = s.client.post(&url).bearer_auth("not-the-token").body(body).send().await.expect("post");
+    let wrong = s
+        .client
+        .post(&url)
+        .bearer_auth("not-the-token")
+        .body(body)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     let (st, v) = s.json("/api/v1/imports").await;
-    assert_eq!(st, StatusCode::UNAUTHORIZED, "import history is for operators: {v}");
+    assert_eq!(
+        st,
+        StatusCode::UNAUTHORIZED,
+        "import history is for operators: {v}"
+    );
 
-    let r = s.client.post(&url).bearer_auth(TOKEN).body(body).send().await.expect("post");
+    let r = s
+        .client
+        .post(&url)
+        .bearer_auth(TOKEN)
+        .body(body)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), StatusCode::OK, "{label}");
     let v: Value = r.json().await.expect("json");
-    assert_eq!((v["postings_new"].as_u64(), v["rejected"].as_array().map(Vec::len)), (Some(1), Some(1)), "{v}");
+    assert_eq!(
+        (
+            v["postings_new"].as_u64(),
+            v["rejected"].as_array().map(Vec::len)
+        ),
+        (Some(1), Some(1)),
+        "{v}"
+    );
     assert!(v["rejected"][0]["error"]["column"] == "salary");
-    let again: Value = s.client.post(&url).bearer_auth(TOKEN).body(body).send().await.expect("post").json().await.expect("json");
+    let again: Value = s
+        .client
+        .post(&url)
+        .bearer_auth(TOKEN)
+        .body(body)
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(again["already_imported"], true);
     let (_, v) = s.json("/api/v1/postings/count").await;
     assert_eq!(v["postings"], 1);
@@ -224,12 +365,34 @@ async fn check_uploads(s: &Server, label: &str) {
     assert_eq!(v[0]["platform_role"], "pentester");
     assert_eq!(v[0]["sources"][0], "jobs:1");
 
-    let no_name = s.client.post(format!("{}/api/v1/imports/postings", s.base)).bearer_auth(TOKEN).body(body).send().await.expect("post");
+    let no_name = s
+        .client
+        .post(format!("{}/api/v1/imports/postings", s.base))
+        .bearer_auth(TOKEN)
+        .body(body)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(no_name.status(), StatusCode::BAD_REQUEST);
-    let strict = s.client.post(format!("{}/api/v1/imports/postings?filename=strict.csv", s.base)).bearer_auth(TOKEN).body(body.replace("1,", "9,")).send().await.expect("post");
+    let strict = s
+        .client
+        .post(format!(
+            "{}/api/v1/imports/postings?filename=strict.csv",
+            s.base
+        ))
+        .bearer_auth(TOKEN)
+        .body(body.replace("1,", "9,"))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(strict.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = strict.json().await.expect("json");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("strict.csv, line 3, column `salary`")), "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("strict.csv, line 3, column `salary`")),
+        "{v}"
+    );
 }
 
 #[tokio::test]
@@ -238,9 +401,17 @@ async fn profiles_need_a_sign_in_and_imports_the_operator() {
 }
 
 async fn check_profiles(s: &Server, label: &str) {
-    s.app.talent().load_synthetic(&Caller::system("test"), 20, 10, 3).await.expect("synthetic");
+    s.app
+        .talent()
+        .load_synthetic(&Caller::system("test"), 20, 10, 3)
+        .await
+        .expect("synthetic");
     let (st, v) = s.json("/api/v1/talent/summary").await;
-    assert_eq!((st, v["people"].as_i64()), (StatusCode::OK, Some(20)), "{label}");
+    assert_eq!(
+        (st, v["people"].as_i64()),
+        (StatusCode::OK, Some(20)),
+        "{label}"
+    );
     let (st, _) = s.json("/api/v1/people/3/profile").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     let (st, v) = s.json("/api/v1/supply?region=%E6%B9%96%E5%8C%97").await;
@@ -249,23 +420,81 @@ async fn check_profiles(s: &Server, label: &str) {
     assert!(v["definition"].as_str().is_some_and(|d| d.contains("0.8")));
     let (st, _) = s.json("/api/v1/people").await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    let r = s.client.get(format!("{}/api/v1/people/3/profile?as_of=2026-11-22", s.base)).bearer_auth(TOKEN).send().await.expect("get");
+    let r = s
+        .client
+        .get(format!(
+            "{}/api/v1/people/3/profile?as_of=2026-11-22",
+            s.base
+        ))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.expect("json");
     assert_eq!(v["person"]["id"], 3);
-    assert!(v["profile"]["skills"].as_array().is_some_and(|a| !a.is_empty()));
-    assert!(v["profile"]["skills"][0]["evidence"].as_array().is_some_and(|a| !a.is_empty()), "every level names its evidence");
+    assert!(
+        v["profile"]["skills"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+    assert!(
+        v["profile"]["skills"][0]["evidence"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
+        "every level names its evidence"
+    );
     let roster = "学校,专业,学号,姓名,毕业年份\n上传学院,网络空间安全,1,王伟,2026\n";
-    let up = |kind: &str| format!("{}/api/v1/imports/talent?kind={kind}&filename=roster.csv", s.base);
-    let r = s.client.post(up("people")).body(roster).send().await.expect("post");
+    let up = |kind: &str| {
+        format!(
+            "{}/api/v1/imports/talent?kind={kind}&filename=roster.csv",
+            s.base
+        )
+    };
+    let r = s
+        .client
+        .post(up("people"))
+        .body(roster)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let r = s.client.post(up("nonsense")).bearer_auth(TOKEN).body(roster).send().await.expect("post");
+    let r = s
+        .client
+        .post(up("nonsense"))
+        .bearer_auth(TOKEN)
+        .body(roster)
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let v: Value = s.client.post(up("people")).bearer_auth(TOKEN).body(roster).send().await.expect("post").json().await.expect("json");
+    let v: Value = s
+        .client
+        .post(up("people"))
+        .bearer_auth(TOKEN)
+        .body(roster)
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(v["people_added"], 1, "{v}");
-    let r = s.client.get(format!("{}/api/v1/people/x/profile", s.base)).bearer_auth(TOKEN).send().await.expect("get");
+    let r = s
+        .client
+        .get(format!("{}/api/v1/people/x/profile", s.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = s.client.get(format!("{}/api/v1/people/999/profile", s.base)).bearer_auth(TOKEN).send().await.expect("get");
+    let r = s
+        .client
+        .get(format!("{}/api/v1/people/999/profile", s.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
@@ -277,10 +506,20 @@ struct Browser {
 
 impl Browser {
     fn new() -> Browser {
-        Browser { client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"), cookies: Vec::new() }
+        Browser {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            cookies: Vec::new(),
+        }
     }
     fn keep(&mut self, h: &reqwest::header::HeaderMap) {
-        for v in h.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()) {
+        for v in h
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+        {
             if let Some((k, rest)) = v.split_once('=') {
                 let val = rest.split(';').next().unwrap_or("").to_string();
                 self.cookies.retain(|(n, _)| n != k);
@@ -291,15 +530,29 @@ impl Browser {
         }
     }
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
     async fn get(&mut self, url: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
-        let r = self.client.get(url).header("cookie", self.cookie_header()).send().await.expect("get");
+        let r = self
+            .client
+            .get(url)
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("get");
         let (s, h) = (r.status(), r.headers().clone());
         self.keep(&h);
         (s, h, r.text().await.unwrap_or_default())
     }
-    async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    async fn post(
+        &mut self,
+        url: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, reqwest::header::HeaderMap, String) {
         let body = serde_urlencoded::to_string(form).expect("form");
         let r = self
             .client
@@ -318,7 +571,11 @@ impl Browser {
 
 fn hidden(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
-    html.split(&key).nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string()
+    html.split(&key)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test]
@@ -327,62 +584,168 @@ async fn talent_pages_need_sign_in_and_show_profiles_and_heat_maps() {
 }
 
 async fn check_talent_pages(s: &Server, label: &str) {
-    s.app.talent().load_synthetic(&Caller::system("test"), 40, 20, 5).await.expect("synthetic");
+    s.app
+        .talent()
+        .load_synthetic(&Caller::system("test"), 40, 20, 5)
+        .await
+        .expect("synthetic");
     let mut b = Browser::new();
     // nobody: to the sign-in page, and back after
     let (st, h, _) = b.get(&format!("{}/talent/people/3", s.base)).await;
     assert_eq!(st, StatusCode::SEE_OTHER, "{label}");
-    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/signin?next=%2Ftalent%2Fpeople%2F3"));
-    let (st, _, form) = b.get(&format!("{}/signin?next=/talent/people/3", s.base)).await;
+    assert_eq!(
+        h.get("location").and_then(|v| v.to_str().ok()),
+        Some("/signin?next=%2Ftalent%2Fpeople%2F3")
+    );
+    let (st, _, form) = b
+        .get(&format!("{}/signin?next=/talent/people/3", s.base))
+        .await;
     assert_eq!(st, StatusCode::OK);
     let csrf = hidden(&form, "csrf");
     assert_eq!(csrf.len(), 64);
     // a forged form (no matching CSRF cookie) is refused
-    let (st, _, _) = Browser::new().post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", PASSWORD), ("csrf", &csrf), ("next", "/talent")]).await;
+    let (st, _, _) = Browser::new()
+        .post(
+            &format!("{}/signin", s.base),
+            &[
+                ("username", OPERATOR),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+                ("next", "/talent"),
+            ],
+        )
+        .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (st, _, page) = b.post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", "wrong password"), ("csrf", &csrf), ("next", "/talent/people/3")]).await;
+    let (st, _, page) = b
+        .post(
+            &format!("{}/signin", s.base),
+            &[
+                ("username", OPERATOR),
+                ("password", "wrong password"),
+                ("csrf", &csrf),
+                ("next", "/talent/people/3"),
+            ],
+        )
+        .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert!(page.contains("signin-error"));
     let csrf = hidden(&page, "csrf");
     // an open redirect is not followed
-    let (st, h, _) = b.post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", PASSWORD), ("csrf", &csrf), ("next", "//evil.example/")]).await;
+    let (st, h, _) = b
+        .post(
+            &format!("{}/signin", s.base),
+            &[
+                ("username", OPERATOR),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
     assert_eq!(st, StatusCode::SEE_OTHER);
-    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/account"));
-    let set = h.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("cb_session=")).unwrap_or_default().to_string();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    assert_eq!(
+        h.get("location").and_then(|v| v.to_str().ok()),
+        Some("/account")
+    );
+    let set = h
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("cb_session="))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
 
     let (st, _, index) = b.get(&format!("{}/talent?lang=en", s.base)).await;
     assert_eq!(st, StatusCode::OK);
-    assert!(index.contains("Talent pool") && index.contains("id=\"cohorts\"") && index.contains("synthetic"), "{index}");
+    assert!(
+        index.contains("Talent pool")
+            && index.contains("id=\"cohorts\"")
+            && index.contains("synthetic"),
+        "{index}"
+    );
     let (st, _, p) = b.get(&format!("{}/talent/people/3?lang=zh", s.base)).await;
     assert_eq!(st, StatusCode::OK, "{p}");
-    assert!(p.contains("<svg class=\"radar\"") && p.contains("云安全") && p.contains("岗位就绪度") && p.contains("下一步学习建议"), "{label}");
-    assert!(p.contains("href=\"#ev-") && p.contains("id=\"ev-"), "every level links to its evidence");
-    let cohorts = s.app.talent().cohorts(&Caller::system("test")).await.expect("cohorts");
-    let c = cohorts.iter().find(|c| c.people > 0).expect("a cohort with people");
-    let (st, _, heat) = b.get(&format!("{}/talent/cohorts/{}?lang=en", s.base, c.cohort.id)).await;
+    assert!(
+        p.contains("<svg class=\"radar\"")
+            && p.contains("云安全")
+            && p.contains("岗位就绪度")
+            && p.contains("下一步学习建议"),
+        "{label}"
+    );
+    assert!(
+        p.contains("href=\"#ev-") && p.contains("id=\"ev-"),
+        "every level links to its evidence"
+    );
+    let cohorts = s
+        .app
+        .talent()
+        .cohorts(&Caller::system("test"))
+        .await
+        .expect("cohorts");
+    let c = cohorts
+        .iter()
+        .find(|c| c.people > 0)
+        .expect("a cohort with people");
+    let (st, _, heat) = b
+        .get(&format!(
+            "{}/talent/cohorts/{}?lang=en",
+            s.base, c.cohort.id
+        ))
+        .await;
     assert_eq!(st, StatusCode::OK);
-    assert!(heat.contains("id=\"heatmap\"") && heat.contains("class=\"h"), "{label}");
+    assert!(
+        heat.contains("id=\"heatmap\"") && heat.contains("class=\"h"),
+        "{label}"
+    );
     let rows = heat.matches("href=\"/talent/people/").count();
     assert_eq!(rows as i64, c.people, "one row per member");
-    let (st, _, heat) = b.get(&format!("{}/talent/cohorts/{}?role=pentester", s.base, c.cohort.id)).await;
+    let (st, _, heat) = b
+        .get(&format!(
+            "{}/talent/cohorts/{}?role=pentester",
+            s.base, c.cohort.id
+        ))
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(heat.contains("<option value=\"pentester\" selected>"));
-    let (st, _, _) = b.get(&format!("{}/talent/cohorts/{}?role=juggler", s.base, c.cohort.id)).await;
+    let (st, _, _) = b
+        .get(&format!(
+            "{}/talent/cohorts/{}?role=juggler",
+            s.base, c.cohort.id
+        ))
+        .await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     let (st, _, _) = b.get(&format!("{}/talent/cohorts/99999", s.base)).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     // the API gives the same heat map to the operator token only
-    let (st, _) = s.json(&format!("/api/v1/cohorts/{}/heatmap", c.cohort.id)).await;
+    let (st, _) = s
+        .json(&format!("/api/v1/cohorts/{}/heatmap", c.cohort.id))
+        .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
-    let v: Value = s.client.get(format!("{}/api/v1/cohorts/{}/heatmap", s.base, c.cohort.id)).bearer_auth(TOKEN).send().await.expect("get").json().await.expect("json");
+    let v: Value = s
+        .client
+        .get(format!("{}/api/v1/cohorts/{}/heatmap", s.base, c.cohort.id))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(v["rows"].as_array().map(|r| r.len() as i64), Some(c.people));
 
     // sign-out needs the session's CSRF token
     let csrf = hidden(&heat, "csrf");
-    let (st, _, _) = b.post(&format!("{}/signout", s.base), &[("csrf", "forged")]).await;
+    let (st, _, _) = b
+        .post(&format!("{}/signout", s.base), &[("csrf", "forged")])
+        .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let (st, _, _) = b.post(&format!("{}/signout", s.base), &[("csrf", &csrf)]).await;
+    let (st, _, _) = b
+        .post(&format!("{}/signout", s.base), &[("csrf", &csrf)])
+        .await;
     assert_eq!(st, StatusCode::SEE_OTHER);
     let (st, _, _) = b.get(&format!("{}/talent", s.base)).await;
     assert_eq!(st, StatusCode::SEE_OTHER, "signed out");
@@ -397,14 +760,44 @@ async fn sign_in_failures_are_limited() {
     for _ in 0..7 {
         let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
         let csrf = hidden(&form, "csrf");
-        last = b.post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", "a wrong guess"), ("csrf", &csrf)]).await.0;
+        last = b
+            .post(
+                &format!("{}/signin", s.base),
+                &[
+                    ("username", OPERATOR),
+                    ("password", "a wrong guess"),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await
+            .0;
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     // even the right token waits out the window
     let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
     let csrf = hidden(&form, "csrf");
-    assert_eq!(b.post(&format!("{}/signin", s.base), &[("username", OPERATOR), ("password", PASSWORD), ("csrf", &csrf)]).await.0, StatusCode::TOO_MANY_REQUESTS);
-    let failures = s.app.store().audit_log(100).await.expect("audit").iter().filter(|e| e.action == "signin.failed").count();
+    assert_eq!(
+        b.post(
+            &format!("{}/signin", s.base),
+            &[
+                ("username", OPERATOR),
+                ("password", PASSWORD),
+                ("csrf", &csrf)
+            ]
+        )
+        .await
+        .0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let failures = s
+        .app
+        .store()
+        .audit_log(100)
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|e| e.action == "signin.failed")
+        .count();
     assert_eq!(failures, 5);
     s.stop().await;
     db.finish().await;
@@ -418,19 +811,47 @@ async fn insight_dashboard_api_drill_down_and_exports() {
 async fn check_insight(s: &Server, label: &str) {
     let lagou = "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称\n安全专家,101,渗透测试工程师,北京,2017-04-20,15k-25k,1,甲,甲科技有限公司\n安全专家,102,安全运维工程师,上海,2017-03-02,10k-20k,2,乙,乙网络有限公司\n安全专家,103,渗透测试工程师,深圳,2017-04-11,20k-30k,3,丙,丙安全股份有限公司\n";
     let up = format!("{}/api/v1/imports/postings?filename=lagou.csv", s.base);
-    let r = s.client.post(&up).bearer_auth(TOKEN).body(lagou).send().await.expect("upload");
+    let r = s
+        .client
+        .post(&up)
+        .bearer_auth(TOKEN)
+        .body(lagou)
+        .send()
+        .await
+        .expect("upload");
     assert_eq!(r.status(), StatusCode::OK, "{label}");
-    s.app.talent().load_synthetic(&Caller::system("test"), 30, 10, 2).await.expect("synthetic");
+    s.app
+        .talent()
+        .load_synthetic(&Caller::system("test"), 30, 10, 2)
+        .await
+        .expect("synthetic");
 
     let (st, v) = s.json("/api/v1/indicators").await;
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["demand"]["postings"], 3, "{label}");
-    assert!(v["definitions"].as_array().is_some_and(|d| d.iter().any(|x| x["key"] == "gap")));
-    let (_, v) = s.json("/api/v1/indicators?period=2017-04&province=%E5%8C%97%E4%BA%AC").await;
-    assert_eq!((v["demand"]["postings"].as_u64(), v["demand"]["previous_postings"].as_u64()), (Some(1), Some(0)));
+    assert!(
+        v["definitions"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|x| x["key"] == "gap"))
+    );
+    let (_, v) = s
+        .json("/api/v1/indicators?period=2017-04&province=%E5%8C%97%E4%BA%AC")
+        .await;
+    assert_eq!(
+        (
+            v["demand"]["postings"].as_u64(),
+            v["demand"]["previous_postings"].as_u64()
+        ),
+        (Some(1), Some(0))
+    );
     let (st, v) = s.json("/api/v1/indicators?period=2017-13").await;
     assert_eq!(st, StatusCode::BAD_REQUEST);
-    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("2024-Q2")), "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("2024-Q2")),
+        "{v}"
+    );
     let (_, v) = s.json("/api/v1/indicators/postings?role=pentester").await;
     assert_eq!(v["total"], 2);
     assert!(v["postings"].as_array().is_some_and(|p| p.len() == 2));
@@ -438,51 +859,158 @@ async fn check_insight(s: &Server, label: &str) {
     // the page: filters in the URL, charts that link to the postings behind them
     let (st, _, page) = s.get("/insight?lang=en&role=pentester").await;
     assert_eq!(st, StatusCode::OK);
-    assert!(page.contains("id=\"chart-months\"") && page.contains("id=\"chart-map\"") && page.contains("<option value=\"pentester\" selected>"), "{label}");
-    assert!(page.contains("href=\"/insight/postings?role=pentester&amp;period=2017-04\""), "a month's column drills down to its postings");
+    assert!(
+        page.contains("id=\"chart-months\"")
+            && page.contains("id=\"chart-map\"")
+            && page.contains("<option value=\"pentester\" selected>"),
+        "{label}"
+    );
+    assert!(
+        page.contains("href=\"/insight/postings?role=pentester&amp;period=2017-04\""),
+        "a month's column drills down to its postings"
+    );
     assert!(page.contains("Location quotient") && page.contains("id=\"def-gap\""));
     // a role's, a skill's and a region's page
     let (st, h, _) = s.get("/insight/roles/pentester").await;
-    assert_eq!((st, h.get("location").and_then(|v| v.to_str().ok())), (StatusCode::SEE_OTHER, Some("/insight?role=pentester")));
-    assert!(page.contains("id=\"role-focus\"") && page.contains("sql-injection"), "the role's core skills, demand against supply");
+    assert_eq!(
+        (st, h.get("location").and_then(|v| v.to_str().ok())),
+        (StatusCode::SEE_OTHER, Some("/insight?role=pentester"))
+    );
+    assert!(
+        page.contains("id=\"role-focus\"") && page.contains("sql-injection"),
+        "the role's core skills, demand against supply"
+    );
     let (_, _, skill_page) = s.get("/insight?skill=penetration-testing&lang=en").await;
     assert!(skill_page.contains("id=\"chart-skill\""), "{label}");
     let (_, _, region) = s.get("/insight?province=%E5%8C%97%E4%BA%AC").await;
-    assert!(region.contains("id=\"kpi-postings\">1<"), "北京 has one of the three postings: {label}");
+    assert!(
+        region.contains("id=\"kpi-postings\">1<"),
+        "北京 has one of the three postings: {label}"
+    );
     let (st, h, _) = s.get("/insight/regions/%E5%8C%97%E4%BA%AC").await;
-    assert_eq!((st, h.get("location").and_then(|v| v.to_str().ok())), (StatusCode::SEE_OTHER, Some("/insight?province=%E5%8C%97%E4%BA%AC")));
+    assert_eq!(
+        (st, h.get("location").and_then(|v| v.to_str().ok())),
+        (
+            StatusCode::SEE_OTHER,
+            Some("/insight?province=%E5%8C%97%E4%BA%AC")
+        )
+    );
     let (_, _, fw) = s.get("/framework/roles/pentester").await;
     assert!(fw.contains("href=\"/insight/roles/pentester\""));
-    let (st, _, drill) = s.get("/insight/postings?role=pentester&period=2017-04").await;
+    let (st, _, drill) = s
+        .get("/insight/postings?role=pentester&period=2017-04")
+        .await;
     assert_eq!(st, StatusCode::OK);
     assert!(drill.contains("id=\"drill-total\">2<") && drill.contains("渗透测试工程师"));
     // a hostile filter value is shown inert, never as markup
-    let (st, _, page) = s.get("/insight?skill=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    let (st, _, page) = s
+        .get("/insight?skill=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
     assert_eq!(st, StatusCode::OK);
-    assert!(!page.contains("<script>alert(1)") && page.contains("value=\"&#60;script&#62;alert(1)"), "{page}");
+    assert!(
+        !page.contains("<script>alert(1)") && page.contains("value=\"&#60;script&#62;alert(1)"),
+        "{page}"
+    );
 
     // exports: CSV with a BOM, every table, audited
-    let r = s.client.get(format!("{}/api/v1/indicators/export.csv?table=roles&lang=en", s.base)).send().await.expect("csv");
+    let r = s
+        .client
+        .get(format!(
+            "{}/api/v1/indicators/export.csv?table=roles&lang=en",
+            s.base
+        ))
+        .send()
+        .await
+        .expect("csv");
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers().get("content-disposition").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("cyberbridge-roles.csv")));
+    assert!(
+        r.headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("cyberbridge-roles.csv"))
+    );
     let body = r.text().await.expect("body");
-    assert!(body.starts_with("\u{feff}id,name,postings,share\r\n") && body.contains("pentester,Penetration Tester,2,"), "{body}");
-    for table in ["skills", "certifications", "titles", "provinces", "months", "ratios", "gaps", "emerging", "fading", "quotients", "postings"] {
-        let r = s.client.get(format!("{}/api/v1/indicators/export.csv?table={table}&role=pentester", s.base)).send().await.expect("csv");
+    assert!(
+        body.starts_with("\u{feff}id,name,postings,share\r\n")
+            && body.contains("pentester,Penetration Tester,2,"),
+        "{body}"
+    );
+    for table in [
+        "skills",
+        "certifications",
+        "titles",
+        "provinces",
+        "months",
+        "ratios",
+        "gaps",
+        "emerging",
+        "fading",
+        "quotients",
+        "postings",
+    ] {
+        let r = s
+            .client
+            .get(format!(
+                "{}/api/v1/indicators/export.csv?table={table}&role=pentester",
+                s.base
+            ))
+            .send()
+            .await
+            .expect("csv");
         assert_eq!(r.status(), StatusCode::OK, "{table}");
     }
-    let r = s.client.get(format!("{}/api/v1/indicators/export.csv?table=nope", s.base)).send().await.expect("csv");
+    let r = s
+        .client
+        .get(format!(
+            "{}/api/v1/indicators/export.csv?table=nope",
+            s.base
+        ))
+        .send()
+        .await
+        .expect("csv");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     // Excel: a real workbook (a zip whose sheet holds the table)
-    let r = s.client.get(format!("{}/api/v1/indicators/export.xlsx?table=ratios", s.base)).send().await.expect("xlsx");
+    let r = s
+        .client
+        .get(format!(
+            "{}/api/v1/indicators/export.xlsx?table=ratios",
+            s.base
+        ))
+        .send()
+        .await
+        .expect("xlsx");
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("spreadsheetml")));
+    assert!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("spreadsheetml"))
+    );
     let bytes = r.bytes().await.expect("bytes").to_vec();
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a workbook");
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a workbook");
     let sheet = calamine::Reader::worksheet_range(&mut book, "ratios").expect("sheet");
-    assert_eq!(sheet.get((0, 0)).map(|c| c.to_string()), Some("role".into()));
-    assert!(sheet.rows().skip(1).any(|r| r[0].to_string() == "pentester" && r[3] == calamine::Data::Float(2.0)), "openings as a number");
-    let exports = s.app.store().audit_log(200).await.expect("audit").iter().filter(|e| e.action == "export").count();
+    assert_eq!(
+        sheet.get((0, 0)).map(|c| c.to_string()),
+        Some("role".into())
+    );
+    assert!(
+        sheet
+            .rows()
+            .skip(1)
+            .any(|r| r[0] == calamine::Data::String("pentester".into())
+                && r[3] == calamine::Data::Float(2.0)),
+        "openings as a number"
+    );
+    let exports = s
+        .app
+        .store()
+        .audit_log(200)
+        .await
+        .expect("audit")
+        .iter()
+        .filter(|e| e.action == "export")
+        .count();
     assert_eq!(exports, 13, "one audit entry per export");
 }
 
@@ -492,17 +1020,36 @@ async fn check_insight(s: &Server, label: &str) {
 async fn every_documented_operation_answers_and_guards_what_it_should() {
     let db = TestDb::sqlite();
     let s = Server::start(&db).await;
-    s.app.talent().load_synthetic(&Caller::system("test"), 20, 10, 3).await.expect("synthetic");
+    s.app
+        .talent()
+        .load_synthetic(&Caller::system("test"), 20, 10, 3)
+        .await
+        .expect("synthetic");
     let (st, doc) = s.json("/api/v1/openapi.json").await;
-    assert_eq!((st, doc["openapi"].as_str()), (StatusCode::OK, Some("3.1.0")));
-    assert!(doc["paths"]["/api/v1/indicators"]["get"]["parameters"].as_array().is_some_and(|p| p.len() >= 10));
+    assert_eq!(
+        (st, doc["openapi"].as_str()),
+        (StatusCode::OK, Some("3.1.0"))
+    );
+    assert!(
+        doc["paths"]["/api/v1/indicators"]["get"]["parameters"]
+            .as_array()
+            .is_some_and(|p| p.len() >= 10)
+    );
     for op in cb_web::openapi::OPS {
         let url = format!("{}/api/v1{}", s.base, op.example);
         for bearer in [None, Some(TOKEN)] {
             let mut r = match op.method {
                 "post" if op.path.starts_with("/imports") => s.client.post(&url).body(""),
-                "post" => s.client.post(&url).header("content-type", "application/json").body(if op.body.is_empty() { "{}" } else { op.body }),
-                "put" => s.client.put(&url).header("content-type", "application/json").body(op.body),
+                "post" => s
+                    .client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(if op.body.is_empty() { "{}" } else { op.body }),
+                "put" => s
+                    .client
+                    .put(&url)
+                    .header("content-type", "application/json")
+                    .body(op.body),
                 "delete" => s.client.delete(&url),
                 _ => s.client.get(&url),
             };
@@ -512,10 +1059,31 @@ async fn every_documented_operation_answers_and_guards_what_it_should() {
             let res = r.send().await.expect("send");
             let status = res.status();
             let body = res.text().await.unwrap_or_default();
-            assert!(!body.contains("no such endpoint") && status != StatusCode::METHOD_NOT_ALLOWED, "{} {}: {status} {body}", op.method, op.example);
-            assert!(!status.is_server_error(), "{} {}: {status} {body}", op.method, op.example);
-            if bearer.is_none() && matches!(op.access, cb_web::openapi::Access::Operator | cb_web::openapi::Access::SignedIn) {
-                assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {} must need a sign-in: {body}", op.method, op.example);
+            assert!(
+                !body.contains("no such endpoint") && status != StatusCode::METHOD_NOT_ALLOWED,
+                "{} {}: {status} {body}",
+                op.method,
+                op.example
+            );
+            assert!(
+                !status.is_server_error(),
+                "{} {}: {status} {body}",
+                op.method,
+                op.example
+            );
+            if bearer.is_none()
+                && matches!(
+                    op.access,
+                    cb_web::openapi::Access::Operator | cb_web::openapi::Access::SignedIn
+                )
+            {
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{} {} must need a sign-in: {body}",
+                    op.method,
+                    op.example
+                );
             }
         }
     }
@@ -528,12 +1096,38 @@ async fn every_documented_operation_answers_and_guards_what_it_should() {
 async fn cookies_are_secure_behind_tls() {
     let db = TestDb::sqlite();
     let s = Server::start(&db).await;
-    let cookies = |r: &reqwest::Response| r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect::<Vec<_>>();
-    let r = s.client.get(format!("{}/signin?lang=en", s.base)).header("x-forwarded-proto", "https").send().await.expect("get");
+    let cookies = |r: &reqwest::Response| {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let r = s
+        .client
+        .get(format!("{}/signin?lang=en", s.base))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .expect("get");
     let tls = cookies(&r);
-    assert_eq!(tls.len(), 2, "the login CSRF and the language cookie: {tls:?}");
-    assert!(tls.iter().all(|c| c.ends_with("; Secure") && c.matches("Secure").count() == 1), "{tls:?}");
-    let r = s.client.get(format!("{}/signin?lang=en", s.base)).send().await.expect("get");
+    assert_eq!(
+        tls.len(),
+        2,
+        "the login CSRF and the language cookie: {tls:?}"
+    );
+    assert!(
+        tls.iter()
+            .all(|c| c.ends_with("; Secure") && c.matches("Secure").count() == 1),
+        "{tls:?}"
+    );
+    let r = s
+        .client
+        .get(format!("{}/signin?lang=en", s.base))
+        .send()
+        .await
+        .expect("get");
     let plain = cookies(&r);
     assert_eq!(plain.len(), 2);
     assert!(plain.iter().all(|c| !c.contains("Secure")), "{plain:?}");

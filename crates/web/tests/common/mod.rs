@@ -11,7 +11,9 @@ pub struct Served {
 impl Served {
     /// Serves `app` on a free port of 127.0.0.1 until [`Served::stop`].
     pub async fn start(app: App) -> Served {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -20,7 +22,11 @@ impl Served {
             })
             .await;
         });
-        Served { base, stop: Some(tx), task }
+        Served {
+            base,
+            stop: Some(tx),
+            task,
+        }
     }
 
     /// Shuts the server down and waits for it.
@@ -34,5 +40,8 @@ impl Served {
 
 /// A client that does not follow redirects (the tests look at them).
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
