@@ -5,6 +5,7 @@
 use cb_competency::bundled;
 use cb_postings::Classifier;
 use cb_postings::contract::Engine;
+use cb_postings::learn::{TrainConfig, Weights};
 use std::io::{BufRead, BufWriter, Write};
 use std::sync::Arc;
 
@@ -62,29 +63,73 @@ pub fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `cyberbridge eval`: prints precision/recall/accuracy as a Markdown table.
-pub fn eval(file: &std::path::Path, errors: bool) -> anyhow::Result<()> {
+fn read_set(file: &std::path::Path) -> anyhow::Result<Vec<cb_postings::eval::Labeled>> {
     use anyhow::Context;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let set = cb_postings::eval::parse_set(&file.display().to_string(), &text)
-        .map_err(anyhow::Error::msg)?;
-    let engine = Engine::new(Classifier::new(Arc::new(bundled::model()?)));
+    cb_postings::eval::parse_set(&file.display().to_string(), &text).map_err(anyhow::Error::msg)
+}
+
+fn classifier(weights: Option<&std::path::Path>) -> anyhow::Result<Classifier> {
+    use anyhow::Context;
+    let model = Arc::new(bundled::model()?);
+    Ok(match weights {
+        None => Classifier::new(model),
+        Some(f) => {
+            let text =
+                std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+            Classifier::with_weights(model, Weights::parse(&f.display().to_string(), &text)?)
+        }
+    })
+}
+
+/// `cyberbridge eval`: figures per language and source as Markdown tables.
+pub fn eval(
+    file: &std::path::Path,
+    errors: bool,
+    weights: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let set = read_set(file)?;
+    let engine = Engine::new(classifier(weights)?);
     let r = cb_postings::eval::evaluate(&engine, &set);
     println!(
-        "| set | postings | is_cyber P / R / F1 | NICE top-1 in acceptable | platform role top-1 | skills P / R / F1 (postings) |"
+        "{} ({} rows), weights {}",
+        file.display(),
+        set.len(),
+        engine.classifier.version()
+    );
+    println!();
+    println!(
+        "| set | postings | is_cyber P / R / F1 [95 % CI of F1] | NICE top-1 in acceptable [95 % CI] | platform role top-1 | skills P / R / F1 (postings) |"
     );
     println!("|---|---|---|---|---|---|");
     let dash = "–".to_string();
-    for (name, l) in std::iter::once(("all".to_string(), &r.all))
-        .chain(r.by_lang.iter().map(|(k, v)| (k.clone(), v)))
-    {
+    let rows = std::iter::once(("all".to_string(), &r.all))
+        .chain(r.by_lang.iter().map(|(k, v)| (format!("lang {k}"), v)))
+        .chain(r.by_source.iter().map(|(k, v)| (format!("source {k}"), v)));
+    for (name, l) in rows {
         let cyber = if l.is_cyber.tp + l.is_cyber.fp + l.is_cyber.fn_ == 0 {
             dash.clone()
         } else {
             format!(
-                "{:.3} / {:.3} / {:.3}",
-                l.is_cyber.precision, l.is_cyber.recall, l.is_cyber.f1
+                "{:.3} / {:.3} / **{:.3}** [{:.3}, {:.3}]",
+                l.is_cyber.precision,
+                l.is_cyber.recall,
+                l.is_cyber.f1,
+                l.is_cyber_f1_ci.0,
+                l.is_cyber_f1_ci.1
+            )
+        };
+        let nice = if l.nice_top1.total == 0 {
+            dash.clone()
+        } else {
+            format!(
+                "**{:.3}** ({}/{}) [{:.3}, {:.3}]",
+                l.nice_top1.accuracy,
+                l.nice_top1.correct,
+                l.nice_top1.total,
+                l.nice_top1_ci.0,
+                l.nice_top1_ci.1
             )
         };
         let acc = |a: &cb_postings::eval::Accuracy| {
@@ -103,17 +148,168 @@ pub fn eval(file: &std::path::Path, errors: bool) -> anyhow::Result<()> {
             )
         };
         println!(
-            "| {name} | {} | {cyber} | {} | {} | {skills} |",
+            "| {name} | {} | {cyber} | {nice} | {} | {skills} |",
             l.postings,
-            acc(&l.nice_top1),
             acc(&l.platform_top1)
         );
     }
+    for (title, bins) in [
+        ("NICE top-1 confidence", &r.role_reliability),
+        ("P(cyber)", &r.cyber_reliability),
+    ] {
+        println!();
+        println!(
+            "| {title} | postings | mean confidence | {} |",
+            if title.starts_with("NICE") {
+                "share right"
+            } else {
+                "share labeled cyber"
+            }
+        );
+        println!("|---|---|---|---|");
+        for b in bins.iter().filter(|b| b.count > 0) {
+            println!(
+                "| {:.1}–{:.1} | {} | {:.3} | {:.3} |",
+                b.from, b.to, b.count, b.mean_confidence, b.accuracy
+            );
+        }
+    }
     if errors {
+        println!();
         for e in &r.errors {
             println!("- {e}");
         }
     }
+    Ok(())
+}
+
+/// `cyberbridge train`: weights from labeled files (or, with `--cv`, cross-validation figures).
+pub fn train(
+    files: &[std::path::PathBuf],
+    out: &std::path::Path,
+    check: bool,
+    cv: &[f64],
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let mut set = Vec::new();
+    for f in files {
+        set.extend(read_set(f)?);
+    }
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.display().to_string().replace('\\', "/"))
+        .collect();
+    let model = Arc::new(bundled::model()?);
+    let space = cb_postings::features::FeatureSpace::new(&model);
+    let matcher = cb_postings::SkillMatcher::new(&model);
+    if !cv.is_empty() {
+        println!("| l1 | folds | is_cyber F1 zh / en | NICE top-1 zh / en | platform top-1 |");
+        println!("|---|---|---|---|---|");
+        for &l1 in cv {
+            let cfg = TrainConfig {
+                l1,
+                folds: 0,
+                ..TrainConfig::default()
+            };
+            let k = 5;
+            let mut all = Vec::new();
+            for fold in 0..k {
+                let (tr, te): (Vec<_>, Vec<_>) = set
+                    .iter()
+                    .cloned()
+                    .enumerate()
+                    .partition(|(i, _)| i % k != fold);
+                let tr: Vec<_> = tr.into_iter().map(|x| x.1).collect();
+                let text = cb_postings::learn::train(&space, &matcher, &tr, "cv", cfg)?;
+                let engine = Engine::new(Classifier::with_weights(
+                    model.clone(),
+                    Weights::parse("cv", &text)?,
+                ));
+                all.extend(te.into_iter().map(|x| x.1).map(|l| {
+                    (
+                        engine.run(&cb_postings::PostingInput {
+                            title: l.title.clone(),
+                            description: l.description.clone(),
+                            ..Default::default()
+                        }),
+                        l,
+                    )
+                }));
+            }
+            let mut by: std::collections::BTreeMap<String, (usize, usize, usize, usize, usize)> =
+                Default::default();
+            let mut plat = (0usize, 0usize);
+            for (o, l) in &all {
+                let e = by.entry(l.lang.clone()).or_default();
+                match (o.is_cyber, l.is_cyber) {
+                    (true, Some(true)) => e.0 += 1,
+                    (true, Some(false)) => e.1 += 1,
+                    (false, Some(true)) => e.2 += 1,
+                    _ => {}
+                }
+                if l.is_cyber == Some(true) {
+                    e.4 += 1;
+                    e.3 += usize::from(
+                        o.role
+                            .as_ref()
+                            .is_some_and(|r| l.nice_roles.contains(&r.id)),
+                    );
+                    plat.1 += 1;
+                    plat.0 += usize::from(
+                        o.platform_role
+                            .as_ref()
+                            .is_some_and(|r| l.platform_roles.contains(&r.id)),
+                    );
+                }
+            }
+            let f1 = |l: &str| {
+                by.get(l).map_or(0.0, |e| {
+                    2.0 * e.0 as f64 / (2 * e.0 + e.1 + e.2).max(1) as f64
+                })
+            };
+            let top = |l: &str| by.get(l).map_or(0.0, |e| e.3 as f64 / e.4.max(1) as f64);
+            println!(
+                "| {l1} | {k} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} |",
+                f1("zh"),
+                f1("en"),
+                top("zh"),
+                top("en"),
+                plat.0 as f64 / plat.1.max(1) as f64
+            );
+        }
+        return Ok(());
+    }
+    let text = cb_postings::learn::train(
+        &space,
+        &matcher,
+        &set,
+        &names.join(" "),
+        TrainConfig::default(),
+    )?;
+    if check {
+        let shipped =
+            std::fs::read_to_string(out).with_context(|| format!("reading {}", out.display()))?;
+        anyhow::ensure!(
+            shipped == text,
+            "{} differs from what `train` writes from {}",
+            out.display(),
+            names.join(" ")
+        );
+        println!(
+            "{} is exactly what training on {} writes",
+            out.display(),
+            names.join(" ")
+        );
+        return Ok(());
+    }
+    std::fs::write(out, &text).with_context(|| format!("writing {}", out.display()))?;
+    let weights = text.lines().filter(|l| l.starts_with("w\t")).count();
+    println!(
+        "wrote {} ({} postings, {weights} weights, version {})",
+        out.display(),
+        set.len(),
+        cb_postings::learn::text_version(&text)
+    );
     Ok(())
 }
 

@@ -19,6 +19,8 @@ pub struct Term {
 pub struct Output {
     pub id: serde_json::Value,
     pub is_cyber: bool,
+    /// P(security job), calibrated on held-out folds of the training labels.
+    pub cyber_confidence: f64,
     pub role: Option<RoleScore>,
     pub roles: Vec<RoleScore>,
     pub platform_role: Option<RoleScore>,
@@ -84,6 +86,7 @@ impl Engine {
         Output {
             id: p.id.clone(),
             is_cyber: c.is_cyber,
+            cyber_confidence: c.cyber_confidence,
             role: c.roles.first().cloned(),
             roles: c.roles,
             platform_role: c.platform_roles.first().cloned(),
