@@ -57,6 +57,9 @@ pub enum AppError {
         "too many failed attempts; try again in {retry_after_s} s / 失败次数过多，请 {retry_after_s} 秒后再试"
     )]
     TooManyAttempts { retry_after_s: u64 },
+    /// A failure of the server itself (a worker that died): a 500 with its cause logged.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// The demand index and the last posting id it holds.

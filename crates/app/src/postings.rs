@@ -203,6 +203,53 @@ impl PostingService<'_> {
         Ok(outcome)
     }
 
+    /// Re-classifies every stored posting whose classification came from other
+    /// weights than this binary's (`data/classifier/model.tsv`): pages of 2,000
+    /// classified on every core, each page written with its cursor in one
+    /// transaction (an interrupted run resumes there, from any node). Returns how
+    /// many postings were re-classified (0 when they were current).
+    pub async fn reclassify(
+        &self,
+        caller: &Caller,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<u64, AppError> {
+        caller.require_write("re-classify postings")?;
+        caller.require_operator("re-classify postings")?;
+        const PAGE: i64 = 2000;
+        let store = self.app.store();
+        let engine = self.app.engine();
+        let target = engine.classifier.version().to_string();
+        let state = store.classifier_state().await?;
+        let mut after = match &state {
+            Some((version, _, _)) if *version == target => return Ok(0),
+            Some((_, t, through)) if *t == target => *through,
+            _ => 0,
+        };
+        let total = store.posting_count().await?.max(0) as u64;
+        let mut done = 0u64;
+        loop {
+            let page = store.posting_texts(after, PAGE).await?;
+            let last = page.last().map(|p| p.0);
+            let finished = (page.len() as i64) < PAGE;
+            let engine = Arc::clone(&engine);
+            let rows = tokio::task::spawn_blocking(move || classify_page(&engine, &page))
+                .await
+                .map_err(|e| AppError::Internal(format!("re-classification worker failed: {e}")))?;
+            let through = last.unwrap_or(after);
+            store
+                .reclassify_page(caller, &target, &rows, through, finished)
+                .await?;
+            done += rows.len() as u64;
+            progress(done, total.max(done));
+            after = through;
+            if finished {
+                break;
+            }
+        }
+        *self.app.demand.lock().await = None;
+        Ok(done)
+    }
+
     pub async fn imports(&self, caller: &Caller) -> Result<Vec<ImportRecord>, AppError> {
         caller.require_operator("list imports")?;
         Ok(self.app.store().imports().await?)
@@ -389,4 +436,71 @@ fn parse_file(
         duplicates,
         rejected,
     });
+}
+
+/// Classifies one page of stored postings on every core, in id order.
+fn classify_page(
+    engine: &Engine,
+    page: &[(i64, String, String)],
+) -> Vec<cb_store::postings::Reclassified> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let chunk = page.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = page
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|p| reclassified(engine, p))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // a worker that panicked is a bug: its page is classified again here rather than lost
+        handles
+            .into_iter()
+            .zip(page.chunks(chunk))
+            .flat_map(|(h, part)| {
+                h.join()
+                    .unwrap_or_else(|_| part.iter().map(|p| reclassified(engine, p)).collect())
+            })
+            .collect()
+    })
+}
+
+fn reclassified(
+    engine: &Engine,
+    (id, title, description): &(i64, String, String),
+) -> cb_store::postings::Reclassified {
+    let c = engine.classifier.classify(title, description);
+    let m = engine.classifier.model();
+    let (mut skills, mut certifications) = (Vec::new(), Vec::new());
+    for f in &c.found {
+        match f.kind {
+            cb_postings::FoundKind::Skill => {
+                skills.push((m.skills[f.index].id.clone(), f.required))
+            }
+            cb_postings::FoundKind::Certification => {
+                certifications.push((m.certifications[f.index].id.clone(), f.required))
+            }
+        }
+    }
+    cb_store::postings::Reclassified {
+        id: *id,
+        is_cyber: c.is_cyber,
+        nice_role: c.roles.first().map(|r| r.id.clone()),
+        nice_conf: c.roles.first().map(|r| r.confidence),
+        nice_roles: c
+            .roles
+            .iter()
+            .map(|r| format!("{}:{}", r.id, r.confidence))
+            .collect::<Vec<_>>()
+            .join(" "),
+        platform_role: c.platform_roles.first().map(|r| r.id.clone()),
+        platform_conf: c.platform_roles.first().map(|r| r.confidence),
+        skills: cb_store::postings::skill_list(&skills),
+        certifications: cb_store::postings::skill_list(&certifications),
+    }
 }

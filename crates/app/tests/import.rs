@@ -275,3 +275,92 @@ async fn only_operators_import_and_unknown_files_are_refused() {
     );
     assert_eq!(p.count(&Caller::Anonymous).await.expect("count"), 0);
 }
+
+/// Postings classified by other weights are re-classified once, page by page,
+/// only by operators; a run that finds them current does nothing.
+#[tokio::test]
+async fn stored_postings_follow_the_classifier_weights() {
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let p = app.postings();
+        p.import(&op(), file("lagou.csv", LAGOU), opts(), &mut |_, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        // a database that never recorded its weights is brought up to date once
+        assert_eq!(
+            p.reclassify(&op(), &mut |_, _| {})
+                .await
+                .expect("reclassify"),
+            3,
+            "{}",
+            db.label
+        );
+        assert_eq!(
+            p.reclassify(&op(), &mut |_, _| {})
+                .await
+                .expect("reclassify"),
+            0,
+            "{}",
+            db.label
+        );
+        // as if an older binary had classified them, with a wrong answer stored
+        app.store()
+            .reclassify_page(
+                &op(),
+                "older-weights",
+                &[cb_store::postings::Reclassified {
+                    id: p.list(&op(), 0, 10).await.expect("list")[0].id,
+                    is_cyber: false,
+                    nice_role: None,
+                    nice_conf: None,
+                    nice_roles: String::new(),
+                    platform_role: None,
+                    platform_conf: None,
+                    skills: String::new(),
+                    certifications: String::new(),
+                }],
+                0,
+                true,
+            )
+            .await
+            .expect("state");
+        let student = Caller::user(9, 1, UserRole::Student);
+        assert!(matches!(
+            p.reclassify(&student, &mut |_, _| {}).await,
+            Err(AppError::Access(_))
+        ));
+        let mut seen = (0, 0);
+        assert_eq!(
+            p.reclassify(&op(), &mut |d, t| seen = (d, t))
+                .await
+                .expect("reclassify"),
+            3,
+            "{}",
+            db.label
+        );
+        assert_eq!(seen, (3, 3));
+        let list = p.list(&op(), 0, 10).await.expect("list");
+        let pentester = list
+            .iter()
+            .find(|x| x.title == "渗透测试工程师")
+            .expect("posting");
+        assert!(
+            pentester.is_cyber && pentester.nice_role.as_deref() == Some("PD-WRL-007"),
+            "{pentester:?}"
+        );
+        assert!(
+            !list
+                .iter()
+                .find(|x| x.title == "运维工程师")
+                .expect("posting")
+                .is_cyber
+        );
+        let (version, target, through) = app
+            .store()
+            .classifier_state()
+            .await
+            .expect("state")
+            .expect("a state row");
+        assert_eq!((version.len(), version == target, through), (16, true, 0));
+    }
+}

@@ -95,6 +95,9 @@ enum Command {
     },
     /// Create or upgrade the database schema.
     Migrate,
+    /// Re-classify stored postings with this binary's classifier weights (only
+    /// when they were classified by other weights; resumes if interrupted).
+    Reclassify,
     /// Create the schema and the first operator account (once). The password
     /// comes from CYBERBRIDGE_ADMIN_PASSWORD or, if unset, the first line of stdin.
     Init {
@@ -402,6 +405,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Reclassify => {
+            let url = db_url(DEFAULT_DB);
+            let app = App::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
+            reclassify(&app, &Caller::system("cli")).await
+        }
         Command::Migrate => {
             let url = db_url(DEFAULT_DB);
             let store = cb_store::Store::connect(&url)
@@ -526,6 +536,20 @@ async fn load_demo(app: &App) -> anyhow::Result<()> {
         import_cmd::run(app, &caller, args).await?;
     } else {
         tracing::warn!(dir = %jobs.display(), "sample postings not found; the demo runs without them");
+    }
+    // postings loaded by an earlier binary carry its classifier's answers: bring them up to date
+    reclassify(app, &caller).await
+}
+
+/// Re-classifies stored postings whose classifier weights are not this binary's.
+async fn reclassify(app: &App, caller: &Caller) -> anyhow::Result<()> {
+    let pb = progress_bar("re-classifying postings");
+    let n = app.postings().reclassify(caller, &mut tick(&pb)).await?;
+    pb.finish();
+    if n == 0 {
+        println!("stored postings are classified by the current weights");
+    } else {
+        println!("re-classified {n} postings with the current weights");
     }
     Ok(())
 }

@@ -377,6 +377,58 @@ macro_rules! backend {
                 Ok(out)
             }
 
+            /// The classifier state: (version all postings carry, target being applied, last id done).
+            pub async fn classifier_state(&self) -> Result<Option<(String, String, i64)>, StoreError> {
+                let row = sqlx::query("SELECT version, target, through_id FROM classifier_state WHERE id = 1").fetch_optional(&self.pool).await?;
+                row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
+            }
+
+            /// Title and description of the postings after `after_id`, by id.
+            pub async fn posting_texts(&self, after_id: i64, limit: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
+                let sql = format!("SELECT id, title, description FROM postings WHERE id > {} ORDER BY id LIMIT {}", $ph(1), $ph(2));
+                let rows = sqlx::query(AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&self.pool).await?;
+                rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+            }
+
+            /// Writes one page of new classifications and moves the cursor, in one
+            /// transaction; `finished` marks every posting as carrying `target`.
+            pub async fn reclassify_page(&self, caller: &Caller, target: &str, rows: &[crate::postings::Reclassified], through_id: i64, finished: bool) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let sql = format!(
+                    "UPDATE postings SET is_cyber = {}, nice_role = {}, nice_conf = {}, nice_roles = {}, platform_role = {}, platform_conf = {}, skills = {}, certifications = {} WHERE id = {}",
+                    $ph(1), $ph(2), $ph(3), $ph(4), $ph(5), $ph(6), $ph(7), $ph(8), $ph(9)
+                );
+                for r in rows {
+                    sqlx::query(AssertSqlSafe(sql.clone()))
+                        .bind(i64::from(r.is_cyber))
+                        .bind(r.nice_role.clone())
+                        .bind(r.nice_conf)
+                        .bind(r.nice_roles.clone())
+                        .bind(r.platform_role.clone())
+                        .bind(r.platform_conf)
+                        .bind(r.skills.clone())
+                        .bind(r.certifications.clone())
+                        .bind(r.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let (version, through) = if finished { (target.to_string(), 0) } else { (String::new(), through_id) };
+                let sql = format!(
+                    "INSERT INTO classifier_state (id, version, target, through_id) VALUES (1, {}, {}, {}) \
+                     ON CONFLICT (id) DO UPDATE SET version = CASE WHEN {} = '' THEN classifier_state.version ELSE {} END, target = {}, through_id = {}",
+                    $ph(1), $ph(2), $ph(3), $ph(4), $ph(5), $ph(6), $ph(7)
+                );
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(version.clone()).bind(target.to_string()).bind(through)
+                    .bind(version.clone()).bind(version).bind(target.to_string()).bind(through)
+                    .execute(&mut *tx).await?;
+                if finished {
+                    Self::audit_in(&mut tx, caller, "postings.reclassify", &format!("classifier {target}")).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             pub async fn posting_count(&self) -> Result<i64, StoreError> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM postings").fetch_one(&self.pool).await?)
             }

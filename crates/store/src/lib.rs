@@ -253,6 +253,32 @@ impl Store {
         dispatch!(self, b => b.postings_page(after_id, limit).await)
     }
 
+    /// Which classifier weights the stored postings carry: (version, target, last id done).
+    pub async fn classifier_state(&self) -> Result<Option<(String, String, i64)>, StoreError> {
+        dispatch!(self, b => b.classifier_state().await)
+    }
+
+    /// (id, title, description) of up to `limit` postings after `after_id`.
+    pub async fn posting_texts(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        dispatch!(self, b => b.posting_texts(after_id, limit).await)
+    }
+
+    /// One page of re-classified postings and the cursor, in one transaction.
+    pub async fn reclassify_page(
+        &self,
+        caller: &Caller,
+        target: &str,
+        rows: &[postings::Reclassified],
+        through_id: i64,
+        finished: bool,
+    ) -> Result<(), StoreError> {
+        dispatch!(self, b => b.reclassify_page(caller, target, rows, through_id, finished).await)
+    }
+
     pub async fn posting_count(&self) -> Result<i64, StoreError> {
         dispatch!(self, b => b.posting_count().await)
     }

@@ -239,6 +239,21 @@ pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting
         .collect()
 }
 
+/// A stored posting's classification by newer weights.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reclassified {
+    pub id: i64,
+    pub is_cyber: bool,
+    pub nice_role: Option<String>,
+    pub nice_conf: Option<f64>,
+    /// `ROLE:confidence` separated by spaces, as the import writes them.
+    pub nice_roles: String,
+    pub platform_role: Option<String>,
+    pub platform_conf: Option<f64>,
+    pub skills: String,
+    pub certifications: String,
+}
+
 /// A stored posting as lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostingSummary {

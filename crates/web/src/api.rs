@@ -82,8 +82,8 @@ impl From<AppError> for ApiError {
                 "too_many_attempts",
                 e.to_string(),
             ),
-            AppError::Store(_) => {
-                tracing::error!(error = %e, "store error");
+            AppError::Store(_) | AppError::Internal(_) => {
+                tracing::error!(error = %e, "internal error");
                 ApiError(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
