@@ -195,12 +195,13 @@ const SECURITY_DOMAINS: &[&str] = &[
     "cloud",
 ];
 /// Words that carry no meaning for the role (English).
+/// Sorted (binary search).
 const STOP: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
-    "it", "its", "of", "on", "or", "our", "that", "the", "their", "this", "to", "was", "will",
-    "with", "you", "your", "we", "all", "any", "may", "who", "which", "within", "other", "such",
-    "these", "those", "into", "under", "also", "not", "but", "can", "been", "more", "per", "one",
-    "two", "s",
+    "a", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can",
+    "for", "from", "has", "have", "in", "into", "is", "it", "its", "may", "more", "not", "of",
+    "on", "one", "or", "other", "our", "per", "s", "such", "that", "the", "their", "these", "this",
+    "those", "to", "two", "under", "was", "we", "which", "who", "will", "with", "within", "you",
+    "your",
 ];
 
 /// A feature's 64-bit name hash: FNV-1a over `prefix`, ':' and `name`.
@@ -337,7 +338,7 @@ pub struct FeatureSpace {
     /// platform role → (NICE role index, weight)
     role_nice: Vec<Vec<(usize, f32)>>,
     /// statement word hash → idf-weighted, per-role normalised weights (one per NICE role)
-    sim_words: HashMap<u64, Vec<f32>>,
+    sim_words: HashMap<u64, Vec<f32>, std::hash::BuildHasherDefault<crate::learn::Mix>>,
     /// skill index → NICE roles its statements belong to (index, share)
     skill_nice: Vec<Vec<(usize, f32)>>,
     security_skill: Vec<bool>,
@@ -443,7 +444,7 @@ impl FeatureSpace {
             };
             fold_into(text, &mut buf);
             pieces(&buf, |w, cjk| {
-                if !cjk && w.len() > 2 && !STOP.contains(&w) {
+                if !cjk && w.len() > 2 && STOP.binary_search(&w).is_err() {
                     *role_words[ri].entry(stem(w).to_string()).or_default() += 1.0;
                 }
             });
@@ -455,7 +456,11 @@ impl FeatureSpace {
             }
         }
         let n = nice_roles.len() as f32;
-        let mut sim_words: HashMap<u64, Vec<f32>> = HashMap::new();
+        let mut sim_words: HashMap<
+            u64,
+            Vec<f32>,
+            std::hash::BuildHasherDefault<crate::learn::Mix>,
+        > = HashMap::default();
         for (ri, words) in role_words.iter().enumerate() {
             let weights: Vec<(&String, f32)> = words
                 .iter()
@@ -718,7 +723,7 @@ impl FeatureSpace {
         // description words and their similarity to each work role's statements
         let mut sim = vec![0.0f32; self.nice_roles.len()];
         pieces(description, |w, cjk| {
-            if cjk || w.len() < 2 || STOP.contains(&w) {
+            if cjk || w.len() < 2 || STOP.binary_search(&w).is_ok() {
                 return;
             }
             let w = stem(w);

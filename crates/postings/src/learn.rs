@@ -17,7 +17,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// Keys are FNV hashes already: one multiply spreads them for the table.
 #[derive(Default)]
-struct Mix(u64);
+pub(crate) struct Mix(u64);
 
 impl Hasher for Mix {
     fn finish(&self) -> u64 {
