@@ -5,7 +5,7 @@
 
 use crate::features::FeatureSpace;
 use crate::learn::{Weights, vectorize};
-use crate::matcher::{Found, SkillMatcher};
+use crate::matcher::{Found, FoundKind, SkillMatcher};
 use cb_competency::CompetencyModel;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -45,6 +45,25 @@ pub struct Classification {
     pub found: Vec<Found>,
 }
 
+/// A skill or certification id and whether it is required.
+pub type TermId = (String, bool);
+
+impl Classification {
+    /// The skills and certifications found, as (model id, required) lists.
+    pub fn term_ids(&self, model: &CompetencyModel) -> (Vec<TermId>, Vec<TermId>) {
+        let (mut skills, mut certifications) = (Vec::new(), Vec::new());
+        for f in &self.found {
+            match f.kind {
+                FoundKind::Skill => skills.push((model.skills[f.index].id.clone(), f.required)),
+                FoundKind::Certification => {
+                    certifications.push((model.certifications[f.index].id.clone(), f.required))
+                }
+            }
+        }
+        (skills, certifications)
+    }
+}
+
 /// The weights shipped with this binary (`data/classifier/model.tsv`, written by `cyberbridge train`).
 pub const BUNDLED_WEIGHTS: &str = include_str!("../../../data/classifier/model.tsv");
 
@@ -58,9 +77,6 @@ pub struct Classifier {
     matcher: SkillMatcher,
     space: FeatureSpace,
     weights: Weights,
-    /// head class index → platform role / NICE role position in the model (for names)
-    nice_ids: Vec<String>,
-    platform_ids: Vec<String>,
 }
 
 impl Classifier {
@@ -76,15 +92,11 @@ impl Classifier {
     pub fn with_weights(model: Arc<CompetencyModel>, weights: Weights) -> Self {
         let matcher = SkillMatcher::new(&model);
         let space = FeatureSpace::new(&model);
-        let nice_ids = weights.classes(1).to_vec();
-        let platform_ids = weights.classes(2).to_vec();
         Classifier {
             model,
             matcher,
             space,
             weights,
-            nice_ids,
-            platform_ids,
         }
     }
 
@@ -113,8 +125,8 @@ impl Classifier {
         let is_cyber = cyber_confidence >= CYBER_THRESHOLD;
         let (roles, platform_roles) = if is_cyber {
             (
-                top(&self.weights.predict(1, &x), 3, &self.nice_ids),
-                top(&self.weights.predict(2, &x), 3, &self.platform_ids),
+                top(&self.weights.predict(1, &x), 3, self.weights.classes(1)),
+                top(&self.weights.predict(2, &x), 3, self.weights.classes(2)),
             )
         } else {
             (Vec::new(), Vec::new())

@@ -317,12 +317,8 @@ fn contains_term(text: &str, term: &str) -> bool {
     if term.len() > 4 || !term.is_ascii() {
         return text.contains(term);
     }
-    text.match_indices(term).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + term.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_alphanumeric())
-            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
-    })
+    text.match_indices(term)
+        .any(|(i, _)| word_bounded(text, i, i + term.len()))
 }
 
 /// Everything feature extraction needs from the competency model, built once.
@@ -622,14 +618,8 @@ impl FeatureSpace {
         let mut head: Option<usize> = None;
         for m in self.titles.find_iter(title) {
             let pid = m.pattern().as_usize();
-            if self.title_short[pid] {
-                let before = title[..m.start()].chars().next_back();
-                let after = title[m.end()..].chars().next();
-                if before.is_some_and(|c| c.is_ascii_alphanumeric())
-                    || after.is_some_and(|c| c.is_ascii_alphanumeric())
-                {
-                    continue;
-                }
+            if self.title_short[pid] && !word_bounded(title, m.start(), m.end()) {
+                continue;
             }
             head = Some(pid);
             for &r in &self.title_roles[pid] {
@@ -787,12 +777,9 @@ impl FeatureSpace {
         t: &mut String,
         d: &mut String,
     ) -> Vec<Found> {
-        let title = strip_links(title);
-        let description = strip_links(description);
-        let found = matcher.find(&title, &description);
-        fold_into(&title, t);
-        fold_into(&description, d);
-        found
+        fold_into(&strip_links(title), t);
+        fold_into(&strip_links(description), d);
+        matcher.find_folded(t, d)
     }
 }
 

@@ -7,7 +7,6 @@ use crate::classify::Classification;
 use crate::contract::Engine;
 use crate::fields::{self, Education, Experience};
 use crate::location::Location;
-use crate::matcher::FoundKind;
 use crate::salary::{self, SalaryInfo};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -362,16 +361,7 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
         id
     };
     let c: Classification = ctx.engine.classifier.classify(&title, &description);
-    let m = ctx.engine.classifier.model();
-    let (mut skills, mut certifications) = (Vec::new(), Vec::new());
-    for f in &c.found {
-        match f.kind {
-            FoundKind::Skill => skills.push((m.skills[f.index].id.clone(), f.required)),
-            FoundKind::Certification => {
-                certifications.push((m.certifications[f.index].id.clone(), f.required))
-            }
-        }
-    }
+    let (skills, certifications) = c.term_ids(ctx.engine.classifier.model());
     // experience and education often sit in the description (or 51job's tags)
     // without their own columns, experience and education are read from a short
     // description (51job's tag list); long free text is too noisy for that

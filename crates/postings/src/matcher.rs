@@ -144,12 +144,17 @@ impl SkillMatcher {
     /// Finds skills and certifications in a title and a description. Each is
     /// reported once; required wins over preferred.
     pub fn find(&self, title: &str, description: &str) -> Vec<Found> {
-        let mut buf = String::new();
+        let (mut t, mut d) = (String::new(), String::new());
+        fold_into(title, &mut t);
+        fold_into(description, &mut d);
+        self.find_folded(&t, &d)
+    }
+
+    /// [`Self::find`] over a title and description already folded ([`fold_into`]).
+    pub fn find_folded(&self, title: &str, description: &str) -> Vec<Found> {
         let mut out: Vec<Found> = Vec::new();
-        fold_into(title, &mut buf);
-        self.scan(&buf, true, &mut out);
-        fold_into(description, &mut buf);
-        self.scan(&buf, false, &mut out);
+        self.scan(title, true, &mut out);
+        self.scan(description, false, &mut out);
         out
     }
 
