@@ -7,7 +7,7 @@ use cb_postings::contract::Engine;
 use cb_postings::dedupe::{Candidate, Deduper, Verdict, norm_employer, norm_title, simhash};
 use cb_postings::import::{self, Context, ParsedPosting, Record, RowError, Shape};
 use cb_store::postings::{
-    ImportEnd, ImportRecord, ImportStart, NewPosting, PostingRef, SourceLink,
+    ImportEnd, ImportRecord, ImportStart, NewPosting, PostingRef, Reclassified, SourceLink,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -112,7 +112,12 @@ impl PostingService<'_> {
             });
         }
         let mut deduper: Deduper<PostingRef> = Deduper::default();
-        for k in store.dedupe_index().await? {
+        let stored = store.dedupe_index().await?;
+        // the first postings of a store carry this binary's weights: nothing to re-classify later
+        let first_import = stored
+            .is_empty()
+            .then(|| self.app.engine().classifier.version().to_string());
+        for k in stored {
             let c = Candidate {
                 source: k.source,
                 source_id: k.source_id,
@@ -180,6 +185,9 @@ impl PostingService<'_> {
                         rejected: rejected.len() as u64,
                     };
                     let import_id = session.finish(caller, &end).await?;
+                    if let Some(version) = &first_import {
+                        store.record_classifier(version).await?;
+                    }
                     progress(size, size);
                     break ImportOutcome {
                         import_id,
@@ -234,7 +242,9 @@ impl PostingService<'_> {
             let engine = Arc::clone(&engine);
             let rows = tokio::task::spawn_blocking(move || classify_page(&engine, &page))
                 .await
-                .map_err(|e| AppError::Internal(format!("re-classification worker failed: {e}")))?;
+                .map_err(|e| {
+                    AppError::Internal(format!("re-classification worker failed: {e}"))
+                })??;
             let through = last.unwrap_or(after);
             store
                 .reclassify_page(caller, &target, &rows, through, finished)
@@ -442,7 +452,7 @@ fn parse_file(
 fn classify_page(
     engine: &Engine,
     page: &[(i64, String, String)],
-) -> Vec<cb_store::postings::Reclassified> {
+) -> Result<Vec<Reclassified>, AppError> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -458,49 +468,34 @@ fn classify_page(
                 })
             })
             .collect();
-        // a worker that panicked is a bug: its page is classified again here rather than lost
-        handles
-            .into_iter()
-            .zip(page.chunks(chunk))
-            .flat_map(|(h, part)| {
-                h.join()
-                    .unwrap_or_else(|_| part.iter().map(|p| reclassified(engine, p)).collect())
-            })
-            .collect()
+        let mut out = Vec::with_capacity(page.len());
+        for h in handles {
+            out.extend(
+                h.join().map_err(|_| {
+                    AppError::Internal("a re-classification worker panicked".into())
+                })?,
+            );
+        }
+        Ok(out)
     })
 }
 
-fn reclassified(
-    engine: &Engine,
-    (id, title, description): &(i64, String, String),
-) -> cb_store::postings::Reclassified {
+fn reclassified(engine: &Engine, (id, title, description): &(i64, String, String)) -> Reclassified {
     let c = engine.classifier.classify(title, description);
-    let m = engine.classifier.model();
-    let (mut skills, mut certifications) = (Vec::new(), Vec::new());
-    for f in &c.found {
-        match f.kind {
-            cb_postings::FoundKind::Skill => {
-                skills.push((m.skills[f.index].id.clone(), f.required))
-            }
-            cb_postings::FoundKind::Certification => {
-                certifications.push((m.certifications[f.index].id.clone(), f.required))
-            }
-        }
-    }
-    cb_store::postings::Reclassified {
+    let (skills, certifications) = c.term_ids(engine.classifier.model());
+    Reclassified {
         id: *id,
         is_cyber: c.is_cyber,
-        nice_role: c.roles.first().map(|r| r.id.clone()),
-        nice_conf: c.roles.first().map(|r| r.confidence),
-        nice_roles: c
+        roles: c
             .roles
             .iter()
-            .map(|r| format!("{}:{}", r.id, r.confidence))
-            .collect::<Vec<_>>()
-            .join(" "),
-        platform_role: c.platform_roles.first().map(|r| r.id.clone()),
-        platform_conf: c.platform_roles.first().map(|r| r.confidence),
-        skills: cb_store::postings::skill_list(&skills),
-        certifications: cb_store::postings::skill_list(&certifications),
+            .map(|r| (r.id.clone(), r.confidence))
+            .collect(),
+        platform_role: c
+            .platform_roles
+            .first()
+            .map(|r| (r.id.clone(), r.confidence)),
+        skills,
+        certifications,
     }
 }

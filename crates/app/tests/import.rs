@@ -286,15 +286,7 @@ async fn stored_postings_follow_the_classifier_weights() {
         p.import(&op(), file("lagou.csv", LAGOU), opts(), &mut |_, _| {})
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", db.label));
-        // a database that never recorded its weights is brought up to date once
-        assert_eq!(
-            p.reclassify(&op(), &mut |_, _| {})
-                .await
-                .expect("reclassify"),
-            3,
-            "{}",
-            db.label
-        );
+        // the first import into an empty store records its weights: nothing to redo
         assert_eq!(
             p.reclassify(&op(), &mut |_, _| {})
                 .await
@@ -311,13 +303,10 @@ async fn stored_postings_follow_the_classifier_weights() {
                 &[cb_store::postings::Reclassified {
                     id: p.list(&op(), 0, 10).await.expect("list")[0].id,
                     is_cyber: false,
-                    nice_role: None,
-                    nice_conf: None,
-                    nice_roles: String::new(),
+                    roles: Vec::new(),
                     platform_role: None,
-                    platform_conf: None,
-                    skills: String::new(),
-                    certifications: String::new(),
+                    skills: Vec::new(),
+                    certifications: Vec::new(),
                 }],
                 0,
                 true,
@@ -362,5 +351,24 @@ async fn stored_postings_follow_the_classifier_weights() {
             .expect("state")
             .expect("a state row");
         assert_eq!((version.len(), version == target, through), (16, true, 0));
+        // an interrupted run (older weights, the current ones applied through the first posting) resumes
+        let first = list.iter().map(|x| x.id).min().expect("ids");
+        let store = app.store();
+        store
+            .reclassify_page(&op(), "older-weights", &[], 0, true)
+            .await
+            .expect("state");
+        store
+            .reclassify_page(&op(), &version, &[], first, false)
+            .await
+            .expect("state");
+        assert_eq!(
+            p.reclassify(&op(), &mut |_, _| {})
+                .await
+                .expect("reclassify"),
+            2,
+            "{}",
+            db.label
+        );
     }
 }

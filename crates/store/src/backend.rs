@@ -383,6 +383,17 @@ macro_rules! backend {
                 row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
             }
 
+            /// Records that the stored postings carry `version`, unless a state is recorded already
+            /// (the first import into an empty store: its postings need no re-classification).
+            pub async fn record_classifier(&self, version: &str) -> Result<(), StoreError> {
+                let sql = format!(
+                    "INSERT INTO classifier_state (id, version, target, through_id) VALUES (1, {}, {}, 0) ON CONFLICT (id) DO NOTHING",
+                    $ph(1), $ph(2)
+                );
+                sqlx::query(AssertSqlSafe(sql)).bind(version.to_string()).bind(version.to_string()).execute(&self.pool).await?;
+                Ok(())
+            }
+
             /// Title and description of the postings after `after_id`, by id.
             pub async fn posting_texts(&self, after_id: i64, limit: i64) -> Result<Vec<(i64, String, String)>, StoreError> {
                 let sql = format!("SELECT id, title, description FROM postings WHERE id > {} ORDER BY id LIMIT {}", $ph(1), $ph(2));
@@ -401,27 +412,34 @@ macro_rules! backend {
                 for r in rows {
                     sqlx::query(AssertSqlSafe(sql.clone()))
                         .bind(i64::from(r.is_cyber))
-                        .bind(r.nice_role.clone())
-                        .bind(r.nice_conf)
-                        .bind(r.nice_roles.clone())
-                        .bind(r.platform_role.clone())
-                        .bind(r.platform_conf)
-                        .bind(r.skills.clone())
-                        .bind(r.certifications.clone())
+                        .bind(r.roles.first().map(|x| x.0.clone()))
+                        .bind(r.roles.first().map(|x| x.1))
+                        .bind(crate::postings::role_list(&r.roles))
+                        .bind(r.platform_role.as_ref().map(|x| x.0.clone()))
+                        .bind(r.platform_role.as_ref().map(|x| x.1))
+                        .bind(crate::postings::skill_list(&r.skills))
+                        .bind(crate::postings::skill_list(&r.certifications))
                         .bind(r.id)
                         .execute(&mut *tx)
                         .await?;
                 }
-                let (version, through) = if finished { (target.to_string(), 0) } else { (String::new(), through_id) };
-                let sql = format!(
-                    "INSERT INTO classifier_state (id, version, target, through_id) VALUES (1, {}, {}, {}) \
-                     ON CONFLICT (id) DO UPDATE SET version = CASE WHEN {} = '' THEN classifier_state.version ELSE {} END, target = {}, through_id = {}",
-                    $ph(1), $ph(2), $ph(3), $ph(4), $ph(5), $ph(6), $ph(7)
-                );
-                sqlx::query(AssertSqlSafe(sql))
-                    .bind(version.clone()).bind(target.to_string()).bind(through)
-                    .bind(version.clone()).bind(version).bind(target.to_string()).bind(through)
-                    .execute(&mut *tx).await?;
+                // finished: every posting carries `target`; else the cursor moves and `version` stays
+                let sql = if finished {
+                    format!(
+                        "INSERT INTO classifier_state (id, version, target, through_id) VALUES (1, {}, {}, 0) \
+                         ON CONFLICT (id) DO UPDATE SET version = excluded.version, target = excluded.target, through_id = 0",
+                        $ph(1), $ph(2)
+                    )
+                } else {
+                    format!(
+                        "INSERT INTO classifier_state (id, version, target, through_id) VALUES (1, '', {}, {}) \
+                         ON CONFLICT (id) DO UPDATE SET target = excluded.target, through_id = excluded.through_id",
+                        $ph(1), $ph(2)
+                    )
+                };
+                let q = sqlx::query(AssertSqlSafe(sql));
+                let q = if finished { q.bind(target.to_string()).bind(target.to_string()) } else { q.bind(target.to_string()).bind(through_id) };
+                q.execute(&mut *tx).await?;
                 if finished {
                     Self::audit_in(&mut tx, caller, "postings.reclassify", &format!("classifier {target}")).await?;
                 }

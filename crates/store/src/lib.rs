@@ -258,6 +258,11 @@ impl Store {
         dispatch!(self, b => b.classifier_state().await)
     }
 
+    /// Records the weights the stored postings carry, unless a state is recorded already.
+    pub async fn record_classifier(&self, version: &str) -> Result<(), StoreError> {
+        dispatch!(self, b => b.record_classifier(version).await)
+    }
+
     /// (id, title, description) of up to `limit` postings after `after_id`.
     pub async fn posting_texts(
         &self,

@@ -122,6 +122,15 @@ fn oi(v: Option<i64>) -> Val {
     v.map_or(Val::Null, Val::Int)
 }
 
+/// `PD-WRL-007:0.62 DD-WRL-005:0.2`: roles with their confidences.
+pub fn role_list(roles: &[(String, f64)]) -> String {
+    roles
+        .iter()
+        .map(|(id, c)| format!("{id}:{c}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `burp-suite sql-injection oscp?`: ids, preferred ones marked with `?`.
 pub fn skill_list(items: &[(String, bool)]) -> String {
     items
@@ -224,11 +233,7 @@ pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting
                 Val::Int(i64::from(p.is_cyber)),
                 ot(p.roles.first().map(|r| r.0.as_str())),
                 or(p.roles.first().map(|r| r.1)),
-                t(&p.roles
-                    .iter()
-                    .map(|(id, c)| format!("{id}:{c}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")),
+                t(&role_list(&p.roles)),
                 ot(p.platform_role.as_ref().map(|r| r.0.as_str())),
                 or(p.platform_role.as_ref().map(|r| r.1)),
                 t(&skill_list(&p.skills)),
@@ -244,14 +249,12 @@ pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting
 pub struct Reclassified {
     pub id: i64,
     pub is_cyber: bool,
-    pub nice_role: Option<String>,
-    pub nice_conf: Option<f64>,
-    /// `ROLE:confidence` separated by spaces, as the import writes them.
-    pub nice_roles: String,
-    pub platform_role: Option<String>,
-    pub platform_conf: Option<f64>,
-    pub skills: String,
-    pub certifications: String,
+    /// NICE roles with confidences, best first.
+    pub roles: Vec<(String, f64)>,
+    pub platform_role: Option<(String, f64)>,
+    /// (id, required)
+    pub skills: Vec<(String, bool)>,
+    pub certifications: Vec<(String, bool)>,
 }
 
 /// A stored posting as lists show it.
