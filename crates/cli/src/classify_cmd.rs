@@ -98,6 +98,12 @@ pub fn eval(
         set.len(),
         engine.classifier.version()
     );
+    print_report(&r, errors);
+    Ok(())
+}
+
+/// The report as Markdown tables (per language and source, reliability), and the errors if asked.
+fn print_report(r: &cb_postings::eval::Report, errors: bool) {
     println!();
     println!(
         "| set | postings | is_cyber P / R / F1 [95 % CI of F1] | NICE top-1 in acceptable [95 % CI] | platform role top-1 | skills P / R / F1 (postings) |"
@@ -180,7 +186,6 @@ pub fn eval(
             println!("- {e}");
         }
     }
-    Ok(())
 }
 
 /// `cyberbridge train`: weights from labeled files (or, with `--cv`, cross-validation figures).
@@ -203,79 +208,40 @@ pub fn train(
     let space = cb_postings::features::FeatureSpace::new(&model);
     let matcher = cb_postings::SkillMatcher::new(&model);
     if !cv.is_empty() {
-        println!("| l1 | folds | is_cyber F1 zh / en | NICE top-1 zh / en | platform top-1 |");
-        println!("|---|---|---|---|---|");
+        const K: usize = 5;
         for &l1 in cv {
             let cfg = TrainConfig {
                 l1,
                 folds: 0,
                 ..TrainConfig::default()
             };
-            let k = 5;
-            let mut all = Vec::new();
-            for fold in 0..k {
-                let (tr, te): (Vec<_>, Vec<_>) = set
+            let mut pairs = Vec::with_capacity(set.len());
+            for fold in 0..K {
+                let train: Vec<_> = set
                     .iter()
-                    .cloned()
                     .enumerate()
-                    .partition(|(i, _)| i % k != fold);
-                let tr: Vec<_> = tr.into_iter().map(|x| x.1).collect();
-                let text = cb_postings::learn::train(&space, &matcher, &tr, "cv", cfg)?;
+                    .filter(|(i, _)| i % K != fold)
+                    .map(|(_, l)| l.clone())
+                    .collect();
+                let text = cb_postings::learn::train(&space, &matcher, &train, "cv", cfg)?;
                 let engine = Engine::new(Classifier::with_weights(
                     model.clone(),
                     Weights::parse("cv", &text)?,
                 ));
-                all.extend(te.into_iter().map(|x| x.1).map(|l| {
-                    (
-                        engine.run(&cb_postings::PostingInput {
-                            title: l.title.clone(),
-                            description: l.description.clone(),
-                            ..Default::default()
-                        }),
-                        l,
-                    )
-                }));
+                pairs.extend(
+                    set.iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % K == fold)
+                        .map(|(_, l)| (l, engine.run(&cb_postings::eval::input_of(l)))),
+                );
             }
-            let mut by: std::collections::BTreeMap<String, (usize, usize, usize, usize, usize)> =
-                Default::default();
-            let mut plat = (0usize, 0usize);
-            for (o, l) in &all {
-                let e = by.entry(l.lang.clone()).or_default();
-                match (o.is_cyber, l.is_cyber) {
-                    (true, Some(true)) => e.0 += 1,
-                    (true, Some(false)) => e.1 += 1,
-                    (false, Some(true)) => e.2 += 1,
-                    _ => {}
-                }
-                if l.is_cyber == Some(true) {
-                    e.4 += 1;
-                    e.3 += usize::from(
-                        o.role
-                            .as_ref()
-                            .is_some_and(|r| l.nice_roles.contains(&r.id)),
-                    );
-                    plat.1 += 1;
-                    plat.0 += usize::from(
-                        o.platform_role
-                            .as_ref()
-                            .is_some_and(|r| l.platform_roles.contains(&r.id)),
-                    );
-                }
-            }
-            let f1 = |l: &str| {
-                by.get(l).map_or(0.0, |e| {
-                    2.0 * e.0 as f64 / (2 * e.0 + e.1 + e.2).max(1) as f64
-                })
-            };
-            let top = |l: &str| by.get(l).map_or(0.0, |e| e.3 as f64 / e.4.max(1) as f64);
             println!(
-                "| {l1} | {k} | {:.3} / {:.3} | {:.3} / {:.3} | {:.3} |",
-                f1("zh"),
-                f1("en"),
-                top("zh"),
-                top("en"),
-                plat.0 as f64 / plat.1.max(1) as f64
+                "## L1 {l1}: {K}-fold cross-validation on {}",
+                names.join(" ")
             );
+            println!();
+            print_report(&cb_postings::eval::score(pairs), false);
+            println!();
         }
         return Ok(());
     }

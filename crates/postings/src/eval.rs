@@ -3,7 +3,7 @@
 //! the acceptable roles, and skill precision/recall, per language.
 
 use crate::classify::PostingInput;
-use crate::contract::Engine;
+use crate::contract::{Engine, Output};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -187,15 +187,24 @@ fn bins(points: &[(f64, bool)]) -> Vec<Bin> {
 }
 
 pub fn evaluate(engine: &Engine, set: &[Labeled]) -> Report {
+    score(set.iter().map(|l| (l, engine.run(&input_of(l)))))
+}
+
+/// The posting of a labeled row, as `classify` reads it.
+pub fn input_of(l: &Labeled) -> PostingInput {
+    PostingInput {
+        title: l.title.clone(),
+        description: l.description.clone(),
+        ..PostingInput::default()
+    }
+}
+
+/// Scores outputs against their labels (they may come from several engines:
+/// cross-validation scores each fold's held-out rows with that fold's model).
+pub fn score<'a>(pairs: impl IntoIterator<Item = (&'a Labeled, Output)>) -> Report {
     let mut report = Report::default();
     let (mut role_points, mut cyber_points) = (Vec::new(), Vec::new());
-    for l in set {
-        let input = PostingInput {
-            title: l.title.clone(),
-            description: l.description.clone(),
-            ..PostingInput::default()
-        };
-        let out = engine.run(&input);
+    for (l, out) in pairs {
         if let Some(c) = l.is_cyber {
             cyber_points.push((out.cyber_confidence, c));
         }
