@@ -389,18 +389,18 @@ mod tests {
             include_str!("../../../data/devset/v2/test.jsonl"),
         )
         .expect("test split parses");
-        assert!(set.len() >= 450);
+        assert!(set.len() >= 700);
         let engine = Engine::new(Classifier::new(Arc::new(bundled::model().expect("model"))));
         let r = evaluate(&engine, &set);
         let (zh, en) = (&r.by_lang["zh"], &r.by_lang["en"]);
         assert!(
-            zh.is_cyber.f1 >= 0.95 && zh.nice_top1.accuracy >= 0.85,
+            zh.is_cyber.f1 >= 0.95 && zh.nice_top1.accuracy >= 0.82,
             "zh: F1 {} top-1 {}",
             zh.is_cyber.f1,
             zh.nice_top1.accuracy
         );
         assert!(
-            en.is_cyber.f1 >= 0.92 && en.nice_top1.accuracy >= 0.74,
+            en.is_cyber.f1 >= 0.94 && en.nice_top1.accuracy >= 0.80,
             "en: F1 {} top-1 {}",
             en.is_cyber.f1,
             en.nice_top1.accuracy

@@ -123,6 +123,45 @@ const OTHER_SAFETY_TITLE: &[&str] = &[
     "安全监督",
     "安全管理员",
 ];
+/// Title words of a supervisor (OPM: `Supervisory IT Specialist (INFOSEC)`, `SUPV ITSPEC`).
+const SUPERVISORY_TITLE: &[&str] = &["supervis", "supv", "supvervis", "supvy", "supervisor"];
+/// Title words of chip design, where `SoC` is a system on a chip, not a security operations centre.
+const CHIP_TITLE: &[&str] = &[
+    "芯片",
+    "soc设计",
+    "soc验证",
+    "soc硬件",
+    "soc verification",
+    "soc design",
+    "asic",
+    "fpga",
+    "ic设计",
+    "ic验证",
+    "数字ic",
+    "模拟ic",
+    "版图",
+];
+/// Chinese place names with 安 in them, blanked from titles before anything is read there:
+/// `中国电信安徽公司` holds `信安`, `西安全栈工程师` holds `安全`. A name that ends in 安
+/// right before 全 is kept unless 全栈 / 全职 follows (`推广安全产品` is 推广 + 安全).
+const PLACES_WITH_AN: &[&str] = &[
+    "大兴安岭",
+    "安徽",
+    "安阳",
+    "安顺",
+    "安康",
+    "安庆",
+    "淮安",
+    "兴安",
+    "吉安",
+    "泰安",
+    "广安",
+    "雅安",
+    "西安",
+    "延安",
+    "六安",
+    "宝安",
+];
 /// Title words of sales and business roles.
 const SALES_TITLE: &[&str] = &[
     "销售",
@@ -701,6 +740,17 @@ impl FeatureSpace {
         if any(RISK_TITLE, title) {
             sink.add("cue", "risk-title", 1.0);
         }
+        if any(CHIP_TITLE, title) {
+            sink.add("cue", "chip-title", 1.0);
+        }
+        if any(SUPERVISORY_TITLE, title) {
+            sink.add("cue", "supervisory-title", 1.0);
+            // a supervisor whose title names no other specialty (`Supervisory IT Specialist
+            // (INFOSEC)`): the policy's "supervisory: OG-WRL-014"
+            if ps.iter().all(|&x| x == 0.0) {
+                sink.add("cue", "supervisory-generic", 1.0);
+            }
+        }
         if any(SECURITY_TEXT, description) {
             sink.add("cue", "security-text", 1.0);
         }
@@ -778,9 +828,37 @@ impl FeatureSpace {
         d: &mut String,
     ) -> Vec<Found> {
         fold_into(&strip_links(title), t);
+        blank_places(t);
         fold_into(&strip_links(description), d);
         matcher.find_folded(t, d)
     }
+}
+
+/// Blanks [`PLACES_WITH_AN`] in a folded title.
+fn blank_places(t: &mut String) {
+    if !t.contains('安') {
+        return;
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t.as_str();
+    'next: while let Some(c) = rest.chars().next() {
+        for name in PLACES_WITH_AN {
+            if let Some(after) = rest.strip_prefix(name) {
+                let ambiguous = name.ends_with('安')
+                    && after.starts_with('全')
+                    && !after.starts_with("全栈")
+                    && !after.starts_with("全职");
+                if !ambiguous {
+                    out.push(' ');
+                    rest = after;
+                    continue 'next;
+                }
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    *t = out;
 }
 
 /// `it specialist (infosec/plcypln) (direct hire)` → (`it specialist `, `infosec/plcypln) (direct hire`).
@@ -795,6 +873,22 @@ fn split_paren(title: &str) -> (&str, &str) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn place_names_do_not_make_security_words() {
+        let blank = |t: &str| {
+            let mut s = t.to_string();
+            blank_places(&mut s);
+            s
+        };
+        assert!(!blank("软件开发工程师(中国电信安徽公司)").contains("信安"));
+        assert!(!blank("西安全栈工程师").contains("安全"));
+        assert_eq!(blank("西安安全工程师"), " 安全工程师");
+        // 推广 + 安全, not 广安 + 全
+        assert_eq!(blank("推广安全产品"), "推广安全产品");
+        assert_eq!(blank("渗透测试(大兴安岭)"), "渗透测试( )");
+        assert_eq!(blank("security engineer"), "security engineer");
+    }
 
     #[test]
     fn links_and_addresses_are_blanked() {
