@@ -120,7 +120,9 @@ impl Classifier {
     pub fn classify(&self, title: &str, description: &str) -> Classification {
         let (mut t, mut d) = (String::new(), String::new());
         let found = FeatureSpace::prepare(&self.matcher, title, description, &mut t, &mut d);
-        let x = vectorize(&self.space, &t, &d, &found);
+        // only the features some head weighs: the same scores, without sorting
+        // the many words no head weighs
+        let x = vectorize(&self.space, &t, &d, &found, |h| self.weights.knows(h));
         let cyber_confidence = self.weights.predict(0, &x)[0];
         let is_cyber = cyber_confidence >= CYBER_THRESHOLD;
         let (roles, platform_roles) = if is_cyber {
@@ -145,11 +147,17 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// The `k` most probable classes, best first (ties: the earlier class).
 fn top(p: &[f64], k: usize, ids: &[String]) -> Vec<RoleScore> {
-    let mut idx: Vec<usize> = (0..p.len()).collect();
-    idx.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
-    idx.into_iter()
-        .take(k)
+    let mut best: Vec<usize> = Vec::with_capacity(k + 1);
+    for i in 0..p.len() {
+        let at = best.partition_point(|&b| p[b] >= p[i]);
+        if at < k {
+            best.insert(at, i);
+            best.truncate(k);
+        }
+    }
+    best.into_iter()
         .map(|i| RoleScore {
             id: ids[i].clone(),
             confidence: round3(p[i]),
@@ -282,5 +290,19 @@ mod tests {
             .map(|r| r.id.clone())
             .collect();
         assert_eq!(w.classes(2), platform.as_slice());
+    }
+
+    proptest::proptest! {
+        /// The top-k selection equals a full sort (best first, ties: the earlier class).
+        #[test]
+        fn top_is_the_head_of_a_full_sort(p in proptest::collection::vec(0u8..6, 0..60), k in 0usize..5) {
+            let p: Vec<f64> = p.into_iter().map(|x| f64::from(x) / 5.0).collect();
+            let ids: Vec<String> = (0..p.len()).map(|i| i.to_string()).collect();
+            let mut idx: Vec<usize> = (0..p.len()).collect();
+            idx.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
+            let want: Vec<String> = idx.into_iter().take(k).map(|i| i.to_string()).collect();
+            let got: Vec<String> = top(&p, k, &ids).into_iter().map(|r| r.id).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 }

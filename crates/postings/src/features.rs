@@ -234,7 +234,7 @@ const SECURITY_DOMAINS: &[&str] = &[
     "cloud",
 ];
 /// Words that carry no meaning for the role (English).
-/// Sorted (binary search).
+/// Kept sorted for reading; looked up by hash ([`FeatureSpace`]'s `stop`).
 const STOP: &[&str] = &[
     "a", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can",
     "for", "from", "has", "have", "in", "into", "is", "it", "its", "may", "more", "not", "of",
@@ -352,13 +352,54 @@ fn word_bounded(text: &str, start: usize, end: usize) -> bool {
         && !after.is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
-fn contains_term(text: &str, term: &str) -> bool {
-    if term.len() > 4 || !term.is_ascii() {
-        return text.contains(term);
-    }
-    text.match_indices(term)
-        .any(|(i, _)| word_bounded(text, i, i + term.len()))
+/// Which cue lists a text names, found in one pass: one automaton over every
+/// list's terms; a short ASCII term (4 bytes or fewer) counts only as a whole word.
+struct Cues {
+    automaton: AhoCorasick,
+    /// pattern → (list, whole word only)
+    terms: Vec<(u8, bool)>,
 }
+
+impl Cues {
+    fn new(lists: &[&[&str]]) -> Self {
+        let mut patterns = Vec::new();
+        let mut terms = Vec::new();
+        for (l, list) in lists.iter().enumerate() {
+            for term in *list {
+                patterns.push(*term);
+                terms.push((l as u8, term.len() <= 4 && term.is_ascii()));
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .build(&patterns)
+            .unwrap_or_else(|e| panic!("cue lists always build an automaton: {e}"));
+        Cues { automaton, terms }
+    }
+
+    /// Bit `l` is set when list `l` has a term in `text`.
+    fn hits(&self, text: &str) -> u32 {
+        let mut bits = 0u32;
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (l, whole) = self.terms[m.pattern().as_usize()];
+            if bits & (1 << l) == 0 && (!whole || word_bounded(text, m.start(), m.end())) {
+                bits |= 1 << l;
+            }
+        }
+        bits
+    }
+}
+
+/// The title's cue lists, in the order of [`Cues::hits`]' bits.
+const TITLE_CUES: [&[&str]; 7] = [
+    SECURITY_TITLE,
+    OTHER_SAFETY_TITLE,
+    SALES_TITLE,
+    &["售前", "presales", "pre-sales"],
+    RISK_TITLE,
+    CHIP_TITLE,
+    SUPERVISORY_TITLE,
+];
+const TEXT_CUES: [&[&str]; 2] = [SECURITY_TEXT, COLLATERAL_TEXT];
 
 /// Everything feature extraction needs from the competency model, built once.
 pub struct FeatureSpace {
@@ -372,8 +413,10 @@ pub struct FeatureSpace {
     title_short: Vec<bool>,
     /// platform role → (NICE role index, weight)
     role_nice: Vec<Vec<(usize, f32)>>,
-    /// statement word hash → idf-weighted, per-role normalised weights (one per NICE role)
-    sim_words: HashMap<u64, Vec<f32>, std::hash::BuildHasherDefault<crate::learn::Mix>>,
+    /// statement word hash → range of `sim_weights`: the word's idf-weighted, per-role
+    /// normalised weights, the non-zero ones (NICE role index, weight)
+    sim_words: HashMap<u64, (u32, u32), std::hash::BuildHasherDefault<crate::learn::Mix>>,
+    sim_weights: Vec<(u16, f32)>,
     /// skill index → NICE roles its statements belong to (index, share)
     skill_nice: Vec<Vec<(usize, f32)>>,
     security_skill: Vec<bool>,
@@ -381,6 +424,10 @@ pub struct FeatureSpace {
     skill_domains: Vec<String>,
     cert_ids: Vec<String>,
     phrases: AhoCorasick,
+    title_cues: Cues,
+    text_cues: Cues,
+    /// [`STOP`]'s words by [`feature_hash`]`("", word)`
+    stop: std::collections::HashSet<u64, std::hash::BuildHasherDefault<crate::learn::Mix>>,
     /// phrase → (NICE role index, scope, ASCII word boundaries needed)
     phrase_roles: Vec<(usize, Scope, bool)>,
 }
@@ -491,11 +538,7 @@ impl FeatureSpace {
             }
         }
         let n = nice_roles.len() as f32;
-        let mut sim_words: HashMap<
-            u64,
-            Vec<f32>,
-            std::hash::BuildHasherDefault<crate::learn::Mix>,
-        > = HashMap::default();
+        let mut dense: HashMap<u64, Vec<f32>> = HashMap::default();
         for (ri, words) in role_words.iter().enumerate() {
             let weights: Vec<(&String, f32)> = words
                 .iter()
@@ -514,11 +557,27 @@ impl FeatureSpace {
                 .max(1e-6);
             for (w, x) in weights {
                 if x > 0.0 {
-                    sim_words
+                    dense
                         .entry(feature_hash("", w))
                         .or_insert_with(|| vec![0.0; nice_roles.len()])[ri] = x / norm;
                 }
             }
+        }
+        let mut sim_words: HashMap<
+            u64,
+            (u32, u32),
+            std::hash::BuildHasherDefault<crate::learn::Mix>,
+        > = HashMap::default();
+        let mut sim_weights = Vec::new();
+        for (h, v) in dense {
+            let start = sim_weights.len() as u32;
+            sim_weights.extend(
+                v.iter()
+                    .enumerate()
+                    .filter(|(_, x)| **x != 0.0)
+                    .map(|(r, x)| (r as u16, *x)),
+            );
+            sim_words.insert(h, (start, sim_weights.len() as u32));
         }
 
         // skills → NICE roles through the statements they are linked to
@@ -600,6 +659,9 @@ impl FeatureSpace {
             .unwrap_or_else(|e| panic!("policy phrases always build an automaton: {e}"));
         FeatureSpace {
             phrases,
+            title_cues: Cues::new(&TITLE_CUES),
+            text_cues: Cues::new(&TEXT_CUES),
+            stop: STOP.iter().map(|w| feature_hash("", w)).collect(),
             phrase_roles,
             nice_roles,
             platform_roles,
@@ -608,6 +670,7 @@ impl FeatureSpace {
             title_short,
             role_nice,
             sim_words,
+            sim_weights,
             skill_nice,
             security_skill,
             skill_ids: model.skills.iter().map(|s| s.id.clone()).collect(),
@@ -624,6 +687,7 @@ impl FeatureSpace {
         // the title, and the specialty in its parentheses (OPM: `IT Specialist (INFOSEC/PLCYPLN)`)
         let (main, paren) = split_paren(title);
         let mut prev: Option<&str> = None;
+        let mut pair = String::new();
         pieces(main, |w, cjk| {
             if cjk {
                 bigrams(w, |b| sink.add("t", b, 1.0));
@@ -631,7 +695,7 @@ impl FeatureSpace {
             } else {
                 sink.add("t", w, 1.0);
                 if let Some(p) = prev {
-                    let mut pair = String::with_capacity(p.len() + w.len() + 1);
+                    pair.clear();
                     pair.push_str(p);
                     pair.push('_');
                     pair.push_str(w);
@@ -653,7 +717,15 @@ impl FeatureSpace {
             first = false;
         });
         // the catalog's title variants: which platform roles the title names, and the head (last) one
-        let mut vn = vec![0.0f32; self.nice_roles.len()];
+        // per NICE role: evidence from title variants, title and specialty phrases, text
+        // phrases, statement similarity, skills (one allocation)
+        let n = self.nice_roles.len();
+        let mut scratch = vec![0.0f32; 6 * n];
+        let (vn, rest) = scratch.split_at_mut(n);
+        let (pp, rest) = rest.split_at_mut(n);
+        let (ps, rest) = rest.split_at_mut(n);
+        let (pd, rest) = rest.split_at_mut(n);
+        let (sim, ks) = rest.split_at_mut(n);
         let mut head: Option<usize> = None;
         for m in self.titles.find_iter(title) {
             let pid = m.pattern().as_usize();
@@ -679,8 +751,6 @@ impl FeatureSpace {
             }
         }
         // the policy's phrases: in the specialty (the first one counts most), the title, the text
-        let mut pp = vec![0.0f32; self.nice_roles.len()];
-        let mut ps = vec![0.0f32; self.nice_roles.len()];
         let paren_at = title.len() - paren.len();
         for m in self.phrases.find_overlapping_iter(title) {
             let (ri, scope, ascii) = self.phrase_roles[m.pattern().as_usize()];
@@ -700,7 +770,7 @@ impl FeatureSpace {
                 _ => {}
             }
         }
-        for (i, (&x, &y)) in pp.iter().zip(&ps).enumerate() {
+        for (i, (&x, &y)) in pp.iter().zip(ps.iter()).enumerate() {
             if x > 0.0 {
                 sink.add("pp", &self.nice_roles[i], x);
             }
@@ -708,42 +778,38 @@ impl FeatureSpace {
                 sink.add("ps", &self.nice_roles[i], y);
             }
         }
-        let mut pd = vec![false; self.nice_roles.len()];
         for m in self.phrases.find_overlapping_iter(description) {
             let (ri, scope, ascii) = self.phrase_roles[m.pattern().as_usize()];
             if matches!(scope, Scope::Text | Scope::Any)
                 && (!ascii || word_bounded(description, m.start(), m.end()))
             {
-                pd[ri] = true;
+                pd[ri] = 1.0;
             }
         }
         for (i, &x) in pd.iter().enumerate() {
-            if x {
+            if x > 0.0 {
                 sink.add("pd", &self.nice_roles[i], 1.0);
             }
         }
         // cues
-        let any = |list: &[&str], text: &str| list.iter().any(|w| contains_term(text, w));
-        if any(SECURITY_TITLE, title) {
+        let t = self.title_cues.hits(title);
+        let on = |bits: u32, l: u32| bits & (1 << l) != 0;
+        if on(t, 0) {
             sink.add("cue", "security-title", 1.0);
         }
-        if any(OTHER_SAFETY_TITLE, title) {
+        if on(t, 1) {
             sink.add("cue", "other-safety-title", 1.0);
         }
-        if any(SALES_TITLE, title)
-            && !title.contains("售前")
-            && !title.contains("presales")
-            && !title.contains("pre-sales")
-        {
+        if on(t, 2) && !on(t, 3) {
             sink.add("cue", "sales-title", 1.0);
         }
-        if any(RISK_TITLE, title) {
+        if on(t, 4) {
             sink.add("cue", "risk-title", 1.0);
         }
-        if any(CHIP_TITLE, title) {
+        if on(t, 5) {
             sink.add("cue", "chip-title", 1.0);
         }
-        if any(SUPERVISORY_TITLE, title) {
+        if on(t, 6) {
             sink.add("cue", "supervisory-title", 1.0);
             // a supervisor whose title names no other specialty (`Supervisory IT Specialist
             // (INFOSEC)`): the policy's "supervisory: OG-WRL-014"
@@ -751,27 +817,35 @@ impl FeatureSpace {
                 sink.add("cue", "supervisory-generic", 1.0);
             }
         }
-        if any(SECURITY_TEXT, description) {
+        let d = self.text_cues.hits(description);
+        if on(d, 0) {
             sink.add("cue", "security-text", 1.0);
         }
-        if any(COLLATERAL_TEXT, description) {
+        if on(d, 1) {
             sink.add("cue", "collateral-text", 1.0);
         }
         if description.trim().is_empty() {
             sink.add("cue", "no-description", 1.0);
         }
         // description words and their similarity to each work role's statements
-        let mut sim = vec![0.0f32; self.nice_roles.len()];
         pieces(description, |w, cjk| {
-            if cjk || w.len() < 2 || STOP.binary_search(&w).is_ok() {
+            if cjk || w.len() < 2 {
                 return;
             }
-            let w = stem(w);
-            let h = feature_hash("", w);
+            let h0 = feature_hash("", w);
+            if self.stop.contains(&h0) {
+                return;
+            }
+            let stemmed = stem(w);
+            let (w, h) = if stemmed.len() == w.len() {
+                (w, h0)
+            } else {
+                (stemmed, feature_hash("", stemmed))
+            };
             sink.add("d", w, 1.0);
-            if let Some(v) = self.sim_words.get(&h) {
-                for (s, x) in sim.iter_mut().zip(v) {
-                    *s += x;
+            if let Some(&(a, b)) = self.sim_words.get(&h) {
+                for &(r, x) in &self.sim_weights[a as usize..b as usize] {
+                    sim[r as usize] += x;
                 }
             }
         });
@@ -784,7 +858,6 @@ impl FeatureSpace {
             }
         }
         // the lexicon's skills and certifications, and the work roles their statements belong to
-        let mut ks = vec![0.0f32; self.nice_roles.len()];
         let mut security = 0u32;
         for f in found {
             match f.kind {
@@ -941,6 +1014,25 @@ mod tests {
         fn stripping_never_panics_and_never_grows_much(s in "\\PC{0,80}") {
             let out = strip_links(&s);
             prop_assert!(out.len() <= s.len() + s.split_whitespace().count() + 1);
+        }
+
+        /// One automaton pass finds the same lists as looking for each term in turn
+        /// (short ASCII terms as whole words only).
+        #[test]
+        fn cue_automaton_equals_term_by_term(parts in proptest::collection::vec((0usize..200, "[a-z ,()安全]{0,3}"), 0..8)) {
+            let terms: Vec<&str> = TITLE_CUES.iter().flat_map(|l| l.iter().copied()).collect();
+            let text: String = parts.iter().map(|(i, glue)| format!("{}{glue}", terms[i % terms.len()])).collect();
+            let naive = |term: &str| {
+                if term.len() > 4 || !term.is_ascii() {
+                    return text.contains(term);
+                }
+                text.match_indices(term).any(|(i, _)| word_bounded(&text, i, i + term.len()))
+            };
+            let want = TITLE_CUES
+                .iter()
+                .enumerate()
+                .fold(0u32, |b, (l, list)| if list.iter().any(|t| naive(t)) { b | 1 << l } else { b });
+            prop_assert_eq!(Cues::new(&TITLE_CUES).hits(&text), want, "{}", text);
         }
 
         #[test]

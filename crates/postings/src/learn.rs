@@ -89,6 +89,8 @@ struct Head {
 #[derive(Debug, Clone)]
 pub struct Weights {
     heads: [Head; 3],
+    /// Every feature hash with a weight in any head: classification keeps only these.
+    known: std::collections::HashSet<u64, BuildHasherDefault<Mix>>,
     /// A short hash of the file's text: which model classified a stored posting.
     pub version: String,
     pub meta: BTreeMap<String, String>,
@@ -97,18 +99,25 @@ pub struct Weights {
 /// A posting's features as (feature hash, value), deduplicated (largest value kept).
 pub type Vector = Vec<(u64, f32)>;
 
+/// The features `keep` accepts (classification: those the weights know).
 pub fn vectorize(
     space: &FeatureSpace,
     title: &str,
     description: &str,
     found: &[crate::Found],
+    keep: impl Fn(u64) -> bool,
 ) -> Vector {
-    let mut v: Vector = Vec::with_capacity(128);
+    let mut v: Vector = Vec::with_capacity(64);
     space.extract(
         title,
         description,
         found,
-        &mut |p: &str, n: &str, x: f32| v.push((feature_hash(p, n), x)),
+        &mut |p: &str, n: &str, x: f32| {
+            let h = feature_hash(p, n);
+            if keep(h) {
+                v.push((h, x));
+            }
+        },
     );
     v.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
     v.dedup_by_key(|e| e.0);
@@ -224,11 +233,18 @@ impl Weights {
                 head.rows.insert(h, (start, head.entries.len() as u32));
             }
         }
+        let known = heads.iter().flat_map(|h| h.rows.keys().copied()).collect();
         Ok(Weights {
             heads,
+            known,
             version: text_version(text),
             meta,
         })
+    }
+
+    /// Whether any head weighs the feature with this hash.
+    pub fn knows(&self, feature: u64) -> bool {
+        self.known.contains(&feature)
     }
 
     pub fn classes(&self, head: usize) -> &[String] {

@@ -34,6 +34,14 @@ pub struct SkillMatcher {
     targets: Vec<Vec<(FoundKind, usize)>>,
     /// pattern id → (starts with ASCII alnum, ends with ASCII alnum)
     edges: Vec<(bool, bool)>,
+    /// [`PREFERRED`], [`NEGATION_BEFORE`], [`NEGATION_AFTER`]: each list one automaton
+    preferred: AhoCorasick,
+    negation_before: AhoCorasick,
+    negation_after: AhoCorasick,
+}
+
+fn any_of(list: &[&str]) -> AhoCorasick {
+    AhoCorasick::new(list).unwrap_or_else(|e| panic!("cue lists always build an automaton: {e}"))
 }
 
 const PREFERRED: &[&str] = &[
@@ -134,7 +142,14 @@ impl SkillMatcher {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .unwrap_or_else(|e| panic!("the lexicon's patterns always build an automaton: {e}"));
-        SkillMatcher { ac, targets, edges }
+        SkillMatcher {
+            ac,
+            targets,
+            edges,
+            preferred: any_of(PREFERRED),
+            negation_before: any_of(NEGATION_BEFORE),
+            negation_after: any_of(NEGATION_AFTER),
+        }
     }
 
     pub fn pattern_count(&self) -> usize {
@@ -172,6 +187,8 @@ impl SkillMatcher {
     }
 
     fn scan(&self, text: &str, in_title: bool, out: &mut Vec<Found>) {
+        // the last clause seen and whether it says "preferred" (matches often share one)
+        let mut last: Option<((usize, usize), bool)> = None;
         for m in self.ac.find_iter(text) {
             let pid = m.pattern().as_usize();
             if !self.boundary_ok(text, m.start(), m.end(), pid) {
@@ -181,14 +198,22 @@ impl SkillMatcher {
             if text[..m.end()].ends_with("工程") && text[m.end()..].starts_with('师') {
                 continue;
             }
-            let (clause_start, clause_end) = clause_bounds(text, m.start(), m.end());
-            let clause = &text[clause_start..clause_end];
+            let bounds = clause_bounds(text, m.start(), m.end());
+            let (clause_start, clause_end) = bounds;
             let before = &text[clause_start..m.start()];
             let after = &text[m.end()..clause_end];
-            if negated(before, after) {
+            if self.negated(before, after) {
                 continue;
             }
-            let required = in_title || !PREFERRED.iter().any(|w| clause.contains(w));
+            let required = in_title
+                || !match last {
+                    Some((b, preferred)) if b == bounds => preferred,
+                    _ => {
+                        let preferred = self.preferred.is_match(&text[clause_start..clause_end]);
+                        last = Some((bounds, preferred));
+                        preferred
+                    }
+                };
             for &(kind, index) in &self.targets[pid] {
                 match out.iter_mut().find(|f| f.kind == kind && f.index == index) {
                     Some(f) => {
@@ -204,6 +229,27 @@ impl SkillMatcher {
                 }
             }
         }
+    }
+
+    /// A negation cue shortly before the mention (within the clause, no comma
+    /// between: the last 24 characters), or a "not required" in the 16 after it.
+    fn negated(&self, before: &str, after: &str) -> bool {
+        let cut = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, ',' | '，' | '、'))
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(0);
+        let tail = &before[cut..];
+        let tail = match tail.char_indices().rev().nth(23) {
+            Some((i, _)) => &tail[i..],
+            None => tail,
+        };
+        let head = match after.char_indices().nth(16) {
+            Some((i, _)) => &after[..i],
+            None => after,
+        };
+        self.negation_before.is_match(tail) || self.negation_after.is_match(head)
     }
 }
 
@@ -231,25 +277,6 @@ fn clause_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
         e = end + i + c.len_utf8();
     }
     (s.min(start), e.max(end))
-}
-
-/// A negation cue shortly before the mention (within the clause, no comma
-/// between), or a "not required" after it.
-fn negated(before: &str, after: &str) -> bool {
-    let tail: String = {
-        let cut = before
-            .char_indices()
-            .rev()
-            .find(|(_, c)| matches!(c, ',' | '，' | '、'))
-            .map(|(i, c)| i + c.len_utf8())
-            .unwrap_or(0);
-        let t = &before[cut..];
-        let chars: Vec<char> = t.chars().collect();
-        chars[chars.len().saturating_sub(24)..].iter().collect()
-    };
-    let head: String = after.chars().take(16).collect();
-    NEGATION_BEFORE.iter().any(|w| tail.contains(w))
-        || NEGATION_AFTER.iter().any(|w| head.contains(w))
 }
 
 #[cfg(test)]
