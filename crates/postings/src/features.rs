@@ -752,6 +752,7 @@ impl FeatureSpace {
         }
         // the policy's phrases: in the specialty (the first one counts most), the title, the text
         let paren_at = title.len() - paren.len();
+        let mut head_phrase: Option<(usize, usize, usize)> = None;
         for m in self.phrases.find_overlapping_iter(title) {
             let (ri, scope, ascii) = self.phrase_roles[m.pattern().as_usize()];
             if ascii && !word_bounded(title, m.start(), m.end()) {
@@ -766,9 +767,21 @@ impl FeatureSpace {
                         .all(|c| !c.is_ascii_alphanumeric());
                     ps[ri] = ps[ri].max(if first { 1.0 } else { 0.5 });
                 }
-                Scope::Title | Scope::Any => pp[ri] = 1.0,
+                Scope::Title | Scope::Any => {
+                    pp[ri] = 1.0;
+                    // the head phrase: the one that ends last outside the parentheses
+                    // (`安全服务项目经理` is a project manager, `SOC售前工程师` pre-sales)
+                    if !in_paren
+                        && head_phrase.is_none_or(|(_, e, s)| (m.end(), s) > (e, m.start()))
+                    {
+                        head_phrase = Some((ri, m.end(), m.start()));
+                    }
+                }
                 _ => {}
             }
+        }
+        if let Some((ri, _, _)) = head_phrase {
+            sink.add("ph", &self.nice_roles[ri], 1.0);
         }
         for (i, (&x, &y)) in pp.iter().zip(ps.iter()).enumerate() {
             if x > 0.0 {
