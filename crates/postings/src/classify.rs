@@ -70,6 +70,10 @@ pub const BUNDLED_WEIGHTS: &str = include_str!("../../../data/classifier/model.t
 /// A posting is a security job when the model gives it at least this probability.
 pub const CYBER_THRESHOLD: f64 = 0.5;
 
+/// P(cyber) reported for a posting the labeling guide excludes by definition
+/// ([`FeatureSpace::excluded_by_policy`]): at most this.
+pub const POLICY_EXCLUDED: f64 = 0.02;
+
 /// Which postings are security jobs and which roles they are, by the learned
 /// linear model over [`FeatureSpace`] features (see [`crate::learn`]).
 pub struct Classifier {
@@ -123,7 +127,11 @@ impl Classifier {
         // only the features some head weighs: the same scores, without sorting
         // the many words no head weighs
         let x = vectorize(&self.space, &t, &d, &found, |h| self.weights.knows(h));
-        let cyber_confidence = self.weights.predict(0, &x)[0];
+        let mut cyber_confidence = self.weights.predict(0, &x)[0];
+        if self.space.excluded_by_policy(&t) {
+            // the guide's definitions, not evidence to weigh: say so in the confidence too
+            cyber_confidence = cyber_confidence.min(POLICY_EXCLUDED);
+        }
         let is_cyber = cyber_confidence >= CYBER_THRESHOLD;
         let (roles, platform_roles) = if is_cyber {
             (
@@ -205,6 +213,12 @@ mod tests {
             Some("security-presales")
         );
         assert!(!top1("安全员", "").0);
+        // the guide's definitions: sales is not a security job, pre-sales is; food safety is not
+        assert!(!top1("销售经理（信息安全／网络安全）", "").0);
+        assert!(top1("网络安全售前工程师", "").0);
+        assert!(!top1("食品安全管理员", "").0);
+        assert!(!top1("西安全栈开发工程师", "").0);
+        assert!(!top1("SoC设计工程师", "").0);
         assert!(!top1("Python开发工程师", "熟悉django、flask").0);
     }
 

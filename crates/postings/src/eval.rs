@@ -380,8 +380,8 @@ mod tests {
 
     /// The frozen test split (never trained or tuned on): a guard against
     /// regressions at the levels measured when the model was shipped
-    /// (BENCHMARKS.md), per language — not the product's bars, which English
-    /// postings do not yet meet.
+    /// (BENCHMARKS.md), per language, a little under the measured figures (zh
+    /// F1 0.966, top-1 0.864; en 0.961, 0.852), which meet the product's bars.
     #[test]
     fn the_frozen_test_split_does_not_regress() {
         let set = parse_set(
@@ -394,13 +394,13 @@ mod tests {
         let r = evaluate(&engine, &set);
         let (zh, en) = (&r.by_lang["zh"], &r.by_lang["en"]);
         assert!(
-            zh.is_cyber.f1 >= 0.95 && zh.nice_top1.accuracy >= 0.82,
+            zh.is_cyber.f1 >= 0.95 && zh.nice_top1.accuracy >= 0.85,
             "zh: F1 {} top-1 {}",
             zh.is_cyber.f1,
             zh.nice_top1.accuracy
         );
         assert!(
-            en.is_cyber.f1 >= 0.94 && en.nice_top1.accuracy >= 0.80,
+            en.is_cyber.f1 >= 0.95 && en.nice_top1.accuracy >= 0.84,
             "en: F1 {} top-1 {}",
             en.is_cyber.f1,
             en.nice_top1.accuracy

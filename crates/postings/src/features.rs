@@ -390,7 +390,7 @@ impl Cues {
 }
 
 /// The title's cue lists, in the order of [`Cues::hits`]' bits.
-const TITLE_CUES: [&[&str]; 7] = [
+const TITLE_CUES: [&[&str]; 9] = [
     SECURITY_TITLE,
     OTHER_SAFETY_TITLE,
     SALES_TITLE,
@@ -398,6 +398,63 @@ const TITLE_CUES: [&[&str]; 7] = [
     RISK_TITLE,
     CHIP_TITLE,
     SUPERVISORY_TITLE,
+    SAFETY_ONLY_TITLE,
+    CYBER_QUALIFIER,
+];
+const SALES: u32 = 2;
+const PRESALES: u32 = 3;
+const SAFETY_ONLY: u32 = 7;
+const QUALIFIED: u32 = 8;
+/// Title words of a kind of safety that is never cybersecurity (the guide's "安全 as safety").
+const SAFETY_ONLY_TITLE: &[&str] = &[
+    "食品安全",
+    "食安",
+    "安全生产",
+    "生产安全",
+    "质量安全",
+    "消防",
+    "安防",
+    "保安",
+    "交通安全",
+    "配送安全",
+    "施工安全",
+    "化工安全",
+    "药品安全",
+    "安全驾驶",
+    "安全环保",
+    "职业健康",
+    "安全监督",
+    "功能安全",
+    "内容审核",
+    "ehs",
+    "hse",
+    "physical security",
+    "security guard",
+    "security police",
+    "social security",
+];
+/// Title words that put a safety word back on computers and networks.
+const CYBER_QUALIFIER: &[&str] = &[
+    "网络",
+    "信息",
+    "数据",
+    "系统",
+    "主机",
+    "终端",
+    "代码",
+    "应用",
+    "云",
+    "web",
+    "app",
+    "渗透",
+    "攻防",
+    "漏洞",
+    "等保",
+    "密码",
+    "cyber",
+    "infosec",
+    "information",
+    "it",
 ];
 const TEXT_CUES: [&[&str]; 2] = [SECURITY_TEXT, COLLATERAL_TEXT];
 
@@ -679,6 +736,19 @@ impl FeatureSpace {
         }
     }
 
+    /// Whether the labeling guide's definitions exclude the posting whatever
+    /// the text's statistics say: a sales job (销售经理（网络安全）; pre-sales
+    /// is a security job), or another kind of safety (食品安全管理员) with no
+    /// word that puts it on computers. `title` is folded.
+    pub fn excluded_by_policy(&self, title: &str) -> bool {
+        let on = |bits: u32, l: u32| bits & (1 << l) != 0;
+        let all = self.title_cues.hits(title);
+        let (main, _) = split_paren(title);
+        let sales = on(self.title_cues.hits(main), SALES) && !on(all, PRESALES);
+        let safety = on(all, SAFETY_ONLY) && !on(all, QUALIFIED);
+        sales || safety
+    }
+
     /// Calls `sink` with every feature of a posting. `title` and `description`
     /// are already folded and stripped of links; `found` is what the skill
     /// matcher found in them. A name may repeat; the caller keeps the largest value.
@@ -753,6 +823,8 @@ impl FeatureSpace {
         // the policy's phrases: in the specialty (the first one counts most), the title, the text
         let paren_at = title.len() - paren.len();
         let mut head_phrase: Option<(usize, usize, usize)> = None;
+        // specialties listed after the first (`infosec/network`): weaker evidence, weighed apart
+        let mut later: Vec<usize> = Vec::new();
         for m in self.phrases.find_overlapping_iter(title) {
             let (ri, scope, ascii) = self.phrase_roles[m.pattern().as_usize()];
             if ascii && !word_bounded(title, m.start(), m.end()) {
@@ -765,7 +837,11 @@ impl FeatureSpace {
                     let first = title[paren_at..m.start()]
                         .chars()
                         .all(|c| !c.is_ascii_alphanumeric());
-                    ps[ri] = ps[ri].max(if first { 1.0 } else { 0.5 });
+                    if first {
+                        ps[ri] = 1.0;
+                    } else {
+                        later.push(ri);
+                    }
                 }
                 Scope::Title | Scope::Any => {
                     pp[ri] = 1.0;
@@ -782,6 +858,11 @@ impl FeatureSpace {
         }
         if let Some((ri, _, _)) = head_phrase {
             sink.add("ph", &self.nice_roles[ri], 1.0);
+        }
+        for ri in later {
+            if ps[ri] == 0.0 {
+                sink.add("ps2", &self.nice_roles[ri], 1.0);
+            }
         }
         for (i, (&x, &y)) in pp.iter().zip(ps.iter()).enumerate() {
             if x > 0.0 {

@@ -294,7 +294,7 @@ fn softmax(z: &[f64]) -> Vec<f64> {
 /// learned from every posting instead of per class from the few that have it.
 pub const TIED: [&[&str]; 3] = [
     &[],
-    &["ps", "pp", "ph", "pd", "vn", "sim", "ks"],
+    &["ps", "ps2", "pp", "ph", "pd", "vn", "sim", "ks"],
     &["v", "vh"],
 ];
 
@@ -763,7 +763,12 @@ mod tests {
             vec![(1, 1.0)]
         );
         assert_eq!(
-            soft_target(Some("B"), &["B".into(), "C".into(), "A".into()], &classes, 0.5),
+            soft_target(
+                Some("B"),
+                &["B".into(), "C".into(), "A".into()],
+                &classes,
+                0.5
+            ),
             vec![(1, 0.5), (2, 0.25), (0, 0.25)]
         );
         assert_eq!(
@@ -809,5 +814,71 @@ mod tests {
         )
         .err();
         assert!(e.is_some_and(|e| e.to_string().starts_with("m.tsv, line 4: class `Z`")));
+    }
+}
+
+#[cfg(test)]
+mod explain {
+    use crate::features::FeatureSpace;
+    use crate::matcher::SkillMatcher;
+    use std::collections::HashMap;
+
+    /// A tool for reading the model, not a check: `CB_EXPLAIN_TITLE=… CB_EXPLAIN_TEXT=…
+    /// cargo test -p cb-postings --lib explain -- --ignored --nocapture` prints, for the
+    /// four best NICE roles, the features that add most to each score.
+    #[test]
+    #[ignore]
+    fn explain() {
+        let model = cb_competency::bundled::model().expect("model");
+        let space = FeatureSpace::new(&model);
+        let matcher = SkillMatcher::new(&model);
+        let title = std::env::var("CB_EXPLAIN_TITLE").unwrap_or_default();
+        let text = std::env::var("CB_EXPLAIN_TEXT").unwrap_or_default();
+        let (mut t, mut d) = (String::new(), String::new());
+        let found = FeatureSpace::prepare(&matcher, &title, &text, &mut t, &mut d);
+        let mut f: HashMap<String, f32> = HashMap::new();
+        space.extract(&t, &d, &found, &mut |p: &str, n: &str, x: f32| {
+            let e = f.entry(format!("{p}:{n}")).or_insert(0.0);
+            *e = e.max(x);
+        });
+        let weights = include_str!("../../../data/classifier/model.tsv");
+        let mut by_class: HashMap<String, Vec<(f32, String)>> = HashMap::new();
+        for line in weights.lines() {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() != 5 || c[0] != "w" || c[1] != "nice" {
+                continue;
+            }
+            let w: f32 = c[4].parse().expect("weight");
+            if let Some(prefix) = c[2].strip_suffix(":*") {
+                for (name, x) in &f {
+                    if let Some((_, class)) = name.split_once(':').filter(|(p, _)| *p == prefix) {
+                        by_class
+                            .entry(class.to_string())
+                            .or_default()
+                            .push((x * w, name.clone()));
+                    }
+                }
+            } else if let Some(x) = f.get(c[2]) {
+                by_class
+                    .entry(c[3].to_string())
+                    .or_default()
+                    .push((x * w, c[2].to_string()));
+            }
+        }
+        let mut totals: Vec<(f32, String)> = by_class
+            .iter()
+            .map(|(c, v)| (v.iter().map(|e| e.0).sum(), c.clone()))
+            .collect();
+        totals.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (total, class) in totals.iter().take(4) {
+            let mut v = by_class[class].clone();
+            v.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+            let top: Vec<String> = v
+                .iter()
+                .take(10)
+                .map(|(x, n)| format!("{n} {x:.2}"))
+                .collect();
+            println!("{class} {total:.2}: {top:?}");
+        }
     }
 }
