@@ -126,9 +126,9 @@ impl Classifier {
         let found = FeatureSpace::prepare(&self.matcher, title, description, &mut t, &mut d);
         // only the features some head weighs: the same scores, without sorting
         // the many words no head weighs
-        let x = vectorize(&self.space, &t, &d, &found, |h| self.weights.knows(h));
+        let (x, cues) = vectorize(&self.space, &self.weights, &t, &d, &found);
         let mut cyber_confidence = self.weights.predict(0, &x)[0];
-        if self.space.excluded_by_policy(&t) {
+        if self.space.excluded_by_policy(&t, cues) {
             // the guide's definitions, not evidence to weigh: say so in the confidence too
             cyber_confidence = cyber_confidence.min(POLICY_EXCLUDED);
         }

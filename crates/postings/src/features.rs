@@ -483,7 +483,7 @@ pub struct FeatureSpace {
     phrases: AhoCorasick,
     title_cues: Cues,
     text_cues: Cues,
-    /// [`STOP`]'s words by [`feature_hash`]`("", word)`
+    /// [`STOP`]'s words by [`feature_hash`]`("d", word)`
     stop: std::collections::HashSet<u64, std::hash::BuildHasherDefault<crate::learn::Mix>>,
     /// phrase → (NICE role index, scope, ASCII word boundaries needed)
     phrase_roles: Vec<(usize, Scope, bool)>,
@@ -492,6 +492,11 @@ pub struct FeatureSpace {
 /// Receives features: `(prefix, name, value)`.
 pub trait Sink {
     fn add(&mut self, prefix: &str, name: &str, value: f32);
+    /// [`Self::add`] with the feature's [`feature_hash`] already computed.
+    fn add_hashed(&mut self, prefix: &str, name: &str, hash: u64, value: f32) {
+        let _ = hash;
+        self.add(prefix, name, value)
+    }
 }
 
 impl<F: FnMut(&str, &str, f32)> Sink for F {
@@ -615,7 +620,7 @@ impl FeatureSpace {
             for (w, x) in weights {
                 if x > 0.0 {
                     dense
-                        .entry(feature_hash("", w))
+                        .entry(feature_hash("d", w))
                         .or_insert_with(|| vec![0.0; nice_roles.len()])[ri] = x / norm;
                 }
             }
@@ -718,7 +723,7 @@ impl FeatureSpace {
             phrases,
             title_cues: Cues::new(&TITLE_CUES),
             text_cues: Cues::new(&TEXT_CUES),
-            stop: STOP.iter().map(|w| feature_hash("", w)).collect(),
+            stop: STOP.iter().map(|w| feature_hash("d", w)).collect(),
             phrase_roles,
             nice_roles,
             platform_roles,
@@ -739,12 +744,15 @@ impl FeatureSpace {
     /// Whether the labeling guide's definitions exclude the posting whatever
     /// the text's statistics say: a sales job (销售经理（网络安全）; pre-sales
     /// is a security job), or another kind of safety (食品安全管理员) with no
-    /// word that puts it on computers. `title` is folded.
-    pub fn excluded_by_policy(&self, title: &str) -> bool {
+    /// word that puts it on computers. `title` is folded; `cues` is what
+    /// [`Self::extract`] returned for it.
+    pub fn excluded_by_policy(&self, title: &str, cues: u32) -> bool {
         let on = |bits: u32, l: u32| bits & (1 << l) != 0;
-        let all = self.title_cues.hits(title);
-        let (main, _) = split_paren(title);
-        let sales = on(self.title_cues.hits(main), SALES) && !on(all, PRESALES);
+        let all = cues;
+        // sales in the title proper, not only in its parentheses
+        let sales = on(all, SALES)
+            && !on(all, PRESALES)
+            && on(self.title_cues.hits(split_paren(title).0), SALES);
         let safety = on(all, SAFETY_ONLY) && !on(all, QUALIFIED);
         sales || safety
     }
@@ -752,7 +760,14 @@ impl FeatureSpace {
     /// Calls `sink` with every feature of a posting. `title` and `description`
     /// are already folded and stripped of links; `found` is what the skill
     /// matcher found in them. A name may repeat; the caller keeps the largest value.
-    pub fn extract(&self, title: &str, description: &str, found: &[Found], sink: &mut impl Sink) {
+    /// Returns the title's cue bits (for [`Self::excluded_by_policy`]).
+    pub fn extract(
+        &self,
+        title: &str,
+        description: &str,
+        found: &[Found],
+        sink: &mut impl Sink,
+    ) -> u32 {
         sink.add("b", "", 1.0);
         // the title, and the specialty in its parentheses (OPM: `IT Specialist (INFOSEC/PLCYPLN)`)
         let (main, paren) = split_paren(title);
@@ -926,7 +941,9 @@ impl FeatureSpace {
             if cjk || w.len() < 2 {
                 return;
             }
-            let h0 = feature_hash("", w);
+            // one hash per word: the feature's own, which also keys the stop words
+            // and the statement vocabulary
+            let h0 = feature_hash("d", w);
             if self.stop.contains(&h0) {
                 return;
             }
@@ -934,9 +951,9 @@ impl FeatureSpace {
             let (w, h) = if stemmed.len() == w.len() {
                 (w, h0)
             } else {
-                (stemmed, feature_hash("", stemmed))
+                (stemmed, feature_hash("d", stemmed))
             };
-            sink.add("d", w, 1.0);
+            sink.add_hashed("d", w, h, 1.0);
             if let Some(&(a, b)) = self.sim_words.get(&h) {
                 for &(r, x) in &self.sim_weights[a as usize..b as usize] {
                     sim[r as usize] += x;
@@ -983,6 +1000,7 @@ impl FeatureSpace {
                 }
             }
         }
+        t
     }
 
     /// Folds and strips the raw texts, finds skills, and extracts: the one

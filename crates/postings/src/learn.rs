@@ -9,7 +9,7 @@
 //! one line per non-zero weight, `head  feature  class  weight`.
 
 use crate::eval::Labeled;
-use crate::features::{FeatureSpace, feature_hash};
+use crate::features::{FeatureSpace, Sink, feature_hash};
 use crate::matcher::SkillMatcher;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -85,8 +85,6 @@ pub enum LearnError {
 struct Head {
     classes: Vec<String>,
     temperature: f64,
-    /// feature hash → range into `entries`
-    rows: HashMap<u64, (u32, u32), BuildHasherDefault<Mix>>,
     entries: Vec<(u16, f32)>,
 }
 
@@ -94,39 +92,50 @@ struct Head {
 #[derive(Debug, Clone)]
 pub struct Weights {
     heads: [Head; 3],
-    /// Every feature hash with a weight in any head: classification keeps only these.
-    known: std::collections::HashSet<u64, BuildHasherDefault<Mix>>,
+    /// Feature hash → its row: every feature some head weighs (classification keeps only these).
+    index: HashMap<u64, u32, BuildHasherDefault<Mix>>,
+    /// Row → per head, the range of the head's `entries` (empty where the head does not weigh it).
+    rows: Vec<[(u32, u32); 3]>,
     /// A short hash of the file's text: which model classified a stored posting.
     pub version: String,
     pub meta: BTreeMap<String, String>,
 }
 
-/// A posting's features as (feature hash, value), deduplicated (largest value kept).
-pub type Vector = Vec<(u64, f32)>;
+/// A posting's features that the weights know as (feature hash, row, value),
+/// in hash order, deduplicated (the largest value kept).
+pub type Vector = Vec<(u64, u32, f32)>;
 
-/// The features `keep` accepts (classification: those the weights know).
+/// A posting's features, as [`Weights::predict`] reads them.
 pub fn vectorize(
     space: &FeatureSpace,
+    weights: &Weights,
     title: &str,
     description: &str,
     found: &[crate::Found],
-    keep: impl Fn(u64) -> bool,
-) -> Vector {
-    let mut v: Vector = Vec::with_capacity(64);
-    space.extract(
-        title,
-        description,
-        found,
-        &mut |p: &str, n: &str, x: f32| {
-            let h = feature_hash(p, n);
-            if keep(h) {
-                v.push((h, x));
+) -> (Vector, u32) {
+    struct Keep<'a> {
+        weights: &'a Weights,
+        v: Vector,
+    }
+    impl Sink for Keep<'_> {
+        fn add(&mut self, prefix: &str, name: &str, value: f32) {
+            self.add_hashed(prefix, name, feature_hash(prefix, name), value);
+        }
+        fn add_hashed(&mut self, _: &str, _: &str, hash: u64, value: f32) {
+            if let Some(&row) = self.weights.index.get(&hash) {
+                self.v.push((hash, row, value));
             }
-        },
-    );
-    v.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        }
+    }
+    let mut keep = Keep {
+        weights,
+        v: Vec::with_capacity(64),
+    };
+    let cues = space.extract(title, description, found, &mut keep);
+    let mut v = keep.v;
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)));
     v.dedup_by_key(|e| e.0);
-    v
+    (v, cues)
 }
 
 /// Short stable hash of a text (FNV-1a 64, hex).
@@ -226,6 +235,8 @@ impl Weights {
             }
         }
         let mut heads: [Head; 3] = Default::default();
+        let mut index: HashMap<u64, u32, BuildHasherDefault<Mix>> = HashMap::default();
+        let mut rows: Vec<[(u32, u32); 3]> = Vec::new();
         for (hi, head) in heads.iter_mut().enumerate() {
             if classes[hi].is_empty() {
                 return Err(bad(0, format!("no `classes` line for head {}", HEADS[hi])));
@@ -235,21 +246,20 @@ impl Weights {
             for (h, es) in std::mem::take(&mut raw[hi]) {
                 let start = head.entries.len() as u32;
                 head.entries.extend(es);
-                head.rows.insert(h, (start, head.entries.len() as u32));
+                let row = *index.entry(h).or_insert_with(|| {
+                    rows.push([(0, 0); 3]);
+                    rows.len() as u32 - 1
+                });
+                rows[row as usize][hi] = (start, head.entries.len() as u32);
             }
         }
-        let known = heads.iter().flat_map(|h| h.rows.keys().copied()).collect();
         Ok(Weights {
             heads,
-            known,
+            index,
+            rows,
             version: text_version(text),
             meta,
         })
-    }
-
-    /// Whether any head weighs the feature with this hash.
-    pub fn knows(&self, feature: u64) -> bool {
-        self.known.contains(&feature)
     }
 
     pub fn classes(&self, head: usize) -> &[String] {
@@ -257,14 +267,13 @@ impl Weights {
     }
 
     /// Probabilities of a head's classes (for `cyber`: one value, P(cyber)).
-    pub fn predict(&self, head: usize, x: &[(u64, f32)]) -> Vec<f64> {
+    pub fn predict(&self, head: usize, x: &[(u64, u32, f32)]) -> Vec<f64> {
         let h = &self.heads[head];
         let mut z = vec![0.0f64; h.classes.len()];
-        for (f, v) in x {
-            if let Some(&(s, e)) = h.rows.get(f) {
-                for &(c, w) in &h.entries[s as usize..e as usize] {
-                    z[c as usize] += f64::from(*v) * f64::from(w);
-                }
+        for &(_, row, v) in x {
+            let (s, e) = self.rows[row as usize][head];
+            for &(c, w) in &h.entries[s as usize..e as usize] {
+                z[c as usize] += f64::from(v) * f64::from(w);
             }
         }
         for zi in z.iter_mut() {

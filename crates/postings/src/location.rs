@@ -48,6 +48,10 @@ struct State {
 pub struct Gazetteer {
     provinces: Vec<Province>,
     cities: Vec<City>,
+    /// first character of a city's full or short name → the cities it may begin
+    cities_by_first: std::collections::HashMap<char, Vec<usize>>,
+    /// a city's English name, folded → the city
+    cities_by_en: std::collections::HashMap<String, usize>,
     states: Vec<State>,
 }
 
@@ -96,9 +100,25 @@ impl Gazetteer {
                 })
             })
             .collect();
+        let mut cities_by_first: std::collections::HashMap<char, Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut cities_by_en = std::collections::HashMap::new();
+        for (i, c) in cities.iter().enumerate() {
+            for name in [&c.full, &c.short] {
+                if let Some(first) = name.chars().next() {
+                    let list = cities_by_first.entry(first).or_default();
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            cities_by_en.entry(fold(&c.en)).or_insert(i);
+        }
         Gazetteer {
             provinces,
             cities,
+            cities_by_first,
+            cities_by_en,
             states,
         }
     }
@@ -138,7 +158,9 @@ impl Gazetteer {
     /// The city at the start of `s` (full name first, then short), if any.
     fn city_at(&self, s: &str, province: Option<usize>) -> Option<&City> {
         let mut best: Option<(&City, usize)> = None;
-        for c in &self.cities {
+        let first = s.chars().next()?;
+        let candidates = self.cities_by_first.get(&first)?;
+        for c in candidates.iter().map(|&i| &self.cities[i]) {
             if province.is_some_and(|p| p != c.province) {
                 continue;
             }
@@ -227,7 +249,7 @@ impl Gazetteer {
         }
         if let Some(first) = parts.first() {
             let en = fold(first);
-            if let Some(c) = self.cities.iter().find(|c| fold(&c.en) == en) {
+            if let Some(c) = self.cities_by_en.get(&en).map(|&i| &self.cities[i]) {
                 let mut loc = self.cn(Some(c), c.province);
                 loc.remote = remote;
                 return loc;
