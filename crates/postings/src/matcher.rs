@@ -34,11 +34,37 @@ pub struct SkillMatcher {
     targets: Vec<Vec<(FoundKind, usize)>>,
     /// pattern id → (starts with ASCII alnum, ends with ASCII alnum)
     edges: Vec<(bool, bool)>,
+    /// pattern id → the name is also an agency's ([`AGENCY_NAMES`]): it counts only
+    /// where its clause speaks of certificates
+    agency_name: Vec<bool>,
+    certificate_context: AhoCorasick,
     /// [`PREFERRED`], [`NEGATION_BEFORE`], [`NEGATION_AFTER`]: each list one automaton
     preferred: AhoCorasick,
     negation_before: AhoCorasick,
     negation_after: AhoCorasick,
 }
+
+/// Certification names that are also the names of agencies: "CISA" is the
+/// Certified Information Systems Auditor and the Cybersecurity and
+/// Infrastructure Security Agency, which USAJOBS summaries name.
+const AGENCY_NAMES: &[&str] = &["cisa"];
+/// Words of a clause that speaks of certificates (a tag list naming others counts too).
+const CERTIFICATE_CONTEXT: &[&str] = &[
+    "certif",
+    "credential",
+    "认证",
+    "证书",
+    "资格",
+    "持证",
+    "cissp",
+    "cism",
+    "cisp",
+    "ceh",
+    "oscp",
+    "security+",
+    "iso27001",
+    "auditor",
+];
 
 fn any_of(list: &[&str]) -> AhoCorasick {
     AhoCorasick::new(list).unwrap_or_else(|e| panic!("cue lists always build an automaton: {e}"))
@@ -142,10 +168,16 @@ impl SkillMatcher {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .unwrap_or_else(|e| panic!("the lexicon's patterns always build an automaton: {e}"));
+        let agency_name = patterns
+            .iter()
+            .map(|p| AGENCY_NAMES.contains(&p.as_str()))
+            .collect();
         SkillMatcher {
             ac,
             targets,
             edges,
+            agency_name,
+            certificate_context: any_of(CERTIFICATE_CONTEXT),
             preferred: any_of(PREFERRED),
             negation_before: any_of(NEGATION_BEFORE),
             negation_after: any_of(NEGATION_AFTER),
@@ -203,6 +235,13 @@ impl SkillMatcher {
             let before = &text[clause_start..m.start()];
             let after = &text[m.end()..clause_end];
             if self.negated(before, after) {
+                continue;
+            }
+            if self.agency_name[pid]
+                && !self
+                    .certificate_context
+                    .is_match(&text[clause_start..clause_end])
+            {
                 continue;
             }
             let required = in_title
@@ -333,6 +372,22 @@ mod tests {
             "{v:?}"
         );
         assert!(has(&v, "cert:cisp-pte", true), "{v:?}");
+    }
+
+    #[test]
+    fn an_agency_is_not_a_certificate() {
+        let agency = ids(
+            "IT Cybersecurity Specialist (INFOSEC)",
+            "The Cybersecurity and Infrastructure Security Agency (CISA) is the Nation's risk advisor.",
+        );
+        assert!(!agency.iter().any(|(i, _)| i == "cert:cisa"), "{agency:?}");
+        let tags = ids(
+            "信息安全工程师",
+            "3-4年,本科,ISO27001,Linux,CISA,CISSP,python",
+        );
+        assert!(has(&tags, "cert:cisa", true), "{tags:?}");
+        let cert = ids("IT Auditor", "CISA certification is required.");
+        assert!(has(&cert, "cert:cisa", true), "{cert:?}");
     }
 
     #[test]
