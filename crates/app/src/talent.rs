@@ -6,7 +6,7 @@
 use crate::{App, AppError, Viewer};
 use cb_core::{AccessError, Caller, UserRole};
 use cb_store::talent::{Cohort, Course, Person, Program, School, TalentWrite};
-use cb_talent::synthetic::{CURRICULUM, PROGRAMS, SCHOOLS, Synthetic};
+use cb_talent::synthetic::{CURRICULUM, PROGRAMS, SCHOOLS, Synthetic, TRACKS};
 use cb_talent::{Profile, ProfileEngine, Weights};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -614,6 +614,16 @@ impl TalentService<'_> {
                         id: course_id,
                         program_id,
                         name: course.to_string(),
+                        skills: skills.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
+                    });
+                }
+                // the directions' modules (专业方向课), each mapped to its role's core skills
+                for (name, skills) in TRACKS.iter().flat_map(|t| t.modules()) {
+                    course_id += 1;
+                    w.courses.push(Course {
+                        id: course_id,
+                        program_id,
+                        name,
                         skills: skills.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
                     });
                 }

@@ -555,7 +555,7 @@ async fn reclassify(app: &App, caller: &Caller) -> anyhow::Result<()> {
 }
 
 async fn load_synthetic_talent(app: &App, caller: &Caller) -> anyhow::Result<bool> {
-    Ok(app.talent().load_synthetic(caller, 3_000, 40, 42).await?)
+    Ok(app.talent().load_synthetic(caller, 3_000, 22, 42).await?)
 }
 
 async fn serve(app: App, listen: SocketAddr) -> anyhow::Result<()> {

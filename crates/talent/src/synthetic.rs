@@ -124,6 +124,168 @@ pub const CURRICULUM: &[(&str, &[(&str, f64)])] = &[
     ),
 ];
 
+/// Directions (专业方向) a student may take in years 3–4: a module written
+/// for a platform role's core skills (`data/roles.csv`; a test holds each module
+/// to its role), the internship post that goes with it, and the certificate
+/// students of that direction take. Most students take none, and the rest
+/// learn it to very different levels: so per role a few are ready, more are
+/// near-ready, most are not.
+pub const TRACKS: &[Track] = &[
+    Track {
+        role: "pentester",
+        course: "方向课：渗透测试",
+        post: "渗透测试实习",
+        cert: Some("cisp-pte"),
+        skills: &[
+            "penetration-testing",
+            "web-penetration-testing",
+            "web-vulnerabilities",
+            "sql-injection",
+            "xss",
+            "burp-suite",
+            "nmap",
+            "metasploit",
+            "sqlmap",
+            "privilege-escalation",
+            "internal-network-penetration",
+            "security-assessment-report",
+            "python",
+            "linux",
+        ],
+    },
+    Track {
+        role: "soc-analyst",
+        course: "方向课：安全运营",
+        post: "安全运营实习",
+        cert: Some("nisp-2"),
+        skills: &[
+            "security-monitoring",
+            "alert-triage",
+            "log-analysis",
+            "siem",
+            "ids-ips",
+            "edr",
+            "packet-analysis",
+            "incident-response",
+            "mitre-attack",
+            "threat-hunting",
+            "tcp-ip",
+            "linux",
+            "windows-security",
+        ],
+    },
+    Track {
+        role: "mlps-assessor",
+        course: "方向课：等级保护测评",
+        post: "等保测评实习",
+        cert: Some("one-plus-x-assessment"),
+        skills: &[
+            "mlps-2",
+            "mlps-assessment",
+            "gbt-28448",
+            "security-baseline",
+            "vulnerability-scanning",
+            "network-device-audit",
+            "assessment-report",
+            "audit-evidence",
+            "linux",
+            "windows-server",
+            "database-security",
+            "mlps-filing",
+        ],
+    },
+    Track {
+        role: "secops-engineer",
+        course: "方向课：安全运维",
+        post: "安全运维实习",
+        cert: Some("ruankao-security-engineer"),
+        skills: &[
+            "firewall",
+            "ids-ips",
+            "waf",
+            "security-baseline",
+            "hardening",
+            "vuln-management",
+            "vulnerability-scanning",
+            "linux",
+            "windows-server",
+            "log-analysis",
+            "bastion-host",
+            "patching",
+        ],
+    },
+    Track {
+        role: "appsec-engineer",
+        course: "方向课：应用安全",
+        post: "应用安全实习",
+        cert: None,
+        skills: &[
+            "web-security",
+            "owasp-top10",
+            "code-audit",
+            "sast",
+            "dast",
+            "threat-modeling",
+            "sdl",
+            "secure-coding",
+            "burp-suite",
+            "api-security",
+            "sca",
+            "java",
+            "python",
+        ],
+    },
+];
+
+/// A direction (专业方向): see [`TRACKS`].
+#[derive(Debug, Clone, Copy)]
+pub struct Track {
+    pub role: &'static str,
+    pub course: &'static str,
+    pub post: &'static str,
+    pub cert: Option<&'static str>,
+    pub skills: &'static [&'static str],
+}
+
+impl Track {
+    /// The direction's two modules (一, 二), half each, to level 4 (a student
+    /// may do well in one and not the other). They leave out about a quarter of the
+    /// role's skills — ones no other course teaches to level 3 — which are
+    /// learnt on the internship: a good student with the modules alone is
+    /// near-ready, one who also interned there is ready.
+    pub fn modules(&self) -> [(String, Vec<(&'static str, f64)>); 2] {
+        let elsewhere = |k: &str| {
+            CURRICULUM
+                .iter()
+                .any(|(_, skills)| skills.iter().any(|(s, l)| *s == k && *l >= 3.0))
+        };
+        let mut left_out = self.skills.len().div_ceil(4);
+        let mut taught: Vec<&'static str> = Vec::with_capacity(self.skills.len());
+        for k in self.skills.iter().rev() {
+            if left_out > 0 && !elsewhere(k) {
+                left_out -= 1;
+            } else {
+                taught.push(k);
+            }
+        }
+        taught.reverse();
+        let half = taught.len().div_ceil(2);
+        let part = |name: &str, skills: &[&'static str]| {
+            (
+                format!("{}（{name}）", self.course),
+                skills.iter().map(|k| (*k, 4.0)).collect(),
+            )
+        };
+        [part("一", &taught[..half]), part("二", &taught[half..])]
+    }
+}
+
+/// Per program (in [`PROGRAMS`]' order): the share of students who take a
+/// direction, and how much stronger or weaker its students are (programs
+/// differ: a cyberspace-security major teaches more security than a general
+/// computer-science one).
+pub const PROGRAM_PROFILE: &[(f64, f64)] = &[(0.8, 0.08), (0.75, 0.04), (0.4, 0.0), (0.25, -0.06)];
+
 /// Internship rubrics: the skills an enterprise mentor evaluates per post.
 const INTERNSHIPS: &[(&str, &[&str])] = &[
     (
@@ -292,6 +454,8 @@ pub struct Student {
     pub school: usize,
     pub program: usize,
     pub graduation_year: i32,
+    /// The direction taken (index into [`TRACKS`]), if any.
+    pub track: Option<usize>,
 }
 
 /// Generates `people` students with about `per_person` pieces of evidence each.
@@ -324,13 +488,17 @@ impl Synthetic {
             GIVEN[self.rng.below(GIVEN.len() as u64) as usize]
         );
         let graduation_year = 2024 + self.rng.below(4) as i32;
+        let program = self.rng.below(PROGRAMS.len() as u64) as usize;
+        let (share, _) = PROGRAM_PROFILE[program % PROGRAM_PROFILE.len()];
+        let track = (self.rng.unit() < share).then(|| self.rng.below(TRACKS.len() as u64) as usize);
         Student {
             id,
             name,
             student_number: format!("{}{:02}{:06}", graduation_year - 4, school, id),
             school,
-            program: self.rng.below(PROGRAMS.len() as u64) as usize,
+            program,
             graduation_year,
+            track,
         }
     }
 
@@ -338,7 +506,9 @@ impl Synthetic {
     /// (most of it), internship rubrics, competitions, certificates. An
     /// aptitude per student makes some strong and some weak.
     pub fn evidence(&mut self, s: &Student, per_person: usize) -> Vec<Evidence> {
-        let aptitude = 0.4 + 0.6 * self.rng.unit();
+        let (_, strength) = PROGRAM_PROFILE[s.program % PROGRAM_PROFILE.len()];
+        let aptitude = (0.35 + 0.6 * self.rng.unit() + strength).clamp(0.0, 1.0);
+        let track = s.track.map(|t| TRACKS[t]);
         let start = NaiveDate::from_ymd_opt(s.graduation_year - 4, 9, 1).unwrap_or_default();
         let school = SCHOOLS[s.school].0.to_string();
         let mut out = Vec::with_capacity(per_person);
@@ -359,10 +529,25 @@ impl Synthetic {
             *id += 1;
         };
         let mut id = self.next_evidence;
-        let n_courses = per_person.saturating_sub(per_person / 5).max(1);
+        // each course once (a transcript has no course twice); the rest of the
+        // budget is internships, competitions and certificates
+        let n_courses = per_person
+            .saturating_sub(per_person / 5)
+            .clamp(1, CURRICULUM.len() + 2 * usize::from(s.track.is_some()));
+        let modules = track.map(|t| t.modules());
         for i in 0..n_courses {
-            let (course, skills) = CURRICULUM[i % CURRICULUM.len()];
-            let score = (45.0 + 55.0 * (aptitude * 0.7 + self.rng.unit() * 0.3))
+            // the direction's two modules in place of the last two courses of the cycle
+            let module = match &modules {
+                Some(m) if n_courses > 2 && i + 2 >= n_courses => Some(&m[i + 2 - n_courses]),
+                _ => None,
+            };
+            let (course, skills): (&str, &[(&str, f64)]) = match module {
+                Some((name, skills)) => (name.as_str(), skills.as_slice()),
+                None => CURRICULUM[i % CURRICULUM.len()],
+            };
+            // a direction's module depends more on the term than on the student
+            let luck = if module.is_some() { 0.55 } else { 0.3 };
+            let score = (45.0 + 55.0 * (aptitude * (1.0 - luck) + self.rng.unit() * luck))
                 .min(100.0)
                 .round();
             let g = grade::parse(&score.to_string()).unwrap_or(grade::Grade {
@@ -376,7 +561,12 @@ impl Synthetic {
                     target_level: *l,
                 })
                 .collect();
-            let date = start + Duration::days(120 * (i as i64 % 8) + 100);
+            let date = if module.is_some() {
+                // years 3 and 4
+                start + Duration::days(120 * (6 + (i + 2 - n_courses) as i64) + 100)
+            } else {
+                start + Duration::days(120 * (i as i64 % 8) + 100)
+            };
             push(
                 EvidenceKind::CourseGrade {
                     course: course.into(),
@@ -388,18 +578,29 @@ impl Synthetic {
                 &mut id,
             );
         }
-        let rest = per_person - n_courses;
+        let rest = per_person.saturating_sub(n_courses);
         for j in 0..rest {
             let date = start + Duration::days(900 + 30 * j as i64);
-            match j % 3 {
+            // a certificate slot holds one only for some: more often for strong
+            // students and those whose direction leads to one; a competition otherwise
+            let kind = match j % 3 {
+                2 if self.rng.unit() >= 0.15 + 0.45 * aptitude => 1,
+                k => k,
+            };
+            match kind {
                 0 => {
-                    let (post, skills) =
-                        INTERNSHIPS[self.rng.below(INTERNSHIPS.len() as u64) as usize];
+                    // the direction's own post for those who find one
+                    let placed = self.rng.unit() < 0.1 + 0.4 * aptitude;
+                    let (post, skills) = match track {
+                        Some(t) if j == 0 && placed => (t.post, t.skills),
+                        _ => INTERNSHIPS[self.rng.below(INTERNSHIPS.len() as u64) as usize],
+                    };
                     let obs = skills
                         .iter()
                         .map(|k| Observation {
                             skill_id: k.to_string(),
-                            level: (1.0 + 4.0 * (aptitude * 0.8 + self.rng.unit() * 0.2))
+                            // a mentor rates each skill on its own: uneven, as people are
+                            level: (1.0 + 4.0 * (aptitude * 0.6 + self.rng.unit() * 0.4))
                                 .round()
                                 .clamp(1.0, 5.0),
                         })
@@ -444,7 +645,21 @@ impl Synthetic {
                     );
                 }
                 _ => {
-                    let (cert, level, skills) = CERTS[self.rng.below(CERTS.len() as u64) as usize];
+                    // the direction's certificate for those who take it; otherwise the
+                    // entry-level ones most often
+                    let pick = match track.and_then(|t| t.cert) {
+                        Some(c) if self.rng.unit() < 0.6 => {
+                            CERTS.iter().position(|(id, _, _)| *id == c).unwrap_or(0)
+                        }
+                        _ => {
+                            let r = self.rng.unit();
+                            [0.5, 0.75, 0.88, 0.96]
+                                .iter()
+                                .position(|&x| r < x)
+                                .unwrap_or(CERTS.len() - 1)
+                        }
+                    };
+                    let (cert, level, skills) = CERTS[pick];
                     let obs = skills
                         .iter()
                         .map(|k| Observation {
@@ -526,5 +741,95 @@ mod tests {
         assert_eq!(ea.len(), 50);
         assert!(ea.iter().all(|e| e.person_id == 1));
         assert!(SCHOOLS.iter().all(|(n, _)| n.contains("合成数据")));
+    }
+}
+
+#[cfg(test)]
+mod calibration {
+    use super::*;
+    use crate::profile::{ProfileEngine, Status, Weights};
+    use cb_competency::bundled;
+
+    #[test]
+    fn each_direction_teaches_its_roles_core_skills() {
+        let m = bundled::model().expect("model");
+        let engine = ProfileEngine::new(&m, Weights::default());
+        for t in TRACKS {
+            let mut core = engine.core_skills(t.role).to_vec();
+            let mut mine: Vec<String> = t.skills.iter().map(|s| s.to_string()).collect();
+            core.sort();
+            mine.sort();
+            assert_eq!(mine, core, "{}", t.role);
+            if let Some(c) = t.cert {
+                assert!(CERTS.iter().any(|(id, _, _)| *id == c), "{c}");
+            }
+        }
+    }
+
+    /// The demo's story (3,000 students × 22 pieces of evidence): per
+    /// direction's role a few students ready, some near-ready, most not;
+    /// strong programs ahead of weak ones; a certificate held by some, not all.
+    #[test]
+    fn readiness_is_spread_as_in_life() {
+        let m = bundled::model().expect("model");
+        let engine = ProfileEngine::new(&m, Weights::default());
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).expect("date");
+        let mut synth = Synthetic::new(42);
+        let n = 1500u64;
+        let mut counts = vec![[0u32; 3]; TRACKS.len()];
+        let mut ready_by_program = vec![0u32; PROGRAMS.len()];
+        let mut people_by_program = vec![0u32; PROGRAMS.len()];
+        let mut with_cert = 0;
+        for id in 1..=n {
+            let s = synth.student(id);
+            let ev = synth.evidence(&s, 22);
+            with_cert += u32::from(
+                ev.iter()
+                    .any(|e| matches!(e.kind, EvidenceKind::Certificate { .. })),
+            );
+            let p = engine.compute(id, &ev, today);
+            people_by_program[s.program] += 1;
+            let mut any_ready = false;
+            for (i, t) in TRACKS.iter().enumerate() {
+                let st = p
+                    .readiness_for(t.role)
+                    .map_or(Status::NotReady, |r| r.status);
+                counts[i][match st {
+                    Status::Ready => 0,
+                    Status::NearReady => 1,
+                    Status::NotReady => 2,
+                }] += 1;
+                any_ready |= st == Status::Ready;
+            }
+            ready_by_program[s.program] += u32::from(any_ready);
+        }
+        for (i, t) in TRACKS.iter().enumerate() {
+            let [ready, near, not] = counts[i];
+            eprintln!("{}: ready {ready}, near {near}, not {not}", t.role);
+            assert!(ready >= 15, "{}: some ready ({ready})", t.role);
+            assert!(near > 0, "{}: some near-ready", t.role);
+            assert!(
+                f64::from(not) > 0.6 * n as f64,
+                "{}: most not ready ({not})",
+                t.role
+            );
+        }
+        // more near-ready than ready over the directions' roles together (per role
+        // it varies: a 12-skill role's people hold 0–12 of them, and only 8–9 is
+        // near-ready)
+        let (ready, near): (u32, u32) =
+            counts.iter().fold((0, 0), |(r, m), c| (r + c[0], m + c[1]));
+        assert!(near > ready, "near-ready {near}, ready {ready}");
+        let share = |p: usize| f64::from(ready_by_program[p]) / f64::from(people_by_program[p]);
+        eprintln!(
+            "ready for some direction by program: {:?}",
+            (0..PROGRAMS.len()).map(share).collect::<Vec<_>>()
+        );
+        assert!(
+            share(0) > share(3),
+            "the security major ahead of general computing"
+        );
+        eprintln!("with a certificate: {with_cert} of {n}");
+        assert!(with_cert > n as u32 / 5 && with_cert < n as u32 * 4 / 5);
     }
 }

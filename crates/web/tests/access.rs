@@ -510,6 +510,16 @@ async fn check_talent(w: &World, label: &str) {
     }
     assert!(small(&v) >= small_roles.len());
     // a student decides consent (audited) and corrects their record; nobody else can through this call
+    // (withdrawn first, so that giving it is a change whatever the synthetic default was)
+    let (st, _) = w
+        .call(
+            "student",
+            "POST",
+            "/me/record",
+            Some(json!({"consent_enterprise": false})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{label}");
     let (st, v) = w
         .call(
             "student",
