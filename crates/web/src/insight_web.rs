@@ -530,7 +530,8 @@ async fn export_rows(
 pub struct Options {
     pub roles: Vec<(String, String)>,
     pub categories: Vec<(String, String)>,
-    pub provinces: Vec<String>,
+    /// the chosen country's divisions that have postings: (value, label in the page's language)
+    pub provinces: Vec<(String, String)>,
     pub industries: Vec<String>,
     pub sources: Vec<&'static str>,
     pub educations: Vec<(&'static str, &'static str)>,
@@ -611,11 +612,29 @@ fn options(
     app: &App,
     c: &cb_core::Caller,
     lang: Lang,
+    country: &str,
     provinces: Vec<String>,
     industries: Vec<String>,
 ) -> Options {
     let catalog = app.framework().catalog_snapshot(c);
     let m = catalog.model();
+    // one country's divisions, in the map's order, named in the page's language
+    let have = |n: &str| provinces.iter().any(|p| p == n);
+    let provinces: Vec<(String, String)> = if country == "US" {
+        let mut v: Vec<(String, String)> = charts::US_TILES
+            .iter()
+            .filter(|(name, ..)| have(name))
+            .map(|(name, ..)| (name.to_string(), name.to_string()))
+            .collect();
+        v.sort();
+        v
+    } else {
+        charts::CN_TILES
+            .iter()
+            .filter(|(zh, ..)| have(zh))
+            .map(|(zh, en, ..)| (zh.to_string(), lang.pick(zh, en).to_string()))
+            .collect()
+    };
     Options {
         roles: m
             .platform_roles
@@ -645,8 +664,12 @@ async fn overview(
     RequestCaller(c): RequestCaller,
     UiLang(lang): UiLang,
     uri: Uri,
-    Query(q): Query<IndicatorQuery>,
+    Query(mut q): Query<IndicatorQuery>,
 ) -> PageResult {
+    // one country at a time: China unless the US federal sample is chosen
+    if q.country != "US" {
+        q.country = "CN".into();
+    }
     let invalid = |m: String| PageError(lang, AppError::Invalid(m));
     let f = q.filter().map_err(invalid)?;
     let th = q.thresholds().map_err(invalid)?;
@@ -809,7 +832,7 @@ async fn overview(
                 .collect::<Vec<_>>(),
         )
     };
-    let o = options(&app, &c, lang, provinces, industries);
+    let o = options(&app, &c, lang, &q.country, provinces, industries);
     let title = t("insight.title").to_string();
     let page = OverviewPage {
         page: PageCtx::new(lang, &uri, title),

@@ -866,10 +866,35 @@ async fn check_insight(s: &Server, label: &str) {
         "{label}"
     );
     assert!(
-        page.contains("href=\"/insight/postings?role=pentester&amp;period=2017-04\""),
+        page.contains(
+            "href=\"/insight/postings?country=CN&amp;role=pentester&amp;period=2017-04\""
+        ),
         "a month's column drills down to its postings"
     );
     assert!(page.contains("Location quotient") && page.contains("id=\"def-gap\""));
+    // one country at a time: China unless the US federal sample is chosen, and the
+    // province list holds that country's divisions only, in the page's language
+    assert!(page.contains("<option value=\"CN\" selected>"), "{label}");
+    assert!(
+        page.contains("<option value=\"北京\">Beijing</option>"),
+        "a province named in the page's language"
+    );
+    assert!(!page.contains("<option value=\"\">Any</option>\n      <option value=\"CN\""));
+    for state in ["California", "Texas", "Virginia", "Maryland"] {
+        assert!(
+            !page.contains(&format!("<option value=\"{state}\"")),
+            "{state}"
+        );
+    }
+    let (st, _, us) = s.get("/insight?lang=en&country=US").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(us.contains("<option value=\"US\" selected>"));
+    for province in ["北京", "广东", "江苏"] {
+        assert!(
+            !us.contains(&format!("<option value=\"{province}\"")),
+            "{province}"
+        );
+    }
     // a role's, a skill's and a region's page
     let (st, h, _) = s.get("/insight/roles/pentester").await;
     assert_eq!(
