@@ -200,7 +200,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("signin.token", "运营令牌", "Operator token"),
     ("signin.submit", "登录", "Sign in"),
     ("signin.out", "退出登录", "Sign out"),
-    ("signin.wrong", "令牌不正确。", "That token is not right."),
+    (
+        "signin.wrong",
+        "用户名或密码不正确。",
+        "The user name or password is not right.",
+    ),
     (
         "signin.csrf",
         "表单已过期，请重新提交。",

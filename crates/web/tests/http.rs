@@ -629,6 +629,11 @@ async fn check_talent_pages(s: &Server, label: &str) {
         .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
     assert!(page.contains("signin-error"));
+    // a wrong password is called that, not a token
+    assert!(
+        page.contains("用户名或密码不正确") || page.contains("user name or password is not right"),
+        "{page}"
+    );
     let csrf = hidden(&page, "csrf");
     // an open redirect is not followed
     let (st, h, _) = b
