@@ -29,6 +29,39 @@ pub struct Bar {
     pub title: String,
 }
 
+/// Months (`YYYY-MM`, ascending) as columns, with a break where months without
+/// data lie between two with data: `gap(from, to)` gives the break's label and title.
+pub fn month_bars(
+    months: &[(String, u64)],
+    bar: impl Fn(&str, u64) -> Bar,
+    gap: impl Fn(&str, &str) -> (String, String),
+) -> Vec<Bar> {
+    let index = |m: &str| -> Option<i32> {
+        let (y, mo) = m.split_once('-')?;
+        Some(y.parse::<i32>().ok()? * 12 + mo.parse::<i32>().ok()? - 1)
+    };
+    let name = |i: i32| format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1);
+    let mut out = Vec::with_capacity(months.len());
+    let mut prev: Option<i32> = None;
+    for (m, n) in months {
+        let at = index(m);
+        if let (Some(p), Some(a)) = (prev, at)
+            && a - p > 1
+        {
+            let (label, title) = gap(&name(p + 1), &name(a - 1));
+            out.push(Bar {
+                label,
+                value: 0.0,
+                href: String::new(),
+                title,
+            });
+        }
+        prev = at.or(prev);
+        out.push(bar(m, *n));
+    }
+    out
+}
+
 /// Horizontal bars, longest first as given.
 pub fn hbars(id: &str, bars: &[Bar], unit: &str) -> String {
     let max = bars
@@ -88,15 +121,28 @@ pub fn columns(id: &str, bars: &[Bar]) -> String {
     for (i, b) in bars.iter().enumerate() {
         let h = ((height - 20.0) * b.value / max).max(1.0);
         let x = pad + step * i as f64;
-        let _ = write!(
-            s,
-            r#"<a href="{href}"><g class="mark"><title>{title}</title><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}"/></g></a>"#,
-            href = esc(&b.href),
-            title = esc(&b.title),
-            y = height - h,
-            w = (step - 2.0).max(1.0),
-        );
-        if i % label_every == 0 {
+        let gap = b.href.is_empty();
+        if gap {
+            // a stretch without data: a break in the axis, not a column of zeros
+            let _ = write!(
+                s,
+                r#"<g class="gap"><title>{title}</title><line x1="{x1:.1}" y1="{y1}" x2="{x2:.1}" y2="{height}"/></g>"#,
+                title = esc(&b.title),
+                x1 = x + step / 2.0 - 3.0,
+                x2 = x + step / 2.0 + 3.0,
+                y1 = height - 12.0,
+            );
+        } else {
+            let _ = write!(
+                s,
+                r#"<a href="{href}"><g class="mark"><title>{title}</title><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}"/></g></a>"#,
+                href = esc(&b.href),
+                title = esc(&b.title),
+                y = height - h,
+                w = (step - 2.0).max(1.0),
+            );
+        }
+        if gap || i % label_every == 0 {
             let _ = write!(
                 s,
                 r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
@@ -317,6 +363,44 @@ pub const US_TILES: &[(&str, &str, u32, u32)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_without_data_are_a_break_not_a_neighbour() {
+        let months = vec![
+            ("2017-04".to_string(), 3),
+            ("2017-05".to_string(), 2),
+            ("2023-08".to_string(), 7),
+        ];
+        let bars = month_bars(
+            &months,
+            |m, n| Bar {
+                label: m.into(),
+                value: n as f64,
+                href: format!("/m/{m}"),
+                title: m.into(),
+            },
+            |from, to| ("…".into(), format!("{from} – {to}")),
+        );
+        let labels: Vec<&str> = bars.iter().map(|b| b.label.as_str()).collect();
+        assert_eq!(labels, ["2017-04", "2017-05", "…", "2023-08"]);
+        assert_eq!(bars[2].title, "2017-06 – 2023-07");
+        assert!(bars[2].href.is_empty());
+        let svg = columns("c", &bars);
+        assert_eq!(svg.matches("class=\"mark\"").count(), 3);
+        assert_eq!(svg.matches("class=\"gap\"").count(), 1);
+        // December to January is no gap
+        let turn = month_bars(
+            &[("2023-12".to_string(), 1), ("2024-01".to_string(), 1)],
+            |m, n| Bar {
+                label: m.into(),
+                value: n as f64,
+                href: "x".into(),
+                title: String::new(),
+            },
+            |_, _| (String::new(), String::new()),
+        );
+        assert_eq!(turn.len(), 2);
+    }
 
     #[test]
     fn labels_and_links_are_escaped() {

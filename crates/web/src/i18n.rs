@@ -123,6 +123,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("insight.top_titles", "常见岗位名称", "Common titles"),
     (
+        "insight.no_data",
+        "所选国家、地区和时间段内没有岗位数据：请换一个时间段或放宽筛选条件。",
+        "No postings match the chosen country, region and period: choose another period or widen the filters.",
+    ),
+    ("insight.months_gap", "无数据", "no data"),
+    (
         "insight.top_certs",
         "常被要求的证书",
         "Most requested certifications",

@@ -692,16 +692,21 @@ async fn overview(
     let drill = |changes: &[(&str, &str)]| format!("/insight/postings?{}", q.with(changes));
     let months_chart = charts::columns(
         "chart-months",
-        &i.demand
-            .by_month
-            .iter()
-            .map(|(m, n)| Bar {
-                label: m.clone(),
-                value: *n as f64,
+        &charts::month_bars(
+            &i.demand.by_month,
+            |m, n| Bar {
+                label: m.to_string(),
+                value: n as f64,
                 href: drill(&[("period", m)]),
                 title: format!("{m}: {n} {}", t("insight.postings_unit")),
-            })
-            .collect::<Vec<_>>(),
+            },
+            |from, to| {
+                (
+                    "…".to_string(),
+                    format!("{from} – {to}: {}", t("insight.months_gap")),
+                )
+            },
+        ),
     );
     let skills_chart = charts::hbars(
         "chart-skills",

@@ -891,6 +891,11 @@ async fn check_insight(s: &Server, label: &str) {
             "{state}"
         );
     }
+    // a period without postings says so
+    let (st, _, empty) = s.get("/insight?lang=en&period=2026-Q2").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(empty.contains("id=\"no-data\"") && empty.contains("No postings match"));
+    assert!(!page.contains("id=\"no-data\""));
     let (st, _, us) = s.get("/insight?lang=en&country=US").await;
     assert_eq!(st, StatusCode::OK);
     assert!(us.contains("<option value=\"US\" selected>"));
