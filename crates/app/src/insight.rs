@@ -282,7 +282,15 @@ impl InsightService<'_> {
                 shares: &shares_for_report,
                 gaps_visible: shares_visible,
             };
-            let report = compare::report(&index, &f, &input, th.role_growth, th.skill_gap, 15);
+            let report = compare::report(
+                &index,
+                &f,
+                &input,
+                th.role_growth,
+                th.skill_gap,
+                15,
+                compare::Minimums::default(),
+            );
             (report, index.months())
         })
         .await

@@ -22,10 +22,44 @@ pub struct Quotient {
     pub quotient: f64,
 }
 
+/// The counts below which a comparison is noise and is not made (the page says
+/// "too few postings" instead): each period compared, a region's postings for
+/// its location quotients, a role's postings in each period for a growth alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Minimums {
+    pub period_postings: u64,
+    pub region_postings: u64,
+    pub role_postings: u64,
+}
+
+impl Default for Minimums {
+    fn default() -> Self {
+        Minimums {
+            period_postings: 30,
+            region_postings: 20,
+            role_postings: 10,
+        }
+    }
+}
+
+impl Minimums {
+    /// No minimum: every comparison is made (for tests by hand on tiny data).
+    pub const NONE: Minimums = Minimums {
+        period_postings: 0,
+        region_postings: 0,
+        role_postings: 0,
+    };
+}
+
 /// LQ = (role's postings in the region / all postings in the region) ÷
 /// (role's postings overall / all postings overall), per province of `f`'s
 /// selection (a region or role filter in `f` is ignored: the country is the base).
-pub fn location_quotients(index: &DemandIndex, f: &Filter, platform_role: &str) -> Vec<Quotient> {
+pub fn location_quotients(
+    index: &DemandIndex,
+    f: &Filter,
+    platform_role: &str,
+    min: Minimums,
+) -> Vec<Quotient> {
     let base = Filter {
         province: None,
         city: None,
@@ -42,6 +76,7 @@ pub fn location_quotients(index: &DemandIndex, f: &Filter, platform_role: &str) 
         all.postings,
         &index.light_provinces(&role),
         role.postings,
+        min.region_postings,
     )
 }
 
@@ -50,6 +85,7 @@ fn quotients_of(
     all_total: u64,
     role: &[(String, u64)],
     role_total: u64,
+    min_region: u64,
 ) -> Vec<Quotient> {
     if all_total == 0 || role_total == 0 {
         return Vec::new();
@@ -61,6 +97,9 @@ fn quotients_of(
         .cloned()
         .filter_map(|(region, n)| {
             let here = *regions.get(region.as_str())?;
+            if here < min_region {
+                return None;
+            }
             Some(Quotient {
                 quotient: round(n as f64 / here as f64 / national, 3),
                 role_postings: n,
@@ -184,6 +223,7 @@ pub fn trends(
     f: &Filter,
     min_postings: u64,
     n: usize,
+    min: Minimums,
 ) -> Option<(Vec<Trend>, Vec<Trend>)> {
     let before = index.tally(f, Some(Some(f.period?.previous()?)));
     Some(trends_of(
@@ -192,6 +232,7 @@ pub fn trends(
         &before,
         min_postings,
         n,
+        min,
     ))
 }
 
@@ -201,7 +242,11 @@ fn trends_of(
     before: &Tally,
     min_postings: u64,
     n: usize,
+    min: Minimums,
 ) -> (Vec<Trend>, Vec<Trend>) {
+    if now.postings < min.period_postings || before.postings < min.period_postings {
+        return (Vec::new(), Vec::new());
+    }
     let (n_now, shares_now) = index.skill_shares_of(now);
     let (n_before, was) = index.skill_shares_of(before);
     if n_now == 0 || n_before == 0 {
@@ -277,6 +322,7 @@ pub fn alerts(
     gap_threshold: f64,
     min_postings: u64,
     gaps: &[SkillGap],
+    min: Minimums,
 ) -> Vec<Alert> {
     let before = f
         .period
@@ -290,9 +336,13 @@ pub fn alerts(
         gap_threshold,
         min_postings,
         gaps,
+        min,
     )
 }
 
+// the two public entry points (`alerts`, `report`) share this body; its inputs
+// are the thresholds the user set and the minimums, each named
+#[allow(clippy::too_many_arguments)]
 fn alerts_of(
     index: &DemandIndex,
     now: &Tally,
@@ -301,16 +351,19 @@ fn alerts_of(
     gap_threshold: f64,
     min_postings: u64,
     gaps: &[SkillGap],
+    min: Minimums,
 ) -> Vec<Alert> {
     let mut out = Vec::new();
-    if let Some(before) = before {
+    let compared =
+        before.filter(|b| b.postings >= min.period_postings && now.postings >= min.period_postings);
+    if let Some(before) = compared {
         let (was, is) = (index.roles_of(before), index.roles_of(now));
         let mut roles: Vec<&String> = is.keys().chain(was.keys()).collect();
         roles.sort();
         roles.dedup();
         for r in roles {
             let (a, b) = (was.get(r).map_or(0, |x| x.0), is.get(r).map_or(0, |x| x.0));
-            if a.max(b) < min_postings {
+            if a.max(b) < min_postings || a.min(b) < min.role_postings {
                 continue;
             }
             let g = growth(b, a);
@@ -382,6 +435,7 @@ pub fn report(
     growth_threshold: f64,
     gap_threshold: f64,
     top: usize,
+    min: Minimums,
 ) -> Report {
     let now = index.tally(f, None);
     let demand = index.demand_of(f, &now, top);
@@ -408,13 +462,19 @@ pub fn report(
                 platform_role: None,
                 ..base_filter.clone()
             });
-            quotients_of(&index.light_provinces(&all), all.postings, &map, base_total)
+            quotients_of(
+                &index.light_provinces(&all),
+                all.postings,
+                &map,
+                base_total,
+                min.region_postings,
+            )
         }
         None => Vec::new(),
     };
     let (emerging, fading) = before
         .as_ref()
-        .map(|b| trends_of(index, &now, b, 5, 10))
+        .map(|b| trends_of(index, &now, b, 5, 10, min))
         .unwrap_or_default();
     let alerts = alerts_of(
         index,
@@ -424,6 +484,7 @@ pub fn report(
         gap_threshold,
         5,
         if supply.gaps_visible { &gaps } else { &[] },
+        min,
     );
     let region_roles = if f.province.is_some() || f.city.is_some() {
         // the region against its country, every role (the role filter lifted): light passes
@@ -437,12 +498,16 @@ pub fn report(
             platform_role: None,
             ..f.clone()
         });
-        role_quotients_of(
-            &index.light_roles(&region),
-            region.postings,
-            &index.light_roles(&country),
-            country.postings,
-        )
+        if region.postings < min.region_postings {
+            Vec::new()
+        } else {
+            role_quotients_of(
+                &index.light_roles(&region),
+                region.postings,
+                &index.light_roles(&country),
+                country.postings,
+            )
+        }
     } else {
         Vec::new()
     };

@@ -1,7 +1,9 @@
 //! Indicator arithmetic on hand-computed cases, and every filter against a
 //! naive reading of the same postings.
 
-use cb_insight::compare::{Alert, alerts, location_quotients, ratios, skill_gaps, trends};
+use cb_insight::compare::{
+    Alert, Minimums, alerts, location_quotients, ratios, skill_gaps, trends,
+};
 use cb_insight::period::month;
 use cb_insight::{DemandIndex, DemandPosting, Filter, Period};
 use proptest::prelude::*;
@@ -352,7 +354,7 @@ fn location_quotients_gaps_ratios_by_hand() {
     let all = Filter::default();
     // pentester: 7 of 11 overall (0.636…); 北京 5 of 6, 广东 2 of 4
     // LQ 北京 = (5/6) / (7/11) = 1.310, 广东 = (2/4) / (7/11) = 0.786
-    let lq = location_quotients(&ix, &all, "pentester");
+    let lq = location_quotients(&ix, &all, "pentester", Minimums::NONE);
     assert_eq!(
         lq.iter()
             .map(|q| (q.region.as_str(), q.quotient))
@@ -402,7 +404,7 @@ fn trends_and_alerts_by_hand() {
         period: q("2024-Q2"),
         ..Filter::default()
     };
-    let (emerging, fading) = trends(&ix, &f, 1, 3).expect("a period");
+    let (emerging, fading) = trends(&ix, &f, 1, 3, Minimums::NONE).expect("a period");
     // cloud-security 0/4 → 4/5: +80 pp; sql-injection 2/4 → 1/5: −30 pp
     assert_eq!(
         (emerging[0].skill_id.as_str(), emerging[0].change_pp),
@@ -413,11 +415,11 @@ fn trends_and_alerts_by_hand() {
         ("sql-injection", -30.0)
     );
     assert!(
-        trends(&ix, &Filter::default(), 1, 3).is_none(),
+        trends(&ix, &Filter::default(), 1, 3, Minimums::NONE).is_none(),
         "trends need a period"
     );
     // pentester 2 → 3 (+50 %), soc-analyst 2 → 2 (0): a 30 % threshold flags pentester only
-    let a = alerts(&ix, &f, 0.3, 0.25, 2, &[]);
+    let a = alerts(&ix, &f, 0.3, 0.25, 2, &[], Minimums::NONE);
     assert_eq!(
         a,
         vec![Alert::RoleDemand {
@@ -427,8 +429,18 @@ fn trends_and_alerts_by_hand() {
             growth: Some(0.5)
         }]
     );
+    // the product's minimums: periods of a handful of postings are not compared
+    assert!(
+        alerts(&ix, &f, 0.3, 0.25, 2, &[], Minimums::default()).is_empty(),
+        "no growth alert between periods under 30 postings"
+    );
+    assert_eq!(
+        trends(&ix, &f, 1, 3, Minimums::default()),
+        Some((Vec::new(), Vec::new())),
+        "no emerging or fading skills between periods under 30 postings"
+    );
     let gaps = skill_gaps(&ix, &f, &HashMap::new());
-    let a = alerts(&ix, &f, 10.0, 0.5, 2, &gaps);
+    let a = alerts(&ix, &f, 10.0, 0.5, 2, &gaps, Minimums::NONE);
     assert_eq!(
         a,
         vec![Alert::SkillGap {
@@ -468,19 +480,22 @@ fn the_report_equals_the_figures_one_by_one() {
             shares: &shares,
             gaps_visible: true,
         };
-        let r = cb_insight::compare::report(&ix, &f, &supply, 0.3, 0.25, 5);
+        let r = cb_insight::compare::report(&ix, &f, &supply, 0.3, 0.25, 5, Minimums::default());
         assert_eq!(r.demand, ix.demand(&f, 5));
         assert_eq!(r.ratios, ratios(&ix, &f, &roles, &counts));
         assert_eq!(r.gaps, skill_gaps(&ix, &f, &shares));
         let lq = f
             .platform_role
             .as_deref()
-            .map(|role| location_quotients(&ix, &f, role))
+            .map(|role| location_quotients(&ix, &f, role, Minimums::default()))
             .unwrap_or_default();
         assert_eq!(r.quotients, lq, "{f:?}");
-        let (e, fa) = trends(&ix, &f, 5, 10).unwrap_or_default();
+        let (e, fa) = trends(&ix, &f, 5, 10, Minimums::default()).unwrap_or_default();
         assert_eq!((r.emerging, r.fading), (e, fa));
-        assert_eq!(r.alerts, alerts(&ix, &f, 0.3, 0.25, 5, &r.gaps));
+        assert_eq!(
+            r.alerts,
+            alerts(&ix, &f, 0.3, 0.25, 5, &r.gaps, Minimums::default())
+        );
         assert_eq!(
             r.map,
             ix.by(
@@ -511,6 +526,7 @@ fn the_report_equals_the_figures_one_by_one() {
         0.3,
         0.25,
         5,
+        Minimums::NONE,
     );
     assert_eq!(
         r.region_roles
@@ -518,6 +534,23 @@ fn the_report_equals_the_figures_one_by_one() {
             .map(|q| (q.role_id.as_str(), q.postings, q.quotient))
             .collect::<Vec<_>>(),
         vec![("pentester", 5, 1.310)]
+    );
+    // with the product's minimums: 北京 has 6 postings, under the 20 a quotient needs
+    let small = cb_insight::compare::report(
+        &ix,
+        &Filter {
+            province: Some("北京".into()),
+            ..Filter::default()
+        },
+        &supply,
+        0.3,
+        0.25,
+        5,
+        Minimums::default(),
+    );
+    assert!(
+        small.region_roles.is_empty(),
+        "too few postings for a quotient"
     );
     // a skill: its share of each month's postings. cloud-security: 2024-04 1/1, 2024-05 2/2, 2024-06 1/2
     let r = cb_insight::compare::report(
@@ -531,6 +564,7 @@ fn the_report_equals_the_figures_one_by_one() {
         0.3,
         0.25,
         5,
+        Minimums::default(),
     );
     assert_eq!(
         r.skill_by_month,

@@ -129,6 +129,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("insight.months_gap", "无数据", "no data"),
     (
+        "insight.too_few_to_compare",
+        "岗位太少，无法比较：两个时间段各需至少 30 个岗位（地区的区位商需至少 20 个岗位）。",
+        "Too few postings to compare: each period needs at least 30 postings (a region's location quotient at least 20).",
+    ),
+    (
         "insight.top_certs",
         "常被要求的证书",
         "Most requested certifications",

@@ -344,9 +344,13 @@ async fn the_dashboard_in_a_real_browser() {
         1,
         "only April has penetration testers"
     );
+    // four postings: no region has the 20 a location quotient needs, and the page says so
+    assert_eq!(d.count("#quotients tbody tr").await, 0);
     assert!(
-        d.count("#quotients tbody tr").await >= 2,
-        "the role's location quotients appear"
+        d.text("#quotients-too-few")
+            .await
+            .contains("Too few postings"),
+        "the role's location quotients say why they are missing"
     );
     // legend toggle: the supply series hides and shows
     d.click("p.legend button[data-series=\"b\"]").await;

@@ -895,6 +895,9 @@ async fn check_insight(s: &Server, label: &str) {
     let (st, _, empty) = s.get("/insight?lang=en&period=2026-Q2").await;
     assert_eq!(st, StatusCode::OK);
     assert!(empty.contains("id=\"no-data\"") && empty.contains("No postings match"));
+    // a period with a few postings: no trend is built on them
+    let (_, _, few) = s.get("/insight?lang=en&period=2017-04").await;
+    assert!(few.contains("Too few postings to compare"), "{label}");
     assert!(!page.contains("id=\"no-data\""));
     let (st, _, us) = s.get("/insight?lang=en&country=US").await;
     assert_eq!(st, StatusCode::OK);
