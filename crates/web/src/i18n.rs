@@ -128,6 +128,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "No postings match the chosen country, region and period: choose another period or widen the filters.",
     ),
     ("insight.months_gap", "无数据", "no data"),
+    ("insight.too_few", "岗位太少", "too few postings"),
     (
         "insight.too_few_to_compare",
         "岗位太少，无法比较：两个时间段各需至少 30 个岗位（地区的区位商需至少 20 个岗位）。",

@@ -593,6 +593,17 @@ impl OverviewPage {
             format!("{}{:.1}%", if v > 0.0 { "+" } else { "" }, v * 100.0)
         })
     }
+    /// A growth figure, or "too few postings" when either period compared has
+    /// fewer than the minimum (`Minimums::period_postings`).
+    fn growth_pct(&self, growth: &Option<f64>, base: &Option<u64>) -> String {
+        let min = cb_insight::compare::Minimums::default().period_postings;
+        match base {
+            Some(b) if *b < min || self.i.demand.postings < min => {
+                crate::i18n::t(self.page.lang, "insight.too_few").to_string()
+            }
+            _ => self.opt_pct(growth),
+        }
+    }
     fn def(&self, key: &str) -> String {
         self.i
             .definitions

@@ -898,6 +898,10 @@ async fn check_insight(s: &Server, label: &str) {
     // a period with a few postings: no trend is built on them
     let (_, _, few) = s.get("/insight?lang=en&period=2017-04").await;
     assert!(few.contains("Too few postings to compare"), "{label}");
+    assert!(
+        few.contains("<b id=\"kpi-growth\">too few postings</b>"),
+        "no growth figure on a handful of postings"
+    );
     assert!(!page.contains("id=\"no-data\""));
     let (st, _, us) = s.get("/insight?lang=en&country=US").await;
     assert_eq!(st, StatusCode::OK);
