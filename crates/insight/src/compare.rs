@@ -24,12 +24,14 @@ pub struct Quotient {
 
 /// The counts below which a comparison is noise and is not made (the page says
 /// "too few postings" instead): each period compared, a region's postings for
-/// its location quotients, a role's postings in each period for a growth alert.
+/// its location quotients, a role's postings in each period for a growth alert,
+/// and a skill's (trends) or role's (alerts) postings in at least one of the two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Minimums {
     pub period_postings: u64,
     pub region_postings: u64,
     pub role_postings: u64,
+    pub item_postings: u64,
 }
 
 impl Default for Minimums {
@@ -38,6 +40,7 @@ impl Default for Minimums {
             period_postings: 30,
             region_postings: 20,
             role_postings: 10,
+            item_postings: 5,
         }
     }
 }
@@ -48,6 +51,7 @@ impl Minimums {
         period_postings: 0,
         region_postings: 0,
         role_postings: 0,
+        item_postings: 0,
     };
 }
 
@@ -217,30 +221,21 @@ pub struct Trend {
 
 /// Emerging (fastest rising share) and fading (fastest falling) skills
 /// between the period before `f`'s and `f`'s own, among skills asked for by
-/// at least `min_postings` postings in one of the two. Needs a period.
+/// at least `min.item_postings` postings in one of the two. Needs a period.
 pub fn trends(
     index: &DemandIndex,
     f: &Filter,
-    min_postings: u64,
     n: usize,
     min: Minimums,
 ) -> Option<(Vec<Trend>, Vec<Trend>)> {
     let before = index.tally(f, Some(Some(f.period?.previous()?)));
-    Some(trends_of(
-        index,
-        &index.tally(f, None),
-        &before,
-        min_postings,
-        n,
-        min,
-    ))
+    Some(trends_of(index, &index.tally(f, None), &before, n, min))
 }
 
 fn trends_of(
     index: &DemandIndex,
     now: &Tally,
     before: &Tally,
-    min_postings: u64,
     n: usize,
     min: Minimums,
 ) -> (Vec<Trend>, Vec<Trend>) {
@@ -266,7 +261,7 @@ fn trends_of(
                 (a * n_before as f64).round() as u64,
                 (b * n_now as f64).round() as u64,
             );
-            (ca.max(cb) >= min_postings).then(|| Trend {
+            (ca.max(cb) >= min.item_postings).then(|| Trend {
                 skill_id: k.clone(),
                 share_before: round(a, 4),
                 share_now: round(b, 4),
@@ -313,14 +308,13 @@ pub enum Alert {
 }
 
 /// Roles whose demand grew or shrank by at least `growth_threshold` (0.2 =
-/// 20 %; roles with fewer than `min_postings` in both periods are noise and
+/// 20 %; roles with fewer than `min.item_postings` in both periods are noise and
 /// left out), and skills whose gap is at least `gap_threshold`.
 pub fn alerts(
     index: &DemandIndex,
     f: &Filter,
     growth_threshold: f64,
     gap_threshold: f64,
-    min_postings: u64,
     gaps: &[SkillGap],
     min: Minimums,
 ) -> Vec<Alert> {
@@ -334,22 +328,17 @@ pub fn alerts(
         before.as_ref(),
         growth_threshold,
         gap_threshold,
-        min_postings,
         gaps,
         min,
     )
 }
 
-// the two public entry points (`alerts`, `report`) share this body; its inputs
-// are the thresholds the user set and the minimums, each named
-#[allow(clippy::too_many_arguments)]
 fn alerts_of(
     index: &DemandIndex,
     now: &Tally,
     before: Option<&Tally>,
     growth_threshold: f64,
     gap_threshold: f64,
-    min_postings: u64,
     gaps: &[SkillGap],
     min: Minimums,
 ) -> Vec<Alert> {
@@ -363,7 +352,7 @@ fn alerts_of(
         roles.dedup();
         for r in roles {
             let (a, b) = (was.get(r).map_or(0, |x| x.0), is.get(r).map_or(0, |x| x.0));
-            if a.max(b) < min_postings || a.min(b) < min.role_postings {
+            if a.max(b) < min.item_postings || a.min(b) < min.role_postings {
                 continue;
             }
             let g = growth(b, a);
@@ -474,7 +463,7 @@ pub fn report(
     };
     let (emerging, fading) = before
         .as_ref()
-        .map(|b| trends_of(index, &now, b, 5, 10, min))
+        .map(|b| trends_of(index, &now, b, 10, min))
         .unwrap_or_default();
     let alerts = alerts_of(
         index,
@@ -482,7 +471,6 @@ pub fn report(
         before.as_ref(),
         growth_threshold,
         gap_threshold,
-        5,
         if supply.gaps_visible { &gaps } else { &[] },
         min,
     );

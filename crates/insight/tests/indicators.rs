@@ -404,7 +404,7 @@ fn trends_and_alerts_by_hand() {
         period: q("2024-Q2"),
         ..Filter::default()
     };
-    let (emerging, fading) = trends(&ix, &f, 1, 3, Minimums::NONE).expect("a period");
+    let (emerging, fading) = trends(&ix, &f, 3, by_hand(1)).expect("a period");
     // cloud-security 0/4 → 4/5: +80 pp; sql-injection 2/4 → 1/5: −30 pp
     assert_eq!(
         (emerging[0].skill_id.as_str(), emerging[0].change_pp),
@@ -415,11 +415,11 @@ fn trends_and_alerts_by_hand() {
         ("sql-injection", -30.0)
     );
     assert!(
-        trends(&ix, &Filter::default(), 1, 3, Minimums::NONE).is_none(),
+        trends(&ix, &Filter::default(), 3, by_hand(1)).is_none(),
         "trends need a period"
     );
     // pentester 2 → 3 (+50 %), soc-analyst 2 → 2 (0): a 30 % threshold flags pentester only
-    let a = alerts(&ix, &f, 0.3, 0.25, 2, &[], Minimums::NONE);
+    let a = alerts(&ix, &f, 0.3, 0.25, &[], by_hand(2));
     assert_eq!(
         a,
         vec![Alert::RoleDemand {
@@ -431,16 +431,16 @@ fn trends_and_alerts_by_hand() {
     );
     // the product's minimums: periods of a handful of postings are not compared
     assert!(
-        alerts(&ix, &f, 0.3, 0.25, 2, &[], Minimums::default()).is_empty(),
+        alerts(&ix, &f, 0.3, 0.25, &[], Minimums::default()).is_empty(),
         "no growth alert between periods under 30 postings"
     );
     assert_eq!(
-        trends(&ix, &f, 1, 3, Minimums::default()),
+        trends(&ix, &f, 3, Minimums::default()),
         Some((Vec::new(), Vec::new())),
         "no emerging or fading skills between periods under 30 postings"
     );
     let gaps = skill_gaps(&ix, &f, &HashMap::new());
-    let a = alerts(&ix, &f, 10.0, 0.5, 2, &gaps, Minimums::NONE);
+    let a = alerts(&ix, &f, 10.0, 0.5, &gaps, by_hand(2));
     assert_eq!(
         a,
         vec![Alert::SkillGap {
@@ -490,11 +490,11 @@ fn the_report_equals_the_figures_one_by_one() {
             .map(|role| location_quotients(&ix, &f, role, Minimums::default()))
             .unwrap_or_default();
         assert_eq!(r.quotients, lq, "{f:?}");
-        let (e, fa) = trends(&ix, &f, 5, 10, Minimums::default()).unwrap_or_default();
+        let (e, fa) = trends(&ix, &f, 10, Minimums::default()).unwrap_or_default();
         assert_eq!((r.emerging, r.fading), (e, fa));
         assert_eq!(
             r.alerts,
-            alerts(&ix, &f, 0.3, 0.25, 5, &r.gaps, Minimums::default())
+            alerts(&ix, &f, 0.3, 0.25, &r.gaps, Minimums::default())
         );
         assert_eq!(
             r.map,
@@ -745,4 +745,12 @@ fn parallel_tallies_match_a_naive_reading() {
     );
     assert_eq!(d.by_month.iter().map(|m| m.1).sum::<u64>(), d.postings);
     assert_eq!(ix.count(&f), d.postings);
+}
+
+/// No minimum but a skill's or role's own postings (tests by hand on tiny data).
+fn by_hand(item_postings: u64) -> Minimums {
+    Minimums {
+        item_postings,
+        ..Minimums::NONE
+    }
 }
