@@ -5,7 +5,7 @@
 use crate::fold::fold;
 use serde::Serialize;
 
-const CN: &str = include_str!("../../../data/geo/cn-divisions.csv");
+pub(crate) const CN: &str = include_str!("../../../data/geo/cn-divisions.csv");
 const US: &str = include_str!("../../../data/geo/us-states.csv");
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

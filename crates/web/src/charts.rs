@@ -36,19 +36,15 @@ pub fn month_bars(
     bar: impl Fn(&str, u64) -> Bar,
     gap: impl Fn(&str, &str) -> (String, String),
 ) -> Vec<Bar> {
-    let index = |m: &str| -> Option<i32> {
-        let (y, mo) = m.split_once('-')?;
-        Some(y.parse::<i32>().ok()? * 12 + mo.parse::<i32>().ok()? - 1)
-    };
-    let name = |i: i32| format!("{:04}-{:02}", i.div_euclid(12), i.rem_euclid(12) + 1);
+    use cb_insight::period::{month_label, month_of_date};
     let mut out = Vec::with_capacity(months.len());
-    let mut prev: Option<i32> = None;
+    let mut prev = None;
     for (m, n) in months {
-        let at = index(m);
+        let at = month_of_date(m);
         if let (Some(p), Some(a)) = (prev, at)
-            && a - p > 1
+            && a > p + 1
         {
-            let (label, title) = gap(&name(p + 1), &name(a - 1));
+            let (label, title) = gap(&month_label(p + 1), &month_label(a - 1));
             out.push(Bar {
                 label,
                 value: 0.0,
