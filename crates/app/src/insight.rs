@@ -3,14 +3,14 @@
 //! supply figures. Every figure carries its definition; counts of people
 //! under five are suppressed for everyone but operators.
 
-use crate::talent::{Shown, shown};
+use crate::talent::{Shown, share_shown, shown};
 use crate::{App, AppError};
 use cb_core::Caller;
 use cb_insight::compare::{self, Alert, Quotient, Trend};
 use cb_insight::{Demand, DemandIndex, Filter};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 pub struct InsightService<'a> {
@@ -105,8 +105,8 @@ pub const DEFINITIONS: &[Definition] = &[
     },
     Definition {
         key: "supply",
-        zh: "供给：同意纳入统计的人才库人员；就绪 = 岗位核心技能中达到要求等级的比例 ≥ 0.8，接近就绪 0.6–0.8。少于 5 人的格子对学校外不显示。",
-        en: "Supply: people in the talent pool who consented to analytics; ready = share of the role's core skills held at the required level ≥ 0.8, near-ready 0.6–0.8. Cells under five people are suppressed outside the owning school.",
+        zh: "供给：同意纳入统计的人才库人员；就绪 = 岗位核心技能中达到要求等级的比例 ≥ 0.8，接近就绪 0.6–0.8。学校以外的用户看到的人数四舍五入到 5 的倍数，1–4 人显示为“<5”；会透露 1–4 人的占比不显示。",
+        en: "Supply: people in the talent pool who consented to analytics; ready = share of the role's core skills held at the required level ≥ 0.8, near-ready 0.6–0.8. Outside the owning school, counts of people are rounded to the nearest five, 1–4 shows as \"<5\", and a share that would give away 1–4 people is not shown.",
     },
     Definition {
         key: "ratio",
@@ -265,7 +265,7 @@ impl InsightService<'_> {
                 (
                     counts,
                     s.people_where(region.as_deref(), program),
-                    s.skill_shares_where(region.as_deref(), program),
+                    s.proficient_where(region.as_deref(), program).0,
                     s.program_names(),
                     s.holders_where(region.as_deref(), program),
                 )
@@ -273,6 +273,18 @@ impl InsightService<'_> {
             .await?;
         let (f, th) = (filter.clone(), thresholds.clone());
         let shares_visible = exact || people >= crate::talent::SMALL_CELL;
+        // a share that would give away 1–4 people (who have the skill, or who
+        // do not) is hidden skill by skill
+        let hidden: HashSet<String> = shares
+            .iter()
+            .filter(|&(_, &c)| !share_shown(c, people, exact))
+            .map(|(s, _)| s.clone())
+            .collect();
+        let share_visible = |skill: &str| shares_visible && !hidden.contains(skill);
+        let shares: HashMap<String, f64> = shares
+            .into_iter()
+            .map(|(s, c)| (s, c as f64 / people.max(1) as f64))
+            .collect();
         let shares = Arc::new(shares);
         let shares_for_report = shares.clone();
         let computed = tokio::task::spawn_blocking(move || {
@@ -331,7 +343,7 @@ impl InsightService<'_> {
                             .iter()
                             .find(|g| g.skill_id == s)
                             .map_or(0.0, |g| g.demand_share);
-                        let sup = shares_visible.then(|| {
+                        let sup = share_visible(s).then(|| {
                             (shares.get(s).copied().unwrap_or(0.0) * 10_000.0).round() / 10_000.0
                         });
                         GapView {
@@ -356,10 +368,12 @@ impl InsightService<'_> {
             .map(|r| {
                 let ready = shown(r.ready, exact);
                 RatioView {
-                    ratio: if matches!(ready, Shown::Exact(_)) {
-                        r.ratio
-                    } else {
-                        None
+                    // from the figure shown, so it gives away no more than it
+                    ratio: match (r.ratio, ready.value()) {
+                        (Some(_), Some(n)) if r.openings > 0 => {
+                            Some((n as f64 / r.openings as f64 * 1000.0).round() / 1000.0)
+                        }
+                        _ => None,
                     },
                     ready,
                     near_ready: shown(r.near_ready, exact),
@@ -373,8 +387,8 @@ impl InsightService<'_> {
             .into_iter()
             .take(20)
             .map(|g| GapView {
-                supply_share: shares_visible.then_some(g.supply_share),
-                gap: shares_visible.then_some(g.gap),
+                supply_share: share_visible(&g.skill_id).then_some(g.supply_share),
+                gap: share_visible(&g.skill_id).then_some(g.gap),
                 demand_share: g.demand_share,
                 skill_id: g.skill_id,
             })

@@ -7,6 +7,7 @@
 //! consented to enterprises, with their readiness for the posting's role.
 
 use crate::accounts::now;
+use crate::talent::{Shown, shown};
 use crate::{App, AppError};
 use cb_core::{AccessError, Caller, UserRole};
 use cb_postings::import::{Context, Field, Shape, parse_record};
@@ -47,7 +48,8 @@ pub struct JobView {
     pub job: Job,
     pub org_name: String,
     /// How many students are interested (the enterprise, moderators, operators).
-    pub interested: Option<usize>,
+    /// Rounded outside operators, like every count of people (see [`Shown`]).
+    pub interested: Option<Shown>,
     /// Is the signed-in student interested?
     pub mine: bool,
     /// The signed-in student's readiness (0–1) for the posting's role.
@@ -81,7 +83,9 @@ pub struct Candidates {
     pub job: Job,
     pub shared: Vec<Candidate>,
     /// Interested students who did not consent to enterprises: a count only.
-    pub not_shared: usize,
+    /// The interested students who did not consent: a count of people the
+    /// enterprise may not see, so "<5" or rounded (see [`Shown`]).
+    pub not_shared: Shown,
 }
 
 fn not_found(id: i64) -> AppError {
@@ -389,8 +393,8 @@ impl JobService<'_> {
             .viewer
             .person_id
             .is_some_and(|p| interest.iter().any(|(x, _)| *x == p));
-        let interested =
-            (is_moderator(caller) || is_enterprise_of(caller, &job)).then_some(interest.len());
+        let interested = (is_moderator(caller) || is_enterprise_of(caller, &job))
+            .then(|| shown(interest.len() as u64, caller.is_operator()));
         let my_readiness = match (&look.profile, &job.platform_role) {
             (Some(p), Some(r)) => p
                 .readiness_for(r)
@@ -771,14 +775,14 @@ impl JobService<'_> {
                 since,
             });
         }
-        let shown: Vec<i64> = shared.iter().map(|c| c.person_id).collect();
+        let read: Vec<i64> = shared.iter().map(|c| c.person_id).collect();
         store
             .audit_reads(
                 caller,
-                &shown,
+                &read,
                 &format!("candidate for posting {id}"),
                 "candidates.read",
-                &format!("posting {id}: {} shown", shown.len()),
+                &format!("posting {id}: {} shown", read.len()),
             )
             .await?;
         shared.sort_by(|a, b| {
@@ -790,7 +794,7 @@ impl JobService<'_> {
         Ok(Candidates {
             job,
             shared,
-            not_shared,
+            not_shared: shown(not_shared, caller.is_operator()),
         })
     }
 }

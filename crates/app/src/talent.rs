@@ -1213,18 +1213,47 @@ fn roster_person<'p>(
         })
 }
 
-/// A count as the caller may see it: exact, or "< 5" when it counts fewer than
-/// five people and the caller is not allowed to see small cells.
+/// A count of people as the caller may see it. Outside the owning school a
+/// count of 1–4 is "<5" and every other count is rounded to the nearest five,
+/// so no sum or difference of shown figures (a total minus its other cells)
+/// can come to a count of 1–4: every combination is a multiple of five.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {
     Exact(u64),
+    /// A multiple of five (≥ 5), the true count within ±2.
+    Rounded(u64),
     Suppressed,
+}
+
+impl Shown {
+    /// The figure to compute with (ratios are taken from what is shown, so
+    /// they reveal nothing the count does not); `None` when suppressed.
+    pub fn is_zero(self) -> bool {
+        self == Shown::Exact(0)
+    }
+
+    pub fn value(self) -> Option<u64> {
+        match self {
+            Shown::Exact(n) | Shown::Rounded(n) => Some(n),
+            Shown::Suppressed => None,
+        }
+    }
+}
+
+/// "<5" for a suppressed count (the same in both languages).
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.value() {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("<5"),
+        }
+    }
 }
 
 impl Serialize for Shown {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Shown::Exact(n) => s.serialize_u64(*n),
+            Shown::Exact(n) | Shown::Rounded(n) => s.serialize_u64(*n),
             Shown::Suppressed => s.serialize_str("<5"),
         }
     }
@@ -1234,11 +1263,21 @@ impl Serialize for Shown {
 pub const SMALL_CELL: u64 = 5;
 
 pub(crate) fn shown(n: u64, exact: bool) -> Shown {
-    if exact || n == 0 || n >= SMALL_CELL {
+    if exact || n == 0 {
         Shown::Exact(n)
-    } else {
+    } else if n < SMALL_CELL {
         Shown::Suppressed
+    } else {
+        Shown::Rounded((n + 2) / 5 * 5)
     }
+}
+
+/// May a share `part / whole` of people be shown to a caller who may not see
+/// small cells? Not when it would give away a count of 1–4: the people who
+/// have it, or the people who do not.
+pub(crate) fn share_shown(part: u64, whole: u64, exact: bool) -> bool {
+    let small = |n: u64| (1..SMALL_CELL).contains(&n);
+    exact || !(small(part) || small(whole.saturating_sub(part)))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -1260,12 +1299,13 @@ pub struct RoleSupply {
 #[derive(Debug, Clone, Serialize)]
 pub struct SkillSupply {
     pub skill_id: String,
-    pub share_proficient: f64,
+    /// `None` where it would give away 1–4 people (see [`Shown`])
+    pub share_proficient: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SupplyView {
-    pub people: u64,
+    pub people: Shown,
     pub roles: Vec<RoleSupply>,
     pub skills: Vec<SkillSupply>,
     /// How the figures are defined.
@@ -1482,23 +1522,26 @@ impl TalentService<'_> {
                 }
             })
             .collect();
+        let people = index.people();
         let mut skills: Vec<SkillSupply> = index
             .proficient_skills()
-            .map(|(s, _)| SkillSupply {
+            .map(|(s, n)| SkillSupply {
                 skill_id: s.to_string(),
-                share_proficient: (index.skill_share(s) * 1000.0).round() / 1000.0,
+                share_proficient: share_shown(n, people, exact)
+                    .then(|| (index.skill_share(s) * 1000.0).round() / 1000.0),
             })
             .collect();
         skills.sort_by(|a, b| {
-            b.share_proficient
-                .total_cmp(&a.share_proficient)
+            let share = |x: &SkillSupply| x.share_proficient.unwrap_or(-1.0);
+            share(b)
+                .total_cmp(&share(a))
                 .then(a.skill_id.cmp(&b.skill_id))
         });
         Ok(SupplyView {
-            people: index.people(),
+            people: shown(people, exact),
             roles,
             skills,
-            definition: "ready: readiness ≥ 0.8 (share of the role's core skills held at level ≥ 3); near-ready: 0.6–0.8; people who consented to analytics; share proficient: share of those people at level ≥ 3 in the skill",
+            definition: "ready: readiness ≥ 0.8 (share of the role's core skills held at level ≥ 3); near-ready: 0.6–0.8; people who consented to analytics; share proficient: share of those people at level ≥ 3 in the skill; outside the owning school counts are rounded to the nearest 5, 1–4 is \"<5\" and a share that would give away 1–4 people is null",
         })
     }
 }

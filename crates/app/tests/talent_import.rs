@@ -70,7 +70,8 @@ async fn roster_courses_grades_evaluations_and_a_hand_computed_profile() {
             v.skills
                 .iter()
                 .find(|k| k.skill_id == s)
-                .map_or(0.0, |k| k.share_proficient)
+                .and_then(|k| k.share_proficient)
+                .unwrap_or(0.0)
         };
         let before = t
             .supply(&op(), &cb_app::SupplyFilter::default(), today)
@@ -78,7 +79,7 @@ async fn roster_courses_grades_evaluations_and_a_hand_computed_profile() {
             .expect("supply");
         assert_eq!(
             (before.people, share(&before, "sql-injection")),
-            (2, 0.0),
+            (cb_app::Shown::Exact(2), 0.0),
             "2.55 is below level 3"
         );
         let o = t
@@ -423,7 +424,8 @@ async fn recorded_evidence_updates_the_profile_and_the_supply_figures() {
             v.skills
                 .iter()
                 .find(|k| k.skill_id == s)
-                .map_or(0.0, |k| k.share_proficient)
+                .and_then(|k| k.share_proficient)
+                .unwrap_or(0.0)
         };
         let before = t
             .supply(&op(), &cb_app::SupplyFilter::default(), today)

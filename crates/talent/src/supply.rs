@@ -277,25 +277,28 @@ impl SupplyIndex {
             .sum()
     }
 
-    /// Share of people proficient in each skill someone is proficient in, in
-    /// a region and/or program (everywhere when both are `None`).
-    pub fn skill_shares_where(
+    /// People proficient in each skill anyone is proficient in, in a region
+    /// and/or program, and the people counted there (the shares' numerators
+    /// and denominator, so a caller can tell whether a share gives away a
+    /// small count).
+    pub fn proficient_where(
         &self,
         region: Option<&str>,
         program: Option<&str>,
-    ) -> HashMap<String, f64> {
+    ) -> (HashMap<String, u64>, u64) {
         let n = self.people_where(region, program);
         if n == 0 {
-            return HashMap::new();
+            return (HashMap::new(), 0);
         }
         if region.is_none() && program.is_none() {
-            return self
+            let all = self
                 .proficient_skills()
-                .map(|(s, c)| (s.to_string(), c as f64 / n as f64))
+                .map(|(s, c)| (s.to_string(), c))
                 .collect();
+            return (all, n);
         }
         let Some((r, p)) = self.scope(region, program) else {
-            return HashMap::new();
+            return (HashMap::new(), n);
         };
         let mut counts: HashMap<u32, u64> = HashMap::new();
         for ((reg, prog, s), c) in &self.proficient_in {
@@ -303,9 +306,23 @@ impl SupplyIndex {
                 *counts.entry(*s).or_default() += c;
             }
         }
+        let counts = counts
+            .into_iter()
+            .map(|(s, c)| (self.skills[s as usize].clone(), c))
+            .collect();
+        (counts, n)
+    }
+
+    /// The share of people proficient in each skill, in a region and/or program.
+    pub fn skill_shares_where(
+        &self,
+        region: Option<&str>,
+        program: Option<&str>,
+    ) -> HashMap<String, f64> {
+        let (counts, n) = self.proficient_where(region, program);
         counts
             .into_iter()
-            .map(|(s, c)| (self.skills[s as usize].clone(), c as f64 / n as f64))
+            .map(|(s, c)| (s, c as f64 / n as f64))
             .collect()
     }
 

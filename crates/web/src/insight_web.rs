@@ -242,10 +242,7 @@ pub fn table_rows(i: &Indicators, table: &str, lang: Lang) -> Option<Vec<Vec<Str
         }));
         rows
     };
-    let shown = |s: &cb_app::Shown| match s {
-        cb_app::Shown::Exact(n) => n.to_string(),
-        cb_app::Shown::Suppressed => "<5".to_string(),
-    };
+    let shown = |s: &cb_app::Shown| s.to_string();
     let d = &i.demand;
     Some(match table {
         "skills" => counts(&d.top_skills, true),
@@ -612,10 +609,7 @@ impl OverviewPage {
             .map_or(String::new(), |d| self.page.pick(d.zh, d.en).to_string())
     }
     fn shown(&self, s: &cb_app::Shown) -> String {
-        match s {
-            cb_app::Shown::Exact(n) => n.to_string(),
-            cb_app::Shown::Suppressed => "<5".into(),
-        }
+        s.to_string()
     }
 }
 
@@ -791,10 +785,7 @@ async fn overview(
         .iter()
         .take(12)
         .map(|r| {
-            let ready = match r.ready {
-                cb_app::Shown::Exact(n) => n as f64,
-                cb_app::Shown::Suppressed => 0.0,
-            };
+            let ready = r.ready.value().unwrap_or(0) as f64;
             (
                 name(&r.role_id),
                 r.openings as f64,

@@ -10,7 +10,7 @@ pub enum Access {
     Public,
     /// Operators (an operator's session or API token, or the configured operator token).
     Operator,
-    /// Anyone; counts under five people are "<5" except for operators and the program's own school.
+    /// Anyone; except for operators and the program's own school, counts of people are rounded to the nearest 5, 1–4 is "<5", and shares that would give away 1–4 people are null.
     Suppressed,
     /// A signed-in user (session or API token); what they see depends on their role.
     SignedIn,
