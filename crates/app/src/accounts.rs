@@ -193,6 +193,46 @@ fn dup(e: StoreError, what: &str) -> AppError {
     }
 }
 
+/// The pages a caller may open. Navigation shows exactly these, so nobody is
+/// offered a link that answers "forbidden"; each field mirrors the service
+/// check named beside it, and `crates/web/tests/access.rs` opens every place
+/// as every role to hold them together.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Places {
+    /// Signed in: `/account`, sign-out.
+    pub account: bool,
+    /// `/talent`, cohorts and people (`TalentService::cohorts`): operators,
+    /// school admins, teachers.
+    pub talent: bool,
+    /// `/jobs/new` (`JobService::create`): enterprise HR.
+    pub new_posting: bool,
+    /// `/admin/users` (`AccountService::users`): operators, school admins.
+    pub users: bool,
+    /// `/admin/corrections` (`TalentService::corrections` of a school):
+    /// operators, school admins.
+    pub corrections: bool,
+    /// `/admin/audit` (`AccountService::audit_log`): operators.
+    pub audit: bool,
+}
+
+impl App {
+    /// What `caller` may open (see [`Places`]).
+    pub fn places(&self, caller: &Caller) -> Places {
+        let role = caller.role();
+        let operator = caller.is_operator();
+        let is = |r: UserRole| role == Some(r);
+        let staff = operator || is(UserRole::SchoolAdmin);
+        Places {
+            account: role.is_some(),
+            talent: staff || is(UserRole::Teacher),
+            new_posting: is(UserRole::EnterpriseHr),
+            users: staff,
+            corrections: staff,
+            audit: operator,
+        }
+    }
+}
+
 impl App {
     /// Creates the operator organisation and its first operator, once: refused
     /// when any user exists.

@@ -38,7 +38,7 @@ impl Ref {
     fn work_role(r: &WorkRole) -> Ref {
         Ref {
             id: r.id.clone(),
-            name_zh: r.title.clone(),
+            name_zh: r.title_zh.clone(),
             name_en: r.title.clone(),
         }
     }

@@ -159,6 +159,9 @@ pub struct Indicators {
     pub fading: Vec<Trend>,
     pub alerts: Vec<Alert>,
     pub thresholds: Thresholds,
+    /// Filter values the catalog does not know (`("skill", "渗透测式")`): the
+    /// figures count nothing for them, and the page says why.
+    pub unknown: Vec<(&'static str, String)>,
     /// zh and en names of every role, skill and certification id above
     pub names: BTreeMap<String, (String, String)>,
     pub definitions: &'static [Definition],
@@ -241,6 +244,7 @@ impl InsightService<'_> {
         program: Option<&str>,
         today: NaiveDate,
     ) -> Result<Indicators, AppError> {
+        let (filter, unknown) = &self.resolved(filter);
         let exact = self.app.talent().exact_for(caller, program).await?;
         let index = self.index().await?;
         let catalog = self.app.catalog();
@@ -405,7 +409,7 @@ impl InsightService<'_> {
             } else if let Some(c) = catalog.certification(id) {
                 names.insert(id.to_string(), (c.name_zh.clone(), c.name_en.clone()));
             } else if let Some(w) = catalog.work_role(id) {
-                names.insert(id.to_string(), (w.title.clone(), w.title.clone()));
+                names.insert(id.to_string(), (w.title_zh.clone(), w.title.clone()));
             }
         };
         for c in demand
@@ -476,6 +480,7 @@ impl InsightService<'_> {
             fading,
             alerts,
             thresholds: thresholds.clone(),
+            unknown: unknown.clone(),
             names,
             definitions: DEFINITIONS,
         })
@@ -511,6 +516,28 @@ impl InsightService<'_> {
             .by(filter, cb_insight::Dimension::Province))
     }
 
+    /// A filter as people write it: skills and certifications by id, name
+    /// or alias in either language (渗透测试, Burp Suite, CISP-PTE) become
+    /// ids; what the catalog does not know is returned beside it.
+    pub fn resolved(&self, filter: &Filter) -> (Filter, Vec<(&'static str, String)>) {
+        let catalog = self.app.catalog();
+        let mut f = filter.clone();
+        let mut unknown = Vec::new();
+        if let Some(s) = f.skill.as_mut() {
+            match catalog.skill_by_name(s) {
+                Some(k) => *s = k.id.clone(),
+                None => unknown.push(("skill", s.clone())),
+            }
+        }
+        if let Some(c) = f.certification.as_mut() {
+            match catalog.certification_by_name(c) {
+                Some(k) => *c = k.id.clone(),
+                None => unknown.push(("certification", c.clone())),
+            }
+        }
+        (f, unknown)
+    }
+
     /// The postings behind a figure (drill-down), newest first.
     pub async fn postings(
         &self,
@@ -518,9 +545,28 @@ impl InsightService<'_> {
         filter: &Filter,
         limit: usize,
     ) -> Result<(u64, Vec<cb_store::postings::PostingSummary>), AppError> {
+        let (filter, _) = &self.resolved(filter);
         let index = self.index().await?;
         let total = index.count(filter);
         let ids = index.posting_ids(filter, limit.clamp(1, 500));
         Ok((total, self.app.store().postings_by_ids(&ids).await?))
+    }
+
+    /// One stored posting's page (readable by anyone, like the figures it is
+    /// counted in).
+    pub async fn posting(
+        &self,
+        _caller: &Caller,
+        id: i64,
+    ) -> Result<cb_store::postings::PostingDetail, AppError> {
+        self.app
+            .store()
+            .posting_detail(id)
+            .await?
+            .ok_or(AppError::NotFound {
+                what: "posting",
+                what_zh: "岗位",
+                id: id.to_string(),
+            })
     }
 }

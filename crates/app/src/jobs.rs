@@ -82,10 +82,11 @@ pub struct Candidate {
 pub struct Candidates {
     pub job: Job,
     pub shared: Vec<Candidate>,
-    /// Interested students who did not consent to enterprises: a count only.
     /// The interested students who did not consent: a count of people the
     /// enterprise may not see, so "<5" or rounded (see [`Shown`]).
     pub not_shared: Shown,
+    /// May the caller rate these students (the posting's enterprise)?
+    pub may_evaluate: bool,
 }
 
 fn not_found(id: i64) -> AppError {
@@ -155,7 +156,7 @@ impl JobService<'_> {
         let named = |id: &str, conf: f64| {
             let (zh, en) = match (catalog.platform_role(id), catalog.work_role(id)) {
                 (Some(r), _) => (r.name_zh.clone(), r.name_en.clone()),
-                (None, Some(w)) => (w.title.clone(), w.title.clone()),
+                (None, Some(w)) => (w.title_zh.clone(), w.title.clone()),
                 _ => (id.to_string(), id.to_string()),
             };
             Suggested {
@@ -792,6 +793,7 @@ impl JobService<'_> {
                 .then(a.person_id.cmp(&b.person_id))
         });
         Ok(Candidates {
+            may_evaluate: is_enterprise_of(caller, &job),
             job,
             shared,
             not_shared: shown(not_shared, caller.is_operator()),

@@ -26,7 +26,7 @@ pub use talent::*;
 pub mod records {
     pub use cb_store::AuditEntry;
     pub use cb_store::accounts::{ApiToken, Correction, Job, Org, User};
-    pub use cb_store::postings::PostingSummary;
+    pub use cb_store::postings::{PostingDetail, PostingSummary};
     pub use cb_store::talent::{Cohort, CohortSummary, Course, Person, Program, School};
 }
 
@@ -104,14 +104,16 @@ impl App {
     pub async fn with_store(store: Store) -> Result<App, AppError> {
         let model = match store.load_model().await? {
             // a model installed before migration 0006 (certificate skills, Chinese
-            // area titles): the shipped model brings them
+            // area titles) or 0012 (Chinese work role titles): the shipped model
+            // brings them
             Some(m)
                 if m.certifications.iter().all(|c| c.skill_ids.is_empty())
-                    || m.competency_areas.iter().any(|a| a.title_zh.is_empty()) =>
+                    || m.competency_areas.iter().any(|a| a.title_zh.is_empty())
+                    || m.work_roles.iter().any(|w| w.title_zh.is_empty()) =>
             {
                 let shipped = bundled::model()?;
                 tracing::info!(
-                    "installing the shipped competency model: the stored one predates certificate skills and Chinese area titles"
+                    "installing the shipped competency model: the stored one predates certificate skills or Chinese NICE titles"
                 );
                 store
                     .replace_model(&Caller::system("upgrade"), &shipped, &mut |_, _| {})

@@ -1697,7 +1697,8 @@ impl TalentService<'_> {
         }
         let entries = store.audit_of_person(person_id, 200).await?;
         // who, in words a student can read: a name and an organisation, not `user:8`
-        let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        let mut names: std::collections::HashMap<String, (String, Option<UserRole>)> =
+            std::collections::HashMap::new();
         let mut out = Vec::with_capacity(entries.len());
         for e in entries {
             if !names.contains_key(&e.actor) {
@@ -1713,25 +1714,21 @@ impl TalentService<'_> {
                                 .await?
                                 .map(|o| o.name)
                                 .unwrap_or_default();
-                            format!(
-                                "{} · {} · {}",
-                                u.display_name,
-                                u.role.name(cb_core::Lang::Zh),
-                                org
-                            )
+                            (format!("{} · {org}", u.display_name), Some(u.role))
                         }
-                        None => e.actor.clone(),
+                        None => (e.actor.clone(), None),
                     },
-                    None if e.actor.starts_with("system:") => "平台 Platform".to_string(),
-                    None => e.actor.clone(),
+                    None if e.actor.starts_with("system:") => ("平台 Platform".to_string(), None),
+                    None => (e.actor.clone(), None),
                 };
                 names.insert(e.actor.clone(), who);
             }
-            let who = names.get(&e.actor).cloned().unwrap_or_default();
+            let (who, role) = names.get(&e.actor).cloned().unwrap_or_default();
             out.push(ProfileRead {
                 at: e.at,
                 actor: e.actor,
                 who,
+                role,
                 action: e.action,
                 detail: e.detail,
             });
@@ -1746,8 +1743,10 @@ pub struct ProfileRead {
     pub at: String,
     /// `user:8`, `system:demo`
     pub actor: String,
-    /// Their name, role and organisation.
+    /// Their name and organisation.
     pub who: String,
+    /// Their role, when it was a user.
+    pub role: Option<UserRole>,
     pub action: String,
     pub detail: String,
 }

@@ -147,7 +147,7 @@ pub struct Sources<'a> {
     pub nice_links: &'a str,
     pub certifications: &'a str,
     pub certification_skills: &'a str,
-    pub area_names_zh: &'a str,
+    pub names_zh: &'a str,
     pub levels: &'a str,
 }
 
@@ -163,7 +163,7 @@ pub const SOURCES: Sources<'static> = Sources {
     nice_links: include_str!("../../../data/lexicon/nice-links.csv"),
     certifications: include_str!("../../../data/certifications.csv"),
     certification_skills: include_str!("../../../data/certification-skills.csv"),
-    area_names_zh: include_str!("../../../data/nice-competency-areas-zh.csv"),
+    names_zh: include_str!("../../../data/nice-names-zh.csv"),
     levels: include_str!("../../../data/proficiency-levels.csv"),
 };
 
@@ -200,7 +200,7 @@ pub fn ecsf() -> Result<ExternalFramework, ModelError> {
 /// Builds a model from source texts: parses every file, applies each skill
 /// domain's default links, canonicalises, and fails on any integrity problem.
 pub fn assemble(src: &Sources<'_>) -> Result<CompetencyModel, ModelError> {
-    let nice = parse::nice_v21("frameworks/nice-v2.1.0.json", src.nice_v21)?;
+    let mut nice = parse::nice_v21("frameworks/nice-v2.1.0.json", src.nice_v21)?;
     let known: BTreeSet<&str> = nice.statements.iter().map(|s| s.id.as_str()).collect();
     // v2.0.0 links two statements that v2.1.0 withdrew (S0620, S0834): keep only
     // links to statements of the release we ship.
@@ -245,17 +245,12 @@ pub fn assemble(src: &Sources<'_>) -> Result<CompetencyModel, ModelError> {
         src.certification_skills,
         &mut certifications,
     )?;
-    let mut competency_areas = nice.competency_areas;
-    parse::area_names_zh(
-        "nice-competency-areas-zh.csv",
-        src.area_names_zh,
-        &mut competency_areas,
-    )?;
+    parse::names_zh("nice-names-zh.csv", src.names_zh, &mut nice)?;
     let mut model = CompetencyModel {
         nice_version: nice.version,
         categories: nice.categories,
         work_roles: nice.work_roles,
-        competency_areas,
+        competency_areas: nice.competency_areas,
         statements: nice.statements,
         role_statements: nice.role_statements,
         area_statements,

@@ -250,6 +250,32 @@ impl Catalog {
         self.model.skill_domains.iter().find(|d| d.id == id)
     }
 
+    /// The Chinese and English names of whatever `id` names: a skill, platform
+    /// role, certification, NICE work role, category or competency area, or a
+    /// skill domain (in that order: ids are unique within each kind).
+    pub fn names_of(&self, id: &str) -> Option<(&str, &str)> {
+        if let Some(x) = self.skill(id) {
+            return Some((&x.name_zh, &x.name_en));
+        }
+        if let Some(x) = self.platform_role(id) {
+            return Some((&x.name_zh, &x.name_en));
+        }
+        if let Some(x) = self.certification(id) {
+            return Some((&x.name_zh, &x.name_en));
+        }
+        if let Some(x) = self.work_role(id) {
+            return Some((&x.title_zh, &x.title));
+        }
+        if let Some(x) = self.category(id) {
+            return Some((&x.title_zh, &x.title));
+        }
+        if let Some(x) = self.competency_area(id) {
+            return Some((&x.title_zh, &x.title));
+        }
+        self.skill_domain(id)
+            .map(|x| (x.name_zh.as_str(), x.name_en.as_str()))
+    }
+
     pub fn work_roles_in(&self, category_id: &str) -> Vec<&WorkRole> {
         let mut v: Vec<&WorkRole> = self
             .model
@@ -490,15 +516,15 @@ impl Catalog {
             SearchHitKind::Category => m
                 .categories
                 .get(idx)
-                .map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?,
+                .map(|x| (x.id.clone(), x.title_zh.clone(), x.title.clone()))?,
             SearchHitKind::WorkRole => m
                 .work_roles
                 .get(idx)
-                .map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?,
+                .map(|x| (x.id.clone(), x.title_zh.clone(), x.title.clone()))?,
             SearchHitKind::CompetencyArea => m
                 .competency_areas
                 .get(idx)
-                .map(|x| (x.id.clone(), x.title.clone(), x.title.clone()))?,
+                .map(|x| (x.id.clone(), x.title_zh.clone(), x.title.clone()))?,
             SearchHitKind::Statement => m
                 .statements
                 .get(idx)

@@ -12,6 +12,9 @@ pub struct Category {
     pub description: String,
     /// NIST's display order.
     pub sort: i64,
+    /// Our Chinese title (data/nice-names-zh.csv); NIST publishes English only.
+    #[serde(default)]
+    pub title_zh: String,
 }
 
 /// A NICE work role, ID as NIST writes it (`PD-WRL-001`).
@@ -23,6 +26,9 @@ pub struct WorkRole {
     pub description: String,
     pub opm_code: Option<String>,
     pub sort: i64,
+    /// Our Chinese title (data/nice-names-zh.csv); NIST publishes English only.
+    #[serde(default)]
+    pub title_zh: String,
 }
 
 /// A NICE competency area (`NF-COM-001`).
@@ -31,7 +37,7 @@ pub struct CompetencyArea {
     pub id: String,
     pub title: String,
     pub description: String,
-    /// Our Chinese title (data/nice-competency-areas-zh.csv); NIST publishes English only.
+    /// Our Chinese title (data/nice-names-zh.csv); NIST publishes English only.
     #[serde(default)]
     pub title_zh: String,
 }

@@ -276,6 +276,7 @@ pub fn nice_v21(file: &str, text: &str) -> Result<NiceFramework, ModelError> {
                 id,
                 title: e.title.clone(),
                 description: e.text.clone(),
+                title_zh: String::new(),
             }),
             "work_role" => {
                 let category_id = category_of
@@ -297,6 +298,7 @@ pub fn nice_v21(file: &str, text: &str) -> Result<NiceFramework, ModelError> {
                     category_id,
                     title: e.title.clone(),
                     description: e.text.clone(),
+                    title_zh: String::new(),
                 })
             }
             "competency_area" => fw.competency_areas.push(CompetencyArea {
@@ -512,23 +514,41 @@ pub fn certifications(file: &str, text: &str) -> Result<Vec<Certification>, Mode
     .collect()
 }
 
-/// `id|title_zh`: Chinese titles of the NICE competency areas.
-pub fn area_names_zh(
-    file: &str,
-    text: &str,
-    areas: &mut [CompetencyArea],
-) -> Result<(), ModelError> {
+/// `id|title_zh`: Chinese titles of the NICE categories, work roles and
+/// competency areas.
+pub fn names_zh(file: &str, text: &str, nice: &mut NiceFramework) -> Result<(), ModelError> {
+    const EXPECTED: &str =
+        "a NICE category, work role or competency area id such as OG, PD-WRL-001 or NF-COM-004";
     for r in rows(file, text, &["id", "title_zh"])? {
-        let id = r.req("id", "a NICE competency area id such as NF-COM-004")?;
-        let title = r.req("title_zh", "the area's Chinese title")?;
-        let Some(a) = areas.iter_mut().find(|a| a.id == id) else {
-            return Err(r.error(
-                "id",
-                format!("`{id}` is not a competency area of the NICE Framework"),
-                "a NICE competency area id such as NF-COM-004",
-            ));
-        };
-        a.title_zh = title.to_string();
+        let id = r.req("id", EXPECTED)?;
+        let title = r.req("title_zh", "the Chinese title")?.to_string();
+        let slot = nice
+            .categories
+            .iter_mut()
+            .find(|c| c.id == id)
+            .map(|c| &mut c.title_zh)
+            .or_else(|| {
+                nice.work_roles
+                    .iter_mut()
+                    .find(|w| w.id == id)
+                    .map(|w| &mut w.title_zh)
+            })
+            .or_else(|| {
+                nice.competency_areas
+                    .iter_mut()
+                    .find(|a| a.id == id)
+                    .map(|a| &mut a.title_zh)
+            });
+        match slot {
+            Some(slot) => *slot = title,
+            None => {
+                return Err(r.error(
+                    "id",
+                    format!("`{id}` is not in the NICE Framework"),
+                    EXPECTED,
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -175,12 +175,15 @@ pub fn check(m: &CompetencyModel) -> Vec<String> {
             }
         }
     }
-    for a in &m.competency_areas {
-        if a.title_zh.is_empty() {
-            p.push(format!(
-                "competency area {} has no Chinese title (nice-competency-areas-zh.csv)",
-                a.id
-            ));
+    let untitled = m
+        .categories
+        .iter()
+        .map(|c| (&c.id, &c.title_zh))
+        .chain(m.work_roles.iter().map(|w| (&w.id, &w.title_zh)))
+        .chain(m.competency_areas.iter().map(|a| (&a.id, &a.title_zh)));
+    for (id, zh) in untitled {
+        if zh.is_empty() {
+            p.push(format!("{id} has no Chinese title (nice-names-zh.csv)"));
         }
     }
     for c in &m.certifications {

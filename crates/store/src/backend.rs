@@ -355,6 +355,31 @@ macro_rules! backend {
                 rows.iter().map(crate::postings::summary_from_row).collect()
             }
 
+            /// One posting with what its page shows beyond the summary.
+            pub async fn posting_detail(&self, id: i64) -> Result<Option<crate::postings::PostingDetail>, StoreError> {
+                let Some(mut summary) = self.postings_by_ids(&[id]).await?.pop() else {
+                    return Ok(None);
+                };
+                let sql = format!("SELECT description, url, salary_raw, education, exp_min, exp_max FROM postings WHERE id = {}", $ph(1));
+                let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?;
+                let sql = format!("SELECT source, source_id FROM posting_sources WHERE posting_id = {} ORDER BY import_id, line", $ph(1));
+                for s in sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_all(&self.pool).await? {
+                    let tag = format!("{}:{}", s.try_get::<String, _>(0)?, s.try_get::<String, _>(1)?);
+                    if !summary.sources.contains(&tag) {
+                        summary.sources.push(tag);
+                    }
+                }
+                Ok(Some(crate::postings::PostingDetail {
+                    summary,
+                    description: r.try_get("description")?,
+                    url: r.try_get("url")?,
+                    salary_raw: r.try_get("salary_raw")?,
+                    education: r.try_get("education")?,
+                    exp_min: r.try_get("exp_min")?,
+                    exp_max: r.try_get("exp_max")?,
+                }))
+            }
+
             pub async fn postings_page(&self, after_id: i64, limit: i64) -> Result<Vec<PostingSummary>, StoreError> {
                 let sql = format!("{} WHERE p.id > {} ORDER BY p.id LIMIT {}", crate::postings::SUMMARY_SELECT, $ph(1), $ph(2));
                 let rows = sqlx::query(AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&self.pool).await?;

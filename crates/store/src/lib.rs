@@ -245,6 +245,14 @@ impl Store {
         dispatch!(self, b => b.postings_by_ids(ids).await)
     }
 
+    /// One posting with its description and every source record it was seen in.
+    pub async fn posting_detail(
+        &self,
+        id: i64,
+    ) -> Result<Option<postings::PostingDetail>, StoreError> {
+        dispatch!(self, b => b.posting_detail(id).await)
+    }
+
     pub async fn postings_page(
         &self,
         after_id: i64,

@@ -283,6 +283,19 @@ pub struct PostingSummary {
     pub sources: Vec<String>,
 }
 
+/// A posting's page: the summary, the text it was classified from and where
+/// it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct PostingDetail {
+    pub summary: PostingSummary,
+    pub description: String,
+    pub url: String,
+    pub salary_raw: String,
+    pub education: Option<String>,
+    pub exp_min: Option<i64>,
+    pub exp_max: Option<i64>,
+}
+
 pub(crate) const SUMMARY_SELECT: &str = "SELECT p.id, p.source, p.source_id, p.title, p.employer, p.city, p.province, p.country, \
      p.salary_currency, p.monthly_min, p.monthly_max, p.posted_at, p.openings, p.is_cyber, p.nice_role, p.platform_role, p.skills, p.certifications \
      FROM postings p";

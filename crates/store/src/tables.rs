@@ -82,7 +82,8 @@ table!(
         ("id", Text),
         ("title", Text),
         ("description", Text),
-        ("sort", Int)
+        ("sort", Int),
+        ("title_zh", Text)
     ]
 );
 table!(
@@ -94,7 +95,8 @@ table!(
         ("title", Text),
         ("description", Text),
         ("opm_code", OptText),
-        ("sort", Int)
+        ("sort", Int),
+        ("title_zh", Text)
     ]
 );
 table!(
@@ -627,7 +629,15 @@ pub fn model_rows(m: &CompetencyModel) -> Vec<(&'static Table, Rows)> {
             &CATEGORIES,
             m.categories
                 .iter()
-                .map(|c| vec![t(&c.id), t(&c.title), t(&c.description), Val::Int(c.sort)])
+                .map(|c| {
+                    vec![
+                        t(&c.id),
+                        t(&c.title),
+                        t(&c.description),
+                        Val::Int(c.sort),
+                        t(&c.title_zh),
+                    ]
+                })
                 .collect(),
         ),
         (
@@ -642,6 +652,7 @@ pub fn model_rows(m: &CompetencyModel) -> Vec<(&'static Table, Rows)> {
                         t(&r.description),
                         r.opm_code.as_deref().map_or(Val::Null, t),
                         Val::Int(r.sort),
+                        t(&r.title_zh),
                     ]
                 })
                 .collect(),
@@ -916,6 +927,7 @@ pub fn model_from_rows(
                 title: r[1].text(),
                 description: r[2].text(),
                 sort: r[3].int(),
+                title_zh: r[4].text(),
             })
             .collect(),
         work_roles: get(&WORK_ROLES)
@@ -927,6 +939,7 @@ pub fn model_from_rows(
                 description: r[3].text(),
                 opm_code: r[4].opt(),
                 sort: r[5].int(),
+                title_zh: r[6].text(),
             })
             .collect(),
         competency_areas: get(&AREAS)

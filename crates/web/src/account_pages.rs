@@ -64,17 +64,14 @@ impl AccountPage {
     fn org_kind(&self) -> &'static str {
         self.me.org.kind.name(self.page.lang)
     }
-    fn manages(&self) -> bool {
-        matches!(
-            self.me.user.role,
-            UserRole::Operator | UserRole::SchoolAdmin
-        )
-    }
-    fn is_operator(&self) -> bool {
-        self.me.user.role == UserRole::Operator
-    }
     fn when(&self, secs: &i64) -> String {
         date(secs)
+    }
+    fn at(&self, at: &str) -> String {
+        crate::i18n::local_minute(at)
+    }
+    fn action_name(&self, action: &str) -> String {
+        crate::i18n::audit_action(self.page.lang, action)
     }
     fn when_opt(&self, secs: &Option<i64>) -> String {
         secs.as_ref().map(date).unwrap_or_else(|| "—".into())
@@ -82,9 +79,7 @@ impl AccountPage {
 }
 
 fn date(secs: &i64) -> String {
-    chrono::DateTime::from_timestamp(*secs, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    crate::i18n::local_minute(&secs.to_string())
 }
 
 #[derive(Deserialize, Default)]
@@ -140,7 +135,7 @@ async fn account_page(
         .await
         .map_err(|e| PageError(lang, e))?;
     let page = AccountPage {
-        page: PageCtx::new(lang, uri, title),
+        page: PageCtx::new(app.places(c), lang, uri, title),
         csrf: who.csrf(),
         me,
         tokens,
@@ -427,7 +422,7 @@ async fn users_page(
         Vec::new()
     };
     let page = UsersPage {
-        page: PageCtx::new(lang, uri, title),
+        page: PageCtx::new(app.places(c), lang, uri, title),
         csrf: who.csrf(),
         users,
         orgs,
@@ -695,6 +690,33 @@ struct AuditPage {
     entries: Vec<AuditEntry>,
     action: String,
     actor: String,
+    /// `user:8` → "王老师 (teacher1)"
+    users: std::collections::HashMap<String, String>,
+}
+
+impl AuditPage {
+    fn when(&self, at: &str) -> String {
+        crate::i18n::local_minute(at)
+    }
+    fn action_name(&self, action: &str) -> String {
+        crate::i18n::audit_action(self.page.lang, action)
+    }
+    fn actor_name(&self, actor: &str) -> String {
+        if let Some(name) = self.users.get(actor) {
+            return name.clone();
+        }
+        match actor.split_once(':') {
+            Some(("system", what)) => format!("{} ({what})", self.page.pick("系统", "System")),
+            Some(("anonymous", _)) | None if actor == "anonymous" => self
+                .page
+                .pick("未登录访问者", "Anonymous visitor")
+                .to_string(),
+            _ => actor.to_string(),
+        }
+    }
+    fn actions(&self) -> Vec<(&'static str, String)> {
+        crate::i18n::audit_actions(self.page.lang)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -710,19 +732,41 @@ async fn audit(
     uri: Uri,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
+    let accounts = app
+        .accounts()
+        .users(&who.caller)
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
+    // the actor filter takes a user name (or `user:8`, `system:demo` as stored)
+    let actor = q.actor.as_deref().map(str::trim).filter(|a| !a.is_empty());
+    let actor_key = actor.map(|a| {
+        accounts
+            .iter()
+            .find(|u| u.username == a)
+            .map_or_else(|| a.to_string(), |u| format!("user:{}", u.id))
+    });
     let entries = app
         .accounts()
-        .audit_log(&who.caller, q.action.as_deref(), q.actor.as_deref(), 500)
+        .audit_log(&who.caller, q.action.as_deref(), actor_key.as_deref(), 500)
         .await
         .map_err(|e| gate(lang, &uri, e))?;
     let title = lang.pick("审计日志", "Audit log").to_string();
-    let (action, actor) = (q.action.unwrap_or_default(), q.actor.unwrap_or_default());
+    let users = accounts
+        .iter()
+        .map(|u| {
+            (
+                format!("user:{}", u.id),
+                format!("{} ({})", u.display_name, u.username),
+            )
+        })
+        .collect();
     Ok(render(&AuditPage {
-        page: PageCtx::new(lang, &uri, title),
+        page: PageCtx::new(app.places(&who.caller), lang, &uri, title),
         csrf: who.csrf(),
         entries,
-        action,
-        actor,
+        action: q.action.unwrap_or_default(),
+        actor: actor.unwrap_or_default().to_string(),
+        users,
     }))
 }
 
@@ -814,7 +858,7 @@ async fn corrections(
     }
     let title = lang.pick("更正申请", "Corrections").to_string();
     Ok(render(&CorrectionsPage {
-        page: PageCtx::new(lang, &uri, title),
+        page: PageCtx::new(app.places(c), lang, &uri, title),
         csrf: who.csrf(),
         corrections: rows,
     }))

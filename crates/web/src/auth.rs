@@ -60,7 +60,12 @@ fn form_page(
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     };
     let page = SignInPage {
-        page: PageCtx::new(lang, uri, crate::i18n::t(lang, "signin.title").to_string()),
+        page: PageCtx::new(
+            cb_app::Places::default(),
+            lang,
+            uri,
+            crate::i18n::t(lang, "signin.title").to_string(),
+        ),
         csrf: csrf.clone(),
         next,
         error,

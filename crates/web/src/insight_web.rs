@@ -30,6 +30,7 @@ pub fn page_routes() -> Router<App> {
     Router::new()
         .route("/insight", get(overview))
         .route("/insight/postings", get(drill_down))
+        .route("/postings/{id}", get(posting_page))
         .route(
             "/insight/roles/{id}",
             get(|Path(id): Path<String>| async move { focus("role", &id) }),
@@ -530,7 +531,10 @@ pub struct Options {
     /// the chosen country's divisions that have postings: (value, label in the page's language)
     pub provinces: Vec<(String, String)>,
     pub industries: Vec<String>,
-    pub sources: Vec<&'static str>,
+    /// (value, name in the page's language)
+    pub sources: Vec<(&'static str, String)>,
+    /// every skill's name in the page's language (the skill filter's suggestions)
+    pub skill_names: Vec<String>,
     pub educations: Vec<(&'static str, &'static str)>,
 }
 
@@ -649,11 +653,19 @@ fn options(
         categories: m
             .categories
             .iter()
-            .map(|k| (k.id.clone(), k.title.clone()))
+            .map(|k| (k.id.clone(), lang.pick(&k.title_zh, &k.title).to_string()))
             .collect(),
         provinces,
         industries,
-        sources: vec!["lagou", "51job", "usajobs", "published"],
+        sources: ["lagou", "51job", "usajobs", "published"]
+            .into_iter()
+            .map(|s| (s, source_name(lang, s)))
+            .collect(),
+        skill_names: m
+            .skills
+            .iter()
+            .map(|k| lang.pick(&k.name_zh, &k.name_en).to_string())
+            .collect(),
         educations: vec![
             ("vocational", "edu.vocational"),
             ("associate", "edu.associate"),
@@ -842,7 +854,7 @@ async fn overview(
     let o = options(&app, &c, lang, &q.country, provinces, industries);
     let title = t("insight.title").to_string();
     let page = OverviewPage {
-        page: PageCtx::new(lang, &uri, title),
+        page: PageCtx::new(app.places(&c), lang, &uri, title),
         q,
         i,
         o,
@@ -858,15 +870,106 @@ async fn overview(
     Ok(render(&page))
 }
 
+/// A source's name in the page's language (`lagou` → 拉勾 / Lagou).
+pub(crate) fn source_name(lang: Lang, source: &str) -> String {
+    match source {
+        "lagou" => lang.pick("拉勾网", "Lagou"),
+        "51job" => lang.pick("前程无忧", "51job"),
+        "usajobs" => lang.pick("美国联邦 USAJOBS", "USAJOBS (US federal)"),
+        "published" => lang.pick("本平台发布", "Published here"),
+        "generated" => lang.pick("生成的示例", "Generated sample"),
+        other => other,
+    }
+    .to_string()
+}
+
+#[derive(Template)]
+#[template(path = "posting.html")]
+struct PostingPage {
+    page: PageCtx,
+    p: cb_app::records::PostingDetail,
+    names: crate::pages::Namer,
+}
+
+impl PostingPage {
+    fn name(&self, id: &str) -> String {
+        self.names.name(id)
+    }
+    /// (skill id, required?): preferred skills end in `?`.
+    fn skills(&self) -> Vec<(String, bool)> {
+        self.p
+            .summary
+            .skills
+            .iter()
+            .map(|s| match s.strip_suffix('?') {
+                Some(id) => (id.to_string(), false),
+                None => (s.clone(), true),
+            })
+            .collect()
+    }
+    /// `lagou:101` → 拉勾网 · 101
+    fn source(&self, tag: &str) -> String {
+        let (source, id) = tag.split_once(':').unwrap_or((tag, ""));
+        let name = source_name(self.page.lang, source);
+        if id.is_empty() {
+            name
+        } else {
+            format!("{name} · {id}")
+        }
+    }
+    fn experience(&self) -> String {
+        let l = self.page.lang;
+        match (self.p.exp_min, self.p.exp_max) {
+            (Some(a), Some(b)) if a != b => format!("{a}–{b} {}", l.pick("年", "years")),
+            (Some(a), _) if a == 0 => l.pick("不限或应届", "none or graduate").to_string(),
+            (Some(a), _) => format!("≥ {a} {}", l.pick("年", "years")),
+            (None, Some(b)) => format!("≤ {b} {}", l.pick("年", "years")),
+            (None, None) => l.pick("未注明", "not stated").to_string(),
+        }
+    }
+    /// The original link, only when it is a web address.
+    fn link(&self) -> Option<&str> {
+        let u = self.p.url.trim();
+        (u.starts_with("https://") || u.starts_with("http://")).then_some(u)
+    }
+}
+
+async fn posting_page(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Path(id): Path<i64>,
+) -> PageResult {
+    let p = app
+        .insight()
+        .posting(&c, id)
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    let page = PageCtx::new(app.places(&c), lang, &uri, p.summary.title.clone());
+    Ok(render(&PostingPage {
+        page,
+        p,
+        names: crate::pages::Namer::new(&app, &c, lang),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "insight_postings.html")]
 struct DrillPage {
     page: PageCtx,
+    names: crate::pages::Namer,
     total: u64,
     postings: Vec<cb_app::records::PostingSummary>,
     back: String,
     export: String,
     export_xlsx: String,
+}
+
+impl DrillPage {
+    fn name(&self, id: &str) -> String {
+        self.names.name(id.trim_end_matches('?'))
+    }
 }
 
 async fn drill_down(
@@ -885,6 +988,7 @@ async fn drill_down(
         .await
         .map_err(|e| PageError(lang, e))?;
     let page = PageCtx::new(
+        app.places(&c),
         lang,
         &uri,
         crate::i18n::t(lang, "insight.drill_title").to_string(),
@@ -900,6 +1004,7 @@ async fn drill_down(
     );
     Ok(render(&DrillPage {
         page,
+        names: crate::pages::Namer::new(&app, &c, lang),
         total,
         postings,
         back,

@@ -109,7 +109,12 @@ async fn list_page(
         .map_err(|e| gate(lang, &uri, e))?;
     let role = who.caller.role();
     let page = ListPage {
-        page: PageCtx::new(lang, &uri, lang.pick("岗位需求", "Postings").to_string()),
+        page: PageCtx::new(
+            app.places(&who.caller),
+            lang,
+            &uri,
+            lang.pick("岗位需求", "Postings").to_string(),
+        ),
         csrf: who.csrf(),
         jobs,
         hr: role == Some(UserRole::EnterpriseHr),
@@ -251,6 +256,7 @@ fn form_page(
     };
     let page = FormPage {
         page: PageCtx::new(
+            app.places(&who.caller),
             lang,
             uri,
             lang.pick("发布岗位需求", "Post a job or internship")
@@ -474,7 +480,7 @@ async fn job_page(
     let c = &who.caller;
     let own = c.org_id() == Some(v.job.org_id);
     let page = JobPage {
-        page: PageCtx::new(lang, &uri, v.job.title.clone()),
+        page: PageCtx::new(app.places(c), lang, &uri, v.job.title.clone()),
         csrf: who.csrf(),
         hr: c.role() == Some(UserRole::EnterpriseHr) && own,
         enterprise: matches!(
@@ -537,11 +543,19 @@ struct CandidatesPage {
     page: PageCtx,
     csrf: String,
     c: Candidates,
+    names: crate::pages::Namer,
 }
 
 impl CandidatesPage {
     fn pct(&self, r: &Option<f64>) -> String {
         pct(r)
+    }
+    fn missing(&self, ids: &[String]) -> String {
+        let sep = self.page.pick("、", ", ");
+        ids.iter()
+            .map(|id| self.names.name(id))
+            .collect::<Vec<_>>()
+            .join(sep)
     }
 }
 
@@ -564,9 +578,10 @@ async fn candidates_page(
         lang.pick("感兴趣的学生", "Interested students")
     );
     Ok(render(&CandidatesPage {
-        page: PageCtx::new(lang, &uri, title),
+        page: PageCtx::new(app.places(&who.caller), lang, &uri, title),
         csrf: who.csrf(),
         c,
+        names: crate::pages::Namer::new(&app, &who.caller, lang),
     }))
 }
 
@@ -647,7 +662,7 @@ async fn evaluate_form(
         lang.pick("企业评价", "Enterprise evaluation")
     );
     let page = EvaluatePage {
-        page: PageCtx::new(lang, uri, title),
+        page: PageCtx::new(app.places(&who.caller), lang, uri, title),
         csrf: who.csrf(),
         job,
         person_id,

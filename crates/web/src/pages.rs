@@ -29,9 +29,34 @@ pub fn routes() -> Router<App> {
         .route("/framework/search", get(search))
 }
 
+/// Catalog ids in the page's language: a person never reads `burp-suite`.
+pub(crate) struct Namer {
+    catalog: std::sync::Arc<cb_competency::Catalog>,
+    lang: Lang,
+}
+
+impl Namer {
+    pub(crate) fn new(app: &App, caller: &cb_core::Caller, lang: Lang) -> Self {
+        Namer {
+            catalog: app.framework().catalog_snapshot(caller),
+            lang,
+        }
+    }
+    /// The name of `id`, or `id` itself when the catalog does not know it
+    /// (a role removed from the model since the posting was classified).
+    pub(crate) fn name(&self, id: &str) -> String {
+        self.catalog
+            .names_of(id)
+            .map_or(id, |(zh, en)| self.lang.pick(zh, en))
+            .to_string()
+    }
+}
+
 /// What every page needs: the language, its title, and the link to the same
 /// page in the other language.
 pub struct PageCtx {
+    /// What the caller may open: the navigation shows exactly these.
+    pub places: cb_app::Places,
     pub lang: Lang,
     pub title: String,
     pub switch_url: String,
@@ -39,7 +64,7 @@ pub struct PageCtx {
 }
 
 impl PageCtx {
-    pub(crate) fn new(lang: Lang, uri: &Uri, title: String) -> Self {
+    pub(crate) fn new(places: cb_app::Places, lang: Lang, uri: &Uri, title: String) -> Self {
         let mut pairs: Vec<(String, String)> = uri
             .query()
             .and_then(|q| serde_urlencoded::from_str(q).ok())
@@ -53,6 +78,7 @@ impl PageCtx {
         pairs.push(("lang".into(), lang.other().code().into()));
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         PageCtx {
+            places,
             lang,
             title,
             switch_url: format!("{}?{}", uri.path(), query),
@@ -122,16 +148,34 @@ impl IntoResponse for PageError {
             AppError::NotFound { .. }
             | AppError::Access(_)
             | AppError::Invalid(_)
-            | AppError::TooManyAttempts { .. } => self.1.to_string(),
+            | AppError::TooManyAttempts { .. } => in_language(self.0, &self.1.to_string()),
             _ => String::new(),
         };
         error_page(self.0, status, key, detail)
     }
 }
 
+/// A service's message in the page's language: messages are written
+/// "English / 中文"; one without the page's language is left out (the page
+/// still says what went wrong in its own words).
+pub(crate) fn in_language(lang: Lang, message: &str) -> String {
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let split = message
+        .match_indices(" / ")
+        .map(|(i, _)| (&message[..i], &message[i + 3..]))
+        .find(|(en, zh)| cjk(zh) && !cjk(en));
+    match (split, lang) {
+        (Some((en, _)), Lang::En) => en.to_string(),
+        (Some((_, zh)), Lang::Zh) => zh.to_string(),
+        (None, Lang::Zh) if !cjk(message) => String::new(),
+        (None, _) => message.to_string(),
+    }
+}
+
 fn error_page(lang: Lang, status: StatusCode, key: &str, detail: String) -> Response {
     let page = ErrorPage {
         page: PageCtx {
+            places: cb_app::Places::default(),
             lang,
             title: i18n::t(lang, key).to_string(),
             switch_url: format!("/framework?lang={}", lang.other().code()),
@@ -189,7 +233,12 @@ async fn overview(
     uri: Uri,
 ) -> PageResult {
     let fw = app.framework();
-    let page = PageCtx::new(lang, &uri, i18n::t(lang, "fw.title").to_string());
+    let page = PageCtx::new(
+        app.places(&c),
+        lang,
+        &uri,
+        i18n::t(lang, "fw.title").to_string(),
+    );
     let o = fw.overview(&c);
     let areas = fw.competency_areas(&c);
     Ok(render(&OverviewPage {
@@ -219,7 +268,12 @@ async fn work_role(
         .framework()
         .work_role(&c, &id)
         .map_err(|e| PageError(lang, e))?;
-    let page = PageCtx::new(lang, &uri, format!("{} {}", v.role.id, v.role.title));
+    let page = PageCtx::new(
+        app.places(&c),
+        lang,
+        &uri,
+        lang.pick(&v.role.title_zh, &v.role.title).to_string(),
+    );
     Ok(render(&WorkRolePage { page, v }))
 }
 
@@ -242,6 +296,7 @@ async fn platform_role(
         .platform_role(&c, &id)
         .map_err(|e| PageError(lang, e))?;
     let page = PageCtx::new(
+        app.places(&c),
         lang,
         &uri,
         lang.pick(&v.role.name_zh, &v.role.name_en).to_string(),
@@ -260,6 +315,15 @@ struct SkillsPage {
     kind: String,
 }
 
+impl SkillsPage {
+    fn domain_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.domains
+            .iter()
+            .find(|d| d.id == id)
+            .map_or(id, |d| self.page.pick(&d.name_zh, &d.name_en))
+    }
+}
+
 async fn skills(
     State(app): State<App>,
     RequestCaller(c): RequestCaller,
@@ -269,7 +333,12 @@ async fn skills(
 ) -> PageResult {
     let filter = skill_filter(&q).map_err(|m| PageError(lang, AppError::Invalid(m)))?;
     let fw = app.framework();
-    let page = PageCtx::new(lang, &uri, i18n::t(lang, "nav.skills").to_string());
+    let page = PageCtx::new(
+        app.places(&c),
+        lang,
+        &uri,
+        i18n::t(lang, "nav.skills").to_string(),
+    );
     Ok(render(&SkillsPage {
         page,
         skills: fw.skills(&c, &filter),
@@ -302,6 +371,7 @@ async fn skill(
         .skill(&c, &id)
         .map_err(|e| PageError(lang, e))?;
     let page = PageCtx::new(
+        app.places(&c),
         lang,
         &uri,
         lang.pick(&v.skill.name_zh, &v.skill.name_en).to_string(),
@@ -330,7 +400,12 @@ async fn certifications(
             .map_err(|e| PageError(lang, e))?;
         certs.push((v.certification, v.roles));
     }
-    let page = PageCtx::new(lang, &uri, i18n::t(lang, "nav.certifications").to_string());
+    let page = PageCtx::new(
+        app.places(&c),
+        lang,
+        &uri,
+        i18n::t(lang, "nav.certifications").to_string(),
+    );
     Ok(render(&CertificationsPage { page, certs }))
 }
 
@@ -352,7 +427,7 @@ async fn external(
         .framework()
         .external_framework(&c, &id)
         .map_err(|e| PageError(lang, e))?;
-    let page = PageCtx::new(lang, &uri, v.summary.name.clone());
+    let page = PageCtx::new(app.places(&c), lang, &uri, v.summary.name.clone());
     Ok(render(&ExternalPage { page, v }))
 }
 
@@ -377,7 +452,12 @@ async fn search(
 ) -> PageResult {
     let query: String = q.q.unwrap_or_default().chars().take(200).collect();
     let hits = app.framework().search(&c, &query, 60);
-    let mut page = PageCtx::new(lang, &uri, i18n::t(lang, "search.title").to_string());
+    let mut page = PageCtx::new(
+        app.places(&c),
+        lang,
+        &uri,
+        i18n::t(lang, "search.title").to_string(),
+    );
     page.q = query;
     Ok(render(&SearchPage { page, hits }))
 }

@@ -120,7 +120,12 @@ async fn index(
         .then(|| people.last().map(|p| p.id))
         .flatten();
     let summary = t.summary(&c).await.map_err(|e| PageError(lang, e))?;
-    let page = PageCtx::new(lang, &uri, crate::i18n::t(lang, "talent.title").to_string());
+    let page = PageCtx::new(
+        app.places(&c),
+        lang,
+        &uri,
+        crate::i18n::t(lang, "talent.title").to_string(),
+    );
     Ok(render(&IndexPage {
         page,
         csrf: who.csrf(),
@@ -439,7 +444,7 @@ async fn person(
     );
     let own = p.own;
     Ok(render(&PersonPage {
-        page: PageCtx::new(lang, &uri, title),
+        page: PageCtx::new(app.places(&c), lang, &uri, title),
         csrf: who.csrf(),
         p,
         radar,
@@ -526,7 +531,7 @@ async fn cohort(
         crate::i18n::t(lang, "heatmap.title")
     );
     Ok(render(&CohortPage {
-        page: PageCtx::new(lang, &uri, title),
+        page: PageCtx::new(app.places(&c), lang, &uri, title),
         csrf: who.csrf(),
         h,
         role_options,

@@ -541,3 +541,308 @@ async fn publishing_a_posting_in_a_real_browser() {
     server.abort();
     db.finish().await;
 }
+
+/// What a person reads on a page that is not words: catalog ids, status and
+/// role codes, audit action codes, UTC timestamps.
+struct Unreadable {
+    /// id → the names it is shown as (an id that is also its own name, like
+    /// `sqlmap`, is allowed)
+    ids: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Unreadable {
+    fn new() -> Self {
+        let m = cb_competency::bundled::model().expect("model");
+        let mut ids: std::collections::HashMap<String, Vec<String>> = Default::default();
+        let mut add = |id: &str, zh: &str, en: &str| {
+            ids.insert(id.to_string(), vec![zh.to_string(), en.to_string()]);
+        };
+        for s in &m.skills {
+            add(&s.id, &s.name_zh, &s.name_en);
+        }
+        for r in &m.platform_roles {
+            add(&r.id, &r.name_zh, &r.name_en);
+        }
+        for c in &m.certifications {
+            add(&c.id, &c.name_zh, &c.name_en);
+        }
+        for d in &m.skill_domains {
+            add(&d.id, &d.name_zh, &d.name_en);
+        }
+        // statuses, roles, kinds and sources as stored
+        for code in [
+            "draft",
+            "submitted",
+            "published",
+            "rejected",
+            "closed",
+            "open",
+            "accepted",
+            "dismissed",
+            "internship",
+            "proposed",
+            "official",
+            "school_admin",
+            "enterprise_hr",
+            "enterprise_mentor",
+            "lagou",
+            "usajobs",
+            "enterprise_evaluation",
+            "course_grade",
+            "certificate",
+            "competition",
+            "award",
+        ] {
+            ids.insert(code.to_string(), Vec::new());
+        }
+        Unreadable { ids }
+    }
+
+    /// The unreadable pieces of `text` (a page's `innerText`).
+    fn find(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let shown_as_itself = |t: &str| {
+            self.ids
+                .get(t)
+                .is_some_and(|names| names.iter().any(|n| n == t))
+        };
+        for cell in text.split(['\n', '\t']) {
+            let cell = cell.trim();
+            // a whole cell, or each item of a list in it, that is a code
+            let items: Vec<&str> = cell
+                .split([',', '，', '、', '·'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            for item in &items {
+                if self.ids.contains_key(*item) && !shown_as_itself(item) {
+                    out.push(format!("code `{item}` in “{cell}”"));
+                }
+            }
+            for tok in cell.split(|c: char| {
+                !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' || c == ':')
+            }) {
+                let tok = tok.trim_matches(|c: char| c == '.' || c == ':');
+                if tok.contains('-') && self.ids.contains_key(tok) && !shown_as_itself(tok) {
+                    out.push(format!("id `{tok}` in “{cell}”"));
+                }
+                let audit = tok.split_once('.').is_some_and(|(a, b)| {
+                    [
+                        "signin",
+                        "profile",
+                        "cohort",
+                        "candidates",
+                        "consent",
+                        "interest",
+                        "job",
+                        "user",
+                        "token",
+                        "password",
+                        "talent",
+                        "postings",
+                        "org",
+                        "teacher",
+                        "correction",
+                    ]
+                    .contains(&a)
+                        && b.len() > 2
+                        && b.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                });
+                if audit {
+                    out.push(format!("audit code `{tok}` in “{cell}”"));
+                }
+                let b = tok.as_bytes();
+                if b.len() >= 16
+                    && b[4] == b'-'
+                    && b[7] == b'-'
+                    && b[10] == b'T'
+                    && b[..4].iter().all(u8::is_ascii_digit)
+                {
+                    out.push(format!("UTC timestamp `{tok}` in “{cell}”"));
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+#[test]
+fn the_unreadable_text_finder_finds_what_it_should() {
+    let u = Unreadable::new();
+    assert!(
+        u.find("渗透测试\tburp-suite, nmap")
+            .iter()
+            .any(|x| x.contains("burp-suite"))
+    );
+    assert!(u.find("状态\topen").iter().any(|x| x.contains("`open`")));
+    assert!(u.find("2026-11-30T16:22:51Z\tprofile.read").len() == 2);
+    assert!(
+        u.find("sqlmap\t渗透测试工程师\tBurp Suite\t状态：草稿")
+            .is_empty(),
+        "{:?}",
+        u.find("sqlmap\t渗透测试工程师\tBurp Suite")
+    );
+    assert!(u.find("an open question about the data").is_empty());
+}
+
+/// Every page reachable from the navigation, as every role and as nobody, in
+/// both languages: no catalog id, status code, audit code or UTC timestamp
+/// in the visible text, and no link that answers with an error page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_as_every_role_reads_in_its_language() {
+    const PASSWORD: &str = "browser-demo-password";
+    let downloads = tempfile::tempdir().expect("tempdir");
+    let Some(d) = Driver::start(downloads.path()).await else {
+        return;
+    };
+    let db = TestDb::sqlite();
+    let app = App::open(&db.url).await.expect("open");
+    app.postings()
+        .import(
+            &Caller::system("test"),
+            cb_app::ImportFile {
+                name: "lagou.csv".into(),
+                hash: cb_tabular::sha256_hex(POSTINGS.as_bytes()).expect("hash"),
+                size: POSTINGS.len() as u64,
+                reader: Box::new(std::io::Cursor::new(POSTINGS.as_bytes().to_vec())),
+            },
+            cb_app::ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
+        .expect("postings");
+    app.talent()
+        .load_synthetic(&Caller::system("test"), 40, 12, 3)
+        .await
+        .expect("synthetic");
+    let today = chrono::Local::now().date_naive();
+    assert!(
+        app.seed_demo_accounts(PASSWORD, today)
+            .await
+            .expect("accounts")
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let site = format!("http://{}", listener.local_addr().expect("addr"));
+    let served = app.clone();
+    let server = tokio::spawn(async move {
+        let _ = cb_web::serve(served, listener, std::future::pending()).await;
+    });
+    let finder = Unreadable::new();
+    // one page of each kind: numbers and catalog ids in paths are one kind
+    let shape = |href: &str| -> String {
+        let (path, query) = href.split_once('?').unwrap_or((href, ""));
+        let mut keys: Vec<&str> = query
+            .split('&')
+            .filter_map(|kv| kv.split('=').next())
+            .filter(|k| !k.is_empty() && *k != "lang")
+            .collect();
+        keys.sort_unstable();
+        let parts: Vec<&str> = path.split('/').collect();
+        let path: Vec<String> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let after = if i > 0 { parts[i - 1] } else { "" };
+                if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty()
+                    || ["skills", "roles", "work-roles", "external"].contains(&after) && i >= 3
+                {
+                    "*".to_string()
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect();
+        format!("{}?{}", path.join("/"), keys.join("&"))
+    };
+    let mut problems: Vec<String> = Vec::new();
+    let mut pages = 0;
+    for user in [
+        None,
+        Some("operator"),
+        Some("moderator"),
+        Some("analyst"),
+        Some("school-admin"),
+        Some("teacher"),
+        Some("student"),
+        Some("hr"),
+        Some("mentor"),
+    ] {
+        let who = user.unwrap_or("anonymous");
+        match user {
+            Some(u) => d.sign_in(&site, u, PASSWORD, "/insight").await,
+            None => {
+                d.call(reqwest::Method::DELETE, "/cookie", None).await;
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut queue = std::collections::VecDeque::from([
+            "/insight".to_string(),
+            "/jobs".to_string(),
+            "/account".to_string(),
+        ]);
+        while let Some(href) = queue.pop_front() {
+            if !seen.insert(shape(&href)) || seen.len() > 30 {
+                continue;
+            }
+            for lang in ["zh", "en"] {
+                let sep = if href.contains('?') { '&' } else { '?' };
+                d.goto(&format!("{site}{href}{sep}lang={lang}")).await;
+                d.settle().await;
+                pages += 1;
+                let v = d
+                    .call(
+                        reqwest::Method::POST,
+                        "/execute/sync",
+                        Some(json!({"script": "return [document.body.innerText, (document.getElementById('error-page') || {}).innerText || null, Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))]", "args": []})),
+                    )
+                    .await;
+                let text = v[0].as_str().unwrap_or_default();
+                let url = d.url().await;
+                if v[1].as_bool() == Some(true) && !href.starts_with("/account") {
+                    problems.push(format!(
+                        "{who} {lang} {href}: an error page ({})",
+                        text.lines().find(|l| !l.trim().is_empty()).unwrap_or("")
+                    ));
+                }
+                for p in finder.find(text) {
+                    problems.push(format!("{who} {lang} {url}: {p}"));
+                }
+                if lang == "zh" {
+                    for l in v[2]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                    {
+                        let skip = !l.starts_with('/')
+                            || l.starts_with("//")
+                            || l.starts_with("/api/")
+                            || l.starts_with("/static/")
+                            || l.starts_with("/signout")
+                            || l.contains("export");
+                        if !skip {
+                            let l = l.split('#').next().unwrap_or(l).to_string();
+                            if !seen.contains(&shape(&l)) {
+                                queue.push_back(l);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(pages > 150, "{pages} pages read");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    d.quit().await;
+    server.abort();
+    db.finish().await;
+}
