@@ -283,7 +283,7 @@ async fn revoke_token(
         .revoke_token(&who.caller, id)
         .await
         .map_err(|e| PageError(lang, e))?;
-    Ok(Redirect::to("/account#tokens").into_response())
+    Ok(Redirect::to("/account?done=token_revoked#tokens").into_response())
 }
 
 #[derive(Deserialize)]
@@ -310,7 +310,7 @@ async fn update_record(
         consent_analytics: Some(f.consent_analytics.is_some()),
     };
     match app.talent().update_own(&who.caller, &change).await {
-        Ok(_) => Ok(Redirect::to("/account#record").into_response()),
+        Ok(_) => Ok(Redirect::to("/account?done=record#record").into_response()),
         Err(AppError::Invalid(m)) => {
             account_page(
                 &app,
@@ -564,7 +564,7 @@ async fn disable(
         .set_disabled(&who.caller, id, true)
         .await
         .map_err(|e| PageError(lang, e))?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to("/admin/users?done=disabled").into_response())
 }
 
 async fn enable(
@@ -579,7 +579,7 @@ async fn enable(
         .set_disabled(&who.caller, id, false)
         .await
         .map_err(|e| PageError(lang, e))?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to("/admin/users?done=enabled").into_response())
 }
 
 async fn sign_out_everywhere(
@@ -631,7 +631,7 @@ async fn set_cohorts(
         .set_teacher_cohorts(&who.caller, id, &cohorts)
         .await
         .map_err(|e| PageError(lang, e))?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to("/admin/users?done=cohorts").into_response())
 }
 
 #[derive(Deserialize)]
@@ -674,7 +674,7 @@ async fn create_org(
         .create_org(&who.caller, kind, &f.name, &f.region, school_id)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Ok(_) => Ok(Redirect::to("/admin/users?done=org").into_response()),
         Err(AppError::Invalid(m)) => {
             users_page(&app, &who, lang, &uri, None, m, StatusCode::BAD_REQUEST).await
         }
@@ -804,7 +804,7 @@ async fn request_correction(
         .request_correction(&who.caller, evidence_id, &f.note)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/account#corrections").into_response()),
+        Ok(_) => Ok(Redirect::to("/account?done=correction#corrections").into_response()),
         Err(AppError::Invalid(m)) => {
             account_page(
                 &app,
@@ -885,5 +885,5 @@ async fn resolve_correction(
         .resolve_correction(&who.caller, id, f.accept == "1", &f.response, today)
         .await
         .map_err(|e| gate(lang, &uri, e))?;
-    Ok(Redirect::to("/admin/corrections").into_response())
+    Ok(Redirect::to("/admin/corrections?done=resolved").into_response())
 }

@@ -586,6 +586,73 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         .to_string()
 }
 
+/// Confirmations shown after an action (`?done=key`); an unknown key shows
+/// nothing, so a link cannot make a page say what did not happen.
+const DONE: &[(&str, &str, &str)] = &[
+    ("saved", "已保存草稿。", "The draft is saved."),
+    (
+        "submit",
+        "已提交审核，审核员会尽快处理。",
+        "Submitted for review; a moderator will look at it.",
+    ),
+    (
+        "approve",
+        "已通过审核并发布，岗位已计入供需态势。",
+        "Approved and published; the posting now counts on the dashboard.",
+    ),
+    (
+        "reject",
+        "已退回企业修改，并附上了您的说明。",
+        "Sent back to the enterprise with your note.",
+    ),
+    ("close", "岗位已关闭。", "The posting is closed."),
+    (
+        "interest",
+        "已表达意向：企业可在您授权时查看您的能力画像。",
+        "Interest expressed: the enterprise can see your profile if you consented.",
+    ),
+    ("withdraw", "已撤回意向。", "Interest withdrawn."),
+    (
+        "evaluate",
+        "评价已保存，已计入该学生的能力画像。",
+        "The evaluation is saved in the student's profile.",
+    ),
+    ("token_revoked", "令牌已吊销。", "The token is revoked."),
+    (
+        "record",
+        "已保存您的信息与授权。",
+        "Your record and consents are saved.",
+    ),
+    (
+        "disabled",
+        "账号已停用，其会话与令牌均已失效。",
+        "The account is disabled; its sessions and tokens no longer work.",
+    ),
+    ("enabled", "账号已启用。", "The account is enabled."),
+    (
+        "cohorts",
+        "已保存该教师的班级。",
+        "The teacher's cohorts are saved.",
+    ),
+    ("org", "已创建机构。", "The organisation is created."),
+    (
+        "correction",
+        "更正申请已提交，学校管理员会处理。",
+        "Your correction request is sent to your school's admin.",
+    ),
+    (
+        "resolved",
+        "已处理该更正申请。",
+        "The correction is resolved.",
+    ),
+];
+
+pub fn done(lang: Lang, key: &str) -> &'static str {
+    DONE.iter()
+        .find(|(k, ..)| *k == key)
+        .map_or("", |(_, zh, en)| lang.pick(zh, en))
+}
+
 /// Every audit action: (code, name in `lang`), for the audit log's filter.
 pub fn audit_actions(lang: Lang) -> Vec<(&'static str, String)> {
     AUDIT_ACTIONS

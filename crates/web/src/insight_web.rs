@@ -556,6 +556,75 @@ struct OverviewPage {
 }
 
 impl OverviewPage {
+    /// The filters in words, for the printed report: "国家：中国；平台岗位：渗透测试工程师 …".
+    fn filters_in_words(&self) -> String {
+        let q = &self.q;
+        let lang = self.page.lang;
+        let t = move |k: &str| crate::i18n::t(lang, k);
+        let country = if q.country == "US" {
+            t("insight.us")
+        } else {
+            t("insight.cn")
+        };
+        let mut parts = vec![format!("{}: {country}", t("insight.country"))];
+        let mut add = |key: &str, value: String| {
+            if !value.is_empty() {
+                parts.push(format!("{}: {value}", t(key)));
+            }
+        };
+        add("insight.province", self.province_label());
+        add("insight.period", q.period.clone());
+        add(
+            "insight.role",
+            if q.role.is_empty() {
+                String::new()
+            } else {
+                self.name(&q.role)
+            },
+        );
+        add(
+            "insight.category",
+            self.o
+                .categories
+                .iter()
+                .find(|(id, _)| *id == q.category)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        );
+        add("insight.skill", q.skill.clone());
+        add(
+            "insight.education",
+            self.o
+                .educations
+                .iter()
+                .find(|(id, _)| *id == q.education)
+                .map(|(_, k)| t(k).to_string())
+                .unwrap_or_default(),
+        );
+        add("insight.max_exp", q.max_exp.clone());
+        add(
+            "insight.source",
+            self.o
+                .sources
+                .iter()
+                .find(|(id, _)| *id == q.source)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        );
+        add("insight.industry", q.industry.clone());
+        add("insight.program", q.program.clone());
+        parts.join(self.page.pick("；", "; "))
+    }
+    fn province_label(&self) -> String {
+        self.o
+            .provinces
+            .iter()
+            .find(|(v, _)| *v == self.q.province)
+            .map_or_else(|| self.q.province.clone(), |(_, l)| l.clone())
+    }
+    fn printed_on(&self) -> String {
+        chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()
+    }
     fn name(&self, id: &str) -> String {
         self.i.names.get(id).map_or_else(
             || id.to_string(),

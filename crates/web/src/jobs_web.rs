@@ -333,7 +333,7 @@ async fn save_or_suggest(
         Some(id) => app.jobs().update(&who.caller, id, draft.clone()).await,
     };
     match saved {
-        Ok(job) => Ok(Redirect::to(&format!("/jobs/{}", job.id)).into_response()),
+        Ok(job) => Ok(Redirect::to(&format!("/jobs/{}?done=saved", job.id)).into_response()),
         Err(AppError::Invalid(m)) => Ok(form_page(app, who, lang, uri, path, draft, None, m)),
         Err(e) => Err(gate(lang, uri, e)),
     }
@@ -534,7 +534,12 @@ async fn act(
         }),
     };
     r.map_err(|e| gate(lang, &uri, e))?;
-    Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
+    // a posting sent back is the enterprise's again: the moderator returns to the queue
+    Ok(Redirect::to(&match action.as_str() {
+        "reject" => "/jobs?status=submitted&done=reject".to_string(),
+        done => format!("/jobs/{id}?done={done}"),
+    })
+    .into_response())
 }
 
 #[derive(Template)]
@@ -753,7 +758,7 @@ async fn evaluate_post(
         )
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/jobs/{id}/candidates")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/jobs/{id}/candidates?done=evaluate")).into_response()),
         Err(AppError::Invalid(m)) => evaluate_form(&app, &who, lang, &uri, id, person, m).await,
         Err(e) => Err(gate(lang, &uri, e)),
     }

@@ -61,6 +61,9 @@ pub struct PageCtx {
     pub title: String,
     pub switch_url: String,
     pub q: String,
+    /// The confirmation of the action that led here (`?done=submit`), in the
+    /// page's language; empty when none.
+    pub done: &'static str,
 }
 
 impl PageCtx {
@@ -74,7 +77,11 @@ impl PageCtx {
             .find(|(k, _)| k == "q")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        pairs.retain(|(k, _)| k != "lang");
+        let done = pairs
+            .iter()
+            .find(|(k, _)| k == "done")
+            .map_or("", |(_, v)| i18n::done(lang, v));
+        pairs.retain(|(k, _)| k != "lang" && k != "done");
         pairs.push(("lang".into(), lang.other().code().into()));
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         PageCtx {
@@ -83,6 +90,7 @@ impl PageCtx {
             title,
             switch_url: format!("{}?{}", uri.path(), query),
             q,
+            done,
         }
     }
     pub fn t(&self, key: &str) -> &'static str {
@@ -156,8 +164,7 @@ impl IntoResponse for PageError {
 }
 
 /// A service's message in the page's language: messages are written
-/// "English / 中文"; one without the page's language is left out (the page
-/// still says what went wrong in its own words).
+/// "English / 中文"; the page shows its language's half.
 pub(crate) fn in_language(lang: Lang, message: &str) -> String {
     let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
     let split = message
@@ -166,8 +173,12 @@ pub(crate) fn in_language(lang: Lang, message: &str) -> String {
         .find(|(en, zh)| cjk(zh) && !cjk(en));
     match (split, lang) {
         (Some((en, _)), Lang::En) => en.to_string(),
-        (Some((_, zh)), Lang::Zh) => zh.to_string(),
-        (None, Lang::Zh) if !cjk(message) => String::new(),
+        // the Chinese half keeps the value the English half quotes
+        (Some((en, zh)), Lang::Zh) => match en.split('`').nth(1) {
+            Some(v) if !zh.contains(v) => format!("{zh}：`{v}`"),
+            _ => zh.to_string(),
+        },
+        // a message written in one language only still names the bad value
         (None, _) => message.to_string(),
     }
 }
@@ -180,6 +191,7 @@ fn error_page(lang: Lang, status: StatusCode, key: &str, detail: String) -> Resp
             title: i18n::t(lang, key).to_string(),
             switch_url: format!("/framework?lang={}", lang.other().code()),
             q: String::new(),
+            done: "",
         },
         message: i18n::t(lang, key).to_string(),
         detail,

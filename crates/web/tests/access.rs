@@ -1884,6 +1884,41 @@ async fn pages_on(db: &TestDb) {
                 );
             }
         }
+        // the places navigation offers are exactly those that open
+        let places = if who == "nobody" {
+            cb_app::Places::default()
+        } else {
+            w.app.places(&caller_of(&w, who).await)
+        };
+        for (path, offered) in [
+            ("/account", places.account),
+            ("/talent", places.talent),
+            ("/jobs/new", places.new_posting),
+            ("/admin/users", places.users),
+            ("/admin/corrections", places.corrections),
+            ("/admin/audit", places.audit),
+        ] {
+            let st = client
+                .get(format!("{}{path}", w.base))
+                .send()
+                .await
+                .expect("get")
+                .status();
+            assert_eq!(st == StatusCode::OK, offered, "{who} {path}: {st}");
+        }
+        let nav = client
+            .get(format!("{}/framework", w.base))
+            .send()
+            .await
+            .expect("get")
+            .text()
+            .await
+            .unwrap_or_default();
+        assert_eq!(
+            nav.contains("<a href=\"/talent\">"),
+            places.talent,
+            "{who}: the talent pool is in the navigation exactly when it opens"
+        );
         // only the person sees the correction form on their profile
         if who == "student" || who == "admin-a" {
             let page = client

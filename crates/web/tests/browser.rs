@@ -452,7 +452,8 @@ async fn publishing_a_posting_in_a_real_browser() {
     let deadline = Instant::now() + Duration::from_secs(10);
     let id: i64 = loop {
         let url = d.url().await;
-        if let Some(id) = url.rsplit('/').next().and_then(|s| s.parse().ok()) {
+        let path = url.split('?').next().unwrap_or(&url);
+        if let Some(id) = path.rsplit('/').next().and_then(|s| s.parse().ok()) {
             break id;
         }
         assert!(
@@ -465,6 +466,22 @@ async fn publishing_a_posting_in_a_real_browser() {
     d.settle().await;
     assert!(d.count("#job-skills a").await >= 2);
     d.click("#submit").await;
+    d.wait_text("#job-status", "Awaiting review").await;
+
+    // the moderator sends it back once: the queue confirms, no error page
+    d.sign_in(&site, "moderator", PASSWORD, &format!("/jobs/{id}"))
+        .await;
+    d.type_into("input[name=note]", "请写明实习时长").await;
+    d.click("#reject").await;
+    d.wait_url("done=reject").await;
+    d.settle().await;
+    assert!(d.text("#done").await.contains("退回") || d.text("#done").await.contains("Sent back"));
+    // HR resubmits: the page confirms
+    d.sign_in(&site, "hr", PASSWORD, &format!("/jobs/{id}"))
+        .await;
+    d.click("#submit").await;
+    d.wait_url("done=submit").await;
+    d.find("#done").await;
     d.wait_text("#job-status", "Awaiting review").await;
 
     // the moderator approves it from the review queue
@@ -779,6 +796,7 @@ async fn every_page_as_every_role_reads_in_its_language() {
             }
         }
         let mut seen = std::collections::HashSet::new();
+        let mut visited: Vec<String> = Vec::new();
         let mut queue = std::collections::VecDeque::from([
             "/insight".to_string(),
             "/jobs".to_string(),
@@ -788,6 +806,7 @@ async fn every_page_as_every_role_reads_in_its_language() {
             if !seen.insert(shape(&href)) || seen.len() > 30 {
                 continue;
             }
+            visited.push(href.clone());
             for lang in ["zh", "en"] {
                 let sep = if href.contains('?') { '&' } else { '?' };
                 d.goto(&format!("{site}{href}{sep}lang={lang}")).await;
@@ -834,6 +853,40 @@ async fn every_page_as_every_role_reads_in_its_language() {
                 }
             }
         }
+        // the same pages on a 390 px phone: nothing scrolls sideways
+        d.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": 390, "height": 844})),
+        )
+        .await;
+        for href in &visited {
+            for lang in ["zh", "en"] {
+                let sep = if href.contains('?') { '&' } else { '?' };
+                d.goto(&format!("{site}{href}{sep}lang={lang}")).await;
+                d.settle().await;
+                let v = d
+                    .call(
+                        reqwest::Method::POST,
+                        "/execute/sync",
+                        Some(json!({"script": "return [document.documentElement.scrollWidth, window.innerWidth]", "args": []})),
+                    )
+                    .await;
+                let (wide, view) = (v[0].as_i64().unwrap_or(0), v[1].as_i64().unwrap_or(0));
+                assert!(view <= 400, "the window is {view} px wide, not a phone's");
+                if wide > view + 1 {
+                    problems.push(format!(
+                        "{who} {lang} {href}: {wide} px wide on a {view} px phone"
+                    ));
+                }
+            }
+        }
+        d.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": 1300, "height": 1000})),
+        )
+        .await;
     }
     assert!(pages > 150, "{pages} pages read");
     assert!(

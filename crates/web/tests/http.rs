@@ -896,6 +896,29 @@ async fn check_insight(s: &Server, label: &str) {
         "no growth figure on a handful of postings"
     );
     assert!(!page.contains("id=\"no-data\""));
+    // the printed report names its filters and date; names and aliases filter
+    let (_, _, named) = s
+        .get("/insight?lang=zh&role=pentester&skill=%E6%B8%97%E9%80%8F%E6%B5%8B%E8%AF%95")
+        .await;
+    let scope = named
+        .split("id=\"print-scope\">")
+        .nth(1)
+        .and_then(|r| r.split("</p>").next())
+        .unwrap_or_default();
+    assert!(
+        scope.contains("平台岗位: 渗透测试工程师")
+            && scope.contains("技能: 渗透测试")
+            && scope.contains("打印于"),
+        "{scope}"
+    );
+    assert!(
+        !named.contains("id=\"unknown-skill\""),
+        "渗透测试 is a skill's name"
+    );
+    let (_, _, unknown) = s.get("/insight?lang=en&skill=no-such-skill-xyz").await;
+    assert!(unknown.contains("id=\"unknown-skill\""));
+    let (_, _, css) = s.get("/static/app.css").await;
+    assert!(css.contains("size:A4"), "printed on A4");
     let (st, _, us) = s.get("/insight?lang=en&country=US").await;
     assert_eq!(st, StatusCode::OK);
     assert!(us.contains("<option value=\"US\" selected>"));
