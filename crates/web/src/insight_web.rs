@@ -990,7 +990,7 @@ impl PostingPage {
         let l = self.page.lang;
         match (self.p.exp_min, self.p.exp_max) {
             (Some(a), Some(b)) if a != b => format!("{a}–{b} {}", l.pick("年", "years")),
-            (Some(a), _) if a == 0 => l.pick("不限或应届", "none or graduate").to_string(),
+            (Some(0), _) => l.pick("不限或应届", "none or graduate").to_string(),
             (Some(a), _) => format!("≥ {a} {}", l.pick("年", "years")),
             (None, Some(b)) => format!("≤ {b} {}", l.pick("年", "years")),
             (None, None) => l.pick("未注明", "not stated").to_string(),
