@@ -27,6 +27,7 @@ pub fn routes() -> Router<App> {
         .route("/framework/search", get(search))
         .route("/postings", get(postings))
         .route("/postings/count", get(posting_count))
+        .route("/postings/{id}", get(posting))
         .route("/imports", get(imports))
         .route(
             "/imports/talent",
@@ -273,6 +274,15 @@ async fn postings(
 
 async fn posting_count(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
     ok(json!({ "postings": app.postings().count(&c).await? }))
+}
+
+/// One stored posting: its summary, description and every source record.
+async fn posting(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    ok(app.insight().posting(&c, id).await?)
 }
 
 async fn imports(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {

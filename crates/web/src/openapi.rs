@@ -216,6 +216,15 @@ pub const OPS: &[Op] = &[
     },
     Op {
         method: "get",
+        path: "/postings/{id}",
+        summary: "One stored posting: summary, description, sources (the page /postings/{id})",
+        query: &[],
+        access: Access::Public,
+        body: "",
+        example: "/postings/1",
+    },
+    Op {
+        method: "get",
         path: "/imports",
         summary: "Posting imports with their counts",
         query: &[],
