@@ -33,11 +33,24 @@ pub struct PersonProfile {
     /// Missing core skills of the person's three closest platform roles,
     /// best first, with how much readiness each adds.
     pub next_to_learn: Vec<(String, f64)>,
+    /// Where to learn each of them: the person's own program's courses that
+    /// teach the skill, and the certificates that evidence it.
+    pub where_to_learn: Vec<WhereToLearn>,
     /// Every piece of evidence, oldest first: what the contributions' ids name.
     pub evidence: Vec<cb_talent::Evidence>,
     pub as_of: NaiveDate,
     /// The person is reading their own profile (they may ask for corrections).
     pub own: bool,
+}
+
+/// Where to learn one skill.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhereToLearn {
+    pub skill_id: String,
+    /// Course names of the person's own program.
+    pub courses: Vec<String>,
+    /// Certification ids whose exam evidences the skill.
+    pub certifications: Vec<String>,
 }
 
 /// One column of a heat map: a skill with its names.
@@ -523,10 +536,29 @@ impl TalentService<'_> {
             .collect();
         closest.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.role_id.cmp(&b.role_id)));
         let targets: Vec<&str> = closest.iter().take(3).map(|r| r.role_id.as_str()).collect();
-        let next_to_learn = engine
+        let next_to_learn: Vec<(String, f64)> = engine
             .next_to_learn(&profile, &targets)
             .into_iter()
             .take(10)
+            .collect();
+        let courses = store.talent_program_courses(person.program_id).await?;
+        let where_to_learn = next_to_learn
+            .iter()
+            .map(|(skill, _)| WhereToLearn {
+                skill_id: skill.clone(),
+                courses: courses
+                    .iter()
+                    .filter(|c| c.skills.iter().any(|(s, _)| s == skill))
+                    .map(|c| c.name.clone())
+                    .collect(),
+                certifications: model
+                    .model()
+                    .certifications
+                    .iter()
+                    .filter(|c| c.skill_ids.iter().any(|s| s == skill))
+                    .map(|c| c.id.clone())
+                    .collect(),
+            })
             .collect();
         if viewer.person_id != Some(person_id) {
             store
@@ -551,6 +583,7 @@ impl TalentService<'_> {
             cohort,
             profile,
             next_to_learn,
+            where_to_learn,
             evidence,
             as_of: today,
             own,

@@ -679,6 +679,26 @@ macro_rules! backend {
                 })
             }
 
+            /// A program's courses with the skills each teaches.
+            pub async fn talent_program_courses(&self, program_id: i64) -> Result<Vec<crate::talent::Course>, StoreError> {
+                let mut courses: Vec<crate::talent::Course> = self
+                    .select_where(&tables::T_COURSES, "program_id = {}", &[Val::Int(program_id)])
+                    .await?
+                    .iter()
+                    .map(|r| crate::talent::Course { id: r[0].int(), program_id: r[1].int(), name: r[2].text(), skills: Vec::new() })
+                    .collect();
+                let skills = self
+                    .select_where(&tables::T_COURSE_SKILLS, "course_id IN (SELECT id FROM talent_courses WHERE program_id = {})", &[Val::Int(program_id)])
+                    .await?;
+                for r in skills {
+                    if let Some(c) = courses.iter_mut().find(|c| c.id == r[0].int()) {
+                        c.skills.push((r[1].text(), r[2].real()));
+                    }
+                }
+                courses.sort_by(|a, b| a.name.cmp(&b.name));
+                Ok(courses)
+            }
+
             pub async fn talent_person(&self, id: i64) -> Result<Option<TalentPerson>, StoreError> {
                 Ok(self.select_where(&tables::T_PEOPLE, "id = {}", &[Val::Int(id)]).await?.first().map(|r| crate::talent::person_from(r)))
             }

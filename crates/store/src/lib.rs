@@ -330,6 +330,14 @@ impl Store {
     }
 
     /// Everything a talent import resolves names against.
+    /// A program's courses with the skills each teaches, by name.
+    pub async fn talent_program_courses(
+        &self,
+        program_id: i64,
+    ) -> Result<Vec<talent::Course>, StoreError> {
+        dispatch!(self, b => b.talent_program_courses(program_id).await)
+    }
+
     pub async fn talent_reference(&self) -> Result<talent::TalentReference, StoreError> {
         dispatch!(self, b => b.talent_reference().await)
     }

@@ -294,8 +294,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "profile.level_rule",
-        "技能等级 = Σ(权重 × 等级) / Σ权重；权重 = 评价方权重（学校 0.5、企业 0.5、实践 0.3、证书 0.2，专业可调）× 时效衰减（每 730 天减半）；置信度 = 1 − e^(−Σ权重)。",
-        "Skill level = Σ(weight × level) / Σweight; weight = the judge's weight (school 0.5, enterprise 0.5, practice 0.3, credential 0.2; the program may change them) × recency (halves every 730 days); confidence = 1 − e^(−Σweight).",
+        "技能等级 = Σ(权重 × 等级) / Σ权重；权重 = 评价方权重（学校 0.5、企业 0.5、实践 0.3、证书 0.2，专业可调）× 时效衰减（每 730 天减半）；置信度 = 1 − e^(−Σ权重)，≥ 0.67 为高、≥ 0.34 为中、其余为低。等级取整后以 1 了解 … 5 专家 表示。",
+        "Skill level = Σ(weight × level) / Σweight; weight = the judge's weight (school 0.5, enterprise 0.5, practice 0.3, credential 0.2; the program may change them) × recency (halves every 730 days); confidence = 1 − e^(−Σweight): high from 0.67, medium from 0.34, low below. Levels are shown rounded, 1 Awareness … 5 Expert.",
     ),
     ("profile.evidence", "能力证据", "Evidence"),
     ("profile.date", "日期", "Date"),
@@ -310,10 +310,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("status.ready", "就绪", "Ready"),
     ("status.near_ready", "接近就绪", "Near-ready"),
     ("status.not_ready", "未就绪", "Not ready"),
-    ("judge.school", "学校", "school"),
-    ("judge.enterprise", "企业", "enterprise"),
-    ("judge.practice", "实践", "practice"),
-    ("judge.credential", "证书", "credential"),
     ("evidence.course_grade", "课程成绩", "Course grade"),
     (
         "evidence.enterprise_evaluation",

@@ -174,15 +174,22 @@ mod tests {
     fn the_radar_is_drawn_around_its_centre() {
         let r = radar(
             &(0..4)
-                .map(|i| (format!("a{i}"), f64::from(i) + 1.0))
+                .map(|i| (format!("a{i}"), f64::from(i)))
                 .collect::<Vec<_>>(),
+            "no evidence",
         );
         // four axes: up, right, down, left; level 5 reaches the outer ring
         assert_eq!(
             r.axes,
             vec![(230.0, 80.0), (380.0, 230.0), (230.0, 380.0), (80.0, 230.0)]
         );
-        assert_eq!(r.shape, "230,200 290,230 230,320 110,230");
+        assert_eq!(r.shape, "230,230 260,230 230,290 140,230");
+        assert_eq!(
+            r.labels[0].4, "no evidence",
+            "level 0 is no evidence, not 0"
+        );
+        assert_eq!(r.labels[3].4, "3");
+        assert_eq!(r.dots.len(), 3, "no dot where there is no evidence");
         assert_eq!(r.labels[1].2, "start");
         assert_eq!(r.labels[3].2, "end");
         assert_eq!(heat_class(&Some(3.334)), "h7");
@@ -190,8 +197,9 @@ mod tests {
     }
 }
 
-/// Axes for `(label, level 0–5)`, one per competency area.
-pub fn radar(axes: &[(String, f64)]) -> Radar {
+/// Axes for `(label, level 0–5)`, one per competency area; an area without
+/// evidence (level 0) is labelled `none` and gets no dot.
+pub fn radar(axes: &[(String, f64)], none: &str) -> Radar {
     let n = axes.len().max(3);
     let rings = (1..=5)
         .map(|l| polygon(n, |_| RADIUS * l as f64 / 5.0))
@@ -213,9 +221,9 @@ pub fn radar(axes: &[(String, f64)]) -> Radar {
                 anchor,
                 axes[i].0.clone(),
                 if axes[i].1 > 0.0 {
-                    format!("{:.1}", axes[i].1)
+                    format!("{:.0}", axes[i].1.round().clamp(1.0, 5.0))
                 } else {
-                    "–".into()
+                    none.to_string()
                 },
             )
         })
@@ -227,6 +235,7 @@ pub fn radar(axes: &[(String, f64)]) -> Radar {
         labels,
         shape: polygon(n, |i| RADIUS * level(i) / 5.0),
         dots: (0..axes.len())
+            .filter(|&i| level(i) > 0.0)
             .map(|i| point(i, n, RADIUS * level(i) / 5.0))
             .map(|(x, y)| (x, y, String::new()))
             .collect(),
@@ -237,20 +246,66 @@ pub struct RoleRow {
     pub id: String,
     pub name: String,
     pub score: f64,
+    /// readiness as a percent ("44 %")
+    pub pct: String,
     pub status: &'static str,
     pub held: usize,
     pub core: usize,
-    /// (skill id, name, the person's level)
-    pub missing: Vec<(String, String, f64)>,
+    /// (skill id, name, the person's level in words)
+    pub missing: Vec<(String, String, String)>,
+}
+
+/// A skill to learn next and where to learn it.
+pub struct NextRow {
+    pub id: String,
+    pub name: String,
+    /// readiness it adds, in percentage points ("+11")
+    pub gain: String,
+    /// the student's own program's courses that teach it
+    pub courses: Vec<String>,
+    /// (certificate id, name) of certificates that show it
+    pub certs: Vec<(String, String)>,
 }
 
 pub struct SkillRow {
     pub id: String,
     pub name: String,
-    pub level: f64,
-    pub confidence: f64,
-    /// (evidence id, judge key, level, weight)
-    pub evidence: Vec<(u64, &'static str, f64, f64)>,
+    /// "3 熟练"
+    pub level: String,
+    /// "高（4 条证据）"
+    pub confidence: String,
+    /// (evidence id, kind of evidence, date, level in words)
+    pub evidence: Vec<(u64, &'static str, String, String)>,
+}
+
+/// A level 1–5 with its word ("3 熟练" / "3 Intermediate").
+pub(crate) fn level_words(
+    model: &cb_competency::CompetencyModel,
+    lang: Lang,
+    level: f64,
+) -> String {
+    let n = level.round().clamp(1.0, 5.0) as i64;
+    let word = model
+        .proficiency_levels
+        .iter()
+        .find(|l| l.level == n)
+        .map_or("", |l| lang.pick(&l.name_zh, &l.name_en));
+    format!("{n} {word}")
+}
+
+/// Confidence as people read it (low, medium, high) with the evidence behind it.
+fn confidence_words(lang: Lang, confidence: f64, pieces: usize, unit: (&str, &str)) -> String {
+    let word = if confidence >= 0.67 {
+        lang.pick("高", "high")
+    } else if confidence >= 0.34 {
+        lang.pick("中", "medium")
+    } else {
+        lang.pick("低", "low")
+    };
+    match lang {
+        Lang::Zh => format!("{word}（{pieces} {}）", unit.0),
+        Lang::En => format!("{word} ({pieces} {})", unit.1),
+    }
 }
 
 pub struct EvidenceRow {
@@ -269,10 +324,10 @@ struct PersonPage {
     csrf: String,
     p: PersonProfile,
     radar: Radar,
-    /// (id, name, level, confidence, skills)
-    areas: Vec<(String, String, f64, f64, usize)>,
+    /// (id, name, level in words, confidence in words) — empty words without evidence
+    areas: Vec<(String, String, String, String)>,
     roles: Vec<RoleRow>,
-    next: Vec<(String, String, f64)>,
+    next: Vec<NextRow>,
     skills: Vec<SkillRow>,
     evidence: Vec<EvidenceRow>,
     /// The person is looking at their own profile (they may ask for corrections).
@@ -287,12 +342,15 @@ fn status_key(s: Status) -> &'static str {
     }
 }
 
-fn judge_key(j: cb_talent::Judge) -> &'static str {
-    match j {
-        cb_talent::Judge::School => "school",
-        cb_talent::Judge::Enterprise => "enterprise",
-        cb_talent::Judge::Practice => "practice",
-        cb_talent::Judge::Credential => "credential",
+/// The i18n key (`evidence.…`) of a kind of evidence.
+fn evidence_key(k: &cb_talent::EvidenceKind) -> &'static str {
+    use cb_talent::EvidenceKind::*;
+    match k {
+        CourseGrade { .. } => "course_grade",
+        EnterpriseEvaluation { .. } => "enterprise_evaluation",
+        Competition { .. } => "competition",
+        Certificate { .. } => "certificate",
+        Award { .. } => "award",
     }
 }
 
@@ -327,21 +385,31 @@ async fn person(
         )
     };
     let model = catalog.model();
-    let areas: Vec<(String, String, f64, f64, usize)> = model
+    let no_evidence = lang.pick("无证据", "no evidence");
+    let mut axes = Vec::new();
+    let areas: Vec<(String, String, String, String)> = model
         .competency_areas
         .iter()
         .map(|a| {
-            let got = p.profile.areas.iter().find(|x| x.area_id == a.id);
-            (
-                a.id.clone(),
-                lang.pick(&a.title_zh, &a.title).to_string(),
-                got.map_or(0.0, |x| x.level),
-                got.map_or(0.0, |x| x.confidence),
-                got.map_or(0, |x| x.skills.len()),
-            )
+            let name = lang.pick(&a.title_zh, &a.title).to_string();
+            let got = p
+                .profile
+                .areas
+                .iter()
+                .find(|x| x.area_id == a.id && !x.skills.is_empty());
+            axes.push((name.clone(), got.map_or(0.0, |x| x.level)));
+            match got {
+                Some(x) => (
+                    a.id.clone(),
+                    name,
+                    level_words(model, lang, x.level),
+                    confidence_words(lang, x.confidence, x.skills.len(), ("项技能", "skills")),
+                ),
+                None => (a.id.clone(), name, no_evidence.to_string(), String::new()),
+            }
         })
         .collect();
-    let radar = radar(&areas.iter().map(|a| (a.1.clone(), a.2)).collect::<Vec<_>>());
+    let radar = radar(&axes, no_evidence);
     let mut roles: Vec<RoleRow> = p
         .profile
         .readiness
@@ -352,6 +420,7 @@ async fn person(
                 id: r.role_id.clone(),
                 name: lang.pick(&role.name_zh, &role.name_en).to_string(),
                 score: r.score,
+                pct: format!("{:.0} %", r.score * 100.0),
                 status: status_key(r.status),
                 held: r.held.len(),
                 core: r.held.len() + r.missing.len(),
@@ -359,17 +428,52 @@ async fn person(
                     .missing
                     .iter()
                     .take(6)
-                    .map(|g| (g.skill_id.clone(), skill_name(&g.skill_id), g.level))
+                    .map(|g| {
+                        let has = if g.level > 0.0 {
+                            level_words(model, lang, g.level)
+                        } else {
+                            no_evidence.to_string()
+                        };
+                        (g.skill_id.clone(), skill_name(&g.skill_id), has)
+                    })
                     .collect(),
             })
         })
         .collect();
     roles.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     roles.truncate(12);
+    let cert_name = |id: &str| {
+        catalog.certification(id).map_or_else(
+            || id.to_string(),
+            |c| lang.pick(&c.name_zh, &c.name_en).to_string(),
+        )
+    };
     let next = p
         .next_to_learn
         .iter()
-        .map(|(s, g)| (s.clone(), skill_name(s), *g))
+        .map(|(s, g)| {
+            let place = p.where_to_learn.iter().find(|w| w.skill_id == *s);
+            NextRow {
+                id: s.clone(),
+                name: skill_name(s),
+                gain: format!("+{:.0}", g * 100.0),
+                courses: place.map(|w| w.courses.clone()).unwrap_or_default(),
+                certs: place
+                    .map(|w| {
+                        w.certifications
+                            .iter()
+                            .map(|c| (c.clone(), cert_name(c)))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    // what each piece of evidence is and when, for the skills' "because"
+    let pieces: std::collections::HashMap<u64, (&'static str, String)> = p
+        .evidence
+        .iter()
+        .map(|e| (e.id, (evidence_key(&e.kind), e.date.to_string())))
         .collect();
     let skills = p
         .profile
@@ -378,18 +482,19 @@ async fn person(
         .map(|s| SkillRow {
             id: s.skill_id.clone(),
             name: skill_name(&s.skill_id),
-            level: s.level,
-            confidence: s.confidence,
+            level: level_words(model, lang, s.level),
+            confidence: confidence_words(
+                lang,
+                s.confidence,
+                s.evidence.len(),
+                ("条证据", "pieces of evidence"),
+            ),
             evidence: s
                 .evidence
                 .iter()
-                .map(|c| {
-                    (
-                        c.evidence_id,
-                        judge_key(c.judge),
-                        (c.level * 100.0).round() / 100.0,
-                        (c.weight * 1000.0).round() / 1000.0,
-                    )
+                .filter_map(|c| {
+                    let (kind, date) = pieces.get(&c.evidence_id).cloned()?;
+                    Some((c.evidence_id, kind, date, level_words(model, lang, c.level)))
                 })
                 .collect(),
         })
@@ -424,7 +529,13 @@ async fn person(
             let shows = e
                 .observations
                 .iter()
-                .map(|o| format!("{} {:.2}", skill_name(&o.skill_id), o.level))
+                .map(|o| {
+                    format!(
+                        "{} {}",
+                        skill_name(&o.skill_id),
+                        level_words(model, lang, o.level)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" · ");
             EvidenceRow {

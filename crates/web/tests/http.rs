@@ -685,6 +685,41 @@ async fn check_talent_pages(s: &Server, label: &str) {
         p.contains("href=\"#ev-") && p.contains("id=\"ev-"),
         "every level links to its evidence"
     );
+    // levels with their words, confidence in words with its evidence, readiness in percent
+    assert!(
+        ["了解", "初级", "熟练", "精通", "专家"]
+            .iter()
+            .any(|w| p.contains(&format!("> {w}")) || p.contains(&format!(" {w}<"))),
+        "a level with its word"
+    );
+    assert!(
+        p.contains("条证据）"),
+        "confidence names the evidence behind it"
+    );
+    assert!(p.contains(" %</td>"), "readiness in percent");
+    assert!(!p.contains(" × 0."), "no weights in the evidence chips");
+    // the text between tags (attributes such as a meter's value may be exact)
+    let text: String = p
+        .split('<')
+        .filter_map(|part| part.split_once('>').map(|(_, t)| t))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let three_decimals = text
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .any(|t| {
+            t.split_once('.')
+                .is_some_and(|(a, b)| !a.is_empty() && b.len() == 3)
+        });
+    assert!(
+        !three_decimals,
+        "no number with three decimals on the profile"
+    );
+    if p.contains("id=\"next-list\"") {
+        assert!(
+            p.contains("本专业课程：") || p.contains("本专业暂无课程讲授该技能"),
+            "what to learn next says where"
+        );
+    }
     let cohorts = s
         .app
         .talent()
