@@ -76,12 +76,13 @@ pub fn hbars(id: &str, bars: &[Bar], unit: &str) -> String {
         let w = ((width - label_w - 70.0) * b.value / max).max(1.0);
         let _ = write!(
             s,
-            r#"<a href="{href}"><g class="mark"><title>{title}</title><text class="lbl" x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{label_w}" y="{ry}" width="{w:.1}" height="{bh}" rx="2"/><text class="val" x="{vx:.1}" y="{ty}">{value}{unit}</text></g></a>"#,
+            r#"<a href="{href}"><g class="mark"><title>{title}</title><text class="lbl" x="{lx}" y="{ty}" text-anchor="end"{fit}>{label}</text><rect x="{label_w}" y="{ry}" width="{w:.1}" height="{bh}" rx="2"/><text class="val" x="{vx:.1}" y="{ty}">{value}{unit}</text></g></a>"#,
             href = esc(&b.href),
             title = esc(&b.title),
             lx = label_w - 6.0,
             ty = y + 15.0,
-            label = esc(&truncate(&b.label, 14)),
+            label = esc(&b.label),
+            fit = fit(&b.label, label_w - 10.0),
             ry = y + 3.0,
             bh = row - 8.0,
             vx = label_w + w + 5.0,
@@ -185,14 +186,15 @@ pub fn tiles(id: &str, tiles: &[Tile], cols: u32, rows: u32) -> String {
         };
         let _ = write!(
             s,
-            r#"<a href="{href}"><g class="mark t{shade}"><title>{title}</title><rect x="{x}" y="{y}" width="{w}" height="{w}" rx="6"/><text x="{cx}" y="{ly}" text-anchor="middle">{label}</text><text class="v" x="{cx}" y="{vy}" text-anchor="middle">{value}</text></g></a>"#,
+            r#"<a href="{href}"><g class="mark t{shade}"><title>{title}</title><rect x="{x}" y="{y}" width="{w}" height="{w}" rx="6"/><text x="{cx}" y="{ly}" text-anchor="middle"{fit}>{label}</text><text class="v" x="{cx}" y="{vy}" text-anchor="middle">{value}</text></g></a>"#,
             href = esc(&t.href),
             title = esc(&t.title),
             w = size - 4.0,
             cx = x + (size - 4.0) / 2.0,
             ly = y + 26.0,
             vy = y + 44.0,
-            label = esc(&truncate(&t.label, 6)),
+            label = esc(&t.label),
+            fit = fit(&t.label, size - 10.0),
             value = if t.value > 0.0 {
                 fmt_num(t.value)
             } else {
@@ -222,11 +224,12 @@ pub fn paired(id: &str, rows: &[(String, f64, f64, String)], series: (&str, &str
         let scale = |v: f64| ((width - label_w - 70.0) * v / max).max(1.0);
         let _ = write!(
             s,
-            r#"<a href="{href}"><text class="lbl" x="{lx}" y="{ty}" text-anchor="end">{label}</text></a><g class="s-a" data-series="a"><title>{sa}: {va}</title><rect x="{label_w}" y="{y1}" width="{wa:.1}" height="10"/><text class="val" x="{xa:.1}" y="{y1t}">{va}</text></g><g class="s-b" data-series="b"><title>{sb}: {vb}</title><rect x="{label_w}" y="{y2}" width="{wb:.1}" height="10"/><text class="val" x="{xb:.1}" y="{y2t}">{vb}</text></g>"#,
+            r#"<a href="{href}"><text class="lbl" x="{lx}" y="{ty}" text-anchor="end"{fit}>{label}</text></a><g class="s-a" data-series="a"><title>{sa}: {va}</title><rect x="{label_w}" y="{y1}" width="{wa:.1}" height="10"/><text class="val" x="{xa:.1}" y="{y1t}">{va}</text></g><g class="s-b" data-series="b"><title>{sb}: {vb}</title><rect x="{label_w}" y="{y2}" width="{wb:.1}" height="10"/><text class="val" x="{xb:.1}" y="{y2t}">{vb}</text></g>"#,
             href = esc(href),
             lx = label_w - 6.0,
             ty = y + 17.0,
-            label = esc(&truncate(label, 14)),
+            label = esc(label),
+            fit = fit(label, label_w - 10.0),
             sa = esc(series.0),
             sb = esc(series.1),
             va = fmt_num(*a),
@@ -245,11 +248,18 @@ pub fn paired(id: &str, rows: &[(String, f64, f64, String)], series: (&str, &str
     s
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
+/// A label is never cut: one too wide for `budget` (SVG units at 12 px) is
+/// drawn narrower with `textLength`, so two roles that begin alike still
+/// read apart ("Information Systems Security Manager" and "… Developer").
+fn fit(label: &str, budget: f64) -> String {
+    let width: f64 = label
+        .chars()
+        .map(|c| if c.is_ascii() { 6.6 } else { 12.0 })
+        .sum();
+    if width <= budget {
+        String::new()
     } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
+        format!(r#" textLength="{budget:.0}" lengthAdjust="spacingAndGlyphs""#)
     }
 }
 
@@ -416,6 +426,48 @@ mod tests {
                 && svg.contains("&amp;c=&quot;2&quot;")
                 && svg.contains("it&#39;s")
         );
+    }
+
+    #[test]
+    fn labels_are_whole_and_long_ones_are_narrowed_not_cut() {
+        let bar = |label: &str| Bar {
+            label: label.into(),
+            value: 1.0,
+            href: "/".into(),
+            title: label.into(),
+        };
+        let svg = hbars(
+            "x",
+            &[
+                bar("Information Systems Security Manager"),
+                bar("Information Systems Security Developer"),
+                bar("渗透测试工程师"),
+            ],
+            "",
+        );
+        assert!(!svg.contains('…'));
+        assert!(svg.contains(">Information Systems Security Manager<"));
+        assert!(svg.contains(">Information Systems Security Developer<"));
+        assert_eq!(
+            svg.matches("textLength").count(),
+            2,
+            "only the long ones narrowed"
+        );
+        let tile = |label: &str| Tile {
+            row: 0,
+            col: 0,
+            label: label.into(),
+            value: 1.0,
+            href: "/".into(),
+            title: label.into(),
+        };
+        let map = tiles(
+            "m",
+            &[tile("Guangxi"), tile("Guangdong"), tile("广西")],
+            3,
+            1,
+        );
+        assert!(map.contains(">Guangxi<") && map.contains(">Guangdong<") && !map.contains('…'));
     }
 
     #[test]

@@ -658,6 +658,41 @@ impl OverviewPage {
     fn pct(&self, x: &f64) -> String {
         format!("{:.1}%", x * 100.0)
     }
+    /// A difference of two shares, in percentage points.
+    fn pp(&self, x: &f64) -> String {
+        format!("{:+.1} pp", x * 100.0)
+    }
+    /// What a gap figure stands on: postings and people.
+    fn gap_basis(&self) -> String {
+        let postings = self.i.demand.postings;
+        match self.page.lang {
+            cb_core::Lang::Zh => format!(
+                "依据 {postings} 个岗位与 {} 名人才库人员（同意纳入统计）。",
+                self.i.people
+            ),
+            cb_core::Lang::En => format!(
+                "Based on {postings} postings and {} people in the pool (who consented to analytics).",
+                self.i.people
+            ),
+        }
+    }
+    /// Below the minimum of postings a comparison needs, one posting moves a
+    /// demand share by this many points: the page says so.
+    fn gap_warning(&self) -> Option<String> {
+        let postings = self.i.demand.postings;
+        let min = cb_insight::compare::Minimums::default().period_postings;
+        (postings > 0 && postings < min).then(|| {
+            let each = 100.0 / postings as f64;
+            match self.page.lang {
+                cb_core::Lang::Zh => format!(
+                    "样本较小：仅 {postings} 个岗位，每个岗位使需求占比变动 {each:.1} 个百分点，请谨慎解读。"
+                ),
+                cb_core::Lang::En => format!(
+                    "Small selection: only {postings} postings, each moving a demand share by {each:.1} pp. Read the gaps with care."
+                ),
+            }
+        })
+    }
     fn opt_pct(&self, x: &Option<f64>) -> String {
         x.map_or("–".into(), |v| {
             format!("{}{:.1}%", if v > 0.0 { "+" } else { "" }, v * 100.0)

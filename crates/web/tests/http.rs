@@ -927,6 +927,14 @@ async fn check_insight(s: &Server, label: &str) {
     let (_, _, few) = s.get("/insight?lang=en&period=2017-04").await;
     assert!(few.contains("Too few postings to compare"), "{label}");
     assert!(
+        few.contains("id=\"gap-small\"") && few.contains("each moving a demand share by"),
+        "gaps on a handful of postings carry a warning"
+    );
+    assert!(
+        page.contains("id=\"gap-basis\""),
+        "the gaps say what they stand on"
+    );
+    assert!(
         few.contains("<b id=\"kpi-growth\">too few postings</b>"),
         "no growth figure on a handful of postings"
     );
