@@ -582,6 +582,51 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         .to_string()
 }
 
+/// Export column headers (CSV and Excel) in each language.
+const COLUMNS: &[(&str, &str, &str)] = &[
+    ("id", "编号", "ID"),
+    ("name", "名称", "Name"),
+    ("postings", "岗位数", "Postings"),
+    ("share", "占比", "Share"),
+    ("holders", "持证人数", "Holders"),
+    ("month", "月份", "Month"),
+    ("role", "岗位角色", "Role"),
+    ("openings", "招聘人数", "Openings"),
+    ("ready", "就绪人数", "Ready"),
+    ("near_ready", "接近就绪人数", "Near ready"),
+    ("ratio", "供需比", "Supply/demand ratio"),
+    ("skill", "技能", "Skill"),
+    ("demand_share", "需求占比", "Demand share"),
+    ("supply_share", "供给占比", "Supply share"),
+    ("gap", "缺口（比例差）", "Gap (share difference)"),
+    ("region", "地区", "Region"),
+    ("region_postings", "地区岗位数", "Region postings"),
+    ("role_postings", "角色岗位数", "Role postings"),
+    ("location_quotient", "区位商", "Location quotient"),
+    ("change_pp", "变化（百分点）", "Change (pp)"),
+    ("share_before", "上期占比", "Share before"),
+    ("share_now", "本期占比", "Share now"),
+    ("title", "岗位名称", "Title"),
+    ("employer", "雇主", "Employer"),
+    ("province", "省份/州", "Province/state"),
+    ("city", "城市", "City"),
+    ("posted_at", "发布日期", "Posted"),
+    ("platform_role", "平台岗位", "Platform role"),
+    ("monthly_min", "月薪下限", "Monthly salary from"),
+    ("monthly_max", "月薪上限", "Monthly salary to"),
+    ("currency", "币种", "Currency"),
+    ("skills", "技能", "Skills"),
+];
+
+/// An export column's header in `lang` (the key itself for one not listed).
+pub fn column(lang: Lang, key: &str) -> String {
+    COLUMNS
+        .iter()
+        .find(|(k, ..)| *k == key)
+        .map_or(key, |(_, zh, en)| lang.pick(zh, en))
+        .to_string()
+}
+
 /// Confirmations shown after an action (`?done=key`); an unknown key shows
 /// nothing, so a link cannot make a page say what did not happen.
 const DONE: &[(&str, &str, &str)] = &[

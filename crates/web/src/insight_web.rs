@@ -473,8 +473,9 @@ async fn export_rows(
     let f = q.filter().map_err(bad)?;
     let th = q.thresholds().map_err(bad)?;
     let table = q.table.clone();
-    let rows: Vec<Vec<String>> = if table == "postings" {
+    let mut rows: Vec<Vec<String>> = if table == "postings" {
         let (_, list) = app.insight().postings(c, &f, 500).await?;
+        let names = crate::pages::Namer::new(app, c, lang);
         let mut rows = vec![vec![
             "id".into(),
             "title".into(),
@@ -497,11 +498,15 @@ async fn export_rows(
                 p.province.unwrap_or_default(),
                 p.city.unwrap_or_default(),
                 p.posted_at.unwrap_or_default(),
-                p.platform_role.unwrap_or_default(),
+                p.platform_role.map(|r| names.name(&r)).unwrap_or_default(),
                 o(p.monthly_min),
                 o(p.monthly_max),
                 p.salary_currency.unwrap_or_default(),
-                p.skills.join(" "),
+                p.skills
+                    .iter()
+                    .map(|s| names.name(s.trim_end_matches('?')))
+                    .collect::<Vec<_>>()
+                    .join(lang.pick("、", "; ")),
             ]
         }));
         rows
@@ -517,6 +522,12 @@ async fn export_rows(
             ))
         })?
     };
+    // headers in the caller's language
+    if let Some(header) = rows.first_mut() {
+        for h in header.iter_mut() {
+            *h = crate::i18n::column(lang, h);
+        }
+    }
     app.store()
         .audit(c, "export", &format!("{table} {}", q.with(&[])))
         .await

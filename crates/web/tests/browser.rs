@@ -386,7 +386,7 @@ async fn the_dashboard_in_a_real_browser() {
     };
     let csv = std::fs::read_to_string(&file).expect("csv");
     assert!(
-        csv.starts_with("\u{feff}id,title,employer") && csv.matches("渗透测试工程师").count() == 2,
+        csv.starts_with("\u{feff}ID,Title,Employer") && csv.matches("渗透测试工程师").count() == 2,
         "{csv}"
     );
     d.quit().await;

@@ -1032,7 +1032,7 @@ async fn check_insight(s: &Server, label: &str) {
     );
     let body = r.text().await.expect("body");
     assert!(
-        body.starts_with("\u{feff}id,name,postings,share\r\n")
+        body.starts_with("\u{feff}ID,Name,Postings,Share\r\n")
             && body.contains("pentester,Penetration Tester,2,"),
         "{body}"
     );
@@ -1059,6 +1059,24 @@ async fn check_insight(s: &Server, label: &str) {
             .await
             .expect("csv");
         assert_eq!(r.status(), StatusCode::OK, "{table}");
+        // headers in the caller's language: no English key left in a Chinese export
+        let zh = s
+            .client
+            .get(format!(
+                "{}/api/v1/indicators/export.csv?table={table}&role=pentester&lang=zh",
+                s.base
+            ))
+            .send()
+            .await
+            .expect("csv")
+            .text()
+            .await
+            .expect("body");
+        let header = zh.lines().next().unwrap_or_default();
+        assert!(
+            !header.chars().any(|c| c.is_ascii_lowercase()),
+            "{table}: {header}"
+        );
     }
     let r = s
         .client
@@ -1093,7 +1111,8 @@ async fn check_insight(s: &Server, label: &str) {
     let sheet = calamine::Reader::worksheet_range(&mut book, "ratios").expect("sheet");
     assert_eq!(
         sheet.get((0, 0)).map(|c| c.to_string()),
-        Some("role".into())
+        Some("岗位角色".into()),
+        "headers in the page's language (Chinese by default)"
     );
     assert!(
         sheet
@@ -1112,7 +1131,10 @@ async fn check_insight(s: &Server, label: &str) {
         .iter()
         .filter(|e| e.action == "export")
         .count();
-    assert_eq!(exports, 13, "one audit entry per export");
+    assert_eq!(
+        exports, 24,
+        "one audit entry per export: roles, 11 tables in two languages, one workbook"
+    );
 }
 
 /// Every documented operation exists, answers, and keeps operator-only data
