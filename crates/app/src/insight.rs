@@ -144,6 +144,10 @@ pub struct Indicators {
     pub people: Shown,
     pub ratios: Vec<RatioView>,
     pub gaps: Vec<GapView>,
+    /// The skills the selected postings ask for most (most first), each
+    /// against the share of the selected people proficient in it: what a
+    /// program lead reads for "what do our students lack for the jobs here".
+    pub demanded: Vec<GapView>,
     pub location_quotients: Vec<Quotient>,
     /// Postings per province over the filter without its own region (the map).
     pub map: Vec<(String, u64)>,
@@ -397,6 +401,22 @@ impl InsightService<'_> {
                 skill_id: g.skill_id,
             })
             .collect();
+        let demanded: Vec<GapView> = demand
+            .top_skills
+            .iter()
+            .take(15)
+            .map(|c| {
+                let sup = share_visible(&c.key).then(|| {
+                    (shares.get(&c.key).copied().unwrap_or(0.0) * 10_000.0).round() / 10_000.0
+                });
+                GapView {
+                    skill_id: c.key.clone(),
+                    demand_share: c.share,
+                    supply_share: sup,
+                    gap: sup.map(|x| ((c.share - x) * 10_000.0).round() / 10_000.0),
+                }
+            })
+            .collect();
         let mut names = BTreeMap::new();
         let mut name = |id: &str| {
             if names.contains_key(id) {
@@ -423,7 +443,7 @@ impl InsightService<'_> {
         for r in &ratios {
             name(&r.role_id);
         }
-        for g in &gaps {
+        for g in gaps.iter().chain(&demanded) {
             name(&g.skill_id);
         }
         for t in emerging.iter().chain(&fading) {
@@ -471,6 +491,7 @@ impl InsightService<'_> {
             people: shown(people, exact),
             ratios,
             gaps,
+            demanded,
             location_quotients,
             map,
             role_skills,

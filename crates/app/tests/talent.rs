@@ -354,7 +354,14 @@ async fn no_difference_or_share_of_shown_figures_gives_away_one_to_four_people()
                 };
                 for caller in [analyst.clone(), Caller::Anonymous] {
                     let seen = ind(caller).await;
-                    for (s, o) in seen.role_skills.iter().zip(&exact.role_skills) {
+                    let pairs = seen
+                        .role_skills
+                        .iter()
+                        .zip(&exact.role_skills)
+                        .chain(seen.demanded.iter().zip(&exact.demanded))
+                        .chain(seen.gaps.iter().zip(&exact.gaps));
+                    for (s, o) in pairs {
+                        assert_eq!(s.skill_id, o.skill_id, "the same rows, in the same order");
                         let truth = (o.supply_share.unwrap_or(0.0) * n as f64).round() as u64;
                         let small = (1..5).contains(&truth) || (1..5).contains(&(n - truth));
                         shares_tried += 1;

@@ -31,6 +31,7 @@ pub fn page_routes() -> Router<App> {
         .route("/insight", get(overview))
         .route("/insight/postings", get(drill_down))
         .route("/postings/{id}", get(posting_page))
+        .route("/insight/program", get(program_page))
         .route(
             "/insight/roles/{id}",
             get(|Path(id): Path<String>| async move { focus("role", &id) }),
@@ -673,36 +674,14 @@ impl OverviewPage {
     fn pp(&self, x: &f64) -> String {
         format!("{:+.1} pp", x * 100.0)
     }
-    /// What a gap figure stands on: postings and people.
     fn gap_basis(&self) -> String {
-        let postings = self.i.demand.postings;
-        match self.page.lang {
-            cb_core::Lang::Zh => format!(
-                "依据 {postings} 个岗位与 {} 名人才库人员（同意纳入统计）。",
-                self.i.people
-            ),
-            cb_core::Lang::En => format!(
-                "Based on {postings} postings and {} people in the pool (who consented to analytics).",
-                self.i.people
-            ),
-        }
+        gap_basis(self.page.lang, self.i.demand.postings, &self.i.people)
     }
-    /// Below the minimum of postings a comparison needs, one posting moves a
-    /// demand share by this many points: the page says so.
     fn gap_warning(&self) -> Option<String> {
-        let postings = self.i.demand.postings;
-        let min = cb_insight::compare::Minimums::default().period_postings;
-        (postings > 0 && postings < min).then(|| {
-            let each = 100.0 / postings as f64;
-            match self.page.lang {
-                cb_core::Lang::Zh => format!(
-                    "样本较小：仅 {postings} 个岗位，每个岗位使需求占比变动 {each:.1} 个百分点，请谨慎解读。"
-                ),
-                cb_core::Lang::En => format!(
-                    "Small selection: only {postings} postings, each moving a demand share by {each:.1} pp. Read the gaps with care."
-                ),
-            }
-        })
+        gap_warning(self.page.lang, self.i.demand.postings)
+    }
+    fn program_view(&self) -> String {
+        format!("/insight/program?{}", self.q.with(&[]))
     }
     fn opt_pct(&self, x: &Option<f64>) -> String {
         x.map_or("–".into(), |v| {
@@ -983,6 +962,121 @@ async fn overview(
         skill_chart,
     };
     Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "program.html")]
+struct ProgramPage {
+    page: PageCtx,
+    q: IndicatorQuery,
+    i: Indicators,
+    o: Options,
+    back: String,
+    def_supply: String,
+}
+
+impl ProgramPage {
+    fn name(&self, id: &str) -> String {
+        self.i.names.get(id).map_or_else(
+            || id.to_string(),
+            |(zh, en)| self.page.pick(zh, en).to_string(),
+        )
+    }
+    fn pct(&self, x: &f64) -> String {
+        format!("{:.1}%", x * 100.0)
+    }
+    fn pp(&self, x: &f64) -> String {
+        format!("{:+.1} pp", x * 100.0)
+    }
+    fn with_program(&self, program: &str) -> String {
+        format!("/insight/program?{}", self.q.with(&[("program", program)]))
+    }
+    fn drill(&self, skill: &str) -> String {
+        format!("/insight/postings?{}", self.q.with(&[("skill", skill)]))
+    }
+    fn basis(&self) -> String {
+        gap_basis(self.page.lang, self.i.demand.postings, &self.i.people)
+    }
+    fn warning(&self) -> Option<String> {
+        gap_warning(self.page.lang, self.i.demand.postings)
+    }
+}
+
+/// `/insight/program`: for a program (and a region), the skills the postings
+/// there ask for most against the share of the program's students proficient
+/// in them, and the students' readiness for the roles there. Two clicks from
+/// the dashboard: its "program lead's view" link, then a program.
+async fn program_page(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(mut q): Query<IndicatorQuery>,
+) -> PageResult {
+    if q.country != "US" {
+        q.country = "CN".into();
+    }
+    let invalid = |m: String| PageError(lang, AppError::Invalid(m));
+    let f = q.filter().map_err(invalid)?;
+    let th = q.thresholds().map_err(invalid)?;
+    let i = app
+        .insight()
+        .indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today())
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    let (provinces, industries) = app
+        .insight()
+        .filter_choices(&c)
+        .await
+        .map_err(|e| PageError(lang, e))?;
+    let o = options(&app, &c, lang, &q.country, provinces, industries);
+    let def_supply = i
+        .definitions
+        .iter()
+        .find(|d| d.key == "supply")
+        .map_or(String::new(), |d| lang.pick(d.zh, d.en).to_string());
+    let page = PageCtx::new(
+        app.places(&c),
+        lang,
+        &uri,
+        lang.pick("专业负责人视图", "Program lead's view")
+            .to_string(),
+    );
+    Ok(render(&ProgramPage {
+        back: format!("/insight?{}", q.with(&[])),
+        page,
+        q,
+        i,
+        o,
+        def_supply,
+    }))
+}
+
+/// What a gap figure stands on: postings and people.
+fn gap_basis(lang: Lang, postings: u64, people: &cb_app::Shown) -> String {
+    match lang {
+        Lang::Zh => format!("依据 {postings} 个岗位与 {people} 名人才库人员（同意纳入统计）。"),
+        Lang::En => format!(
+            "Based on {postings} postings and {people} people in the pool (who consented to analytics)."
+        ),
+    }
+}
+
+/// Below the minimum of postings a comparison needs, one posting moves a
+/// demand share by this many points: the page says so.
+fn gap_warning(lang: Lang, postings: u64) -> Option<String> {
+    let min = cb_insight::compare::Minimums::default().period_postings;
+    (postings > 0 && postings < min).then(|| {
+        let each = 100.0 / postings as f64;
+        match lang {
+            Lang::Zh => format!(
+                "样本较小：仅 {postings} 个岗位，每个岗位使需求占比变动 {each:.1} 个百分点，请谨慎解读。"
+            ),
+            Lang::En => format!(
+                "Small selection: only {postings} postings, each moving a demand share by {each:.1} pp. Read the gaps with care."
+            ),
+        }
+    })
 }
 
 /// A source's name in the page's language (`lagou` → 拉勾 / Lagou).

@@ -934,6 +934,27 @@ async fn check_insight(s: &Server, label: &str) {
         page.contains("id=\"gap-basis\""),
         "the gaps say what they stand on"
     );
+    // a program lead's view, two clicks from the dashboard: its link, then a program
+    assert!(page.contains("id=\"to-program-view\""));
+    let (st, _, choose) = s.get("/insight/program?lang=zh").await;
+    assert_eq!(st, StatusCode::OK);
+    let first = choose
+        .split("id=\"program-list\">")
+        .nth(1)
+        .and_then(|r| r.split("href=\"").nth(1))
+        .and_then(|r| r.split('"').next())
+        .map(|h| h.replace("&#38;", "&").replace("&amp;", "&"));
+    if let Some(href) = first {
+        let (st, _, view) = s.get(&href).await;
+        assert_eq!(st, StatusCode::OK, "{href}");
+        assert!(
+            view.contains("id=\"program-skills\"") && view.contains("id=\"program-roles\""),
+            "{label}: {href}"
+        );
+        assert!(view.contains("id=\"program-basis\""));
+    } else {
+        assert!(choose.contains("人才库中还没有专业的数据"), "{label}");
+    }
     assert!(
         few.contains("<b id=\"kpi-growth\">too few postings</b>"),
         "no growth figure on a handful of postings"
