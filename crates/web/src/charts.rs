@@ -91,6 +91,7 @@ pub fn hbars(id: &str, bars: &[Bar], unit: &str) -> String {
         );
     }
     s.push_str("</svg>");
+    s.push_str(&data_table(bars.iter().map(|b| b.title.as_str())));
     s
 }
 
@@ -150,6 +151,7 @@ pub fn columns(id: &str, bars: &[Bar]) -> String {
         }
     }
     s.push_str("</svg>");
+    s.push_str(&data_table(bars.iter().map(|b| b.title.as_str())));
     s
 }
 
@@ -203,6 +205,12 @@ pub fn tiles(id: &str, tiles: &[Tile], cols: u32, rows: u32) -> String {
         );
     }
     s.push_str("</svg>");
+    s.push_str(&data_table(
+        tiles
+            .iter()
+            .filter(|t| t.value > 0.0)
+            .map(|t| t.title.as_str()),
+    ));
     s
 }
 
@@ -245,7 +253,32 @@ pub fn paired(id: &str, rows: &[(String, f64, f64, String)], series: (&str, &str
         );
     }
     s.push_str("</svg>");
+    let described: Vec<String> = rows
+        .iter()
+        .map(|(label, a, b, _)| {
+            format!(
+                "{label}: {} {}, {} {}",
+                series.0,
+                fmt_num(*a),
+                series.1,
+                fmt_num(*b)
+            )
+        })
+        .collect();
+    s.push_str(&data_table(described.iter().map(String::as_str)));
     s
+}
+
+/// The chart's values as a table for screen readers (each mark's own
+/// description, as its hover title says it), kept off the screen.
+fn data_table<'a>(rows: impl Iterator<Item = &'a str>) -> String {
+    // a div, not the table, is clipped: a table is never narrower than its content
+    let mut t = String::from(r#"<div class="sr-only"><table><tbody>"#);
+    for r in rows {
+        let _ = write!(t, "<tr><td>{}</td></tr>", esc(r));
+    }
+    t.push_str("</tbody></table></div>");
+    t
 }
 
 /// A label is never cut: one too wide for `budget` (SVG units at 12 px) is
@@ -452,6 +485,10 @@ mod tests {
             svg.matches("textLength").count(),
             2,
             "only the long ones narrowed"
+        );
+        assert!(
+            svg.contains(r#"<div class="sr-only"><table>"#) && svg.contains("<td>渗透测试工程师</td>"),
+            "the values in a table for screen readers"
         );
         let tile = |label: &str| Tile {
             row: 0,
