@@ -58,6 +58,9 @@ struct AccountPage {
 }
 
 impl AccountPage {
+    fn correction_status(&self, status: &str) -> String {
+        crate::i18n::correction_status(self.page.lang, status)
+    }
     fn role_name(&self) -> &'static str {
         self.me.user.role.name(self.page.lang)
     }
@@ -828,6 +831,12 @@ struct CorrectionsPage {
     page: PageCtx,
     csrf: String,
     corrections: Vec<(Correction, String)>,
+}
+
+impl CorrectionsPage {
+    fn correction_status(&self, status: &str) -> String {
+        crate::i18n::correction_status(self.page.lang, status)
+    }
 }
 
 async fn corrections(

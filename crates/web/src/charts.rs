@@ -487,7 +487,8 @@ mod tests {
             "only the long ones narrowed"
         );
         assert!(
-            svg.contains(r#"<div class="sr-only"><table>"#) && svg.contains("<td>渗透测试工程师</td>"),
+            svg.contains(r#"<div class="sr-only"><table>"#)
+                && svg.contains("<td>渗透测试工程师</td>"),
             "the values in a table for screen readers"
         );
         let tile = |label: &str| Tile {

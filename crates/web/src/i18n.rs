@@ -582,6 +582,17 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         .to_string()
 }
 
+/// A correction's status in words (`open` → 待处理 / Open).
+pub fn correction_status(lang: Lang, status: &str) -> String {
+    match status {
+        "open" => lang.pick("待处理", "Open"),
+        "accepted" => lang.pick("已接受，证据已移除", "Accepted: the evidence is removed"),
+        "dismissed" => lang.pick("已驳回", "Dismissed"),
+        other => other,
+    }
+    .to_string()
+}
+
 /// Export column headers (CSV and Excel) in each language.
 const COLUMNS: &[(&str, &str, &str)] = &[
     ("id", "编号", "ID"),

@@ -740,6 +740,21 @@ async fn every_page_as_every_role_reads_in_its_language() {
             .await
             .expect("accounts")
     );
+    // a correction asked for, so its status shows on the student's and the school's pages
+    let student = app
+        .store()
+        .user_by_name("student")
+        .await
+        .expect("user")
+        .expect("student");
+    app.talent()
+        .request_correction(
+            &Caller::user(student.id, student.org_id, student.role),
+            None,
+            "我的毕业年份有误",
+        )
+        .await
+        .expect("correction");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -797,11 +812,29 @@ async fn every_page_as_every_role_reads_in_its_language() {
         }
         let mut seen = std::collections::HashSet::new();
         let mut visited: Vec<String> = Vec::new();
-        let mut queue = std::collections::VecDeque::from([
-            "/insight".to_string(),
-            "/jobs".to_string(),
-            "/account".to_string(),
-        ]);
+        // every place the role may open first, then what the pages link to
+        let places = match user {
+            Some(u) => {
+                let me = app.store().user_by_name(u).await.expect("user").expect(u);
+                app.places(&Caller::user(me.id, me.org_id, me.role))
+            }
+            None => cb_app::Places::default(),
+        };
+        let mut queue: std::collections::VecDeque<String> = [
+            ("/insight", true),
+            ("/jobs", true),
+            ("/account", places.account),
+            ("/talent", places.talent),
+            ("/jobs/new", places.new_posting),
+            ("/admin/users", places.users),
+            ("/admin/corrections", places.corrections),
+            ("/admin/audit", places.audit),
+            ("/insight/program", true),
+        ]
+        .into_iter()
+        .filter(|(_, open)| *open)
+        .map(|(p, _)| p.to_string())
+        .collect();
         while let Some(href) = queue.pop_front() {
             if !seen.insert(shape(&href)) || seen.len() > 30 {
                 continue;
