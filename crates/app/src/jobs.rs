@@ -483,7 +483,7 @@ impl JobService<'_> {
             return Err(AccessError::Forbidden { action }.into());
         }
         job.status = t.apply(job.status).ok_or_else(|| {
-            invalid(format!("posting {id} is {}; it cannot be {action}d now / 岗位当前状态为「{}」，不能执行此操作", job.status.as_str(), job.status.name(true)))
+            invalid(format!("posting {id} is {}, so you cannot {action} now / 岗位当前状态为「{}」，不能执行此操作", job.status.name(false), job.status.name(true)))
         })?;
         job.updated_at = now();
         Ok(job)

@@ -1261,6 +1261,17 @@ async fn check_publishing(w: &World, label: &str) {
         )
         .await;
     assert_eq!(d["total"], 1, "{label}: {d}");
+    // a step the status does not allow says so in words
+    let (st, e) = w
+        .call("hr", "POST", &format!("/jobs/{id}/submit"), None)
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{label}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("is Published, so you cannot submit a posting now")),
+        "{label}: {e}"
+    );
     // public now
     w.only(
         "GET",
