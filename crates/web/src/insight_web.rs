@@ -770,14 +770,15 @@ fn options(
     }
 }
 
-async fn overview(
-    State(app): State<App>,
-    RequestCaller(c): RequestCaller,
-    UiLang(lang): UiLang,
-    uri: Uri,
-    Query(mut q): Query<IndicatorQuery>,
-) -> PageResult {
-    // one country at a time: China unless the US federal sample is chosen
+/// What a dashboard page shows for its query: one country at a time (China
+/// unless the US federal sample is chosen), the indicators, and the filters'
+/// choices.
+async fn dashboard_view(
+    app: &App,
+    c: &cb_core::Caller,
+    lang: Lang,
+    q: &mut IndicatorQuery,
+) -> Result<(Indicators, Options), PageError> {
     if q.country != "US" {
         q.country = "CN".into();
     }
@@ -786,14 +787,26 @@ async fn overview(
     let th = q.thresholds().map_err(invalid)?;
     let i = app
         .insight()
-        .indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today())
+        .indicators_for(c, &f, &th, opt(&q.program).as_deref(), crate::today())
         .await
         .map_err(|e| PageError(lang, e))?;
     let (provinces, industries) = app
         .insight()
-        .filter_choices(&c)
+        .filter_choices(c)
         .await
         .map_err(|e| PageError(lang, e))?;
+    let o = options(app, c, lang, &q.country, provinces, industries);
+    Ok((i, o))
+}
+
+async fn overview(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    UiLang(lang): UiLang,
+    uri: Uri,
+    Query(mut q): Query<IndicatorQuery>,
+) -> PageResult {
+    let (i, o) = dashboard_view(&app, &c, lang, &mut q).await?;
     let name = |id: &str| {
         i.names
             .get(id)
@@ -849,7 +862,7 @@ async fn overview(
     );
     // the map: by province over the filter without its own region
     let value = |n: &str| i.map.iter().find(|(r, _)| r == n).map_or(0, |(_, v)| *v);
-    let us = f.country.as_deref() == Some("US");
+    let us = q.country == "US";
     let map_tiles: Vec<Tile> = if us {
         charts::US_TILES
             .iter()
@@ -945,7 +958,6 @@ async fn overview(
                 .collect::<Vec<_>>(),
         )
     };
-    let o = options(&app, &c, lang, &q.country, provinces, industries);
     let title = t("insight.title").to_string();
     let page = OverviewPage {
         page: PageCtx::new(app.places(&c), lang, &uri, title),
@@ -1013,23 +1025,7 @@ async fn program_page(
     uri: Uri,
     Query(mut q): Query<IndicatorQuery>,
 ) -> PageResult {
-    if q.country != "US" {
-        q.country = "CN".into();
-    }
-    let invalid = |m: String| PageError(lang, AppError::Invalid(m));
-    let f = q.filter().map_err(invalid)?;
-    let th = q.thresholds().map_err(invalid)?;
-    let i = app
-        .insight()
-        .indicators_for(&c, &f, &th, opt(&q.program).as_deref(), crate::today())
-        .await
-        .map_err(|e| PageError(lang, e))?;
-    let (provinces, industries) = app
-        .insight()
-        .filter_choices(&c)
-        .await
-        .map_err(|e| PageError(lang, e))?;
-    let o = options(&app, &c, lang, &q.country, provinces, industries);
+    let (i, o) = dashboard_view(&app, &c, lang, &mut q).await?;
     let def_supply = i
         .definitions
         .iter()

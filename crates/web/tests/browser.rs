@@ -285,6 +285,19 @@ impl Driver {
     }
 }
 
+/// Serves `app` on a free port: (its address, the server task to abort).
+async fn serve(app: &App) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let site = format!("http://{}", listener.local_addr().expect("addr"));
+    let served = app.clone();
+    let server = tokio::spawn(async move {
+        let _ = cb_web::serve(served, listener, std::future::pending()).await;
+    });
+    (site, server)
+}
+
 const POSTINGS: &str =
     "lagou_category,职位编码,职位名称,所在城市,发布日期,薪资待遇,公司编码,公司名称,公司全称
 安全专家,101,渗透测试工程师,北京,2017-04-20,15k-25k,1,甲,甲科技有限公司
@@ -304,14 +317,7 @@ async fn the_dashboard_in_a_real_browser() {
         .await
         .expect("open")
         .with_operator_token(Some(TOKEN));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let site = format!("http://{}", listener.local_addr().expect("addr"));
-    let served = app.clone();
-    let server = tokio::spawn(async move {
-        let _ = cb_web::serve(served, listener, std::future::pending()).await;
-    });
+    let (site, server) = serve(&app).await;
     let r = reqwest::Client::new()
         .post(format!("{site}/api/v1/imports/postings?filename=lagou.csv"))
         .bearer_auth(TOKEN)
@@ -417,14 +423,7 @@ async fn publishing_a_posting_in_a_real_browser() {
             .await
             .expect("accounts")
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let site = format!("http://{}", listener.local_addr().expect("addr"));
-    let served = app.clone();
-    let server = tokio::spawn(async move {
-        let _ = cb_web::serve(served, listener, std::future::pending()).await;
-    });
+    let (site, server) = serve(&app).await;
 
     // HR drafts: the extractor suggests the role and skills, HR keeps them and saves
     d.sign_in(&site, "hr", PASSWORD, "/jobs").await;
@@ -755,14 +754,7 @@ async fn every_page_as_every_role_reads_in_its_language() {
         )
         .await
         .expect("correction");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let site = format!("http://{}", listener.local_addr().expect("addr"));
-    let served = app.clone();
-    let server = tokio::spawn(async move {
-        let _ = cb_web::serve(served, listener, std::future::pending()).await;
-    });
+    let (site, server) = serve(&app).await;
     let finder = Unreadable::new();
     // one page of each kind: numbers and catalog ids in paths are one kind
     let shape = |href: &str| -> String {
