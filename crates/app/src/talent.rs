@@ -1561,7 +1561,7 @@ impl TalentService<'_> {
             .map(|(s, n)| SkillSupply {
                 skill_id: s.to_string(),
                 share_proficient: share_shown(n, people, exact)
-                    .then(|| (index.skill_share(s) * 1000.0).round() / 1000.0),
+                    .then(|| (n as f64 / people.max(1) as f64 * 1000.0).round() / 1000.0),
             })
             .collect();
         skills.sort_by(|a, b| {

@@ -313,19 +313,6 @@ impl SupplyIndex {
         (counts, n)
     }
 
-    /// The share of people proficient in each skill, in a region and/or program.
-    pub fn skill_shares_where(
-        &self,
-        region: Option<&str>,
-        program: Option<&str>,
-    ) -> HashMap<String, f64> {
-        let (counts, n) = self.proficient_where(region, program);
-        counts
-            .into_iter()
-            .map(|(s, c)| (s, c as f64 / n as f64))
-            .collect()
-    }
-
     /// Holders of each certificate anyone holds, in a region and/or program.
     pub fn holders_where(
         &self,
@@ -357,6 +344,19 @@ impl SupplyIndex {
 mod tests {
     use super::*;
     use cb_competency::bundled;
+
+    /// Share of people proficient per skill, from the counts.
+    fn shares(
+        s: &SupplyIndex,
+        region: Option<&str>,
+        program: Option<&str>,
+    ) -> HashMap<String, f64> {
+        let (counts, n) = s.proficient_where(region, program);
+        counts
+            .into_iter()
+            .map(|(k, c)| (k, c as f64 / n as f64))
+            .collect()
+    }
 
     fn summary(e: &ProfileEngine, id: u64, status: Status, level: f64) -> Summary {
         let sysadmin = e.role_ids().position(|r| r == "sysadmin").expect("role") as u16;
@@ -425,13 +425,10 @@ mod tests {
             ),
             (1, 1, 2)
         );
-        assert_eq!(
-            s.skill_shares_where(Some("湖北"), None).get("linux"),
-            Some(&1.0)
-        );
-        assert_eq!(s.skill_shares_where(Some("北京"), None).get("linux"), None);
-        assert_eq!(s.skill_shares_where(None, None).get("linux"), Some(&0.5));
-        assert!(s.skill_shares_where(Some("火星"), None).is_empty());
+        assert_eq!(shares(&s, Some("湖北"), None).get("linux"), Some(&1.0));
+        assert_eq!(shares(&s, Some("北京"), None).get("linux"), None);
+        assert_eq!(shares(&s, None, None).get("linux"), Some(&0.5));
+        assert!(shares(&s, Some("火星"), None).is_empty());
         let other = Person {
             program: "信息安全".into(),
             ..beijing.clone()
@@ -446,13 +443,12 @@ mod tests {
             (2, 1, 0)
         );
         assert_eq!(
-            s.skill_shares_where(Some("北京"), None).get("linux"),
+            shares(&s, Some("北京"), None).get("linux"),
             Some(&0.5),
             "one of 北京's two people"
         );
         assert_eq!(
-            s.skill_shares_where(None, Some("网络空间安全"))
-                .get("linux"),
+            shares(&s, None, Some("网络空间安全")).get("linux"),
             Some(&0.5)
         );
         assert_eq!(
