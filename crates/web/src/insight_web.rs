@@ -536,6 +536,15 @@ async fn export_rows(
     Ok(rows)
 }
 
+/// The label of the option whose value is `value` (empty when none is).
+fn chosen<V: AsRef<str>, L: AsRef<str>>(options: &[(V, L)], value: &str) -> String {
+    options
+        .iter()
+        .find(|(v, _)| v.as_ref() == value)
+        .map(|(_, l)| l.as_ref().to_string())
+        .unwrap_or_default()
+}
+
 /// The dashboard's option lists.
 pub struct Options {
     pub roles: Vec<(String, String)>,
@@ -594,45 +603,23 @@ impl OverviewPage {
                 self.name(&q.role)
             },
         );
-        add(
-            "insight.category",
-            self.o
-                .categories
-                .iter()
-                .find(|(id, _)| *id == q.category)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default(),
-        );
+        add("insight.category", chosen(&self.o.categories, &q.category));
         add("insight.skill", q.skill.clone());
-        add(
-            "insight.education",
-            self.o
-                .educations
-                .iter()
-                .find(|(id, _)| *id == q.education)
-                .map(|(_, k)| t(k).to_string())
-                .unwrap_or_default(),
-        );
+        let education = chosen(&self.o.educations, &q.education);
+        if !education.is_empty() {
+            add("insight.education", t(&education).to_string());
+        }
         add("insight.max_exp", q.max_exp.clone());
-        add(
-            "insight.source",
-            self.o
-                .sources
-                .iter()
-                .find(|(id, _)| *id == q.source)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default(),
-        );
+        add("insight.source", chosen(&self.o.sources, &q.source));
         add("insight.industry", q.industry.clone());
         add("insight.program", q.program.clone());
         parts.join(self.page.pick("；", "; "))
     }
     fn province_label(&self) -> String {
-        self.o
-            .provinces
-            .iter()
-            .find(|(v, _)| *v == self.q.province)
-            .map_or_else(|| self.q.province.clone(), |(_, l)| l.clone())
+        match chosen(&self.o.provinces, &self.q.province) {
+            label if label.is_empty() => self.q.province.clone(),
+            label => label,
+        }
     }
     fn printed_on(&self) -> String {
         chrono::Local::now().format("%Y-%m-%d %H:%M").to_string()
