@@ -16,6 +16,7 @@ mod jobs_api;
 mod jobs_web;
 pub mod openapi;
 mod pages;
+pub use pages::place_pages;
 mod talent_pages;
 
 use axum::Router;

@@ -52,6 +52,19 @@ impl Namer {
     }
 }
 
+/// The page each of a caller's places opens, with whether it is offered:
+/// the one table of place → path, so the navigation's tests and walks agree.
+pub fn place_pages(p: &cb_app::Places) -> [(&'static str, bool); 6] {
+    [
+        ("/account", p.account),
+        ("/talent", p.talent),
+        ("/jobs/new", p.new_posting),
+        ("/admin/users", p.users),
+        ("/admin/corrections", p.corrections),
+        ("/admin/audit", p.audit),
+    ]
+}
+
 /// What every page needs: the language, its title, and the link to the same
 /// page in the other language.
 pub struct PageCtx {

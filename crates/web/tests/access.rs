@@ -1902,14 +1902,7 @@ async fn pages_on(db: &TestDb) {
         } else {
             w.app.places(&caller_of(&w, who).await)
         };
-        for (path, offered) in [
-            ("/account", places.account),
-            ("/talent", places.talent),
-            ("/jobs/new", places.new_posting),
-            ("/admin/users", places.users),
-            ("/admin/corrections", places.corrections),
-            ("/admin/audit", places.audit),
-        ] {
+        for (path, offered) in cb_web::place_pages(&places) {
             let st = client
                 .get(format!("{}{path}", w.base))
                 .send()

@@ -815,15 +815,10 @@ async fn every_page_as_every_role_reads_in_its_language() {
         let mut queue: std::collections::VecDeque<String> = [
             ("/insight", true),
             ("/jobs", true),
-            ("/account", places.account),
-            ("/talent", places.talent),
-            ("/jobs/new", places.new_posting),
-            ("/admin/users", places.users),
-            ("/admin/corrections", places.corrections),
-            ("/admin/audit", places.audit),
             ("/insight/program", true),
         ]
         .into_iter()
+        .chain(cb_web::place_pages(&places))
         .filter(|(_, open)| *open)
         .map(|(p, _)| p.to_string())
         .collect();
