@@ -285,6 +285,32 @@ impl Driver {
     }
 }
 
+/// The demo accounts' password in the browser tests.
+const PASSWORD: &str = "browser-demo-password";
+
+/// A SQLite app with `before` done first, then a synthetic talent pool and
+/// one account per role (password [`PASSWORD`]).
+async fn demo_app<F, Fut>(before: F, students: u64, per_person: usize, seed: u64) -> (TestDb, App)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let db = TestDb::sqlite();
+    let app = App::open(&db.url).await.expect("open");
+    before(app.clone()).await;
+    app.talent()
+        .load_synthetic(&Caller::system("test"), students, per_person, seed)
+        .await
+        .expect("synthetic");
+    let today = chrono::Local::now().date_naive();
+    assert!(
+        app.seed_demo_accounts(PASSWORD, today)
+            .await
+            .expect("accounts")
+    );
+    (db, app)
+}
+
 /// Serves `app` on a free port: (its address, the server task to abort).
 async fn serve(app: &App) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -406,23 +432,11 @@ async fn the_dashboard_in_a_real_browser() {
 /// posting is counted on the dashboard as source `published`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publishing_a_posting_in_a_real_browser() {
-    const PASSWORD: &str = "browser-demo-password";
     let downloads = tempfile::tempdir().expect("tempdir");
     let Some(d) = Driver::start(downloads.path()).await else {
         return;
     };
-    let db = TestDb::sqlite();
-    let app = App::open(&db.url).await.expect("open");
-    app.talent()
-        .load_synthetic(&Caller::system("test"), 30, 10, 2)
-        .await
-        .expect("synthetic");
-    let today = chrono::Local::now().date_naive();
-    assert!(
-        app.seed_demo_accounts(PASSWORD, today)
-            .await
-            .expect("accounts")
-    );
+    let (db, app) = demo_app(|_| async {}, 30, 10, 2).await;
     let (site, server) = serve(&app).await;
 
     // HR drafts: the extractor suggests the role and skills, HR keeps them and saves
@@ -708,37 +722,32 @@ fn the_unreadable_text_finder_finds_what_it_should() {
 /// in the visible text, and no link that answers with an error page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_as_every_role_reads_in_its_language() {
-    const PASSWORD: &str = "browser-demo-password";
     let downloads = tempfile::tempdir().expect("tempdir");
     let Some(d) = Driver::start(downloads.path()).await else {
         return;
     };
-    let db = TestDb::sqlite();
-    let app = App::open(&db.url).await.expect("open");
-    app.postings()
-        .import(
-            &Caller::system("test"),
-            cb_app::ImportFile {
-                name: "lagou.csv".into(),
-                hash: cb_tabular::sha256_hex(POSTINGS.as_bytes()).expect("hash"),
-                size: POSTINGS.len() as u64,
-                reader: Box::new(std::io::Cursor::new(POSTINGS.as_bytes().to_vec())),
-            },
-            cb_app::ImportOptions::default(),
-            &mut |_, _| {},
-        )
-        .await
-        .expect("postings");
-    app.talent()
-        .load_synthetic(&Caller::system("test"), 40, 12, 3)
-        .await
-        .expect("synthetic");
-    let today = chrono::Local::now().date_naive();
-    assert!(
-        app.seed_demo_accounts(PASSWORD, today)
-            .await
-            .expect("accounts")
-    );
+    let (db, app) = demo_app(
+        |app: App| async move {
+            app.postings()
+                .import(
+                    &Caller::system("test"),
+                    cb_app::ImportFile {
+                        name: "lagou.csv".into(),
+                        hash: cb_tabular::sha256_hex(POSTINGS.as_bytes()).expect("hash"),
+                        size: POSTINGS.len() as u64,
+                        reader: Box::new(std::io::Cursor::new(POSTINGS.as_bytes().to_vec())),
+                    },
+                    cb_app::ImportOptions::default(),
+                    &mut |_, _| {},
+                )
+                .await
+                .expect("postings");
+        },
+        40,
+        12,
+        3,
+    )
+    .await;
     // a correction asked for, so its status shows on the student's and the school's pages
     let student = app
         .store()
