@@ -867,6 +867,55 @@ impl AccountService<'_> {
         }
     }
 
+    /// What the audit entries' details refer to, by name: `person 48` → the
+    /// person's name, `user 3` → the account's name and user name, `job 2`
+    /// and `posting 2` (an enterprise's posting) → its title, `org 1` and
+    /// `cohort 4` → their names. References to things since deleted are left
+    /// out. Operators only, as the log itself.
+    pub async fn audit_names(
+        &self,
+        caller: &Caller,
+        entries: &[cb_store::AuditEntry],
+    ) -> Result<std::collections::HashMap<String, String>, AppError> {
+        caller.require_operator("read the audit log")?;
+        let store = self.app.store();
+        let mut refs: std::collections::BTreeSet<(&'static str, i64)> = Default::default();
+        for e in entries {
+            refs.extend(audit_refs(&e.detail));
+        }
+        let mut names = std::collections::HashMap::new();
+        let (users, orgs) = if refs.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            (store.users(None).await?, store.orgs().await?)
+        };
+        let cohorts = if refs.iter().any(|(k, _)| *k == "cohort") {
+            store.talent_cohorts().await?
+        } else {
+            Vec::new()
+        };
+        for (kind, id) in refs {
+            let name = match kind {
+                "person" => store.talent_person(id).await?.map(|p| p.name),
+                "user" => users
+                    .iter()
+                    .find(|u| u.id == id)
+                    .map(|u| format!("{} ({})", u.display_name, u.username)),
+                "org" => orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()),
+                "job" | "posting" => store.job(id).await?.map(|j| j.title),
+                "cohort" => cohorts
+                    .iter()
+                    .find(|c| c.cohort.id == id)
+                    .map(|c| format!("{} · {}", c.school, c.cohort.name)),
+                _ => None,
+            };
+            if let Some(name) = name {
+                names.insert(format!("{kind} {id}"), name);
+            }
+        }
+        Ok(names)
+    }
+
     /// The audit log, newest first, optionally narrowed to an action (or an
     /// action prefix such as `job.`) and an actor (`user:8`): operators only.
     pub async fn audit_log(
@@ -889,4 +938,28 @@ impl AccountService<'_> {
             .audit_where(action.as_deref(), actor.as_deref(), limit.clamp(1, 1000))
             .await?)
     }
+}
+
+/// The references an audit detail makes (`person 48`, `user 3`, `cohorts [1, 2]`).
+fn audit_refs(detail: &str) -> Vec<(&'static str, i64)> {
+    const KINDS: [&str; 6] = ["person", "user", "job", "posting", "org", "cohort"];
+    let mut out = Vec::new();
+    let words: Vec<&str> = detail
+        .split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '[' | ']' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut kind: Option<&'static str> = None;
+    for w in words {
+        match (kind, w.parse::<i64>()) {
+            (Some(k), Ok(id)) => out.push((k, id)),
+            _ => {
+                kind = KINDS
+                    .iter()
+                    .find(|k| **k == w)
+                    .copied()
+                    .or((w == "cohorts").then_some("cohort"));
+            }
+        }
+    }
+    out
 }

@@ -695,6 +695,8 @@ struct AuditPage {
     actor: String,
     /// `user:8` → "王老师 (teacher1)"
     users: std::collections::HashMap<String, String>,
+    /// What the details refer to: `person 48` → 王伟
+    names: std::collections::HashMap<String, String>,
 }
 
 impl AuditPage {
@@ -703,6 +705,9 @@ impl AuditPage {
     }
     fn action_name(&self, action: &str) -> String {
         crate::i18n::audit_action(self.page.lang, action)
+    }
+    fn detail(&self, e: &AuditEntry) -> String {
+        crate::i18n::audit_detail(self.page.lang, &e.action, &e.detail, &self.names)
     }
     fn actor_name(&self, actor: &str) -> String {
         if let Some(name) = self.users.get(actor) {
@@ -753,6 +758,11 @@ async fn audit(
         .audit_log(&who.caller, q.action.as_deref(), actor_key.as_deref(), 500)
         .await
         .map_err(|e| gate(lang, &uri, e))?;
+    let names = app
+        .accounts()
+        .audit_names(&who.caller, &entries)
+        .await
+        .map_err(|e| gate(lang, &uri, e))?;
     let title = lang.pick("审计日志", "Audit log").to_string();
     let users = accounts
         .iter()
@@ -770,6 +780,7 @@ async fn audit(
         action: q.action.unwrap_or_default(),
         actor: actor.unwrap_or_default().to_string(),
         users,
+        names,
     }))
 }
 

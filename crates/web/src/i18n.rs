@@ -582,6 +582,364 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         .to_string()
 }
 
+/// Audit details as the store writes them (`person 48: candidate for posting
+/// 2`), per action (or action prefix, ending in `.`), and how each language
+/// says them. A hole's name says what it holds: `ref…` a reference
+/// (`person 48`) said by name, `n…` a count, `b…` yes/no, `text…` words kept
+/// as written, and `scope`, `role`, `orgkind`, `jobstatus`, `correction`,
+/// `table`, `cohorts`, `query`, `file` their own kinds. The first shape that
+/// fits is used; the last, for actions about one account, fits a bare
+/// reference. The ` (id 5)` the store adds to what it creates is left out.
+const AUDIT_DETAILS: &[(&str, &str, &str, &str)] = &[
+    (
+        "profile.read",
+        "{ref}: candidate for {ref2}",
+        "{ref}，作为「{ref2}」的候选人",
+        "{ref}, as a candidate for “{ref2}”",
+    ),
+    (
+        "profile.read",
+        "{ref}: in the heat map of {ref2}",
+        "{ref}，在「{ref2}」的热力图中",
+        "{ref}, in the heat map of {ref2}",
+    ),
+    (
+        "candidates.read",
+        "{ref}: {n} shown",
+        "「{ref}」：显示 {n} 名候选人",
+        "“{ref}”: {n} candidates shown",
+    ),
+    (
+        "profile.correct",
+        "{ref}: name/region",
+        "{ref}：姓名或地区",
+        "{ref}: name or region",
+    ),
+    (
+        "consent.change",
+        "{ref}: enterprise {b} → {b2}, analytics {b3} → {b4}",
+        "{ref}：向企业展示 {b} → {b2}，计入统计 {b3} → {b4}",
+        "{ref}: shown to enterprises {b} → {b2}, counted in statistics {b3} → {b4}",
+    ),
+    (
+        "consent.change",
+        "{ref}: demo student shares with enterprises",
+        "{ref}：演示学生，同意向企业展示",
+        "{ref}: a demo student who shares with enterprises",
+    ),
+    (
+        "correction.request",
+        "{ref}: the record",
+        "{ref}：整体记录",
+        "{ref}: the record as a whole",
+    ),
+    (
+        "correction.request",
+        "{ref}: evidence {n}",
+        "{ref}：一条证据",
+        "{ref}: one piece of evidence",
+    ),
+    (
+        "correction.",
+        "{ref}: correction {n} {correction}",
+        "{ref}：{correction}",
+        "{ref}: {correction}",
+    ),
+    (
+        "teacher.cohorts",
+        "{ref}: cohorts {cohorts}",
+        "{ref}：负责班级 {cohorts}",
+        "{ref}: cohorts {cohorts}",
+    ),
+    (
+        "token.create",
+        "{ref}: {text} ({scope})",
+        "{ref}：令牌「{text}」（{scope}）",
+        "{ref}: token “{text}” ({scope})",
+    ),
+    (
+        "token.revoke",
+        "{ref}: token {n}",
+        "{ref}：一个 API 令牌",
+        "{ref}: an API token",
+    ),
+    (
+        "user.create",
+        "{text} ({role}) in {ref}",
+        "{text}（{role}），{ref}",
+        "{text} ({role}), {ref}",
+    ),
+    (
+        "org.create",
+        "{orgkind} {text}",
+        "{orgkind}：{text}",
+        "{orgkind}: {text}",
+    ),
+    (
+        "job.create",
+        "{ref}: {text}",
+        "{ref}：「{text}」",
+        "{ref}: “{text}”",
+    ),
+    (
+        "job.",
+        "{ref}: {jobstatus}",
+        "「{ref}」：{jobstatus}",
+        "“{ref}”: {jobstatus}",
+    ),
+    (
+        "interest.",
+        "{ref}, {ref2}",
+        "{ref2}，「{ref}」",
+        "{ref2}, “{ref}”",
+    ),
+    (
+        "postings.import",
+        "{file}: {n} rows, {n2} new postings, {n3} duplicates, {n4} rejected",
+        "{file}：{n} 行，新增岗位 {n2} 个，重复 {n3} 个，拒收 {n4} 行",
+        "{file}: {n} rows, {n2} new postings, {n3} duplicates, {n4} rejected",
+    ),
+    (
+        "competency_model.replace",
+        "NICE {text}: {n} work roles, {n2} statements, {n3} platform roles, {n4} skills, {n5} certifications",
+        "NICE {text}：工作角色 {n} 个，条目 {n2} 条，平台岗位 {n3} 个，技能 {n4} 项，证书 {n5} 种",
+        "NICE {text}: {n} work roles, {n2} statements, {n3} platform roles, {n4} skills, {n5} certifications",
+    ),
+    (
+        "external_framework.replace",
+        "{text} {text2}: {n} roles, {n2} elements",
+        "{text} {text2}：角色 {n} 个，要素 {n2} 条",
+        "{text} {text2}: {n} roles, {n2} elements",
+    ),
+    (
+        "talent.write",
+        "{n} schools, {n2} programs, {n3} people, {n4} courses, {n5} evidence",
+        "学校 {n} 所，专业 {n2} 个，人员 {n3} 名，课程 {n4} 门，证据 {n5} 条",
+        "{n} schools, {n2} programs, {n3} people, {n4} courses, {n5} pieces of evidence",
+    ),
+    (
+        "postings.reclassify",
+        "classifier {text}",
+        "分类器版本 {text}",
+        "classifier version {text}",
+    ),
+    (
+        "signin.refused",
+        "{text}, {text2}: too many failures",
+        "{text}，{text2}：失败次数过多",
+        "{text}, {text2}: too many failures",
+    ),
+    (
+        "signin.failed",
+        "{text}, {text2}",
+        "{text}，{text2}",
+        "{text}, {text2}",
+    ),
+    (
+        "password.change_refused",
+        "too many failures",
+        "失败次数过多",
+        "too many failures",
+    ),
+    (
+        "export",
+        "{table} {query}",
+        "{table}（{query}）",
+        "{table} ({query})",
+    ),
+    ("", "{ref}", "{ref}", "{ref}"),
+];
+
+/// Names for exported tables (the `table=` of an export).
+const EXPORT_TABLES: &[(&str, &str, &str)] = &[
+    ("postings", "岗位明细", "Postings"),
+    ("skills", "技能需求", "Skills in demand"),
+    ("certifications", "证书需求", "Certifications in demand"),
+    ("titles", "岗位名称", "Titles"),
+    ("roles", "岗位需求", "Roles in demand"),
+    ("provinces", "地区分布", "Regions"),
+    ("months", "月度趋势", "Months"),
+    ("ratios", "供需比", "Supply/demand ratios"),
+    ("gaps", "技能缺口", "Skill gaps"),
+    ("emerging", "新兴技能", "Emerging skills"),
+    ("fading", "减少的技能", "Fading skills"),
+    ("quotients", "区位商", "Location quotients"),
+];
+
+/// The holes of `shape` as they appear in `text`, or `None` when it does
+/// not fit. A hole takes the shortest text up to the literal that follows.
+fn fit<'a>(shape: &'a str, text: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+    let mut holes = Vec::new();
+    let mut rest = text;
+    let mut shape = shape;
+    let mut open: Option<&str> = None;
+    loop {
+        let (literal, after) = match shape.find('{') {
+            Some(i) => (&shape[..i], Some(&shape[i..])),
+            None => (shape, None),
+        };
+        match open.take() {
+            None => rest = rest.strip_prefix(literal)?,
+            Some(name) => {
+                let at = if after.is_none() {
+                    // the last literal ends the text
+                    rest.len()
+                        .checked_sub(literal.len())
+                        .filter(|&i| rest[i..] == *literal && rest.is_char_boundary(i))?
+                } else if literal.is_empty() {
+                    return None;
+                } else {
+                    rest.find(literal)?
+                };
+                if at == 0 {
+                    return None;
+                }
+                holes.push((name, &rest[..at]));
+                rest = &rest[at + literal.len()..];
+            }
+        }
+        let Some(after) = after else {
+            return rest.is_empty().then_some(holes);
+        };
+        let close = after.find('}')?;
+        open = Some(&after[1..close]);
+        shape = &after[close + 1..];
+    }
+}
+
+/// An audit entry's detail in the page's language, with references by name
+/// (`names`: `person 48` → 王伟, from the service). A detail of no known
+/// shape is shown as written.
+pub fn audit_detail(
+    lang: Lang,
+    action: &str,
+    detail: &str,
+    names: &std::collections::HashMap<String, String>,
+) -> String {
+    if detail.is_empty() {
+        return String::new();
+    }
+    let detail = match detail.rsplit_once(" (id ") {
+        Some((before, id))
+            if id
+                .strip_suffix(')')
+                .is_some_and(|n| n.parse::<i64>().is_ok()) =>
+        {
+            before
+        }
+        _ => detail,
+    };
+    let reference = |r: &str| -> String {
+        if let Some(n) = names.get(r) {
+            return n.clone();
+        }
+        let kind = r.split(' ').next().unwrap_or_default();
+        match kind {
+            "person" => lang.pick("某位人员", "a person"),
+            "user" => lang.pick("某个账号", "an account"),
+            "job" | "posting" => lang.pick("某个岗位", "a posting"),
+            "org" => lang.pick("某个机构", "an organisation"),
+            "cohort" => lang.pick("某个班级", "a cohort"),
+            _ => r,
+        }
+        .to_string()
+    };
+    let say = |hole: &str, v: &str| -> String {
+        let kind = hole.trim_end_matches(|c: char| c.is_ascii_digit());
+        match kind {
+            "ref" => reference(v),
+            "b" => match v {
+                "true" => lang.pick("是", "yes").to_string(),
+                "false" => lang.pick("否", "no").to_string(),
+                other => other.to_string(),
+            },
+            "scope" => match v {
+                "read" => lang.pick("只读", "read only").to_string(),
+                "write" => lang.pick("可写", "read and write").to_string(),
+                other => other.to_string(),
+            },
+            "role" => cb_core::UserRole::parse(v).map_or(v.to_string(), |r| r.name(lang).into()),
+            "orgkind" => cb_core::OrgKind::parse(v).map_or(v.to_string(), |k| k.name(lang).into()),
+            "jobstatus" => cb_postings::publish::JobStatus::parse(v)
+                .map_or(v.to_string(), |s| s.name(lang == Lang::Zh).into()),
+            "correction" => correction_status(lang, v),
+            // a published posting's import is named after it
+            "file" => match v.strip_prefix("published ").filter(|r| is_reference(r)) {
+                Some(r) => match lang {
+                    Lang::Zh => format!("发布岗位「{}」", reference(r)),
+                    Lang::En => format!("published posting “{}”", reference(r)),
+                },
+                None => v.to_string(),
+            },
+            "table" => EXPORT_TABLES
+                .iter()
+                .find(|(k, ..)| *k == v)
+                .map_or(v, |(_, zh, en)| lang.pick(zh, en))
+                .to_string(),
+            "cohorts" => {
+                let list: Vec<String> = v
+                    .trim_matches(|c| c == '[' || c == ']')
+                    .split(',')
+                    .filter_map(|id| id.trim().parse::<i64>().ok())
+                    .map(|id| reference(&format!("cohort {id}")))
+                    .collect();
+                if list.is_empty() {
+                    lang.pick("无", "none").to_string()
+                } else {
+                    list.join(lang.pick("、", ", "))
+                }
+            }
+            "query" => serde_urlencoded::from_str::<Vec<(String, String)>>(v)
+                .map(|pairs| {
+                    pairs
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_else(|_| v.to_string()),
+            _ => v.to_string(),
+        }
+    };
+    for (act, shape, zh, en) in AUDIT_DETAILS {
+        let applies =
+            act.is_empty() || *act == action || (act.ends_with('.') && action.starts_with(act));
+        if !applies {
+            continue;
+        }
+        let Some(holes) = fit(shape, detail) else {
+            continue;
+        };
+        // the bare-reference shape fits only a reference
+        if act.is_empty() && !holes.iter().all(|(_, v)| is_reference(v)) {
+            continue;
+        }
+        // one pass over the wording, so that text put in is never read as a hole
+        let mut out = String::with_capacity(detail.len() + 16);
+        let mut wording = lang.pick(zh, en);
+        while let Some(i) = wording.find('{') {
+            out.push_str(&wording[..i]);
+            let close = wording[i..].find('}').map_or(wording.len(), |c| i + c);
+            let hole = &wording[i + 1..close];
+            if let Some((_, v)) = holes.iter().find(|(h, _)| *h == hole) {
+                out.push_str(&say(hole, v));
+            }
+            wording = wording.get(close + 1..).unwrap_or_default();
+        }
+        out.push_str(wording);
+        return out;
+    }
+    detail.to_string()
+}
+
+/// `person 48`, `user 3`: a kind and a number.
+fn is_reference(v: &str) -> bool {
+    v.split_once(' ').is_some_and(|(k, n)| {
+        ["person", "user", "job", "posting", "org", "cohort"].contains(&k)
+            && n.parse::<i64>().is_ok()
+    })
+}
+
 /// A correction's status in words (`open` → 待处理 / Open).
 pub fn correction_status(lang: Lang, status: &str) -> String {
     match status {
@@ -792,5 +1150,184 @@ mod tests {
         assert_eq!(n, keys.len());
         assert_eq!(t(Lang::En, "nav.search"), "Search");
         assert_eq!(t(Lang::Zh, "nav.search"), "搜索");
+    }
+
+    /// Every detail shape the store writes, as it writes it, reads in each
+    /// language with names and without references, codes or English left in
+    /// the Chinese.
+    #[test]
+    fn audit_details_read_in_words() {
+        let names: std::collections::HashMap<String, String> = [
+            ("person 48", "王伟"),
+            ("posting 2", "渗透测试工程师"),
+            ("job 2", "渗透测试工程师"),
+            ("cohort 4", "示例大学 · 2023级1班"),
+            ("user 3", "李老师 (teacher1)"),
+            ("org 1", "示例安全科技"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let cases = [
+            (
+                "profile.read",
+                "person 48: candidate for posting 2",
+                "王伟，作为「渗透测试工程师」的候选人",
+            ),
+            (
+                "profile.read",
+                "person 48: in the heat map of cohort 4",
+                "王伟，在「示例大学 · 2023级1班」的热力图中",
+            ),
+            ("profile.read", "person 48", "王伟"),
+            (
+                "candidates.read",
+                "posting 2: 3 shown",
+                "「渗透测试工程师」：显示 3 名候选人",
+            ),
+            ("cohort.read", "cohort 4", "示例大学 · 2023级1班"),
+            (
+                "profile.correct",
+                "person 48: name/region",
+                "王伟：姓名或地区",
+            ),
+            (
+                "consent.change",
+                "person 48: enterprise true → false, analytics true → true",
+                "王伟：向企业展示 是 → 否，计入统计 是 → 是",
+            ),
+            (
+                "correction.request",
+                "person 48: the record",
+                "王伟：整体记录",
+            ),
+            (
+                "correction.request",
+                "person 48: evidence 1915 (id 3)",
+                "王伟：一条证据",
+            ),
+            (
+                "correction.request",
+                "person 48: the record (id 4)",
+                "王伟：整体记录",
+            ),
+            (
+                "consent.change",
+                "person 48: demo student shares with enterprises",
+                "王伟：演示学生，同意向企业展示",
+            ),
+            (
+                "postings.import",
+                "published job 2: 1 rows, 1 new postings, 0 duplicates, 0 rejected",
+                "发布岗位「渗透测试工程师」：1 行，新增岗位 1 个，重复 0 个，拒收 0 行",
+            ),
+            (
+                "correction.accepted",
+                "person 48: correction 7 accepted",
+                "王伟：已接受，证据已移除",
+            ),
+            (
+                "teacher.cohorts",
+                "user 3: cohorts [4, 9]",
+                "李老师 (teacher1)：负责班级 示例大学 · 2023级1班、某个班级",
+            ),
+            (
+                "token.create",
+                "user 3: 统计脚本 (read)",
+                "李老师 (teacher1)：令牌「统计脚本」（只读）",
+            ),
+            (
+                "token.revoke",
+                "user 3: token 12",
+                "李老师 (teacher1)：一个 API 令牌",
+            ),
+            (
+                "user.create",
+                "teacher1 (teacher) in org 1 (id 3)",
+                "teacher1（教师），示例安全科技",
+            ),
+            (
+                "org.create",
+                "enterprise 示例安全科技 (id 1)",
+                "企业：示例安全科技",
+            ),
+            (
+                "job.create",
+                "org 1: 渗透测试工程师 (id 2)",
+                "示例安全科技：「渗透测试工程师」",
+            ),
+            (
+                "job.submit",
+                "job 2: submitted",
+                "「渗透测试工程师」：待审核",
+            ),
+            (
+                "interest.add",
+                "job 2, person 48",
+                "王伟，「渗透测试工程师」",
+            ),
+            ("password.reset", "user 3", "李老师 (teacher1)"),
+            ("user.disable", "user 77", "某个账号"),
+            (
+                "postings.import",
+                "jobs.csv: 10 rows, 8 new postings, 1 duplicates, 1 rejected",
+                "jobs.csv：10 行，新增岗位 8 个，重复 1 个，拒收 1 行",
+            ),
+            (
+                "talent.write",
+                "6 schools, 24 programs, 3000 people, 66 courses, 66000 evidence",
+                "学校 6 所，专业 24 个，人员 3000 名，课程 66 门，证据 66000 条",
+            ),
+            ("postings.reclassify", "classifier 3f2a", "分类器版本 3f2a"),
+            (
+                "signin.refused",
+                "127.0.0.1, operator: too many failures",
+                "127.0.0.1，operator：失败次数过多",
+            ),
+            (
+                "password.change_refused",
+                "too many failures",
+                "失败次数过多",
+            ),
+            (
+                "export",
+                "skills country=CN&period=2023-Q4",
+                "技能需求（country=CN, period=2023-Q4）",
+            ),
+        ];
+        for (action, stored, zh) in cases {
+            let got = audit_detail(Lang::Zh, action, stored, &names);
+            assert_eq!(got, zh, "{action}: {stored}");
+            let en = audit_detail(Lang::En, action, stored, &names);
+            for r in [
+                "person 48",
+                "posting 2",
+                "job 2",
+                "cohort 4",
+                "user 3",
+                "org 1",
+                "(id ",
+            ] {
+                assert!(!en.contains(r), "{action}: {en}");
+            }
+        }
+        assert_eq!(
+            audit_detail(
+                Lang::En,
+                "profile.read",
+                "person 48: candidate for posting 2",
+                &names
+            ),
+            "王伟, as a candidate for “渗透测试工程师”"
+        );
+        // a detail of no known shape is kept as written
+        assert_eq!(
+            audit_detail(Lang::Zh, "signin", "10.0.0.1", &names),
+            "10.0.0.1"
+        );
+        assert_eq!(
+            audit_detail(Lang::Zh, "user.disable", "somebody", &names),
+            "somebody"
+        );
     }
 }

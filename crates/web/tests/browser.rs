@@ -649,6 +649,29 @@ impl Unreadable {
                     out.push(format!("code `{item}` in “{cell}”"));
                 }
             }
+            // a stored reference (`person 48`, `(id 5)`) where a name belongs
+            let words: Vec<&str> = cell
+                .split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '(' | ')'))
+                .filter(|w| !w.is_empty())
+                .collect();
+            for pair in words.windows(2) {
+                let kinds = [
+                    "person",
+                    "user",
+                    "job",
+                    "posting",
+                    "org",
+                    "cohort",
+                    "cohorts",
+                    "evidence",
+                    "token",
+                    "correction",
+                    "id",
+                ];
+                if kinds.contains(&pair[0]) && pair[1].parse::<u64>().is_ok() {
+                    out.push(format!("reference `{} {}` in “{cell}”", pair[0], pair[1]));
+                }
+            }
             for tok in cell.split(|c: char| {
                 !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_' || c == ':')
             }) {
@@ -715,6 +738,15 @@ fn the_unreadable_text_finder_finds_what_it_should() {
         u.find("sqlmap\t渗透测试工程师\tBurp Suite")
     );
     assert!(u.find("an open question about the data").is_empty());
+    assert!(
+        u.find("profile.read\tperson 48: candidate for posting 2")
+            .iter()
+            .any(|x| x.contains("`person 48`"))
+    );
+    assert!(
+        u.find("王伟, as a candidate for “渗透测试工程师”")
+            .is_empty()
+    );
 }
 
 /// Every page reachable from the navigation, as every role and as nobody, in
