@@ -57,6 +57,15 @@ pub enum AppError {
         "too many failed attempts; try again in {retry_after_s} s / 失败次数过多，请 {retry_after_s} 秒后再试"
     )]
     TooManyAttempts { retry_after_s: u64 },
+    /// The request collides with one in progress (the same file being
+    /// imported now): a 409.
+    #[error("{0}")]
+    Conflict(String),
+    /// The node is doing as much of this as it does at once: try again later.
+    #[error(
+        "the server is busy with other imports; try again in {retry_after_s} s / 服务器正在处理其他导入，请 {retry_after_s} 秒后再试"
+    )]
+    Busy { retry_after_s: u64 },
     /// A failure of the server itself (a worker that died): a 500 with its cause logged.
     #[error("internal error: {0}")]
     Internal(String),
@@ -86,7 +95,33 @@ pub struct App {
     /// Supply figures over the talent pool, built on first use and kept
     /// current as evidence arrives.
     pub(crate) supply: Arc<tokio::sync::Mutex<Option<cb_talent::supply::SupplyIndex>>>,
+    /// Imports this node runs at once, and how long the next waits its turn.
+    import_slots: Arc<tokio::sync::Semaphore>,
+    import_wait: std::time::Duration,
+    /// The files (by content hash) this node is importing now.
+    importing: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
+
+/// A file claimed for import on this node: released when dropped.
+pub(crate) struct Importing {
+    hash: String,
+    set: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Drop for Importing {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.set.lock() {
+            set.remove(&self.hash);
+        }
+    }
+}
+
+/// Imports one node runs at once (each may hold a file's records, its
+/// deduplication keys and a write transaction).
+pub const IMPORTS_AT_ONCE: usize = 2;
+/// How long an import waits for a free slot before it is told to retry.
+pub const IMPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn engine_for(model: &cb_competency::CompetencyModel) -> Arc<Engine> {
     Arc::new(Engine::new(Classifier::new(Arc::new(model.clone()))))
@@ -142,7 +177,66 @@ impl App {
             evidence_ids: Arc::new(tokio::sync::Mutex::new(())),
             sessions: Arc::new(session::Sessions::default()),
             supply: Arc::new(tokio::sync::Mutex::new(None)),
+            import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORTS_AT_ONCE)),
+            import_wait: IMPORT_WAIT,
+            importing: Arc::default(),
         })
+    }
+
+    /// Runs at most `at_once` imports at a time on this node, each waiting at
+    /// most `wait` for its turn (defaults: [`IMPORTS_AT_ONCE`], [`IMPORT_WAIT`]).
+    pub fn with_import_slots(mut self, at_once: usize, wait: std::time::Duration) -> Self {
+        self.import_slots = Arc::new(tokio::sync::Semaphore::new(at_once.max(1)));
+        self.import_wait = wait;
+        self
+    }
+
+    /// Claims the file with content `hash` for import on this node and waits
+    /// for a slot: a file this node is importing now is a conflict (another
+    /// node importing it is stopped by the store's unique file hash).
+    pub(crate) async fn begin_import(&self, hash: &str) -> Result<Importing, AppError> {
+        let in_progress = || {
+            AppError::Conflict(
+                "this file is being imported now; its result will be in the import history / 该文件正在导入，结果将显示在导入记录中"
+                    .into(),
+            )
+        };
+        {
+            let mut set = self.importing.lock().map_err(|_| in_progress())?;
+            if !set.insert(hash.to_string()) {
+                return Err(in_progress());
+            }
+        }
+        let release = |set: &std::sync::Mutex<std::collections::HashSet<String>>| {
+            if let Ok(mut s) = set.lock() {
+                s.remove(hash);
+            }
+        };
+        match self.import_slot().await {
+            Ok(slot) => Ok(Importing {
+                hash: hash.to_string(),
+                set: self.importing.clone(),
+                _slot: slot,
+            }),
+            Err(e) => {
+                release(&self.importing);
+                Err(e)
+            }
+        }
+    }
+
+    /// A turn to import: waits for one of this node's import slots, or says
+    /// the node is busy. Every import holds one while it reads and writes.
+    pub async fn import_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        let busy = || AppError::Busy {
+            retry_after_s: self.import_wait.as_secs().clamp(5, 60),
+        };
+        match tokio::time::timeout(self.import_wait, self.import_slots.clone().acquire_owned())
+            .await
+        {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(_)) | Err(_) => Err(busy()),
+        }
     }
 
     /// Lets the platform's own scripts act as the system with

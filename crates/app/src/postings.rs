@@ -100,17 +100,42 @@ impl PostingService<'_> {
         caller.require_write("import postings")?;
         caller.require_operator("import postings")?;
         let store = self.app.store();
+        let already = |prev: cb_store::postings::ImportRecord| ImportOutcome {
+            import_id: prev.id,
+            already_imported: true,
+            shape: prev.shape,
+            rows_read: prev.rows_read as u64,
+            postings_new: 0,
+            duplicates: 0,
+            rejected: Vec::new(),
+        };
         if let Some(prev) = store.import_by_hash(&file.hash).await? {
-            return Ok(ImportOutcome {
-                import_id: prev.id,
-                already_imported: true,
-                shape: prev.shape,
-                rows_read: prev.rows_read as u64,
-                postings_new: 0,
-                duplicates: 0,
-                rejected: Vec::new(),
-            });
+            return Ok(already(prev));
         }
+        let _importing = self.app.begin_import(&file.hash).await?;
+        let hash = file.hash.clone();
+        match self.import_claimed(caller, file, opts, progress).await {
+            // another node imported the same file first
+            Err(AppError::Store(cb_store::StoreError::Duplicate { .. })) => {
+                match store.import_by_hash(&hash).await? {
+                    Some(prev) => Ok(already(prev)),
+                    None => Err(AppError::Conflict(
+                        "this file is being imported now / 该文件正在导入".into(),
+                    )),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn import_claimed(
+        &self,
+        caller: &Caller,
+        file: ImportFile,
+        opts: ImportOptions,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<ImportOutcome, AppError> {
+        let store = self.app.store();
         let mut deduper: Deduper<PostingRef> = Deduper::default();
         let stored = store.dedupe_index().await?;
         // the first postings of a store carry this binary's weights: nothing to re-classify later

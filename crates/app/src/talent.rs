@@ -744,6 +744,7 @@ impl TalentService<'_> {
                 rejected: Vec::new(),
             });
         }
+        let _importing = self.app.begin_import(&file.hash).await?;
         // ids are chosen from what is stored: one writer at a time in this process
         // (the store's own lock and keys stop writers in other processes)
         let writer = self.app.evidence_ids.lock().await;
@@ -766,7 +767,7 @@ impl TalentService<'_> {
             )
         })
         .await
-        .map_err(|e| AppError::Invalid(format!("the import stopped: {e}")))??;
+        .map_err(|e| AppError::Internal(format!("the import's reader failed: {e}")))??;
         if let (Some(school), Some(owners)) = (own_school, owners) {
             owners.check(&plan.write, school)?;
         }
@@ -786,7 +787,32 @@ impl TalentService<'_> {
             evidence_added: plan.write.evidence.len() as u64,
             rejected: plan.rejected,
         };
-        store.write_talent(caller, &plan.write).await?;
+        match store.write_talent(caller, &plan.write).await {
+            Ok(()) => {}
+            // another node imported the same file first
+            Err(cb_store::StoreError::Duplicate { .. })
+                if store
+                    .talent_import_by_hash(
+                        plan.write
+                            .import
+                            .as_ref()
+                            .map_or("", |i| i.file_hash.as_str()),
+                    )
+                    .await?
+                    .is_some() =>
+            {
+                return Ok(TalentImportOutcome {
+                    already_imported: true,
+                    people_added: 0,
+                    courses_added: 0,
+                    mappings_added: 0,
+                    evidence_added: 0,
+                    rejected: Vec::new(),
+                    ..outcome
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
         drop(writer);
         if !plan.write.programs.is_empty() {
             self.app.forget_engines();

@@ -91,6 +91,25 @@ pub enum StoreError {
     Corrupt { table: String, detail: String },
 }
 
+impl StoreError {
+    /// The database was too busy to answer in time (SQLite's lock held past
+    /// the busy timeout, PostgreSQL's lock or statement timeout): the request
+    /// may be retried, nothing is wrong with it.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(d)) => {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6) with their extended codes;
+                // PostgreSQL lock_not_available, query_canceled
+                let code = d.code().unwrap_or_default();
+                let sqlite_busy = code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+                sqlite_busy || code == "55P03" || code == "57014"
+            }
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            _ => false,
+        }
+    }
+}
+
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -56,6 +56,15 @@ pub enum FileError {
         format: &'static str,
         detail: String,
     },
+    /// The file asks for more than [`Limits`] allows: refused before it is read.
+    #[error(
+        "{file}: {what} exceeds the limit of {limit}; split the file or import it with the command line"
+    )]
+    TooLarge {
+        file: String,
+        what: String,
+        limit: String,
+    },
     #[error(
         "{file}: the columns ({headers}) match no known shape; expected a `title` column (with id, description, employer, location, salary, posted_at), the Lagou, 51job or USAJOBS columns, or a --mapping file"
     )]
@@ -86,16 +95,65 @@ fn json_value_text(v: &serde_json::Value) -> String {
 /// A file's records, in file order.
 pub type Records<'a> = Box<dyn Iterator<Item = Record> + 'a>;
 
-/// The file's column headers and records, streamed from `reader`. A record
-/// that cannot be read becomes a record with an `__error__` value, so that it
-/// is reported (or rejected) with its line like any other bad row.
+/// What a file may make a reader hold or do. Every reader checks these
+/// before it allocates for what the file claims: a workbook's parts are
+/// unpacked and counted before the workbook is opened, a sheet's cells are
+/// counted and placed before any row is built, a line is cut off at its cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Columns a header (CSV, JSON Lines) or sheet may have.
+    pub max_columns: usize,
+    /// Cells with a value a sheet may hold.
+    pub max_cells: u64,
+    /// Bytes a workbook may unpack to, all its parts together.
+    pub max_unpacked: u64,
+    /// Parts (zip entries) a workbook may have.
+    pub max_parts: usize,
+    /// Bytes one JSON line may have.
+    pub max_line: usize,
+}
+
+impl Default for Limits {
+    /// 512 columns; 10 million cells and 256 MiB unpacked per workbook, in at
+    /// most 1,000 parts; 4 MiB per JSON line. A real roster, transcript or
+    /// postings export is far inside these; a larger one goes as CSV or JSON
+    /// Lines through the command line.
+    fn default() -> Self {
+        Limits {
+            max_columns: 512,
+            max_cells: 10_000_000,
+            max_unpacked: 256 << 20,
+            max_parts: 1_000,
+            max_line: 4 << 20,
+        }
+    }
+}
+
+/// The file's column headers and records, streamed from `reader`, within
+/// [`Limits::default`]. A record that cannot be read becomes a record with an
+/// `__error__` value, so that it is reported (or rejected) with its line like
+/// any other bad row; a file beyond the limits is refused as a whole.
 pub fn read<'a, R: Read + 'a>(
     file: &str,
     reader: R,
 ) -> Result<(Vec<String>, Records<'a>), FileError> {
+    read_within(file, reader, Limits::default())
+}
+
+/// [`read`] within `limits`.
+pub fn read_within<'a, R: Read + 'a>(
+    file: &str,
+    reader: R,
+    limits: Limits,
+) -> Result<(Vec<String>, Records<'a>), FileError> {
     let format = Format::of(file).ok_or_else(|| FileError::UnknownFormat {
         file: file.to_string(),
     })?;
+    let too_large = |what: String, limit: String| FileError::TooLarge {
+        file: file.to_string(),
+        what,
+        limit,
+    };
     match format {
         Format::Csv => {
             let delimiter = if file.to_ascii_lowercase().ends_with(".tsv") {
@@ -117,6 +175,12 @@ pub fn read<'a, R: Read + 'a>(
                 .iter()
                 .map(|h| h.trim().to_string())
                 .collect();
+            if headers.len() > limits.max_columns {
+                return Err(too_large(
+                    format!("the header's {} columns", headers.len()),
+                    format!("{} columns", limits.max_columns),
+                ));
+            }
             let hs = headers.clone();
             let width = hs.len();
             let iter = rdr.into_records().map(move |r| match r {
@@ -161,7 +225,10 @@ pub fn read<'a, R: Read + 'a>(
             Ok((headers, Box::new(iter)))
         }
         Format::Jsonl => {
-            let mut lines = BufReader::new(reader).lines();
+            let mut lines = BoundedLines {
+                inner: BufReader::new(reader),
+                max: limits.max_line,
+            };
             let mut pending: Vec<(u64, std::io::Result<String>)> = Vec::new();
             let mut headers: Vec<String> = Vec::new();
             let mut n = 0u64;
@@ -174,6 +241,12 @@ pub fn read<'a, R: Read + 'a>(
                         .as_ref()
                         .map(|s| serde_json::from_str::<serde_json::Value>(s))
                     {
+                        if m.len() > limits.max_columns {
+                            return Err(too_large(
+                                format!("the first object's {} keys", m.len()),
+                                format!("{} columns", limits.max_columns),
+                            ));
+                        }
                         headers = m.keys().cloned().collect();
                     }
                     pending.push((n, l));
@@ -226,68 +299,321 @@ pub fn read<'a, R: Read + 'a>(
             Ok((headers, Box::new(iter)))
         }
         Format::Xlsx => {
-            use calamine::{Data, Reader, Xlsx};
             let mut bytes = Vec::new();
             let mut reader = reader;
+            let unreadable = |detail: String| FileError::Unreadable {
+                file: file.into(),
+                format: "Excel",
+                detail,
+            };
             reader
                 .read_to_end(&mut bytes)
-                .map_err(|e| FileError::Unreadable {
-                    file: file.into(),
-                    format: "Excel",
-                    detail: e.to_string(),
-                })?;
-            let mut wb: Xlsx<_> =
-                Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| FileError::Unreadable {
-                    file: file.into(),
-                    format: "Excel",
-                    detail: e.to_string(),
-                })?;
-            let range = wb
-                .worksheet_range_at(0)
-                .ok_or_else(|| FileError::Unreadable {
-                    file: file.into(),
-                    format: "Excel",
-                    detail: "the workbook has no sheet".into(),
-                })?
-                .map_err(|e| FileError::Unreadable {
-                    file: file.into(),
-                    format: "Excel",
-                    detail: e.to_string(),
-                })?;
-            let cell = |d: &Data| match d {
-                Data::Empty => String::new(),
-                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Int(i) => i.to_string(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(dt) => dt
-                    .as_datetime()
-                    .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
-                    .unwrap_or_default(),
-                Data::Error(e) => format!("#{e:?}"),
-            };
-            let mut rows = range.rows();
-            let headers: Vec<String> = rows
-                .next()
-                .map(|r| r.iter().map(|c| cell(c).trim().to_string()).collect())
-                .unwrap_or_default();
-            let start = range.start().map(|(r, _)| u64::from(r)).unwrap_or(0);
-            let records: Vec<Record> = rows
-                .enumerate()
-                .map(|(i, r)| {
-                    let cells: Vec<String> = r.iter().map(&cell).collect();
-                    Record {
-                        line: start + i as u64 + 2,
-                        offset: 0,
-                        raw: cells.join(","),
-                        values: headers.iter().cloned().zip(cells).collect(),
-                    }
-                })
-                .filter(|r| r.values.values().any(|v| !v.trim().is_empty()))
-                .collect();
-            Ok((headers, Box::new(records.into_iter())))
+                .map_err(|e| unreadable(e.to_string()))?;
+            xlsx::check_parts(&bytes, &limits).map_err(|e| match e {
+                xlsx::Refusal::TooLarge(what, limit) => too_large(what, limit),
+                xlsx::Refusal::Unreadable(detail) => unreadable(detail),
+            })?;
+            let (headers, rows) = xlsx::stream(bytes, limits).map_err(|e| match e {
+                xlsx::Refusal::TooLarge(what, limit) => too_large(what, limit),
+                xlsx::Refusal::Unreadable(detail) => unreadable(detail),
+            })?;
+            Ok((headers, Box::new(rows)))
         }
+    }
+}
+
+/// JSON Lines' lines, each cut off at `max` bytes: a longer line becomes an
+/// error for its line number and reading goes on at the next one.
+struct BoundedLines<R> {
+    inner: R,
+    max: usize,
+}
+
+impl<R: BufRead> Iterator for BoundedLines<R> {
+    type Item = std::io::Result<String>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut line = Vec::new();
+        let mut too_long = false;
+        loop {
+            let buf = match self.inner.fill_buf() {
+                Ok(b) => b,
+                Err(e) => return Some(Err(e)),
+            };
+            if buf.is_empty() {
+                if line.is_empty() && !too_long {
+                    return None;
+                }
+                break;
+            }
+            let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..i], Some(i + 1)),
+                None => (buf, None),
+            };
+            if line.len() + chunk.len() > self.max {
+                too_long = true;
+            } else if !too_long {
+                line.extend_from_slice(chunk);
+            }
+            let used = done.unwrap_or(buf.len());
+            self.inner.consume(used);
+            if done.is_some() {
+                break;
+            }
+        }
+        if too_long {
+            return Some(Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the line is longer than {} bytes", self.max),
+            )));
+        }
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        Some(
+            String::from_utf8(line)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string())),
+        )
+    }
+}
+
+mod xlsx {
+    //! Excel workbooks, measured before they are believed: every part is
+    //! unpacked and counted first (a zip bomb stops at the budget, whatever
+    //! the headers claim), the shared-strings count is checked before the
+    //! workbook reserves room for it, and the first sheet's cells are counted
+    //! and placed in one pass before any row is built. Rows are then streamed
+    //! from a reading thread, a few at a time.
+    use super::{Limits, Record};
+    use calamine::{Data, DataRef, Reader, Xlsx};
+    use std::collections::HashMap;
+    use std::io::{Cursor, Read};
+
+    pub(super) enum Refusal {
+        /// What, and the limit it exceeds.
+        TooLarge(String, String),
+        Unreadable(String),
+    }
+
+    fn mib(n: u64) -> String {
+        format!("{} MiB", n >> 20)
+    }
+
+    pub(super) fn check_parts(bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| Refusal::Unreadable(e.to_string()))?;
+        if zip.len() > limits.max_parts {
+            return Err(Refusal::TooLarge(
+                format!("the workbook's {} parts", zip.len()),
+                format!("{} parts", limits.max_parts),
+            ));
+        }
+        let mut unpacked = 0u64;
+        let mut buf = vec![0u8; 64 << 10];
+        for i in 0..zip.len() {
+            let mut part = zip
+                .by_index(i)
+                .map_err(|e| Refusal::Unreadable(e.to_string()))?;
+            let shared_strings = part
+                .name()
+                .is_ok_and(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"));
+            let mut head: Vec<u8> = Vec::new();
+            loop {
+                let n = part
+                    .read(&mut buf)
+                    .map_err(|e| Refusal::Unreadable(e.to_string()))?;
+                if n == 0 {
+                    break;
+                }
+                unpacked += n as u64;
+                if unpacked > limits.max_unpacked {
+                    return Err(Refusal::TooLarge(
+                        format!("the workbook unpacked (over {})", mib(limits.max_unpacked)),
+                        mib(limits.max_unpacked),
+                    ));
+                }
+                if shared_strings && head.len() < 4096 {
+                    head.extend_from_slice(&buf[..n.min(4096 - head.len())]);
+                }
+            }
+            if let Some(n) =
+                declared_count(&head).filter(|&n| shared_strings && n > limits.max_cells)
+            {
+                return Err(Refusal::TooLarge(
+                    format!("the workbook's {n} shared strings"),
+                    format!("{} cells", limits.max_cells),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The largest `count` or `uniqueCount` the `<sst>` element declares.
+    fn declared_count(head: &[u8]) -> Option<u64> {
+        let text = String::from_utf8_lossy(head);
+        let sst = &text[text.find("<sst")?..];
+        let tag = &sst[..sst.find('>').unwrap_or(sst.len())];
+        let mut most: Option<u64> = None;
+        for key in ["uniqueCount=", "count="] {
+            if let Some(i) = tag.find(key) {
+                let v = tag[i + key.len()..].trim_start_matches(['"', '\'']);
+                let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
+                // more digits than a u64 holds is more than any limit
+                let n = digits.parse::<u64>().unwrap_or(u64::MAX);
+                most = Some(most.map_or(n, |m| m.max(n)));
+            }
+        }
+        most
+    }
+
+    fn text(d: &Data) -> String {
+        match d {
+            Data::Empty => String::new(),
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+            Data::Int(i) => i.to_string(),
+            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Data::Float(f) => f.to_string(),
+            Data::Bool(b) => b.to_string(),
+            Data::DateTime(dt) => dt
+                .as_datetime()
+                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default(),
+            Data::Error(e) => format!("#{e:?}"),
+        }
+    }
+
+    type Workbook = Xlsx<Cursor<Vec<u8>>>;
+
+    fn open(bytes: Vec<u8>) -> Result<(Workbook, String), Refusal> {
+        let wb: Xlsx<_> =
+            Xlsx::new(Cursor::new(bytes)).map_err(|e| Refusal::Unreadable(e.to_string()))?;
+        let sheet = wb
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or_else(|| Refusal::Unreadable("the workbook has no sheet".into()))?;
+        Ok((wb, sheet))
+    }
+
+    /// One pass over the first sheet: every cell within `max_columns`, the
+    /// cells with a value within `max_cells`.
+    fn measure(
+        wb: &mut Xlsx<Cursor<Vec<u8>>>,
+        sheet: &str,
+        limits: &Limits,
+    ) -> Result<(), Refusal> {
+        let mut cells = wb
+            .worksheet_cells_reader(sheet)
+            .map_err(|e| Refusal::Unreadable(e.to_string()))?;
+        let mut valued = 0u64;
+        while let Some(cell) = cells
+            .next_cell()
+            .map_err(|e| Refusal::Unreadable(e.to_string()))?
+        {
+            let (row, col) = cell.get_position();
+            if col as usize >= limits.max_columns {
+                return Err(Refusal::TooLarge(
+                    format!("a cell in column {} (row {})", col + 1, u64::from(row) + 1),
+                    format!("{} columns", limits.max_columns),
+                ));
+            }
+            if !matches!(cell.get_value(), DataRef::Empty) {
+                valued += 1;
+                if valued > limits.max_cells {
+                    return Err(Refusal::TooLarge(
+                        format!("the sheet's cells (over {})", limits.max_cells),
+                        format!("{} cells", limits.max_cells),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The header row and the other rows' records, after [`measure`] has
+    /// passed: rows are built on a reading thread and handed over a few at a
+    /// time, so memory holds a few rows, not the sheet.
+    pub(super) fn stream(
+        bytes: Vec<u8>,
+        limits: Limits,
+    ) -> Result<(Vec<String>, impl Iterator<Item = Record>), Refusal> {
+        let (mut wb, sheet) = open(bytes)?;
+        measure(&mut wb, &sheet, &limits)?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(u32, Vec<String>), String>>(64);
+        std::thread::spawn(move || {
+            let mut cells = match wb.worksheet_cells_reader(&sheet) {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = tx.send(Err(e.to_string()));
+                    return;
+                }
+            };
+            let mut current: Option<(u32, Vec<String>)> = None;
+            loop {
+                let cell = match cells.next_cell() {
+                    Ok(Some(c)) => c,
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e.to_string()));
+                        return;
+                    }
+                };
+                let (row, col) = cell.get_position();
+                let value = text(&Data::from(cell.get_value().clone()));
+                if current.as_ref().is_some_and(|(r, _)| *r != row)
+                    && let Some(done) = current.take()
+                    && tx.send(Ok(done)).is_err()
+                {
+                    return;
+                }
+                let (_, values) = current.get_or_insert_with(|| (row, Vec::new()));
+                let col = col as usize;
+                if values.len() <= col {
+                    values.resize(col + 1, String::new());
+                }
+                values[col] = value;
+            }
+            if let Some(done) = current {
+                let _ = tx.send(Ok(done));
+            }
+        });
+        let mut rows = rx.into_iter();
+        let headers: Vec<String> = match rows.next() {
+            None => Vec::new(),
+            Some(Err(e)) => return Err(Refusal::Unreadable(e)),
+            Some(Ok((_, h))) => h.iter().map(|c| c.trim().to_string()).collect(),
+        };
+        let hs = headers.clone();
+        let records = rows.map_while(move |r| {
+            Some(match r {
+                Ok((row, cells)) => {
+                    let raw = cells.join(",");
+                    let mut values: HashMap<String, String> =
+                        hs.iter().cloned().zip(cells).collect();
+                    for h in &hs {
+                        values.entry(h.clone()).or_default();
+                    }
+                    Record {
+                        line: u64::from(row) + 1,
+                        offset: 0,
+                        raw,
+                        values,
+                    }
+                }
+                Err(e) => Record {
+                    line: 0,
+                    offset: 0,
+                    raw: String::new(),
+                    values: HashMap::from([(
+                        "__error__".to_string(),
+                        format!("cannot read the sheet: {e}"),
+                    )]),
+                },
+            })
+        });
+        Ok((
+            headers,
+            records.filter(|r| r.values.values().any(|v| !v.trim().is_empty())),
+        ))
     }
 }
 

@@ -29,22 +29,12 @@ pub fn routes() -> Router<App> {
         .route("/postings/count", get(posting_count))
         .route("/postings/{id}", get(posting))
         .route("/imports", get(imports))
-        .route(
-            "/imports/talent",
-            axum::routing::post(upload_talent)
-                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
-        )
         .route("/talent/summary", get(talent_summary))
         .route("/supply", get(supply))
         .route("/people", get(people))
         .route("/people/{id}/profile", get(person_profile))
         .route("/cohorts", get(cohorts))
         .route("/cohorts/{id}/heatmap", get(cohort_heatmap))
-        .route(
-            "/imports/postings",
-            axum::routing::post(upload_postings)
-                .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
-        )
         .merge(crate::insight_web::api_routes())
         .merge(crate::jobs_api::routes())
         .merge(crate::accounts_api::routes())
@@ -54,6 +44,36 @@ pub fn routes() -> Router<App> {
         )
         .fallback(api_not_found)
 }
+
+/// The file uploads: bodies up to [`MAX_UPLOAD`], at most [`UPLOADS_AT_ONCE`]
+/// in flight on this node (the next is told to retry), and as long as an
+/// import takes (up to [`UPLOAD_TIMEOUT`]).
+pub fn upload_routes() -> Router<App> {
+    use axum::error_handling::HandleErrorLayer;
+    use tower::ServiceBuilder;
+    let gate = ServiceBuilder::new()
+        .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+            ApiError(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                format!(
+                    "this server is receiving {UPLOADS_AT_ONCE} uploads already; try again in 30 s / 服务器正在接收其他上传，请 30 秒后再试"
+                ),
+            )
+        }))
+        .load_shed()
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(UPLOADS_AT_ONCE));
+    Router::new()
+        .route("/imports/talent", axum::routing::post(upload_talent))
+        .route("/imports/postings", axum::routing::post(upload_postings))
+        .layer(gate)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))
+}
+
+/// Uploads one node receives at once; each body is held in memory.
+pub const UPLOADS_AT_ONCE: usize = 4;
+/// How long an upload and its import may take.
+pub const UPLOAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// An API error: `{"error": {"code", "message"}}` with a fitting status.
 pub struct ApiError(
@@ -83,6 +103,15 @@ impl From<AppError> for ApiError {
                 "too_many_attempts",
                 e.to_string(),
             ),
+            AppError::Conflict(_) => ApiError(StatusCode::CONFLICT, "conflict", e.to_string()),
+            AppError::Busy { .. } => {
+                ApiError(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
+            }
+            AppError::Store(s) if s.is_busy() => ApiError(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "the database is busy; try again in a few seconds / 数据库繁忙，请稍后再试".into(),
+            ),
             AppError::Store(_) | AppError::Internal(_) => {
                 tracing::error!(error = %e, "internal error");
                 ApiError(
@@ -97,12 +126,69 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut r = (
             self.0,
             Json(json!({ "error": { "code": self.1, "message": self.2 } })),
         )
-            .into_response()
+            .into_response();
+        if self.0 == StatusCode::SERVICE_UNAVAILABLE || self.0 == StatusCode::TOO_MANY_REQUESTS {
+            r.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("30"),
+            );
+        }
+        r
     }
+}
+
+/// The JSON error every API answer that failed before a handler (a query or
+/// body the extractor refused, a body over the limit, an unsupported media
+/// type) is turned into: `{"error": {"code", "message"}}` with its status.
+pub(crate) async fn json_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::NOT_FOUND => "not_found",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let retry = res.headers().get(axum::http::header::RETRY_AFTER).cloned();
+    // the extractor's own words say which parameter or field was wrong
+    let text = axum::body::to_bytes(res.into_body(), 16 << 10)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "the request body is larger than this endpoint accepts (uploads: {} MiB; larger files go through `cyberbridge import`) / 请求体超过上限",
+            MAX_UPLOAD >> 20
+        ),
+        StatusCode::REQUEST_TIMEOUT => "the request took too long / 请求超时".to_string(),
+        s if s.is_server_error() => "internal error / 服务器内部错误".to_string(),
+        _ if text.is_empty() => status.canonical_reason().unwrap_or("error").to_string(),
+        _ => text,
+    };
+    let mut r = ApiError(status, code, message).into_response();
+    if let Some(v) = retry {
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    r
 }
 
 pub(crate) type ApiResult = Result<Response, ApiError>;
@@ -252,8 +338,10 @@ async fn search(
     ok(json!({ "query": query, "hits": hits }))
 }
 
-/// The largest posting file the server accepts in one upload.
-pub const MAX_UPLOAD: usize = 256 * 1024 * 1024;
+/// The largest file the server accepts in one upload (postings or talent
+/// data): 64 MiB. Larger files are imported with `cyberbridge import`, which
+/// streams them from disk.
+pub const MAX_UPLOAD: usize = 64 << 20;
 
 #[derive(Deserialize)]
 struct PageQuery {

@@ -26,11 +26,82 @@ pub fn routes() -> Router<App> {
         .route("/signout", post(signout))
 }
 
-/// Only same-site paths may be returned to after signing in.
-fn safe_next(next: Option<&str>) -> String {
+/// Only same-site paths of safe characters may be returned to after signing
+/// in: a `/` not followed by another `/` or `\\`, then letters, digits and
+/// the URL punctuation a path and query use. Anything else (a tab or newline
+/// a browser would drop, turning `/\t/host` into `//host`; a scheme; a
+/// backslash) goes to the account page.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    let safe = |c: char| {
+        c.is_ascii_alphanumeric()
+            || "-._~/?=&%+,:;@!$*()'".contains(c)
+            // a filter's Chinese value, sent on percent-encoded
+            || (!c.is_ascii() && c.is_alphanumeric())
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.len() <= 2000
+                && n.starts_with('/')
+                && !n[1..].starts_with(['/', '\\'])
+                && n.chars().all(safe) =>
+        {
+            let mut out = String::with_capacity(n.len());
+            for c in n.chars() {
+                if c.is_ascii() {
+                    out.push(c);
+                } else {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            out
+        }
         _ => "/account".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_site_paths_are_returned_to() {
+        for ok in ["/account", "/jobs/3?lang=en", "/a/b%20c"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        assert_eq!(
+            safe_next(Some("/insight?region=江苏")),
+            "/insight?region=%E6%B1%9F%E8%8B%8F"
+        );
+        for bad in [
+            "//evil.example/x",
+            "/\\evil.example",
+            "/\t/evil.example/x",
+            "/\n/x",
+            "/%0A/x\n",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/ space",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/account", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/account");
+    }
+
+    proptest::proptest! {
+        /// Whatever comes in, what goes out is a same-site path a browser
+        /// reads as written.
+        #[test]
+        fn any_next_is_a_same_site_path(n in "\\PC{0,40}|/[\t\n\r/\\\\a-z%0-9]{0,12}") {
+            let out = safe_next(Some(&n));
+            proptest::prop_assert!(out.starts_with('/'));
+            proptest::prop_assert!(!out[1..].starts_with(['/', '\\']));
+            proptest::prop_assert!(out.chars().all(|c| c.is_ascii_graphic()));
+        }
     }
 }
 

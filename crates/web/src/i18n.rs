@@ -475,6 +475,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "You may not see this page",
     ),
     ("error.bad_request", "请求有误", "Bad request"),
+    (
+        "error.busy",
+        "服务器繁忙，请稍后再试",
+        "The server is busy; please try again shortly",
+    ),
     ("error.back", "返回能力框架", "Back to the framework"),
     (
         "error.server",

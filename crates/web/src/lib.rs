@@ -16,6 +16,7 @@ mod jobs_api;
 mod jobs_web;
 pub mod openapi;
 mod pages;
+pub use api::MAX_UPLOAD;
 pub use pages::place_pages;
 mod talent_pages;
 
@@ -28,7 +29,6 @@ use cb_app::App;
 use cb_core::{Caller, Lang};
 use std::future::Future;
 use std::time::Duration;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -36,9 +36,23 @@ pub const LANG_COOKIE: &str = "cb_lang";
 /// The session cookie (HttpOnly, SameSite=Lax).
 pub const SESSION_COOKIE: &str = "cb_session";
 
+/// The largest request body outside the file uploads (forms, JSON): 1 MiB.
+pub const MAX_BODY: usize = 1 << 20;
+
 /// The whole HTTP surface.
 pub fn router(app: App) -> Router {
-    Router::new()
+    let timeout = |s: u64| {
+        TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(s),
+        )
+    };
+    // uploads have their own body limit and as long as an import takes; all
+    // else answers within 30 s and takes at most 1 MiB
+    let uploads = Router::new()
+        .nest("/api/v1", api::upload_routes())
+        .layer(timeout(api::UPLOAD_TIMEOUT.as_secs()));
+    let rest = Router::new()
         .merge(pages::routes())
         .merge(auth::routes())
         .merge(talent_pages::routes())
@@ -48,11 +62,16 @@ pub fn router(app: App) -> Router {
         .nest("/api/v1", api::routes())
         .route("/healthz", axum::routing::get(api::health))
         .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(timeout(30));
+    rest.merge(uploads)
         .with_state(app)
+        .layer(middleware::from_fn(api_json_errors))
         .layer(middleware::from_fn(remember_lang))
         .layer(middleware::from_fn(secure_cookies))
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        // nothing personal is kept by a browser or a proxy: every answer is
+        // `no-store` unless it says otherwise (the stylesheet and script do)
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
@@ -60,6 +79,16 @@ pub fn router(app: App) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+}
+
+/// Every error under `/api/` as JSON (see [`api::json_errors`]); pages keep
+/// their own error pages.
+async fn api_json_errors(req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        api::json_errors(req, next).await
+    } else {
+        next.run(req).await
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves.

@@ -668,8 +668,16 @@ pub fn document() -> Value {
         if matches!(op.access, Access::Operator | Access::SignedIn) {
             o["security"] = json!([{"bearer": []}, {"session": []}]);
         }
-        if op.path.starts_with("/imports") {
-            o["requestBody"] = json!({"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
+        if op.method == "post" || op.method == "put" {
+            responses["413"] = json!({"description": "The body is over the limit (uploads: 64 MiB; other bodies: 1 MiB)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+            responses["422"] = json!({"description": "The body is not what this operation takes; the message names the file, line and field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+            o["responses"] = responses.clone();
+        }
+        if op.path.starts_with("/imports/") {
+            responses["409"] = json!({"description": "The same file is being imported now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+            responses["503"] = json!({"description": "This node is running as many imports as it runs at once; retry after the Retry-After seconds", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+            o["responses"] = responses.clone();
+            o["requestBody"] = json!({"required": true, "description": "the file, at most 64 MiB (larger files: `cyberbridge import`)", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
         } else if op.method == "post" || op.method == "put" {
             o["requestBody"] = json!({"required": !op.body.is_empty(), "content": {"application/json": {"schema": {"type": "object"}, "example": serde_json::from_str::<Value>(if op.body.is_empty() { "{}" } else { op.body }).unwrap_or(Value::Null)}}});
         }

@@ -1274,3 +1274,298 @@ async fn cookies_are_secure_behind_tls() {
     s.stop().await;
     db.finish().await;
 }
+
+/// A workbook with headers in A1–D1 and one cell at XFD1048576 (issue 13's
+/// 4.9 KB file that killed the server).
+fn far_cell_workbook() -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (i, h) in ["student_number", "name", "award", "date"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, i as u16, *h).expect("cell");
+    }
+    ws.write_string(1_048_575, 16_383, "x").expect("far cell");
+    wb.save_to_buffer().expect("xlsx")
+}
+
+#[tokio::test]
+async fn hostile_uploads_are_refused_and_the_server_lives() {
+    on_every_backend!(check_hostile_uploads);
+}
+
+async fn check_hostile_uploads(s: &Server, label: &str) {
+    let post = |path: &str, body: Vec<u8>| {
+        s.client
+            .post(format!("{}{path}", s.base))
+            .bearer_auth(TOKEN)
+            .body(body)
+            .send()
+    };
+    for path in [
+        "/api/v1/imports/talent?kind=awards&filename=awards.xlsx",
+        "/api/v1/imports/postings?filename=jobs.xlsx",
+    ] {
+        let r = post(path, far_cell_workbook()).await.expect("post");
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{label} {path}"
+        );
+        let v: Value = r.json().await.expect("json");
+        let m = v["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            m.contains("column 16384") && m.contains("512 columns"),
+            "{label}: {m}"
+        );
+    }
+    let (st, _, _) = s.get("/healthz").await;
+    assert_eq!(st, StatusCode::OK, "{label}: the server lives");
+
+    // an upload over the 1 MiB that forms get is an upload like any other
+    let mut csv = String::from("id,title,description\n");
+    let mut i = 0;
+    while csv.len() < 2 << 20 {
+        i += 1;
+        csv.push_str(&format!(
+            "{i},安全工程师 {i},负责安全运营与 SIEM 告警研判，{}\n",
+            "熟悉 Linux。".repeat(8)
+        ));
+    }
+    let r = post(
+        "/api/v1/imports/postings?filename=big.csv",
+        csv.into_bytes(),
+    )
+    .await
+    .expect("post");
+    assert_eq!(r.status(), StatusCode::OK, "{label}: a 2 MiB upload");
+    // over the documented limit: a JSON 413 that says where larger files go
+    let r = post(
+        "/api/v1/imports/postings?filename=huge.csv",
+        vec![b'a'; cb_web::MAX_UPLOAD + 1],
+    )
+    .await
+    .expect("post");
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE, "{label}");
+    let v: Value = r.json().await.expect("a JSON 413");
+    assert_eq!(v["error"]["code"], "too_large");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("cyberbridge import")
+    );
+}
+
+#[tokio::test]
+async fn errors_before_handlers_are_json_and_nothing_personal_is_cached() {
+    let db = TestDb::sqlite();
+    let s = Server::start(&db).await;
+    // a query the extractor refuses
+    let (st, v) = s.json("/api/v1/postings?limit=lots").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("limit"),
+        "{v}"
+    );
+    // a body of the wrong type, and a body that is not the JSON asked for
+    for (ct, body, want) in [
+        ("text/plain", "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ("application/json", "{not json", StatusCode::BAD_REQUEST),
+        (
+            "application/json",
+            "{\"title\": 5}",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let r = s
+            .client
+            .post(format!("{}/api/v1/jobs", s.base))
+            .bearer_auth(TOKEN)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), want, "{ct} {body}");
+        let v: Value = r.json().await.expect("a JSON error");
+        assert!(v["error"]["code"].is_string(), "{v}");
+    }
+    // a form body over 1 MiB
+    let r = s
+        .client
+        .post(format!("{}/api/v1/jobs", s.base))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(vec![b' '; (1 << 20) + 1])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.json::<Value>().await.is_ok());
+
+    for path in ["/api/v1/framework", "/account", "/signin", "/insight"] {
+        let (_, h, _) = s.get(path).await;
+        assert_eq!(
+            h.get("cache-control").and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{path}"
+        );
+    }
+    let (_, h, _) = s.get("/static/app.css").await;
+    assert!(
+        h["cache-control"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("public")
+    );
+    s.stop().await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn after_sign_in_only_same_site_paths_are_followed() {
+    let db = TestDb::sqlite();
+    let s = Server::start(&db).await;
+    for (next, want) in [
+        ("/%09/evil.example/x", "/account"),
+        ("/%0A/x", "/account"),
+        ("//evil.example", "/account"),
+        (
+            "/insight?region=%E6%B1%9F%E8%8B%8F",
+            "/insight?region=%E6%B1%9F%E8%8B%8F",
+        ),
+    ] {
+        let mut b = Browser::new();
+        let (_, _, form) = b.get(&format!("{}/signin?next={next}", s.base)).await;
+        let csrf = hidden(&form, "csrf");
+        let next_field = hidden(&form, "next");
+        let (st, h, _) = b
+            .post(
+                &format!("{}/signin", s.base),
+                &[
+                    ("username", OPERATOR),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                    ("next", &next_field),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(h["location"].to_str().expect("ascii"), want, "{next}");
+        // the same, sent straight in the form
+        let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
+        let csrf = hidden(&form, "csrf");
+        let raw = percent_decode(next);
+        let (st, h, _) = b
+            .post(
+                &format!("{}/signin", s.base),
+                &[
+                    ("username", OPERATOR),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                    ("next", &raw),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::SEE_OTHER, "{raw:?}");
+        assert_eq!(h["location"].to_str().expect("ascii"), want, "{raw:?}");
+    }
+    s.stop().await;
+    db.finish().await;
+}
+
+fn percent_decode(s: &str) -> String {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(&format!("x={}", s.replace('&', "%26")))
+        .ok()
+        .and_then(|v| v.into_iter().next())
+        .map(|(_, v)| v)
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_same_file_uploaded_at_once_is_imported_once_and_nobody_gets_a_500() {
+    on_every_backend!(check_same_file_at_once);
+}
+
+async fn check_same_file_at_once(s: &Server, label: &str) {
+    let mut csv = String::from("id,title,description\n");
+    for i in 0..3000 {
+        csv.push_str(&format!(
+            "{i},渗透测试工程师 {i},熟悉 Burp Suite 与 Web 安全\n"
+        ));
+    }
+    let url = format!("{}/api/v1/imports/postings?filename=same.csv", s.base);
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let send = s
+            .client
+            .post(&url)
+            .bearer_auth(TOKEN)
+            .body(csv.clone())
+            .send();
+        sends.spawn(send);
+    }
+    let mut imported = 0;
+    while let Some(a) = sends.join_next().await {
+        let r = a.expect("task").expect("post");
+        let st = r.status();
+        let v: Value = r.json().await.expect("json");
+        match st {
+            StatusCode::OK if v["already_imported"] == false => imported += 1,
+            StatusCode::OK => assert_eq!(v["already_imported"], true),
+            StatusCode::CONFLICT | StatusCode::SERVICE_UNAVAILABLE => {
+                assert!(v["error"]["message"].is_string(), "{v}")
+            }
+            other => panic!("{label}: {other}: {v}"),
+        }
+    }
+    assert_eq!(imported, 1, "{label}");
+    let (_, v) = s.json("/api/v1/postings/count").await;
+    assert_eq!(v["postings"], 3000, "{label}");
+}
+
+#[tokio::test]
+async fn an_import_beyond_the_nodes_slots_is_told_to_retry() {
+    let db = TestDb::sqlite();
+    let app = App::open(&db.url)
+        .await
+        .expect("open")
+        .with_operator_token(Some(TOKEN))
+        .with_import_slots(1, std::time::Duration::from_millis(200));
+    let served = common::Served::start(app.clone()).await;
+    let held = app.import_slot().await.expect("the one slot");
+    let r = common::client()
+        .post(format!(
+            "{}/api/v1/imports/postings?filename=wait.csv",
+            served.base
+        ))
+        .bearer_auth(TOKEN)
+        .body("id,title\n1,安全工程师\n")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().contains_key("retry-after"));
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["error"]["code"], "busy");
+    drop(held);
+    let r = common::client()
+        .post(format!(
+            "{}/api/v1/imports/postings?filename=wait.csv",
+            served.base
+        ))
+        .bearer_auth(TOKEN)
+        .body("id,title\n1,安全工程师\n")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::OK, "its turn came");
+    served.stop().await;
+    app.store().close().await;
+    db.finish().await;
+}
