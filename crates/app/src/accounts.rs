@@ -297,7 +297,10 @@ impl App {
             format!("client {client}"),
             format!("user {}", username.chars().take(60).collect::<String>()),
         ];
-        if keys.iter().any(|k| self.sessions.refused(k)) {
+        let at = now();
+        if let crate::session::Verdict::Wait(retry_after_s) =
+            self.attempt(Some(&keys[0]), &keys[1], at).await?
+        {
             self.store()
                 .audit(
                     &Caller::Anonymous,
@@ -305,9 +308,7 @@ impl App {
                     &format!("{}, {}: too many failures", keys[0], keys[1]),
                 )
                 .await?;
-            return Err(AppError::TooManyAttempts {
-                retry_after_s: crate::session::FAILURE_WINDOW.as_secs(),
-            });
+            return Err(AppError::TooManyAttempts { retry_after_s });
         }
         let user = if check_username(&username).is_ok() && password.chars().count() <= MAX_PASSWORD
         {
@@ -324,7 +325,7 @@ impl App {
             }
         };
         let Some(user) = user.filter(|_| ok) else {
-            keys.iter().for_each(|k| self.sessions.failed(k));
+            self.failed(&[&keys[0], &keys[1]], at).await?;
             tracing::warn!(client, "sign-in failed");
             self.store()
                 .audit(
@@ -340,6 +341,8 @@ impl App {
             csrf: crate::random_token()?,
             must_change: user.must_change,
         };
+        // the right password: the account's count starts again (the address's does not)
+        self.store().throttle_clear(&keys[1]).await?;
         let caller = Caller::user(user.id, user.org_id, user.role);
         self.store()
             .session_create(
@@ -360,7 +363,15 @@ impl App {
             .store()
             .session(&hex_hash(token), now())
             .await?
-            .map(|(u, csrf)| (Caller::user(u.id, u.org_id, u.role), csrf)))
+            .map(|(u, csrf)| {
+                // a temporary password allows nothing but changing it
+                let caller = if u.must_change {
+                    Caller::Provisional { user_id: u.id }
+                } else {
+                    Caller::user(u.id, u.org_id, u.role)
+                };
+                (caller, csrf)
+            }))
     }
 
     pub async fn sign_out(&self, caller: &Caller, token: &str) -> Result<(), AppError> {
@@ -384,11 +395,14 @@ impl App {
         }
         Ok(
             match self.store().token_lookup(&hex_hash(token), now()).await? {
+                // a temporary password stops the account's tokens too, until it is changed
+                Some((_, u)) if u.must_change => Caller::Anonymous,
                 Some((tok, u)) => Caller::User {
                     user_id: u.id,
                     org_id: u.org_id,
                     role: u.role,
                     read_only: tok.scope != "write",
+                    by_token: true,
                 },
                 None => Caller::Anonymous,
             },
@@ -439,9 +453,16 @@ fn not_found(what: &'static str, what_zh: &'static str, id: i64) -> AppError {
     }
 }
 
+/// API tokens one user may create per hour.
+pub const TOKENS_PER_HOUR: i64 = 20;
+
 impl AccountService<'_> {
     pub async fn me(&self, caller: &Caller) -> Result<Me, AppError> {
-        let Some(user_id) = caller.user_id() else {
+        let own = match caller {
+            Caller::Provisional { user_id } => Some(*user_id),
+            _ => caller.user_id(),
+        };
+        let Some(user_id) = own else {
             return Err(caller
                 .refuse("see your account (the platform's own token has no account)")
                 .into());
@@ -655,7 +676,7 @@ impl AccountService<'_> {
         let password = temporary_password()?;
         let hash = hash_password(&password).await?;
         store
-            .user_set_password(caller, user_id, &hash, true, "password.reset")
+            .user_set_password(caller, user_id, &hash, true, true, now(), "password.reset")
             .await?;
         Ok(Handover {
             user_id,
@@ -686,7 +707,9 @@ impl AccountService<'_> {
                 "you cannot disable your own account / 不能停用自己的账号",
             ));
         }
-        Ok(store.user_set_disabled(caller, user_id, disabled).await?)
+        Ok(store
+            .user_set_disabled(caller, user_id, disabled, now())
+            .await?)
     }
 
     /// A user changes their own password, proving the current one.
@@ -696,10 +719,16 @@ impl AccountService<'_> {
         current: &str,
         new: &str,
     ) -> Result<(), AppError> {
-        caller.require_write("change your password")?;
-        let user_id = caller.user_id().ok_or(AccessError::Forbidden {
-            action: "change a password without an account",
-        })?;
+        // the one thing a temporary password allows
+        let user_id = match caller {
+            Caller::Provisional { user_id } => *user_id,
+            _ => {
+                caller.require_write("change your password")?;
+                caller.user_id().ok_or(AccessError::Forbidden {
+                    action: "change a password without an account",
+                })?
+            }
+        };
         check_password(new)?;
         let store = self.app.store();
         let user = store
@@ -708,16 +737,17 @@ impl AccountService<'_> {
             .ok_or_else(|| not_found("user", "用户", user_id))?;
         // a session is not a licence to guess: wrong current passwords are limited like sign-ins
         let key = format!("password change {user_id}");
-        if self.app.sessions.refused(&key) {
+        let at = now();
+        if let crate::session::Verdict::Wait(retry_after_s) =
+            self.app.attempt(None, &key, at).await?
+        {
             store
                 .audit(caller, "password.change_refused", "too many failures")
                 .await?;
-            return Err(AppError::TooManyAttempts {
-                retry_after_s: crate::session::FAILURE_WINDOW.as_secs(),
-            });
+            return Err(AppError::TooManyAttempts { retry_after_s });
         }
         if !verify_password(&user.password_hash, current).await {
-            self.app.sessions.failed(&key);
+            self.app.failed(&[&key], at).await?;
             store.audit(caller, "password.change_failed", "").await?;
             return Err(invalid("current password: does not match / 当前密码不正确"));
         }
@@ -728,7 +758,15 @@ impl AccountService<'_> {
         }
         let hash = hash_password(new).await?;
         Ok(store
-            .user_set_password(caller, user_id, &hash, false, "password.change")
+            .user_set_password(
+                caller,
+                user_id,
+                &hash,
+                false,
+                false,
+                now(),
+                "password.change",
+            )
             .await?)
     }
 
@@ -789,7 +827,11 @@ impl AccountService<'_> {
         let user_id = caller.user_id().ok_or(AccessError::Unauthenticated {
             action: "sign out everywhere",
         })?;
-        Ok(self.app.store().sessions_end(caller, user_id).await?)
+        Ok(self
+            .app
+            .store()
+            .sessions_end(caller, user_id, now())
+            .await?)
     }
 
     pub async fn tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
@@ -810,6 +852,13 @@ impl AccountService<'_> {
         let user_id = caller.user_id().ok_or(AccessError::Forbidden {
             action: "create an API token without an account",
         })?;
+        // a token cannot mint tokens: a leaked one would outlive its revocation
+        if matches!(caller, Caller::User { by_token: true, .. }) {
+            return Err(AccessError::Forbidden {
+                action: "create an API token with a token (sign in with a browser to create one)",
+            }
+            .into());
+        }
         check_text("name", name, 60)?;
         if scope != "read" && scope != "write" {
             return Err(invalid(format!(
@@ -817,6 +866,14 @@ impl AccountService<'_> {
                 scope.chars().take(20).collect::<String>()
             )));
         }
+        self.app
+            .at_most(
+                &format!("token {user_id}"),
+                TOKENS_PER_HOUR,
+                std::time::Duration::from_secs(3600),
+                now(),
+            )
+            .await?;
         let store = self.app.store();
         if store
             .tokens_of(user_id)

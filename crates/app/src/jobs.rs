@@ -132,6 +132,9 @@ impl App {
     }
 }
 
+/// How often a student may change their interest in one posting per hour.
+pub const INTEREST_CHANGES_PER_HOUR: i64 = 10;
+
 impl JobService<'_> {
     /// What the extractor reads in a title and description.
     pub fn suggest(
@@ -662,6 +665,24 @@ impl JobService<'_> {
         let job = self.visible(caller, id).await?;
         if interested && job.status != JobStatus::Published {
             return Err(invalid(format!("posting {id} is not open / 该岗位未开放")));
+        }
+        let changes = self
+            .app
+            .store()
+            .interests_of(person_id)
+            .await?
+            .contains(&id)
+            != interested;
+        if changes {
+            // a change of mind is fine; a toggling script is not
+            self.app
+                .at_most(
+                    &format!("interest {person_id} {id}"),
+                    INTEREST_CHANGES_PER_HOUR,
+                    std::time::Duration::from_secs(3600),
+                    now(),
+                )
+                .await?;
         }
         self.app
             .store()

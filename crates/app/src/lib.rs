@@ -20,7 +20,10 @@ pub use framework::*;
 pub use insight::*;
 pub use jobs::*;
 pub use postings::*;
-pub use session::{FAILURE_WINDOW, MAX_FAILURES, SESSION_TTL, random_token};
+pub use session::{
+    ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_DELAY, CLIENT_MAX_FAILURES, FAILURE_WINDOW, SESSION_TTL,
+    account_delay, random_token,
+};
 pub use talent::*;
 /// The talent pool's records as the services return them.
 pub mod records {
@@ -100,6 +103,8 @@ pub struct App {
     import_wait: std::time::Duration,
     /// The files (by content hash) this node is importing now.
     importing: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Proxies whose `X-Forwarded-For` names the real client.
+    trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 /// A file claimed for import on this node: released when dropped.
@@ -180,7 +185,48 @@ impl App {
             import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORTS_AT_ONCE)),
             import_wait: IMPORT_WAIT,
             importing: Arc::default(),
+            trusted_proxies: Arc::default(),
         })
+    }
+
+    /// Trusts these proxies (the TLS front end) to say, in `X-Forwarded-For`,
+    /// which client a request came from; from anyone else the header is
+    /// ignored.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
+    }
+
+    /// The client a request came from: the peer, or, when the peer is a
+    /// trusted proxy, the right-most address in `forwarded_for` that is not
+    /// one (the left-most ones a client may have written itself).
+    pub fn client_address(
+        &self,
+        peer: Option<std::net::IpAddr>,
+        forwarded_for: &[&str],
+    ) -> Option<std::net::IpAddr> {
+        let trusted = |a: &std::net::IpAddr| self.trusted_proxies.contains(a);
+        let peer = peer?;
+        if !trusted(&peer) {
+            return Some(peer);
+        }
+        let mut chain: Vec<std::net::IpAddr> = Vec::new();
+        for h in forwarded_for {
+            for part in h.split(',') {
+                match part.trim().parse() {
+                    Ok(a) => chain.push(a),
+                    // a malformed hop: nothing left of it can be believed
+                    Err(_) => chain.clear(),
+                }
+            }
+        }
+        Some(
+            chain
+                .into_iter()
+                .rev()
+                .find(|a| !trusted(a))
+                .unwrap_or(peer),
+        )
     }
 
     /// Runs at most `at_once` imports at a time on this node, each waiting at

@@ -179,6 +179,14 @@ impl TalentService<'_> {
                 "date: {date} is in the future / 日期不能晚于今天"
             )));
         }
+        // an internship or application is recent: not before 2000, nor ten years back
+        let earliest = (today - chrono::Duration::days(3653))
+            .max(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(today));
+        if date < earliest {
+            return Err(AppError::Invalid(format!(
+                "date: {date} is before {earliest}; expected the date of the internship or interview / 日期过早"
+            )));
+        }
         let evidence = cb_talent::Evidence {
             id: 0,
             person_id: person_id as u64,
@@ -196,12 +204,41 @@ impl TalentService<'_> {
                 })
                 .collect(),
         };
-        Ok(self
+        let rated: Vec<String> = levels.iter().map(|(s, _)| s.clone()).collect();
+        let id = self
             .write_evidence(caller, vec![evidence], today)
             .await?
             .first()
             .copied()
-            .unwrap_or_default())
+            .unwrap_or_default();
+        // one current rating per evaluator, student and skill: this one
+        // replaces the evaluator's earlier ratings of the same skills
+        let earlier: Vec<(u64, Vec<cb_talent::Observation>)> = store
+            .talent_evidence_of(person_id)
+            .await?
+            .into_iter()
+            .filter(|e| {
+                e.id != id
+                    && e.recorded_by == caller.audit_name()
+                    && matches!(e.kind, cb_talent::EvidenceKind::EnterpriseEvaluation { .. })
+                    && e.observations.iter().any(|o| rated.contains(&o.skill_id))
+            })
+            .map(|e| {
+                let keep = e
+                    .observations
+                    .into_iter()
+                    .filter(|o| !rated.contains(&o.skill_id))
+                    .collect();
+                (e.id, keep)
+            })
+            .collect();
+        if !earlier.is_empty() {
+            store
+                .talent_evidence_supersede(caller, person_id, &earlier)
+                .await?;
+            self.refresh_supply(&[person_id], today).await?;
+        }
+        Ok(id)
     }
 
     /// Checks levels, assigns ids, writes the evidence in one transaction and

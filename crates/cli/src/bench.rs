@@ -672,6 +672,8 @@ pub async fn accounts(database_url: &str, rounds: usize) -> anyhow::Result<()> {
             user.id,
             &hash,
             false,
+            false,
+            0,
             "password.reset",
         )
         .await?;

@@ -54,6 +54,11 @@ pub struct Config {
     /// Unset: nobody can.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_token: Option<String>,
+    /// The proxies in front of the server (the TLS front end), whose
+    /// `X-Forwarded-For` names the real client: sign-in limits count per real
+    /// client. Empty: the header is ignored.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -63,6 +68,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             log: "info,sqlx::query=error".into(),
             operator_token: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

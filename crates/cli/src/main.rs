@@ -302,7 +302,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = App::open(&url)
                 .await
                 .with_context(|| format!("opening {url}"))?
-                .with_operator_token(cfg.operator_token.as_deref());
+                .with_operator_token(cfg.operator_token.as_deref())
+                .with_trusted_proxies(cfg.trusted_proxies.clone());
             serve(app, cfg.listen).await
         }
         Command::Demo { no_serve } => {
@@ -310,7 +311,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = App::open(&url)
                 .await
                 .with_context(|| format!("opening {url}"))?
-                .with_operator_token(cfg.operator_token.as_deref());
+                .with_operator_token(cfg.operator_token.as_deref())
+                .with_trusted_proxies(cfg.trusted_proxies.clone());
             load_demo(&app).await?;
             let today = chrono::Local::now().date_naive();
             if app.seed_demo_accounts(DEMO_PASSWORD, today).await? {

@@ -152,13 +152,17 @@ pub enum Caller {
     /// machine, start-up seeding. `label` says which (for the audit log).
     System { label: String },
     /// A signed-in user, or a script holding one of their API tokens
-    /// (`read_only` for a token scoped to reading).
+    /// (`by_token`; `read_only` for a token scoped to reading).
     User {
         user_id: i64,
         org_id: i64,
         role: UserRole,
         read_only: bool,
+        by_token: bool,
     },
+    /// Signed in with a temporary password: may see their own account and
+    /// change the password, and nothing else a signed-in user may do.
+    Provisional { user_id: i64 },
 }
 
 impl Caller {
@@ -173,7 +177,9 @@ impl Caller {
         match self {
             Caller::Anonymous => "anonymous".to_string(),
             Caller::System { label } => format!("system:{label}"),
-            Caller::User { user_id, .. } => format!("user:{user_id}"),
+            Caller::User { user_id, .. } | Caller::Provisional { user_id } => {
+                format!("user:{user_id}")
+            }
         }
     }
 
@@ -195,6 +201,7 @@ impl Caller {
             org_id,
             role,
             read_only: false,
+            by_token: false,
         }
     }
 
@@ -225,6 +232,7 @@ impl Caller {
     pub fn require_write(&self, action: &'static str) -> Result<(), AccessError> {
         match self {
             Caller::Anonymous => Err(AccessError::Unauthenticated { action }),
+            Caller::Provisional { .. } => Err(AccessError::PasswordChangeRequired { action }),
             Caller::User {
                 read_only: true, ..
             } => Err(AccessError::Forbidden { action }),
@@ -234,20 +242,20 @@ impl Caller {
 
     /// Fails with [`AccessError::Unauthenticated`] for nobody.
     pub fn require_signed_in(&self, action: &'static str) -> Result<(), AccessError> {
-        if matches!(self, Caller::Anonymous) {
-            Err(AccessError::Unauthenticated { action })
-        } else {
-            Ok(())
+        match self {
+            Caller::Anonymous => Err(AccessError::Unauthenticated { action }),
+            Caller::Provisional { .. } => Err(AccessError::PasswordChangeRequired { action }),
+            _ => Ok(()),
         }
     }
 
     /// The refusal of `action` to this caller: nobody is asked to sign in,
     /// anyone else is forbidden.
     pub fn refuse(&self, action: &'static str) -> AccessError {
-        if matches!(self, Caller::Anonymous) {
-            AccessError::Unauthenticated { action }
-        } else {
-            AccessError::Forbidden { action }
+        match self {
+            Caller::Anonymous => AccessError::Unauthenticated { action },
+            Caller::Provisional { .. } => AccessError::PasswordChangeRequired { action },
+            _ => AccessError::Forbidden { action },
         }
     }
 
@@ -268,6 +276,11 @@ pub enum AccessError {
     Unauthenticated { action: &'static str },
     #[error("not allowed to {action} / 无权执行此操作")]
     Forbidden { action: &'static str },
+    /// Signed in with a temporary password, which must be changed first.
+    #[error(
+        "change your temporary password at /account before you {action} / 请先在“我的账号”中修改临时密码"
+    )]
+    PasswordChangeRequired { action: &'static str },
     /// Forbidden, with what in the request was not the caller's to touch.
     #[error("not allowed to {action}: {detail}")]
     Refused {

@@ -4,8 +4,8 @@
 //! transaction.
 
 use crate::tables::{
-    API_TOKENS, AUDIT, CORRECTIONS, JOB_INTEREST, JOBS, ORGS, SESSIONS, TEACHER_COHORTS, Table, Ty,
-    USERS, Val,
+    API_TOKENS, AUDIT, CORRECTIONS, JOB_INTEREST, JOBS, ORGS, SESSIONS, TEACHER_COHORTS, THROTTLE,
+    Table, Ty, USERS, Val,
 };
 use crate::{Store, StoreError};
 use cb_core::{Caller, OrgKind, UserRole};
@@ -301,6 +301,14 @@ fn job_update(job: &Job) -> Step {
     }
 }
 
+/// Revokes every live API token of a user.
+fn revoke_all_tokens(user_id: i64, now: i64) -> Step {
+    step(
+        "UPDATE api_tokens SET revoked_at = {} WHERE user_id = {} AND revoked_at IS NULL",
+        vec![Val::Int(now), Val::Int(user_id)],
+    )
+}
+
 impl Store {
     // ---- organisations ----
 
@@ -412,17 +420,21 @@ impl Store {
             .transpose()
     }
 
-    /// Sets a password hash and signs the user out everywhere (their sessions
-    /// end; API tokens stay until revoked).
+    /// Sets a password hash and signs the user out everywhere: their sessions
+    /// end, and with `revoke_tokens` (a reset by someone else) their API
+    /// tokens too.
+    #[allow(clippy::too_many_arguments)] // one change: who, whom, what, and what goes with it
     pub async fn user_set_password(
         &self,
         caller: &Caller,
         user_id: i64,
         hash: &str,
         must_change: bool,
+        revoke_tokens: bool,
+        now: i64,
         action: &str,
     ) -> Result<(), StoreError> {
-        let steps = vec![
+        let mut steps = vec![
             step(
                 "UPDATE users SET password_hash = {}, must_change = {} WHERE id = {}",
                 vec![t(hash), Val::Int(i64::from(must_change)), Val::Int(user_id)],
@@ -432,18 +444,24 @@ impl Store {
                 vec![Val::Int(user_id)],
             ),
         ];
+        if revoke_tokens {
+            steps.push(revoke_all_tokens(user_id, now));
+        }
         self.run(caller, steps, action, &format!("user {user_id}"))
             .await
             .map(|_| ())
     }
 
+    /// Disables (ending the user's sessions and revoking their API tokens, which
+    /// enabling again does not bring back) or enables an account.
     pub async fn user_set_disabled(
         &self,
         caller: &Caller,
         user_id: i64,
         disabled: bool,
+        now: i64,
     ) -> Result<(), StoreError> {
-        let steps = vec![
+        let mut steps = vec![
             step(
                 "UPDATE users SET disabled = {} WHERE id = {}",
                 vec![Val::Int(i64::from(disabled)), Val::Int(user_id)],
@@ -453,6 +471,9 @@ impl Store {
                 vec![Val::Int(user_id)],
             ),
         ];
+        if disabled {
+            steps.push(revoke_all_tokens(user_id, now));
+        }
         let action = if disabled {
             "user.disable"
         } else {
@@ -586,20 +607,132 @@ impl Store {
         .await
     }
 
-    /// Ends every session of the user ("sign out everywhere").
-    pub async fn sessions_end(&self, caller: &Caller, user_id: i64) -> Result<u64, StoreError> {
+    /// Ends every session of the user and revokes their API tokens ("sign
+    /// out everywhere"); returns the sessions ended.
+    pub async fn sessions_end(
+        &self,
+        caller: &Caller,
+        user_id: i64,
+        now: i64,
+    ) -> Result<u64, StoreError> {
         let n = self
             .run(
                 caller,
-                vec![step(
-                    "DELETE FROM sessions WHERE user_id = {}",
-                    vec![Val::Int(user_id)],
-                )],
+                vec![
+                    step(
+                        "DELETE FROM sessions WHERE user_id = {}",
+                        vec![Val::Int(user_id)],
+                    ),
+                    revoke_all_tokens(user_id, now),
+                ],
                 "signout.everywhere",
                 &format!("user {user_id}"),
             )
             .await?;
         Ok(n[0])
+    }
+
+    // ---- an evaluator's current ratings ----
+
+    /// Replaces a person's earlier evidence: each `(id, keep)` keeps only
+    /// the observations `keep` or, with none left, is removed. One
+    /// transaction, audited as `evaluation.replace`.
+    pub async fn talent_evidence_supersede(
+        &self,
+        caller: &Caller,
+        person_id: i64,
+        changes: &[(u64, Vec<cb_talent::Observation>)],
+    ) -> Result<(), StoreError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let steps = changes
+            .iter()
+            .map(|(id, keep)| {
+                if keep.is_empty() {
+                    step(
+                        "DELETE FROM talent_evidence WHERE id = {} AND person_id = {}",
+                        vec![Val::Int(*id as i64), Val::Int(person_id)],
+                    )
+                } else {
+                    step(
+                        "UPDATE talent_evidence SET observations = {} WHERE id = {} AND person_id = {}",
+                        vec![
+                            t(&crate::talent::encode_observations(keep)),
+                            Val::Int(*id as i64),
+                            Val::Int(person_id),
+                        ],
+                    )
+                }
+            })
+            .collect();
+        self.run(
+            caller,
+            steps,
+            "evaluation.replace",
+            &format!("person {person_id}: {} earlier ratings", changes.len()),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    // ---- failed attempts, shared by every node ----
+
+    /// The failures counted for `key` since `since` (Unix seconds): how many,
+    /// the first and the last; `None` when there are none in that window.
+    pub async fn throttle_get(
+        &self,
+        key: &str,
+        since: i64,
+    ) -> Result<Option<(i64, i64, i64)>, StoreError> {
+        Ok(self
+            .rows(
+                &THROTTLE,
+                "key = {} AND first_at >= {}",
+                vec![t(key), Val::Int(since)],
+            )
+            .await?
+            .first()
+            .map(|r| (r[1].int(), r[2].int(), r[3].int())))
+    }
+
+    /// Counts one failure for `key` at `now`; a count whose first failure is
+    /// before `since` starts again. Rows whose window has passed are dropped.
+    pub async fn throttle_fail(&self, key: &str, now: i64, since: i64) -> Result<(), StoreError> {
+        self.run_quiet(vec![
+            step(
+                "INSERT INTO throttle (key, failures, first_at, last_at) VALUES ({}, 1, {}, {}) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                 failures = CASE WHEN throttle.first_at < {} THEN 1 ELSE throttle.failures + 1 END, \
+                 first_at = CASE WHEN throttle.first_at < {} THEN {} ELSE throttle.first_at END, \
+                 last_at = {}",
+                vec![
+                    t(key),
+                    Val::Int(now),
+                    Val::Int(now),
+                    Val::Int(since),
+                    Val::Int(since),
+                    Val::Int(now),
+                    Val::Int(now),
+                ],
+            ),
+            step(
+                "DELETE FROM throttle WHERE last_at < {}",
+                vec![Val::Int(since)],
+            ),
+        ])
+        .await
+        .map(|_| ())
+    }
+
+    /// Forgets the failures of `key` (a right password).
+    pub async fn throttle_clear(&self, key: &str) -> Result<(), StoreError> {
+        self.run_quiet(vec![step(
+            "DELETE FROM throttle WHERE key = {}",
+            vec![t(key)],
+        )])
+        .await
+        .map(|_| ())
     }
 
     // ---- API tokens ----

@@ -450,6 +450,16 @@ table!(
     ]
 );
 table!(
+    THROTTLE,
+    "throttle",
+    [
+        ("key", Text),
+        ("failures", Int),
+        ("first_at", Int),
+        ("last_at", Int)
+    ]
+);
+table!(
     API_TOKENS,
     "api_tokens",
     [

@@ -124,6 +124,15 @@ fn b(x: bool) -> Val {
 }
 
 /// The rows of a write; evidence without a recorder is recorded by `actor`.
+/// Observations as stored: `skill:level` separated by spaces.
+pub(crate) fn encode_observations(observations: &[Observation]) -> String {
+    observations
+        .iter()
+        .map(|o| format!("{}:{}", o.skill_id, o.level))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
     let mut course_skills: Rows = w
         .courses
@@ -207,12 +216,7 @@ pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
                     EvidenceKind::Certificate { .. } => "certificate",
                     EvidenceKind::Award { .. } => "award",
                 };
-                let obs = e
-                    .observations
-                    .iter()
-                    .map(|o| format!("{}:{}", o.skill_id, o.level))
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let obs = encode_observations(&e.observations);
                 vec![
                     Val::Int(e.id as i64),
                     Val::Int(e.person_id as i64),

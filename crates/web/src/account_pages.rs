@@ -103,12 +103,17 @@ async fn account_page(
 ) -> PageResult {
     let c = &who.caller;
     let me = app.accounts().me(c).await.map_err(|e| gate(lang, uri, e))?;
-    let tokens = app
-        .accounts()
-        .tokens(c)
-        .await
-        .map_err(|e| PageError(lang, e))?;
-    let (person, reads, corrections) = match me.user.person_id {
+    // with a temporary password the page offers its change and nothing else
+    let provisional = matches!(c, cb_core::Caller::Provisional { .. });
+    let tokens = if provisional {
+        Vec::new()
+    } else {
+        app.accounts()
+            .tokens(c)
+            .await
+            .map_err(|e| PageError(lang, e))?
+    };
+    let (person, reads, corrections) = match me.user.person_id.filter(|_| !provisional) {
         Some(pid) => {
             let profile = app
                 .talent()
@@ -132,11 +137,14 @@ async fn account_page(
         None => (None, Vec::new(), Vec::new()),
     };
     let title = lang.pick("我的账号", "My account").to_string();
-    let sessions = app
-        .accounts()
-        .session_count(c)
-        .await
-        .map_err(|e| PageError(lang, e))?;
+    let sessions = if provisional {
+        1
+    } else {
+        app.accounts()
+            .session_count(c)
+            .await
+            .map_err(|e| PageError(lang, e))?
+    };
     let page = AccountPage {
         page: PageCtx::new(app.places(c), lang, uri, title),
         csrf: who.csrf(),
@@ -146,7 +154,7 @@ async fn account_page(
         reads,
         corrections,
         sessions,
-        must_change,
+        must_change: must_change || provisional,
         message,
         new_token,
     };

@@ -92,9 +92,11 @@ impl From<AppError> for ApiError {
             AppError::Access(AccessError::Unauthenticated { .. }) => {
                 ApiError(StatusCode::UNAUTHORIZED, "unauthenticated", e.to_string())
             }
-            AppError::Access(AccessError::Forbidden { .. } | AccessError::Refused { .. }) => {
-                ApiError(StatusCode::FORBIDDEN, "forbidden", e.to_string())
-            }
+            AppError::Access(
+                AccessError::Forbidden { .. }
+                | AccessError::Refused { .. }
+                | AccessError::PasswordChangeRequired { .. },
+            ) => ApiError(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
             AppError::Invalid(_) | AppError::Model(_) => {
                 ApiError(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
             }

@@ -161,23 +161,29 @@ async fn signin_form(UiLang(lang): UiLang, uri: Uri, Query(q): Query<NextQuery>)
     )
 }
 
-/// The peer's address (when served with connect info), for the failure limit.
+/// The client's address, for the failure limit: the peer, or what a trusted
+/// proxy says in `X-Forwarded-For` (see [`App::client_address`]).
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+impl axum::extract::FromRequestParts<App> for ClientAddr {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _state: &S,
+        app: &App,
     ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(a)| a.ip());
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
         Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(
-                    || "unknown".to_string(),
-                    |ConnectInfo(a)| a.ip().to_string(),
-                ),
+            app.client_address(peer, &forwarded)
+                .map_or_else(|| "unknown".to_string(), |a| a.to_string()),
         ))
     }
 }

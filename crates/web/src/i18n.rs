@@ -546,6 +546,11 @@ const AUDIT_ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("correction.accepted", "接受更正", "Accepted a correction"),
     ("correction.dismissed", "驳回更正", "Dismissed a correction"),
+    (
+        "evaluation.replace",
+        "替换先前评分",
+        "Replaced earlier ratings",
+    ),
     ("interest.add", "表达求职意向", "Expressed interest"),
     ("interest.withdraw", "撤回求职意向", "Withdrew interest"),
     ("job.create", "起草岗位", "Drafted a posting"),
@@ -649,6 +654,12 @@ const AUDIT_DETAILS: &[(&str, &str, &str, &str)] = &[
         "{ref}: correction {n} {correction}",
         "{ref}：{correction}",
         "{ref}: {correction}",
+    ),
+    (
+        "evaluation.replace",
+        "{ref}: {n} earlier ratings",
+        "{ref}：替换同一评价人先前的评分 {n} 条",
+        "{ref}: {n} earlier ratings by the same evaluator replaced",
     ),
     (
         "teacher.cohorts",

@@ -153,6 +153,14 @@ async fn world(db: &TestDb) -> World {
             .create_user(&op, a)
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // as each of them would first: a password of their own in place of the temporary one
+        acc.change_password(
+            &Caller::Provisional { user_id: h.user_id },
+            &h.password,
+            PASSWORD,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
         let caller = Caller::user(h.user_id, org_id, role);
         if name == "teacher" {
             acc.set_teacher_cohorts(&op, h.user_id, &[ca.cohort.id])
@@ -998,8 +1006,9 @@ async fn check_accounts(w: &World, label: &str) {
         label,
     )
     .await;
-    // tokens: a read-only token cannot change anything; a revoked one is nobody
-    let (st, t) = w
+    // tokens: made with a session, never with a token; a read-only token
+    // cannot change anything; a revoked one is nobody
+    let (st, _) = w
         .call(
             "hr",
             "POST",
@@ -1007,12 +1016,18 @@ async fn check_accounts(w: &World, label: &str) {
             Some(json!({"name": "read only", "scope": "read"})),
         )
         .await;
-    assert_eq!(st, StatusCode::CREATED);
-    let secret = t["secret"].as_str().expect("secret").to_string();
+    assert_eq!(st, StatusCode::FORBIDDEN, "a token minting a token");
+    let t = w
+        .app
+        .accounts()
+        .create_token(&caller_of(w, "hr").await, "read only", "read")
+        .await
+        .expect("a token from a signed-in session");
+    let secret = t.secret.clone();
     let stored = w
         .app
         .store()
-        .tokens_of(t["token"]["user_id"].as_i64().expect("user"))
+        .tokens_of(t.token.user_id)
         .await
         .expect("tokens");
     assert!(
@@ -1043,15 +1058,13 @@ async fn check_accounts(w: &World, label: &str) {
         StatusCode::FORBIDDEN
     );
     // an operator's read-only token reads everything and changes nothing
-    let (_, ot) = w
-        .call(
-            "operator",
-            "POST",
-            "/tokens",
-            Some(json!({"name": "read", "scope": "read"})),
-        )
-        .await;
-    let op_ro = ot["secret"].as_str().expect("secret").to_string();
+    let op_ro = w
+        .app
+        .accounts()
+        .create_token(&Caller::user(1, 1, UserRole::Operator), "read", "read")
+        .await
+        .expect("token")
+        .secret;
     let r = w
         .client
         .get(format!("{}/api/v1/imports", w.base))
@@ -1078,7 +1091,7 @@ async fn check_accounts(w: &World, label: &str) {
         .await
         .expect("post");
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
-    let tid = t["token"]["id"].as_i64().expect("id");
+    let tid = t.token.id;
     assert_eq!(
         w.call("hr-2", "DELETE", &format!("/tokens/{tid}"), None)
             .await
@@ -1390,6 +1403,79 @@ async fn check_publishing(w: &World, label: &str) {
             .iter()
             .all(|e| e.kind.judge() == cb_talent::Judge::Enterprise && e.observations.len() == 2)
     );
+    // one current rating per evaluator, student and skill: rating again replaces
+    // (issue 13: 100 identical ratings lifted burp-suite from 2.52 to 4.98)
+    let level_of = |skill: &'static str| {
+        let app = w.app.clone();
+        async move {
+            let p = app
+                .talent()
+                .profile(
+                    &Caller::system("test"),
+                    me,
+                    chrono::Local::now().date_naive(),
+                )
+                .await
+                .expect("profile");
+            p.profile
+                .skills
+                .iter()
+                .find(|s| s.skill_id == skill)
+                .map(|s| (s.level, s.confidence))
+        }
+    };
+    let once = level_of("burp-suite").await;
+    for _ in 0..30 {
+        let (st, _) = w
+            .call(
+                "mentor",
+                "POST",
+                &format!("/people/{me}/evaluations"),
+                Some(json!({"levels": {"burp-suite": 5}, "comment": "again"})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{label}");
+    }
+    let mentor_ratings: Vec<_> = w
+        .app
+        .store()
+        .talent_evidence_of(me)
+        .await
+        .expect("evidence")
+        .into_iter()
+        .filter(|e| {
+            e.source_org == "Enterprise One"
+                && e.observations.iter().any(|o| o.skill_id == "burp-suite")
+        })
+        .collect();
+    assert_eq!(
+        mentor_ratings.len(),
+        2,
+        "{label}: the mentor's latest rating of burp-suite and HR's: {mentor_ratings:?}"
+    );
+    let after = level_of("burp-suite").await;
+    let (l1, c1) = once.expect("rated");
+    let (l2, c2) = after.expect("rated");
+    assert!(
+        c2 <= c1 + 1e-9,
+        "{label}: repeating adds no confidence ({c1} → {c2})"
+    );
+    assert!(
+        l2 - l1 < 1.5,
+        "{label}: one rating of 5 in place of one of 3 ({l1} → {l2})"
+    );
+    // dates for sense: not the year 1, not the future
+    for date in ["0001-01-01", "1999-12-31"] {
+        let (st, v) = w
+            .call(
+                "mentor",
+                "POST",
+                &format!("/people/{me}/evaluations"),
+                Some(json!({"levels": {"burp-suite": 3}, "date": date})),
+            )
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{label}: {date}: {v}");
+    }
     // an enterprise now reads an interested, consenting student's profile; the other enterprise still cannot
     assert_eq!(
         w.call(
@@ -1504,6 +1590,53 @@ async fn check_publishing(w: &World, label: &str) {
         .contains(&other),
         "{label}"
     );
+
+    // interest toggles are fairly limited: a change of mind is fine, a
+    // toggling script is not (issue 13: 300 toggles wrote 299 audit rows)
+    let (_, j) = w
+        .call(
+            "hr",
+            "POST",
+            "/jobs",
+            Some(json!({"kind": "internship", "title": "安全运营实习生", "description": "SIEM 告警研判与日志分析", "location": "武汉", "platform_role": "soc-analyst"})),
+        )
+        .await;
+    let fresh = j["id"].as_i64().expect("id");
+    let (st, v) = w
+        .call("hr", "POST", &format!("/jobs/{fresh}/submit"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{label}: {v}");
+    let (st, _) = w
+        .call("moderator", "POST", &format!("/jobs/{fresh}/approve"), None)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{label}");
+    let path = format!("/jobs/{fresh}/interest");
+    let mut answers = Vec::new();
+    let allowed = cb_app::INTEREST_CHANGES_PER_HOUR as usize;
+    for i in 0..=allowed {
+        let method = if i % 2 == 0 { "POST" } else { "DELETE" };
+        answers.push(w.call("student-b", method, &path, None).await.0);
+    }
+    assert!(
+        answers[..allowed].iter().all(|s| *s == StatusCode::OK),
+        "{label}: {answers:?}"
+    );
+    assert_eq!(
+        answers[allowed],
+        StatusCode::TOO_MANY_REQUESTS,
+        "{label}: {answers:?}"
+    );
+    // asking for what is already so changes nothing, so it is not refused
+    let (st, _) = w.call("student-b", "DELETE", &path, None).await;
+    assert_eq!(st, StatusCode::OK, "{label}: no change");
+    let log = w.app.store().audit_log(1000).await.expect("audit");
+    let rows = log
+        .iter()
+        .filter(|e| {
+            e.action.starts_with("interest.") && e.detail.starts_with(&format!("job {fresh},"))
+        })
+        .count();
+    assert_eq!(rows, allowed, "{label}: one audit row per change allowed");
 }
 
 async fn check_hostile(w: &World, label: &str) {
@@ -1849,6 +1982,8 @@ async fn pages_on(db: &TestDb) {
                     u.id,
                     &hash,
                     false,
+                    false,
+                    0,
                     "password.reset",
                 )
                 .await
@@ -1985,7 +2120,11 @@ async fn pages_on(db: &TestDb) {
                 .await
                 .expect("post");
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
-            assert_eq!(w.call("hr-2", "GET", "/me", None).await.0, StatusCode::OK);
+            assert_eq!(
+                w.call("hr-2", "GET", "/me", None).await.0,
+                StatusCode::UNAUTHORIZED,
+                "enabling again does not bring a revoked token back"
+            );
         }
         // signing out everywhere ends this browser's session too
         if who == "analyst" {

@@ -790,55 +790,167 @@ async fn check_talent_pages(s: &Server, label: &str) {
     assert_eq!(st, StatusCode::SEE_OTHER, "signed out");
 }
 
-#[tokio::test]
-async fn sign_in_failures_are_limited() {
-    let db = TestDb::sqlite();
-    let s = Server::start(&db).await;
-    let mut b = Browser::new();
-    let mut last = StatusCode::OK;
-    for _ in 0..7 {
-        let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
-        let csrf = hidden(&form, "csrf");
-        last = b
-            .post(
-                &format!("{}/signin", s.base),
-                &[
-                    ("username", OPERATOR),
-                    ("password", "a wrong guess"),
-                    ("csrf", &csrf),
-                ],
-            )
-            .await
-            .0;
-    }
-    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
-    // even the right token waits out the window
-    let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
-    let csrf = hidden(&form, "csrf");
-    assert_eq!(
-        b.post(
-            &format!("{}/signin", s.base),
-            &[
-                ("username", OPERATOR),
-                ("password", PASSWORD),
-                ("csrf", &csrf)
-            ]
-        )
+/// A sign-in form post as client `from` (through the trusted proxy's
+/// `X-Forwarded-For`): the status and `Retry-After`.
+async fn sign_in_from(
+    base: &str,
+    from: &str,
+    user: &str,
+    password: &str,
+) -> (StatusCode, Option<u64>) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = client
+        .get(format!("{base}/signin"))
+        .send()
         .await
-        .0,
-        StatusCode::TOO_MANY_REQUESTS
-    );
-    let failures = s
-        .app
-        .store()
-        .audit_log(100)
-        .await
-        .expect("audit")
+        .expect("form");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
         .iter()
-        .filter(|e| e.action == "signin.failed")
-        .count();
-    assert_eq!(failures, 5);
-    s.stop().await;
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let csrf = hidden(&r.text().await.unwrap_or_default(), "csrf");
+    let body =
+        serde_urlencoded::to_string([("username", user), ("password", password), ("csrf", &csrf)])
+            .expect("form");
+    let r = client
+        .post(format!("{base}/signin"))
+        .header("cookie", cookie)
+        .header("x-forwarded-for", from)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("post");
+    let retry = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    (r.status(), retry)
+}
+
+/// Two nodes behind one trusted proxy (this machine), sharing one database.
+async fn two_nodes(db: &TestDb) -> (App, common::Served, common::Served) {
+    let proxy: std::net::IpAddr = "127.0.0.1".parse().expect("ip");
+    let first = App::open(&db.url)
+        .await
+        .expect("open")
+        .with_trusted_proxies(vec![proxy]);
+    first
+        .init_operator(OPERATOR, "Operator", PASSWORD)
+        .await
+        .expect("operator");
+    let second = App::open(&db.url)
+        .await
+        .expect("open")
+        .with_trusted_proxies(vec![proxy]);
+    let a = common::Served::start(first.clone()).await;
+    let b = common::Served::start(second).await;
+    (first, a, b)
+}
+
+#[tokio::test]
+async fn guessing_slows_on_every_node_without_locking_the_owner_out() {
+    for db in TestDb::all().await {
+        let (app, a, b) = two_nodes(&db).await;
+        // five wrong guesses for the operator from an attacker's address, on node a
+        for _ in 0..5 {
+            let (st, _) = sign_in_from(&a.base, "203.0.113.9", OPERATOR, "a wrong guess").await;
+            assert_eq!(st, StatusCode::UNAUTHORIZED, "{}", db.label);
+        }
+        // the next guess, on node b, waits: the count is shared, and the wait is short
+        let (st, retry) = sign_in_from(&b.base, "198.51.100.7", OPERATOR, "another guess").await;
+        assert_eq!(
+            st,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}: the count is shared",
+            db.label
+        );
+        assert!(
+            retry.is_some_and(|s| (1..=60).contains(&s)),
+            "{}: {retry:?}",
+            db.label
+        );
+        // the owner, from their own address, gets in after that wait, not 15 minutes
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let (st, _) = sign_in_from(&b.base, "192.0.2.44", OPERATOR, PASSWORD).await;
+        assert_eq!(
+            st,
+            StatusCode::SEE_OTHER,
+            "{}: the right password",
+            db.label
+        );
+        // the delays grow with the guesses
+        for _ in 0..8 {
+            let _ = sign_in_from(&a.base, "203.0.113.9", OPERATOR, "guess").await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let failures = app
+            .store()
+            .audit_log(200)
+            .await
+            .expect("audit")
+            .iter()
+            .filter(|e| e.action == "signin.failed")
+            .count();
+        assert!(
+            failures < 5 + 8,
+            "{}: waits refused some guesses unheard ({failures})",
+            db.label
+        );
+        a.stop().await;
+        b.stop().await;
+        app.store().close().await;
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn one_address_is_limited_alone_and_only_a_trusted_proxy_names_it() {
+    let db = TestDb::sqlite();
+    let (app, a, b) = two_nodes(&db).await;
+    let limit = cb_app::CLIENT_MAX_FAILURES as usize;
+    // one address guessing many names is stopped…
+    for i in 0..limit {
+        let (st, _) = sign_in_from(&a.base, "203.0.113.50", &format!("nobody{i}"), "guess").await;
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+    }
+    let (st, _) = sign_in_from(&a.base, "203.0.113.50", OPERATOR, PASSWORD).await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS, "that address is refused");
+    // …and nobody else behind the same proxy is
+    let (st, _) = sign_in_from(&a.base, "203.0.113.51", OPERATOR, PASSWORD).await;
+    assert_eq!(
+        st,
+        StatusCode::SEE_OTHER,
+        "another address behind the proxy"
+    );
+    // a header from someone who is not a trusted proxy names nobody
+    let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+    let direct = App::open(&db.url).await.expect("open");
+    assert_eq!(
+        direct.client_address(Some(ip("10.1.2.3")), &["203.0.113.50"]),
+        Some(ip("10.1.2.3"))
+    );
+    assert_eq!(
+        app.client_address(Some(ip("127.0.0.1")), &["6.6.6.6, 203.0.113.50"]),
+        Some(ip("203.0.113.50")),
+        "the right-most hop the proxy added, not what the client wrote first"
+    );
+    assert_eq!(
+        app.client_address(Some(ip("127.0.0.1")), &["nonsense"]),
+        Some(ip("127.0.0.1"))
+    );
+    a.stop().await;
+    b.stop().await;
+    app.store().close().await;
+    direct.store().close().await;
     db.finish().await;
 }
 
@@ -1568,4 +1680,292 @@ async fn an_import_beyond_the_nodes_slots_is_told_to_retry() {
     served.stop().await;
     app.store().close().await;
     db.finish().await;
+}
+
+impl Browser {
+    /// Signs in through the form; the answer's status and `Location`.
+    async fn sign_in(&mut self, base: &str, user: &str, password: &str) -> (StatusCode, String) {
+        let (_, _, form) = self.get(&format!("{base}/signin")).await;
+        let csrf = hidden(&form, "csrf");
+        let (st, h, _) = self
+            .post(
+                &format!("{base}/signin"),
+                &[("username", user), ("password", password), ("csrf", &csrf)],
+            )
+            .await;
+        let to = h
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        (st, to)
+    }
+
+    /// The session's CSRF token, from the account page's forms.
+    async fn csrf(&mut self, base: &str) -> String {
+        let (_, _, html) = self.get(&format!("{base}/account")).await;
+        hidden(&html, "csrf")
+    }
+
+    /// A JSON call with the session cookie and its CSRF header.
+    async fn api(
+        &mut self,
+        base: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let csrf = self.csrf(base).await;
+        let r = self
+            .client
+            .request(method, format!("{base}{path}"))
+            .header("cookie", self.cookie_header())
+            .header("x-csrf-token", csrf)
+            .json(&body)
+            .send()
+            .await
+            .expect("api");
+        let st = r.status();
+        (st, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// Calls `path` with a bearer token; the status.
+async fn with_token(s: &Server, token: &str, method: reqwest::Method, path: &str) -> StatusCode {
+    s.client
+        .request(method, format!("{}{path}", s.base))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"name": "again", "scope": "write"}))
+        .send()
+        .await
+        .expect("call")
+        .status()
+}
+
+#[tokio::test]
+async fn an_accounts_lifecycle_revokes_what_it_should() {
+    on_every_backend!(check_account_lifecycle);
+}
+
+async fn check_account_lifecycle(s: &Server, label: &str) {
+    use reqwest::Method;
+    let system = Caller::system("test");
+    let org = s
+        .app
+        .accounts()
+        .create_org(
+            &system,
+            cb_core::OrgKind::Enterprise,
+            "示例安全科技",
+            "北京",
+            None,
+        )
+        .await
+        .expect("org");
+    let handover = s
+        .app
+        .accounts()
+        .create_user(
+            &system,
+            cb_app::NewAccount {
+                org_id: org,
+                role: cb_core::UserRole::EnterpriseHr,
+                username: "hr1".into(),
+                display_name: "王经理".into(),
+                person_id: None,
+                student_number: None,
+            },
+        )
+        .await
+        .expect("user");
+
+    // a temporary password allows nothing but changing it, on pages and API alike
+    let mut b = Browser::new();
+    let (st, to) = b.sign_in(&s.base, "hr1", &handover.password).await;
+    assert_eq!(
+        (st, to.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            "/account?must_change=1&next=%2Faccount"
+        ),
+        "{label}"
+    );
+    let (st, _, html) = b.get(&format!("{}/account", s.base)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        html.contains("id=\"must-change\"") && !html.contains("id=\"token-form\""),
+        "{label}"
+    );
+    let (st, v) = b
+        .api(
+            &s.base,
+            Method::POST,
+            "/api/v1/tokens",
+            serde_json::json!({"name": "t", "scope": "write"}),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "{label}: a token with a temporary password: {v}"
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("temporary password"),
+        "{v}"
+    );
+    let (st, v) = b
+        .api(
+            &s.base,
+            Method::POST,
+            "/api/v1/jobs",
+            serde_json::json!({"kind": "job", "title": "渗透测试工程师"}),
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::FORBIDDEN,
+        "{label}: drafting with a temporary password: {v}"
+    );
+    let (st, _, _) = b.get(&format!("{}/jobs/new", s.base)).await;
+    assert!(
+        st.is_client_error(),
+        "{label}: the drafting page answers {st}"
+    );
+    // changing it is allowed, and ends the session
+    let csrf = b.csrf(&s.base).await;
+    let own = "a password of my own";
+    let (st, _, _) = b
+        .post(
+            &format!("{}/account/password", s.base),
+            &[
+                ("csrf", &csrf),
+                ("current", &handover.password),
+                ("new", own),
+                ("repeat", own),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER, "{label}");
+    let (st, to) = b.sign_in(&s.base, "hr1", own).await;
+    assert_eq!(
+        (st, to.as_str()),
+        (StatusCode::SEE_OTHER, "/account"),
+        "{label}"
+    );
+
+    // a token is made with a session, never with a token
+    let (st, v) = b
+        .api(
+            &s.base,
+            Method::POST,
+            "/api/v1/tokens",
+            serde_json::json!({"name": "script", "scope": "write"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{label}: {v}");
+    let token = v["secret"].as_str().expect("secret").to_string();
+    assert_eq!(
+        with_token(s, &token, Method::GET, "/api/v1/me").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        with_token(s, &token, Method::POST, "/api/v1/tokens").await,
+        StatusCode::FORBIDDEN,
+        "{label}: a write token minting another"
+    );
+
+    // a reset by the operator revokes it
+    let reset = s
+        .app
+        .accounts()
+        .reset_password(&system, handover.user_id)
+        .await
+        .expect("reset");
+    assert_eq!(
+        with_token(s, &token, Method::GET, "/api/v1/me").await,
+        StatusCode::UNAUTHORIZED,
+        "{label}: after a reset"
+    );
+
+    // sign out everywhere revokes the tokens made since
+    let mut b = Browser::new();
+    b.sign_in(&s.base, "hr1", &reset.password).await;
+    let csrf = b.csrf(&s.base).await;
+    let again = "another password of mine";
+    b.post(
+        &format!("{}/account/password", s.base),
+        &[
+            ("csrf", &csrf),
+            ("current", &reset.password),
+            ("new", again),
+            ("repeat", again),
+        ],
+    )
+    .await;
+    b.sign_in(&s.base, "hr1", again).await;
+    let (_, v) = b
+        .api(
+            &s.base,
+            Method::POST,
+            "/api/v1/tokens",
+            serde_json::json!({"name": "second", "scope": "read"}),
+        )
+        .await;
+    let second = v["secret"].as_str().expect("secret").to_string();
+    assert_eq!(
+        with_token(s, &second, Method::GET, "/api/v1/me").await,
+        StatusCode::OK
+    );
+    let csrf = b.csrf(&s.base).await;
+    b.post(
+        &format!("{}/account/signout-everywhere", s.base),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(
+        with_token(s, &second, Method::GET, "/api/v1/me").await,
+        StatusCode::UNAUTHORIZED,
+        "{label}: after signing out everywhere"
+    );
+
+    // disabling revokes, and enabling again brings nothing back
+    let mut b = Browser::new();
+    b.sign_in(&s.base, "hr1", again).await;
+    let (_, v) = b
+        .api(
+            &s.base,
+            Method::POST,
+            "/api/v1/tokens",
+            serde_json::json!({"name": "third", "scope": "read"}),
+        )
+        .await;
+    let third = v["secret"].as_str().expect("secret").to_string();
+    s.app
+        .accounts()
+        .set_disabled(&system, handover.user_id, true)
+        .await
+        .expect("disable");
+    assert_eq!(
+        with_token(s, &third, Method::GET, "/api/v1/me").await,
+        StatusCode::UNAUTHORIZED
+    );
+    s.app
+        .accounts()
+        .set_disabled(&system, handover.user_id, false)
+        .await
+        .expect("enable");
+    assert_eq!(
+        with_token(s, &third, Method::GET, "/api/v1/me").await,
+        StatusCode::UNAUTHORIZED,
+        "{label}: after enabling again"
+    );
+    let mut b = Browser::new();
+    assert_eq!(
+        b.sign_in(&s.base, "hr1", again).await.0,
+        StatusCode::SEE_OTHER,
+        "{label}: the account itself works again"
+    );
 }
