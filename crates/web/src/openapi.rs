@@ -632,6 +632,138 @@ pub const OPS: &[Op] = &[
 ];
 
 /// The whole description.
+/// The schema of a query or path parameter, by its name (and, for `{id}`
+/// and `kind`, the operation's path): the types the handlers parse, so
+/// that a value the description allows is one the server takes.
+fn param_schema(name: &str, path: &str) -> Value {
+    let roles: Vec<&str> = cb_core::UserRole::ALL.iter().map(|r| r.as_str()).collect();
+    match name {
+        // catalog ids are words; every stored thing has a number
+        "id" if path.starts_with("/framework") => {
+            json!({"type": "string", "minLength": 1, "maxLength": 100})
+        }
+        "id" => json!({"type": "integer", "format": "int64"}),
+        "limit" => json!({"type": "integer", "minimum": 1, "maximum": 1000}),
+        "after" => json!({"type": "integer", "format": "int64", "minimum": 0}),
+        "graduation_year" => json!({"type": "integer", "minimum": 1990, "maximum": 2100}),
+        "max_exp" => json!({"type": "integer", "minimum": 0, "maximum": 50}),
+        "skip_bad_rows" => json!({"type": "boolean"}),
+        "all" => json!({"type": "string", "enum": ["1"]}),
+        "country" => json!({"type": "string", "enum": ["CN", "US"]}),
+        "kind" if path == "/framework/skills" => {
+            json!({"type": "string", "enum": cb_competency::SkillKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()})
+        }
+        "kind" if path == "/imports/talent" => {
+            json!({"type": "string", "enum": ["people", "courses", "grades", "evaluations", "competitions", "certificates", "awards"]})
+        }
+        "table" => {
+            json!({"type": "string", "enum": crate::insight_web::TABLES.iter().copied().chain(["postings"]).collect::<Vec<_>>()})
+        }
+        "lang" => json!({"type": "string", "enum": ["zh", "en"]}),
+        "role" if path == "/users" => json!({"type": "string", "enum": roles}),
+        "period" => {
+            json!({"type": "string", "pattern": "^(19|20)[0-9]{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?(\\.\\.(19|20)[0-9]{2}(-Q[1-4]|-(0[1-9]|1[0-2]))?)?$"})
+        }
+        "status" if path == "/jobs" => {
+            json!({"type": "string", "enum": ["draft", "submitted", "published", "closed"]})
+        }
+        "as_of" | "crawl_date" => json!({"type": "string", "format": "date"}),
+        "education" => {
+            json!({"type": "string", "enum": ["vocational", "associate", "bachelor", "master", "doctorate"]})
+        }
+        "category" => json!({"type": "string", "enum": ["OG", "DD", "IO", "PD", "IN"]}),
+        "filename" => {
+            json!({"type": "string", "pattern": "^[^/\\\\]{1,80}\\.(csv|tsv|jsonl|ndjson|json|xlsx|xlsm)$"})
+        }
+        "q" => json!({"type": "string", "minLength": 1, "maxLength": 200}),
+        _ => json!({"type": "string", "maxLength": 200}),
+    }
+}
+
+/// The JSON body an operation takes, as the handler reads it.
+fn body_schema(method: &str, path: &str) -> Option<Value> {
+    // one line of words: not blank, no control characters
+    const LINE: &str =
+        "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$";
+    let line =
+        |max: u32| json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": LINE});
+    let text = |max: u32| json!({"type": "string", "maxLength": max});
+    let job = json!({
+        "type": "object",
+        "required": ["kind", "title"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["job", "internship"]},
+            "title": line(120),
+            "description": text(20_000),
+            "location": line(100),
+            "salary": line(100),
+            "education": line(100),
+            "experience": line(100),
+            "openings": {"type": "integer", "minimum": 1, "maximum": 1000},
+            "platform_role": {"type": ["string", "null"], "maxLength": 60},
+            "skills": {"type": "array", "items": line(100), "maxItems": 60},
+            "certifications": {"type": "array", "items": line(100), "maxItems": 60}
+        }
+    });
+    Some(match (method, path) {
+        ("post", "/jobs") | ("put", "/jobs/{id}") => job,
+        ("post", "/jobs/suggest") => {
+            json!({"type": "object", "required": ["title"], "properties": {"title": line(120), "description": text(20_000)}})
+        }
+        ("post", "/jobs/{id}/reject") => {
+            json!({"type": "object", "required": ["note"], "properties": {"note": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "\\S"}}})
+        }
+        ("post", "/me/record") => json!({"type": "object", "properties": {
+            "name": line(60),
+            "region": line(50),
+            "consent_enterprise": {"type": ["boolean", "null"]},
+            "consent_analytics": {"type": ["boolean", "null"]}
+        }}),
+        ("post", "/tokens") => {
+            json!({"type": "object", "required": ["name", "scope"], "properties": {
+                "name": line(60),
+                "scope": {"type": "string", "enum": ["read", "write"]}
+            }})
+        }
+        ("post", "/users") => {
+            json!({"type": "object", "required": ["org_id", "role", "username", "display_name"], "properties": {
+                "org_id": {"type": "integer", "format": "int64"},
+                "role": {"type": "string", "enum": cb_core::UserRole::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()},
+                "username": {"type": "string", "pattern": "^[a-z0-9._-]{2,40}$"},
+                "display_name": line(60),
+                "person_id": {"type": ["integer", "null"]},
+                "student_number": {"type": ["string", "null"], "maxLength": 40}
+            }})
+        }
+        ("post", "/users/{id}/cohorts") => {
+            json!({"type": "object", "required": ["cohorts"], "properties": {"cohorts": {"type": "array", "items": {"type": "integer"}, "maxItems": 200}}})
+        }
+        ("post", "/orgs") => json!({"type": "object", "required": ["kind", "name"], "properties": {
+            "kind": {"type": "string", "enum": cb_core::OrgKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()},
+            "name": line(100),
+            "region": {"type": "string", "maxLength": 50, "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$"},
+            "school_id": {"type": ["integer", "null"]}
+        }}),
+        ("post", "/people/{id}/evaluations") => {
+            json!({"type": "object", "required": ["levels"], "properties": {
+                "levels": {"type": "object", "minProperties": 1, "maxProperties": 60, "additionalProperties": {"type": "number", "minimum": 1, "maximum": 5}, "description": "skill id (a skill of the model) → level 1–5"},
+                "comment": text(2000),
+                "date": {"type": ["string", "null"], "format": "date", "description": "within the last ten years, not in the future"}
+            }})
+        }
+        ("post", "/corrections") => json!({"type": "object", "required": ["note"], "properties": {
+            "evidence_id": {"type": ["integer", "null"]},
+            "note": {"type": "string", "minLength": 1, "maxLength": 1000, "pattern": "\\S"}
+        }}),
+        ("post", "/corrections/{id}/resolve") => json!({
+            "type": "object",
+            "required": ["accept"],
+            "properties": {"accept": {"type": "boolean"}, "response": {"type": "string", "maxLength": 1000, "description": "required when the correction is dismissed"}}
+        }),
+        _ => return None,
+    })
+}
+
 pub fn document() -> Value {
     let mut paths = Map::new();
     for op in OPS {
@@ -639,9 +771,15 @@ pub fn document() -> Value {
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": param_schema(name, op.path)}))
             .collect();
-        params.extend(op.query.iter().map(|(n, d)| json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}})));
+        // what the handler cannot do without
+        let required = |n: &str| {
+            n == "filename"
+                || (n == "table" && op.path.contains("/export"))
+                || (n == "kind" && op.path == "/imports/talent")
+        };
+        params.extend(op.query.iter().map(|(n, d)| json!({"name": n, "in": "query", "required": required(n), "description": d, "schema": param_schema(n, op.path)})));
         let note = match op.access {
             Access::Public => "Anyone.",
             Access::Operator => {
@@ -668,9 +806,26 @@ pub fn document() -> Value {
         if matches!(op.access, Access::Operator | Access::SignedIn) {
             o["security"] = json!([{"bearer": []}, {"session": []}]);
         }
+        let error = |d: &str| json!({"description": d, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+        if op.method == "post" {
+            responses["201"] = json!({"description": "Created"});
+        }
         if op.method == "post" || op.method == "put" {
-            responses["413"] = json!({"description": "The body is over the limit (uploads: 64 MiB; other bodies: 1 MiB)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
-            responses["422"] = json!({"description": "The body is not what this operation takes; the message names the file, line and field", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+            responses["413"] =
+                error("The body is over the limit (uploads: 64 MiB; other bodies: 1 MiB)");
+            responses["415"] = error("The body is not of the media type this operation takes");
+            responses["422"] = error(
+                "The body is not what this operation takes (a field's type or value; a name the catalog does not know; a posting in another state); the message names the file, line and field",
+            );
+            responses["429"] = error(
+                "Too many of these at once (sign-in guesses, token creation, interest changes); retry after the Retry-After seconds",
+            );
+            o["responses"] = responses.clone();
+        }
+        if op.method == "delete" {
+            responses["422"] = error("The change is not possible now (a posting in another state)");
+            responses["429"] =
+                error("Too many of these within the hour; retry after the Retry-After seconds");
             o["responses"] = responses.clone();
         }
         if op.path.starts_with("/imports/") {
@@ -678,8 +833,8 @@ pub fn document() -> Value {
             responses["503"] = json!({"description": "This node is running as many imports as it runs at once; retry after the Retry-After seconds", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
             o["responses"] = responses.clone();
             o["requestBody"] = json!({"required": true, "description": "the file, at most 64 MiB (larger files: `cyberbridge import`)", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
-        } else if op.method == "post" || op.method == "put" {
-            o["requestBody"] = json!({"required": !op.body.is_empty(), "content": {"application/json": {"schema": {"type": "object"}, "example": serde_json::from_str::<Value>(if op.body.is_empty() { "{}" } else { op.body }).unwrap_or(Value::Null)}}});
+        } else if let Some(schema) = body_schema(op.method, op.path) {
+            o["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": schema, "example": serde_json::from_str::<Value>(if op.body.is_empty() { "{}" } else { op.body }).unwrap_or(Value::Null)}}});
         }
         paths
             .entry(format!("/api/v1{}", op.path))

@@ -1968,4 +1968,28 @@ async fn check_account_lifecycle(s: &Server, label: &str) {
         StatusCode::SEE_OTHER,
         "{label}: the account itself works again"
     );
+
+    // token creation is fairly limited per hour, whatever is revoked meanwhile
+    let me = Caller::user(handover.user_id, org, cb_core::UserRole::EnterpriseHr);
+    let mut made = 0;
+    let refused = loop {
+        match s.app.accounts().create_token(&me, "batch", "read").await {
+            Ok(t) => {
+                made += 1;
+                s.app
+                    .accounts()
+                    .revoke_token(&me, t.token.id)
+                    .await
+                    .expect("revoke");
+            }
+            Err(e) => break e,
+        }
+        assert!(made <= cb_app::TOKENS_PER_HOUR, "{label}: no limit");
+    };
+    assert!(
+        matches!(refused, cb_app::AppError::TooManyAttempts { .. }),
+        "{label}: {refused}"
+    );
+    // the three made above count too
+    assert_eq!(made + 3, cb_app::TOKENS_PER_HOUR, "{label}");
 }
