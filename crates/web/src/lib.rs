@@ -36,6 +36,17 @@ pub const LANG_COOKIE: &str = "cb_lang";
 /// The session cookie (HttpOnly, SameSite=Lax).
 pub const SESSION_COOKIE: &str = "cb_session";
 
+/// The query-string parsers of the dashboard and the skill list, as the
+/// handlers run them on `?…` (fuzzed in `fuzz/`): `Err` names what was wrong.
+pub fn parse_queries(query: &str) -> Result<(), String> {
+    let q: insight_web::IndicatorQuery =
+        serde_urlencoded::from_str(query).map_err(|e| e.to_string())?;
+    q.filter()?;
+    let s: api::SkillQuery = serde_urlencoded::from_str(query).map_err(|e| e.to_string())?;
+    api::skill_filter(&s)?;
+    Ok(())
+}
+
 /// The largest request body outside the file uploads (forms, JSON): 1 MiB.
 pub const MAX_BODY: usize = 1 << 20;
 

@@ -1552,40 +1552,29 @@ async fn after_sign_in_only_same_site_paths_are_followed() {
             "/insight?region=%E6%B1%9F%E8%8B%8F",
         ),
     ] {
-        let mut b = Browser::new();
-        let (_, _, form) = b.get(&format!("{}/signin?next={next}", s.base)).await;
-        let csrf = hidden(&form, "csrf");
-        let next_field = hidden(&form, "next");
-        let (st, h, _) = b
-            .post(
-                &format!("{}/signin", s.base),
-                &[
-                    ("username", OPERATOR),
-                    ("password", PASSWORD),
-                    ("csrf", &csrf),
-                    ("next", &next_field),
-                ],
-            )
-            .await;
-        assert_eq!(st, StatusCode::SEE_OTHER, "{next}");
-        assert_eq!(h["location"].to_str().expect("ascii"), want, "{next}");
-        // the same, sent straight in the form
-        let (_, _, form) = b.get(&format!("{}/signin", s.base)).await;
-        let csrf = hidden(&form, "csrf");
-        let raw = percent_decode(next);
-        let (st, h, _) = b
-            .post(
-                &format!("{}/signin", s.base),
-                &[
-                    ("username", OPERATOR),
-                    ("password", PASSWORD),
-                    ("csrf", &csrf),
-                    ("next", &raw),
-                ],
-            )
-            .await;
-        assert_eq!(st, StatusCode::SEE_OTHER, "{raw:?}");
-        assert_eq!(h["location"].to_str().expect("ascii"), want, "{raw:?}");
+        // through the form's hidden field, and sent straight in the form
+        for (form_url, field) in [
+            (format!("{}/signin?next={next}", s.base), None),
+            (format!("{}/signin", s.base), Some(percent_decode(next))),
+        ] {
+            let mut b = Browser::new();
+            let (_, _, form) = b.get(&form_url).await;
+            let csrf = hidden(&form, "csrf");
+            let field = field.unwrap_or_else(|| hidden(&form, "next"));
+            let (st, h, _) = b
+                .post(
+                    &format!("{}/signin", s.base),
+                    &[
+                        ("username", OPERATOR),
+                        ("password", PASSWORD),
+                        ("csrf", &csrf),
+                        ("next", &field),
+                    ],
+                )
+                .await;
+            assert_eq!(st, StatusCode::SEE_OTHER, "{field:?}");
+            assert_eq!(h["location"].to_str().expect("ascii"), want, "{field:?}");
+        }
     }
     s.stop().await;
     db.finish().await;
