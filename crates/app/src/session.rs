@@ -8,7 +8,7 @@
 //!   (the real address: behind a trusted proxy, the one it forwards);
 //! - per account (and per user for wrong current passwords): after
 //!   [`ACCOUNT_FREE_FAILURES`] failures each attempt waits a delay that doubles
-//!   with every failure, up to [`ACCOUNT_MAX_DELAY`]. Guesses from everywhere
+//!   with every failure (5 s, 10 s, 20 s, 40 s), up to [`ACCOUNT_MAX_DELAY`]. Guesses from everywhere
 //!   slow to one a minute, while the right password from a new address gets in
 //!   after at most a minute's wait, never a 15-minute lock.
 
@@ -27,13 +27,23 @@ pub const ACCOUNT_MAX_DELAY: Duration = Duration::from_secs(60);
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// The wait after `failures` failures on one account: none for the first
-/// [`ACCOUNT_FREE_FAILURES`], then 1 s, 2 s, 4 s … up to [`ACCOUNT_MAX_DELAY`].
+/// [`ACCOUNT_FREE_FAILURES`], then 5 s, 10 s, 20 s, 40 s, then
+/// [`ACCOUNT_MAX_DELAY`].
 pub fn account_delay(failures: i64) -> i64 {
     let over = failures - ACCOUNT_FREE_FAILURES;
     if over < 0 {
         0
     } else {
-        (1i64 << over.min(20)).min(ACCOUNT_MAX_DELAY.as_secs() as i64)
+        (5i64 << over.min(20)).min(ACCOUNT_MAX_DELAY.as_secs() as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_wait_doubles_from_five_seconds_to_a_minute() {
+        let waits: Vec<i64> = (0..12).map(super::account_delay).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 0, 5, 10, 20, 40, 60, 60, 60]);
     }
 }
 
