@@ -108,18 +108,42 @@ impl TestDb {
     }
 
     /// Drops the PostgreSQL database (after the test's pools are closed).
-    pub async fn finish(self) {
-        use sqlx::Connection;
-        if let (Some(admin), Some(name)) = (&self.admin_url, &self.name)
-            && let Ok(mut conn) = sqlx::PgConnection::connect(admin).await
-        {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await;
-            let _ = conn.close().await;
+    pub async fn finish(mut self) {
+        if let (Some(admin), Some(name)) = (self.admin_url.take(), self.name.take()) {
+            drop_database(&admin, &name).await;
         }
+    }
+}
+
+async fn drop_database(admin: &str, name: &str) {
+    use sqlx::Connection;
+    if let Ok(mut conn) = sqlx::PgConnection::connect(admin).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await;
+        let _ = conn.close().await;
+    }
+}
+
+/// A test that panics never reaches [`TestDb::finish`]: its PostgreSQL
+/// database is dropped here, from a thread with a runtime of its own (the
+/// test's runtime may be the one unwinding).
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let (Some(admin), Some(name)) = (self.admin_url.take(), self.name.take()) else {
+            return;
+        };
+        let _ = std::thread::spawn(move || {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                rt.block_on(drop_database(&admin, &name));
+            }
+        })
+        .join();
     }
 }
 
@@ -155,5 +179,41 @@ mod tests {
             "postgres://h/t2?sslmode=disable"
         );
         assert_eq!(replace_db_name("postgres://h", "t3"), "postgres://h/t3");
+    }
+}
+
+#[cfg(test)]
+mod drop_guard {
+    use super::TestDb;
+
+    /// A test that panics leaves no database behind.
+    #[tokio::test]
+    async fn a_database_not_finished_is_dropped_all_the_same() {
+        let Some(db) = TestDb::postgres().await else {
+            return; // nothing to leave behind without PostgreSQL
+        };
+        let db = db.expect("a test database");
+        let (admin, name) = (
+            db.admin_url.clone().expect("admin"),
+            db.name.clone().expect("name"),
+        );
+        let store = db.store().await;
+        store.close().await;
+        let panicked = std::thread::spawn(move || {
+            let _held = db;
+            panic!("a failing test");
+        })
+        .join();
+        assert!(panicked.is_err());
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&admin)
+            .await
+            .expect("admin connection");
+        let left: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname = $1")
+            .bind(&name)
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        assert_eq!(left, 0, "{name} was left behind");
     }
 }
