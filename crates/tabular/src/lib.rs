@@ -309,14 +309,12 @@ pub fn read_within<'a, R: Read + 'a>(
             reader
                 .read_to_end(&mut bytes)
                 .map_err(|e| unreadable(e.to_string()))?;
-            xlsx::check_parts(&bytes, &limits).map_err(|e| match e {
+            let refused = |e: xlsx::Refusal| match e {
                 xlsx::Refusal::TooLarge(what, limit) => too_large(what, limit),
                 xlsx::Refusal::Unreadable(detail) => unreadable(detail),
-            })?;
-            let (headers, rows) = xlsx::stream(bytes, limits).map_err(|e| match e {
-                xlsx::Refusal::TooLarge(what, limit) => too_large(what, limit),
-                xlsx::Refusal::Unreadable(detail) => unreadable(detail),
-            })?;
+            };
+            xlsx::check_parts(&bytes, &limits).map_err(refused)?;
+            let (headers, rows) = xlsx::stream(bytes, limits).map_err(refused)?;
             Ok((headers, Box::new(rows)))
         }
     }
