@@ -1723,6 +1723,36 @@ impl Browser {
         let st = r.status();
         (st, r.json().await.unwrap_or(Value::Null))
     }
+
+    /// A new API token from the account's session; its secret.
+    async fn new_token(&mut self, base: &str, name: &str, scope: &str) -> String {
+        let (st, v) = self
+            .api(
+                base,
+                reqwest::Method::POST,
+                "/api/v1/tokens",
+                serde_json::json!({"name": name, "scope": scope}),
+            )
+            .await;
+        assert_eq!(st, StatusCode::CREATED, "{v}");
+        v["secret"].as_str().expect("secret").to_string()
+    }
+
+    /// Changes the password through the account page's form; the status.
+    async fn change_password(&mut self, base: &str, current: &str, new: &str) -> StatusCode {
+        let csrf = self.csrf(base).await;
+        self.post(
+            &format!("{base}/account/password"),
+            &[
+                ("csrf", &csrf),
+                ("current", current),
+                ("new", new),
+                ("repeat", new),
+            ],
+        )
+        .await
+        .0
+    }
 }
 
 /// Calls `path` with a bearer token; the status.
@@ -1830,20 +1860,12 @@ async fn check_account_lifecycle(s: &Server, label: &str) {
         "{label}: the drafting page answers {st}"
     );
     // changing it is allowed, and ends the session
-    let csrf = b.csrf(&s.base).await;
     let own = "a password of my own";
-    let (st, _, _) = b
-        .post(
-            &format!("{}/account/password", s.base),
-            &[
-                ("csrf", &csrf),
-                ("current", &handover.password),
-                ("new", own),
-                ("repeat", own),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::SEE_OTHER, "{label}");
+    assert_eq!(
+        b.change_password(&s.base, &handover.password, own).await,
+        StatusCode::SEE_OTHER,
+        "{label}"
+    );
     let (st, to) = b.sign_in(&s.base, "hr1", own).await;
     assert_eq!(
         (st, to.as_str()),
@@ -1852,16 +1874,7 @@ async fn check_account_lifecycle(s: &Server, label: &str) {
     );
 
     // a token is made with a session, never with a token
-    let (st, v) = b
-        .api(
-            &s.base,
-            Method::POST,
-            "/api/v1/tokens",
-            serde_json::json!({"name": "script", "scope": "write"}),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{label}: {v}");
-    let token = v["secret"].as_str().expect("secret").to_string();
+    let token = b.new_token(&s.base, "script", "write").await;
     assert_eq!(
         with_token(s, &token, Method::GET, "/api/v1/me").await,
         StatusCode::OK
@@ -1888,28 +1901,10 @@ async fn check_account_lifecycle(s: &Server, label: &str) {
     // sign out everywhere revokes the tokens made since
     let mut b = Browser::new();
     b.sign_in(&s.base, "hr1", &reset.password).await;
-    let csrf = b.csrf(&s.base).await;
     let again = "another password of mine";
-    b.post(
-        &format!("{}/account/password", s.base),
-        &[
-            ("csrf", &csrf),
-            ("current", &reset.password),
-            ("new", again),
-            ("repeat", again),
-        ],
-    )
-    .await;
+    b.change_password(&s.base, &reset.password, again).await;
     b.sign_in(&s.base, "hr1", again).await;
-    let (_, v) = b
-        .api(
-            &s.base,
-            Method::POST,
-            "/api/v1/tokens",
-            serde_json::json!({"name": "second", "scope": "read"}),
-        )
-        .await;
-    let second = v["secret"].as_str().expect("secret").to_string();
+    let second = b.new_token(&s.base, "second", "read").await;
     assert_eq!(
         with_token(s, &second, Method::GET, "/api/v1/me").await,
         StatusCode::OK
@@ -1929,15 +1924,7 @@ async fn check_account_lifecycle(s: &Server, label: &str) {
     // disabling revokes, and enabling again brings nothing back
     let mut b = Browser::new();
     b.sign_in(&s.base, "hr1", again).await;
-    let (_, v) = b
-        .api(
-            &s.base,
-            Method::POST,
-            "/api/v1/tokens",
-            serde_json::json!({"name": "third", "scope": "read"}),
-        )
-        .await;
-    let third = v["secret"].as_str().expect("secret").to_string();
+    let third = b.new_token(&s.base, "third", "read").await;
     s.app
         .accounts()
         .set_disabled(&system, handover.user_id, true)
