@@ -320,7 +320,7 @@ impl App {
         let ok = match &user {
             Some(u) if !u.disabled => verify_password(&u.password_hash, password).await,
             _ => {
-                let _ = verify_password(&self.sessions.dummy_hash().await, password).await;
+                let _ = verify_password(&self.dummy.dummy_hash().await, password).await;
                 false
             }
         };

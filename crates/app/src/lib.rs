@@ -93,8 +93,8 @@ pub struct App {
     pub(crate) demand: Arc<tokio::sync::Mutex<Option<DemandCache>>>,
     /// Held while evidence ids are chosen and written.
     pub(crate) evidence_ids: Arc<tokio::sync::Mutex<()>>,
-    /// Signed-in browsers.
-    pub(crate) sessions: Arc<session::Sessions>,
+    /// The hash an unknown user name is checked against (see [`session::DummyHash`]).
+    pub(crate) dummy: Arc<session::DummyHash>,
     /// Supply figures over the talent pool, built on first use and kept
     /// current as evidence arrives.
     pub(crate) supply: Arc<tokio::sync::Mutex<Option<cb_talent::supply::SupplyIndex>>>,
@@ -180,7 +180,7 @@ impl App {
             demand: Arc::new(tokio::sync::Mutex::new(None)),
             engines: Arc::new(std::sync::Mutex::new(None)),
             evidence_ids: Arc::new(tokio::sync::Mutex::new(())),
-            sessions: Arc::new(session::Sessions::default()),
+            dummy: Arc::new(session::DummyHash::default()),
             supply: Arc::new(tokio::sync::Mutex::new(None)),
             import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORTS_AT_ONCE)),
             import_wait: IMPORT_WAIT,

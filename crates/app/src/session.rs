@@ -110,12 +110,13 @@ impl App {
     }
 }
 
+/// Made once per process on first use: nothing about it is shared.
 #[derive(Default)]
-pub(crate) struct Sessions {
+pub(crate) struct DummyHash {
     dummy: tokio::sync::OnceCell<String>,
 }
 
-impl Sessions {
+impl DummyHash {
     /// A real argon2id hash of a random password: checking a password
     /// against it costs what checking against a user's hash costs, so an
     /// unknown username answers no faster than a wrong password.
