@@ -179,50 +179,72 @@ impl App {
 
 impl InsightService<'_> {
     /// The demand index, built from the store on first use and extended with
-    /// postings stored since.
+    /// each import done since (imports finish in any order, so the index
+    /// remembers which it holds rather than a last id).
     pub(crate) async fn index(&self) -> Result<Arc<DemandIndex>, AppError> {
+        const PAGE: i64 = 20_000;
+        let store = self.app.store();
         let mut guard = self.app.demand.lock().await;
-        let catalog = self.app.catalog();
-        let mut page = match guard.as_ref() {
-            Some((ix, last)) => {
-                let page = self.app.store().postings_for_insight(*last, 20_000).await?;
-                if page.is_empty() {
-                    return Ok(ix.clone());
-                }
-                page
-            }
-            None => Vec::new(),
-        };
-        // new postings: extend a copy (readers keep the one they hold)
-        let (mut index, mut last) = match guard.take() {
-            Some((ix, last)) => (
+        if let Some((ix, held)) = guard.as_ref()
+            && store.done_import_count().await? == held.len() as i64
+        {
+            return Ok(ix.clone());
+        }
+        // new imports: extend a copy (readers keep the one they hold)
+        let (mut index, mut held) = match guard.take() {
+            Some((ix, held)) => (
                 Arc::try_unwrap(ix).unwrap_or_else(|shared| (*shared).clone()),
-                last,
+                held,
             ),
             None => {
-                let categories = catalog
+                let categories = self
+                    .app
+                    .catalog()
                     .model()
                     .work_roles
                     .iter()
                     .map(|w| (w.id.clone(), w.category_id.clone()))
                     .collect();
-                (DemandIndex::new(categories), 0)
+                let mut index = DemandIndex::new(categories);
+                // everything done now, in one pass by id; an import that
+                // finishes meanwhile is left for the pass below
+                let held: std::collections::BTreeSet<i64> =
+                    store.done_imports().await?.iter().map(|s| s.id).collect();
+                let mut last = 0;
+                loop {
+                    let page = store.postings_for_insight(last, PAGE).await?;
+                    let Some(end) = page.last().map(|p| p.1.id) else {
+                        break;
+                    };
+                    for (import, p) in &page {
+                        if held.contains(import) {
+                            index.push(p);
+                        }
+                    }
+                    last = end;
+                }
+                (index, held)
             }
         };
-        loop {
-            if page.is_empty() {
-                page = self.app.store().postings_for_insight(last, 20_000).await?;
+        for span in store.done_imports().await? {
+            if held.contains(&span.id) {
+                continue;
             }
-            let Some(end) = page.last().map(|p| p.id) else {
-                break;
-            };
-            for p in page.drain(..) {
-                index.push(&p);
+            let mut after = 0;
+            loop {
+                let page = store.postings_of_import(&span, after, PAGE).await?;
+                let Some(end) = page.last().map(|p| p.id) else {
+                    break;
+                };
+                for p in &page {
+                    index.push(p);
+                }
+                after = end;
             }
-            last = end;
+            held.insert(span.id);
         }
         let index = Arc::new(index);
-        *guard = Some((index.clone(), last));
+        *guard = Some((index.clone(), held));
         Ok(index)
     }
 

@@ -559,7 +559,9 @@ impl JobService<'_> {
             .map(|o| o.name)
             .unwrap_or_default();
         let posting = self.as_posting(&job, &employer, today)?;
-        let posting_id = store.job_publish(caller, &job, posting).await?;
+        let posting_id = store
+            .job_publish(caller, &job, posting, crate::accounts::now())
+            .await?;
         job.posting_id = Some(posting_id);
         Ok(job)
     }

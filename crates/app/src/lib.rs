@@ -74,8 +74,11 @@ pub enum AppError {
     Internal(String),
 }
 
-/// The demand index and the last posting id it holds.
-pub(crate) type DemandCache = (Arc<cb_insight::DemandIndex>, i64);
+/// The demand index and the done imports it holds.
+pub(crate) type DemandCache = (
+    Arc<cb_insight::DemandIndex>,
+    std::collections::BTreeSet<i64>,
+);
 
 /// The running application: the store and a cached, indexed copy of the
 /// reference data (the competency model changes only by operator action).
@@ -89,7 +92,7 @@ pub struct App {
     /// Profile engines per program, built on first use; forgotten when
     /// programs or the model change.
     pub(crate) engines: Arc<std::sync::Mutex<Option<Arc<talent::ProgramEngines>>>>,
-    /// The demand index and the last posting id it holds; built on first use.
+    /// The demand index and the imports it holds; built on first use.
     pub(crate) demand: Arc<tokio::sync::Mutex<Option<DemandCache>>>,
     /// Held while evidence ids are chosen and written.
     pub(crate) evidence_ids: Arc<tokio::sync::Mutex<()>>,
@@ -101,6 +104,9 @@ pub struct App {
     /// Imports this node runs at once, and how long the next waits its turn.
     import_slots: Arc<tokio::sync::Semaphore>,
     import_wait: std::time::Duration,
+    /// How long a running import's process may be silent before another
+    /// process takes its import over (resumes or discards it).
+    import_stale_after: std::time::Duration,
     /// The files (by content hash) this node is importing now.
     importing: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Proxies whose `X-Forwarded-For` names the real client.
@@ -127,6 +133,9 @@ impl Drop for Importing {
 pub const IMPORTS_AT_ONCE: usize = 2;
 /// How long an import waits for a free slot before it is told to retry.
 pub const IMPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long a running import may be silent before it counts as crashed. It
+/// says it is alive six times as often.
+pub const IMPORT_STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn engine_for(model: &cb_competency::CompetencyModel) -> Arc<Engine> {
     Arc::new(Engine::new(Classifier::new(Arc::new(model.clone()))))
@@ -184,6 +193,7 @@ impl App {
             supply: Arc::new(tokio::sync::Mutex::new(None)),
             import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORTS_AT_ONCE)),
             import_wait: IMPORT_WAIT,
+            import_stale_after: IMPORT_STALE_AFTER,
             importing: Arc::default(),
             trusted_proxies: Arc::default(),
         })
@@ -231,6 +241,14 @@ impl App {
 
     /// Runs at most `at_once` imports at a time on this node, each waiting at
     /// most `wait` for its turn (defaults: [`IMPORTS_AT_ONCE`], [`IMPORT_WAIT`]).
+    /// Counts a running import as crashed (to be resumed or discarded) after
+    /// its process has been silent this long (default [`IMPORT_STALE_AFTER`],
+    /// at least 3 s).
+    pub fn with_import_stale_after(mut self, after: std::time::Duration) -> Self {
+        self.import_stale_after = after.max(std::time::Duration::from_secs(3));
+        self
+    }
+
     pub fn with_import_slots(mut self, at_once: usize, wait: std::time::Duration) -> Self {
         self.import_slots = Arc::new(tokio::sync::Semaphore::new(at_once.max(1)));
         self.import_wait = wait;

@@ -7,15 +7,18 @@ use cb_postings::contract::Engine;
 use cb_postings::dedupe::{Candidate, Deduper, Verdict, norm_employer, norm_title, simhash};
 use cb_postings::import::{self, Context, ParsedPosting, Record, RowError, Shape};
 use cb_store::postings::{
-    ImportEnd, ImportRecord, ImportStart, NewPosting, PostingRef, Reclassified, SourceLink,
+    ImportCounts, ImportEnd, ImportRecord, ImportStart, NewPosting, PostingRef, Reclassified,
+    SourceLink,
 };
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::io::Read;
 use std::sync::Arc;
 
-/// Records parsed per batch (in parallel) and written per statement group.
+/// Records parsed per batch (in parallel) and written per transaction.
 const BATCH: usize = 8192;
+
+const IN_PROGRESS: &str = "this file is being imported now; its result will be in the import history / 该文件正在导入，结果将显示在导入记录中";
 
 pub struct PostingService<'a> {
     pub(crate) app: &'a App,
@@ -56,7 +59,10 @@ pub struct ImportOutcome {
     pub rows_read: u64,
     pub postings_new: u64,
     pub duplicates: u64,
+    /// The rows refused by this run (a resumed import's earlier run reported its own).
     pub rejected: Vec<Rejected>,
+    /// The records an interrupted run had done when this one resumed it (0: not resumed).
+    pub resumed_after_rows: u64,
 }
 
 /// What the parsing thread hands to the writer.
@@ -65,6 +71,8 @@ enum Batch {
         postings: Vec<NewPosting>,
         links: Vec<SourceLink>,
         bytes: u64,
+        /// What the thread has read so far.
+        done: ImportCounts,
     },
     Done {
         rows_read: u64,
@@ -72,6 +80,13 @@ enum Batch {
         rejected: Vec<Rejected>,
     },
     Failed(AppError),
+}
+
+/// What the parsing thread needs once the import has its place: the
+/// deduplication index and how many records a resumed import has done.
+struct Go {
+    deduper: Deduper<PostingRef>,
+    skip: u64,
 }
 
 fn candidate(p: &ParsedPosting, employer_norm: &str, title_norm: &str, hash: u64) -> Candidate {
@@ -108,8 +123,11 @@ impl PostingService<'_> {
             postings_new: 0,
             duplicates: 0,
             rejected: Vec::new(),
+            resumed_after_rows: 0,
         };
-        if let Some(prev) = store.import_by_hash(&file.hash).await? {
+        if let Some(prev) = store.import_by_hash(&file.hash).await?
+            && prev.is_done()
+        {
             return Ok(already(prev));
         }
         let _importing = self.app.begin_import(&file.hash).await?;
@@ -118,10 +136,8 @@ impl PostingService<'_> {
             // another node imported the same file first
             Err(AppError::Store(cb_store::StoreError::Duplicate { .. })) => {
                 match store.import_by_hash(&hash).await? {
-                    Some(prev) => Ok(already(prev)),
-                    None => Err(AppError::Conflict(
-                        "this file is being imported now / 该文件正在导入".into(),
-                    )),
+                    Some(prev) if prev.is_done() => Ok(already(prev)),
+                    _ => Err(AppError::Conflict(IN_PROGRESS.into())),
                 }
             }
             other => other,
@@ -136,26 +152,6 @@ impl PostingService<'_> {
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> Result<ImportOutcome, AppError> {
         let store = self.app.store();
-        let mut deduper: Deduper<PostingRef> = Deduper::default();
-        let stored = store.dedupe_index().await?;
-        // the first postings of a store carry this binary's weights: nothing to re-classify later
-        let first_import = stored
-            .is_empty()
-            .then(|| self.app.engine().classifier.version().to_string());
-        for k in stored {
-            let c = Candidate {
-                source: k.source,
-                source_id: k.source_id,
-                employer_norm: k.employer_norm,
-                title_norm: k.title_norm,
-                city: k.city,
-                posted_at: k
-                    .posted_at
-                    .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-                simhash: k.simhash as u64,
-            };
-            deduper.check(&c, PostingRef::Stored(k.posting_id));
-        }
         let engine = self.app.engine();
         let ImportFile {
             name,
@@ -163,38 +159,172 @@ impl PostingService<'_> {
             size,
             reader,
         } = file;
-        // shape first, so the import record can name it
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+        // the shape first, so the import record can name it; the thread then
+        // waits until the import has its place in the database
+        let (tx, rx) = tokio::sync::mpsc::channel::<Batch>(2);
         let (shape_tx, shape_rx) = tokio::sync::oneshot::channel::<Result<Shape, AppError>>();
+        let (go_tx, go_rx) = std::sync::mpsc::sync_channel::<Go>(1);
         let thread_name = name.clone();
         let parser = std::thread::spawn(move || {
-            parse_file(&thread_name, reader, opts, engine, deduper, shape_tx, tx)
+            parse_file(&thread_name, reader, opts, engine, shape_tx, go_rx, tx)
         });
         let shape = match shape_rx.await {
             Ok(Ok(s)) => s,
             Ok(Err(e)) => return Err(e),
             Err(_) => {
-                return Err(AppError::Invalid(format!(
-                    "{name}: the file could not be read"
+                return Err(AppError::Internal(format!(
+                    "{name}: the reading thread stopped before it named the file's shape"
                 )));
             }
         };
         let start = ImportStart {
             file_name: name.clone(),
-            file_hash: hash,
+            file_hash: hash.clone(),
             shape: shape.name.clone(),
             source: shape.source.clone(),
         };
-        let mut session = store.begin_import(caller, &start).await?;
+        let mut session = self.claim(caller, &start).await?;
+        let before = session.resumed_from();
+        let go = async {
+            let mut deduper: Deduper<PostingRef> = Deduper::default();
+            let stored = store
+                .dedupe_index((before.rows_read > 0).then(|| session.import_id()))
+                .await?;
+            // the first postings of a store carry this binary's weights: nothing to re-classify later
+            let first_import = stored
+                .is_empty()
+                .then(|| self.app.engine().classifier.version().to_string());
+            for k in stored {
+                let c = Candidate {
+                    source: k.source,
+                    source_id: k.source_id,
+                    employer_norm: k.employer_norm,
+                    title_norm: k.title_norm,
+                    city: k.city,
+                    posted_at: k
+                        .posted_at
+                        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    simhash: k.simhash as u64,
+                };
+                deduper.check(&c, PostingRef::Stored(k.posting_id));
+            }
+            go_tx
+                .send(Go {
+                    deduper,
+                    skip: before.rows_read,
+                })
+                .map_err(|_| {
+                    AppError::Internal(format!("{name}: the reading thread stopped early"))
+                })?;
+            Ok::<_, AppError>(first_import)
+        };
+        let written = match go.await {
+            Ok(first_import) => self
+                .write_batches(caller, &name, size, &mut session, rx, progress)
+                .await
+                .map(|o| (o, first_import)),
+            Err(e) => Err(e),
+        };
+        let _ = parser.join();
+        match written {
+            Ok((outcome, first_import)) => {
+                if let Some(version) = &first_import {
+                    store.record_classifier(version).await?;
+                }
+                Ok(ImportOutcome {
+                    shape: shape.name.clone(),
+                    ..outcome
+                })
+            }
+            Err(e) => {
+                if let Err(why) = session.abandon().await {
+                    tracing::error!(file = %name, error = %why, "a failed import could not be removed; the next import will remove it");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Gives this import the database's one running place: a new import, or
+    /// the stale import of the same file resumed. An import another process is
+    /// running is waited for (at most the import wait, then `Busy`); a stale
+    /// import of another file is discarded.
+    async fn claim(
+        &self,
+        caller: &Caller,
+        start: &ImportStart,
+    ) -> Result<cb_store::ImportSession, AppError> {
+        let store = self.app.store();
+        let stale_after = self.app.import_stale_after.as_secs() as i64;
+        let deadline = tokio::time::Instant::now() + self.app.import_wait;
+        loop {
+            let now = crate::accounts::now();
+            let stale_before = now - stale_after;
+            let running = match store.running_import().await? {
+                None => match store.begin_import(caller, start, now).await? {
+                    Ok(session) => return Ok(session),
+                    Err(running) => running,
+                },
+                Some(r) => r,
+            };
+            if running.file_hash == start.file_hash {
+                if running.heartbeat >= stale_before {
+                    return Err(AppError::Conflict(IN_PROGRESS.into()));
+                }
+                if let Some(session) = store
+                    .resume_import(caller, running.id, stale_before, now)
+                    .await?
+                {
+                    tracing::info!(file = %start.file_name, rows = running.rows_read, "resuming an interrupted import");
+                    return Ok(session);
+                }
+                continue;
+            }
+            if running.heartbeat < stale_before {
+                if store.discard_import(running.id, stale_before, now).await? {
+                    tracing::warn!(file = %running.file_name, rows = running.rows_read, "discarded an interrupted import of another file");
+                }
+                continue;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(AppError::Busy { retry_after_s: 60 });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+
+    /// Writes the reading thread's batches, each in its own transaction, and
+    /// makes the import visible when the last is written.
+    async fn write_batches(
+        &self,
+        caller: &Caller,
+        name: &str,
+        size: u64,
+        session: &mut cb_store::ImportSession,
+        mut rx: tokio::sync::mpsc::Receiver<Batch>,
+        progress: &mut (dyn FnMut(u64, u64) + Send),
+    ) -> Result<ImportOutcome, AppError> {
+        let before = session.resumed_from();
+        let mut beat = tokio::time::interval(self.app.import_stale_after / 6);
         let mut written = 0u64;
-        let outcome = loop {
-            match rx.recv().await {
+        loop {
+            let batch = tokio::select! {
+                b = rx.recv() => b,
+                _ = beat.tick() => {
+                    session.heartbeat(crate::accounts::now()).await?;
+                    continue;
+                }
+            };
+            match batch {
                 Some(Batch::Rows {
                     postings,
                     links,
                     bytes,
+                    done,
                 }) => {
-                    session.write(&postings, &links).await?;
+                    session
+                        .write(&postings, &links, &done, crate::accounts::now())
+                        .await?;
                     written += postings.len() as u64;
                     progress(bytes.min(size), size);
                 }
@@ -204,36 +334,32 @@ impl PostingService<'_> {
                     rejected,
                 }) => {
                     let end = ImportEnd {
-                        file_name: name.clone(),
+                        file_name: name.to_string(),
                         rows_read,
                         duplicates,
                         rejected: rejected.len() as u64,
                     };
                     let import_id = session.finish(caller, &end).await?;
-                    if let Some(version) = &first_import {
-                        store.record_classifier(version).await?;
-                    }
                     progress(size, size);
-                    break ImportOutcome {
+                    return Ok(ImportOutcome {
                         import_id,
                         already_imported: false,
-                        shape: shape.name.clone(),
-                        rows_read,
-                        postings_new: written,
-                        duplicates,
+                        shape: String::new(),
+                        rows_read: before.rows_read + rows_read,
+                        postings_new: before.postings_new + written,
+                        duplicates: before.duplicates + duplicates,
                         rejected,
-                    };
+                        resumed_after_rows: before.rows_read,
+                    });
                 }
                 Some(Batch::Failed(e)) => return Err(e),
                 None => {
-                    return Err(AppError::Invalid(format!(
-                        "{name}: reading stopped unexpectedly"
+                    return Err(AppError::Internal(format!(
+                        "{name}: the reading thread stopped without a result"
                     )));
                 }
             }
-        };
-        let _ = parser.join();
-        Ok(outcome)
+        }
     }
 
     /// Re-classifies every stored posting whose classification came from other
@@ -318,8 +444,8 @@ fn parse_file(
     reader: Box<dyn Read + Send>,
     opts: ImportOptions,
     engine: Arc<Engine>,
-    mut deduper: Deduper<PostingRef>,
     shape_tx: tokio::sync::oneshot::Sender<Result<Shape, AppError>>,
+    go: std::sync::mpsc::Receiver<Go>,
     tx: tokio::sync::mpsc::Sender<Batch>,
 ) {
     let (headers, records) = match import::read(name, reader) {
@@ -365,6 +491,9 @@ fn parse_file(
     if shape_tx.send(Ok(shape.clone())).is_err() {
         return;
     }
+    let Ok(Go { mut deduper, skip }) = go.recv() else {
+        return;
+    };
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -378,7 +507,10 @@ fn parse_file(
     let mut rejected = Vec::new();
     // source records already linked by this import (Lagou lists a posting once per category)
     let mut seen_in_import = std::collections::HashSet::new();
-    let mut records = records.peekable();
+    // a resumed import goes on after the records its first run wrote
+    let mut records = records
+        .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+        .peekable();
     while records.peek().is_some() {
         let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
         let bytes = batch.last().map(|r| r.offset).unwrap_or(0);
@@ -386,7 +518,7 @@ fn parse_file(
         let chunk = batch.len().div_ceil(threads).max(1);
         // parsing, extraction and the dedupe fields run on every core; only the
         // dedupe decision itself is sequential (it depends on file order)
-        let parsed: Vec<Result<NewPosting, RowError>> = std::thread::scope(|s| {
+        let parsed: Result<Vec<Result<NewPosting, RowError>>, _> = std::thread::scope(|s| {
             let handles: Vec<_> = batch
                 .chunks(chunk)
                 .map(|part| {
@@ -407,9 +539,17 @@ fn parse_file(
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
+                .map(|h| h.join())
+                .collect::<Result<Vec<Vec<_>>, _>>()
+                .map(|parts| parts.into_iter().flatten().collect())
         });
+        let Ok(parsed) = parsed else {
+            // a worker panicked: its rows are not lost silently, the import fails
+            let _ = tx.blocking_send(Batch::Failed(AppError::Internal(format!(
+                "{name}: a parsing worker failed near byte {bytes}"
+            ))));
+            return;
+        };
         let mut postings = Vec::new();
         let mut links = Vec::new();
         for (rec, result) in batch.iter().zip(parsed) {
@@ -455,11 +595,18 @@ fn parse_file(
                 }
             }
         }
+        let done = ImportCounts {
+            rows_read,
+            postings_new: new_count as u64,
+            duplicates,
+            rejected: rejected.len() as u64,
+        };
         if tx
             .blocking_send(Batch::Rows {
                 postings,
                 links,
                 bytes,
+                done,
             })
             .is_err()
         {

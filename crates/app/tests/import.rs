@@ -372,3 +372,299 @@ async fn stored_postings_follow_the_classifier_weights() {
         );
     }
 }
+
+/// `n` generated postings as JSON Lines (more than one write batch of 8,192
+/// when `n` is larger).
+fn generated(name: &str, n: usize, seed: u64) -> (ImportFile, Vec<u8>) {
+    let model = cb_competency::bundled::model().expect("model");
+    let mut g = cb_postings::generate::Generator::new(&model, seed);
+    let mut bytes = Vec::new();
+    for _ in 0..n {
+        serde_json::to_writer(&mut bytes, &g.dated()).expect("json");
+        bytes.push(b'\n');
+    }
+    let f = ImportFile {
+        name: name.to_string(),
+        hash: cb_postings::import::sha256_hex(&bytes[..]).expect("hash"),
+        size: bytes.len() as u64,
+        reader: Box::new(std::io::Cursor::new(bytes.clone())),
+    };
+    (f, bytes)
+}
+
+fn again(name: &str, bytes: &[u8]) -> ImportFile {
+    ImportFile {
+        name: name.to_string(),
+        hash: cb_postings::import::sha256_hex(bytes).expect("hash"),
+        size: bytes.len() as u64,
+        reader: Box::new(std::io::Cursor::new(bytes.to_vec())),
+    }
+}
+
+/// Issue 13, item 7: an import commits batch by batch, so a sign-in (through
+/// a second `App` on the same database, as another process or node would)
+/// goes through while the import is half done, and nobody sees any of the
+/// import until it is finished. Before, the whole import was one write
+/// transaction: on SQLite the sign-in waited out the busy timeout and failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_import_lets_sign_ins_through_and_stays_invisible_until_done() {
+    const PASSWORD: &str = "correct horse battery staple";
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        app.init_operator("op", "Operator", PASSWORD)
+            .await
+            .expect("operator");
+        let other = App::open(&db.url).await.expect("second app");
+        let (half_tx, half_rx) = std::sync::mpsc::channel::<()>();
+        let (seen_tx, seen_rx) = std::sync::mpsc::channel::<(Result<(), String>, i64, i64)>();
+        let checker = std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            rt.block_on(async {
+                if half_rx.recv().is_err() {
+                    return;
+                }
+                let signed = other
+                    .sign_in("192.0.2.1", "op", PASSWORD)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                let count = other
+                    .postings()
+                    .count(&Caller::Anonymous)
+                    .await
+                    .expect("count");
+                let listed = other
+                    .postings()
+                    .list(&Caller::Anonymous, 0, 10)
+                    .await
+                    .expect("list")
+                    .len() as i64;
+                let _ = seen_tx.send((signed, count, listed));
+            });
+        });
+        let (f, _) = generated("long.jsonl", 9_000, 11);
+        let seen_rx = std::sync::Mutex::new(seen_rx);
+        let mut seen = None;
+        let o = app
+            .postings()
+            .import(&op(), f, ImportOptions::default(), &mut |done, total| {
+                if seen.is_none() && done < total {
+                    // the first batch is committed: let the other "process" in
+                    half_tx.send(()).expect("checker");
+                    seen = Some(
+                        seen_rx
+                            .lock()
+                            .expect("receiver")
+                            .recv_timeout(std::time::Duration::from_secs(120))
+                            .expect("the checker answers"),
+                    );
+                }
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", db.label));
+        drop(half_tx);
+        checker.join().expect("checker thread");
+        let (signed, count, listed) = seen.expect("the import had more than one batch");
+        assert_eq!(signed, Ok(()), "{}: sign-in during the import", db.label);
+        assert_eq!(
+            (count, listed),
+            (0, 0),
+            "{}: half an import is invisible",
+            db.label
+        );
+        assert_eq!(o.rows_read, 9_000, "{}", db.label);
+        let stored = app
+            .postings()
+            .count(&Caller::Anonymous)
+            .await
+            .expect("count");
+        assert_eq!(stored as u64, o.postings_new, "{}", db.label);
+        db.finish().await;
+    }
+}
+
+/// A crash halfway (the process dies: nothing cleans up) leaves an import
+/// that nobody sees. While its heartbeat is fresh another import waits its
+/// turn (503 after the wait) and the same file is "in progress" (409); once
+/// stale, the same file resumes where the crash left it and ends with the
+/// counts of a clean import, and any other file discards it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() {
+    let stale = std::time::Duration::from_secs(3);
+    let (_, bytes) = generated("big.jsonl", 9_000, 12);
+    let (_, other_bytes) = generated("other.jsonl", 300, 13);
+    // what a clean import of the file gives
+    let clean = {
+        let db = TestDb::sqlite();
+        let app = App::open(&db.url).await.expect("open");
+        let o = app
+            .postings()
+            .import(
+                &op(),
+                again("big.jsonl", &bytes),
+                ImportOptions::default(),
+                &mut |_, _| {},
+            )
+            .await
+            .expect("clean import");
+        let n = app
+            .postings()
+            .count(&Caller::Anonymous)
+            .await
+            .expect("count");
+        db.finish().await;
+        (o.rows_read, o.postings_new, o.duplicates, n)
+    };
+    for db in TestDb::all().await {
+        let app = App::open(&db.url)
+            .await
+            .expect("open")
+            .with_import_stale_after(stale)
+            .with_import_slots(2, std::time::Duration::from_secs(1));
+        // crash after the first batch: the task dies without cleaning up
+        let crashing = app.clone();
+        let crash_bytes = bytes.clone();
+        let crashed = tokio::spawn(async move {
+            crashing
+                .postings()
+                .import(
+                    &op(),
+                    again("big.jsonl", &crash_bytes),
+                    ImportOptions::default(),
+                    &mut |done, total| {
+                        if done < total {
+                            panic!("simulated crash after the first batch");
+                        }
+                    },
+                )
+                .await
+        })
+        .await;
+        assert!(crashed.is_err(), "{}: the import task died", db.label);
+        assert_eq!(
+            app.postings()
+                .count(&Caller::Anonymous)
+                .await
+                .expect("count"),
+            0
+        );
+
+        // alive (fresh heartbeat): another file waits, then is told to retry; the same file is in progress
+        let busy = app
+            .postings()
+            .import(
+                &op(),
+                again("other.jsonl", &other_bytes),
+                ImportOptions::default(),
+                &mut |_, _| {},
+            )
+            .await;
+        assert!(
+            matches!(busy, Err(AppError::Busy { .. })),
+            "{}: {busy:?}",
+            db.label
+        );
+        let same = app
+            .postings()
+            .import(
+                &op(),
+                again("big.jsonl", &bytes),
+                ImportOptions::default(),
+                &mut |_, _| {},
+            )
+            .await;
+        assert!(
+            matches!(same, Err(AppError::Conflict(_))),
+            "{}: {same:?}",
+            db.label
+        );
+
+        // stale: the same file resumes after the first batch
+        tokio::time::sleep(stale + std::time::Duration::from_millis(1500)).await;
+        let o = app
+            .postings()
+            .import(
+                &op(),
+                again("big.jsonl", &bytes),
+                ImportOptions::default(),
+                &mut |_, _| {},
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: resume: {e}", db.label));
+        assert_eq!(o.resumed_after_rows, 8_192, "{}", db.label);
+        let n = app
+            .postings()
+            .count(&Caller::Anonymous)
+            .await
+            .expect("count");
+        assert_eq!(
+            (o.rows_read, o.postings_new, o.duplicates, n),
+            clean,
+            "{}",
+            db.label
+        );
+        let imports = app.postings().imports(&op()).await.expect("imports");
+        assert_eq!(imports.len(), 1, "{}", db.label);
+        assert!(imports[0].is_done());
+
+        // another crash, then another file: the crashed one is discarded, nothing of it is left
+        let crashing = app.clone();
+        let more = generated("more.jsonl", 9_000, 14).1;
+        let more2 = more.clone();
+        let crashed = tokio::spawn(async move {
+            crashing
+                .postings()
+                .import(
+                    &op(),
+                    again("more.jsonl", &more2),
+                    ImportOptions::default(),
+                    &mut |done, total| {
+                        if done < total {
+                            panic!("simulated crash after the first batch");
+                        }
+                    },
+                )
+                .await
+        })
+        .await;
+        assert!(crashed.is_err());
+        tokio::time::sleep(stale + std::time::Duration::from_millis(1500)).await;
+        let o = app
+            .postings()
+            .import(
+                &op(),
+                again("other.jsonl", &other_bytes),
+                ImportOptions::default(),
+                &mut |_, _| {},
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: other file: {e}", db.label));
+        assert_eq!(o.resumed_after_rows, 0);
+        let after = app
+            .postings()
+            .count(&Caller::Anonymous)
+            .await
+            .expect("count");
+        assert_eq!(
+            after,
+            n + o.postings_new as i64,
+            "{}: the crashed import left nothing",
+            db.label
+        );
+        let imports = app.postings().imports(&op()).await.expect("imports");
+        assert_eq!(imports.len(), 2, "{}: {imports:?}", db.label);
+        // and the discarded file imports from scratch
+        let o = app
+            .postings()
+            .import(
+                &op(),
+                again("more.jsonl", &more),
+                ImportOptions::default(),
+                &mut |_, _| {},
+            )
+            .await
+            .expect("more");
+        assert_eq!((o.rows_read, o.resumed_after_rows), (9_000, 0));
+        db.finish().await;
+    }
+}

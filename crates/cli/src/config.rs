@@ -59,6 +59,14 @@ pub struct Config {
     /// client. Empty: the header is ignored.
     #[serde(default)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Seconds a running posting import may be silent before another process
+    /// counts it as crashed and resumes it (the same file) or discards it.
+    #[serde(default = "default_import_stale_after_s")]
+    pub import_stale_after_s: u64,
+}
+
+fn default_import_stale_after_s() -> u64 {
+    cb_app::IMPORT_STALE_AFTER.as_secs()
 }
 
 impl Default for Config {
@@ -69,6 +77,7 @@ impl Default for Config {
             log: "info,sqlx::query=error".into(),
             operator_token: None,
             trusted_proxies: Vec::new(),
+            import_stale_after_s: default_import_stale_after_s(),
         }
     }
 }

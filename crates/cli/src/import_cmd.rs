@@ -97,6 +97,12 @@ async fn import_one(
         o.import_id,
         started.elapsed().as_secs_f64()
     );
+    if o.resumed_after_rows > 0 {
+        println!(
+            "{name}: resumed an interrupted import after its row {}; rows it rejected before were reported by that run",
+            o.resumed_after_rows
+        );
+    }
     write_rejects(&name, args.reject_file.as_deref(), &o.rejected)?;
     std::io::stdout().flush()?;
     Ok(())

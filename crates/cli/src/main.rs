@@ -296,6 +296,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .map(|u| u.0.clone())
             .unwrap_or_else(|| default.to_string())
     };
+    let stale_after = std::time::Duration::from_secs(cfg.import_stale_after_s);
     match cli.command {
         Command::Serve => {
             let url = db_url(DEFAULT_DB);
@@ -303,7 +304,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("opening {url}"))?
                 .with_operator_token(cfg.operator_token.as_deref())
-                .with_trusted_proxies(cfg.trusted_proxies.clone());
+                .with_trusted_proxies(cfg.trusted_proxies.clone())
+                .with_import_stale_after(stale_after);
             serve(app, cfg.listen).await
         }
         Command::Demo { no_serve } => {
@@ -312,7 +314,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("opening {url}"))?
                 .with_operator_token(cfg.operator_token.as_deref())
-                .with_trusted_proxies(cfg.trusted_proxies.clone());
+                .with_trusted_proxies(cfg.trusted_proxies.clone())
+                .with_import_stale_after(stale_after);
             load_demo(&app).await?;
             let today = chrono::Local::now().date_naive();
             if app.seed_demo_accounts(DEMO_PASSWORD, today).await? {
@@ -347,7 +350,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let url = db_url(DEFAULT_DB);
             let app = App::open(&url)
                 .await
-                .with_context(|| format!("opening {url}"))?;
+                .with_context(|| format!("opening {url}"))?
+                .with_import_stale_after(stale_after);
             let args = import_cmd::Args {
                 files,
                 skip_bad_rows,
@@ -372,7 +376,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let url = db_url(DEFAULT_DB);
             let app = App::open(&url)
                 .await
-                .with_context(|| format!("opening {url}"))?;
+                .with_context(|| format!("opening {url}"))?
+                .with_import_stale_after(stale_after);
             let args = import_cmd::Args {
                 files: a.files,
                 skip_bad_rows: a.skip_bad_rows,

@@ -282,3 +282,115 @@ async fn init_creates_the_first_operator_once() {
         db.finish().await;
     }
 }
+
+/// Issue 13, item 7: `kill -9` halfway through a posting import leaves
+/// nothing visible; the next run of the same command (once the dead run's
+/// heartbeat is stale) resumes after the batches it had written and ends with
+/// every row read once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_import_is_resumed_by_the_next_run() {
+    const ROWS: usize = 30_000;
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("postings.jsonl");
+    {
+        use std::io::Write;
+        let model = cb_competency::bundled::model().expect("model");
+        let mut g = cb_postings::generate::Generator::new(&model, 21);
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&file).expect("file"));
+        for _ in 0..ROWS {
+            serde_json::to_writer(&mut w, &g.dated()).expect("json");
+            w.write_all(b"\n").expect("write");
+        }
+        w.flush().expect("flush");
+    }
+    let f = file.display().to_string();
+    for db in TestDb::all().await {
+        ok(&cyberbridge(&db.url, &["migrate"]));
+        let store = cb_store::Store::connect(&db.url).await.expect("store");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
+            .args(["--database-url", &db.url, "import", "postings", &f])
+            .env_remove("CYBERBRIDGE_DATABASE_URL")
+            .current_dir(env!("CARGO_TARGET_TMPDIR"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // kill it as soon as a batch is committed
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        loop {
+            if let Some(r) = store.running_import().await.expect("running")
+                && r.rows_read > 0
+            {
+                break;
+            }
+            assert!(
+                child.try_wait().expect("child").is_none(),
+                "{}: the import ended before it could be killed",
+                db.label
+            );
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{}: no batch was committed",
+                db.label
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        child.kill().expect("kill -9");
+        child.wait().expect("wait");
+        assert_eq!(
+            store.posting_count().await.expect("count"),
+            0,
+            "{}",
+            db.label
+        );
+        let done = store
+            .running_import()
+            .await
+            .expect("running")
+            .expect("left running");
+        assert!(done.rows_read > 0 && (done.rows_read as usize) < ROWS);
+
+        // the next run: at once, the dead run still looks alive; then it resumes
+        let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
+            .args(["--database-url", &db.url, "import", "postings", &f])
+            .env("CYBERBRIDGE_IMPORT_STALE_AFTER_S", "3")
+            .current_dir(env!("CARGO_TARGET_TMPDIR"))
+            .output()
+            .expect("run");
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("being imported now"), "{}: {err}", db.label);
+        tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+        let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
+            .args(["--database-url", &db.url, "import", "postings", &f])
+            .env("CYBERBRIDGE_IMPORT_STALE_AFTER_S", "3")
+            .current_dir(env!("CARGO_TARGET_TMPDIR"))
+            .output()
+            .expect("run");
+        let text = ok(&out);
+        assert!(
+            text.contains(&format!("{ROWS} rows"))
+                && text.contains(&format!(
+                    "resumed an interrupted import after its row {}",
+                    done.rows_read
+                )),
+            "{}: {text}",
+            db.label
+        );
+        let imports = store.imports().await.expect("imports");
+        assert_eq!(imports.len(), 1, "{}", db.label);
+        assert!(imports[0].is_done());
+        assert_eq!(
+            store.posting_count().await.expect("count"),
+            imports[0].postings_new,
+            "{}",
+            db.label
+        );
+        assert_eq!(imports[0].rows_read as usize, ROWS);
+        store.close().await;
+        db.finish().await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -869,38 +869,23 @@ impl Store {
         caller: &Caller,
         job: &Job,
         posting: crate::postings::NewPosting,
+        now: i64,
     ) -> Result<i64, StoreError> {
-        use crate::postings::{ImportEnd, ImportStart, PostingRef, SourceLink};
-        let start = ImportStart {
+        let start = crate::postings::ImportStart {
             file_name: format!("published job {}", job.id),
             file_hash: format!("published:job:{}", job.id),
             shape: "published".into(),
             source: "published".into(),
         };
-        let mut session = self.begin_import(caller, &start).await?;
-        let link = SourceLink {
-            posting: PostingRef::New(0),
-            source: posting.parsed.source.clone(),
-            source_id: posting.parsed.source_id.clone(),
-            line: 1,
+        let then = |posting_id| {
+            let mut saved = job.clone();
+            saved.posting_id = Some(posting_id);
+            job_update(&saved)
         };
-        session.write(&[posting], &[link]).await?;
-        let posting_id = session.posting_id(0);
-        let mut saved = job.clone();
-        saved.posting_id = Some(posting_id);
-        session.also(job_update(&saved)).await?;
-        session
-            .finish(
-                caller,
-                &ImportEnd {
-                    file_name: start.file_name.clone(),
-                    rows_read: 1,
-                    duplicates: 0,
-                    rejected: 0,
-                },
-            )
-            .await?;
-        Ok(posting_id)
+        match self {
+            Store::Sqlite(b) => b.publish_posting(caller, &start, posting, then, now).await,
+            Store::Postgres(b) => b.publish_posting(caller, &start, posting, then, now).await,
+        }
     }
 
     pub async fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {

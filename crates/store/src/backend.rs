@@ -3,8 +3,8 @@
 //! migrations differ.
 
 use crate::postings::{
-    ImportEnd, ImportRecord, ImportStart, NewPosting, PostingSummary, SourceLink, StoredKey,
-    import_from_row, import_select,
+    ImportCounts, ImportEnd, ImportRecord, ImportStart, NewPosting, PostingSummary, SourceLink,
+    StoredKey, import_from_row, import_select,
 };
 use crate::tables::{self, Rows, Table, Ty, Val};
 use crate::talent::{
@@ -110,14 +110,21 @@ macro_rules! backend {
             pool: $pool,
         }
 
-        /// An import in progress (see `begin_import`). Dropping it without
-        /// `finish` rolls everything back.
+        /// An import being written (see `begin_import`): each batch is its own
+        /// short transaction, and readers see none of it until `finish`. A
+        /// session dropped without `finish` or `abandon` leaves a running import
+        /// whose heartbeat goes stale: the next import of the same file resumes
+        /// it, any other import discards it.
         pub struct $session {
-            tx: sqlx::Transaction<'static, $db>,
+            pool: $pool,
             import_id: i64,
-            first_posting: i64,
-            written: usize,
-            links: u64,
+            /// Stored ids of the new postings written by this session, in order:
+            /// `PostingRef::New(n)` is `ids[n]`.
+            ids: Vec<i64>,
+            /// What the import had done before this session (a resumed import).
+            before: ImportCounts,
+            first: Option<i64>,
+            last: Option<i64>,
         }
 
         impl $session {
@@ -125,50 +132,97 @@ macro_rules! backend {
                 self.import_id
             }
 
-            /// The stored id the n-th new posting of this import will have.
-            pub fn posting_id(&self, n: usize) -> i64 {
-                self.first_posting + n as i64
+            /// Counts of the interrupted run this session resumes (zero for a new import).
+            pub fn resumed_from(&self) -> &ImportCounts {
+                &self.before
             }
 
-            /// Writes the next batch: `postings` are this import's new postings
-            /// numbered on from the previous batches; `links` may refer to any of them.
-            pub async fn write(&mut self, postings: &[NewPosting], links: &[SourceLink]) -> Result<(), StoreError> {
-                let rows = crate::postings::posting_rows(self.import_id, self.first_posting + self.written as i64, postings);
-                let links_rows = crate::postings::link_rows(self.import_id, self.first_posting, links);
-                let mut done = 0;
-                $name::insert(&mut self.tx, &tables::POSTINGS, &rows, &mut done, 0, &mut |_, _| {}).await?;
-                $name::insert(&mut self.tx, &tables::POSTING_SOURCES, &links_rows, &mut done, 0, &mut |_, _| {}).await?;
-                self.written += postings.len();
-                self.links += links.len() as u64;
+            /// Writes the next batch and the import's progress in one short
+            /// transaction: `postings` are new postings numbered on from the
+            /// previous batches of this session; `links` may refer to any of
+            /// them; `done` counts everything this session has read so far.
+            pub async fn write(&mut self, postings: &[NewPosting], links: &[SourceLink], done: &ImportCounts, now: i64) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let rows = crate::postings::posting_rows(self.import_id, postings);
+                let mut n = 0;
+                let stored = $name::insert(&mut tx, &tables::POSTINGS, &rows, &mut n, 0, &mut |_, _| {}, Some("id, line")).await?;
+                // the ids come back by source line (unique among an import's new postings)
+                let by_line: std::collections::HashMap<i64, i64> = stored.iter().map(|&(id, line)| (line, id)).collect();
+                if by_line.len() != postings.len() {
+                    return Err(StoreError::Corrupt {
+                        table: "postings".into(),
+                        detail: format!("{} new postings came back under {} distinct lines", postings.len(), by_line.len()),
+                    });
+                }
+                for p in postings {
+                    let id = by_line[&(p.parsed.line as i64)];
+                    self.first = Some(self.first.map_or(id, |f| f.min(id)));
+                    self.last = Some(self.last.map_or(id, |l| l.max(id)));
+                    self.ids.push(id);
+                }
+                let links_rows = crate::postings::link_rows(self.import_id, &self.ids, links)?;
+                $name::insert(&mut tx, &tables::POSTING_SOURCES, &links_rows, &mut n, 0, &mut |_, _| {}, None).await?;
+                let total = self.before.plus(done);
+                let sql = format!(
+                    "UPDATE imports SET rows_read = {}, postings_new = {}, duplicates = {}, rejected = {}, heartbeat = {}, first_posting = {}, last_posting = {} WHERE id = {}",
+                    $ph(1), $ph(2), $ph(3), $ph(4), $ph(5), $ph(6), $ph(7), $ph(8)
+                );
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(total.rows_read as i64)
+                    .bind(self.before.postings_new as i64 + self.ids.len() as i64)
+                    .bind(total.duplicates as i64)
+                    .bind(total.rejected as i64)
+                    .bind(now)
+                    .bind(self.first)
+                    .bind(self.last)
+                    .bind(self.import_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
                 Ok(())
             }
 
-            /// Runs one more statement inside the import's transaction (a
-            /// published posting marks its job in the same commit).
-            pub(crate) async fn also(&mut self, st: crate::accounts::Step) -> Result<u64, StoreError> {
-                let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
-                bind_vals!(q, st.args, |i| st.types.get(i).copied());
-                Ok(q.execute(&mut *self.tx).await?.rows_affected())
+            /// Says the process writing this import is alive.
+            pub async fn heartbeat(&self, now: i64) -> Result<(), StoreError> {
+                let sql = format!("UPDATE imports SET heartbeat = {} WHERE id = {}", $ph(1), $ph(2));
+                sqlx::query(AssertSqlSafe(sql)).bind(now).bind(self.import_id).execute(&self.pool).await?;
+                Ok(())
             }
 
-            /// Records the final counts, writes the audit entry and commits.
-            pub async fn finish(mut self, caller: &Caller, end: &ImportEnd) -> Result<i64, StoreError> {
+            /// Records the final counts, makes the import visible and writes the
+            /// audit entry, in one transaction. Returns the import id.
+            pub async fn finish(&self, caller: &Caller, end: &ImportEnd) -> Result<i64, StoreError> {
+                let total = self.before.plus(&ImportCounts { rows_read: end.rows_read, postings_new: 0, duplicates: end.duplicates, rejected: end.rejected });
+                let postings_new = self.before.postings_new + self.ids.len() as u64;
+                let mut tx = self.pool.begin().await?;
                 let sql = format!(
-                    "UPDATE imports SET rows_read = {}, postings_new = {}, duplicates = {}, rejected = {} WHERE id = {}",
+                    "UPDATE imports SET rows_read = {}, postings_new = {}, duplicates = {}, rejected = {}, state = 'done' WHERE id = {} AND state = 'running'",
                     $ph(1), $ph(2), $ph(3), $ph(4), $ph(5)
                 );
-                sqlx::query(AssertSqlSafe(sql))
-                    .bind(end.rows_read as i64)
-                    .bind(self.written as i64)
-                    .bind(end.duplicates as i64)
-                    .bind(end.rejected as i64)
+                let done = sqlx::query(AssertSqlSafe(sql))
+                    .bind(total.rows_read as i64)
+                    .bind(postings_new as i64)
+                    .bind(total.duplicates as i64)
+                    .bind(total.rejected as i64)
                     .bind(self.import_id)
-                    .execute(&mut *self.tx)
-                    .await?;
-                let detail = format!("{}: {} rows, {} new postings, {} duplicates, {} rejected", end.file_name, end.rows_read, self.written, end.duplicates, end.rejected);
-                $name::audit_in(&mut self.tx, caller, "postings.import", &detail).await?;
-                self.tx.commit().await?;
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if done != 1 {
+                    return Err(StoreError::Corrupt {
+                        table: "imports".into(),
+                        detail: format!("import {} is no longer running (another process took it over after its heartbeat stopped)", self.import_id),
+                    });
+                }
+                let detail = format!("{}: {} rows, {} new postings, {} duplicates, {} rejected", end.file_name, total.rows_read, postings_new, total.duplicates, total.rejected);
+                $name::audit_in(&mut tx, caller, "postings.import", &detail).await?;
+                tx.commit().await?;
                 Ok(self.import_id)
+            }
+
+            /// Removes what this session and any run before it wrote.
+            pub async fn abandon(&self) -> Result<(), StoreError> {
+                $name::new(self.pool.clone()).discard_import(self.import_id, None, 0).await.map(|_| ())
             }
         }
 
@@ -207,6 +261,9 @@ macro_rules! backend {
                 Ok(all)
             }
 
+            /// Inserts `rows` in multi-row statements; with `returning` (two
+            /// integer columns) returns what each inserted row gave back.
+            #[allow(clippy::too_many_arguments)]
             async fn insert(
                 tx: &mut sqlx::Transaction<'_, $db>,
                 table: &Table,
@@ -214,10 +271,16 @@ macro_rules! backend {
                 done: &mut u64,
                 total: u64,
                 progress: &mut (dyn FnMut(u64, u64) + Send),
-            ) -> Result<(), StoreError> {
+                returning: Option<&str>,
+            ) -> Result<Vec<(i64, i64)>, StoreError> {
                 let chunk_rows = (PARAMS_PER_INSERT / table.cols.len().max(1)).clamp(1, 2_000);
+                let mut back = Vec::new();
                 for chunk in rows.chunks(chunk_rows) {
-                    let sql = insert_sql(table, chunk.len(), $ph);
+                    let mut sql = insert_sql(table, chunk.len(), $ph);
+                    if let Some(cols) = returning {
+                        sql.push_str(" RETURNING ");
+                        sql.push_str(cols);
+                    }
                     let mut q = sqlx::query(AssertSqlSafe(sql));
                     let mut n = 0usize;
                     for row in chunk {
@@ -236,11 +299,17 @@ macro_rules! backend {
                             };
                         }
                     }
-                    q.execute(&mut **tx).await?;
+                    if returning.is_some() {
+                        for r in q.fetch_all(&mut **tx).await? {
+                            back.push((r.try_get(0)?, r.try_get(1)?));
+                        }
+                    } else {
+                        q.execute(&mut **tx).await?;
+                    }
                     *done += chunk.len() as u64;
                     progress(*done, total);
                 }
-                Ok(())
+                Ok(back)
             }
 
             async fn audit_in(tx: &mut sqlx::Transaction<'_, $db>, caller: &Caller, action: &str, detail: &str) -> Result<(), StoreError> {
@@ -285,7 +354,7 @@ macro_rules! backend {
                     sqlx::query(AssertSqlSafe(format!("DELETE FROM {}", t.name))).execute(&mut *tx).await?;
                 }
                 for (t, r) in &rows {
-                    Self::insert(&mut tx, t, r, &mut done, total, progress).await?;
+                    Self::insert(&mut tx, t, r, &mut done, total, progress, None).await?;
                 }
                 let sql = format!("DELETE FROM meta WHERE key = {}", $ph(1));
                 sqlx::query(AssertSqlSafe(sql)).bind(tables::NICE_VERSION_KEY.to_string()).execute(&mut *tx).await?;
@@ -329,12 +398,13 @@ macro_rules! backend {
 
             /// Postings by id, `limit` from `after_id` on, with their source records.
             /// Postings after `after_id` as the demand index reads them, by id.
-            pub async fn postings_for_insight(&self, after_id: i64, limit: i64) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
-                let sql = format!("{} WHERE p.id > {} ORDER BY p.id LIMIT {}", crate::postings::DEMAND_SELECT, $ph(1), $ph(2));
+            /// Each with the import it came from; only postings of done imports.
+            pub async fn postings_for_insight(&self, after_id: i64, limit: i64) -> Result<Vec<(i64, cb_insight::DemandPosting)>, StoreError> {
+                let sql = format!("{} WHERE {} AND p.id > {} ORDER BY p.id LIMIT {}", crate::postings::DEMAND_SELECT, crate::postings::VISIBLE, $ph(1), $ph(2));
                 let mut rows = sqlx::query(AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch(&self.pool);
                 let mut out = Vec::new();
                 while let Some(r) = rows.try_next().await? {
-                    out.push(crate::postings::demand_from_row(&r)?);
+                    out.push((r.try_get("import_id")?, crate::postings::demand_from_row(&r)?));
                 }
                 Ok(out)
             }
@@ -346,7 +416,7 @@ macro_rules! backend {
                     return Ok(Vec::new());
                 }
                 let marks: Vec<String> = (1..=ids.len()).map(|i| $ph(i)).collect();
-                let sql = format!("{} WHERE p.id IN ({}) ORDER BY p.id DESC", crate::postings::SUMMARY_SELECT, marks.join(", "));
+                let sql = format!("{} WHERE {} AND p.id IN ({}) ORDER BY p.id DESC", crate::postings::SUMMARY_SELECT, crate::postings::VISIBLE, marks.join(", "));
                 let mut q = sqlx::query(AssertSqlSafe(sql));
                 for id in ids {
                     q = q.bind(*id);
@@ -362,7 +432,7 @@ macro_rules! backend {
                 };
                 let sql = format!("SELECT description, url, salary_raw, education, exp_min, exp_max FROM postings WHERE id = {}", $ph(1));
                 let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?;
-                let sql = format!("SELECT source, source_id FROM posting_sources WHERE posting_id = {} ORDER BY import_id, line", $ph(1));
+                let sql = format!("SELECT source, source_id FROM posting_sources WHERE posting_id = {} AND {} ORDER BY import_id, line", $ph(1), crate::postings::DONE_SOURCE);
                 for s in sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_all(&self.pool).await? {
                     let tag = format!("{}:{}", s.try_get::<String, _>(0)?, s.try_get::<String, _>(1)?);
                     if !summary.sources.contains(&tag) {
@@ -381,13 +451,13 @@ macro_rules! backend {
             }
 
             pub async fn postings_page(&self, after_id: i64, limit: i64) -> Result<Vec<PostingSummary>, StoreError> {
-                let sql = format!("{} WHERE p.id > {} ORDER BY p.id LIMIT {}", crate::postings::SUMMARY_SELECT, $ph(1), $ph(2));
+                let sql = format!("{} WHERE {} AND p.id > {} ORDER BY p.id LIMIT {}", crate::postings::SUMMARY_SELECT, crate::postings::VISIBLE, $ph(1), $ph(2));
                 let rows = sqlx::query(AssertSqlSafe(sql)).bind(after_id).bind(limit).fetch_all(&self.pool).await?;
                 let mut out: Vec<PostingSummary> = rows.iter().map(crate::postings::summary_from_row).collect::<Result<_, _>>()?;
                 if let (Some(first), Some(last)) = (out.first().map(|p| p.id), out.last().map(|p| p.id)) {
                     let sql = format!(
-                        "SELECT posting_id, source, source_id FROM posting_sources WHERE posting_id BETWEEN {} AND {} ORDER BY import_id, line",
-                        $ph(1), $ph(2)
+                        "SELECT posting_id, source, source_id FROM posting_sources WHERE posting_id BETWEEN {} AND {} AND {} ORDER BY import_id, line",
+                        $ph(1), $ph(2), crate::postings::DONE_SOURCE
                     );
                     for r in sqlx::query(AssertSqlSafe(sql)).bind(first).bind(last).fetch_all(&self.pool).await? {
                         let id: i64 = r.try_get(0)?;
@@ -473,14 +543,20 @@ macro_rules! backend {
             }
 
             pub async fn posting_count(&self) -> Result<i64, StoreError> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM postings").fetch_one(&self.pool).await?)
+                let sql = format!("SELECT COUNT(*) FROM postings p WHERE {}", crate::postings::VISIBLE);
+                Ok(sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&self.pool).await?)
             }
 
-            /// What deduplication needs to know of every stored posting and source record.
-            pub async fn dedupe_index(&self) -> Result<Vec<StoredKey>, StoreError> {
-                let sql = "SELECT s.posting_id, s.source, s.source_id, p.employer_norm, p.title_norm, COALESCE(p.city, ''), p.posted_at, p.simhash \
-                           FROM posting_sources s JOIN postings p ON p.id = s.posting_id";
-                let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+            /// What deduplication needs to know of every stored posting and source
+            /// record: those of done imports, and of `resuming` (an import taken over).
+            pub async fn dedupe_index(&self, resuming: Option<i64>) -> Result<Vec<StoredKey>, StoreError> {
+                let sql = format!(
+                    "SELECT s.posting_id, s.source, s.source_id, p.employer_norm, p.title_norm, COALESCE(p.city, ''), p.posted_at, p.simhash \
+                     FROM posting_sources s JOIN postings p ON p.id = s.posting_id \
+                     WHERE s.import_id IN (SELECT id FROM imports WHERE state = 'done' OR id = {})",
+                    $ph(1)
+                );
+                let rows = sqlx::query(AssertSqlSafe(sql)).bind(resuming.unwrap_or(-1)).fetch_all(&self.pool).await?;
                 rows.iter()
                     .map(|r| {
                         Ok(StoredKey {
@@ -497,19 +573,172 @@ macro_rules! backend {
                     .collect()
             }
 
-            /// Starts an import: one transaction holding the import record, and
-            /// then every batch of postings and links, until `finish` commits.
-            pub async fn begin_import(&self, caller: &Caller, start: &ImportStart) -> Result<$session, StoreError> {
-                let mut tx = self.pool.begin().await?;
-                if !$lock.is_empty() {
-                    sqlx::query($lock).execute(&mut *tx).await?;
+            /// Starts a new import as the database's one running import (its
+            /// record is committed at once, so every node sees it). `Ok(Err(r))`
+            /// when `r` is running: wait for it, resume it or discard it, then
+            /// try again. A file imported before is a `Duplicate`.
+            pub async fn begin_import(&self, caller: &Caller, start: &ImportStart, now: i64) -> Result<Result<$session, ImportRecord>, StoreError> {
+                let rows = crate::postings::import_rows(caller, start, "running", now);
+                for _ in 0..3 {
+                    let mut tx = self.pool.begin().await?;
+                    let mut n = 0;
+                    match Self::insert(&mut tx, &tables::IMPORTS, &rows, &mut n, 1, &mut |_, _| {}, Some("id, heartbeat")).await {
+                        Ok(back) => {
+                            tx.commit().await?;
+                            let import_id = back.first().map(|b| b.0).ok_or_else(|| StoreError::Corrupt { table: "imports".into(), detail: "the new import's id did not come back".into() })?;
+                            return Ok(Ok($session { pool: self.pool.clone(), import_id, ids: Vec::new(), before: ImportCounts::default(), first: None, last: None }));
+                        }
+                        Err(StoreError::Database(sqlx::Error::Database(d))) if d.is_unique_violation() => {
+                            drop(tx);
+                            if let Some(running) = self.running_import().await? {
+                                return Ok(Err(running));
+                            }
+                            if self.import_by_hash(&start.file_hash).await?.is_some() {
+                                return Err(StoreError::Duplicate { detail: d.message().to_string() });
+                            }
+                            // the running import finished in between: try again
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
-                let import_id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM imports").fetch_one(&mut *tx).await?;
-                let first_posting: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM postings").fetch_one(&mut *tx).await?;
-                let rows = crate::postings::import_rows(caller, import_id, start);
-                let mut done = 0;
-                Self::insert(&mut tx, &tables::IMPORTS, &rows, &mut done, 1, &mut |_, _| {}).await?;
-                Ok($session { tx, import_id, first_posting, written: 0, links: 0 })
+                Err(StoreError::Duplicate { detail: "another import keeps starting first".into() })
+            }
+
+            /// The import being written now, if any.
+            pub async fn running_import(&self) -> Result<Option<ImportRecord>, StoreError> {
+                let sql = format!("{} WHERE state = 'running'", import_select());
+                let row = sqlx::query(AssertSqlSafe(sql)).fetch_optional(&self.pool).await?;
+                row.map(|r| import_from_row(&r)).transpose()
+            }
+
+            /// Takes over running import `id` whose heartbeat is older than
+            /// `stale_before` (its process died), to go on where it stopped.
+            /// `None` when it is alive or was taken over by someone else.
+            pub async fn resume_import(&self, caller: &Caller, id: i64, stale_before: i64, now: i64) -> Result<Option<$session>, StoreError> {
+                let sql = format!(
+                    "UPDATE imports SET heartbeat = {}, actor = {} WHERE id = {} AND state = 'running' AND heartbeat < {}",
+                    $ph(1), $ph(2), $ph(3), $ph(4)
+                );
+                let taken = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(caller.audit_name()).bind(id).bind(stale_before).execute(&self.pool).await?.rows_affected();
+                if taken != 1 {
+                    return Ok(None);
+                }
+                let sql = format!("SELECT rows_read, postings_new, duplicates, rejected, first_posting, last_posting FROM imports WHERE id = {}", $ph(1));
+                let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?;
+                let count = |i: usize| -> Result<u64, StoreError> { Ok(u64::try_from(r.try_get::<i64, _>(i)?).unwrap_or(0)) };
+                let before = ImportCounts { rows_read: count(0)?, postings_new: count(1)?, duplicates: count(2)?, rejected: count(3)? };
+                Ok(Some($session { pool: self.pool.clone(), import_id: id, ids: Vec::new(), before, first: r.try_get(4)?, last: r.try_get(5)? }))
+            }
+
+            /// Removes an unfinished import and everything it wrote, in short
+            /// statements. With `stale_before`, only when its heartbeat is older
+            /// (a process that died); returns whether it was this call's to remove.
+            pub async fn discard_import(&self, id: i64, stale_before: Option<i64>, now: i64) -> Result<bool, StoreError> {
+                let claimed = match stale_before {
+                    Some(before) => {
+                        let sql = format!(
+                            "UPDATE imports SET state = 'discarding', heartbeat = {} WHERE id = {} AND state <> 'done' AND heartbeat < {}",
+                            $ph(1), $ph(2), $ph(3)
+                        );
+                        sqlx::query(AssertSqlSafe(sql)).bind(now).bind(id).bind(before).execute(&self.pool).await?
+                    }
+                    None => {
+                        let sql = format!("UPDATE imports SET state = 'discarding' WHERE id = {} AND state <> 'done'", $ph(1));
+                        sqlx::query(AssertSqlSafe(sql)).bind(id).execute(&self.pool).await?
+                    }
+                }
+                .rows_affected();
+                if claimed != 1 {
+                    return Ok(false);
+                }
+                let sql = format!("SELECT first_posting, last_posting FROM imports WHERE id = {}", $ph(1));
+                let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?;
+                let (first, last): (Option<i64>, Option<i64>) = (r.try_get(0)?, r.try_get(1)?);
+                let sql = format!("DELETE FROM posting_sources WHERE import_id = {}", $ph(1));
+                sqlx::query(AssertSqlSafe(sql)).bind(id).execute(&self.pool).await?;
+                if let (Some(first), Some(last)) = (first, last) {
+                    let sql = format!("DELETE FROM postings WHERE import_id = {} AND id BETWEEN {} AND {}", $ph(1), $ph(2), $ph(3));
+                    let mut lo = first;
+                    while lo <= last {
+                        let hi = (lo + 4_999).min(last);
+                        sqlx::query(AssertSqlSafe(sql.clone())).bind(id).bind(lo).bind(hi).execute(&self.pool).await?;
+                        lo = hi + 1;
+                    }
+                }
+                let sql = format!("DELETE FROM imports WHERE id = {}", $ph(1));
+                sqlx::query(AssertSqlSafe(sql)).bind(id).execute(&self.pool).await?;
+                Ok(true)
+            }
+
+            /// Stores one posting as an import of its own, done at once, and runs
+            /// `then(posting id)` in the same transaction. Returns the posting id.
+            pub(crate) async fn publish_posting(
+                &self,
+                caller: &Caller,
+                start: &ImportStart,
+                posting: NewPosting,
+                then: impl FnOnce(i64) -> crate::accounts::Step,
+                now: i64,
+            ) -> Result<i64, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut n = 0;
+                let rows = crate::postings::import_rows(caller, start, "done", now);
+                let import_id = Self::insert(&mut tx, &tables::IMPORTS, &rows, &mut n, 1, &mut |_, _| {}, Some("id, heartbeat")).await.map_err(|e| match e {
+                    StoreError::Database(e) => duplicate(e),
+                    e => e,
+                })?[0].0;
+                let link = SourceLink {
+                    posting: crate::postings::PostingRef::New(0),
+                    source: posting.parsed.source.clone(),
+                    source_id: posting.parsed.source_id.clone(),
+                    line: posting.parsed.line,
+                };
+                let rows = crate::postings::posting_rows(import_id, std::slice::from_ref(&posting));
+                let posting_id = Self::insert(&mut tx, &tables::POSTINGS, &rows, &mut n, 1, &mut |_, _| {}, Some("id, line")).await?[0].0;
+                let links = crate::postings::link_rows(import_id, &[posting_id], &[link])?;
+                Self::insert(&mut tx, &tables::POSTING_SOURCES, &links, &mut n, 1, &mut |_, _| {}, None).await?;
+                let sql = format!(
+                    "UPDATE imports SET rows_read = 1, postings_new = 1, first_posting = {}, last_posting = {} WHERE id = {}",
+                    $ph(1), $ph(2), $ph(3)
+                );
+                sqlx::query(AssertSqlSafe(sql)).bind(posting_id).bind(posting_id).bind(import_id).execute(&mut *tx).await?;
+                let st = then(posting_id);
+                let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
+                bind_vals!(q, st.args, |i| st.types.get(i).copied());
+                q.execute(&mut *tx).await?;
+                let detail = format!("{}: 1 rows, 1 new postings, 0 duplicates, 0 rejected", start.file_name);
+                Self::audit_in(&mut tx, caller, "postings.import", &detail).await?;
+                tx.commit().await?;
+                Ok(posting_id)
+            }
+
+            /// How many imports are done (a cheap test for "anything new?").
+            pub async fn done_import_count(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM imports WHERE state = 'done'").fetch_one(&self.pool).await?)
+            }
+
+            /// Every done import with the id range of its new postings.
+            pub async fn done_imports(&self) -> Result<Vec<crate::postings::ImportSpan>, StoreError> {
+                let rows = sqlx::query("SELECT id, first_posting, last_posting FROM imports WHERE state = 'done' ORDER BY id").fetch_all(&self.pool).await?;
+                rows.iter().map(|r| Ok(crate::postings::ImportSpan { id: r.try_get(0)?, first: r.try_get(1)?, last: r.try_get(2)? })).collect()
+            }
+
+            /// The new postings of one done import after `after_id`, by id, as
+            /// the demand index reads them.
+            pub async fn postings_of_import(&self, span: &crate::postings::ImportSpan, after_id: i64, limit: i64) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
+                let (Some(first), Some(last)) = (span.first, span.last) else {
+                    return Ok(Vec::new());
+                };
+                let sql = format!(
+                    "{} WHERE p.import_id = {} AND p.id BETWEEN {} AND {} AND p.id > {} ORDER BY p.id LIMIT {}",
+                    crate::postings::DEMAND_SELECT, $ph(1), $ph(2), $ph(3), $ph(4), $ph(5)
+                );
+                let mut rows = sqlx::query(AssertSqlSafe(sql)).bind(span.id).bind(first).bind(last).bind(after_id).bind(limit).fetch(&self.pool);
+                let mut out = Vec::new();
+                while let Some(r) = rows.try_next().await? {
+                    out.push(crate::postings::demand_from_row(&r)?);
+                }
+                Ok(out)
             }
 
             /// Rows of `table` matching `clause` (`{}` marks each bound value, in order).
@@ -622,10 +851,10 @@ macro_rules! backend {
                         Val::Int(i.rejected as i64),
                         Val::Text(caller.audit_name()),
                     ]];
-                    Self::insert(&mut tx, &tables::T_IMPORTS, &row, &mut done, 0, &mut |_, _| {}).await?;
+                    Self::insert(&mut tx, &tables::T_IMPORTS, &row, &mut done, 0, &mut |_, _| {}, None).await?;
                 }
                 for (t, r) in tables.iter().zip(rows.iter()) {
-                    Self::insert(&mut tx, t, r, &mut done, 0, &mut |_, _| {}).await?;
+                    Self::insert(&mut tx, t, r, &mut done, 0, &mut |_, _| {}, None).await?;
                 }
                 let detail = format!("{} schools, {} programs, {} people, {} courses, {} evidence", w.schools.len(), w.programs.len(), w.people.len(), w.courses.len(), w.evidence.len());
                 Self::audit_in(&mut tx, caller, "talent.write", &detail).await?;
@@ -818,7 +1047,7 @@ macro_rules! backend {
                     sqlx::query(AssertSqlSafe(sql)).bind(fw.id.clone()).execute(&mut *tx).await?;
                 }
                 for (t, r) in &rows {
-                    Self::insert(&mut tx, t, r, &mut done, total, progress).await?;
+                    Self::insert(&mut tx, t, r, &mut done, total, progress, None).await?;
                 }
                 let detail = format!("{} {}: {} roles, {} elements", fw.id, fw.version, fw.roles.len(), fw.elements.len());
                 Self::audit_in(&mut tx, caller, "external_framework.replace", &detail).await?;

@@ -22,56 +22,64 @@ use std::str::FromStr;
 
 pub use backend::{PgBackend, PgImport, SqliteBackend, SqliteImport};
 
-/// An import in progress: one transaction from the first batch to `finish`.
-/// Dropped without `finish`, nothing of it is kept.
+/// An import being written: each batch commits on its own, and readers see
+/// none of it until `finish` (see `begin_import`). After a failure call
+/// `abandon`; a session merely dropped leaves its import to go stale, to be
+/// resumed by the next import of the same file or discarded by any other.
 pub enum ImportSession {
     Sqlite(SqliteImport),
     Postgres(PgImport),
 }
 
+macro_rules! session {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            ImportSession::Sqlite($s) => $e,
+            ImportSession::Postgres($s) => $e,
+        }
+    };
+}
+
 impl ImportSession {
     pub fn import_id(&self) -> i64 {
-        match self {
-            ImportSession::Sqlite(s) => s.import_id(),
-            ImportSession::Postgres(s) => s.import_id(),
-        }
+        session!(self, s => s.import_id())
     }
 
-    pub fn posting_id(&self, n: usize) -> i64 {
-        match self {
-            ImportSession::Sqlite(s) => s.posting_id(n),
-            ImportSession::Postgres(s) => s.posting_id(n),
-        }
+    /// What the run this session resumes had done (zero for a new import).
+    pub fn resumed_from(&self) -> postings::ImportCounts {
+        session!(self, s => *s.resumed_from())
     }
 
+    /// Writes a batch and the import's progress (`done`: what this session
+    /// has read so far) in one transaction.
     pub async fn write(
         &mut self,
         postings: &[postings::NewPosting],
         links: &[postings::SourceLink],
+        done: &postings::ImportCounts,
+        now: i64,
     ) -> Result<(), StoreError> {
-        match self {
-            ImportSession::Sqlite(s) => s.write(postings, links).await,
-            ImportSession::Postgres(s) => s.write(postings, links).await,
-        }
+        session!(self, s => s.write(postings, links, done, now).await)
     }
 
-    /// One more statement in the import's transaction.
-    pub(crate) async fn also(&mut self, st: accounts::Step) -> Result<u64, StoreError> {
-        match self {
-            ImportSession::Sqlite(s) => s.also(st).await,
-            ImportSession::Postgres(s) => s.also(st).await,
-        }
+    /// Says the process writing the import is alive.
+    pub async fn heartbeat(&self, now: i64) -> Result<(), StoreError> {
+        session!(self, s => s.heartbeat(now).await)
     }
 
+    /// Makes the import visible with its final counts (this session's, the
+    /// resumed run's are added). Returns the import id.
     pub async fn finish(
-        self,
+        &self,
         caller: &Caller,
         end: &postings::ImportEnd,
     ) -> Result<i64, StoreError> {
-        match self {
-            ImportSession::Sqlite(s) => s.finish(caller, end).await,
-            ImportSession::Postgres(s) => s.finish(caller, end).await,
-        }
+        session!(self, s => s.finish(caller, end).await)
+    }
+
+    /// Removes everything the import wrote.
+    pub async fn abandon(&self) -> Result<(), StoreError> {
+        session!(self, s => s.abandon().await)
     }
 }
 
@@ -246,14 +254,71 @@ impl Store {
         dispatch!(self, b => b.imports().await)
     }
 
-    /// Postings in id order after `after_id`, at most `limit`.
-    /// Postings after `after_id` as the demand index reads them.
+    /// Postings of done imports after `after_id` as the demand index reads
+    /// them, each with its import, at most `limit`.
     pub async fn postings_for_insight(
         &self,
         after_id: i64,
         limit: i64,
-    ) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
+    ) -> Result<Vec<(i64, cb_insight::DemandPosting)>, StoreError> {
         dispatch!(self, b => b.postings_for_insight(after_id, limit).await)
+    }
+
+    /// The new postings of one done import after `after_id`, at most `limit`.
+    pub async fn postings_of_import(
+        &self,
+        span: &postings::ImportSpan,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
+        dispatch!(self, b => b.postings_of_import(span, after_id, limit).await)
+    }
+
+    /// How many imports are done.
+    pub async fn done_import_count(&self) -> Result<i64, StoreError> {
+        dispatch!(self, b => b.done_import_count().await)
+    }
+
+    /// Every done import with the id range of its new postings.
+    pub async fn done_imports(&self) -> Result<Vec<postings::ImportSpan>, StoreError> {
+        dispatch!(self, b => b.done_imports().await)
+    }
+
+    /// The import being written now, if any.
+    pub async fn running_import(&self) -> Result<Option<postings::ImportRecord>, StoreError> {
+        dispatch!(self, b => b.running_import().await)
+    }
+
+    /// Takes over the running import `id` if its heartbeat is older than
+    /// `stale_before`; `None` when it is alive or someone else took it.
+    pub async fn resume_import(
+        &self,
+        caller: &Caller,
+        id: i64,
+        stale_before: i64,
+        now: i64,
+    ) -> Result<Option<ImportSession>, StoreError> {
+        Ok(match self {
+            Store::Sqlite(b) => b
+                .resume_import(caller, id, stale_before, now)
+                .await?
+                .map(ImportSession::Sqlite),
+            Store::Postgres(b) => b
+                .resume_import(caller, id, stale_before, now)
+                .await?
+                .map(ImportSession::Postgres),
+        })
+    }
+
+    /// Removes the unfinished import `id` whose heartbeat is older than
+    /// `stale_before`, and what it wrote; whether this call removed it.
+    pub async fn discard_import(
+        &self,
+        id: i64,
+        stale_before: i64,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.discard_import(id, Some(stale_before), now).await)
     }
 
     /// The postings with these ids (at most 500), newest first.
@@ -315,20 +380,32 @@ impl Store {
         dispatch!(self, b => b.posting_count().await)
     }
 
-    /// Deduplication keys of every stored posting, one per source record.
-    pub async fn dedupe_index(&self) -> Result<Vec<postings::StoredKey>, StoreError> {
-        dispatch!(self, b => b.dedupe_index().await)
+    /// Deduplication keys of every posting of a done import (and of
+    /// `resuming`, an import taken over), one per source record.
+    pub async fn dedupe_index(
+        &self,
+        resuming: Option<i64>,
+    ) -> Result<Vec<postings::StoredKey>, StoreError> {
+        dispatch!(self, b => b.dedupe_index(resuming).await)
     }
 
-    /// Starts an import transaction (see [`ImportSession`]).
+    /// Starts a new import, the database's one running import; `Ok(Err(r))`
+    /// while `r` runs. A file imported before is a `Duplicate`.
     pub async fn begin_import(
         &self,
         caller: &Caller,
         start: &postings::ImportStart,
-    ) -> Result<ImportSession, StoreError> {
+        now: i64,
+    ) -> Result<Result<ImportSession, postings::ImportRecord>, StoreError> {
         Ok(match self {
-            Store::Sqlite(b) => ImportSession::Sqlite(b.begin_import(caller, start).await?),
-            Store::Postgres(b) => ImportSession::Postgres(b.begin_import(caller, start).await?),
+            Store::Sqlite(b) => b
+                .begin_import(caller, start, now)
+                .await?
+                .map(ImportSession::Sqlite),
+            Store::Postgres(b) => b
+                .begin_import(caller, start, now)
+                .await?
+                .map(ImportSession::Postgres),
         })
     }
 

@@ -22,10 +22,54 @@ pub struct ImportRecord {
     pub rejected: i64,
     pub actor: String,
     pub at: String,
+    /// `running` while being written (readers see none of it), then `done`;
+    /// `discarding` while a failed import's rows are removed.
+    pub state: String,
+    /// When the process writing it last said it was alive (Unix seconds).
+    pub heartbeat: i64,
+}
+
+impl ImportRecord {
+    pub fn is_done(&self) -> bool {
+        self.state == "done"
+    }
+}
+
+/// Readers see a posting only once its import is done.
+pub(crate) const VISIBLE: &str = "p.import_id IN (SELECT id FROM imports WHERE state = 'done')";
+/// The same for a posting's source records.
+pub(crate) const DONE_SOURCE: &str = "import_id IN (SELECT id FROM imports WHERE state = 'done')";
+
+/// A done import and the id range of its new postings (none: it had none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSpan {
+    pub id: i64,
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+}
+
+/// What an import has counted so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportCounts {
+    pub rows_read: u64,
+    pub postings_new: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+}
+
+impl ImportCounts {
+    pub fn plus(&self, o: &ImportCounts) -> ImportCounts {
+        ImportCounts {
+            rows_read: self.rows_read + o.rows_read,
+            postings_new: self.postings_new + o.postings_new,
+            duplicates: self.duplicates + o.duplicates,
+            rejected: self.rejected + o.rejected,
+        }
+    }
 }
 
 pub(crate) fn import_select() -> &'static str {
-    "SELECT id, file_name, file_hash, shape, source, rows_read, postings_new, duplicates, rejected, actor, at FROM imports"
+    "SELECT id, file_name, file_hash, shape, source, rows_read, postings_new, duplicates, rejected, actor, at, state, heartbeat FROM imports"
 }
 
 pub(crate) fn import_from_row<R: Row>(r: &R) -> Result<ImportRecord, StoreError>
@@ -46,6 +90,8 @@ where
         rejected: r.try_get(8)?,
         actor: r.try_get(9)?,
         at: r.try_get(10)?,
+        state: r.try_get(11)?,
+        heartbeat: r.try_get(12)?,
     })
 }
 
@@ -140,9 +186,9 @@ pub fn skill_list(items: &[(String, bool)]) -> String {
         .join(" ")
 }
 
-pub(crate) fn import_rows(caller: &Caller, import_id: i64, w: &ImportStart) -> Rows {
+/// The import record of a new import, `state` `running` or `done`.
+pub(crate) fn import_rows(caller: &Caller, w: &ImportStart, state: &str, now: i64) -> Rows {
     vec![vec![
-        Val::Int(import_id),
         t(&w.file_name),
         t(&w.file_hash),
         t(&w.shape),
@@ -152,40 +198,52 @@ pub(crate) fn import_rows(caller: &Caller, import_id: i64, w: &ImportStart) -> R
         Val::Int(0),
         Val::Int(0),
         t(&caller.audit_name()),
+        t(state),
+        Val::Int(now),
     ]]
 }
 
-pub(crate) fn link_rows(import_id: i64, first_posting: i64, links: &[SourceLink]) -> Rows {
+/// The link rows; `ids[n]` is the stored id of the import's n-th new posting.
+pub(crate) fn link_rows(
+    import_id: i64,
+    ids: &[i64],
+    links: &[SourceLink],
+) -> Result<Rows, StoreError> {
     links
         .iter()
         .map(|l| {
             let id = match l.posting {
-                PostingRef::New(i) => first_posting + i as i64,
+                PostingRef::New(i) => *ids.get(i).ok_or_else(|| StoreError::Corrupt {
+                    table: "posting_sources".into(),
+                    detail: format!(
+                        "a source link names new posting {i} of an import that has {}",
+                        ids.len()
+                    ),
+                })?,
                 PostingRef::Stored(id) => id,
             };
-            vec![
+            Ok(vec![
                 Val::Int(id),
                 t(&l.source),
                 t(&l.source_id),
                 Val::Int(import_id),
                 Val::Int(l.line as i64),
-            ]
+            ])
         })
         .collect()
 }
 
-pub(crate) fn posting_rows(import_id: i64, first_id: i64, postings: &[NewPosting]) -> Rows {
+/// The posting rows (the database assigns the ids).
+pub(crate) fn posting_rows(import_id: i64, postings: &[NewPosting]) -> Rows {
     postings
         .iter()
-        .enumerate()
-        .map(|(i, n)| {
+        .map(|n| {
             let p = &n.parsed;
             let range = match &p.salary {
                 Some(SalaryInfo::Range(r)) => Some(r),
                 _ => None,
             };
             vec![
-                Val::Int(first_id + i as i64),
                 t(&p.source),
                 t(&p.source_id),
                 Val::Int(import_id),
@@ -301,7 +359,7 @@ pub(crate) const SUMMARY_SELECT: &str = "SELECT p.id, p.source, p.source_id, p.t
      FROM postings p";
 
 pub(crate) const DEMAND_SELECT: &str = "SELECT p.id, p.source, p.title, p.country, p.province, p.city, p.posted_at, p.openings, p.is_cyber, \
-     p.nice_role, p.platform_role, p.skills, p.certifications, p.education, p.exp_min, p.monthly_min, p.monthly_max, p.salary_currency, p.industry \
+     p.nice_role, p.platform_role, p.skills, p.certifications, p.education, p.exp_min, p.monthly_min, p.monthly_max, p.salary_currency, p.industry, p.import_id \
      FROM postings p";
 
 /// A posting as the demand index reads it.

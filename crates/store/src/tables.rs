@@ -241,7 +241,6 @@ table!(
     IMPORTS,
     "imports",
     [
-        ("id", Int),
         ("file_name", Text),
         ("file_hash", Text),
         ("shape", Text),
@@ -250,7 +249,9 @@ table!(
         ("postings_new", Int),
         ("duplicates", Int),
         ("rejected", Int),
-        ("actor", Text)
+        ("actor", Text),
+        ("state", Text),
+        ("heartbeat", Int)
     ]
 );
 table!(
@@ -268,7 +269,6 @@ table!(
     POSTINGS,
     "postings",
     [
-        ("id", Int),
         ("source", Text),
         ("source_id", Text),
         ("import_id", Int),

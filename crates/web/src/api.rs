@@ -423,10 +423,12 @@ async fn upload_postings(
         crawled,
         mapping: None,
     };
-    let outcome = app
-        .postings()
-        .import(&c, file, opts, &mut |_, _| {})
-        .await?;
+    // the import runs to its end even if the client goes away (its batches
+    // commit as they go; a half-written import would wait to be resumed)
+    let outcome =
+        tokio::spawn(async move { app.postings().import(&c, file, opts, &mut |_, _| {}).await })
+            .await
+            .map_err(|e| AppError::Internal(format!("the import task failed: {e}")))??;
     ok(outcome)
 }
 
