@@ -557,6 +557,33 @@ impl AccountService<'_> {
         }
     }
 
+    /// The cohorts a teacher account teaches: for operators and the admin of
+    /// the teacher's school.
+    pub async fn teacher_cohorts(
+        &self,
+        caller: &Caller,
+        user_id: i64,
+    ) -> Result<Vec<i64>, AppError> {
+        caller.require_signed_in("see a teacher's cohorts")?;
+        let store = self.app.store();
+        let Some(user) = store.user(user_id).await? else {
+            return Err(AppError::NotFound {
+                what: "user",
+                what_zh: "用户",
+                id: user_id.to_string(),
+            });
+        };
+        let allowed = caller.is_operator()
+            || matches!(caller, Caller::User { role: UserRole::SchoolAdmin, org_id, .. } if *org_id == user.org_id);
+        if !allowed {
+            return Err(AccessError::Forbidden {
+                action: "see another school's teachers",
+            }
+            .into());
+        }
+        Ok(store.teacher_cohorts(user_id).await?)
+    }
+
     /// Whether `caller` manages `target` (an account of role `role` in `org`).
     async fn manages(&self, caller: &Caller, org: &Org, role: UserRole) -> Result<(), AppError> {
         if caller.is_operator() {

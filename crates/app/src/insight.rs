@@ -248,6 +248,12 @@ impl InsightService<'_> {
         Ok(index)
     }
 
+    /// Writes the audit entry of an export (`what`: the table and its
+    /// filter), whoever exports (postings are public: anyone may).
+    pub async fn audit_export(&self, caller: &Caller, what: &str) -> Result<(), AppError> {
+        Ok(self.app.store().audit(caller, "export", what).await?)
+    }
+
     /// Every indicator for `filter`, as of `today` (for the supply side).
     pub async fn indicators(
         &self,

@@ -474,9 +474,10 @@ impl JobService<'_> {
         id: i64,
         t: Transition,
         action: &'static str,
-    ) -> Result<Job, AppError> {
+    ) -> Result<(Job, Job), AppError> {
         caller.require_write(action)?;
         let mut job = self.visible(caller, id).await?;
+        let was = job.clone();
         let allowed = match t {
             Transition::Edit | Transition::Submit => is_hr_of(caller, &job),
             Transition::Approve | Transition::Reject => is_moderator(caller),
@@ -489,24 +490,28 @@ impl JobService<'_> {
             invalid(format!("posting {id} is {}, so you cannot {action} now / 岗位当前状态为「{}」，不能执行此操作", job.status.name(false), job.status.name(true)))
         })?;
         job.updated_at = now();
-        Ok(job)
+        Ok((job, was))
     }
 
     /// HR edits a draft (also one sent back by a moderator).
     pub async fn update(&self, caller: &Caller, id: i64, draft: JobDraft) -> Result<Job, AppError> {
-        let mut job = self
+        let (mut job, was) = self
             .step(caller, id, Transition::Edit, "edit a posting")
             .await?;
         let d = self.checked(draft)?;
         let nice = self.nice_of(d.platform_role.as_deref());
         Self::fill(&mut job, d, nice);
-        self.app.store().job_save(caller, &job, "job.edit").await?;
+        self.app
+            .store()
+            .job_save(caller, &job, &was, "job.edit")
+            .await
+            .map_err(stale)?;
         Ok(job)
     }
 
     /// HR sends a draft for review.
     pub async fn submit(&self, caller: &Caller, id: i64) -> Result<Job, AppError> {
-        let mut job = self
+        let (mut job, was) = self
             .step(caller, id, Transition::Submit, "submit a posting")
             .await?;
         if job.platform_role.is_none() && job.skills.is_empty() {
@@ -516,14 +521,15 @@ impl JobService<'_> {
         job.review_note.clear();
         self.app
             .store()
-            .job_save(caller, &job, "job.submit")
-            .await?;
+            .job_save(caller, &job, &was, "job.submit")
+            .await
+            .map_err(stale)?;
         Ok(job)
     }
 
     /// A moderator sends a submission back to its enterprise with a note.
     pub async fn reject(&self, caller: &Caller, id: i64, note: &str) -> Result<Job, AppError> {
-        let mut job = self
+        let (mut job, was) = self
             .step(caller, id, Transition::Reject, "review a posting")
             .await?;
         let note = note.trim();
@@ -534,8 +540,9 @@ impl JobService<'_> {
         job.reviewed_by = caller.user_id();
         self.app
             .store()
-            .job_save(caller, &job, "job.reject")
-            .await?;
+            .job_save(caller, &job, &was, "job.reject")
+            .await
+            .map_err(stale)?;
         Ok(job)
     }
 
@@ -547,7 +554,7 @@ impl JobService<'_> {
         id: i64,
         today: NaiveDate,
     ) -> Result<Job, AppError> {
-        let mut job = self
+        let (mut job, was) = self
             .step(caller, id, Transition::Approve, "review a posting")
             .await?;
         job.reviewed_by = caller.user_id();
@@ -560,19 +567,24 @@ impl JobService<'_> {
             .unwrap_or_default();
         let posting = self.as_posting(&job, &employer, today)?;
         let posting_id = store
-            .job_publish(caller, &job, posting, crate::accounts::now())
-            .await?;
+            .job_publish(caller, &job, &was, posting, crate::accounts::now())
+            .await
+            .map_err(stale)?;
         job.posting_id = Some(posting_id);
         Ok(job)
     }
 
     /// HR (or an operator) closes a published posting.
     pub async fn close(&self, caller: &Caller, id: i64) -> Result<Job, AppError> {
-        let mut job = self
+        let (mut job, was) = self
             .step(caller, id, Transition::Close, "close a posting")
             .await?;
         job.closed_at = Some(job.updated_at);
-        self.app.store().job_save(caller, &job, "job.close").await?;
+        self.app
+            .store()
+            .job_save(caller, &job, &was, "job.close")
+            .await
+            .map_err(stale)?;
         Ok(job)
     }
 
@@ -821,5 +833,16 @@ impl JobService<'_> {
             shared,
             not_shared: shown(not_shared, caller.is_operator()),
         })
+    }
+}
+
+/// A guarded save that found the posting changed meanwhile: a 409 the person
+/// can act on (reload and try again).
+fn stale(e: cb_store::StoreError) -> AppError {
+    match e {
+        cb_store::StoreError::Stale => AppError::Conflict(
+            "the posting was changed by someone else meanwhile; reload it and try again / 岗位已被他人修改，请刷新后重试".into(),
+        ),
+        e => e.into(),
     }
 }

@@ -12,6 +12,7 @@ mod insight;
 mod jobs;
 mod postings;
 mod session;
+mod sync;
 mod talent;
 
 pub use accounts::*;
@@ -24,6 +25,7 @@ pub use session::{
     ACCOUNT_FREE_FAILURES, ACCOUNT_MAX_DELAY, CLIENT_MAX_FAILURES, FAILURE_WINDOW, SESSION_TTL,
     account_delay, random_token,
 };
+pub use sync::SYNC_EVERY;
 pub use talent::*;
 /// The talent pool's records as the services return them.
 pub mod records {
@@ -80,6 +82,12 @@ pub(crate) type DemandCache = (
     std::collections::BTreeSet<i64>,
 );
 
+/// The supply figures and the day they are computed for.
+pub(crate) struct SupplyCache {
+    pub(crate) index: cb_talent::supply::SupplyIndex,
+    pub(crate) as_of: chrono::NaiveDate,
+}
+
 /// The running application: the store and a cached, indexed copy of the
 /// reference data (the competency model changes only by operator action).
 #[derive(Clone)]
@@ -94,13 +102,16 @@ pub struct App {
     pub(crate) engines: Arc<std::sync::Mutex<Option<Arc<talent::ProgramEngines>>>>,
     /// The demand index and the imports it holds; built on first use.
     pub(crate) demand: Arc<tokio::sync::Mutex<Option<DemandCache>>>,
-    /// Held while evidence ids are chosen and written.
-    pub(crate) evidence_ids: Arc<tokio::sync::Mutex<()>>,
     /// The hash an unknown user name is checked against (see [`session::DummyHash`]).
     pub(crate) dummy: Arc<session::DummyHash>,
     /// Supply figures over the talent pool, built on first use and kept
     /// current as evidence arrives.
-    pub(crate) supply: Arc<tokio::sync::Mutex<Option<cb_talent::supply::SupplyIndex>>>,
+    pub(crate) supply: Arc<tokio::sync::Mutex<Option<SupplyCache>>>,
+    /// Where this node is in the change feed (see [`sync`]).
+    feed: Arc<tokio::sync::Mutex<sync::Feed>>,
+    /// Whether this node builds its indexes in the background (a server,
+    /// see [`App::warm_up`]) and whether it is doing so now.
+    warming: Arc<sync::Warming>,
     /// Imports this node runs at once, and how long the next waits its turn.
     import_slots: Arc<tokio::sync::Semaphore>,
     import_wait: std::time::Duration,
@@ -172,31 +183,41 @@ impl App {
             Some(m) => m,
             None => {
                 let m = bundled::model()?;
-                store
-                    .replace_model(&Caller::system("first-start"), &m, &mut |_, _| {})
-                    .await?;
-                m
+                // several nodes may start on an empty database at once: one installs
+                if store
+                    .install_model(&Caller::system("first-start"), &m)
+                    .await?
+                {
+                    m
+                } else {
+                    tracing::info!("another process installed the competency model");
+                    store.load_model().await?.unwrap_or(m)
+                }
             }
         };
+        let feed = sync::Feed::new(store.last_change().await?);
         let external = store.load_external().await?;
         let engine = Arc::new(RwLock::new(engine_for(&model)));
         let catalog = Arc::new(RwLock::new(Arc::new(Catalog::new(model, external))));
-        Ok(App {
+        let app = App {
             store,
             catalog,
             engine,
             operator_token: None,
             demand: Arc::new(tokio::sync::Mutex::new(None)),
             engines: Arc::new(std::sync::Mutex::new(None)),
-            evidence_ids: Arc::new(tokio::sync::Mutex::new(())),
             dummy: Arc::new(session::DummyHash::default()),
             supply: Arc::new(tokio::sync::Mutex::new(None)),
+            feed: Arc::new(tokio::sync::Mutex::new(feed)),
+            warming: Arc::default(),
             import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORTS_AT_ONCE)),
             import_wait: IMPORT_WAIT,
             import_stale_after: IMPORT_STALE_AFTER,
             importing: Arc::default(),
             trusted_proxies: Arc::default(),
-        })
+        };
+        app.follow_changes();
+        Ok(app)
     }
 
     /// Trusts these proxies (the TLS front end) to say, in `X-Forwarded-For`,
@@ -313,8 +334,32 @@ impl App {
         self
     }
 
+    /// The store, for the services only: the web layer and the binary go
+    /// through the services (the tidy test holds them to it).
+    #[cfg(not(feature = "test-support"))]
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The store, for tests that look under the services (`test-support`).
+    #[cfg(feature = "test-support")]
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Which database this node uses.
+    pub fn backend(&self) -> cb_store::Backend {
+        self.store.backend()
+    }
+
+    /// Whether the database answers (the health check).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Closes the database connections (a command that is done).
+    pub async fn close(&self) {
+        self.store.close().await
     }
 
     /// The current catalog snapshot.

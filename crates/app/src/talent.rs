@@ -95,7 +95,6 @@ impl TalentService<'_> {
         &self,
         caller: &Caller,
         evidence: Vec<cb_talent::Evidence>,
-        today: NaiveDate,
     ) -> Result<Vec<u64>, AppError> {
         caller.require_write("record evidence")?;
         let viewer = self.app.viewer(caller).await?;
@@ -118,7 +117,7 @@ impl TalentService<'_> {
                 .into());
             }
         }
-        self.write_evidence(caller, evidence, today).await
+        self.write_evidence(caller, evidence).await
     }
 
     /// An enterprise mentor (or HR) rates a student on a 1–5 rubric per
@@ -206,7 +205,7 @@ impl TalentService<'_> {
         };
         let rated: Vec<String> = levels.iter().map(|(s, _)| s.clone()).collect();
         let id = self
-            .write_evidence(caller, vec![evidence], today)
+            .write_evidence(caller, vec![evidence])
             .await?
             .first()
             .copied()
@@ -236,18 +235,18 @@ impl TalentService<'_> {
             store
                 .talent_evidence_supersede(caller, person_id, &earlier)
                 .await?;
-            self.refresh_supply(&[person_id], today).await?;
+            self.refresh_supply(&[person_id]).await?;
         }
         Ok(id)
     }
 
-    /// Checks levels, assigns ids, writes the evidence in one transaction and
-    /// updates the people's part of the supply figures.
+    /// Checks levels, writes the evidence in one transaction (the database
+    /// gives the ids, returned in order) and updates the people's part of the
+    /// supply figures.
     async fn write_evidence(
         &self,
         caller: &Caller,
-        mut evidence: Vec<cb_talent::Evidence>,
-        today: NaiveDate,
+        evidence: Vec<cb_talent::Evidence>,
     ) -> Result<Vec<u64>, AppError> {
         for e in &evidence {
             if let Some(o) = e
@@ -261,27 +260,24 @@ impl TalentService<'_> {
                 )));
             }
         }
-        let store = self.app.store();
-        // one writer at a time picks evidence ids
-        let _writer = self.app.evidence_ids.lock().await;
-        let next = store.talent_max_evidence_id().await? as u64 + 1;
-        for (i, e) in evidence.iter_mut().enumerate() {
-            e.id = next + i as u64;
-        }
-        store
+        let written = self
+            .app
+            .store()
             .write_talent(
                 caller,
                 &TalentWrite {
-                    evidence: evidence.clone(),
-                    ..TalentWrite::default()
+                    add: cb_talent::pool::Additions {
+                        evidence,
+                        ..Default::default()
+                    },
+                    import: None,
+                    evidence_ids: true,
                 },
             )
             .await?;
-        let mut touched: Vec<i64> = evidence.iter().map(|e| e.person_id as i64).collect();
-        touched.sort_unstable();
-        touched.dedup();
-        self.refresh_supply(&touched, today).await?;
-        Ok(evidence.iter().map(|e| e.id).collect())
+        // this node's figures follow at once (the others within a second)
+        self.app.catch_up().await?;
+        Ok(written.evidence_ids.iter().map(|&id| id as u64).collect())
     }
 
     /// Every cohort with its program, school and head count.
@@ -642,10 +638,11 @@ impl TalentService<'_> {
         if self.app.store().talent_counts().await?.2 > 0 {
             return Ok(false);
         }
-        let mut w = TalentWrite::default();
+        // provisional ids (negative), one space per kind: the database assigns the real ones
+        let mut w = cb_talent::pool::Additions::default();
         for (i, (name, region)) in SCHOOLS.iter().enumerate() {
             w.schools.push(School {
-                id: i as i64 + 1,
+                id: -(i as i64 + 1),
                 name: name.to_string(),
                 region: region.to_string(),
             });
@@ -665,15 +662,15 @@ impl TalentService<'_> {
                     Weights::default()
                 };
                 w.programs.push(Program {
-                    id: program_id,
-                    school_id: s as i64 + 1,
+                    id: -program_id,
+                    school_id: -(s as i64 + 1),
                     name: name.to_string(),
                     weights,
                 });
                 for year in 2024..=2027 {
                     w.cohorts.push(Cohort {
-                        id: program_id * 10_000 + year,
-                        program_id,
+                        id: -(program_id * 10_000 + year),
+                        program_id: -program_id,
                         name: format!("{}级", year - 4),
                         entry_year: year - 4,
                     });
@@ -681,8 +678,8 @@ impl TalentService<'_> {
                 for (course, skills) in CURRICULUM {
                     course_id += 1;
                     w.courses.push(Course {
-                        id: course_id,
-                        program_id,
+                        id: -course_id,
+                        program_id: -program_id,
                         name: course.to_string(),
                         skills: skills.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
                     });
@@ -691,8 +688,8 @@ impl TalentService<'_> {
                 for (name, skills) in TRACKS.iter().flat_map(|t| t.modules()) {
                     course_id += 1;
                     w.courses.push(Course {
-                        id: course_id,
-                        program_id,
+                        id: -course_id,
+                        program_id: -program_id,
                         name,
                         skills: skills.iter().map(|(k, l)| (k.to_string(), *l)).collect(),
                     });
@@ -703,12 +700,17 @@ impl TalentService<'_> {
         for id in 1..=students {
             let s = synth.student(id);
             let program_id = (s.school * PROGRAMS.len() + s.program) as i64 + 1;
-            w.evidence.extend(synth.evidence(&s, per_person));
+            let person = -(id as i64);
+            w.evidence
+                .extend(synth.evidence(&s, per_person).into_iter().map(|mut e| {
+                    e.person_id = person as u64;
+                    e
+                }));
             w.people.push(Person {
-                id: id as i64,
-                school_id: s.school as i64 + 1,
-                program_id,
-                cohort_id: Some(program_id * 10_000 + i64::from(s.graduation_year)),
+                id: person,
+                school_id: -(s.school as i64 + 1),
+                program_id: -program_id,
+                cohort_id: Some(-(program_id * 10_000 + i64::from(s.graduation_year))),
                 name: s.name,
                 student_number: s.student_number,
                 graduation_year: i64::from(s.graduation_year),
@@ -718,9 +720,18 @@ impl TalentService<'_> {
                 synthetic: true,
             });
         }
-        self.app.store().write_talent(caller, &w).await?;
-        self.app.forget_engines();
-        *self.app.supply.lock().await = None;
+        self.app
+            .store()
+            .write_talent(
+                caller,
+                &TalentWrite {
+                    add: w,
+                    import: None,
+                    evidence_ids: false,
+                },
+            )
+            .await?;
+        self.app.catch_up().await?;
         Ok(true)
     }
 }
@@ -782,19 +793,17 @@ impl TalentService<'_> {
             });
         }
         let _importing = self.app.begin_import(&file.hash).await?;
-        // ids are chosen from what is stored: one writer at a time in this process
-        // (the store's own lock and keys stop writers in other processes)
-        let writer = self.app.evidence_ids.lock().await;
+        // new rows get provisional ids; the database assigns the real ones
         let reference = store.talent_reference().await?;
         let owners = own_school.map(|_| Owners::of(&reference));
         let catalog = self.app.catalog();
         let crate::ImportFile {
             name, hash, reader, ..
         } = file;
+        let file_name = name.clone();
         let plan = tokio::task::spawn_blocking(move || {
-            plan_import(
+            cb_talent::plan::plan(
                 &name,
-                hash,
                 reader,
                 kind,
                 skip_bad_rows,
@@ -804,39 +813,44 @@ impl TalentService<'_> {
             )
         })
         .await
-        .map_err(|e| AppError::Internal(format!("the import's reader failed: {e}")))??;
+        .map_err(|e| AppError::Internal(format!("the import's reader failed: {e}")))?
+        .map_err(|e| AppError::Invalid(e.to_string()))?;
         if let (Some(school), Some(owners)) = (own_school, owners) {
-            owners.check(&plan.write, school)?;
+            owners.check(&plan.additions, school)?;
         }
+        let a = &plan.additions;
         let outcome = TalentImportOutcome {
             already_imported: false,
             kind: kind.as_str().to_string(),
             rows_read: plan.rows_read,
-            people_added: plan.write.people.len() as u64,
-            courses_added: plan.write.courses.len() as u64,
-            mappings_added: (plan.write.course_skills.len()
-                + plan
-                    .write
-                    .courses
-                    .iter()
-                    .map(|c| c.skills.len())
-                    .sum::<usize>()) as u64,
-            evidence_added: plan.write.evidence.len() as u64,
-            rejected: plan.rejected,
+            people_added: a.people.len() as u64,
+            courses_added: a.courses.len() as u64,
+            mappings_added: (a.course_skills.len()
+                + a.courses.iter().map(|c| c.skills.len()).sum::<usize>())
+                as u64,
+            evidence_added: a.evidence.len() as u64,
+            rejected: plan
+                .rejected
+                .into_iter()
+                .map(|(error, raw)| crate::Rejected { error, raw })
+                .collect(),
         };
-        match store.write_talent(caller, &plan.write).await {
-            Ok(()) => {}
+        let write = TalentWrite {
+            add: plan.additions,
+            import: Some(cb_store::talent::TalentImportStart {
+                file_name,
+                file_hash: hash.clone(),
+                kind: kind.as_str().to_string(),
+                rows_read: outcome.rows_read,
+                rejected: outcome.rejected.len() as u64,
+            }),
+            evidence_ids: false,
+        };
+        match store.write_talent(caller, &write).await {
+            Ok(_) => {}
             // another node imported the same file first
             Err(cb_store::StoreError::Duplicate { .. })
-                if store
-                    .talent_import_by_hash(
-                        plan.write
-                            .import
-                            .as_ref()
-                            .map_or("", |i| i.file_hash.as_str()),
-                    )
-                    .await?
-                    .is_some() =>
+                if store.talent_import_by_hash(&hash).await?.is_some() =>
             {
                 return Ok(TalentImportOutcome {
                     already_imported: true,
@@ -848,465 +862,18 @@ impl TalentService<'_> {
                     ..outcome
                 });
             }
+            // another import added the same school, program or student meanwhile
+            Err(cb_store::StoreError::Duplicate { detail }) => {
+                return Err(AppError::Conflict(format!(
+                    "the talent pool changed while this file was read ({detail}); import it again / 导入期间人才库已变化，请重新导入"
+                )));
+            }
             Err(e) => return Err(e.into()),
         }
-        drop(writer);
-        if !plan.write.programs.is_empty() {
-            self.app.forget_engines();
-        }
-        // keep the supply figures current: a few people are recomputed at once,
-        // a large import rebuilds them on next use
-        let mut touched: Vec<i64> = plan
-            .write
-            .evidence
-            .iter()
-            .map(|e| e.person_id as i64)
-            .chain(plan.write.people.iter().map(|p| p.id))
-            .collect();
-        touched.sort_unstable();
-        touched.dedup();
-        self.refresh_supply(&touched, today).await?;
+        // this node's figures follow at once (the others within a second)
+        self.app.catch_up().await?;
         Ok(outcome)
     }
-}
-
-struct Plan {
-    write: TalentWrite,
-    rows_read: u64,
-    rejected: Vec<crate::Rejected>,
-}
-
-/// Reads the file and resolves every row against the stored talent pool (and
-/// the rows before it), producing one write or the first error.
-#[allow(clippy::too_many_arguments)]
-fn plan_import(
-    name: &str,
-    hash: String,
-    reader: Box<dyn std::io::Read + Send>,
-    kind: cb_talent::import::Kind,
-    skip_bad_rows: bool,
-    today: NaiveDate,
-    reference: &cb_store::talent::TalentReference,
-    catalog: &cb_competency::Catalog,
-) -> Result<Plan, AppError> {
-    use cb_tabular::RowError;
-    use cb_talent::evidence::{CourseSkill, EvidenceKind, Observation, course_observations};
-    use cb_talent::import::{Columns, Lookup, Row, parse_row};
-
-    let (headers, records) =
-        cb_tabular::read(name, reader).map_err(|e| AppError::Invalid(e.to_string()))?;
-    let cols = Columns::resolve(name, kind, &headers).map_err(AppError::Invalid)?;
-    let skill = |s: &str| catalog.skill_by_name(s).map(|k| k.id.clone());
-    let certificate = |s: &str| catalog.certification_by_name(s).map(|c| c.id.clone());
-    let mut schools = reference.schools.clone();
-    let mut programs = reference.programs.clone();
-    let mut cohorts = reference.cohorts.clone();
-    let mut courses = reference.courses.clone();
-    let mut people = reference.people.clone();
-    let next = |max: Option<i64>| max.unwrap_or(0) + 1;
-    let mut next_school = next(schools.iter().map(|s| s.id).max());
-    let mut next_program = next(programs.iter().map(|p| p.id).max());
-    let mut next_cohort = next(cohorts.iter().map(|c| c.id).max());
-    let mut next_course = next(courses.iter().map(|c| c.id).max());
-    let mut next_person = next(people.iter().map(|p| p.id).max());
-    let mut next_evidence = reference.max_evidence_id + 1;
-    let mut w = TalentWrite {
-        import: Some(cb_store::talent::TalentImportStart {
-            file_name: name.to_string(),
-            file_hash: hash,
-            kind: kind.as_str().to_string(),
-            rows_read: 0,
-            rejected: 0,
-        }),
-        ..TalentWrite::default()
-    };
-    let mut evals: std::collections::HashMap<(i64, String, NaiveDate), usize> =
-        std::collections::HashMap::new();
-    let mut rejected = Vec::new();
-    let mut rows_read = 0u64;
-    for rec in records {
-        rows_read += 1;
-        let err = |column: &str, problem: String, expected: &str| RowError {
-            file: name.to_string(),
-            line: rec.line,
-            column: column.to_string(),
-            problem,
-            expected: expected.to_string(),
-        };
-        let col = |field: &str, fallback: &str| -> String {
-            cols.header(field).unwrap_or(fallback).to_string()
-        };
-        let result: Result<(), RowError> = (|| {
-            let row = parse_row(
-                &cols,
-                name,
-                &rec,
-                &Lookup {
-                    skill: &skill,
-                    certificate: &certificate,
-                },
-            )?;
-            let school_of = |school: &str, schools: &[School]| {
-                schools.iter().find(|s| s.name == school).map(|s| s.id)
-            };
-            match row {
-                Row::Person(p) => {
-                    let school_id = match school_of(&p.school, &schools) {
-                        Some(id) => id,
-                        None => {
-                            let s = School {
-                                id: next_school,
-                                name: p.school.clone(),
-                                region: p.region.clone().unwrap_or_default(),
-                            };
-                            next_school += 1;
-                            schools.push(s.clone());
-                            w.schools.push(s);
-                            next_school - 1
-                        }
-                    };
-                    if people
-                        .iter()
-                        .any(|x| x.school_id == school_id && x.student_number == p.student_number)
-                    {
-                        return Err(err(
-                            &col("student_number", "学号"),
-                            format!(
-                                "`{}` is already in the roster of {}",
-                                p.student_number, p.school
-                            ),
-                            "a student number not yet in the talent pool",
-                        ));
-                    }
-                    let program_id = match programs
-                        .iter()
-                        .find(|x| x.school_id == school_id && x.name == p.program)
-                    {
-                        Some(x) => x.id,
-                        None => {
-                            let x = Program {
-                                id: next_program,
-                                school_id,
-                                name: p.program.clone(),
-                                weights: Weights::default(),
-                            };
-                            next_program += 1;
-                            programs.push(x.clone());
-                            w.programs.push(x);
-                            next_program - 1
-                        }
-                    };
-                    let cohort_id = match &p.cohort {
-                        None => None,
-                        Some(c) => Some(
-                            match cohorts
-                                .iter()
-                                .find(|x| x.program_id == program_id && &x.name == c)
-                            {
-                                Some(x) => x.id,
-                                None => {
-                                    let x = Cohort {
-                                        id: next_cohort,
-                                        program_id,
-                                        name: c.clone(),
-                                        entry_year: p.graduation_year - 4,
-                                    };
-                                    next_cohort += 1;
-                                    cohorts.push(x.clone());
-                                    w.cohorts.push(x);
-                                    next_cohort - 1
-                                }
-                            },
-                        ),
-                    };
-                    let region = p
-                        .region
-                        .clone()
-                        .or_else(|| {
-                            schools
-                                .iter()
-                                .find(|s| s.id == school_id)
-                                .map(|s| s.region.clone())
-                        })
-                        .unwrap_or_default();
-                    let person = Person {
-                        id: next_person,
-                        school_id,
-                        program_id,
-                        cohort_id,
-                        name: p.name,
-                        student_number: p.student_number,
-                        graduation_year: p.graduation_year,
-                        region,
-                        consent_enterprise: p.consent_enterprise,
-                        consent_analytics: true,
-                        synthetic: false,
-                    };
-                    next_person += 1;
-                    people.push(person.clone());
-                    w.people.push(person);
-                }
-                Row::Course(c) => {
-                    let school_id = school_of(&c.school, &schools).ok_or_else(|| {
-                        err(
-                            &col("school", "学校"),
-                            format!("`{}` is not in the talent pool", c.school),
-                            "a school already in the talent pool (import its roster first)",
-                        )
-                    })?;
-                    let program_id = programs
-                        .iter()
-                        .find(|x| x.school_id == school_id && x.name == c.program)
-                        .map(|x| x.id)
-                        .ok_or_else(|| {
-                            err(
-                                &col("program", "专业"),
-                                format!("`{}` is not a program of {}", c.program, c.school),
-                                "a program already in the talent pool",
-                            )
-                        })?;
-                    match courses
-                        .iter_mut()
-                        .find(|x| x.program_id == program_id && x.name == c.course)
-                    {
-                        Some(existing) => {
-                            if existing.skills.iter().any(|(s, _)| s == &c.skill_id) {
-                                return Err(err(
-                                    &col("skill", "技能"),
-                                    format!("`{}` is already mapped to {}", c.skill_id, c.course),
-                                    "each skill once per course",
-                                ));
-                            }
-                            existing.skills.push((c.skill_id.clone(), c.target_level));
-                            match w.courses.iter_mut().find(|x| x.id == existing.id) {
-                                Some(new) => new.skills.push((c.skill_id, c.target_level)),
-                                None => {
-                                    w.course_skills
-                                        .push((existing.id, c.skill_id, c.target_level))
-                                }
-                            }
-                        }
-                        None => {
-                            let course = Course {
-                                id: next_course,
-                                program_id,
-                                name: c.course,
-                                skills: vec![(c.skill_id, c.target_level)],
-                            };
-                            next_course += 1;
-                            courses.push(course.clone());
-                            w.courses.push(course);
-                        }
-                    }
-                }
-                Row::Grade(g) => {
-                    let person =
-                        roster_person(&people, &schools, &g.school, &g.student_number, &err, &col)?;
-                    if let Some(n) = &g.name
-                        && n != &person.name
-                    {
-                        return Err(err(
-                            &col("name", "姓名"),
-                            format!(
-                                "`{n}` does not match student number {} ({})",
-                                g.student_number, person.name
-                            ),
-                            "the name the roster has for this student number",
-                        ));
-                    }
-                    let course = courses
-                        .iter()
-                        .find(|c| c.program_id == person.program_id && c.name == g.course)
-                        .ok_or_else(|| {
-                            err(
-                                &col("course", "课程"),
-                                format!("`{}` is not a course of this student's program", g.course),
-                                "a course mapped to skills (import the course mappings first)",
-                            )
-                        })?;
-                    let mapping: Vec<CourseSkill> = course
-                        .skills
-                        .iter()
-                        .map(|(s, l)| CourseSkill {
-                            skill_id: s.clone(),
-                            target_level: *l,
-                        })
-                        .collect();
-                    w.evidence.push(cb_talent::Evidence {
-                        id: next_evidence as u64,
-                        person_id: person.id as u64,
-                        kind: EvidenceKind::CourseGrade {
-                            course: g.course,
-                            grade: g.grade_raw,
-                        },
-                        source_org: g.school,
-                        date: g.date.unwrap_or(today),
-                        recorded_by: String::new(),
-                        observations: course_observations(&mapping, g.grade),
-                    });
-                    next_evidence += 1;
-                }
-                Row::Competition(c) => {
-                    let person =
-                        roster_person(&people, &schools, &c.school, &c.student_number, &err, &col)?;
-                    let level = cb_talent::evidence::competition_level(c.rank, c.teams);
-                    let observations = cb_talent::evidence::category_skills(&c.category)
-                        .iter()
-                        .map(|s| Observation {
-                            skill_id: s.to_string(),
-                            level,
-                        })
-                        .collect();
-                    w.evidence.push(cb_talent::Evidence {
-                        id: next_evidence as u64,
-                        person_id: person.id as u64,
-                        kind: EvidenceKind::Competition {
-                            event: c.event.clone(),
-                            category: c.category,
-                            rank: c.rank,
-                            teams: c.teams,
-                        },
-                        source_org: c.event,
-                        date: c.date.unwrap_or(today),
-                        recorded_by: String::new(),
-                        observations,
-                    });
-                    next_evidence += 1;
-                }
-                Row::Certificate(c) => {
-                    let person =
-                        roster_person(&people, &schools, &c.school, &c.student_number, &err, &col)?;
-                    let cert = catalog.certification(&c.certification_id).ok_or_else(|| {
-                        err(
-                            &col("certificate", "证书"),
-                            format!("`{}` left the catalog", c.certification_id),
-                            "a certificate of the catalog",
-                        )
-                    })?;
-                    let level = cert.level as f64;
-                    w.evidence.push(cb_talent::Evidence {
-                        id: next_evidence as u64,
-                        person_id: person.id as u64,
-                        kind: EvidenceKind::Certificate {
-                            certification_id: cert.id.clone(),
-                        },
-                        source_org: cert.issuer_zh.clone(),
-                        date: c.date.unwrap_or(today),
-                        recorded_by: String::new(),
-                        observations: cert
-                            .skill_ids
-                            .iter()
-                            .map(|s| Observation {
-                                skill_id: s.clone(),
-                                level,
-                            })
-                            .collect(),
-                    });
-                    next_evidence += 1;
-                }
-                Row::Award(a) => {
-                    let person =
-                        roster_person(&people, &schools, &a.school, &a.student_number, &err, &col)?;
-                    w.evidence.push(cb_talent::Evidence {
-                        id: next_evidence as u64,
-                        person_id: person.id as u64,
-                        kind: EvidenceKind::Award { title: a.title },
-                        source_org: a.issuer,
-                        date: a.date.unwrap_or(today),
-                        recorded_by: String::new(),
-                        observations: a
-                            .skills
-                            .into_iter()
-                            .map(|s| Observation {
-                                skill_id: s,
-                                level: a.level,
-                            })
-                            .collect(),
-                    });
-                    next_evidence += 1;
-                }
-                Row::Evaluation(e) => {
-                    let person =
-                        roster_person(&people, &schools, &e.school, &e.student_number, &err, &col)?;
-                    let date = e.date.unwrap_or(today);
-                    let key = (person.id, e.enterprise.clone(), date);
-                    let obs = Observation {
-                        skill_id: e.skill_id,
-                        level: e.level,
-                    };
-                    match evals.get(&key) {
-                        Some(&i) => w.evidence[i].observations.push(obs),
-                        None => {
-                            evals.insert(key, w.evidence.len());
-                            w.evidence.push(cb_talent::Evidence {
-                                id: next_evidence as u64,
-                                person_id: person.id as u64,
-                                kind: EvidenceKind::EnterpriseEvaluation { comment: e.comment },
-                                source_org: e.enterprise,
-                                date,
-                                recorded_by: String::new(),
-                                observations: vec![obs],
-                            });
-                            next_evidence += 1;
-                        }
-                    }
-                }
-            }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            if skip_bad_rows {
-                rejected.push(crate::Rejected {
-                    error: e,
-                    raw: rec.raw.clone(),
-                });
-            } else {
-                return Err(AppError::Invalid(e.to_string()));
-            }
-        }
-    }
-    if let Some(i) = w.import.as_mut() {
-        i.rows_read = rows_read;
-        i.rejected = rejected.len() as u64;
-    }
-    Ok(Plan {
-        write: w,
-        rows_read,
-        rejected,
-    })
-}
-
-/// The roster entry for a school's student number, or the row error saying
-/// which of the two is unknown.
-fn roster_person<'p>(
-    people: &'p [Person],
-    schools: &[School],
-    school: &str,
-    number: &str,
-    err: &dyn Fn(&str, String, &str) -> cb_tabular::RowError,
-    col: &dyn Fn(&str, &str) -> String,
-) -> Result<&'p Person, cb_tabular::RowError> {
-    let school_id = schools
-        .iter()
-        .find(|s| s.name == school)
-        .map(|s| s.id)
-        .ok_or_else(|| {
-            err(
-                &col("school", "学校"),
-                format!("`{school}` is not in the talent pool"),
-                "a school already in the talent pool (import its roster first)",
-            )
-        })?;
-    people
-        .iter()
-        .find(|p| p.school_id == school_id && p.student_number == number)
-        .ok_or_else(|| {
-            err(
-                &col("student_number", "学号"),
-                format!("`{number}` is not in the roster of {school}"),
-                "a student number of the roster (import the roster first)",
-            )
-        })
 }
 
 /// A count of people as the caller may see it. Outside the owning school a
@@ -1434,11 +1001,12 @@ impl TalentService<'_> {
 
     /// Recomputes the given people's contribution to the supply figures (if
     /// they are built); people who did not consent to analytics count nowhere.
-    async fn refresh_supply(&self, people: &[i64], today: NaiveDate) -> Result<(), AppError> {
+    pub(crate) async fn refresh_supply(&self, people: &[i64]) -> Result<(), AppError> {
         let mut guard = self.app.supply.lock().await;
-        let Some(index) = guard.as_mut() else {
+        let Some(crate::SupplyCache { index, as_of }) = guard.as_mut() else {
             return Ok(());
         };
+        let today = *as_of;
         if people.len() > 1_000 {
             *guard = None;
             return Ok(());
@@ -1571,13 +1139,30 @@ impl TalentService<'_> {
         f: impl FnOnce(&cb_talent::supply::SupplyIndex) -> R,
     ) -> Result<R, AppError> {
         let mut guard = self.app.supply.lock().await;
-        if guard.is_none() {
-            *guard = Some(self.build_supply(today).await?);
-        }
+        self.supply_as_of(&mut guard, today).await?;
         match guard.as_ref() {
-            Some(index) => Ok(f(index)),
-            None => Err(AppError::Invalid("supply figures unavailable".into())),
+            Some(s) => Ok(f(&s.index)),
+            None => Err(AppError::Internal(
+                "the supply figures were not built".into(),
+            )),
         }
+    }
+
+    /// Builds the supply figures in `guard` unless they are built as of `today`
+    /// (readiness depends on the day: evidence ages).
+    async fn supply_as_of(
+        &self,
+        guard: &mut Option<crate::SupplyCache>,
+        today: NaiveDate,
+    ) -> Result<(), AppError> {
+        if guard.as_ref().is_none_or(|s| s.as_of != today) {
+            *guard = None;
+            *guard = Some(crate::SupplyCache {
+                index: self.build_supply(today).await?,
+                as_of: today,
+            });
+        }
+        Ok(())
     }
 
     /// Ready and near-ready people per platform role, and the share proficient
@@ -1591,11 +1176,11 @@ impl TalentService<'_> {
     ) -> Result<SupplyView, AppError> {
         let exact = self.exact_for(caller, filter.program.as_deref()).await?;
         let mut guard = self.app.supply.lock().await;
-        if guard.is_none() {
-            *guard = Some(self.build_supply(today).await?);
-        }
-        let Some(index) = guard.as_ref() else {
-            return Err(AppError::Invalid("supply figures unavailable".into()));
+        self.supply_as_of(&mut guard, today).await?;
+        let Some(index) = guard.as_ref().map(|s| &s.index) else {
+            return Err(AppError::Internal(
+                "the supply figures were not built".into(),
+            ));
         };
         let catalog = self.app.catalog();
         let roles = catalog
@@ -1762,8 +1347,8 @@ impl TalentService<'_> {
                 .await?;
         }
         if consents || before.region != p.region {
-            // who counts where in the supply figures changed: rebuilt on next use
-            *self.app.supply.lock().await = None;
+            // who counts where in the supply figures changed: this person only
+            self.refresh_supply(&[person_id]).await?;
         }
         Ok(p)
     }
@@ -1865,7 +1450,7 @@ struct Owners {
 }
 
 impl Owners {
-    fn of(r: &cb_store::talent::TalentReference) -> Owners {
+    fn of(r: &cb_talent::pool::Pool) -> Owners {
         let programs: std::collections::HashMap<i64, i64> =
             r.programs.iter().map(|p| (p.id, p.school_id)).collect();
         let courses = r
@@ -1881,7 +1466,7 @@ impl Owners {
     }
 
     /// Refuses the write if anything in it is, or would be, another school's.
-    fn check(mut self, w: &TalentWrite, school: i64) -> Result<(), AppError> {
+    fn check(mut self, w: &cb_talent::pool::Additions, school: i64) -> Result<(), AppError> {
         let refuse = |detail: String| {
             Err(AppError::from(AccessError::Refused {
                 action: "import another school's records",
@@ -2081,6 +1666,26 @@ impl TalentService<'_> {
         }
     }
 
+    /// [`TalentService::corrections`] with the name of each person (every
+    /// caller who may see a correction may read its person's name).
+    pub async fn corrections_named(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<(cb_store::accounts::Correction, String)>, AppError> {
+        let list = self.corrections(caller).await?;
+        let store = self.app.store();
+        let mut out = Vec::with_capacity(list.len());
+        for c in list {
+            let name = store
+                .talent_person(c.person_id)
+                .await?
+                .map(|p| p.name)
+                .unwrap_or_default();
+            out.push((c, name));
+        }
+        Ok(out)
+    }
+
     /// The person's school admin (or an operator) accepts a correction (the
     /// evidence it names is removed and the profile follows) or dismisses it
     /// with a response.
@@ -2090,7 +1695,6 @@ impl TalentService<'_> {
         id: i64,
         accept: bool,
         response: &str,
-        today: NaiveDate,
     ) -> Result<cb_store::accounts::Correction, AppError> {
         caller.require_write("resolve a correction")?;
         let viewer = self.app.viewer(caller).await?;
@@ -2143,7 +1747,7 @@ impl TalentService<'_> {
             )));
         }
         if accept && c.evidence_id.is_some() {
-            self.refresh_supply(&[c.person_id], today).await?;
+            self.refresh_supply(&[c.person_id]).await?;
         }
         store.correction(id).await?.ok_or_else(not_found)
     }

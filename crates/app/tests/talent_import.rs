@@ -449,10 +449,7 @@ async fn recorded_evidence_updates_the_profile_and_the_supply_figures() {
                 level: 5.0,
             }],
         };
-        let ids = t
-            .record(&op(), vec![e.clone()], today)
-            .await
-            .expect("record");
+        let ids = t.record(&op(), vec![e.clone()]).await.expect("record");
         assert_eq!(ids.len(), 1);
         let after = t
             .supply(&op(), &cb_app::SupplyFilter::default(), today)
@@ -474,17 +471,17 @@ async fn recorded_evidence_updates_the_profile_and_the_supply_figures() {
         let mut bad = e.clone();
         bad.observations[0].level = 7.0;
         assert!(matches!(
-            t.record(&op(), vec![bad], today).await,
+            t.record(&op(), vec![bad]).await,
             Err(AppError::Invalid(_))
         ));
         let mut nobody = e.clone();
         nobody.person_id = 999;
         assert!(matches!(
-            t.record(&op(), vec![nobody], today).await,
+            t.record(&op(), vec![nobody]).await,
             Err(AppError::NotFound { .. })
         ));
         assert!(matches!(
-            t.record(&Caller::Anonymous, vec![e], today).await,
+            t.record(&Caller::Anonymous, vec![e]).await,
             Err(AppError::Access(_))
         ));
         assert_eq!(t.summary(&op()).await.expect("summary").evidence, 1);

@@ -102,8 +102,11 @@ pub fn figment(file: Option<&Path>, flags: &Flags) -> Result<Figment, String> {
         Some(p) => f = f.merge(Toml::file_exact(p)),
         None => f = f.merge(Toml::file("cyberbridge.toml")),
     }
-    Ok(f.merge(Env::prefixed("CYBERBRIDGE_"))
-        .merge(Serialized::globals(flags)))
+    // CYBERBRIDGE_ADMIN_PASSWORD is read by `init` itself, not a setting
+    Ok(
+        f.merge(Env::prefixed("CYBERBRIDGE_").ignore(&["ADMIN_PASSWORD"]))
+            .merge(Serialized::globals(flags)),
+    )
 }
 
 pub fn load(file: Option<&Path>, flags: &Flags) -> anyhow::Result<Config> {
@@ -152,6 +155,8 @@ mod tests {
                 "CYBERBRIDGE_DATABASE_URL",
                 "postgres://postgres@127.0.0.1/env",
             );
+            // `init`'s password is not a setting: it must not make the configuration fail
+            jail.set_env("CYBERBRIDGE_ADMIN_PASSWORD", "a secret for init");
             let c: Config = figment(None, &Flags::default())?.extract()?;
             assert_eq!(c.listen.port(), 9100);
             assert_eq!(

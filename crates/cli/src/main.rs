@@ -569,10 +569,12 @@ async fn serve(app: App, listen: SocketAddr) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
+    // the indexes are built in the background; pages that need them say so meanwhile
+    app.warm_up();
     let addr = listener.local_addr()?;
     println!(
         "cyberbridge is serving {} on http://{addr}/ (Ctrl-C to stop)",
-        match app.store().backend() {
+        match app.backend() {
             cb_store::Backend::Sqlite => "SQLite",
             cb_store::Backend::Postgres => "PostgreSQL",
         }

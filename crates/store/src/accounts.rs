@@ -257,6 +257,9 @@ pub(crate) struct Step {
     pub args: Vec<Val>,
     /// The type of each argument where it may be NULL (else text is assumed).
     pub types: Vec<Ty>,
+    /// The write is refused whole (`StoreError::Stale`) if this statement
+    /// touches no row: a guarded change whose guard no longer holds.
+    pub guard: bool,
 }
 
 fn step(sql: impl Into<String>, args: Vec<Val>) -> Step {
@@ -264,6 +267,7 @@ fn step(sql: impl Into<String>, args: Vec<Val>) -> Step {
         sql: sql.into(),
         args,
         types: Vec::new(),
+        guard: false,
     }
 }
 
@@ -283,21 +287,29 @@ fn update_by_id(table: &Table) -> String {
     )
 }
 
-/// The statement that writes every field of a job by its id.
-fn job_update(job: &Job) -> Step {
+/// The statement that writes every field of a job by its id, if the job is
+/// still as `was` left it (same status, same last change): a concurrent
+/// change makes the write `Stale` instead of being overwritten.
+fn job_update(job: &Job, was: &Job) -> Step {
     let mut args = job_row(job);
     args.push(Val::Int(job.id));
+    args.push(t(was.status.as_str()));
+    args.push(Val::Int(was.updated_at));
     let types = JOBS
         .cols
         .iter()
         .skip(1)
         .map(|(_, ty)| *ty)
-        .chain([Ty::Int])
+        .chain([Ty::Int, Ty::Text, Ty::Int])
         .collect();
     Step {
-        sql: update_by_id(&JOBS),
+        sql: format!(
+            "{} AND status = {{}} AND updated_at = {{}}",
+            update_by_id(&JOBS)
+        ),
         args,
         types,
+        guard: true,
     }
 }
 
@@ -646,7 +658,7 @@ impl Store {
         if changes.is_empty() {
             return Ok(());
         }
-        let steps = changes
+        let mut steps: Vec<Step> = changes
             .iter()
             .map(|(id, keep)| {
                 if keep.is_empty() {
@@ -666,6 +678,7 @@ impl Store {
                 }
             })
             .collect();
+        steps.push(crate::changes::person_step(person_id));
         self.run(
             caller,
             steps,
@@ -844,15 +857,17 @@ impl Store {
     }
 
     /// Writes every field of `job` (by id); `action` names the change for the audit log.
+    /// Saves `job` if it is still as `was` (else `Stale`).
     pub async fn job_save(
         &self,
         caller: &Caller,
         job: &Job,
+        was: &Job,
         action: &str,
     ) -> Result<(), StoreError> {
         self.run(
             caller,
-            vec![job_update(job)],
+            vec![job_update(job, was)],
             action,
             &format!("job {}: {}", job.id, job.status.as_str()),
         )
@@ -868,6 +883,7 @@ impl Store {
         &self,
         caller: &Caller,
         job: &Job,
+        was: &Job,
         posting: crate::postings::NewPosting,
         now: i64,
     ) -> Result<i64, StoreError> {
@@ -880,7 +896,7 @@ impl Store {
         let then = |posting_id| {
             let mut saved = job.clone();
             saved.posting_id = Some(posting_id);
-            job_update(&saved)
+            job_update(&saved, was)
         };
         match self {
             Store::Sqlite(b) => b.publish_posting(caller, &start, posting, then, now).await,
@@ -1086,7 +1102,14 @@ impl Store {
                 Val::Int(p.id),
             ],
         );
-        self.run(caller, vec![s], action, detail).await.map(|_| ())
+        self.run(
+            caller,
+            vec![s, crate::changes::person_step(p.id)],
+            action,
+            detail,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// One `profile.read` entry per person shown together (a cohort's heat
@@ -1193,6 +1216,7 @@ impl Store {
             sql: "UPDATE talent_corrections SET status = {}, response = {}, resolved_by = {}, resolved_at = {} WHERE id = {} AND status = 'open'".into(),
             args: vec![t(status), t(response), oi(resolved_by), Val::Int(now), Val::Int(c.id)],
             types: vec![Ty::Text, Ty::Text, Ty::OptInt, Ty::Int, Ty::Int],
+            guard: false,
         }];
         if let (true, Some(e)) = (accept, c.evidence_id) {
             // only if this resolution is the one that accepted it (not one that lost a race)
@@ -1200,6 +1224,7 @@ impl Store {
                 "DELETE FROM talent_evidence WHERE id = {} AND person_id = {} AND EXISTS (SELECT 1 FROM talent_corrections WHERE id = {} AND status = 'accepted')",
                 vec![Val::Int(e), Val::Int(c.person_id), Val::Int(c.id)],
             ));
+            steps.push(crate::changes::person_step(c.person_id));
         }
         let detail = format!("person {}: correction {} {status}", c.person_id, c.id);
         let n = self

@@ -69,7 +69,7 @@ fn fill(clause: &str, ph: fn(usize) -> String) -> String {
 }
 
 /// A unique constraint's refusal, as its own error.
-fn duplicate(e: sqlx::Error) -> StoreError {
+pub(crate) fn duplicate(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Duplicate {
             detail: d.message().to_string(),
@@ -104,7 +104,7 @@ macro_rules! bind_vals {
 }
 
 macro_rules! backend {
-    ($name:ident, $session:ident, $db:ty, $pool:ty, $ph:expr, $migrator:expr, $lock:expr) => {
+    ($name:ident, $session:ident, $db:ty, $pool:ty, $ph:expr, $migrator:expr) => {
         #[derive(Clone)]
         pub struct $name {
             pool: $pool,
@@ -345,25 +345,44 @@ macro_rules! backend {
                 Ok(Some(tables::model_from_rows(version, &get)?))
             }
 
-            pub async fn replace_model(&self, caller: &Caller, model: &CompetencyModel, progress: Progress<'_>) -> Result<(), StoreError> {
+            /// Replaces the model in one transaction; with `only_if_absent`, only
+            /// when none is installed (claimed by its version row, so of several
+            /// nodes starting on an empty database exactly one installs it).
+            /// Returns whether it wrote the model.
+            pub async fn replace_model(&self, caller: &Caller, model: &CompetencyModel, progress: Progress<'_>, only_if_absent: bool) -> Result<bool, StoreError> {
                 let rows = tables::model_rows(model);
                 let total: u64 = rows.iter().map(|(_, r)| r.len() as u64).sum();
                 let mut done = 0;
                 let mut tx = self.pool.begin().await?;
+                if only_if_absent {
+                    let sql = format!("INSERT INTO meta (key, value) VALUES ({}, {}) ON CONFLICT (key) DO NOTHING", $ph(1), $ph(2));
+                    let claimed = sqlx::query(AssertSqlSafe(sql))
+                        .bind(tables::NICE_VERSION_KEY.to_string())
+                        .bind(model.nice_version.clone())
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if claimed == 0 {
+                        return Ok(false);
+                    }
+                }
                 for t in tables::MODEL_TABLES.iter().rev() {
                     sqlx::query(AssertSqlSafe(format!("DELETE FROM {}", t.name))).execute(&mut *tx).await?;
                 }
                 for (t, r) in &rows {
                     Self::insert(&mut tx, t, r, &mut done, total, progress, None).await?;
                 }
-                let sql = format!("DELETE FROM meta WHERE key = {}", $ph(1));
-                sqlx::query(AssertSqlSafe(sql)).bind(tables::NICE_VERSION_KEY.to_string()).execute(&mut *tx).await?;
-                let sql = format!("INSERT INTO meta (key, value) VALUES ({}, {})", $ph(1), $ph(2));
-                sqlx::query(AssertSqlSafe(sql))
-                    .bind(tables::NICE_VERSION_KEY.to_string())
-                    .bind(model.nice_version.clone())
-                    .execute(&mut *tx)
-                    .await?;
+                if !only_if_absent {
+                    let sql = format!("DELETE FROM meta WHERE key = {}", $ph(1));
+                    sqlx::query(AssertSqlSafe(sql)).bind(tables::NICE_VERSION_KEY.to_string()).execute(&mut *tx).await?;
+                    let sql = format!("INSERT INTO meta (key, value) VALUES ({}, {})", $ph(1), $ph(2));
+                    sqlx::query(AssertSqlSafe(sql))
+                        .bind(tables::NICE_VERSION_KEY.to_string())
+                        .bind(model.nice_version.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Self::note_in(&mut tx, crate::changes::kind_row(crate::changes::ChangeKind::Model)).await?;
                 let detail = format!(
                     "NICE {}: {} work roles, {} statements, {} platform roles, {} skills, {} certifications",
                     model.nice_version,
@@ -375,7 +394,39 @@ macro_rules! backend {
                 );
                 Self::audit_in(&mut tx, caller, "competency_model.replace", &detail).await?;
                 tx.commit().await?;
+                Ok(true)
+            }
+
+            /// Appends change rows (see `changes`) in `tx`.
+            async fn note_in(tx: &mut sqlx::Transaction<'_, $db>, rows: Rows) -> Result<(), StoreError> {
+                let mut n = 0;
+                Self::insert(tx, &tables::CHANGES, &rows, &mut n, 0, &mut |_, _| {}, None).await?;
                 Ok(())
+            }
+
+            /// Up to `limit` changes after `after`, in order.
+            pub async fn changes_after(&self, after: i64, limit: i64) -> Result<Vec<crate::changes::Change>, StoreError> {
+                let sql = format!("SELECT seq, kind, subject, at FROM changes WHERE seq > {} ORDER BY seq LIMIT {}", $ph(1), $ph(2));
+                let rows = sqlx::query(AssertSqlSafe(sql)).bind(after).bind(limit).fetch_all(&self.pool).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let kind: String = r.try_get(1)?;
+                    let change = crate::changes::change_from(r.try_get(0)?, &kind, r.try_get(2)?, r.try_get(3)?)
+                        .ok_or_else(|| StoreError::Corrupt { table: "changes".into(), detail: format!("unknown kind `{kind}`") })?;
+                    out.push(change);
+                }
+                Ok(out)
+            }
+
+            /// The newest change's number (0: none).
+            pub async fn last_change(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM changes").fetch_one(&self.pool).await?.unwrap_or(0))
+            }
+
+            /// Forgets changes older than `before` (Unix seconds), keeping the newest.
+            pub async fn prune_changes(&self, before: i64) -> Result<u64, StoreError> {
+                let sql = format!("DELETE FROM changes WHERE at < {} AND seq < (SELECT MAX(seq) FROM changes)", $ph(1));
+                Ok(sqlx::query(AssertSqlSafe(sql)).bind(before).execute(&self.pool).await?.rows_affected())
             }
 
             pub async fn load_external(&self) -> Result<Vec<ExternalFramework>, StoreError> {
@@ -536,6 +587,7 @@ macro_rules! backend {
                 let q = if finished { q.bind(target.to_string()).bind(target.to_string()) } else { q.bind(target.to_string()).bind(through_id) };
                 q.execute(&mut *tx).await?;
                 if finished {
+                    Self::note_in(&mut tx, crate::changes::kind_row(crate::changes::ChangeKind::Postings)).await?;
                     Self::audit_in(&mut tx, caller, "postings.reclassify", &format!("classifier {target}")).await?;
                 }
                 tx.commit().await?;
@@ -703,9 +755,12 @@ macro_rules! backend {
                 );
                 sqlx::query(AssertSqlSafe(sql)).bind(posting_id).bind(posting_id).bind(import_id).execute(&mut *tx).await?;
                 let st = then(posting_id);
+                let guard = st.guard;
                 let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
                 bind_vals!(q, st.args, |i| st.types.get(i).copied());
-                q.execute(&mut *tx).await?;
+                if q.execute(&mut *tx).await?.rows_affected() == 0 && guard {
+                    return Err(StoreError::Stale);
+                }
                 let detail = format!("{}: 1 rows, 1 new postings, 0 duplicates, 0 rejected", start.file_name);
                 Self::audit_in(&mut tx, caller, "postings.import", &detail).await?;
                 tx.commit().await?;
@@ -802,7 +857,11 @@ macro_rules! backend {
                 for st in steps {
                     let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
                     bind_vals!(q, st.args, |i| st.types.get(i).copied());
-                    touched.push(q.execute(&mut *tx).await.map_err(duplicate)?.rows_affected());
+                    let n = q.execute(&mut *tx).await.map_err(duplicate)?.rows_affected();
+                    if st.guard && n == 0 {
+                        return Err(StoreError::Stale);
+                    }
+                    touched.push(n);
                 }
                 if let Some((caller, action, detail)) = caller {
                     Self::audit_in(&mut tx, caller, action, detail).await?;
@@ -831,41 +890,116 @@ macro_rules! backend {
                     .collect()
             }
 
-            /// Adds schools, programs, cohorts, people, courses and evidence in one transaction.
-            pub async fn write_talent(&self, caller: &Caller, w: &TalentWrite) -> Result<(), StoreError> {
-                let rows = crate::talent::rows(w, &caller.audit_name());
-                let tables: [&Table; 7] = [&tables::T_SCHOOLS, &tables::T_PROGRAMS, &tables::T_COHORTS, &tables::T_PEOPLE, &tables::T_COURSES, &tables::T_COURSE_SKILLS, &tables::T_EVIDENCE];
+            /// Adds schools, programs, cohorts, people, courses and evidence in one
+            /// transaction. New rows carry provisional (negative) ids: the database
+            /// assigns the real ones, and references between new rows follow.
+            pub async fn write_talent(&self, caller: &Caller, w: &TalentWrite) -> Result<crate::talent::TalentWritten, StoreError> {
+                use crate::talent::{stored_id, school_row, program_row, cohort_row, person_row, course_row, course_skill_row, evidence_row};
+                use std::collections::HashMap;
+                let a = &w.add;
+                let actor = caller.audit_name();
+                let new = |t: &Table| Table { name: t.name, cols: &t.cols[1..] };
                 let mut tx = self.pool.begin().await?;
-                if !$lock.is_empty() {
-                    sqlx::query("LOCK TABLE talent_people IN EXCLUSIVE MODE").execute(&mut *tx).await?;
-                }
-                let mut done = 0;
+                let mut n = 0;
                 if let Some(i) = &w.import {
-                    let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM talent_imports").fetch_one(&mut *tx).await?;
                     let row = vec![vec![
-                        Val::Int(id),
                         Val::Text(i.file_name.clone()),
                         Val::Text(i.file_hash.clone()),
                         Val::Text(i.kind.clone()),
                         Val::Int(i.rows_read as i64),
                         Val::Int(i.rejected as i64),
-                        Val::Text(caller.audit_name()),
+                        Val::Text(actor.clone()),
                     ]];
-                    Self::insert(&mut tx, &tables::T_IMPORTS, &row, &mut done, 0, &mut |_, _| {}, None).await?;
+                    Self::insert(&mut tx, &new(&tables::T_IMPORTS), &row, &mut n, 0, &mut |_, _| {}, None).await?;
                 }
-                for (t, r) in tables.iter().zip(rows.iter()) {
-                    Self::insert(&mut tx, t, r, &mut done, 0, &mut |_, _| {}, None).await?;
+                // the few parents one row at a time, each giving back its id
+                async fn one(tx: &mut sqlx::Transaction<'_, $db>, table: &Table, row: Vec<Val>) -> Result<i64, StoreError> {
+                    let mut n = 0;
+                    let back = $name::insert(tx, table, &vec![row], &mut n, 0, &mut |_, _| {}, Some("id, id")).await?;
+                    back.first().map(|b| b.0).ok_or_else(|| StoreError::Corrupt { table: table.name.into(), detail: "no id came back".into() })
                 }
-                let detail = format!("{} schools, {} programs, {} people, {} courses, {} evidence", w.schools.len(), w.programs.len(), w.people.len(), w.courses.len(), w.evidence.len());
+                let (mut schools, mut programs, mut cohorts, mut courses) = (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+                for x in &a.schools {
+                    schools.insert(x.id, one(&mut tx, &new(&tables::T_SCHOOLS), school_row(x)).await?);
+                }
+                for x in &a.programs {
+                    let row = program_row(x, stored_id(&schools, "talent_schools", x.school_id)?);
+                    programs.insert(x.id, one(&mut tx, &new(&tables::T_PROGRAMS), row).await?);
+                }
+                for x in &a.cohorts {
+                    let row = cohort_row(x, stored_id(&programs, "talent_programs", x.program_id)?);
+                    cohorts.insert(x.id, one(&mut tx, &new(&tables::T_COHORTS), row).await?);
+                }
+                let mut skill_rows = Vec::new();
+                for x in &a.courses {
+                    let id = one(&mut tx, &new(&tables::T_COURSES), course_row(x, stored_id(&programs, "talent_programs", x.program_id)?)).await?;
+                    courses.insert(x.id, id);
+                    skill_rows.extend(x.skills.iter().map(|(s, l)| course_skill_row(id, s, *l)));
+                }
+                for (c, s, l) in &a.course_skills {
+                    skill_rows.push(course_skill_row(stored_id(&courses, "talent_courses", *c)?, s, *l));
+                }
+                Self::insert(&mut tx, &tables::T_COURSE_SKILLS, &skill_rows, &mut n, 0, &mut |_, _| {}, None).await?;
+                // people in multi-row statements; each comes back by its school and student number
+                let mut people_rows = Vec::with_capacity(a.people.len());
+                let mut by_key: HashMap<(i64, String), i64> = HashMap::with_capacity(a.people.len());
+                for p in &a.people {
+                    let school = stored_id(&schools, "talent_schools", p.school_id)?;
+                    let cohort = p.cohort_id.map(|c| stored_id(&cohorts, "talent_cohorts", c)).transpose()?;
+                    people_rows.push(person_row(p, school, stored_id(&programs, "talent_programs", p.program_id)?, cohort));
+                    by_key.insert((school, p.student_number.clone()), p.id);
+                }
+                let mut people = HashMap::with_capacity(a.people.len());
+                let t = new(&tables::T_PEOPLE);
+                let chunk_rows = (PARAMS_PER_INSERT / t.cols.len()).clamp(1, 2_000);
+                for chunk in people_rows.chunks(chunk_rows) {
+                    let sql = format!("{} RETURNING id, school_id, student_number", insert_sql(&t, chunk.len(), $ph));
+                    let mut q = sqlx::query(AssertSqlSafe(sql));
+                    let vals: Vec<Val> = chunk.iter().flatten().cloned().collect();
+                    let width = t.cols.len();
+                    bind_vals!(q, vals, |i: usize| Some(ty_of(&t, i % width)));
+                    for r in q.fetch_all(&mut *tx).await? {
+                        let key = (r.try_get::<i64, _>(1)?, r.try_get::<String, _>(2)?);
+                        let provisional = by_key.get(&key).copied().ok_or_else(|| StoreError::Corrupt {
+                            table: "talent_people".into(),
+                            detail: format!("a person came back that this write did not add ({}, {})", key.0, key.1),
+                        })?;
+                        people.insert(provisional, r.try_get::<i64, _>(0)?);
+                    }
+                }
+                let mut evidence_rows = Vec::with_capacity(a.evidence.len());
+                let mut touched = Vec::with_capacity(a.evidence.len() + people.len());
+                for e in &a.evidence {
+                    let person = stored_id(&people, "talent_people", e.person_id as i64)?;
+                    touched.push(person);
+                    evidence_rows.push(evidence_row(e, person, &actor));
+                }
+                let mut evidence_ids = Vec::new();
+                let t = new(&tables::T_EVIDENCE);
+                if w.evidence_ids {
+                    for row in evidence_rows {
+                        evidence_ids.push(one(&mut tx, &t, row).await?);
+                    }
+                } else {
+                    Self::insert(&mut tx, &t, &evidence_rows, &mut n, 0, &mut |_, _| {}, None).await?;
+                }
+                let changed = if a.schools.is_empty() && a.programs.is_empty() && a.courses.is_empty() && a.course_skills.is_empty() {
+                    touched.extend(people.values().copied());
+                    crate::changes::people_rows(&touched)
+                } else {
+                    crate::changes::kind_row(crate::changes::ChangeKind::Talent)
+                };
+                Self::note_in(&mut tx, changed).await?;
+                let detail = format!("{} schools, {} programs, {} people, {} courses, {} evidence", a.schools.len(), a.programs.len(), a.people.len(), a.courses.len(), a.evidence.len());
                 Self::audit_in(&mut tx, caller, "talent.write", &detail).await?;
                 tx.commit().await?;
                 // after a bulk load the planner's statistics are stale (PostgreSQL then
                 // plans a parallel scan for one person's 50 rows)
-                if w.evidence.len() >= 50_000 || w.people.len() >= 10_000 {
+                if a.evidence.len() >= 50_000 || a.people.len() >= 10_000 {
                     sqlx::query("ANALYZE talent_evidence").execute(&self.pool).await?;
                     sqlx::query("ANALYZE talent_people").execute(&self.pool).await?;
                 }
-                Ok(())
+                Ok(crate::talent::TalentWritten { people, evidence_ids })
             }
 
             pub async fn talent_import_by_hash(&self, hash: &str) -> Result<Option<TalentImportRecord>, StoreError> {
@@ -893,9 +1027,10 @@ macro_rules! backend {
                     .iter()
                     .map(|r| crate::talent::Course { id: r[0].int(), program_id: r[1].int(), name: r[2].text(), skills: Vec::new() })
                     .collect();
+                let at: std::collections::HashMap<i64, usize> = courses.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
                 for r in self.select(&tables::T_COURSE_SKILLS).await? {
-                    if let Some(c) = courses.iter_mut().find(|c| c.id == r[0].int()) {
-                        c.skills.push((r[1].text(), r[2].real()));
+                    if let Some(&i) = at.get(&r[0].int()) {
+                        courses[i].skills.push((r[1].text(), r[2].real()));
                     }
                 }
                 Ok(TalentReference {
@@ -904,7 +1039,6 @@ macro_rules! backend {
                     cohorts: self.select(&tables::T_COHORTS).await?.iter().map(|r| crate::talent::cohort_from(r)).collect(),
                     people: self.select(&tables::T_PEOPLE).await?.iter().map(|r| crate::talent::person_from(r)).collect(),
                     courses,
-                    max_evidence_id: sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM talent_evidence").fetch_one(&self.pool).await?,
                 })
             }
 
@@ -995,10 +1129,6 @@ macro_rules! backend {
                     .collect()
             }
 
-            pub async fn talent_max_evidence_id(&self) -> Result<i64, StoreError> {
-                Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM talent_evidence").fetch_one(&self.pool).await?)
-            }
-
             pub async fn talent_school(&self, id: i64) -> Result<Option<crate::talent::School>, StoreError> {
                 Ok(self.select_where(&tables::T_SCHOOLS, "id = {}", &[Val::Int(id)]).await?.first().map(|r| crate::talent::school_from(r)))
             }
@@ -1050,6 +1180,7 @@ macro_rules! backend {
                     Self::insert(&mut tx, t, r, &mut done, total, progress, None).await?;
                 }
                 let detail = format!("{} {}: {} roles, {} elements", fw.id, fw.version, fw.roles.len(), fw.elements.len());
+                Self::note_in(&mut tx, crate::changes::kind_row(crate::changes::ChangeKind::Model)).await?;
                 Self::audit_in(&mut tx, caller, "external_framework.replace", &detail).await?;
                 tx.commit().await?;
                 Ok(())
@@ -1064,8 +1195,7 @@ backend!(
     sqlx::Sqlite,
     sqlx::SqlitePool,
     sqlite_placeholder,
-    sqlx::migrate!("./migrations/sqlite"),
-    "" // SQLite serialises writers already
+    sqlx::migrate!("./migrations/sqlite")
 );
 backend!(
     PgBackend,
@@ -1073,9 +1203,7 @@ backend!(
     sqlx::Postgres,
     sqlx::PgPool,
     pg_placeholder,
-    sqlx::migrate!("./migrations/postgres"),
-    // concurrent imports take ids one after another
-    "LOCK TABLE imports IN EXCLUSIVE MODE"
+    sqlx::migrate!("./migrations/postgres")
 );
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 mod backend;
+pub mod changes;
 pub mod postings;
 pub mod tables;
 pub mod talent;
@@ -97,6 +98,9 @@ pub enum StoreError {
     Duplicate { detail: String },
     #[error("stored data in `{table}` is not readable: {detail}")]
     Corrupt { table: String, detail: String },
+    /// A guarded change found the row changed by someone else meanwhile.
+    #[error("the record was changed by someone else meanwhile")]
+    Stale,
 }
 
 impl StoreError {
@@ -207,8 +211,28 @@ impl Store {
     }
 
     /// Brings the schema up to date; running it again changes nothing.
+    /// Creates or upgrades the schema. PostgreSQL serialises concurrent
+    /// migrations with an advisory lock; SQLite has none, so a process that
+    /// loses the race to another one migrating the same file (its migration
+    /// was applied meanwhile) reads the applied list again and goes on.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        dispatch!(self, b => b.migrate().await)
+        match self {
+            Store::Postgres(b) => b.migrate().await,
+            Store::Sqlite(b) => {
+                let mut attempt = 0;
+                loop {
+                    match b.migrate().await {
+                        Err(StoreError::Migrate(e)) if attempt < 10 => {
+                            attempt += 1;
+                            tracing::debug!(error = %e, attempt, "migrating again: another process migrated meanwhile?");
+                            tokio::time::sleep(std::time::Duration::from_millis(100 * attempt))
+                                .await;
+                        }
+                        other => return other,
+                    }
+                }
+            }
+        }
     }
 
     /// The stored competency model, or `None` when none was ever installed.
@@ -224,7 +248,37 @@ impl Store {
         model: &CompetencyModel,
         progress: Progress<'_>,
     ) -> Result<(), StoreError> {
-        dispatch!(self, b => b.replace_model(caller, model, progress).await)
+        dispatch!(self, b => b.replace_model(caller, model, progress, false).await).map(|_| ())
+    }
+
+    /// Installs `model` unless one is installed; of several processes doing
+    /// this at once on an empty database exactly one writes it. Returns
+    /// whether this call did.
+    pub async fn install_model(
+        &self,
+        caller: &Caller,
+        model: &CompetencyModel,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.replace_model(caller, model, &mut |_, _| {}, true).await)
+    }
+
+    /// Up to `limit` changes after number `after`, in order (see [`changes`]).
+    pub async fn changes_after(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<changes::Change>, StoreError> {
+        dispatch!(self, b => b.changes_after(after, limit).await)
+    }
+
+    /// The newest change's number (0: none yet).
+    pub async fn last_change(&self) -> Result<i64, StoreError> {
+        dispatch!(self, b => b.last_change().await)
+    }
+
+    /// Forgets changes older than `before` (Unix seconds), keeping the newest.
+    pub async fn prune_changes(&self, before: i64) -> Result<u64, StoreError> {
+        dispatch!(self, b => b.prune_changes(before).await)
     }
 
     pub async fn load_external(&self) -> Result<Vec<ExternalFramework>, StoreError> {
@@ -414,8 +468,13 @@ impl Store {
         &self,
         caller: &Caller,
         w: &talent::TalentWrite,
-    ) -> Result<(), StoreError> {
-        dispatch!(self, b => b.write_talent(caller, w).await)
+    ) -> Result<talent::TalentWritten, StoreError> {
+        // a row that is there already (the same file, school or student added
+        // by another process meanwhile) is a `Duplicate`
+        dispatch!(self, b => b.write_talent(caller, w).await).map_err(|e| match e {
+            StoreError::Database(e) => backend::duplicate(e),
+            e => e,
+        })
     }
 
     pub async fn talent_import_by_hash(
@@ -476,10 +535,6 @@ impl Store {
     /// Every cohort with its program, school and head count.
     pub async fn talent_cohorts(&self) -> Result<Vec<talent::CohortSummary>, StoreError> {
         dispatch!(self, b => b.talent_cohorts().await)
-    }
-
-    pub async fn talent_max_evidence_id(&self) -> Result<i64, StoreError> {
-        dispatch!(self, b => b.talent_max_evidence_id().await)
     }
 
     pub async fn talent_school(&self, id: i64) -> Result<Option<talent::School>, StoreError> {

@@ -76,6 +76,11 @@ macro_rules! table {
 
 table!(META, "meta", [("key", Text), ("value", Text)]);
 table!(
+    CHANGES,
+    "changes",
+    [("kind", Text), ("subject", OptInt), ("at", Int)]
+);
+table!(
     CATEGORIES,
     "nice_categories",
     [

@@ -2,33 +2,12 @@
 //! weights), cohorts, people, courses and their skill mappings, evidence.
 
 use crate::StoreError;
-use crate::tables::{Rows, Val};
+use crate::tables::Val;
 use cb_talent::{Evidence, EvidenceKind, Judge, Observation, SkillIndex, Weights};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct School {
-    pub id: i64,
-    pub name: String,
-    pub region: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Program {
-    pub id: i64,
-    pub school_id: i64,
-    pub name: String,
-    pub weights: Weights,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Cohort {
-    pub id: i64,
-    pub program_id: i64,
-    pub name: String,
-    pub entry_year: i64,
-}
+pub use cb_talent::pool::{Cohort, Course, Person, Program, School};
 
 /// A cohort as listed: with its program, school and head count.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,47 +19,16 @@ pub struct CohortSummary {
     pub people: i64,
 }
 
-/// A person, with the least personal data that serves the purpose.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Person {
-    pub id: i64,
-    pub school_id: i64,
-    pub program_id: i64,
-    pub cohort_id: Option<i64>,
-    pub name: String,
-    pub student_number: String,
-    pub graduation_year: i64,
-    pub region: String,
-    /// May enterprises see this profile (for their postings)?
-    pub consent_enterprise: bool,
-    /// May this person count in aggregate figures?
-    pub consent_analytics: bool,
-    /// Clearly labelled generated data (the demo's cohorts).
-    pub synthetic: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Course {
-    pub id: i64,
-    pub program_id: i64,
-    pub name: String,
-    /// (skill id, target level)
-    pub skills: Vec<(String, f64)>,
-}
-
-/// Everything one talent write adds, in one transaction.
+/// Everything one talent write adds, in one transaction. New rows carry
+/// provisional ids (see `cb_talent::pool`); the database assigns the real ones.
 #[derive(Debug, Clone, Default)]
 pub struct TalentWrite {
-    pub schools: Vec<School>,
-    pub programs: Vec<Program>,
-    pub cohorts: Vec<Cohort>,
-    pub people: Vec<Person>,
-    pub courses: Vec<Course>,
-    /// Skill mappings added to courses that already exist: (course id, skill id, target level).
-    pub course_skills: Vec<(i64, String, f64)>,
-    pub evidence: Vec<Evidence>,
+    pub add: cb_talent::pool::Additions,
     /// The file this write imports, recorded in the same transaction.
     pub import: Option<TalentImportStart>,
+    /// Return each piece of evidence's stored id (a write of a few; each is
+    /// then inserted on its own).
+    pub evidence_ids: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -104,15 +52,16 @@ pub struct TalentImportRecord {
 }
 
 /// What resolving names in a talent file needs: the stored schools,
-/// programs, cohorts, courses, every person's key, and the highest ids.
+/// programs, cohorts, courses and every person's key.
+pub type TalentReference = cb_talent::pool::Pool;
+
+/// What a talent write stored: the id the database gave each new person
+/// (by provisional id) and, when asked for, each piece of evidence's id in
+/// order.
 #[derive(Debug, Clone, Default)]
-pub struct TalentReference {
-    pub schools: Vec<School>,
-    pub programs: Vec<Program>,
-    pub cohorts: Vec<Cohort>,
-    pub courses: Vec<Course>,
-    pub people: Vec<Person>,
-    pub max_evidence_id: i64,
+pub struct TalentWritten {
+    pub people: std::collections::HashMap<i64, i64>,
+    pub evidence_ids: Vec<i64>,
 }
 
 fn t(s: &str) -> Val {
@@ -133,107 +82,99 @@ pub(crate) fn encode_observations(observations: &[Observation]) -> String {
         .join(" ")
 }
 
-pub(crate) fn rows(w: &TalentWrite, actor: &str) -> [Rows; 7] {
-    let mut course_skills: Rows = w
-        .courses
-        .iter()
-        .flat_map(|c| {
-            c.skills
-                .iter()
-                .map(move |(s, l)| vec![Val::Int(c.id), t(s), Val::Real(*l)])
-        })
-        .collect();
-    course_skills.extend(
-        w.course_skills
-            .iter()
-            .map(|(c, s, l)| vec![Val::Int(*c), t(s), Val::Real(*l)]),
-    );
-    [
-        w.schools
-            .iter()
-            .map(|s| vec![Val::Int(s.id), t(&s.name), t(&s.region)])
-            .collect(),
-        w.programs
-            .iter()
-            .map(|p| {
-                let x = &p.weights;
-                vec![
-                    Val::Int(p.id),
-                    Val::Int(p.school_id),
-                    t(&p.name),
-                    Val::Real(x.school),
-                    Val::Real(x.enterprise),
-                    Val::Real(x.practice),
-                    Val::Real(x.credential),
-                    Val::Real(x.half_life_days),
-                    Val::Real(x.required_level),
-                    Val::Real(x.ready),
-                    Val::Real(x.near_ready),
-                ]
-            })
-            .collect(),
-        w.cohorts
-            .iter()
-            .map(|c| {
-                vec![
-                    Val::Int(c.id),
-                    Val::Int(c.program_id),
-                    t(&c.name),
-                    Val::Int(c.entry_year),
-                ]
-            })
-            .collect(),
-        w.people
-            .iter()
-            .map(|p| {
-                vec![
-                    Val::Int(p.id),
-                    Val::Int(p.school_id),
-                    Val::Int(p.program_id),
-                    p.cohort_id.map_or(Val::Null, Val::Int),
-                    t(&p.name),
-                    t(&p.student_number),
-                    Val::Int(p.graduation_year),
-                    t(&p.region),
-                    b(p.consent_enterprise),
-                    b(p.consent_analytics),
-                    b(p.synthetic),
-                ]
-            })
-            .collect(),
-        w.courses
-            .iter()
-            .map(|c| vec![Val::Int(c.id), Val::Int(c.program_id), t(&c.name)])
-            .collect(),
-        course_skills,
-        w.evidence
-            .iter()
-            .map(|e| {
-                let kind = match &e.kind {
-                    EvidenceKind::CourseGrade { .. } => "course_grade",
-                    EvidenceKind::EnterpriseEvaluation { .. } => "enterprise_evaluation",
-                    EvidenceKind::Competition { .. } => "competition",
-                    EvidenceKind::Certificate { .. } => "certificate",
-                    EvidenceKind::Award { .. } => "award",
-                };
-                let obs = encode_observations(&e.observations);
-                vec![
-                    Val::Int(e.id as i64),
-                    Val::Int(e.person_id as i64),
-                    t(kind),
-                    t(&serde_json::to_string(&e.kind).unwrap_or_default()),
-                    t(&e.source_org),
-                    t(&e.date.format("%Y-%m-%d").to_string()),
-                    t(if e.recorded_by.is_empty() {
-                        actor
-                    } else {
-                        &e.recorded_by
-                    }),
-                    t(&obs),
-                ]
-            })
-            .collect(),
+// The rows of a write, without their ids (the database assigns them) and
+// with references already mapped to stored ids.
+
+pub(crate) fn school_row(s: &School) -> Vec<Val> {
+    vec![t(&s.name), t(&s.region)]
+}
+
+pub(crate) fn program_row(p: &Program, school_id: i64) -> Vec<Val> {
+    let x = &p.weights;
+    vec![
+        Val::Int(school_id),
+        t(&p.name),
+        Val::Real(x.school),
+        Val::Real(x.enterprise),
+        Val::Real(x.practice),
+        Val::Real(x.credential),
+        Val::Real(x.half_life_days),
+        Val::Real(x.required_level),
+        Val::Real(x.ready),
+        Val::Real(x.near_ready),
     ]
+}
+
+pub(crate) fn cohort_row(c: &Cohort, program_id: i64) -> Vec<Val> {
+    vec![Val::Int(program_id), t(&c.name), Val::Int(c.entry_year)]
+}
+
+pub(crate) fn person_row(
+    p: &Person,
+    school_id: i64,
+    program_id: i64,
+    cohort_id: Option<i64>,
+) -> Vec<Val> {
+    vec![
+        Val::Int(school_id),
+        Val::Int(program_id),
+        cohort_id.map_or(Val::Null, Val::Int),
+        t(&p.name),
+        t(&p.student_number),
+        Val::Int(p.graduation_year),
+        t(&p.region),
+        b(p.consent_enterprise),
+        b(p.consent_analytics),
+        b(p.synthetic),
+    ]
+}
+
+pub(crate) fn course_row(c: &Course, program_id: i64) -> Vec<Val> {
+    vec![Val::Int(program_id), t(&c.name)]
+}
+
+pub(crate) fn course_skill_row(course_id: i64, skill: &str, level: f64) -> Vec<Val> {
+    vec![Val::Int(course_id), t(skill), Val::Real(level)]
+}
+
+/// Evidence without a recorder is recorded by `actor`.
+pub(crate) fn evidence_row(e: &Evidence, person_id: i64, actor: &str) -> Vec<Val> {
+    let kind = match &e.kind {
+        EvidenceKind::CourseGrade { .. } => "course_grade",
+        EvidenceKind::EnterpriseEvaluation { .. } => "enterprise_evaluation",
+        EvidenceKind::Competition { .. } => "competition",
+        EvidenceKind::Certificate { .. } => "certificate",
+        EvidenceKind::Award { .. } => "award",
+    };
+    vec![
+        Val::Int(person_id),
+        t(kind),
+        t(&serde_json::to_string(&e.kind).unwrap_or_default()),
+        t(&e.source_org),
+        t(&e.date.format("%Y-%m-%d").to_string()),
+        t(if e.recorded_by.is_empty() {
+            actor
+        } else {
+            &e.recorded_by
+        }),
+        t(&encode_observations(&e.observations)),
+    ]
+}
+
+/// Maps a row's reference to a stored id: a provisional (negative) id to
+/// the id its row was given in this write.
+pub(crate) fn stored_id(
+    ids: &std::collections::HashMap<i64, i64>,
+    what: &str,
+    id: i64,
+) -> Result<i64, StoreError> {
+    if !cb_talent::pool::is_provisional(id) {
+        return Ok(id);
+    }
+    ids.get(&id).copied().ok_or_else(|| StoreError::Corrupt {
+        table: what.to_string(),
+        detail: format!("provisional id {id} names no row of this write"),
+    })
 }
 
 pub(crate) fn school_from(r: &[Val]) -> School {

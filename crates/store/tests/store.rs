@@ -197,3 +197,89 @@ async fn urls_pick_the_backend_and_bad_ones_are_refused() {
     let s = Store::connect("sqlite::memory:").await.expect("memory db");
     assert_eq!(s.backend(), Backend::Sqlite);
 }
+
+/// A posting's status change is guarded: a save made from a copy read
+/// before someone else's change is refused (`Stale`), not written over it.
+#[tokio::test]
+async fn a_job_saved_from_a_stale_copy_is_refused() {
+    use cb_core::OrgKind;
+    use cb_postings::publish::{JobKind, JobStatus};
+    each_backend(|store, label| async move {
+        let sys = Caller::system("test");
+        let org = store
+            .org_create(&sys, OrgKind::Enterprise, "甲科技", "北京", None)
+            .await
+            .expect("org");
+        let hr = store
+            .user_create(
+                &sys,
+                &cb_store::accounts::NewUser {
+                    org_id: org,
+                    role: cb_core::UserRole::EnterpriseHr,
+                    username: "hr".into(),
+                    display_name: "HR".into(),
+                    password_hash: "not a hash".into(),
+                    person_id: None,
+                    must_change: false,
+                },
+                100,
+            )
+            .await
+            .expect("user");
+        let mut job = cb_store::accounts::Job {
+            id: 0,
+            org_id: org,
+            kind: JobKind::Job,
+            status: JobStatus::Draft,
+            title: "渗透测试工程师".into(),
+            description: String::new(),
+            location: "北京".into(),
+            salary: String::new(),
+            education: String::new(),
+            experience: String::new(),
+            openings: 1,
+            platform_role: None,
+            nice_role: None,
+            skills: vec![],
+            certifications: vec![],
+            review_note: String::new(),
+            created_by: hr,
+            created_at: 100,
+            updated_at: 100,
+            submitted_at: None,
+            reviewed_by: None,
+            published_at: None,
+            closed_at: None,
+            posting_id: None,
+        };
+        job.id = store.job_create(&sys, &job).await.expect("create");
+        let read_by_hr = job.clone();
+        let read_by_moderator = job.clone();
+        // HR submits
+        let mut submitted = read_by_hr.clone();
+        submitted.status = JobStatus::Submitted;
+        submitted.updated_at = 200;
+        store
+            .job_save(&sys, &submitted, &read_by_hr, "job.submit")
+            .await
+            .expect("submit");
+        // a save from the copy read before the submission is refused whole
+        let mut edited = read_by_moderator.clone();
+        edited.title = "改过的标题".into();
+        edited.updated_at = 201;
+        let r = store
+            .job_save(&sys, &edited, &read_by_moderator, "job.edit")
+            .await;
+        assert!(
+            matches!(r, Err(cb_store::StoreError::Stale)),
+            "{label}: {r:?}"
+        );
+        let now = store.job(job.id).await.expect("job").expect("there");
+        assert_eq!(
+            (now.status, now.title.as_str()),
+            (JobStatus::Submitted, "渗透测试工程师"),
+            "{label}"
+        );
+    })
+    .await;
+}

@@ -9,6 +9,8 @@
 pub mod evidence;
 pub mod grade;
 pub mod import;
+pub mod plan;
+pub mod pool;
 pub mod profile;
 pub mod supply;
 pub mod synthetic;

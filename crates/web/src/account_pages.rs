@@ -417,10 +417,10 @@ async fn users_page(
     for u in users.iter().filter(|u| u.role == UserRole::Teacher) {
         assigned.push((
             u.id,
-            app.store()
-                .teacher_cohorts(u.id)
+            app.accounts()
+                .teacher_cohorts(c, u.id)
                 .await
-                .map_err(|e| PageError(lang, e.into()))?,
+                .map_err(|e| PageError(lang, e))?,
         ));
     }
     let title = lang.pick("账号管理", "Accounts").to_string();
@@ -868,22 +868,11 @@ async fn corrections(
     if c.role() == Some(UserRole::Student) {
         return Ok(Redirect::to("/account#corrections").into_response());
     }
-    let list = app
+    let rows = app
         .talent()
-        .corrections(c)
+        .corrections_named(c)
         .await
         .map_err(|e| gate(lang, &uri, e))?;
-    let mut rows = Vec::with_capacity(list.len());
-    for x in list {
-        let name = app
-            .store()
-            .talent_person(x.person_id)
-            .await
-            .map_err(|e| PageError(lang, e.into()))?
-            .map(|p| p.name)
-            .unwrap_or_default();
-        rows.push((x, name));
-    }
     let title = lang.pick("更正申请", "Corrections").to_string();
     Ok(render(&CorrectionsPage {
         page: PageCtx::new(app.places(c), lang, &uri, title),
@@ -908,9 +897,8 @@ async fn resolve_correction(
     Form(f): Form<ResolveForm>,
 ) -> PageResult {
     form_csrf(&who, lang, "/admin/corrections", &f.csrf)?;
-    let today = chrono::Local::now().date_naive();
     app.talent()
-        .resolve_correction(&who.caller, id, f.accept == "1", &f.response, today)
+        .resolve_correction(&who.caller, id, f.accept == "1", &f.response)
         .await
         .map_err(|e| gate(lang, &uri, e))?;
     Ok(Redirect::to("/admin/corrections?done=resolved").into_response())

@@ -239,6 +239,6 @@ async fn api_resolve_correction(
 ) -> ApiResult {
     ok(app
         .talent()
-        .resolve_correction(&c, id, b.accept, &b.response, crate::today())
+        .resolve_correction(&c, id, b.accept, &b.response)
         .await?)
 }

@@ -208,15 +208,13 @@ async fn api_not_found() -> ApiError {
 }
 
 pub async fn health(State(app): State<App>) -> Response {
-    match app.store().ping().await {
-        Ok(()) => {
-            Json(json!({ "status": "ok", "database": app.store().backend() })).into_response()
-        }
+    match app.ping().await {
+        Ok(()) => Json(json!({ "status": "ok", "database": app.backend() })).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": app.store().backend() })),
+                Json(json!({ "status": "unavailable", "database": app.backend() })),
             )
                 .into_response()
         }

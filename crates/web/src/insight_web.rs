@@ -529,10 +529,9 @@ async fn export_rows(
             *h = crate::i18n::column(lang, h);
         }
     }
-    app.store()
-        .audit(c, "export", &format!("{table} {}", q.with(&[])))
-        .await
-        .map_err(AppError::from)?;
+    app.insight()
+        .audit_export(c, &format!("{table} {}", q.with(&[])))
+        .await?;
     Ok(rows)
 }
 

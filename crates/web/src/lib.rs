@@ -22,7 +22,7 @@ mod talent_pages;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Request};
-use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use cb_app::App;
@@ -76,6 +76,7 @@ pub fn router(app: App) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(timeout(30));
     rest.merge(uploads)
+        .layer(middleware::from_fn_with_state(app.clone(), loading_gate))
         .with_state(app)
         .layer(middleware::from_fn(api_json_errors))
         .layer(middleware::from_fn(remember_lang))
@@ -276,6 +277,54 @@ impl<S: Send + Sync> FromRequestParts<S> for UiLang {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(UiLang(resolve_lang(parts.uri.query(), &parts.headers)))
     }
+}
+
+/// While a server builds its indexes after starting (`App::warm_up`), what
+/// needs them answers at once that it is being prepared — a 503 with
+/// `Retry-After`, as JSON for the API and as a page that reloads itself —
+/// instead of keeping the visitor waiting.
+async fn loading_gate(
+    axum::extract::State(app): axum::extract::State<App>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let needs_indexes = path.starts_with("/insight")
+        || path.starts_with("/api/v1/indicators")
+        || path == "/api/v1/supply";
+    if !needs_indexes || !app.loading() {
+        return next.run(req).await;
+    }
+    let retry = [(header::RETRY_AFTER, HeaderValue::from_static("5"))];
+    if path.starts_with("/api/") {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            retry,
+            axum::Json(serde_json::json!({"error": {
+                "code": "loading",
+                "message": "the server has just started and is preparing the figures; try again in a few seconds / 服务刚启动，正在准备统计数据，请几秒后再试"
+            }})),
+        )
+            .into_response();
+    }
+    let lang = resolve_lang(req.uri().query(), req.headers());
+    let (title, text) = (
+        lang.pick("正在准备数据", "Preparing the figures"),
+        lang.pick(
+            "服务刚刚启动，正在根据全部岗位和人才数据计算统计指标。本页将在几秒后自动刷新。",
+            "The server has just started and is computing the figures from every posting and person on record. This page reloads itself in a few seconds.",
+        ),
+    );
+    let html = format!(
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta http-equiv=\"refresh\" content=\"5\"><title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main><h1>{title}</h1><p>{text}</p></main></body></html>",
+        lang.pick("zh-CN", "en")
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        retry,
+        axum::response::Html(html),
+    )
+        .into_response()
 }
 
 /// When a request chooses a language with `?lang=`, remember it in a cookie.

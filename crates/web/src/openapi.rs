@@ -828,6 +828,12 @@ pub fn document() -> Value {
                 error("Too many of these within the hour; retry after the Retry-After seconds");
             o["responses"] = responses.clone();
         }
+        if op.path.starts_with("/indicators") || op.path == "/supply" {
+            responses["503"] = error(
+                "The server has just started and is preparing the figures; retry after the Retry-After seconds",
+            );
+            o["responses"] = responses.clone();
+        }
         if op.path.starts_with("/imports/") {
             responses["409"] = json!({"description": "The same file is being imported now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
             responses["503"] = json!({"description": "This node is running as many imports as it runs at once; retry after the Retry-After seconds", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});

@@ -469,11 +469,7 @@ async fn check_talent(w: &World, label: &str) {
                 })
                 .collect(),
         };
-        w.app
-            .talent()
-            .record(&sys, vec![e], today)
-            .await
-            .expect("record");
+        w.app.talent().record(&sys, vec![e]).await.expect("record");
     }
     let (_, v) = w.call("analyst", "GET", "/supply", None).await;
     let (_, exact) = w.call("operator", "GET", "/supply", None).await;

@@ -1975,3 +1975,37 @@ async fn check_account_lifecycle(s: &Server, label: &str) {
     // the three made above count too
     assert_eq!(made + 3, cb_app::TOKENS_PER_HOUR, "{label}");
 }
+
+#[tokio::test]
+async fn while_the_indexes_are_built_the_figures_say_so_at_once() {
+    on_every_backend!(check_loading);
+}
+
+async fn check_loading(s: &Server, label: &str) {
+    s.app.pretend_loading(true);
+    // the dashboard: a page in the visitor's language that reloads itself
+    let (st, h, body) = s.get("/insight?lang=en").await;
+    assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "{label}");
+    assert_eq!(
+        h.get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("5")
+    );
+    assert!(
+        body.contains("Preparing the figures") && body.contains("http-equiv=\"refresh\""),
+        "{label}: {body}"
+    );
+    let (_, _, body) = s.get("/insight/postings?lang=zh").await;
+    assert!(
+        body.contains("正在准备数据") && body.contains("lang=\"zh-CN\""),
+        "{body}"
+    );
+    // the API: JSON saying so
+    let (st, v) = s.json("/api/v1/indicators").await;
+    assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(v["error"]["code"], "loading");
+    // what needs no index answers as ever
+    assert_eq!(s.get("/api/v1/framework").await.0, StatusCode::OK);
+    assert_eq!(s.get("/healthz").await.0, StatusCode::OK);
+    s.app.pretend_loading(false);
+    assert_eq!(s.get("/insight").await.0, StatusCode::OK, "{label}");
+}
