@@ -483,6 +483,23 @@ async fn a_long_import_lets_sign_ins_through_and_stays_invisible_until_done() {
     }
 }
 
+/// Imports `bytes` in a task that dies (panics) once the first batch is
+/// written, as a process killed halfway would: nothing cleans up after it.
+async fn crash_after_first_batch(app: &App, name: &str, bytes: &[u8]) {
+    let (app, file) = (app.clone(), again(name, bytes));
+    let crashed = tokio::spawn(async move {
+        app.postings()
+            .import(&op(), file, ImportOptions::default(), &mut |done, total| {
+                if done < total {
+                    panic!("simulated crash after the first batch");
+                }
+            })
+            .await
+    })
+    .await;
+    assert!(crashed.is_err(), "the import task died");
+}
+
 /// A crash halfway (the process dies: nothing cleans up) leaves an import
 /// that nobody sees. While its heartbeat is fresh another import waits its
 /// turn (503 after the wait) and the same file is "in progress" (409); once
@@ -522,25 +539,7 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
             .with_import_stale_after(stale)
             .with_import_slots(2, std::time::Duration::from_secs(1));
         // crash after the first batch: the task dies without cleaning up
-        let crashing = app.clone();
-        let crash_bytes = bytes.clone();
-        let crashed = tokio::spawn(async move {
-            crashing
-                .postings()
-                .import(
-                    &op(),
-                    again("big.jsonl", &crash_bytes),
-                    ImportOptions::default(),
-                    &mut |done, total| {
-                        if done < total {
-                            panic!("simulated crash after the first batch");
-                        }
-                    },
-                )
-                .await
-        })
-        .await;
-        assert!(crashed.is_err(), "{}: the import task died", db.label);
+        crash_after_first_batch(&app, "big.jsonl", &bytes).await;
         assert_eq!(
             app.postings()
                 .count(&Caller::Anonymous)
@@ -608,26 +607,8 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
         assert!(imports[0].is_done());
 
         // another crash, then another file: the crashed one is discarded, nothing of it is left
-        let crashing = app.clone();
         let more = generated("more.jsonl", 9_000, 14).1;
-        let more2 = more.clone();
-        let crashed = tokio::spawn(async move {
-            crashing
-                .postings()
-                .import(
-                    &op(),
-                    again("more.jsonl", &more2),
-                    ImportOptions::default(),
-                    &mut |done, total| {
-                        if done < total {
-                            panic!("simulated crash after the first batch");
-                        }
-                    },
-                )
-                .await
-        })
-        .await;
-        assert!(crashed.is_err());
+        crash_after_first_batch(&app, "more.jsonl", &more).await;
         tokio::time::sleep(stale + std::time::Duration::from_millis(1500)).await;
         let o = app
             .postings()

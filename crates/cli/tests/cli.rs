@@ -353,23 +353,20 @@ async fn a_killed_import_is_resumed_by_the_next_run() {
         assert!(done.rows_read > 0 && (done.rows_read as usize) < ROWS);
 
         // the next run: at once, the dead run still looks alive; then it resumes
-        let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
-            .args(["--database-url", &db.url, "import", "postings", &f])
-            .env("CYBERBRIDGE_IMPORT_STALE_AFTER_S", "3")
-            .current_dir(env!("CARGO_TARGET_TMPDIR"))
-            .output()
-            .expect("run");
+        let run_again = || {
+            Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
+                .args(["--database-url", &db.url, "import", "postings", &f])
+                .env("CYBERBRIDGE_IMPORT_STALE_AFTER_S", "3")
+                .current_dir(env!("CARGO_TARGET_TMPDIR"))
+                .output()
+                .expect("run")
+        };
+        let out = run_again();
         assert!(!out.status.success());
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("being imported now"), "{}: {err}", db.label);
         tokio::time::sleep(std::time::Duration::from_secs(4)).await;
-        let out = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
-            .args(["--database-url", &db.url, "import", "postings", &f])
-            .env("CYBERBRIDGE_IMPORT_STALE_AFTER_S", "3")
-            .current_dir(env!("CARGO_TARGET_TMPDIR"))
-            .output()
-            .expect("run");
-        let text = ok(&out);
+        let text = ok(&run_again());
         assert!(
             text.contains(&format!("{ROWS} rows"))
                 && text.contains(&format!(

@@ -74,6 +74,17 @@ fn hidden(html: &str, name: &str) -> String {
         .to_string()
 }
 
+/// The cookies a response sets, as a `Cookie` header's value.
+fn cookies(r: &reqwest::Response) -> String {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Signs in on `base`; returns the status and the session cookie.
 async fn sign_in(client: &reqwest::Client, base: &str, password: &str) -> (u16, String) {
     let r = client
@@ -81,14 +92,7 @@ async fn sign_in(client: &reqwest::Client, base: &str, password: &str) -> (u16, 
         .send()
         .await
         .expect("form");
-    let cookie = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .collect::<Vec<_>>()
-        .join("; ");
+    let cookie = cookies(&r);
     let csrf = hidden(&r.text().await.unwrap_or_default(), "csrf");
     let body = serde_urlencoded::to_string([
         ("username", "admin"),
@@ -104,15 +108,7 @@ async fn sign_in(client: &reqwest::Client, base: &str, password: &str) -> (u16, 
         .send()
         .await
         .expect("sign in");
-    let session = r
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .collect::<Vec<_>>()
-        .join("; ");
-    (r.status().as_u16(), session)
+    (r.status().as_u16(), cookies(&r))
 }
 
 async fn count(client: &reqwest::Client, base: &str) -> i64 {
