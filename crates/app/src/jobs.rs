@@ -10,7 +10,7 @@ use crate::accounts::now;
 use crate::talent::{Shown, shown};
 use crate::{App, AppError};
 use cb_core::{AccessError, Caller, UserRole};
-use cb_postings::import::{Context, Field, Shape, parse_record};
+use cb_postings::import::{Field, RawContext, RawPosting, parse_raw};
 use cb_postings::publish::{JobDraft, JobStatus, Transition};
 use cb_store::accounts::Job;
 use cb_store::postings::NewPosting;
@@ -597,41 +597,32 @@ impl JobService<'_> {
         employer: &str,
         today: NaiveDate,
     ) -> Result<NewPosting, AppError> {
-        let values: std::collections::HashMap<String, String> = [
-            (Field::Id, format!("job-{}", job.id)),
-            (Field::Title, job.title.clone()),
-            (Field::Description, job.description.clone()),
-            (Field::Employer, employer.to_string()),
-            (Field::Location, job.location.clone()),
-            (Field::Salary, job.salary.clone()),
-            (Field::PostedAt, today.format("%Y-%m-%d").to_string()),
-            (Field::Education, job.education.clone()),
-            (Field::Experience, job.experience.clone()),
-            (Field::Headcount, job.openings.to_string()),
-            (Field::Url, format!("/jobs/{}", job.id)),
-            (Field::Tags, job.kind.as_str().to_string()),
-        ]
-        .into_iter()
-        .map(|(f, v)| (f.as_str().to_string(), v))
-        .collect();
-        let headers: Vec<String> = values.keys().cloned().collect();
-        let mut shape =
-            Shape::detect(&headers).ok_or_else(|| invalid("posting could not be read".into()))?;
-        shape.source = "published".into();
+        let raw = RawPosting {
+            line: 1,
+            id: format!("job-{}", job.id),
+            title: job.title.clone(),
+            description: job.description.clone(),
+            employer: employer.to_string(),
+            location: job.location.clone(),
+            salary: job.salary.clone(),
+            posted_at: today.format("%Y-%m-%d").to_string(),
+            education: job.education.clone(),
+            experience: job.experience.clone(),
+            headcount: job.openings.to_string(),
+            url: format!("/jobs/{}", job.id),
+            tags: job.kind.as_str().to_string(),
+            industry: String::new(),
+        };
         let engine = self.app.engine();
-        let ctx = Context {
+        let column = |f: Field| f.as_str();
+        let ctx = RawContext {
             file: "published",
-            shape: &shape,
+            source: "published",
             engine: &engine,
             crawled: Some(today),
+            column: &column,
         };
-        let rec = cb_tabular::Record {
-            line: 1,
-            offset: 0,
-            raw: String::new(),
-            values,
-        };
-        let mut p = parse_record(&ctx, &rec).map_err(|e| {
+        let mut p = parse_raw(&ctx, &raw).map_err(|e| {
             invalid(format!(
                 "posting {}: {}: {} / 岗位信息有误",
                 job.id, e.column, e.problem

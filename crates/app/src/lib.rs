@@ -155,10 +155,28 @@ fn engine_for(model: &cb_competency::CompetencyModel) -> Arc<Engine> {
 impl App {
     /// Opens the database, brings its schema up to date, installs the bundled
     /// competency model if the database has none, and loads it.
+    /// Connects, migrates and installs the model if none is. Processes that
+    /// open a new SQLite file at the same moment can find it locked while
+    /// another sets it up (its journal mode, its schema): such an open is
+    /// tried again, a few times, after a short wait.
     pub async fn open(database_url: &str) -> Result<App, AppError> {
-        let store = Store::connect(database_url).await?;
-        store.migrate().await?;
-        Self::with_store(store).await
+        let mut attempt = 0u64;
+        loop {
+            let opened = async {
+                let store = Store::connect(database_url).await?;
+                store.migrate().await?;
+                Self::with_store(store).await
+            }
+            .await;
+            match opened {
+                Err(AppError::Store(e)) if e.is_busy() && attempt < 5 => {
+                    attempt += 1;
+                    tracing::debug!(error = %e, attempt, "the database is busy being set up; opening again");
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     pub async fn with_store(store: Store) -> Result<App, AppError> {

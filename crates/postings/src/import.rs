@@ -239,64 +239,135 @@ fn content_id(parts: &[&str]) -> String {
     format!("h{h:016x}")
 }
 
-pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, RowError> {
-    let err = |column: &str, problem: String, expected: &str| RowError {
-        file: ctx.file.to_string(),
+/// One posting as it arrives, every field as text: the one input of
+/// [`parse_raw`]. File imports build it from a record through the file's
+/// shape ([`raw_of`]); the publishing flow builds it from a typed job.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawPosting {
+    /// Where it came from (a file's line; 1 for a published job).
+    pub line: u64,
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub employer: String,
+    pub location: String,
+    pub salary: String,
+    pub posted_at: String,
+    pub education: String,
+    pub experience: String,
+    pub headcount: String,
+    pub url: String,
+    pub tags: String,
+    pub industry: String,
+}
+
+/// A record's fields through `shape` (trimmed; a column the shape lacks is empty).
+pub fn raw_of(shape: &Shape, rec: &Record) -> RawPosting {
+    let get = |f: Field| -> String {
+        shape
+            .column(f)
+            .and_then(|col| rec.values.get(col))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    RawPosting {
         line: rec.line,
-        column: column.to_string(),
+        id: get(Field::Id),
+        title: get(Field::Title),
+        description: get(Field::Description),
+        employer: get(Field::Employer),
+        location: get(Field::Location),
+        salary: get(Field::Salary),
+        posted_at: get(Field::PostedAt),
+        education: get(Field::Education),
+        experience: get(Field::Experience),
+        headcount: get(Field::Headcount),
+        url: get(Field::Url),
+        tags: get(Field::Tags),
+        industry: get(Field::Industry),
+    }
+}
+
+/// Parses one record of a file: [`raw_of`] then [`parse_raw`], errors naming
+/// the file's columns.
+pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, RowError> {
+    if let Some(e) = rec.values.get("__error__") {
+        return Err(RowError {
+            file: ctx.file.to_string(),
+            line: rec.line,
+            column: "*".into(),
+            problem: e.clone(),
+            expected: "one record per line, with the file's columns".into(),
+        });
+    }
+    let column = |f: Field| ctx.shape.column(f).unwrap_or("");
+    parse_raw(
+        &RawContext {
+            file: ctx.file,
+            source: &ctx.shape.source,
+            engine: ctx.engine,
+            crawled: ctx.crawled,
+            column: &column,
+        },
+        &raw_of(ctx.shape, rec),
+    )
+}
+
+/// What parsing a [`RawPosting`] needs besides it.
+pub struct RawContext<'a> {
+    /// Named in errors (a file's name).
+    pub file: &'a str,
+    /// The source the posting is stored under (`lagou`, `published`, …).
+    pub source: &'a str,
+    pub engine: &'a Engine,
+    /// The day relative dates (`昨天 14:47`) are resolved against.
+    pub crawled: Option<NaiveDate>,
+    /// The column (or field) an error about `Field` names.
+    pub column: &'a dyn Fn(Field) -> &'a str,
+}
+
+/// Parses and extracts one posting: salary, place, dates, education,
+/// experience, headcount, and the classifier's roles, skills and
+/// certifications. A bad value is a [`RowError`] naming its column.
+pub fn parse_raw(ctx: &RawContext<'_>, raw: &RawPosting) -> Result<ParsedPosting, RowError> {
+    let err = |f: Field, problem: String, expected: &str| RowError {
+        file: ctx.file.to_string(),
+        line: raw.line,
+        column: (ctx.column)(f).to_string(),
         problem,
         expected: expected.to_string(),
     };
-    if let Some(e) = rec.values.get("__error__") {
-        return Err(err(
-            "*",
-            e.clone(),
-            "one record per line, with the file's columns",
-        ));
-    }
-    let get = |f: Field| -> (&str, String) {
-        match ctx.shape.column(f) {
-            Some(col) => (
-                col,
-                rec.values
-                    .get(col)
-                    .map(|v| v.trim().to_string())
-                    .unwrap_or_default(),
-            ),
-            None => ("", String::new()),
-        }
-    };
-    let (title_col, title) = get(Field::Title);
+    let title = raw.title.trim().to_string();
     if title.is_empty() {
         return Err(err(
-            title_col,
+            Field::Title,
             "the title is empty".into(),
             "the job title, e.g. 渗透测试工程师 or SOC Analyst",
         ));
     }
     if title.chars().count() > 300 {
         return Err(err(
-            title_col,
+            Field::Title,
             format!("the title has {} characters", title.chars().count()),
             "a job title of at most 300 characters",
         ));
     }
-    let (_, description) = get(Field::Description);
-    let (_, employer) = get(Field::Employer);
-    let (_, location_raw) = get(Field::Location);
-    let (salary_col, salary_raw) = get(Field::Salary);
+    let description = raw.description.trim().to_string();
+    let employer = raw.employer.trim().to_string();
+    let location_raw = raw.location.trim().to_string();
+    let salary_raw = raw.salary.trim().to_string();
     let salary = if salary_raw.is_empty() {
         None
     } else {
         Some(salary::parse(&salary_raw).ok_or_else(|| {
-            err(salary_col, format!("`{salary_raw}` is not a salary"), "a salary such as 15k-25k, 1.5-2万/月, 15-25K·14薪, $90,000 - $120,000 a year, $45/hr or 面议")
+            err(Field::Salary, format!("`{salary_raw}` is not a salary"), "a salary such as 15k-25k, 1.5-2万/月, 15-25K·14薪, $90,000 - $120,000 a year, $45/hr or 面议")
         })?)
     };
-    let (date_col, date_raw) = get(Field::PostedAt);
+    let date_raw = raw.posted_at.trim();
     let posted_at = if date_raw.is_empty() {
         None
     } else {
-        match fields::posted_date(&date_raw, ctx.crawled) {
+        match fields::posted_date(date_raw, ctx.crawled) {
             Some(d) => Some(d),
             None => {
                 let relative = [
@@ -315,13 +386,13 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
                 .any(|w| date_raw.to_lowercase().contains(w));
                 return Err(if relative && ctx.crawled.is_none() {
                     err(
-                        date_col,
+                        Field::PostedAt,
                         format!("`{date_raw}` is relative"),
                         "an absolute date, or --crawl-date YYYY-MM-DD to resolve relative ones",
                     )
                 } else {
                     err(
-                        date_col,
+                        Field::PostedAt,
                         format!("`{date_raw}` is not a date"),
                         "a date such as 2024-03-15, 2024/3/15, 2024-03-15T09:00:00, 03-15 or 昨天 14:47",
                     )
@@ -329,36 +400,34 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
             }
         }
     };
-    let (_, edu_raw) = get(Field::Education);
-    let (_, exp_raw) = get(Field::Experience);
-    let (hc_col, hc_raw) = get(Field::Headcount);
+    let edu_raw = raw.education.trim();
+    let exp_raw = raw.experience.trim();
+    let hc_raw = raw.headcount.trim();
     let headcount = if hc_raw.is_empty() || hc_raw.contains("若干") {
         None
     } else {
-        Some(fields::headcount(&hc_raw).ok_or_else(|| {
+        Some(fields::headcount(hc_raw).ok_or_else(|| {
             err(
-                hc_col,
+                Field::Headcount,
                 format!("`{hc_raw}` is not a headcount"),
                 "a number of people such as 3, 招3人 or 若干",
             )
         })?)
     };
-    let (_, id) = get(Field::Id);
-    let (_, url) = get(Field::Url);
-    let (_, industry_raw) = get(Field::Industry);
+    let industry_raw = raw.industry.trim();
     // every USAJOBS posting is a federal agency's: public administration (GB/T 4754 S)
-    let industry = if !industry_raw.trim().is_empty() {
-        Some(industry_raw.trim().chars().take(100).collect())
-    } else if ctx.shape.source == "usajobs" {
+    let industry = if !industry_raw.is_empty() {
+        Some(industry_raw.chars().take(100).collect())
+    } else if ctx.source == "usajobs" {
         Some("公共管理 Public administration".to_string())
     } else {
         None
     };
-    let (_, tags) = get(Field::Tags);
+    let id = raw.id.trim();
     let source_id = if id.is_empty() {
-        content_id(&[&employer, &title, &location_raw, &date_raw, &description])
+        content_id(&[&employer, &title, &location_raw, date_raw, &description])
     } else {
-        id
+        id.to_string()
     };
     let c: Classification = ctx.engine.classifier.classify(&title, &description);
     let (skills, certifications) = c.term_ids(ctx.engine.classifier.model());
@@ -369,17 +438,17 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
     let experience = if exp_raw.is_empty() {
         fields::experience(&description).filter(|_| short_desc)
     } else {
-        fields::experience(&exp_raw)
+        fields::experience(exp_raw)
     };
     let education = if edu_raw.is_empty() {
         fields::education(&description).filter(|_| short_desc)
     } else {
-        fields::education(&edu_raw)
+        fields::education(edu_raw)
     };
     Ok(ParsedPosting {
-        source: ctx.shape.source.clone(),
+        source: ctx.source.to_string(),
         source_id,
-        line: rec.line,
+        line: raw.line,
         location: ctx.engine.gazetteer.parse(&location_raw),
         location_raw,
         salary_raw,
@@ -388,8 +457,8 @@ pub fn parse_record(ctx: &Context<'_>, rec: &Record) -> Result<ParsedPosting, Ro
         experience,
         headcount,
         posted_at,
-        url,
-        tags,
+        url: raw.url.trim().to_string(),
+        tags: raw.tags.trim().to_string(),
         industry,
         is_cyber: c.is_cyber,
         roles: c
@@ -419,6 +488,49 @@ mod tests {
     fn engine() -> &'static Engine {
         static E: OnceLock<Engine> = OnceLock::new();
         E.get_or_init(|| Engine::new(Classifier::new(Arc::new(bundled::model().expect("model")))))
+    }
+
+    /// A published job goes through the same parser as a file's row: the
+    /// same fields give the same posting, and an error names the field.
+    #[test]
+    fn a_typed_posting_parses_as_the_same_row_of_a_file() {
+        let csv = "id,title,description,employer,location,salary,posted_at,education\n\
+                   j1, 渗透测试工程师 ,熟悉 Burp Suite 和 SQL 注入,甲科技,北京,15k-25k,2024-05-10,本科\n";
+        let from_file = parse_all("jobs.csv", csv.as_bytes(), None)
+            .pop()
+            .expect("one row")
+            .expect("parses");
+        let raw = RawPosting {
+            line: 2,
+            id: "j1".into(),
+            title: " 渗透测试工程师 ".into(),
+            description: "熟悉 Burp Suite 和 SQL 注入".into(),
+            employer: "甲科技".into(),
+            location: "北京".into(),
+            salary: "15k-25k".into(),
+            posted_at: "2024-05-10".into(),
+            education: "本科".into(),
+            ..RawPosting::default()
+        };
+        let column = |f: Field| f.as_str();
+        let ctx = RawContext {
+            file: "published",
+            source: &from_file.source,
+            engine: engine(),
+            crawled: None,
+            column: &column,
+        };
+        let json = |p: &ParsedPosting| serde_json::to_value(p).expect("json");
+        assert_eq!(
+            json(&parse_raw(&ctx, &raw).expect("parses")),
+            json(&from_file)
+        );
+        let bad = RawPosting {
+            salary: "a lot".into(),
+            ..raw
+        };
+        let e = parse_raw(&ctx, &bad).expect_err("a bad salary");
+        assert_eq!((e.column.as_str(), e.line), ("salary", 2), "{e}");
     }
 
     fn parse_all(
