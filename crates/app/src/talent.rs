@@ -277,7 +277,7 @@ impl TalentService<'_> {
             .await?;
         // this node's figures follow at once (the others within a second)
         self.app.catch_up().await?;
-        Ok(written.evidence_ids.iter().map(|&id| id as u64).collect())
+        Ok(written.iter().map(|&id| id as u64).collect())
     }
 
     /// Every cohort with its program, school and head count.

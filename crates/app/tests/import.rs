@@ -483,6 +483,22 @@ async fn a_long_import_lets_sign_ins_through_and_stays_invisible_until_done() {
     }
 }
 
+/// Imports `bytes` as a file named `name`, as an operator.
+async fn import_bytes(
+    app: &App,
+    name: &str,
+    bytes: &[u8],
+) -> Result<cb_app::ImportOutcome, AppError> {
+    app.postings()
+        .import(
+            &op(),
+            again(name, bytes),
+            ImportOptions::default(),
+            &mut |_, _| {},
+        )
+        .await
+}
+
 /// Imports `bytes` in a task that dies (panics) once the first batch is
 /// written, as a process killed halfway would: nothing cleans up after it.
 async fn crash_after_first_batch(app: &App, name: &str, bytes: &[u8]) {
@@ -514,14 +530,7 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
     let clean = {
         let db = TestDb::sqlite();
         let app = App::open(&db.url).await.expect("open");
-        let o = app
-            .postings()
-            .import(
-                &op(),
-                again("big.jsonl", &bytes),
-                ImportOptions::default(),
-                &mut |_, _| {},
-            )
+        let o = import_bytes(&app, "big.jsonl", &bytes)
             .await
             .expect("clean import");
         let n = app
@@ -549,29 +558,13 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
         );
 
         // alive (fresh heartbeat): another file waits, then is told to retry; the same file is in progress
-        let busy = app
-            .postings()
-            .import(
-                &op(),
-                again("other.jsonl", &other_bytes),
-                ImportOptions::default(),
-                &mut |_, _| {},
-            )
-            .await;
+        let busy = import_bytes(&app, "other.jsonl", &other_bytes).await;
         assert!(
             matches!(busy, Err(AppError::Busy { .. })),
             "{}: {busy:?}",
             db.label
         );
-        let same = app
-            .postings()
-            .import(
-                &op(),
-                again("big.jsonl", &bytes),
-                ImportOptions::default(),
-                &mut |_, _| {},
-            )
-            .await;
+        let same = import_bytes(&app, "big.jsonl", &bytes).await;
         assert!(
             matches!(same, Err(AppError::Conflict(_))),
             "{}: {same:?}",
@@ -580,14 +573,7 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
 
         // stale: the same file resumes after the first batch
         tokio::time::sleep(stale + std::time::Duration::from_millis(1500)).await;
-        let o = app
-            .postings()
-            .import(
-                &op(),
-                again("big.jsonl", &bytes),
-                ImportOptions::default(),
-                &mut |_, _| {},
-            )
+        let o = import_bytes(&app, "big.jsonl", &bytes)
             .await
             .unwrap_or_else(|e| panic!("{}: resume: {e}", db.label));
         assert_eq!(o.resumed_after_rows, 8_192, "{}", db.label);
@@ -610,14 +596,7 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
         let more = generated("more.jsonl", 9_000, 14).1;
         crash_after_first_batch(&app, "more.jsonl", &more).await;
         tokio::time::sleep(stale + std::time::Duration::from_millis(1500)).await;
-        let o = app
-            .postings()
-            .import(
-                &op(),
-                again("other.jsonl", &other_bytes),
-                ImportOptions::default(),
-                &mut |_, _| {},
-            )
+        let o = import_bytes(&app, "other.jsonl", &other_bytes)
             .await
             .unwrap_or_else(|e| panic!("{}: other file: {e}", db.label));
         assert_eq!(o.resumed_after_rows, 0);
@@ -635,16 +614,7 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
         let imports = app.postings().imports(&op()).await.expect("imports");
         assert_eq!(imports.len(), 2, "{}: {imports:?}", db.label);
         // and the discarded file imports from scratch
-        let o = app
-            .postings()
-            .import(
-                &op(),
-                again("more.jsonl", &more),
-                ImportOptions::default(),
-                &mut |_, _| {},
-            )
-            .await
-            .expect("more");
+        let o = import_bytes(&app, "more.jsonl", &more).await.expect("more");
         assert_eq!((o.rows_read, o.resumed_after_rows), (9_000, 0));
         db.finish().await;
     }

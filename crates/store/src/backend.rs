@@ -893,7 +893,7 @@ macro_rules! backend {
             /// Adds schools, programs, cohorts, people, courses and evidence in one
             /// transaction. New rows carry provisional (negative) ids: the database
             /// assigns the real ones, and references between new rows follow.
-            pub async fn write_talent(&self, caller: &Caller, w: &TalentWrite) -> Result<crate::talent::TalentWritten, StoreError> {
+            pub async fn write_talent(&self, caller: &Caller, w: &TalentWrite) -> Result<Vec<i64>, StoreError> {
                 use crate::talent::{stored_id, school_row, program_row, cohort_row, person_row, course_row, course_skill_row, evidence_row};
                 use std::collections::HashMap;
                 let a = &w.add;
@@ -999,7 +999,7 @@ macro_rules! backend {
                     sqlx::query("ANALYZE talent_evidence").execute(&self.pool).await?;
                     sqlx::query("ANALYZE talent_people").execute(&self.pool).await?;
                 }
-                Ok(crate::talent::TalentWritten { people, evidence_ids })
+                Ok(evidence_ids)
             }
 
             pub async fn talent_import_by_hash(&self, hash: &str) -> Result<Option<TalentImportRecord>, StoreError> {

@@ -463,12 +463,13 @@ impl Store {
         })
     }
 
-    /// Adds talent-pool records (schools … evidence) in one transaction.
+    /// Adds talent-pool records (schools … evidence) in one transaction;
+    /// returns the evidence's stored ids when `w.evidence_ids` asks for them.
     pub async fn write_talent(
         &self,
         caller: &Caller,
         w: &talent::TalentWrite,
-    ) -> Result<talent::TalentWritten, StoreError> {
+    ) -> Result<Vec<i64>, StoreError> {
         // a row that is there already (the same file, school or student added
         // by another process meanwhile) is a `Duplicate`
         dispatch!(self, b => b.write_talent(caller, w).await).map_err(|e| match e {

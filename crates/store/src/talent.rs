@@ -55,15 +55,6 @@ pub struct TalentImportRecord {
 /// programs, cohorts, courses and every person's key.
 pub type TalentReference = cb_talent::pool::Pool;
 
-/// What a talent write stored: the id the database gave each new person
-/// (by provisional id) and, when asked for, each piece of evidence's id in
-/// order.
-#[derive(Debug, Clone, Default)]
-pub struct TalentWritten {
-    pub people: std::collections::HashMap<i64, i64>,
-    pub evidence_ids: Vec<i64>,
-}
-
 fn t(s: &str) -> Val {
     Val::Text(s.to_string())
 }
