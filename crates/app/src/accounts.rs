@@ -213,6 +213,8 @@ pub struct Places {
     pub corrections: bool,
     /// `/admin/audit` (`AccountService::audit_log`): operators.
     pub audit: bool,
+    /// `/imports` (`TaskService::list`): operators, school admins.
+    pub imports: bool,
 }
 
 impl App {
@@ -229,6 +231,7 @@ impl App {
             users: staff,
             corrections: staff,
             audit: operator,
+            imports: staff,
         }
     }
 }

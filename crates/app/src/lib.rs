@@ -14,6 +14,7 @@ mod postings;
 mod session;
 mod sync;
 mod talent;
+mod tasks;
 
 pub use accounts::*;
 pub use demo::DEMO_ACCOUNTS;
@@ -27,6 +28,10 @@ pub use session::{
 };
 pub use sync::SYNC_EVERY;
 pub use talent::*;
+pub use tasks::{
+    MAX_ATTEMPTS, REJECTED_KEPT, TaskFailure, TaskResult, TaskService, TaskState, TaskView, Upload,
+    Work, worker_name,
+};
 /// The talent pool's records as the services return them.
 pub mod records {
     pub use cb_store::AuditEntry;
@@ -122,6 +127,12 @@ pub struct App {
     importing: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Proxies whose `X-Forwarded-For` names the real client.
     trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// How many workers a server node runs (see [`App::run_workers`]).
+    workers: usize,
+    /// Wakes this node's idle workers when it queues a task.
+    pub(crate) tasks_wake: Arc<tokio::sync::Notify>,
+    /// Wakes this node's waiters when one of its workers finishes a task.
+    pub(crate) tasks_done: Arc<tokio::sync::Notify>,
 }
 
 /// A file claimed for import on this node: released when dropped.
@@ -138,6 +149,9 @@ impl Drop for Importing {
         }
     }
 }
+
+/// The conflict of importing a file that is being imported now.
+pub(crate) const IN_PROGRESS: &str = "this file is being imported now; its result will be in the import history / 该文件正在导入，结果将显示在导入记录中";
 
 /// Imports one node runs at once (each may hold a file's records, its
 /// deduplication keys and a write transaction).
@@ -233,6 +247,9 @@ impl App {
             import_stale_after: IMPORT_STALE_AFTER,
             importing: Arc::default(),
             trusted_proxies: Arc::default(),
+            workers: 1,
+            tasks_wake: Arc::default(),
+            tasks_done: Arc::default(),
         };
         app.follow_changes();
         Ok(app)
@@ -288,6 +305,13 @@ impl App {
         self
     }
 
+    /// How many import workers a server node runs (0: none; a `cyberbridge
+    /// worker` process elsewhere runs the queue).
+    pub fn with_workers(mut self, workers: usize) -> Self {
+        self.workers = workers;
+        self
+    }
+
     pub fn with_import_slots(mut self, at_once: usize, wait: std::time::Duration) -> Self {
         self.import_slots = Arc::new(tokio::sync::Semaphore::new(at_once.max(1)));
         self.import_wait = wait;
@@ -298,12 +322,7 @@ impl App {
     /// for a slot: a file this node is importing now is a conflict (another
     /// node importing it is stopped by the store's unique file hash).
     pub(crate) async fn begin_import(&self, hash: &str) -> Result<Importing, AppError> {
-        let in_progress = || {
-            AppError::Conflict(
-                "this file is being imported now; its result will be in the import history / 该文件正在导入，结果将显示在导入记录中"
-                    .into(),
-            )
-        };
+        let in_progress = || AppError::Conflict(IN_PROGRESS.into());
         {
             let mut set = self.importing.lock().map_err(|_| in_progress())?;
             if !set.insert(hash.to_string()) {

@@ -11,14 +11,14 @@ use cb_store::postings::{
     SourceLink,
 };
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::Read;
 use std::sync::Arc;
 
 /// Records parsed per batch (in parallel) and written per transaction.
 const BATCH: usize = 8192;
 
-const IN_PROGRESS: &str = "this file is being imported now; its result will be in the import history / 该文件正在导入，结果将显示在导入记录中";
+use crate::IN_PROGRESS;
 
 pub struct PostingService<'a> {
     pub(crate) app: &'a App,
@@ -44,13 +44,13 @@ pub struct ImportOptions {
 }
 
 /// A row the import refused.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rejected {
     pub error: RowError,
     pub raw: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImportOutcome {
     pub import_id: i64,
     /// The same content was imported before: nothing was done.

@@ -737,7 +737,7 @@ impl TalentService<'_> {
 }
 
 /// What a talent import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TalentImportOutcome {
     pub already_imported: bool,
     pub kind: String,

@@ -619,3 +619,67 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
         db.finish().await;
     }
 }
+
+/// Issue 14: on PostgreSQL the postings live in one partition per month
+/// posted (undated ones in `postings_undated`); each month's partition is
+/// made before its first posting is written, by a first import or a later
+/// one that brings new months (publishing, which makes the current month's,
+/// runs in the access and browser tests on PostgreSQL).
+#[tokio::test]
+async fn postings_are_kept_by_month_and_read_back_whole() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let app = App::open(&db.url).await.expect("open");
+        let csv = "id,title,posted_at\n\
+            1,渗透测试工程师,2024-01-15\n\
+            2,安全运营工程师,2024-01-31\n\
+            3,安全架构师,2024-03-02\n\
+            4,等保测评工程师,\n\
+            5,数据安全工程师,2023-12-31\n";
+        let o = import_bytes(&app, "months.csv", csv.as_bytes())
+            .await
+            .expect("import");
+        assert_eq!(o.postings_new, 5, "{label}");
+        let more = "id,title,posted_at\n6,应急响应工程师,2024-03-20\n7,云安全工程师,2024-04-01\n";
+        import_bytes(&app, "more.csv", more.as_bytes())
+            .await
+            .expect("import");
+        let parts = app.store().posting_partitions().await.expect("partitions");
+        let rows: i64 = parts.iter().map(|p| p.1).sum();
+        assert_eq!(rows, 7, "{label}: {parts:?}");
+        if db.label == "postgres" {
+            let want = [
+                ("postings_2023_12", 1),
+                ("postings_2024_01", 2),
+                ("postings_2024_03", 2),
+                ("postings_2024_04", 1),
+                ("postings_undated", 1),
+            ];
+            let got: Vec<(&str, i64)> = parts.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+            assert_eq!(got, want, "{label}: one partition per month, undated apart");
+        } else {
+            assert_eq!(parts.len(), 1, "{label}: SQLite keeps one table");
+        }
+        // read back through every path: the count, the list, one by id
+        let sys = Caller::system("test");
+        assert_eq!(
+            app.postings().count(&sys).await.expect("count"),
+            7,
+            "{label}"
+        );
+        let listed = app.postings().list(&sys, 0, 100).await.expect("list");
+        assert_eq!(listed.len(), 7, "{label}");
+        let dated = listed
+            .iter()
+            .find(|p| p.title == "安全架构师")
+            .expect("listed");
+        let one = app.insight().posting(&sys, dated.id).await.expect("by id");
+        assert_eq!(
+            one.summary.posted_at.as_deref(),
+            Some("2024-03-02"),
+            "{label}"
+        );
+        app.close().await;
+        db.finish().await;
+    }
+}

@@ -63,6 +63,15 @@ pub struct Config {
     /// counts it as crashed and resumes it (the same file) or discards it.
     #[serde(default = "default_import_stale_after_s")]
     pub import_stale_after_s: u64,
+    /// Import workers a `serve` node runs beside its pages (0: none, for
+    /// nodes that only serve while `cyberbridge worker` processes import);
+    /// how many a `cyberbridge worker` process runs (at least one).
+    #[serde(default = "default_workers")]
+    pub workers: usize,
+}
+
+fn default_workers() -> usize {
+    1
 }
 
 fn default_import_stale_after_s() -> u64 {
@@ -78,6 +87,7 @@ impl Default for Config {
             operator_token: None,
             trusted_proxies: Vec::new(),
             import_stale_after_s: default_import_stale_after_s(),
+            workers: default_workers(),
         }
     }
 }

@@ -72,8 +72,8 @@ async fn import_one(
     let pb = bytes_bar(&name, size);
     let started = std::time::Instant::now();
     let result = app
-        .postings()
-        .import(caller, file, opts, &mut |done, total| {
+        .tasks()
+        .run_postings_here(caller, file, opts, &mut |done, total| {
             pb.set_length(total);
             pb.set_position(done);
         })
@@ -160,8 +160,8 @@ pub async fn run_talent(
             reader: Box::new(std::io::BufReader::new(open()?)),
         };
         let o = app
-            .talent()
-            .import(caller, file, kind, args.skip_bad_rows, today)
+            .tasks()
+            .run_talent_here(caller, file, kind, args.skip_bad_rows, today)
             .await?;
         if o.already_imported {
             println!("{name}: already imported, nothing to do");

@@ -39,8 +39,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the web UI and JSON API.
+    /// Serve the web UI and JSON API (with `workers` import workers beside it).
     Serve,
+    /// Run queued imports (uploads to any node sharing the database) until
+    /// Ctrl-C, `workers` at once (at least one). For PostgreSQL deployments
+    /// that import on machines of their own.
+    Worker,
     /// Create a database with the sample data in data/ and serve it
     /// (default database: sqlite://cyberbridge-demo.db).
     Demo {
@@ -305,8 +309,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("opening {url}"))?
                 .with_operator_token(cfg.operator_token.as_deref())
                 .with_trusted_proxies(cfg.trusted_proxies.clone())
-                .with_import_stale_after(stale_after);
+                .with_import_stale_after(stale_after)
+                .with_workers(cfg.workers);
             serve(app, cfg.listen).await
+        }
+        Command::Worker => {
+            let url = db_url(DEFAULT_DB);
+            let app = App::open(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?
+                .with_import_stale_after(stale_after)
+                .with_workers(cfg.workers.max(1));
+            println!(
+                "cyberbridge is running {} import worker(s) on {} (Ctrl-C to stop)",
+                cfg.workers.max(1),
+                match app.backend() {
+                    cb_store::Backend::Sqlite => "SQLite",
+                    cb_store::Backend::Postgres => "PostgreSQL",
+                }
+            );
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                let _ = stop.send(true);
+            });
+            app.run_workers(stopped).await;
+            Ok(())
         }
         Command::Demo { no_serve } => {
             let url = db_url(DEMO_DB);
@@ -315,7 +343,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("opening {url}"))?
                 .with_operator_token(cfg.operator_token.as_deref())
                 .with_trusted_proxies(cfg.trusted_proxies.clone())
-                .with_import_stale_after(stale_after);
+                .with_import_stale_after(stale_after)
+                .with_workers(cfg.workers);
             load_demo(&app).await?;
             let today = chrono::Local::now().date_naive();
             if app.seed_demo_accounts(DEMO_PASSWORD, today).await? {

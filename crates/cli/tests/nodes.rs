@@ -2,7 +2,9 @@
 //! them (issue 14): started together on an empty database they install the
 //! model once; a session made on one works on the other; a posting file
 //! uploaded to one is counted by the other within two seconds; failed
-//! sign-ins on both count together.
+//! sign-ins on both count together. And a `cyberbridge worker` killed in the
+//! middle of an uploaded import leaves the task to another worker, which
+//! finishes it where the first stopped.
 
 use cb_store::testing::TestDb;
 use std::process::{Child, Command, Stdio};
@@ -31,17 +33,23 @@ fn free_port() -> u16 {
 }
 
 fn spawn(db: &str) -> Node {
+    spawn_with(db, "serve", &[])
+}
+
+/// `cyberbridge COMMAND` on `db` with extra environment variables.
+fn spawn_with(db: &str, command: &str, env: &[(&str, &str)]) -> Node {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_cyberbridge"))
-        .args(["--database-url", db, "serve"])
+        .args(["--database-url", db, command])
         .env("CYBERBRIDGE_LISTEN", format!("127.0.0.1:{port}"))
         .env("CYBERBRIDGE_OPERATOR_TOKEN", TOKEN)
         .env("CYBERBRIDGE_LOG", "warn")
+        .envs(env.iter().copied())
         .current_dir(env!("CARGO_TARGET_TMPDIR"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("spawn serve");
+        .unwrap_or_else(|e| panic!("spawn {command}: {e}"));
     Node {
         child,
         base: format!("http://127.0.0.1:{port}"),
@@ -209,6 +217,152 @@ async fn two_server_processes_share_one_database() {
         }
         store.close().await;
         drop((a, b));
+        db.finish().await;
+    }
+}
+
+/// Issue 14: "killing a worker mid-job leaves the job to be retried, not
+/// lost". A node that only serves queues an upload; a `cyberbridge worker`
+/// process takes it and is killed (`kill -9`) once a batch is written; a
+/// second worker takes the task over when the first's heartbeat is stale and
+/// finishes the import with every row read once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_workers_import_is_taken_over_not_lost() {
+    const ROWS: usize = 12_000;
+    let mut file = Vec::new();
+    {
+        use std::io::Write;
+        let model = cb_competency::bundled::model().expect("model");
+        let mut g = cb_postings::generate::Generator::new(&model, 23);
+        for _ in 0..ROWS {
+            serde_json::to_writer(&mut file, &g.dated()).expect("json");
+            file.write_all(b"\n").expect("write");
+        }
+    }
+    let client = reqwest::Client::new();
+    let stale = [
+        ("CYBERBRIDGE_IMPORT_STALE_AFTER_S", "3"),
+        ("CYBERBRIDGE_WORKERS", "0"),
+    ];
+    for db in TestDb::all().await {
+        let mut web = spawn_with(&db.url, "serve", &stale);
+        ready(&mut web, &client).await;
+        let r = client
+            .post(format!(
+                "{}/api/v1/imports/postings?filename=big.jsonl&wait=0",
+                web.base
+            ))
+            .bearer_auth(TOKEN)
+            .body(file.clone())
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(
+            r.status(),
+            202,
+            "{}: queued, nobody to run it yet",
+            db.label
+        );
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .expect("location")
+            .to_string();
+        let task = |client: reqwest::Client, url: String| async move {
+            client
+                .get(url)
+                .bearer_auth(TOKEN)
+                .send()
+                .await
+                .expect("task")
+                .json::<serde_json::Value>()
+                .await
+                .expect("json")
+        };
+        let url = format!("{}{location}", web.base);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            task(client.clone(), url.clone()).await["state"],
+            "queued",
+            "{}: a node without workers runs nothing",
+            db.label
+        );
+
+        let mut first = spawn_with(&db.url, "worker", &stale);
+        let store = cb_store::Store::connect(&db.url).await.expect("store");
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            if let Some(r) = store.running_import().await.expect("running")
+                && r.rows_read > 0
+            {
+                break;
+            }
+            assert!(
+                first.child.try_wait().expect("child").is_none(),
+                "{}: the worker ended before it could be killed",
+                db.label
+            );
+            assert!(
+                Instant::now() < deadline,
+                "{}: the worker wrote no batch",
+                db.label
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        first.child.kill().expect("kill -9");
+        first.child.wait().expect("wait");
+        let t = task(client.clone(), url.clone()).await;
+        assert_eq!(
+            (t["state"].as_str(), t["attempts"].as_i64()),
+            (Some("running"), Some(1)),
+            "{}: the task is not lost: {t}",
+            db.label
+        );
+        assert_eq!(
+            count(&client, &web.base).await,
+            0,
+            "{}: nothing half-imported is seen",
+            db.label
+        );
+
+        let _second = spawn_with(&db.url, "worker", &stale);
+        let deadline = Instant::now() + Duration::from_secs(300);
+        let done = loop {
+            let t = task(client.clone(), url.clone()).await;
+            if t["state"] == "done" || t["state"] == "failed" {
+                break t;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: never finished: {t}",
+                db.label
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let o = &done["result"]["outcome"];
+        assert_eq!(done["state"], "done", "{}: {done}", db.label);
+        assert_eq!(done["attempts"], 2, "{}: taken over once", db.label);
+        assert_eq!(
+            o["rows_read"], ROWS,
+            "{}: every row read once: {o}",
+            db.label
+        );
+        assert!(
+            o["resumed_after_rows"].as_u64().is_some_and(|r| r > 0),
+            "{}: resumed, not redone: {o}",
+            db.label
+        );
+        let new = o["postings_new"].as_i64().expect("new");
+        assert_eq!(
+            new + o["duplicates"].as_i64().expect("dups"),
+            ROWS as i64,
+            "{}: {o}",
+            db.label
+        );
+        assert_eq!(count(&client, &web.base).await, new, "{}", db.label);
+        store.close().await;
+        drop(web);
         db.finish().await;
     }
 }

@@ -104,7 +104,7 @@ macro_rules! bind_vals {
 }
 
 macro_rules! backend {
-    ($name:ident, $session:ident, $db:ty, $pool:ty, $ph:expr, $migrator:expr) => {
+    ($name:ident, $session:ident, $db:ty, $pool:ty, $ph:expr, $migrator:expr, $begin:expr, $partitioned:expr) => {
         #[derive(Clone)]
         pub struct $name {
             pool: $pool,
@@ -125,6 +125,8 @@ macro_rules! backend {
             before: ImportCounts,
             first: Option<i64>,
             last: Option<i64>,
+            /// The months whose `postings` partition this session made sure of.
+            months: std::collections::HashSet<(i32, u32)>,
         }
 
         impl $session {
@@ -142,7 +144,8 @@ macro_rules! backend {
             /// previous batches of this session; `links` may refer to any of
             /// them; `done` counts everything this session has read so far.
             pub async fn write(&mut self, postings: &[NewPosting], links: &[SourceLink], done: &ImportCounts, now: i64) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                $name::ensure_months(&self.pool, &mut self.months, postings).await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let rows = crate::postings::posting_rows(self.import_id, postings);
                 let mut n = 0;
                 let stored = $name::insert(&mut tx, &tables::POSTINGS, &rows, &mut n, 0, &mut |_, _| {}, Some("id, line")).await?;
@@ -194,7 +197,7 @@ macro_rules! backend {
             pub async fn finish(&self, caller: &Caller, end: &ImportEnd) -> Result<i64, StoreError> {
                 let total = self.before.plus(&ImportCounts { rows_read: end.rows_read, postings_new: 0, duplicates: end.duplicates, rejected: end.rejected });
                 let postings_new = self.before.postings_new + self.ids.len() as u64;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let sql = format!(
                     "UPDATE imports SET rows_read = {}, postings_new = {}, duplicates = {}, rejected = {}, state = 'done' WHERE id = {} AND state = 'running'",
                     $ph(1), $ph(2), $ph(3), $ph(4), $ph(5)
@@ -233,6 +236,40 @@ macro_rules! backend {
 
             pub fn pool(&self) -> &$pool {
                 &self.pool
+            }
+
+            /// PostgreSQL keeps `postings` in one partition per month posted
+            /// (migration 0018; undated postings in `postings_undated`): the
+            /// partitions these postings need are created before they are
+            /// written, in a short transaction of their own under an advisory
+            /// lock, so nodes creating the same month do not collide. Never
+            /// call it inside a transaction that wrote `imports`: making a
+            /// partition takes a lock on `imports` (the partition's foreign
+            /// key) that such a transaction would hold against it. `known`:
+            /// the months already made sure of.
+            async fn ensure_months(pool: &$pool, known: &mut std::collections::HashSet<(i32, u32)>, postings: &[NewPosting]) -> Result<(), StoreError> {
+                use chrono::Datelike;
+                if !$partitioned {
+                    return Ok(());
+                }
+                let missing: std::collections::BTreeSet<(i32, u32)> = postings
+                    .iter()
+                    .filter_map(|p| p.parsed.posted_at)
+                    .map(|d| (d.year(), d.month()))
+                    .filter(|m| !known.contains(m))
+                    .collect();
+                if missing.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = pool.begin_with($begin).await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(7303510018)").execute(&mut *tx).await?;
+                for &(y, m) in &missing {
+                    let sql = crate::postings::month_partition_sql(y, m)?;
+                    sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                known.extend(missing);
+                Ok(())
             }
 
             pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -319,7 +356,7 @@ macro_rules! backend {
             }
 
             pub async fn audit(&self, caller: &Caller, action: &str, detail: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 Self::audit_in(&mut tx, caller, action, detail).await?;
                 tx.commit().await?;
                 Ok(())
@@ -353,7 +390,7 @@ macro_rules! backend {
                 let rows = tables::model_rows(model);
                 let total: u64 = rows.iter().map(|(_, r)| r.len() as u64).sum();
                 let mut done = 0;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 if only_if_absent {
                     let sql = format!("INSERT INTO meta (key, value) VALUES ({}, {}) ON CONFLICT (key) DO NOTHING", $ph(1), $ph(2));
                     let claimed = sqlx::query(AssertSqlSafe(sql))
@@ -550,7 +587,7 @@ macro_rules! backend {
             /// Writes one page of new classifications and moves the cursor, in one
             /// transaction; `finished` marks every posting as carrying `target`.
             pub async fn reclassify_page(&self, caller: &Caller, target: &str, rows: &[crate::postings::Reclassified], through_id: i64, finished: bool) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let sql = format!(
                     "UPDATE postings SET is_cyber = {}, nice_role = {}, nice_conf = {}, nice_roles = {}, platform_role = {}, platform_conf = {}, skills = {}, certifications = {} WHERE id = {}",
                     $ph(1), $ph(2), $ph(3), $ph(4), $ph(5), $ph(6), $ph(7), $ph(8), $ph(9)
@@ -632,13 +669,13 @@ macro_rules! backend {
             pub async fn begin_import(&self, caller: &Caller, start: &ImportStart, now: i64) -> Result<Result<$session, ImportRecord>, StoreError> {
                 let rows = crate::postings::import_rows(caller, start, "running", now);
                 for _ in 0..3 {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with($begin).await?;
                     let mut n = 0;
                     match Self::insert(&mut tx, &tables::IMPORTS, &rows, &mut n, 1, &mut |_, _| {}, Some("id, heartbeat")).await {
                         Ok(back) => {
                             tx.commit().await?;
                             let import_id = back.first().map(|b| b.0).ok_or_else(|| StoreError::Corrupt { table: "imports".into(), detail: "the new import's id did not come back".into() })?;
-                            return Ok(Ok($session { pool: self.pool.clone(), import_id, ids: Vec::new(), before: ImportCounts::default(), first: None, last: None }));
+                            return Ok(Ok($session { pool: self.pool.clone(), import_id, ids: Vec::new(), before: ImportCounts::default(), first: None, last: None, months: Default::default() }));
                         }
                         Err(StoreError::Database(sqlx::Error::Database(d))) if d.is_unique_violation() => {
                             drop(tx);
@@ -679,7 +716,7 @@ macro_rules! backend {
                 let r = sqlx::query(AssertSqlSafe(sql)).bind(id).fetch_one(&self.pool).await?;
                 let count = |i: usize| -> Result<u64, StoreError> { Ok(u64::try_from(r.try_get::<i64, _>(i)?).unwrap_or(0)) };
                 let before = ImportCounts { rows_read: count(0)?, postings_new: count(1)?, duplicates: count(2)?, rejected: count(3)? };
-                Ok(Some($session { pool: self.pool.clone(), import_id: id, ids: Vec::new(), before, first: r.try_get(4)?, last: r.try_get(5)? }))
+                Ok(Some($session { pool: self.pool.clone(), import_id: id, ids: Vec::new(), before, first: r.try_get(4)?, last: r.try_get(5)?, months: Default::default() }))
             }
 
             /// Removes an unfinished import and everything it wrote, in short
@@ -732,7 +769,10 @@ macro_rules! backend {
                 then: impl FnOnce(i64) -> crate::accounts::Step,
                 now: i64,
             ) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                // before the transaction: making a partition locks `imports`,
+                // which the transaction is about to write
+                $name::ensure_months(&self.pool, &mut Default::default(), std::slice::from_ref(&posting)).await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let mut n = 0;
                 let rows = crate::postings::import_rows(caller, start, "done", now);
                 let import_id = Self::insert(&mut tx, &tables::IMPORTS, &rows, &mut n, 1, &mut |_, _| {}, Some("id, heartbeat")).await.map_err(|e| match e {
@@ -840,7 +880,7 @@ macro_rules! backend {
                 let cols: Vec<&str> = table.cols.iter().skip(1).map(|(c, _)| *c).collect();
                 let marks: Vec<String> = (1..=cols.len()).map($ph).collect();
                 let sql = format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", table.name, cols.join(", "), marks.join(", "));
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
                 bind_vals!(q, row, |i| Some(ty_of(table, i + 1)));
                 let id = q.fetch_one(&mut *tx).await.map_err(duplicate)?;
@@ -852,7 +892,7 @@ macro_rules! backend {
             /// Runs the steps and writes one audit entry, all in one
             /// transaction; returns the rows each step touched.
             pub(crate) async fn run(&self, caller: Option<(&Caller, &str, &str)>, steps: Vec<crate::accounts::Step>) -> Result<Vec<u64>, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let mut touched = Vec::with_capacity(steps.len());
                 for st in steps {
                     let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
@@ -899,7 +939,7 @@ macro_rules! backend {
                 let a = &w.add;
                 let actor = caller.audit_name();
                 let new = |t: &Table| Table { name: t.name, cols: &t.cols[1..] };
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let mut n = 0;
                 if let Some(i) = &w.import {
                     let row = vec![vec![
@@ -1170,7 +1210,7 @@ macro_rules! backend {
                 let rows = tables::external_rows(fw);
                 let total: u64 = rows.iter().map(|(_, r)| r.len() as u64).sum();
                 let mut done = 0;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 for t in tables::EXTERNAL_TABLES.iter().rev() {
                     let key = if t.name == tables::EXT.name { "id" } else { "framework_id" };
                     let sql = format!("DELETE FROM {} WHERE {} = {}", t.name, key, $ph(1));
@@ -1195,7 +1235,12 @@ backend!(
     sqlx::Sqlite,
     sqlx::SqlitePool,
     sqlite_placeholder,
-    sqlx::migrate!("./migrations/sqlite")
+    sqlx::migrate!("./migrations/sqlite"),
+    // a write transaction takes SQLite's write lock when it begins: one that
+    // began as a reader would fail at once (SQLITE_BUSY, no waiting) if another
+    // process wrote before its first write
+    crate::SQLITE_BEGIN,
+    false
 );
 backend!(
     PgBackend,
@@ -1203,7 +1248,9 @@ backend!(
     sqlx::Postgres,
     sqlx::PgPool,
     pg_placeholder,
-    sqlx::migrate!("./migrations/postgres")
+    sqlx::migrate!("./migrations/postgres"),
+    "BEGIN",
+    true
 );
 
 #[cfg(test)]

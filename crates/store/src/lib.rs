@@ -13,6 +13,7 @@ pub mod changes;
 pub mod postings;
 pub mod tables;
 pub mod talent;
+pub mod tasks;
 pub mod testing;
 
 use cb_competency::CompetencyModel;
@@ -121,6 +122,11 @@ impl StoreError {
         }
     }
 }
+
+/// How a SQLite write transaction begins: with the write lock, so that it
+/// waits its turn (the busy timeout) instead of failing when another
+/// connection writes between its first read and its first write.
+pub(crate) const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE";
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

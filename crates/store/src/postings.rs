@@ -433,3 +433,41 @@ where
         sources: Vec::new(),
     })
 }
+
+/// The statement creating `postings`' partition for month `m` of year `y`
+/// (PostgreSQL, migration 0018): `postings_2026_11` holds the postings dated
+/// from 2026-11-01 up to 2026-12-01. Dates are ISO text compared byte by
+/// byte (the partition key is `COLLATE "C"`), so only four-digit years keep
+/// months apart.
+pub(crate) fn month_partition_sql(y: i32, m: u32) -> Result<String, StoreError> {
+    if !(1000..=9998).contains(&y) || !(1..=12).contains(&m) {
+        return Err(StoreError::Corrupt {
+            table: "postings".into(),
+            detail: format!(
+                "a posting dated in month {m} of year {y}, outside the years 1000–9998 the store partitions"
+            ),
+        });
+    }
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    Ok(format!(
+        "CREATE TABLE IF NOT EXISTS postings_{y:04}_{m:02} PARTITION OF postings \
+         FOR VALUES FROM ('{y:04}-{m:02}-01') TO ('{ny:04}-{nm:02}-01')"
+    ))
+}
+
+impl crate::Store {
+    /// Where the postings are kept: each partition of `postings` with its
+    /// rows (PostgreSQL: one per month posted and `postings_undated`; SQLite:
+    /// the one table), by name.
+    pub async fn posting_partitions(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        const PG: &str = "SELECT c.relname::text AS name, COALESCE(n.rows, 0) AS rows \
+             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+             LEFT JOIN (SELECT tableoid, COUNT(*) AS rows FROM postings GROUP BY tableoid) n \
+             ON n.tableoid = c.oid WHERE i.inhparent = 'postings'::regclass ORDER BY c.relname";
+        const SQLITE: &str = "SELECT 'postings' AS name, COUNT(*) AS rows FROM postings";
+        Ok(match self {
+            crate::Store::Postgres(b) => sqlx::query_as(PG).fetch_all(b.pool()).await?,
+            crate::Store::Sqlite(b) => sqlx::query_as(SQLITE).fetch_all(b.pool()).await?,
+        })
+    }
+}

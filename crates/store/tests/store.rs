@@ -283,3 +283,202 @@ async fn a_job_saved_from_a_stale_copy_is_refused() {
     })
     .await;
 }
+
+fn queued<'a>(name: &'a str, content: &'a [u8]) -> cb_store::tasks::NewTask<'a> {
+    cb_store::tasks::NewTask {
+        kind: "postings",
+        spec: "{}",
+        file_name: name,
+        file_size: content.len() as i64,
+        org_id: Some(7),
+        user_id: None,
+        queued_by: "system:test",
+        content: Some(content),
+        run_by: None,
+    }
+}
+
+#[tokio::test]
+async fn queued_tasks_are_claimed_once_each_and_taken_over_when_their_worker_stops() {
+    use cb_store::tasks::Claim;
+    each_backend(|store, label| async move {
+        let claim = |worker: &'static str, now: i64| Claim {
+            worker,
+            now,
+            stale_before: now - 60,
+        };
+        assert!(
+            store
+                .task_claim(claim("a", 1000))
+                .await
+                .expect("claim")
+                .is_none(),
+            "{label}: an empty queue"
+        );
+        let first = store
+            .task_queue(&queued("one.csv", b"id,title\n"), 1000)
+            .await
+            .expect("queue");
+        let second = store
+            .task_queue(&queued("two.csv", b"id\n"), 1001)
+            .await
+            .expect("queue");
+        assert!(second > first, "{label}: ids from the database, in order");
+
+        // many workers claiming at once take each task exactly once
+        let mut claims = tokio::task::JoinSet::new();
+        for w in ["w1", "w2", "w3", "w4", "w5", "w6"] {
+            let s = store.clone();
+            claims.spawn(async move { s.task_claim(claim(w, 1002)).await.expect("claim") });
+        }
+        let mut got = Vec::new();
+        while let Some(c) = claims.join_next().await {
+            if let Some(t) = c.expect("join") {
+                assert_eq!(t.state, "running", "{label}");
+                assert_eq!(t.attempts, 1, "{label}");
+                got.push((t.id, t.worker.clone().expect("worker")));
+            }
+        }
+        got.sort();
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            vec![first, second],
+            "{label}: {got:?}"
+        );
+        let (one_worker, two_worker) = (got[0].1.clone(), got[1].1.clone());
+        assert_eq!(
+            store.task_file(first).await.expect("file").as_deref(),
+            Some(&b"id,title\n"[..]),
+            "{label}: the file waits with its task"
+        );
+
+        // the first task's worker says it is alive; the second's goes silent
+        assert!(
+            store
+                .task_beat(first, &one_worker, (5, 9), 1050)
+                .await
+                .expect("beat"),
+            "{label}"
+        );
+        let late = store
+            .task_claim(claim("w7", 1070))
+            .await
+            .expect("claim")
+            .expect("the silent worker's task");
+        assert_eq!(
+            (late.id, late.attempts),
+            (second, 2),
+            "{label}: taken over, counted"
+        );
+        assert!(
+            !store
+                .task_beat(second, &two_worker, (1, 3), 1071)
+                .await
+                .expect("beat"),
+            "{label}: the worker that went silent learns it lost the task"
+        );
+        assert!(
+            !store
+                .task_finish(second, &two_worker, Ok("{}"), 1072)
+                .await
+                .expect("finish"),
+            "{label}: and cannot finish it"
+        );
+
+        // finishing records the outcome and drops the file
+        assert!(
+            store
+                .task_finish(first, &one_worker, Ok("{\"n\":1}"), 1080)
+                .await
+                .expect("finish"),
+            "{label}"
+        );
+        let done = store.task(first).await.expect("task").expect("first");
+        assert_eq!(done.state, "done", "{label}");
+        assert_eq!(
+            (done.done_units, done.total_units),
+            (9, 9),
+            "{label}: done is all of it"
+        );
+        assert_eq!(done.result.as_deref(), Some("{\"n\":1}"), "{label}");
+        assert_eq!(done.finished_at, Some(1080), "{label}");
+        assert!(
+            store.task_file(first).await.expect("file").is_none(),
+            "{label}: the file is gone"
+        );
+
+        // a task given back is queued again without counting the claim
+        assert!(
+            store.task_release(second, "w7").await.expect("release"),
+            "{label}"
+        );
+        let again = store
+            .task_claim(claim("w8", 1090))
+            .await
+            .expect("claim")
+            .expect("released");
+        assert_eq!((again.id, again.attempts), (second, 2), "{label}");
+        assert!(
+            store
+                .task_finish(second, "w8", Err(("invalid", "line 2: no title")), 1095)
+                .await
+                .expect("finish"),
+            "{label}"
+        );
+        let failed = store.task(second).await.expect("task").expect("second");
+        assert_eq!(
+            (
+                failed.state.as_str(),
+                failed.error_code.as_deref(),
+                failed.error.as_deref()
+            ),
+            ("failed", Some("invalid"), Some("line 2: no title")),
+            "{label}"
+        );
+
+        // one organisation's tasks, or every one's, newest first
+        let cli = store
+            .task_queue(
+                &cb_store::tasks::NewTask {
+                    org_id: None,
+                    content: None,
+                    run_by: Some("cli"),
+                    ..queued("local.csv", b"")
+                },
+                1100,
+            )
+            .await
+            .expect("queue");
+        let all: Vec<i64> = store
+            .tasks(None, 10)
+            .await
+            .expect("all")
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(all, vec![cli, second, first], "{label}");
+        let of_org: Vec<i64> = store
+            .tasks(Some(7), 10)
+            .await
+            .expect("org")
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(of_org, vec![second, first], "{label}");
+        let running = store.task(cli).await.expect("task").expect("cli");
+        assert_eq!(
+            (running.state.as_str(), running.attempts),
+            ("running", 1),
+            "{label}: a CLI task is its own worker's at once"
+        );
+        assert!(
+            store
+                .task_claim(claim("w9", 1101))
+                .await
+                .expect("claim")
+                .is_none(),
+            "{label}: nothing else waits"
+        );
+    })
+    .await;
+}

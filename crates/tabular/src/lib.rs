@@ -72,7 +72,7 @@ pub enum FileError {
 }
 
 /// A record the import refuses, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, thiserror::Error)]
 #[error("{file}, line {line}, column `{column}`: {problem}; expected {expected}")]
 pub struct RowError {
     pub file: String,

@@ -29,6 +29,8 @@ pub fn routes() -> Router<App> {
         .route("/postings/count", get(posting_count))
         .route("/postings/{id}", get(posting))
         .route("/imports", get(imports))
+        .route("/imports/tasks", get(tasks))
+        .route("/imports/tasks/{id}", get(task))
         .route("/talent/summary", get(talent_summary))
         .route("/supply", get(supply))
         .route("/people", get(people))
@@ -45,10 +47,18 @@ pub fn routes() -> Router<App> {
         .fallback(api_not_found)
 }
 
-/// The file uploads: bodies up to [`MAX_UPLOAD`], at most [`UPLOADS_AT_ONCE`]
-/// in flight on this node (the next is told to retry), and as long as an
-/// import takes (up to [`UPLOAD_TIMEOUT`]).
+/// The API's file uploads: bodies up to [`MAX_UPLOAD`] (see also
+/// [`with_upload_gate`]).
 pub fn upload_routes() -> Router<App> {
+    Router::new()
+        .route("/imports/talent", axum::routing::post(upload_talent))
+        .route("/imports/postings", axum::routing::post(upload_postings))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))
+}
+
+/// What every route that takes a file shares: at most [`UPLOADS_AT_ONCE`]
+/// in flight on this node (the next is told to retry).
+pub fn with_upload_gate(routes: Router<App>) -> Router<App> {
     use axum::error_handling::HandleErrorLayer;
     use tower::ServiceBuilder;
     let gate = ServiceBuilder::new()
@@ -63,12 +73,15 @@ pub fn upload_routes() -> Router<App> {
         }))
         .load_shed()
         .layer(tower::limit::GlobalConcurrencyLimitLayer::new(UPLOADS_AT_ONCE));
-    Router::new()
-        .route("/imports/talent", axum::routing::post(upload_talent))
-        .route("/imports/postings", axum::routing::post(upload_postings))
+    routes
         .layer(gate)
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            MAX_UPLOAD + FORM_OVERHEAD,
+        ))
 }
+
+/// Room for a form's other fields and multipart boundaries around a file.
+const FORM_OVERHEAD: usize = 64 << 10;
 
 /// Uploads one node receives at once; each body is held in memory.
 pub const UPLOADS_AT_ONCE: usize = 4;
@@ -383,9 +396,20 @@ struct UploadQuery {
     #[serde(default)]
     skip_bad_rows: bool,
     crawl_date: Option<String>,
+    wait: Option<u64>,
 }
 
-/// `POST /api/v1/imports/postings?filename=jobs.csv[&skip_bad_rows=true][&crawl_date=2017-05-03]`
+fn bad_request(m: String) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, "bad_request", m)
+}
+
+/// The file name of an upload: required, its last path segment.
+fn upload_name(filename: Option<String>) -> Result<String, ApiError> {
+    let name = filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad_request("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
+    Ok(name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string())
+}
+
+/// `POST /api/v1/imports/postings?filename=jobs.csv[&skip_bad_rows=true][&crawl_date=2017-05-03][&wait=600]`
 /// with the file as the body: the same import as `cyberbridge import postings`.
 async fn upload_postings(
     State(app): State<App>,
@@ -396,38 +420,100 @@ async fn upload_postings(
     // an anonymous caller learns nothing about the file; the service decides who else may import
     c.require_signed_in("import postings")
         .map_err(AppError::from)?;
-    let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
-    let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
-    let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
-    let crawled = match q.crawl_date.as_deref().filter(|d| !d.is_empty()) {
+    let name = upload_name(q.filename)?;
+    let crawl_date = match q.crawl_date.as_deref().filter(|d| !d.is_empty()) {
         None => None,
         Some(d) => Some(
             chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                bad(format!(
+                bad_request(format!(
                     "crawl_date `{d}` is not a date; expected YYYY-MM-DD"
                 ))
             })?,
         ),
     };
-    let hash = cb_postings::import::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
-    let file = cb_app::ImportFile {
-        name,
-        hash,
-        size: body.len() as u64,
-        reader: Box::new(std::io::Cursor::new(body)),
-    };
-    let opts = cb_app::ImportOptions {
+    let work = cb_app::Work::Postings {
         skip_bad_rows: q.skip_bad_rows,
-        crawled,
-        mapping: None,
+        crawl_date,
     };
-    // the import runs to its end even if the client goes away (its batches
-    // commit as they go; a half-written import would wait to be resumed)
-    let outcome =
-        tokio::spawn(async move { app.postings().import(&c, file, opts, &mut |_, _| {}).await })
-            .await
-            .map_err(|e| AppError::Internal(format!("the import task failed: {e}")))??;
-    ok(outcome)
+    queue_and_wait(&app, &c, name, body, work, q.wait).await
+}
+
+/// Queues an upload and waits for a worker to finish it, at most `wait`
+/// seconds (default and most: [`UPLOAD_TIMEOUT`]): 200 with the import's
+/// outcome, the import's own error, or 202 with the task to follow.
+async fn queue_and_wait(
+    app: &App,
+    c: &cb_core::Caller,
+    name: String,
+    body: axum::body::Bytes,
+    work: cb_app::Work,
+    wait: Option<u64>,
+) -> ApiResult {
+    let wait = std::time::Duration::from_secs(wait.unwrap_or(u64::MAX))
+        .min(UPLOAD_TIMEOUT - std::time::Duration::from_secs(5));
+    let upload = cb_app::Upload {
+        name,
+        content: body.to_vec(),
+        work,
+    };
+    let task = app.tasks().submit(c, upload).await?;
+    let task = app.tasks().wait(c, task.id, wait).await?;
+    task_answer(task)
+}
+
+/// A finished task as the upload's answer; an unfinished one as 202.
+fn task_answer(task: cb_app::TaskView) -> ApiResult {
+    if !task.is_finished() {
+        let id = task.id;
+        let mut r = (StatusCode::ACCEPTED, Json(json!({ "task": task }))).into_response();
+        if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/api/v1/imports/tasks/{id}")) {
+            r.headers_mut().insert(axum::http::header::LOCATION, v);
+        }
+        return Ok(r);
+    }
+    match (task.result, task.failure) {
+        (Some(cb_app::TaskResult::Postings(o)), _) => ok(o),
+        (Some(cb_app::TaskResult::Talent(o)), _) => ok(o),
+        (None, Some(f)) => {
+            let status = match f.code.as_str() {
+                "invalid" => StatusCode::UNPROCESSABLE_ENTITY,
+                "forbidden" => StatusCode::FORBIDDEN,
+                "conflict" => StatusCode::CONFLICT,
+                "interrupted" => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let code: &'static str = match f.code.as_str() {
+                "invalid" => "invalid",
+                "forbidden" => "forbidden",
+                "conflict" => "conflict",
+                "interrupted" => "interrupted",
+                _ => "internal",
+            };
+            Err(ApiError(status, code, f.message))
+        }
+        (None, None) => Err(ApiError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the import finished without a result / 导入结束但没有结果".into(),
+        )),
+    }
+}
+
+/// `GET /api/v1/imports/tasks`: the newest import tasks the caller may see.
+async fn tasks(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
+    ok(app.tasks().list(&c).await?)
+}
+
+/// `GET /api/v1/imports/tasks/{id}`: one import task, its progress and result.
+async fn task(
+    State(app): State<App>,
+    RequestCaller(c): RequestCaller,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| bad_request(format!("task id `{id}` is not a number")))?;
+    ok(app.tasks().task(&c, id).await?)
 }
 
 async fn talent_summary(State(app): State<App>, RequestCaller(c): RequestCaller) -> ApiResult {
@@ -504,9 +590,10 @@ struct TalentUploadQuery {
     filename: Option<String>,
     #[serde(default)]
     skip_bad_rows: bool,
+    wait: Option<u64>,
 }
 
-/// `POST /api/v1/imports/talent?kind=people|courses|grades|evaluations&filename=x.csv[&skip_bad_rows=true]`
+/// `POST /api/v1/imports/talent?kind=people|courses|grades|evaluations&filename=x.csv[&skip_bad_rows=true][&wait=600]`
 async fn upload_talent(
     State(app): State<App>,
     RequestCaller(c): RequestCaller,
@@ -516,22 +603,14 @@ async fn upload_talent(
     // nobody is turned away before the body is read; the service decides who may import what
     c.require_signed_in("import talent data")
         .map_err(AppError::from)?;
-    let bad = |m: String| ApiError(StatusCode::BAD_REQUEST, "bad_request", m);
     let kind_raw = q.kind.unwrap_or_default();
-    let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad(format!("kind `{kind_raw}`; expected people, courses, grades, evaluations, competitions, certificates or awards / 未知的导入类型")))?;
-    let name = q.filename.filter(|f| !f.trim().is_empty()).ok_or_else(|| bad("query parameter `filename` is required (its extension gives the format) / 缺少 filename 参数".into()))?;
-    let name: String = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
-    let hash = cb_tabular::sha256_hex(&body[..]).map_err(|e| bad(e.to_string()))?;
-    let file = cb_app::ImportFile {
-        name,
-        hash,
-        size: body.len() as u64,
-        reader: Box::new(std::io::Cursor::new(body)),
+    let kind = cb_talent::import::Kind::parse(&kind_raw).ok_or_else(|| bad_request(format!("kind `{kind_raw}`; expected people, courses, grades, evaluations, competitions, certificates or awards / 未知的导入类型")))?;
+    let name = upload_name(q.filename)?;
+    let work = cb_app::Work::Talent {
+        file_kind: kind.as_str().to_string(),
+        skip_bad_rows: q.skip_bad_rows,
     };
-    ok(app
-        .talent()
-        .import(&c, file, kind, q.skip_bad_rows, crate::today())
-        .await?)
+    queue_and_wait(&app, &c, name, body, work, q.wait).await
 }
 
 #[derive(Deserialize)]

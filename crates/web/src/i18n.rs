@@ -1015,6 +1015,11 @@ pub fn column(lang: Lang, key: &str) -> String {
 /// Confirmations shown after an action (`?done=key`); an unknown key shows
 /// nothing, so a link cannot make a page say what did not happen.
 const DONE: &[(&str, &str, &str)] = &[
+    (
+        "queued",
+        "文件已上传并排队导入；本页会自动刷新，直到导入完成。",
+        "The file is uploaded and queued for import; this page reloads itself until the import is finished.",
+    ),
     ("saved", "已保存草稿。", "The draft is saved."),
     (
         "submit",
@@ -1085,6 +1090,19 @@ pub fn audit_actions(lang: Lang) -> Vec<(&'static str, String)> {
         .iter()
         .map(|(k, zh, en)| (*k, lang.pick(zh, en).to_string()))
         .collect()
+}
+
+/// A count with its thousands grouped: `27,156`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A stored time (RFC 3339 text or Unix seconds) in the server's local zone,

@@ -11,6 +11,7 @@ mod api;
 mod auth;
 mod charts;
 pub mod i18n;
+mod imports_web;
 mod insight_web;
 mod jobs_api;
 mod jobs_web;
@@ -60,14 +61,18 @@ pub fn router(app: App) -> Router {
     };
     // uploads have their own body limit and as long as an import takes; all
     // else answers within 30 s and takes at most 1 MiB
-    let uploads = Router::new()
-        .nest("/api/v1", api::upload_routes())
-        .layer(timeout(api::UPLOAD_TIMEOUT.as_secs()));
+    let uploads = api::with_upload_gate(
+        Router::new()
+            .nest("/api/v1", api::upload_routes())
+            .merge(imports_web::upload_routes()),
+    )
+    .layer(timeout(api::UPLOAD_TIMEOUT.as_secs()));
     let rest = Router::new()
         .merge(pages::routes())
         .merge(auth::routes())
         .merge(talent_pages::routes())
         .merge(account_pages::routes())
+        .merge(imports_web::routes())
         .merge(jobs_web::page_routes())
         .merge(insight_web::page_routes())
         .nest("/api/v1", api::routes())
@@ -109,12 +114,21 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    // the node's import workers run beside the server and stop with it
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = {
+        let app = app.clone();
+        tokio::spawn(async move { app.run_workers(stopped).await })
+    };
+    let served = axum::serve(
         listener,
         router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    let _ = stop.send(true);
+    let _ = workers.await;
+    served
 }
 
 /// Who is asking (see [`Who`]); the services decide what each may do.

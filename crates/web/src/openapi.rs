@@ -243,6 +243,10 @@ pub const OPS: &[Op] = &[
             ),
             ("skip_bad_rows", "true: reject bad rows instead of stopping"),
             ("crawl_date", "resolve relative dates against this day"),
+            (
+                "wait",
+                "seconds to wait for the import to finish (default and most 595; 0: answer 202 at once)",
+            ),
         ],
         access: Access::Operator,
         body: "",
@@ -259,10 +263,32 @@ pub const OPS: &[Op] = &[
             ),
             ("filename", "the file's name"),
             ("skip_bad_rows", "true: reject bad rows instead of stopping"),
+            (
+                "wait",
+                "seconds to wait for the import to finish (default and most 595; 0: answer 202 at once)",
+            ),
         ],
         access: Access::SignedIn,
         body: "",
         example: "/imports/talent?kind=people&filename=x.csv",
+    },
+    Op {
+        method: "get",
+        path: "/imports/tasks",
+        summary: "Import tasks, newest first: queued, running (with progress), done (with the outcome) or failed (with why); operators see all, school admins their school's (the page /imports)",
+        query: &[],
+        access: Access::SignedIn,
+        body: "",
+        example: "/imports/tasks",
+    },
+    Op {
+        method: "get",
+        path: "/imports/tasks/{id}",
+        summary: "One import task: where an upload answered 202 points (the page /imports/{id})",
+        query: &[],
+        access: Access::SignedIn,
+        body: "",
+        example: "/imports/tasks/1",
     },
     Op {
         method: "get",
@@ -648,6 +674,7 @@ fn param_schema(name: &str, path: &str) -> Value {
         "graduation_year" => json!({"type": "integer", "minimum": 1990, "maximum": 2100}),
         "max_exp" => json!({"type": "integer", "minimum": 0, "maximum": 50}),
         "skip_bad_rows" => json!({"type": "boolean"}),
+        "wait" => json!({"type": "integer", "minimum": 0, "maximum": 595}),
         "all" => json!({"type": "string", "enum": ["1"]}),
         "country" => json!({"type": "string", "enum": ["CN", "US"]}),
         "kind" if path == "/framework/skills" => {
@@ -834,9 +861,11 @@ pub fn document() -> Value {
             );
             o["responses"] = responses.clone();
         }
-        if op.path.starts_with("/imports/") {
-            responses["409"] = json!({"description": "The same file is being imported now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
-            responses["503"] = json!({"description": "This node is running as many imports as it runs at once; retry after the Retry-After seconds", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+        if op.method == "post" && op.path.starts_with("/imports/") {
+            responses["200"] = json!({"description": "The import finished within `wait` seconds: its outcome (counts, rejected rows)"});
+            responses["202"] = json!({"description": "Queued or still running after `wait` seconds: `{\"task\": …}`; follow the Location header (GET /api/v1/imports/tasks/{id})"});
+            responses["409"] = json!({"description": "The import collided with another change of the same records", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+            responses["503"] = json!({"description": "This node is receiving as many uploads as it takes at once, or the workers running the import kept stopping; retry after the Retry-After seconds", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
             o["responses"] = responses.clone();
             o["requestBody"] = json!({"required": true, "description": "the file, at most 64 MiB (larger files: `cyberbridge import`)", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
         } else if let Some(schema) = body_schema(op.method, op.path) {

@@ -54,7 +54,7 @@ impl Namer {
 
 /// The page each of a caller's places opens, with whether it is offered:
 /// the one table of place → path, so the navigation's tests and walks agree.
-pub fn place_pages(p: &cb_app::Places) -> [(&'static str, bool); 6] {
+pub fn place_pages(p: &cb_app::Places) -> [(&'static str, bool); 7] {
     [
         ("/account", p.account),
         ("/talent", p.talent),
@@ -62,6 +62,7 @@ pub fn place_pages(p: &cb_app::Places) -> [(&'static str, bool); 6] {
         ("/admin/users", p.users),
         ("/admin/corrections", p.corrections),
         ("/admin/audit", p.audit),
+        ("/imports", p.imports),
     ]
 }
 

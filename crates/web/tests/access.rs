@@ -974,6 +974,46 @@ async fn check_accounts(w: &World, label: &str) {
         before + 1,
         "one student added to school A"
     );
+    // the import tasks: operators see every one, a school admin their school's
+    w.only(
+        "GET",
+        "/imports/tasks",
+        None,
+        &["operator", "admin-a", "admin-b"],
+        StatusCode::OK,
+        label,
+    )
+    .await;
+    let (_, mine) = w.call("admin-a", "GET", "/imports/tasks", None).await;
+    let task = mine
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|t| t["file_name"] == "a.csv" && t["state"] == "done")
+        })
+        .unwrap_or_else(|| panic!("{label}: admin A sees their upload: {mine}"))["id"]
+        .as_i64()
+        .expect("id");
+    let (_, theirs) = w.call("admin-b", "GET", "/imports/tasks", None).await;
+    assert!(
+        theirs
+            .as_array()
+            .is_some_and(|a| a.iter().all(|t| t["id"].as_i64() != Some(task))),
+        "{label}: not another school's: {theirs}"
+    );
+    for (who, want) in [
+        ("operator", StatusCode::OK),
+        ("admin-a", StatusCode::OK),
+        ("admin-b", StatusCode::NOT_FOUND),
+        ("teacher", StatusCode::FORBIDDEN),
+        ("hr", StatusCode::FORBIDDEN),
+        ("nobody", StatusCode::UNAUTHORIZED),
+    ] {
+        let (st, v) = w
+            .call(who, "GET", &format!("/imports/tasks/{task}"), None)
+            .await;
+        assert_eq!(st, want, "{label}: {who} reads task {task}: {v}");
+    }
     w.only("GET", "/audit", None, &["operator"], StatusCode::OK, label)
         .await;
     let (_, v) = w.call("operator", "GET", "/audit?action=user.", None).await;
@@ -1878,6 +1918,7 @@ async fn pages_on(db: &TestDb) {
             ],
         ),
         ("/admin/users".into(), &["operator", "admin-a", "admin-b"]),
+        ("/imports".into(), &["operator", "admin-a", "admin-b"]),
         ("/admin/audit".into(), &["operator"]),
         (
             "/admin/corrections".into(),

@@ -85,6 +85,24 @@ impl Server {
         )
     }
 
+    /// A JSON answer to a bearer token.
+    async fn json_as(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let st = r.status();
+        (
+            st,
+            r.json()
+                .await
+                .unwrap_or_else(|e| panic!("{path}: not JSON ({e})")),
+        )
+    }
+
     async fn stop(self) {
         self.served.stop().await;
         self.app.store().close().await;
@@ -1637,7 +1655,7 @@ async fn check_same_file_at_once(s: &Server, label: &str) {
 }
 
 #[tokio::test]
-async fn an_import_beyond_the_nodes_slots_is_told_to_retry() {
+async fn an_upload_the_workers_cannot_take_yet_waits_in_the_queue() {
     let db = TestDb::sqlite();
     let app = App::open(&db.url)
         .await
@@ -1645,10 +1663,11 @@ async fn an_import_beyond_the_nodes_slots_is_told_to_retry() {
         .with_operator_token(Some(TOKEN))
         .with_import_slots(1, std::time::Duration::from_millis(200));
     let served = common::Served::start(app.clone()).await;
+    // the node's one import slot is taken: its worker puts the task back
     let held = app.import_slot().await.expect("the one slot");
     let r = common::client()
         .post(format!(
-            "{}/api/v1/imports/postings?filename=wait.csv",
+            "{}/api/v1/imports/postings?filename=wait.csv&wait=1",
             served.base
         ))
         .bearer_auth(TOKEN)
@@ -1656,25 +1675,184 @@ async fn an_import_beyond_the_nodes_slots_is_told_to_retry() {
         .send()
         .await
         .expect("post");
-    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert!(r.headers().contains_key("retry-after"));
+    assert_eq!(r.status(), StatusCode::ACCEPTED, "queued, not refused");
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("where to follow it")
+        .to_string();
     let v: Value = r.json().await.expect("json");
-    assert_eq!(v["error"]["code"], "busy");
+    // queued, or claimed by the worker that waits for the slot and puts it back
+    assert!(
+        v["task"]["state"] == "queued" || v["task"]["state"] == "running",
+        "{v}"
+    );
+    assert_eq!(v["task"]["file_name"], "wait.csv");
     drop(held);
-    let r = common::client()
-        .post(format!(
-            "{}/api/v1/imports/postings?filename=wait.csv",
-            served.base
-        ))
-        .bearer_auth(TOKEN)
-        .body("id,title\n1,安全工程师\n")
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(r.status(), StatusCode::OK, "its turn came");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let done = loop {
+        let v: Value = common::client()
+            .get(format!("{}{location}", served.base))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        if v["state"] == "done" {
+            break v;
+        }
+        assert!(std::time::Instant::now() < deadline, "still not done: {v}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(done["result"]["outcome"]["postings_new"], 1, "{done}");
+    assert_eq!(done["progress"], 1.0);
+    assert!(done["attempts"].as_i64() >= Some(1));
     served.stop().await;
     app.store().close().await;
     db.finish().await;
+}
+
+#[tokio::test]
+async fn the_imports_page_queues_an_upload_and_shows_its_result() {
+    on_every_backend!(check_imports_page);
+}
+
+async fn check_imports_page(s: &Server, label: &str) {
+    let mut b = Browser::new();
+    let (st, h, _) = b.get(&format!("{}/imports", s.base)).await;
+    assert_eq!(
+        st,
+        StatusCode::SEE_OTHER,
+        "{label}: nobody is sent to sign in"
+    );
+    assert_eq!(
+        h.get("location").and_then(|v| v.to_str().ok()),
+        Some("/signin?next=%2Fimports")
+    );
+    b.sign_in(&s.base, OPERATOR, PASSWORD).await;
+    let (st, _, zh) = b.get(&format!("{}/imports?lang=zh", s.base)).await;
+    assert_eq!(st, StatusCode::OK, "{label}");
+    assert!(
+        zh.contains("导入记录") && zh.contains("还没有导入记录"),
+        "{label}: an empty history says why"
+    );
+    let (_, _, en) = b.get(&format!("{}/imports?lang=en", s.base)).await;
+    assert!(
+        en.contains("Import history") && en.contains("No imports yet"),
+        "{label}"
+    );
+    assert!(
+        en.contains("id=\"upload-form\"")
+            && en.contains("value=\"postings\"")
+            && en.contains("value=\"grades\""),
+        "{label}: the operator may upload postings and talent files"
+    );
+    let csrf = hidden(&en, "csrf");
+
+    let upload = |csrf: String| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf)
+            .text("kind", "postings")
+            .text("skip_bad_rows", "1")
+            .text("crawl_date", "2026-11-30")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(
+                    "id,title,description,salary\n1,渗透测试工程师,熟悉Burp Suite,15k-25k\n2,SOC Analyst,Splunk,nope\n"
+                        .as_bytes()
+                        .to_vec(),
+                )
+                .file_name("jobs.csv"),
+            )
+    };
+    // a forged form queues nothing
+    let r = b
+        .client
+        .post(format!("{}/imports", s.base))
+        .header("cookie", b.cookie_header())
+        .multipart(upload("forged".into()))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "{label}");
+    let (_, v) = s.json_as("/api/v1/imports/tasks", TOKEN).await;
+    assert_eq!(v.as_array().map(Vec::len), Some(0), "{label}: {v}");
+
+    let r = b
+        .client
+        .post(format!("{}/imports", s.base))
+        .header("cookie", b.cookie_header())
+        .multipart(upload(csrf))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
+    let to = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        to.starts_with("/imports/") && to.ends_with("?done=queued"),
+        "{label}: {to}"
+    );
+    let (_, _, page) = b.get(&format!("{}{to}&lang=en", s.base)).await;
+    assert!(
+        page.contains("queued for import"),
+        "{label}: the upload is confirmed"
+    );
+
+    // the page reloads itself until the worker has finished
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let path = to.split('?').next().unwrap_or_default().to_string();
+    let page = loop {
+        let (st, h, page) = b.get(&format!("{}{path}?lang=en", s.base)).await;
+        assert_eq!(st, StatusCode::OK, "{label}");
+        if !h.contains_key("refresh") {
+            break page;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{label}: never finished"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(page.contains("<h1>jobs.csv</h1>"), "{label}");
+    assert!(
+        page.contains("Job postings") && page.contains(">Done<"),
+        "{label}"
+    );
+    assert!(
+        page.contains("2 rows read: 1 new postings, 0 duplicates, 1 rows rejected"),
+        "{label}: {page}"
+    );
+    assert!(
+        page.contains("id=\"rejected\"") && page.contains("<td>salary</td>"),
+        "{label}: the rejected row, where and why"
+    );
+    assert!(page.contains("Operator"), "{label}: who queued it, by name");
+    let (_, _, zh) = b.get(&format!("{}{path}?lang=zh", s.base)).await;
+    assert!(
+        zh.contains("读取 2 行：新增 1 条，重复 0 条，拒收 1 行") && zh.contains("已完成"),
+        "{label}"
+    );
+    let (_, h, list) = b.get(&format!("{}/imports?lang=en", s.base)).await;
+    assert!(
+        !h.contains_key("refresh"),
+        "{label}: nothing left to wait for"
+    );
+    assert!(
+        list.contains("class=\"task-done\"") && list.contains(">jobs.csv</a>"),
+        "{label}"
+    );
+    let (_, v) = s.json("/api/v1/postings/count").await;
+    assert_eq!(v["postings"], 1, "{label}");
+    let (st, _, _) = b.get(&format!("{}/imports/999999", s.base)).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{label}");
 }
 
 impl Browser {
