@@ -587,6 +587,19 @@ impl AccountService<'_> {
         Ok(store.teacher_cohorts(user_id).await?)
     }
 
+    /// The roles `caller` may give the accounts they create (the form offers
+    /// exactly these): every role for operators, teachers and students for a
+    /// school admin (in their own school), none for anyone else.
+    pub fn assignable_roles(&self, caller: &Caller) -> Vec<UserRole> {
+        if caller.is_operator() {
+            UserRole::ALL.to_vec()
+        } else if caller.role() == Some(UserRole::SchoolAdmin) {
+            vec![UserRole::Teacher, UserRole::Student]
+        } else {
+            Vec::new()
+        }
+    }
+
     /// Whether `caller` manages `target` (an account of role `role` in `org`).
     async fn manages(&self, caller: &Caller, org: &Org, role: UserRole) -> Result<(), AppError> {
         if caller.is_operator() {

@@ -54,6 +54,36 @@ pub struct JobView {
     pub mine: bool,
     /// The signed-in student's readiness (0–1) for the posting's role.
     pub my_readiness: Option<f64>,
+    /// What the caller may do with it now: the pages offer exactly these.
+    pub may: JobActions,
+}
+
+/// What a caller may do with one posting in its present status — the same
+/// rules the service applies when the action is asked for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct JobActions {
+    /// Edit the draft (and submit it for review): its enterprise's HR.
+    pub edit: bool,
+    pub submit: bool,
+    /// Approve or send back a submission: moderators and operators.
+    pub review: bool,
+    /// Close a published posting: its enterprise's HR, operators.
+    pub close: bool,
+    /// Say they are interested, or withdraw: a student, while it is published.
+    pub interest: bool,
+    /// See the interested students who share their profile (and, for the
+    /// enterprise's staff, rate them): its enterprise, operators.
+    pub candidates: bool,
+    pub evaluate: bool,
+}
+
+/// What a caller may do on the list of postings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct JobsActions {
+    /// Draft a new posting: enterprise HR.
+    pub create: bool,
+    /// Review submissions: moderators and operators.
+    pub review: bool,
 }
 
 /// The caller as the views of postings need them.
@@ -114,6 +144,30 @@ fn is_enterprise_of(caller: &Caller, job: &Job) -> bool {
 
 fn is_hr_of(caller: &Caller, job: &Job) -> bool {
     caller.role() == Some(UserRole::EnterpriseHr) && caller.org_id() == Some(job.org_id)
+}
+
+/// Whether `caller` may take step `t` of `job`'s life, leaving its status aside.
+fn may_step(caller: &Caller, job: &Job, t: Transition) -> bool {
+    match t {
+        Transition::Edit | Transition::Submit => is_hr_of(caller, job),
+        Transition::Approve | Transition::Reject => is_moderator(caller),
+        Transition::Close => is_hr_of(caller, job) || caller.is_operator(),
+    }
+}
+
+/// Everything `caller` may do with `job` now.
+fn actions(caller: &Caller, job: &Job, student: bool) -> JobActions {
+    let writes = caller.require_write("change a posting").is_ok();
+    let step = |t: Transition| writes && may_step(caller, job, t) && t.apply(job.status).is_some();
+    JobActions {
+        edit: step(Transition::Edit),
+        submit: step(Transition::Submit),
+        review: step(Transition::Approve) && step(Transition::Reject),
+        close: step(Transition::Close),
+        interest: writes && student && job.status == JobStatus::Published,
+        candidates: is_enterprise_of(caller, job) || caller.is_operator(),
+        evaluate: writes && is_enterprise_of(caller, job),
+    }
 }
 
 /// Published and closed postings are public; a submission also to
@@ -405,13 +459,25 @@ impl JobService<'_> {
                 .map(|x| (x.score * 1000.0).round() / 1000.0),
             _ => None,
         };
+        let student =
+            look.viewer.person_id.is_some() && look.viewer.role() == Some(UserRole::Student);
         Ok(JobView {
+            may: actions(caller, &job, student),
             job,
             org_name,
             interested,
             mine,
             my_readiness,
         })
+    }
+
+    /// What the caller may do on the list of postings.
+    pub fn may(&self, caller: &Caller) -> JobsActions {
+        let writes = caller.require_write("change a posting").is_ok();
+        JobsActions {
+            create: writes && caller.role() == Some(UserRole::EnterpriseHr),
+            review: writes && is_moderator(caller),
+        }
     }
 
     pub async fn get(&self, caller: &Caller, id: i64) -> Result<JobView, AppError> {
@@ -478,12 +544,7 @@ impl JobService<'_> {
         caller.require_write(action)?;
         let mut job = self.visible(caller, id).await?;
         let was = job.clone();
-        let allowed = match t {
-            Transition::Edit | Transition::Submit => is_hr_of(caller, &job),
-            Transition::Approve | Transition::Reject => is_moderator(caller),
-            Transition::Close => is_hr_of(caller, &job) || caller.is_operator(),
-        };
-        if !allowed {
+        if !may_step(caller, &job, t) {
             return Err(AccessError::Forbidden { action }.into());
         }
         job.status = t.apply(job.status).ok_or_else(|| {

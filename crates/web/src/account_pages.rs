@@ -351,6 +351,8 @@ struct UsersPage {
     handover: Option<Handover>,
     message: String,
     operator: bool,
+    /// The roles the caller may give (`AccountService::assignable_roles`).
+    assignable: Vec<UserRole>,
     /// The talent pool's schools (for a school organisation).
     schools: Vec<cb_app::records::School>,
 }
@@ -370,12 +372,8 @@ impl UsersPage {
         k.name(self.page.lang)
     }
     fn roles(&self) -> Vec<(&'static str, &'static str)> {
-        let all: &[UserRole] = if self.operator {
-            &UserRole::ALL
-        } else {
-            &[UserRole::Teacher, UserRole::Student]
-        };
-        all.iter()
+        self.assignable
+            .iter()
             .map(|r| (r.as_str(), r.name(self.page.lang)))
             .collect()
     }
@@ -442,6 +440,7 @@ async fn users_page(
         handover,
         message,
         operator: c.is_operator(),
+        assignable: app.accounts().assignable_roles(c),
         schools,
     };
     Ok((status, render(&page)).into_response())

@@ -14,7 +14,7 @@ use axum::{Form, Router};
 use cb_app::records::Job;
 use cb_app::{App, AppError, Candidates, JobView, Suggestion};
 use cb_competency::PlatformRole;
-use cb_core::{AccessError, Lang, UserRole};
+use cb_core::{AccessError, Lang};
 use cb_postings::publish::{JobDraft, JobKind, JobStatus};
 use serde::Deserialize;
 
@@ -107,7 +107,7 @@ async fn list_page(
         .list(&who.caller, status)
         .await
         .map_err(|e| gate(lang, &uri, e))?;
-    let role = who.caller.role();
+    let may = app.jobs().may(&who.caller);
     let page = ListPage {
         page: PageCtx::new(
             app.places(&who.caller),
@@ -117,8 +117,8 @@ async fn list_page(
         ),
         csrf: who.csrf(),
         jobs,
-        hr: role == Some(UserRole::EnterpriseHr),
-        moderator: who.caller.is_operator() || role == Some(UserRole::Moderator),
+        hr: may.create,
+        moderator: may.review,
         status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
     };
     Ok(render(&page))
@@ -278,7 +278,7 @@ async fn new_page(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: U
     who.caller
         .require_signed_in("draft a posting")
         .map_err(|e| gate(lang, &uri, e.into()))?;
-    if who.caller.role() != Some(UserRole::EnterpriseHr) {
+    if !app.jobs().may(&who.caller).create {
         return Err(Gate::Page(PageError(
             lang,
             AccessError::Forbidden {
@@ -362,10 +362,7 @@ async fn edit_page(
         .get(&who.caller, id)
         .await
         .map_err(|e| gate(lang, &uri, e))?;
-    if !(who.caller.role() == Some(UserRole::EnterpriseHr)
-        && who.caller.org_id() == Some(v.job.org_id))
-        || v.job.status != JobStatus::Draft
-    {
+    if !v.may.edit {
         return Err(Gate::Page(PageError(
             lang,
             AccessError::Forbidden {
@@ -407,11 +404,6 @@ struct JobPage {
     role_name: String,
     skills: Vec<(String, String)>,
     certs: Vec<(String, String)>,
-    hr: bool,
-    moderator: bool,
-    student: bool,
-    enterprise: bool,
-    can_close: bool,
 }
 
 impl JobPage {
@@ -420,9 +412,6 @@ impl JobPage {
     }
     fn kind_name(&self) -> &'static str {
         self.v.job.kind.name(self.page.lang == Lang::Zh)
-    }
-    fn is(&self, s: &str) -> bool {
-        self.v.job.status.as_str() == s
     }
     fn my_readiness(&self) -> String {
         pct(&self.v.my_readiness)
@@ -478,19 +467,9 @@ async fn job_page(
         })
         .collect();
     let c = &who.caller;
-    let own = c.org_id() == Some(v.job.org_id);
     let page = JobPage {
         page: PageCtx::new(app.places(c), lang, &uri, v.job.title.clone()),
         csrf: who.csrf(),
-        hr: c.role() == Some(UserRole::EnterpriseHr) && own,
-        enterprise: matches!(
-            c.role(),
-            Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)
-        ) && own
-            || c.is_operator(),
-        moderator: c.is_operator() || c.role() == Some(UserRole::Moderator),
-        student: c.role() == Some(UserRole::Student),
-        can_close: c.is_operator(),
         v,
         role_name,
         skills,
@@ -613,17 +592,21 @@ async fn evaluate_form(
     person_id: i64,
     message: String,
 ) -> PageResult {
-    // only an enterprise rates (the service refuses anyone else; no form to fill in vain)
-    if !matches!(
-        who.caller.role(),
-        Some(UserRole::EnterpriseHr | UserRole::EnterpriseMentor)
-    ) {
-        return Err(Gate::Page(PageError(
+    // only the posting's enterprise rates (the service says who; no form to fill in vain)
+    let may = app
+        .jobs()
+        .get(&who.caller, job_id)
+        .await
+        .map_err(|e| gate(lang, uri, e))?
+        .may;
+    if !may.evaluate {
+        return Err(gate(
             lang,
+            uri,
             who.caller
-                .refuse("evaluate a student (enterprise mentors and HR)")
+                .refuse("evaluate a student (the posting's enterprise: mentors and HR)")
                 .into(),
-        )));
+        ));
     }
     let (job, cand) = app
         .jobs()

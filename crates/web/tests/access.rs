@@ -1283,6 +1283,55 @@ async fn check_publishing(w: &World, label: &str) {
             .0,
         StatusCode::OK
     );
+    // what each caller is offered is what the service would let them do
+    let offered = |status: &'static str| async move {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for who in ROLES.iter().copied().chain(["moderator", "nobody"]) {
+            let (st, v) = w.call(who, "GET", &format!("/jobs/{id}"), None).await;
+            if st != StatusCode::OK {
+                continue;
+            }
+            assert_eq!(v["job"]["status"], status, "{label}");
+            let may: Vec<String> = v["may"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .filter(|(_, on)| on == &&json!(true))
+                        .map(|(k, _)| k.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push((who.to_string(), may));
+        }
+        out
+    };
+    let may_of = |all: &[(String, Vec<String>)], who: &str| {
+        all.iter()
+            .find(|(w, _)| w == who)
+            .map(|(_, m)| m.join(","))
+            .unwrap_or_else(|| "-".into())
+    };
+    let submitted = offered("submitted").await;
+    assert_eq!(
+        may_of(&submitted, "moderator"),
+        "review",
+        "{label}: {submitted:?}"
+    );
+    assert_eq!(
+        may_of(&submitted, "operator"),
+        "candidates,review",
+        "{label}: {submitted:?}"
+    );
+    assert_eq!(
+        may_of(&submitted, "hr"),
+        "candidates,evaluate",
+        "{label}: {submitted:?}"
+    );
+    assert_eq!(
+        may_of(&submitted, "student"),
+        "-",
+        "{label}: a submission is not public"
+    );
     let before = w.app.store().posting_count().await.expect("count");
     let (st, j) = w
         .call("moderator", "POST", &format!("/jobs/{id}/approve"), None)
@@ -1296,6 +1345,23 @@ async fn check_publishing(w: &World, label: &str) {
         w.app.store().posting_count().await.expect("count"),
         before + 1
     );
+    let published = offered("published").await;
+    for (who, want) in [
+        ("hr", "candidates,close,evaluate"),
+        ("mentor", "candidates,evaluate"),
+        ("operator", "candidates,close"),
+        ("moderator", ""),
+        ("student", "interest"),
+        ("hr-2", ""),
+        ("teacher", ""),
+        ("nobody", ""),
+    ] {
+        assert_eq!(
+            may_of(&published, who),
+            want,
+            "{label}: {who}: {published:?}"
+        );
+    }
     // counted in the indicators as source `published`, with HR's role and skills
     let (_, ind) = w
         .call("nobody", "GET", "/indicators?source=published&all=1", None)
