@@ -8,9 +8,10 @@ use crate::{App, AppError};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use cb_core::accounts::{ApiToken, Org, User};
 use cb_core::{AccessError, Caller, OrgKind, UserRole};
 use cb_store::StoreError;
-use cb_store::accounts::{ApiToken, NewUser, Org, SESSION_SECONDS, User};
+use cb_store::accounts::{NewUser, SESSION_SECONDS};
 use serde::Serialize;
 
 pub const MIN_PASSWORD: usize = 10;

@@ -34,10 +34,11 @@ pub use tasks::{
 };
 /// The talent pool's records as the services return them.
 pub mod records {
+    pub use cb_core::accounts::{ApiToken, Org, User};
+    pub use cb_postings::publish::Job;
     pub use cb_store::AuditEntry;
-    pub use cb_store::accounts::{ApiToken, Correction, Job, Org, User};
     pub use cb_store::postings::{PostingDetail, PostingSummary};
-    pub use cb_store::talent::{Cohort, CohortSummary, Course, Person, Program, School};
+    pub use cb_talent::pool::{Cohort, CohortSummary, Correction, Course, Person, Program, School};
 }
 
 use cb_competency::{Catalog, ModelError, bundled};

@@ -1589,7 +1589,7 @@ impl TalentService<'_> {
         caller: &Caller,
         evidence_id: Option<i64>,
         note: &str,
-    ) -> Result<cb_store::accounts::Correction, AppError> {
+    ) -> Result<cb_talent::pool::Correction, AppError> {
         caller.require_write("request a correction")?;
         let viewer = self.app.viewer(caller).await?;
         let Some(person_id) = viewer.person_id else {
@@ -1647,7 +1647,7 @@ impl TalentService<'_> {
     pub async fn corrections(
         &self,
         caller: &Caller,
-    ) -> Result<Vec<cb_store::accounts::Correction>, AppError> {
+    ) -> Result<Vec<cb_talent::pool::Correction>, AppError> {
         let viewer = self.app.viewer(caller).await?;
         let store = self.app.store();
         if viewer.is_operator() {
@@ -1671,7 +1671,7 @@ impl TalentService<'_> {
     pub async fn corrections_named(
         &self,
         caller: &Caller,
-    ) -> Result<Vec<(cb_store::accounts::Correction, String)>, AppError> {
+    ) -> Result<Vec<(cb_talent::pool::Correction, String)>, AppError> {
         let list = self.corrections(caller).await?;
         let store = self.app.store();
         let mut out = Vec::with_capacity(list.len());
@@ -1695,7 +1695,7 @@ impl TalentService<'_> {
         id: i64,
         accept: bool,
         response: &str,
-    ) -> Result<cb_store::accounts::Correction, AppError> {
+    ) -> Result<cb_talent::pool::Correction, AppError> {
         caller.require_write("resolve a correction")?;
         let viewer = self.app.viewer(caller).await?;
         let store = self.app.store();

@@ -223,40 +223,15 @@ impl TaskService<'_> {
     /// Queues an upload for a worker. Who may: operators any import, school
     /// admins their own school's talent files (the import checks the rows).
     pub async fn submit(&self, caller: &Caller, upload: Upload) -> Result<TaskView, AppError> {
-        caller.require_write("import")?;
-        if !may_queue(caller, &upload.work) {
-            return Err(caller
-                .refuse(
-                    "import files (postings: operators; talent files: operators and school admins)",
-                )
-                .into());
-        }
-        if let Work::Talent { file_kind, .. } = &upload.work
-            && cb_talent::import::Kind::parse(file_kind).is_none()
-        {
-            return Err(AppError::Invalid(format!(
-                "kind `{file_kind}`; expected people, courses, grades, evaluations, competitions, certificates or awards / 未知的导入类型"
-            )));
-        }
-        let spec = serde_json::to_string(&upload.work)
-            .map_err(|e| AppError::Internal(format!("a task's spec: {e}")))?;
-        let queued_by = caller.audit_name();
-        let org_id = self.org_of(caller).await?;
-        let store = self.app.store();
-        let id = store
-            .task_queue(
-                &NewTask {
-                    kind: upload.work.kind(),
-                    spec: &spec,
-                    file_name: &upload.name,
-                    file_size: upload.content.len() as i64,
-                    org_id,
-                    user_id: caller.user_id(),
-                    queued_by: &queued_by,
-                    content: Some(&upload.content),
-                    run_by: None,
-                },
-                crate::accounts::now(),
+        let size = upload.content.len() as u64;
+        let id = self
+            .queue(
+                caller,
+                &upload.work,
+                &upload.name,
+                size,
+                Some(&upload.content),
+                None,
             )
             .await?;
         self.app.tasks_wake.notify_one();
@@ -396,35 +371,9 @@ impl TaskService<'_> {
         done: Arc<AtomicU64>,
         run: impl std::future::Future<Output = Result<T, AppError>>,
     ) -> Result<T, AppError> {
-        caller.require_write("import")?;
-        if !may_queue(caller, work) {
-            return Err(caller
-                .refuse(
-                    "import files (postings: operators; talent files: operators and school admins)",
-                )
-                .into());
-        }
-        let spec = serde_json::to_string(work)
-            .map_err(|e| AppError::Internal(format!("a task's spec: {e}")))?;
         let worker = worker_name("cli");
-        let queued_by = caller.audit_name();
-        let org_id = self.org_of(caller).await?;
-        let store = self.app.store();
-        let id = store
-            .task_queue(
-                &NewTask {
-                    kind: work.kind(),
-                    spec: &spec,
-                    file_name: name,
-                    file_size: size as i64,
-                    org_id,
-                    user_id: caller.user_id(),
-                    queued_by: &queued_by,
-                    content: None,
-                    run_by: Some(&worker),
-                },
-                crate::accounts::now(),
-            )
+        let id = self
+            .queue(caller, work, name, size, None, Some(&worker))
             .await?;
         let outcome = self.app.beating(id, &worker, (done, size), run).await?;
         match outcome {
@@ -440,6 +389,56 @@ impl TaskService<'_> {
                 result
             }
         }
+    }
+
+    /// Checks that `caller` may queue `work` and queues it: its file kept
+    /// for any worker (`content`), or run at once by `run_by` (the CLI).
+    async fn queue(
+        &self,
+        caller: &Caller,
+        work: &Work,
+        name: &str,
+        size: u64,
+        content: Option<&[u8]>,
+        run_by: Option<&str>,
+    ) -> Result<i64, AppError> {
+        caller.require_write("import")?;
+        if !may_queue(caller, work) {
+            return Err(caller
+                .refuse(
+                    "import files (postings: operators; talent files: operators and school admins)",
+                )
+                .into());
+        }
+        if let Work::Talent { file_kind, .. } = work
+            && cb_talent::import::Kind::parse(file_kind).is_none()
+        {
+            return Err(AppError::Invalid(format!(
+                "kind `{file_kind}`; expected people, courses, grades, evaluations, competitions, certificates or awards / 未知的导入类型"
+            )));
+        }
+        let spec = serde_json::to_string(work)
+            .map_err(|e| AppError::Internal(format!("a task's spec: {e}")))?;
+        let queued_by = caller.audit_name();
+        let org_id = self.org_of(caller).await?;
+        Ok(self
+            .app
+            .store()
+            .task_queue(
+                &NewTask {
+                    kind: work.kind(),
+                    spec: &spec,
+                    file_name: name,
+                    file_size: size as i64,
+                    org_id,
+                    user_id: caller.user_id(),
+                    queued_by: &queued_by,
+                    content,
+                    run_by,
+                },
+                crate::accounts::now(),
+            )
+            .await?)
     }
 
     async fn view_of(&self, id: i64) -> Result<TaskView, AppError> {

@@ -3,6 +3,8 @@
 //!
 //! This crate knows nothing about storage, HTTP or the competency model.
 
+pub mod accounts;
+
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

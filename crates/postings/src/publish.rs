@@ -417,3 +417,35 @@ mod tests {
         assert_eq!(Close.apply(Draft), None);
     }
 }
+
+/// A posting an enterprise drafts on the platform, through its whole life
+/// (see [`JobStatus`]); the store keeps it, the job service moves it on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Job {
+    pub id: i64,
+    pub org_id: i64,
+    pub kind: JobKind,
+    pub status: JobStatus,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub salary: String,
+    pub education: String,
+    pub experience: String,
+    pub openings: i64,
+    pub platform_role: Option<String>,
+    pub nice_role: Option<String>,
+    pub skills: Vec<String>,
+    pub certifications: Vec<String>,
+    /// The moderator's note when the posting was sent back.
+    pub review_note: String,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub submitted_at: Option<i64>,
+    pub reviewed_by: Option<i64>,
+    pub published_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    /// The posting counted in the indicators once published.
+    pub posting_id: Option<i64>,
+}

@@ -8,36 +8,11 @@ use crate::tables::{
     Table, Ty, USERS, Val,
 };
 use crate::{Store, StoreError};
+pub use cb_core::accounts::{ApiToken, Org, User};
 use cb_core::{Caller, OrgKind, UserRole};
+pub use cb_postings::publish::Job;
 use cb_postings::publish::{JobKind, JobStatus};
-use serde::Serialize;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Org {
-    pub id: i64,
-    pub kind: OrgKind,
-    pub name: String,
-    pub region: String,
-    /// For a school: its record in the talent pool.
-    pub school_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct User {
-    pub id: i64,
-    pub org_id: i64,
-    pub role: UserRole,
-    pub username: String,
-    pub display_name: String,
-    #[serde(skip)]
-    pub password_hash: String,
-    /// For a student: their record in the talent pool.
-    pub person_id: Option<i64>,
-    /// Signed in with a password someone else set: must choose their own.
-    pub must_change: bool,
-    pub disabled: bool,
-    pub created_at: i64,
-}
+pub use cb_talent::pool::Correction;
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -48,64 +23,6 @@ pub struct NewUser {
     pub password_hash: String,
     pub person_id: Option<i64>,
     pub must_change: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ApiToken {
-    pub id: i64,
-    pub user_id: i64,
-    pub name: String,
-    /// `read` or `write`.
-    pub scope: String,
-    pub created_at: i64,
-    pub revoked_at: Option<i64>,
-    pub last_used_at: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Job {
-    pub id: i64,
-    pub org_id: i64,
-    pub kind: JobKind,
-    pub status: JobStatus,
-    pub title: String,
-    pub description: String,
-    pub location: String,
-    pub salary: String,
-    pub education: String,
-    pub experience: String,
-    pub openings: i64,
-    pub platform_role: Option<String>,
-    pub nice_role: Option<String>,
-    pub skills: Vec<String>,
-    pub certifications: Vec<String>,
-    /// The moderator's note when the posting was sent back.
-    pub review_note: String,
-    pub created_by: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub submitted_at: Option<i64>,
-    pub reviewed_by: Option<i64>,
-    pub published_at: Option<i64>,
-    pub closed_at: Option<i64>,
-    /// The posting counted in the indicators once published.
-    pub posting_id: Option<i64>,
-}
-
-/// A student's request to correct their record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Correction {
-    pub id: i64,
-    pub person_id: i64,
-    /// The piece of evidence it is about, if one.
-    pub evidence_id: Option<i64>,
-    pub note: String,
-    /// `open`, `accepted` or `dismissed`.
-    pub status: String,
-    pub response: String,
-    pub created_at: i64,
-    pub resolved_by: Option<i64>,
-    pub resolved_at: Option<i64>,
 }
 
 fn correction_from(r: &[Val]) -> Correction {

@@ -314,8 +314,9 @@ impl Store {
         dispatch!(self, b => b.imports().await)
     }
 
-    /// Postings of done imports after `after_id` as the demand index reads
-    /// them, each with its import, at most `limit`.
+    /// Postings after `after_id` as the demand index reads them, each with
+    /// its import, at most `limit`: of every import, running ones too — the
+    /// caller keeps those of the imports it holds.
     pub async fn postings_for_insight(
         &self,
         after_id: i64,

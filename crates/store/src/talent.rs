@@ -7,17 +7,7 @@ use cb_talent::{Evidence, EvidenceKind, Judge, Observation, SkillIndex, Weights}
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use cb_talent::pool::{Cohort, Course, Person, Program, School};
-
-/// A cohort as listed: with its program, school and head count.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CohortSummary {
-    pub cohort: Cohort,
-    pub program: String,
-    pub school_id: i64,
-    pub school: String,
-    pub people: i64,
-}
+pub use cb_talent::pool::{Cohort, CohortSummary, Course, Person, Program, School};
 
 /// Everything one talent write adds, in one transaction. New rows carry
 /// provisional ids (see `cb_talent::pool`); the database assigns the real ones.

@@ -98,3 +98,29 @@ impl Provisional {
         self.0
     }
 }
+
+/// A student's request to correct their record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    pub id: i64,
+    pub person_id: i64,
+    /// The piece of evidence it is about, if one.
+    pub evidence_id: Option<i64>,
+    pub note: String,
+    /// `open`, `accepted` or `dismissed`.
+    pub status: String,
+    pub response: String,
+    pub created_at: i64,
+    pub resolved_by: Option<i64>,
+    pub resolved_at: Option<i64>,
+}
+
+/// A cohort as listed: with its program, school and head count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CohortSummary {
+    pub cohort: Cohort,
+    pub program: String,
+    pub school_id: i64,
+    pub school: String,
+    pub people: i64,
+}

@@ -94,6 +94,15 @@ fn state_name(lang: Lang, t: &TaskView) -> String {
     }
 }
 
+/// A count with its noun in English: `1 row`, `2,048 rows`.
+fn en(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        crate::i18n::grouped(n),
+        if n == 1 { one } else { many }
+    )
+}
+
 /// The result in one line: what was added, or why it failed.
 fn summary(lang: Lang, t: &TaskView) -> String {
     let n = crate::i18n::grouped;
@@ -107,11 +116,11 @@ fn summary(lang: Lang, t: &TaskView) -> String {
                 n(t.rejected_total)
             ),
             Lang::En => format!(
-                "{} rows read: {} new postings, {} duplicates, {} rows rejected",
-                n(o.rows_read),
-                n(o.postings_new),
-                n(o.duplicates),
-                n(t.rejected_total)
+                "{} read: {}, {}, {} rejected",
+                en(o.rows_read, "row", "rows"),
+                en(o.postings_new, "new posting", "new postings"),
+                en(o.duplicates, "duplicate", "duplicates"),
+                en(t.rejected_total, "row", "rows")
             ),
         },
         (Some(cb_app::TaskResult::Talent(o)), _) => match lang {
@@ -125,13 +134,13 @@ fn summary(lang: Lang, t: &TaskView) -> String {
                 n(t.rejected_total)
             ),
             Lang::En => format!(
-                "{} rows read: {} people, {} courses, {} skill mappings, {} pieces of evidence added; {} rows rejected",
-                n(o.rows_read),
-                n(o.people_added),
-                n(o.courses_added),
-                n(o.mappings_added),
-                n(o.evidence_added),
-                n(t.rejected_total)
+                "{} read: {}, {}, {}, {} added; {} rejected",
+                en(o.rows_read, "row", "rows"),
+                en(o.people_added, "person", "people"),
+                en(o.courses_added, "course", "courses"),
+                en(o.mappings_added, "skill mapping", "skill mappings"),
+                en(o.evidence_added, "piece of evidence", "pieces of evidence"),
+                en(t.rejected_total, "row", "rows")
             ),
         },
         (None, Some(f)) => crate::pages::in_language(lang, &f.message),
@@ -252,8 +261,8 @@ impl TaskPage {
                 n(self.rejected.len() as u64)
             ),
             Lang::En => format!(
-                "{} rows rejected in all; the first {} are listed.",
-                n(self.t.rejected_total),
+                "{} rejected in all; the first {} listed.",
+                en(self.t.rejected_total, "row", "rows"),
                 n(self.rejected.len() as u64)
             ),
         }
@@ -292,17 +301,7 @@ async fn one(
     Path(id): Path<String>,
 ) -> PageResult {
     let c = &who.caller;
-    let id: i64 = id.parse().map_err(|_| {
-        gate(
-            lang,
-            &uri,
-            AppError::NotFound {
-                what: "import",
-                what_zh: "导入任务",
-                id: id.clone(),
-            },
-        )
-    })?;
+    let id = crate::talent_pages::page_id(lang, &id, "import", "导入任务")?;
     let mut t = app
         .tasks()
         .task(c, id)

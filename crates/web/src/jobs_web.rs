@@ -37,16 +37,7 @@ pub fn page_routes() -> Router<App> {
 type PageResult = Result<Response, Gate>;
 
 fn parse_id(lang: Lang, id: &str) -> Result<i64, Gate> {
-    id.parse().map_err(|_| {
-        Gate::Page(PageError(
-            lang,
-            AppError::NotFound {
-                what: "posting",
-                what_zh: "岗位",
-                id: id.chars().take(40).collect(),
-            },
-        ))
-    })
+    crate::talent_pages::page_id(lang, id, "posting", "岗位")
 }
 
 #[derive(Template)]

@@ -67,6 +67,25 @@ pub(crate) fn form_csrf(who: &Who, lang: Lang, back: &str, csrf: &str) -> Result
     }
 }
 
+/// A page's id in its path: a number, or the page is not found.
+pub(crate) fn page_id(
+    lang: Lang,
+    id: &str,
+    what: &'static str,
+    what_zh: &'static str,
+) -> Result<i64, Gate> {
+    id.parse().map_err(|_| {
+        Gate::Page(PageError(
+            lang,
+            AppError::NotFound {
+                what,
+                what_zh,
+                id: id.chars().take(40).collect(),
+            },
+        ))
+    })
+}
+
 pub(crate) fn gate(lang: Lang, uri: &Uri, e: AppError) -> Gate {
     match e {
         AppError::Access(AccessError::Unauthenticated { .. }) => Gate::SignIn(

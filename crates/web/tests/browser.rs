@@ -960,3 +960,95 @@ async fn every_page_as_every_role_reads_in_its_language() {
     server.abort();
     db.finish().await;
 }
+
+/// The import queue through its page: the operator uploads a posting file in
+/// Chinese, a school admin their school's roster in English; each page
+/// reloads itself until the worker has finished and then shows the counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploading_through_the_imports_page_in_a_real_browser() {
+    let downloads = tempfile::tempdir().expect("tempdir");
+    let Some(d) = Driver::start(downloads.path()).await else {
+        return;
+    };
+    let (db, app) = demo_app(|_| async {}, 30, 10, 2).await;
+    let (site, server) = serve(&app).await;
+    let files = tempfile::tempdir().expect("tempdir");
+    let postings = files.path().join("lagou.csv");
+    std::fs::write(&postings, POSTINGS).expect("write");
+
+    d.sign_in(&site, "operator", PASSWORD, "/imports").await;
+    d.goto(&format!("{site}/imports?lang=zh")).await;
+    d.settle().await;
+    assert_eq!(
+        d.attr("#upload-kind option:checked", "value").await,
+        "postings",
+        "the operator's form starts at job postings"
+    );
+    d.type_into("#upload-file", &postings.display().to_string())
+        .await;
+    d.click("#upload-form button[type=submit]").await;
+    d.wait_url("/imports/").await;
+    d.wait_text("#task-state", "已完成").await;
+    let result = d.text("#task-result").await;
+    assert!(
+        result.contains("读取 4 行：新增 4 条"),
+        "the result in words: {result}"
+    );
+
+    // a school admin sees talent files only, and imports their school's roster
+    let admin = app
+        .store()
+        .user_by_name("school-admin")
+        .await
+        .expect("user")
+        .expect("school-admin");
+    let org = app
+        .store()
+        .org(admin.org_id)
+        .await
+        .expect("org")
+        .expect("org");
+    let school = app
+        .store()
+        .talent_school(org.school_id.expect("a school"))
+        .await
+        .expect("school")
+        .expect("school")
+        .name;
+    let roster = files.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        format!("学校,专业,学号,姓名,毕业年份\n{school},网络空间安全,880001,李明,2027\n"),
+    )
+    .expect("write");
+    d.sign_in(&site, "school-admin", PASSWORD, "/imports").await;
+    d.goto(&format!("{site}/imports?lang=en")).await;
+    d.settle().await;
+    assert_eq!(
+        d.count("#upload-kind option[value=postings]").await,
+        0,
+        "no posting imports for a school"
+    );
+    d.click("#upload-kind option[value=people]").await;
+    d.type_into("#upload-file", &roster.display().to_string())
+        .await;
+    d.click("#upload-form button[type=submit]").await;
+    d.wait_url("/imports/").await;
+    d.wait_text("#task-state", "Done").await;
+    let result = d.text("#task-result").await;
+    assert!(
+        result.contains("1 row read: 1 person, 0 courses, 0 skill mappings, 0 pieces of evidence added; 0 rows rejected"),
+        "the result in words: {result}"
+    );
+    d.goto(&format!("{site}/imports?lang=en")).await;
+    d.settle().await;
+    assert_eq!(
+        d.count("#tasks tbody tr").await,
+        1,
+        "a school admin sees their school's imports, not the operator's"
+    );
+    d.quit().await;
+    server.abort();
+    app.store().close().await;
+    db.finish().await;
+}

@@ -587,6 +587,15 @@ impl Browser {
     }
 }
 
+/// Where a response sends the client (empty when nowhere).
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn hidden(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     html.split(&key)
@@ -1676,12 +1685,8 @@ async fn an_upload_the_workers_cannot_take_yet_waits_in_the_queue() {
         .await
         .expect("post");
     assert_eq!(r.status(), StatusCode::ACCEPTED, "queued, not refused");
-    let location = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .expect("where to follow it")
-        .to_string();
+    let location = location(&r);
+    assert!(location.starts_with("/api/v1/imports/tasks/"), "{location}");
     let v: Value = r.json().await.expect("json");
     // queued, or claimed by the worker that waits for the slot and puts it back
     assert!(
@@ -1790,12 +1795,7 @@ async fn check_imports_page(s: &Server, label: &str) {
         .await
         .expect("post");
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
-    let to = r
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let to = location(&r);
     assert!(
         to.starts_with("/imports/") && to.ends_with("?done=queued"),
         "{label}: {to}"
@@ -1827,7 +1827,7 @@ async fn check_imports_page(s: &Server, label: &str) {
         "{label}"
     );
     assert!(
-        page.contains("2 rows read: 1 new postings, 0 duplicates, 1 rows rejected"),
+        page.contains("2 rows read: 1 new posting, 0 duplicates, 1 row rejected"),
         "{label}: {page}"
     );
     assert!(
