@@ -201,7 +201,8 @@ pub fn worker_name(role: &str) -> String {
     format!("{role}@{host}:{}:{n:08x}", std::process::id())
 }
 
-/// What the caller may queue: `None` when nothing.
+/// Whether the caller may queue `work` (the import itself checks the rows:
+/// a school admin's talent file may only name their own school).
 fn may_queue(caller: &Caller, work: &Work) -> bool {
     match work {
         Work::Postings { .. } => caller.is_operator(),
@@ -214,9 +215,17 @@ impl TaskService<'_> {
     /// (operators) and talent files (operators, school admins).
     pub fn may_import(&self, caller: &Caller) -> (bool, bool) {
         let writes = caller.require_write("import").is_ok();
+        let postings = Work::Postings {
+            skip_bad_rows: false,
+            crawl_date: None,
+        };
+        let talent = Work::Talent {
+            file_kind: String::new(),
+            skip_bad_rows: false,
+        };
         (
-            writes && caller.is_operator(),
-            writes && (caller.is_operator() || caller.role() == Some(UserRole::SchoolAdmin)),
+            writes && may_queue(caller, &postings),
+            writes && may_queue(caller, &talent),
         )
     }
 
