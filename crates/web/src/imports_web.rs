@@ -189,6 +189,17 @@ impl ListPage {
     fn who(&self, t: &TaskView) -> String {
         queued_by(self.page.lang, t)
     }
+    fn name<'t>(&self, t: &'t TaskView) -> &'t str {
+        file_name(t)
+    }
+}
+
+/// A file's name without the server's folders (a CLI import records its path).
+fn file_name(t: &TaskView) -> &str {
+    t.file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&t.file_name)
 }
 
 fn queued_by(lang: Lang, t: &TaskView) -> String {
@@ -313,7 +324,7 @@ async fn one(
         None => Vec::new(),
     };
     let open = !t.is_finished();
-    let title = t.file_name.clone();
+    let title = file_name(&t).to_string();
     let mut r = render(&TaskPage {
         page: PageCtx::new(app.places(c), lang, &uri, title),
         csrf: who.csrf(),
