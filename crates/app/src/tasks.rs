@@ -244,13 +244,19 @@ impl TaskService<'_> {
             )
             .await?;
         self.app.tasks_wake.notify_one();
-        self.view_of(id).await
+        self.view_in(None, id).await
     }
 
     /// One task, for whoever may see it: operators every task, school admins
     /// their organisation's.
     pub async fn task(&self, caller: &Caller, id: i64) -> Result<TaskView, AppError> {
         let scope = self.scope(caller).await?;
+        self.view_in(scope, id).await
+    }
+
+    /// Task `id` as seen from `scope` (see [`TaskService::scope`]; `None`:
+    /// every organisation's): another organisation's is not found.
+    async fn view_in(&self, scope: Option<i64>, id: i64) -> Result<TaskView, AppError> {
         let not_found = || AppError::NotFound {
             what: "import",
             what_zh: "导入任务",
@@ -304,8 +310,9 @@ impl TaskService<'_> {
         timeout: std::time::Duration,
     ) -> Result<TaskView, AppError> {
         let deadline = tokio::time::Instant::now() + timeout;
+        let scope = self.scope(caller).await?;
         loop {
-            let t = self.task(caller, id).await?;
+            let t = self.view_in(scope, id).await?;
             if t.is_finished() || tokio::time::Instant::now() >= deadline {
                 return Ok(t);
             }
@@ -448,20 +455,6 @@ impl TaskService<'_> {
                 crate::accounts::now(),
             )
             .await?)
-    }
-
-    async fn view_of(&self, id: i64) -> Result<TaskView, AppError> {
-        let t = self
-            .app
-            .store()
-            .task(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound {
-                what: "import",
-                what_zh: "导入任务",
-                id: id.to_string(),
-            })?;
-        Ok(self.views(vec![t]).await?.remove(0))
     }
 
     /// Whose tasks the caller sees: `None` every organisation's (operators),

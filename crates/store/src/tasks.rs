@@ -154,6 +154,18 @@ impl Store {
     pub async fn task_claim(&self, claim: Claim<'_>) -> Result<Option<Task>, StoreError> {
         const PICK: &str = "SELECT id FROM tasks WHERE state = 'queued' \
              OR (state = 'running' AND heartbeat < $3) ORDER BY id LIMIT 1";
+        const ANY: &str = "SELECT EXISTS (SELECT 1 FROM tasks WHERE state = 'queued' \
+             OR (state = 'running' AND heartbeat < $1))";
+        // an idle worker asks every half second: a read, so that asking takes
+        // no write lock (SQLite) and locks no row (PostgreSQL) while there is
+        // nothing to claim
+        let waiting: bool = on_pool!(self, pool => sqlx::query_scalar(ANY)
+            .bind(claim.stale_before)
+            .fetch_one(pool)
+            .await?);
+        if !waiting {
+            return Ok(None);
+        }
         let lock = match self {
             Store::Postgres(_) => " FOR UPDATE SKIP LOCKED",
             Store::Sqlite(_) => "",

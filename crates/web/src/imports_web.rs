@@ -38,6 +38,15 @@ type PageResult = Result<Response, Gate>;
 /// How often an unfinished task's page reloads itself, in seconds.
 const RELOAD_S: &str = "2";
 
+/// A page that reloads itself (`Refresh`) while `open` (something still runs).
+fn reloading(mut r: Response, open: bool) -> Response {
+    if open {
+        r.headers_mut()
+            .insert("refresh", HeaderValue::from_static(RELOAD_S));
+    }
+    r
+}
+
 /// The talent file kinds the form offers, in the order people import them.
 const TALENT_KINDS: [&str; 7] = [
     "people",
@@ -286,7 +295,7 @@ async fn list(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) 
     let (may_postings, may_talent) = app.tasks().may_import(c);
     let open = tasks.iter().any(|t| !t.is_finished());
     let title = lang.pick("导入", "Imports").to_string();
-    let mut r = render(&ListPage {
+    let r = render(&ListPage {
         page: PageCtx::new(app.places(c), lang, &uri, title),
         csrf: who.csrf(),
         tasks,
@@ -297,11 +306,7 @@ async fn list(State(app): State<App>, who: Who, UiLang(lang): UiLang, uri: Uri) 
             .map(|k| (*k, kind_name(lang, k)))
             .collect(),
     });
-    if open {
-        r.headers_mut()
-            .insert("refresh", HeaderValue::from_static(RELOAD_S));
-    }
-    Ok(r)
+    Ok(reloading(r, open))
 }
 
 async fn one(
@@ -325,17 +330,13 @@ async fn one(
     };
     let open = !t.is_finished();
     let title = file_name(&t).to_string();
-    let mut r = render(&TaskPage {
+    let r = render(&TaskPage {
         page: PageCtx::new(app.places(c), lang, &uri, title),
         csrf: who.csrf(),
         t,
         rejected,
     });
-    if open {
-        r.headers_mut()
-            .insert("refresh", HeaderValue::from_static(RELOAD_S));
-    }
-    Ok(r)
+    Ok(reloading(r, open))
 }
 
 /// The form's fields, read from the multipart body.
