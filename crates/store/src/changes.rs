@@ -61,27 +61,6 @@ pub(crate) fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// The rows noting that `people` changed (one `Talent` row when there are
-/// many, none when there are none).
-pub(crate) fn people_rows(people: &[i64]) -> Rows {
-    let mut ids = people.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.len() > PEOPLE_PER_CHANGE {
-        return kind_row(ChangeKind::Talent);
-    }
-    let at = now();
-    ids.iter()
-        .map(|&p| {
-            vec![
-                Val::Text(ChangeKind::Person.as_str().into()),
-                Val::Int(p),
-                Val::Int(at),
-            ]
-        })
-        .collect()
-}
-
 /// One row of `kind` without a subject.
 pub(crate) fn kind_row(kind: ChangeKind) -> Rows {
     vec![vec![

@@ -7,6 +7,72 @@
 //! what it is given and decides nothing about who may do what; the caller is
 //! passed in only to be written to the audit log.
 
+/// Runs one statement on whichever pool the store has; `$p` names the pool
+/// in `$e`, which is written once and compiled for each backend.
+/// `$begin` names, in `$e`, how that backend begins a write transaction.
+macro_rules! on_pool {
+    ($store:expr, $p:ident => $e:expr) => {
+        on_pool!($store, $p, _begin => $e)
+    };
+    ($store:expr, $p:ident, $begin:ident => $e:expr) => {
+        match $store {
+            Store::Sqlite(b) => {
+                let $p = b.pool();
+                let $begin = crate::SQLITE_BEGIN;
+                $e
+            }
+            Store::Postgres(b) => {
+                let $p = b.pool();
+                let $begin = "BEGIN";
+                $e
+            }
+        }
+    };
+}
+
+/// Runs `$body` in one write transaction on whichever pool the store has and
+/// commits it; `$tx` names the transaction in `$body`, which is written once
+/// and compiled for each backend. An early return (`?`, `return Err`) rolls
+/// the transaction back.
+macro_rules! in_tx {
+    ($store:expr, $tx:ident => $body:expr) => {
+        on_pool!($store, pool, begin => {
+            let mut $tx = pool.begin_with(begin).await?;
+            let out = $body;
+            $tx.commit().await?;
+            out
+        })
+    };
+}
+
+/// Appends an audit entry in the transaction `$tx`.
+macro_rules! audit_in {
+    ($tx:expr, $caller:expr, $action:expr, $detail:expr) => {
+        sqlx::query("INSERT INTO audit_log (actor, action, detail) VALUES ($1, $2, $3)")
+            .bind($caller.audit_name())
+            .bind($action)
+            .bind($detail)
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
+/// Notes in `$tx` that what `$kind` names changed (see [`changes`]); with a
+/// subject, that one person changed.
+macro_rules! note_in {
+    ($tx:expr, $kind:expr) => {
+        note_in!($tx, $kind, None::<i64>)
+    };
+    ($tx:expr, $kind:expr, $subject:expr) => {
+        sqlx::query("INSERT INTO changes (kind, subject, at) VALUES ($1, $2, $3)")
+            .bind($kind.as_str())
+            .bind($subject)
+            .bind(crate::changes::now())
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
 pub mod accounts;
 mod backend;
 pub mod changes;
@@ -468,115 +534,6 @@ impl Store {
                 .await?
                 .map(ImportSession::Postgres),
         })
-    }
-
-    /// Adds talent-pool records (schools … evidence) in one transaction;
-    /// returns the evidence's stored ids when `w.evidence_ids` asks for them.
-    pub async fn write_talent(
-        &self,
-        caller: &Caller,
-        w: &talent::TalentWrite,
-    ) -> Result<Vec<i64>, StoreError> {
-        // a row that is there already (the same file, school or student added
-        // by another process meanwhile) is a `Duplicate`
-        dispatch!(self, b => b.write_talent(caller, w).await).map_err(|e| match e {
-            StoreError::Database(e) => backend::duplicate(e),
-            e => e,
-        })
-    }
-
-    pub async fn talent_import_by_hash(
-        &self,
-        hash: &str,
-    ) -> Result<Option<talent::TalentImportRecord>, StoreError> {
-        dispatch!(self, b => b.talent_import_by_hash(hash).await)
-    }
-
-    /// Everything a talent import resolves names against.
-    /// A program's courses with the skills each teaches, by name.
-    pub async fn talent_program_courses(
-        &self,
-        program_id: i64,
-    ) -> Result<Vec<talent::Course>, StoreError> {
-        dispatch!(self, b => b.talent_program_courses(program_id).await)
-    }
-
-    pub async fn talent_reference(&self) -> Result<talent::TalentReference, StoreError> {
-        dispatch!(self, b => b.talent_reference().await)
-    }
-
-    pub async fn talent_person(&self, id: i64) -> Result<Option<talent::Person>, StoreError> {
-        dispatch!(self, b => b.talent_person(id).await)
-    }
-
-    pub async fn talent_people(
-        &self,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<talent::Person>, StoreError> {
-        dispatch!(self, b => b.talent_people(after_id, limit).await)
-    }
-
-    pub async fn talent_program(&self, id: i64) -> Result<Option<talent::Program>, StoreError> {
-        dispatch!(self, b => b.talent_program(id).await)
-    }
-
-    /// Evidence of the people with ids in `first..=last`.
-    pub async fn talent_evidence_range(
-        &self,
-        first: i64,
-        last: i64,
-    ) -> Result<Vec<cb_talent::Evidence>, StoreError> {
-        dispatch!(self, b => b.talent_evidence_range(first, last).await)
-    }
-
-    /// Evidence of people `first..=last` with only what a recompute needs.
-    pub async fn talent_evidence_compact(
-        &self,
-        first: i64,
-        last: i64,
-        skills: &cb_talent::SkillIndex,
-    ) -> Result<cb_talent::CompactEvidence, StoreError> {
-        dispatch!(self, b => b.talent_evidence_compact(first, last, skills).await)
-    }
-
-    /// Every cohort with its program, school and head count.
-    pub async fn talent_cohorts(&self) -> Result<Vec<talent::CohortSummary>, StoreError> {
-        dispatch!(self, b => b.talent_cohorts().await)
-    }
-
-    pub async fn talent_school(&self, id: i64) -> Result<Option<talent::School>, StoreError> {
-        dispatch!(self, b => b.talent_school(id).await)
-    }
-
-    pub async fn talent_cohort_people(
-        &self,
-        cohort_id: i64,
-    ) -> Result<Vec<talent::Person>, StoreError> {
-        dispatch!(self, b => b.talent_cohort_people(cohort_id).await)
-    }
-
-    pub async fn talent_cohort_evidence(
-        &self,
-        cohort_id: i64,
-    ) -> Result<Vec<cb_talent::Evidence>, StoreError> {
-        dispatch!(self, b => b.talent_cohort_evidence(cohort_id).await)
-    }
-
-    pub async fn talent_programs(&self) -> Result<Vec<talent::Program>, StoreError> {
-        dispatch!(self, b => b.talent_programs().await)
-    }
-
-    pub async fn talent_evidence_of(
-        &self,
-        person_id: i64,
-    ) -> Result<Vec<cb_talent::Evidence>, StoreError> {
-        dispatch!(self, b => b.talent_evidence_of(person_id).await)
-    }
-
-    /// (schools, programs, people, evidence)
-    pub async fn talent_counts(&self) -> Result<(i64, i64, i64, i64), StoreError> {
-        dispatch!(self, b => b.talent_counts().await)
     }
 
     /// Appends to the audit log.

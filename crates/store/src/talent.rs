@@ -1,11 +1,15 @@
 //! The talent pool as rows: schools, programs (with their evaluation
 //! weights), cohorts, people, courses and their skill mappings, evidence.
 
-use crate::StoreError;
-use crate::tables::Val;
-use cb_talent::{Evidence, EvidenceKind, Judge, Observation, SkillIndex, Weights};
+use crate::changes::ChangeKind;
+use crate::{Store, StoreError};
+use cb_core::Caller;
+use cb_talent::{CompactEvidence, Evidence, EvidenceKind, Judge, Observation, SkillIndex, Weights};
 use chrono::NaiveDate;
+use futures_util::TryStreamExt;
 use serde::Serialize;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
 
 pub use cb_talent::pool::{Cohort, CohortSummary, Course, Person, Program, School};
 
@@ -30,7 +34,7 @@ pub struct TalentImportStart {
     pub rejected: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct TalentImportRecord {
     pub id: i64,
     pub file_name: String,
@@ -45,15 +49,6 @@ pub struct TalentImportRecord {
 /// programs, cohorts, courses and every person's key.
 pub type TalentReference = cb_talent::pool::Pool;
 
-fn t(s: &str) -> Val {
-    Val::Text(s.to_string())
-}
-
-fn b(x: bool) -> Val {
-    Val::Int(i64::from(x))
-}
-
-/// The rows of a write; evidence without a recorder is recorded by `actor`.
 /// Observations as stored: `skill:level` separated by spaces.
 pub(crate) fn encode_observations(observations: &[Observation]) -> String {
     observations
@@ -63,92 +58,19 @@ pub(crate) fn encode_observations(observations: &[Observation]) -> String {
         .join(" ")
 }
 
-// The rows of a write, without their ids (the database assigns them) and
-// with references already mapped to stored ids.
-
-pub(crate) fn school_row(s: &School) -> Vec<Val> {
-    vec![t(&s.name), t(&s.region)]
-}
-
-pub(crate) fn program_row(p: &Program, school_id: i64) -> Vec<Val> {
-    let x = &p.weights;
-    vec![
-        Val::Int(school_id),
-        t(&p.name),
-        Val::Real(x.school),
-        Val::Real(x.enterprise),
-        Val::Real(x.practice),
-        Val::Real(x.credential),
-        Val::Real(x.half_life_days),
-        Val::Real(x.required_level),
-        Val::Real(x.ready),
-        Val::Real(x.near_ready),
-    ]
-}
-
-pub(crate) fn cohort_row(c: &Cohort, program_id: i64) -> Vec<Val> {
-    vec![Val::Int(program_id), t(&c.name), Val::Int(c.entry_year)]
-}
-
-pub(crate) fn person_row(
-    p: &Person,
-    school_id: i64,
-    program_id: i64,
-    cohort_id: Option<i64>,
-) -> Vec<Val> {
-    vec![
-        Val::Int(school_id),
-        Val::Int(program_id),
-        cohort_id.map_or(Val::Null, Val::Int),
-        t(&p.name),
-        t(&p.student_number),
-        Val::Int(p.graduation_year),
-        t(&p.region),
-        b(p.consent_enterprise),
-        b(p.consent_analytics),
-        b(p.synthetic),
-    ]
-}
-
-pub(crate) fn course_row(c: &Course, program_id: i64) -> Vec<Val> {
-    vec![Val::Int(program_id), t(&c.name)]
-}
-
-pub(crate) fn course_skill_row(course_id: i64, skill: &str, level: f64) -> Vec<Val> {
-    vec![Val::Int(course_id), t(skill), Val::Real(level)]
-}
-
-/// Evidence without a recorder is recorded by `actor`.
-pub(crate) fn evidence_row(e: &Evidence, person_id: i64, actor: &str) -> Vec<Val> {
-    let kind = match &e.kind {
+fn evidence_kind_name(kind: &EvidenceKind) -> &'static str {
+    match kind {
         EvidenceKind::CourseGrade { .. } => "course_grade",
         EvidenceKind::EnterpriseEvaluation { .. } => "enterprise_evaluation",
         EvidenceKind::Competition { .. } => "competition",
         EvidenceKind::Certificate { .. } => "certificate",
         EvidenceKind::Award { .. } => "award",
-    };
-    vec![
-        Val::Int(person_id),
-        t(kind),
-        t(&serde_json::to_string(&e.kind).unwrap_or_default()),
-        t(&e.source_org),
-        t(&e.date.format("%Y-%m-%d").to_string()),
-        t(if e.recorded_by.is_empty() {
-            actor
-        } else {
-            &e.recorded_by
-        }),
-        t(&encode_observations(&e.observations)),
-    ]
+    }
 }
 
 /// Maps a row's reference to a stored id: a provisional (negative) id to
 /// the id its row was given in this write.
-pub(crate) fn stored_id(
-    ids: &std::collections::HashMap<i64, i64>,
-    what: &str,
-    id: i64,
-) -> Result<i64, StoreError> {
+pub(crate) fn stored_id(ids: &HashMap<i64, i64>, what: &str, id: i64) -> Result<i64, StoreError> {
     if !cb_talent::pool::is_provisional(id) {
         return Ok(id);
     }
@@ -158,89 +80,740 @@ pub(crate) fn stored_id(
     })
 }
 
-pub(crate) fn school_from(r: &[Val]) -> School {
-    School {
-        id: r[0].int(),
-        name: r[1].text(),
-        region: r[2].text(),
+// ---- rows as stored, decoded by column name ----
+
+const SCHOOL_COLUMNS: &str = "id, name, region";
+const PROGRAM_COLUMNS: &str = "id, school_id, name, w_school, w_enterprise, w_practice, \
+     w_credential, half_life_days, required_level, ready, near_ready";
+const COHORT_COLUMNS: &str = "id, program_id, name, entry_year";
+pub(crate) const PERSON_COLUMNS: &str = "id, school_id, program_id, cohort_id, name, \
+     student_number, graduation_year, region, consent_enterprise, consent_analytics, synthetic";
+const EVIDENCE_COLUMNS: &str =
+    "id, person_id, kind, detail, source_org, date, recorded_by, observations";
+
+#[derive(sqlx::FromRow)]
+struct SchoolRow {
+    id: i64,
+    name: String,
+    region: String,
+}
+
+impl From<SchoolRow> for School {
+    fn from(r: SchoolRow) -> School {
+        School {
+            id: r.id,
+            name: r.name,
+            region: r.region,
+        }
     }
 }
 
-pub(crate) fn cohort_from(r: &[Val]) -> Cohort {
-    Cohort {
-        id: r[0].int(),
-        program_id: r[1].int(),
-        name: r[2].text(),
-        entry_year: r[3].int(),
+#[derive(sqlx::FromRow)]
+struct ProgramRow {
+    id: i64,
+    school_id: i64,
+    name: String,
+    w_school: f64,
+    w_enterprise: f64,
+    w_practice: f64,
+    w_credential: f64,
+    half_life_days: f64,
+    required_level: f64,
+    ready: f64,
+    near_ready: f64,
+}
+
+impl From<ProgramRow> for Program {
+    fn from(r: ProgramRow) -> Program {
+        Program {
+            id: r.id,
+            school_id: r.school_id,
+            name: r.name,
+            weights: Weights {
+                school: r.w_school,
+                enterprise: r.w_enterprise,
+                practice: r.w_practice,
+                credential: r.w_credential,
+                half_life_days: r.half_life_days,
+                required_level: r.required_level,
+                ready: r.ready,
+                near_ready: r.near_ready,
+            },
+        }
     }
 }
 
-pub(crate) fn person_from(r: &[Val]) -> Person {
-    Person {
-        id: r[0].int(),
-        school_id: r[1].int(),
-        program_id: r[2].int(),
-        cohort_id: match r[3] {
-            Val::Null => None,
-            ref v => Some(v.int()),
-        },
-        name: r[4].text(),
-        student_number: r[5].text(),
-        graduation_year: r[6].int(),
-        region: r[7].text(),
-        consent_enterprise: r[8].int() != 0,
-        consent_analytics: r[9].int() != 0,
-        synthetic: r[10].int() != 0,
+#[derive(sqlx::FromRow)]
+struct CohortRow {
+    id: i64,
+    program_id: i64,
+    name: String,
+    entry_year: i64,
+}
+
+impl From<CohortRow> for Cohort {
+    fn from(r: CohortRow) -> Cohort {
+        Cohort {
+            id: r.id,
+            program_id: r.program_id,
+            name: r.name,
+            entry_year: r.entry_year,
+        }
     }
 }
 
-pub(crate) fn program_from(r: &[Val]) -> Program {
-    Program {
-        id: r[0].int(),
-        school_id: r[1].int(),
-        name: r[2].text(),
-        weights: Weights {
-            school: r[3].real(),
-            enterprise: r[4].real(),
-            practice: r[5].real(),
-            credential: r[6].real(),
-            half_life_days: r[7].real(),
-            required_level: r[8].real(),
-            ready: r[9].real(),
-            near_ready: r[10].real(),
-        },
+/// A yes/no column (0 or 1 on both backends); anything else is corrupt.
+pub(crate) fn flag(table: &str, column: &str, v: i64) -> Result<bool, StoreError> {
+    match v {
+        0 => Ok(false),
+        1 => Ok(true),
+        other => Err(StoreError::Corrupt {
+            table: table.into(),
+            detail: format!("{column} is {other}, expected 0 or 1"),
+        }),
     }
 }
 
-pub(crate) fn evidence_from(r: &[Val]) -> Result<Evidence, StoreError> {
-    let corrupt = |detail: String| StoreError::Corrupt {
-        table: "talent_evidence".into(),
-        detail,
-    };
-    let kind: EvidenceKind =
-        serde_json::from_str(&r[3].text()).map_err(|e| corrupt(format!("detail: {e}")))?;
-    let date = NaiveDate::parse_from_str(&r[5].text(), "%Y-%m-%d")
-        .map_err(|e| corrupt(format!("date: {e}")))?;
-    let observations = r[7]
-        .text()
-        .split_whitespace()
-        .filter_map(|p| p.rsplit_once(':'))
-        .map(|(s, l)| {
-            Ok(Observation {
-                skill_id: s.to_string(),
-                level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))?,
+#[derive(sqlx::FromRow)]
+pub(crate) struct PersonRow {
+    id: i64,
+    school_id: i64,
+    program_id: i64,
+    cohort_id: Option<i64>,
+    name: String,
+    student_number: String,
+    graduation_year: i64,
+    region: String,
+    consent_enterprise: i64,
+    consent_analytics: i64,
+    synthetic: i64,
+}
+
+impl TryFrom<PersonRow> for Person {
+    type Error = StoreError;
+    fn try_from(r: PersonRow) -> Result<Person, StoreError> {
+        const T: &str = "talent_people";
+        Ok(Person {
+            id: r.id,
+            school_id: r.school_id,
+            program_id: r.program_id,
+            cohort_id: r.cohort_id,
+            name: r.name,
+            student_number: r.student_number,
+            graduation_year: r.graduation_year,
+            region: r.region,
+            consent_enterprise: flag(T, "consent_enterprise", r.consent_enterprise)?,
+            consent_analytics: flag(T, "consent_analytics", r.consent_analytics)?,
+            synthetic: flag(T, "synthetic", r.synthetic)?,
+        })
+    }
+}
+
+pub(crate) fn people(rows: Vec<PersonRow>) -> Result<Vec<Person>, StoreError> {
+    rows.into_iter().map(Person::try_from).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct EvidenceRow {
+    id: i64,
+    person_id: i64,
+    kind: String,
+    detail: String,
+    source_org: String,
+    date: String,
+    recorded_by: String,
+    observations: String,
+}
+
+impl TryFrom<EvidenceRow> for Evidence {
+    type Error = StoreError;
+    fn try_from(r: EvidenceRow) -> Result<Evidence, StoreError> {
+        let kind: EvidenceKind =
+            serde_json::from_str(&r.detail).map_err(|e| corrupt(format!("detail: {e}")))?;
+        if evidence_kind_name(&kind) != r.kind {
+            return Err(corrupt(format!(
+                "evidence {} is stored as `{}` but its detail is `{}`",
+                r.id,
+                r.kind,
+                evidence_kind_name(&kind)
+            )));
+        }
+        let (_, date) = compact_parts(&r.kind, &r.date)?;
+        let observations = r
+            .observations
+            .split_ascii_whitespace()
+            .map(|p| {
+                let (s, l) = p
+                    .rsplit_once(':')
+                    .ok_or_else(|| corrupt(format!("observation `{p}`")))?;
+                Ok(Observation {
+                    skill_id: s.to_string(),
+                    level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Evidence {
+            id: u64::try_from(r.id).map_err(|_| corrupt(format!("id {}", r.id)))?,
+            person_id: u64::try_from(r.person_id)
+                .map_err(|_| corrupt(format!("person_id {}", r.person_id)))?,
+            kind,
+            source_org: r.source_org,
+            date,
+            recorded_by: r.recorded_by,
+            observations,
+        })
+    }
+}
+
+fn evidence(rows: Vec<EvidenceRow>) -> Result<Vec<Evidence>, StoreError> {
+    rows.into_iter().map(Evidence::try_from).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct CourseRow {
+    id: i64,
+    program_id: i64,
+    name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct CourseSkillRow {
+    course_id: i64,
+    skill_id: String,
+    target_level: f64,
+}
+
+/// Courses with the skills each teaches.
+fn courses(rows: Vec<CourseRow>, skills: Vec<CourseSkillRow>) -> Vec<Course> {
+    let mut courses: Vec<Course> = rows
+        .into_iter()
+        .map(|r| Course {
+            id: r.id,
+            program_id: r.program_id,
+            name: r.name,
+            skills: Vec::new(),
+        })
+        .collect();
+    let at: HashMap<i64, usize> = courses.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    for s in skills {
+        if let Some(&i) = at.get(&s.course_id) {
+            courses[i].skills.push((s.skill_id, s.target_level));
+        }
+    }
+    courses
+}
+
+#[derive(sqlx::FromRow)]
+struct CohortSummaryRow {
+    id: i64,
+    program_id: i64,
+    name: String,
+    entry_year: i64,
+    program: String,
+    school_id: i64,
+    school: String,
+    people: i64,
+}
+
+/// Rows per multi-row INSERT of people and of evidence (the statement's
+/// parameters stay under SQLite's 32,766 and PostgreSQL's 65,535).
+const ROWS_PER_INSERT: usize = 2_000;
+
+impl Store {
+    /// Adds schools, programs, cohorts, people, courses and evidence in one
+    /// transaction. New rows carry provisional (negative) ids: the database
+    /// assigns the real ones, and references between new rows follow.
+    /// Returns the evidence's stored ids when `w.evidence_ids` asks for them.
+    pub async fn write_talent(
+        &self,
+        caller: &Caller,
+        w: &TalentWrite,
+    ) -> Result<Vec<i64>, StoreError> {
+        // a row that is there already (the same file, school or student added
+        // by another process meanwhile) is a `Duplicate`
+        self.write_talent_tx(caller, w).await.map_err(|e| match e {
+            StoreError::Database(e) => crate::backend::duplicate(e),
+            e => e,
+        })
+    }
+
+    async fn write_talent_tx(
+        &self,
+        caller: &Caller,
+        w: &TalentWrite,
+    ) -> Result<Vec<i64>, StoreError> {
+        let a = &w.add;
+        let actor = caller.audit_name();
+        let evidence_ids = in_tx!(self, tx => {
+            if let Some(i) = &w.import {
+                sqlx::query(
+                    "INSERT INTO talent_imports (file_name, file_hash, kind, rows_read, rejected, actor) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&i.file_name)
+                .bind(&i.file_hash)
+                .bind(&i.kind)
+                .bind(i.rows_read as i64)
+                .bind(i.rejected as i64)
+                .bind(&actor)
+                .execute(&mut *tx)
+                .await?;
+            }
+            // the few parents one row at a time, each giving back its id
+            let (mut schools, mut programs, mut cohorts, mut courses) =
+                (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+            for x in &a.schools {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO talent_schools (name, region) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(&x.name)
+                .bind(&x.region)
+                .fetch_one(&mut *tx)
+                .await?;
+                schools.insert(x.id, id);
+            }
+            for x in &a.programs {
+                let w = &x.weights;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO talent_programs (school_id, name, w_school, w_enterprise, w_practice, \
+                     w_credential, half_life_days, required_level, ready, near_ready) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                )
+                .bind(stored_id(&schools, "talent_schools", x.school_id)?)
+                .bind(&x.name)
+                .bind(w.school)
+                .bind(w.enterprise)
+                .bind(w.practice)
+                .bind(w.credential)
+                .bind(w.half_life_days)
+                .bind(w.required_level)
+                .bind(w.ready)
+                .bind(w.near_ready)
+                .fetch_one(&mut *tx)
+                .await?;
+                programs.insert(x.id, id);
+            }
+            for x in &a.cohorts {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO talent_cohorts (program_id, name, entry_year) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(stored_id(&programs, "talent_programs", x.program_id)?)
+                .bind(&x.name)
+                .bind(x.entry_year)
+                .fetch_one(&mut *tx)
+                .await?;
+                cohorts.insert(x.id, id);
+            }
+            let mut skill_rows: Vec<(i64, &str, f64)> = Vec::new();
+            for x in &a.courses {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO talent_courses (program_id, name) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(stored_id(&programs, "talent_programs", x.program_id)?)
+                .bind(&x.name)
+                .fetch_one(&mut *tx)
+                .await?;
+                courses.insert(x.id, id);
+                skill_rows.extend(x.skills.iter().map(|(s, l)| (id, s.as_str(), *l)));
+            }
+            for (c, s, l) in &a.course_skills {
+                skill_rows.push((stored_id(&courses, "talent_courses", *c)?, s.as_str(), *l));
+            }
+            for chunk in skill_rows.chunks(ROWS_PER_INSERT) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO talent_course_skills (course_id, skill_id, target_level) ",
+                );
+                q.push_values(chunk, |mut b, (c, s, l)| {
+                    b.push_bind(*c).push_bind(*s).push_bind(*l);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            // people in multi-row statements; each comes back by its school and student number
+            let mut rows = Vec::with_capacity(a.people.len());
+            let mut by_key: HashMap<(i64, &str), i64> = HashMap::with_capacity(a.people.len());
+            for p in &a.people {
+                let school = stored_id(&schools, "talent_schools", p.school_id)?;
+                let program = stored_id(&programs, "talent_programs", p.program_id)?;
+                let cohort = p.cohort_id.map(|c| stored_id(&cohorts, "talent_cohorts", c)).transpose()?;
+                rows.push((p, school, program, cohort));
+                by_key.insert((school, p.student_number.as_str()), p.id);
+            }
+            let mut people: HashMap<i64, i64> = HashMap::with_capacity(a.people.len());
+            for chunk in rows.chunks(ROWS_PER_INSERT) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO talent_people (school_id, program_id, cohort_id, name, student_number, \
+                     graduation_year, region, consent_enterprise, consent_analytics, synthetic) ",
+                );
+                q.push_values(chunk, |mut b, (p, school, program, cohort)| {
+                    b.push_bind(*school)
+                        .push_bind(*program)
+                        .push_bind(*cohort)
+                        .push_bind(&p.name)
+                        .push_bind(&p.student_number)
+                        .push_bind(p.graduation_year)
+                        .push_bind(&p.region)
+                        .push_bind(i64::from(p.consent_enterprise))
+                        .push_bind(i64::from(p.consent_analytics))
+                        .push_bind(i64::from(p.synthetic));
+                });
+                q.push(" RETURNING id, school_id, student_number");
+                let back: Vec<(i64, i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                for (id, school, number) in back {
+                    let provisional = by_key.get(&(school, number.as_str())).copied().ok_or_else(|| StoreError::Corrupt {
+                        table: "talent_people".into(),
+                        detail: format!("a person came back that this write did not add ({school}, {number})"),
+                    })?;
+                    people.insert(provisional, id);
+                }
+            }
+            let mut rows = Vec::with_capacity(a.evidence.len());
+            let mut touched = Vec::with_capacity(a.evidence.len() + people.len());
+            for e in &a.evidence {
+                let person = stored_id(&people, "talent_people", e.person_id as i64)?;
+                touched.push(person);
+                let detail = serde_json::to_string(&e.kind).map_err(|err| StoreError::Corrupt {
+                    table: "talent_evidence".into(),
+                    detail: format!("detail: {err}"),
+                })?;
+                let by = if e.recorded_by.is_empty() { actor.as_str() } else { e.recorded_by.as_str() };
+                rows.push((person, evidence_kind_name(&e.kind), detail, e, e.date.format("%Y-%m-%d").to_string(), by, encode_observations(&e.observations)));
+            }
+            // one at a time when the ids are wanted (a write of a few)
+            let per = if w.evidence_ids { 1 } else { ROWS_PER_INSERT };
+            let mut evidence_ids = Vec::new();
+            for chunk in rows.chunks(per) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO talent_evidence (person_id, kind, detail, source_org, date, recorded_by, observations) ",
+                );
+                q.push_values(chunk, |mut b, (person, kind, detail, e, date, by, obs)| {
+                    b.push_bind(*person)
+                        .push_bind(*kind)
+                        .push_bind(detail.as_str())
+                        .push_bind(e.source_org.as_str())
+                        .push_bind(date.as_str())
+                        .push_bind(*by)
+                        .push_bind(obs.as_str());
+                });
+                if w.evidence_ids {
+                    q.push(" RETURNING id");
+                    let id: i64 = q.build_query_scalar().fetch_one(&mut *tx).await?;
+                    evidence_ids.push(id);
+                } else {
+                    q.build().execute(&mut *tx).await?;
+                }
+            }
+            if a.schools.is_empty() && a.programs.is_empty() && a.courses.is_empty() && a.course_skills.is_empty() {
+                touched.extend(people.values().copied());
+                touched.sort_unstable();
+                touched.dedup();
+                if touched.len() > crate::changes::PEOPLE_PER_CHANGE {
+                    note_in!(tx, ChangeKind::Talent);
+                } else {
+                    for p in &touched {
+                        note_in!(tx, ChangeKind::Person, Some(*p));
+                    }
+                }
+            } else {
+                note_in!(tx, ChangeKind::Talent);
+            }
+            let detail = format!(
+                "{} schools, {} programs, {} people, {} courses, {} evidence",
+                a.schools.len(),
+                a.programs.len(),
+                a.people.len(),
+                a.courses.len(),
+                a.evidence.len()
+            );
+            audit_in!(tx, caller, "talent.write", detail);
+            evidence_ids
+        });
+        // after a bulk load the planner's statistics are stale (PostgreSQL then
+        // plans a parallel scan for one person's 50 rows)
+        if a.evidence.len() >= 50_000 || a.people.len() >= 10_000 {
+            on_pool!(self, pool => {
+                sqlx::query("ANALYZE talent_evidence").execute(pool).await?;
+                sqlx::query("ANALYZE talent_people").execute(pool).await?;
+            });
+        }
+        Ok(evidence_ids)
+    }
+
+    pub async fn talent_import_by_hash(
+        &self,
+        hash: &str,
+    ) -> Result<Option<TalentImportRecord>, StoreError> {
+        const SQL: &str = "SELECT id, file_name, kind, rows_read, rejected, actor, at \
+             FROM talent_imports WHERE file_hash = $1";
+        on_pool!(self, pool => Ok(sqlx::query_as(SQL).bind(hash).fetch_optional(pool).await?))
+    }
+
+    /// Everything a talent import resolves names against.
+    pub async fn talent_reference(&self) -> Result<TalentReference, StoreError> {
+        let schools = format!("SELECT {SCHOOL_COLUMNS} FROM talent_schools ORDER BY id");
+        let programs = format!("SELECT {PROGRAM_COLUMNS} FROM talent_programs ORDER BY id");
+        let cohorts = format!("SELECT {COHORT_COLUMNS} FROM talent_cohorts ORDER BY id");
+        let people_sql = format!("SELECT {PERSON_COLUMNS} FROM talent_people ORDER BY id");
+        const COURSES: &str = "SELECT id, program_id, name FROM talent_courses ORDER BY id";
+        const SKILLS: &str = "SELECT course_id, skill_id, target_level FROM talent_course_skills";
+        on_pool!(self, pool => {
+            let schools: Vec<SchoolRow> = sqlx::query_as(AssertSqlSafe(schools)).fetch_all(pool).await?;
+            let programs: Vec<ProgramRow> = sqlx::query_as(AssertSqlSafe(programs)).fetch_all(pool).await?;
+            let cohorts: Vec<CohortRow> = sqlx::query_as(AssertSqlSafe(cohorts)).fetch_all(pool).await?;
+            let people_rows: Vec<PersonRow> = sqlx::query_as(AssertSqlSafe(people_sql)).fetch_all(pool).await?;
+            let course_rows: Vec<CourseRow> = sqlx::query_as(COURSES).fetch_all(pool).await?;
+            let skills: Vec<CourseSkillRow> = sqlx::query_as(SKILLS).fetch_all(pool).await?;
+            Ok(TalentReference {
+                schools: schools.into_iter().map(School::from).collect(),
+                programs: programs.into_iter().map(Program::from).collect(),
+                cohorts: cohorts.into_iter().map(Cohort::from).collect(),
+                people: people(people_rows)?,
+                courses: courses(course_rows, skills),
             })
         })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(Evidence {
-        id: r[0].int() as u64,
-        person_id: r[1].int() as u64,
-        kind,
-        source_org: r[4].text(),
-        date,
-        recorded_by: r[6].text(),
-        observations,
-    })
+    }
+
+    /// A program's courses with the skills each teaches, by name.
+    pub async fn talent_program_courses(&self, program_id: i64) -> Result<Vec<Course>, StoreError> {
+        const COURSES: &str =
+            "SELECT id, program_id, name FROM talent_courses WHERE program_id = $1";
+        const SKILLS: &str = "SELECT course_id, skill_id, target_level FROM talent_course_skills \
+             WHERE course_id IN (SELECT id FROM talent_courses WHERE program_id = $1)";
+        let mut out = on_pool!(self, pool => {
+            let rows: Vec<CourseRow> = sqlx::query_as(COURSES).bind(program_id).fetch_all(pool).await?;
+            let skills: Vec<CourseSkillRow> = sqlx::query_as(SKILLS).bind(program_id).fetch_all(pool).await?;
+            courses(rows, skills)
+        });
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    pub async fn talent_person(&self, id: i64) -> Result<Option<Person>, StoreError> {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM talent_people WHERE id = $1");
+        let row: Option<PersonRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        row.map(Person::try_from).transpose()
+    }
+
+    /// People by id after `after_id`, at most `limit`.
+    pub async fn talent_people(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Person>, StoreError> {
+        self.talent_people_where(None, None, after_id, limit).await
+    }
+
+    /// People of a school (and of these cohorts, if given), in id order after `after_id`.
+    pub async fn talent_people_where(
+        &self,
+        school_id: Option<i64>,
+        cohorts: Option<&[i64]>,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Person>, StoreError> {
+        if cohorts.is_some_and(|c| c.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<PersonRow> = on_pool!(self, pool => {
+            let mut q = sqlx::QueryBuilder::new(format!("SELECT {PERSON_COLUMNS} FROM talent_people WHERE id > "));
+            q.push_bind(after_id);
+            if let Some(s) = school_id {
+                q.push(" AND school_id = ").push_bind(s);
+            }
+            if let Some(c) = cohorts {
+                q.push(" AND cohort_id IN (");
+                let mut list = q.separated(", ");
+                for id in c {
+                    list.push_bind(*id);
+                }
+                q.push(")");
+            }
+            q.push(" ORDER BY id LIMIT ").push_bind(limit);
+            q.build_query_as().fetch_all(pool).await?
+        });
+        people(rows)
+    }
+
+    /// A school's student by their student number.
+    pub async fn talent_person_by_number(
+        &self,
+        school_id: i64,
+        number: &str,
+    ) -> Result<Option<Person>, StoreError> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM talent_people WHERE school_id = $1 AND student_number = $2"
+        );
+        let row: Option<PersonRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(school_id)
+            .bind(number)
+            .fetch_optional(pool)
+            .await?);
+        row.map(Person::try_from).transpose()
+    }
+
+    pub async fn talent_cohort_people(&self, cohort_id: i64) -> Result<Vec<Person>, StoreError> {
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM talent_people WHERE cohort_id = $1 ORDER BY student_number, id"
+        );
+        let rows: Vec<PersonRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(cohort_id).fetch_all(pool).await?);
+        people(rows)
+    }
+
+    /// A student's own changes to their record: name, region, consents.
+    pub async fn talent_person_update(
+        &self,
+        caller: &Caller,
+        p: &Person,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        const SQL: &str = "UPDATE talent_people SET name = $1, region = $2, consent_enterprise = $3, \
+             consent_analytics = $4 WHERE id = $5";
+        in_tx!(self, tx => {
+            sqlx::query(SQL)
+                .bind(&p.name)
+                .bind(&p.region)
+                .bind(i64::from(p.consent_enterprise))
+                .bind(i64::from(p.consent_analytics))
+                .bind(p.id)
+                .execute(&mut *tx)
+                .await?;
+            note_in!(tx, ChangeKind::Person, Some(p.id));
+            audit_in!(tx, caller, action, detail);
+        });
+        Ok(())
+    }
+
+    pub async fn talent_school(&self, id: i64) -> Result<Option<School>, StoreError> {
+        let sql = format!("SELECT {SCHOOL_COLUMNS} FROM talent_schools WHERE id = $1");
+        let row: Option<SchoolRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        Ok(row.map(School::from))
+    }
+
+    /// Every school of the talent pool, by name.
+    pub async fn talent_reference_schools(&self) -> Result<Vec<School>, StoreError> {
+        let sql = format!("SELECT {SCHOOL_COLUMNS} FROM talent_schools ORDER BY name");
+        let rows: Vec<SchoolRow> =
+            on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(School::from).collect())
+    }
+
+    pub async fn talent_program(&self, id: i64) -> Result<Option<Program>, StoreError> {
+        let sql = format!("SELECT {PROGRAM_COLUMNS} FROM talent_programs WHERE id = $1");
+        let row: Option<ProgramRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        Ok(row.map(Program::from))
+    }
+
+    pub async fn talent_programs(&self) -> Result<Vec<Program>, StoreError> {
+        let sql = format!("SELECT {PROGRAM_COLUMNS} FROM talent_programs ORDER BY id");
+        let rows: Vec<ProgramRow> =
+            on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(Program::from).collect())
+    }
+
+    /// Every cohort with its program, school and head count, by school, program, name.
+    pub async fn talent_cohorts(&self) -> Result<Vec<CohortSummary>, StoreError> {
+        const SQL: &str = "SELECT c.id, c.program_id, c.name, c.entry_year, p.name AS program, \
+             s.id AS school_id, s.name AS school, \
+             (SELECT COUNT(*) FROM talent_people x WHERE x.cohort_id = c.id) AS people \
+             FROM talent_cohorts c JOIN talent_programs p ON p.id = c.program_id \
+             JOIN talent_schools s ON s.id = p.school_id \
+             ORDER BY s.name, p.name, c.name, c.id";
+        let rows: Vec<CohortSummaryRow> =
+            on_pool!(self, pool => sqlx::query_as(SQL).fetch_all(pool).await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| CohortSummary {
+                cohort: Cohort {
+                    id: r.id,
+                    program_id: r.program_id,
+                    name: r.name,
+                    entry_year: r.entry_year,
+                },
+                program: r.program,
+                school_id: r.school_id,
+                school: r.school,
+                people: r.people,
+            })
+            .collect())
+    }
+
+    /// Evidence of the people with ids in `first..=last`, by person, date, id.
+    pub async fn talent_evidence_range(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> Result<Vec<Evidence>, StoreError> {
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM talent_evidence WHERE person_id BETWEEN $1 AND $2 \
+             ORDER BY person_id, date, id"
+        );
+        let rows: Vec<EvidenceRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(first).bind(last).fetch_all(pool).await?);
+        evidence(rows)
+    }
+
+    /// The evidence of a cohort's people, by person, date, id.
+    pub async fn talent_cohort_evidence(
+        &self,
+        cohort_id: i64,
+    ) -> Result<Vec<Evidence>, StoreError> {
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM talent_evidence \
+             WHERE person_id IN (SELECT id FROM talent_people WHERE cohort_id = $1) \
+             ORDER BY person_id, date, id"
+        );
+        let rows: Vec<EvidenceRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(cohort_id).fetch_all(pool).await?);
+        evidence(rows)
+    }
+
+    /// One person's evidence, by date, id.
+    pub async fn talent_evidence_of(&self, person_id: i64) -> Result<Vec<Evidence>, StoreError> {
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM talent_evidence WHERE person_id = $1 ORDER BY date, id"
+        );
+        let rows: Vec<EvidenceRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(person_id).fetch_all(pool).await?);
+        evidence(rows)
+    }
+
+    /// The evidence of people `first..=last` reduced to what a recompute
+    /// needs, skills as indices of `skills` (no details are parsed but a
+    /// certificate's).
+    pub async fn talent_evidence_compact(
+        &self,
+        first: i64,
+        last: i64,
+        skills: &SkillIndex,
+    ) -> Result<CompactEvidence, StoreError> {
+        const SQL: &str = "SELECT id, person_id, kind, date, observations, \
+             CASE WHEN kind = 'certificate' THEN detail ELSE '' END AS detail \
+             FROM talent_evidence WHERE person_id BETWEEN $1 AND $2";
+        let mut out =
+            CompactEvidence::with_capacity(((last - first + 1).max(0) as usize).min(100_000) * 50);
+        let mut obs = Vec::new();
+        on_pool!(self, pool => {
+            let mut rows = sqlx::query(SQL).bind(first).bind(last).fetch(pool);
+            while let Some(r) = rows.try_next().await? {
+                let kind: &str = r.try_get("kind")?;
+                let date: &str = r.try_get("date")?;
+                let text: &str = r.try_get("observations")?;
+                let detail: &str = r.try_get("detail")?;
+                let (judge, date) = compact_parts(kind, date)?;
+                compact_observations(text, skills, &mut obs)?;
+                let cert = compact_certificate(detail, skills)?;
+                let id: i64 = r.try_get("id")?;
+                let person: i64 = r.try_get("person_id")?;
+                out.push(id as u64, person as u64, judge, cert, date, obs.drain(..));
+            }
+        });
+        Ok(out)
+    }
+
+    /// (schools, programs, people, evidence)
+    pub async fn talent_counts(&self) -> Result<(i64, i64, i64, i64), StoreError> {
+        const SQL: &str = "SELECT (SELECT COUNT(*) FROM talent_schools), \
+             (SELECT COUNT(*) FROM talent_programs), (SELECT COUNT(*) FROM talent_people), \
+             (SELECT COUNT(*) FROM talent_evidence)";
+        on_pool!(self, pool => Ok(sqlx::query_as(SQL).fetch_one(pool).await?))
+    }
 }
 
 fn corrupt(detail: String) -> StoreError {

@@ -89,29 +89,6 @@ const COLUMNS: &str = "id, kind, spec, file_name, file_size, org_id, user_id, qu
      attempts, worker, heartbeat, done_units, total_units, result, error_code, error, queued_at, \
      started_at, finished_at";
 
-/// Runs one statement on whichever pool the store has; `$p` names the pool
-/// in `$e`, which is written once and compiled for each backend.
-/// `$begin` names, in `$e`, how that backend begins a write transaction.
-macro_rules! on_pool {
-    ($store:expr, $p:ident => $e:expr) => {
-        on_pool!($store, $p, _begin => $e)
-    };
-    ($store:expr, $p:ident, $begin:ident => $e:expr) => {
-        match $store {
-            Store::Sqlite(b) => {
-                let $p = b.pool();
-                let $begin = crate::SQLITE_BEGIN;
-                $e
-            }
-            Store::Postgres(b) => {
-                let $p = b.pool();
-                let $begin = "BEGIN";
-                $e
-            }
-        }
-    };
-}
-
 impl Store {
     /// Queues a task (and its file) in one transaction; returns its id.
     pub async fn task_queue(&self, t: &NewTask<'_>, now: i64) -> Result<i64, StoreError> {
