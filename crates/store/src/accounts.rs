@@ -3,16 +3,15 @@
 //! interest in them. Every change is written with its audit entry in one
 //! transaction.
 
-use crate::tables::{
-    API_TOKENS, AUDIT, CORRECTIONS, JOB_INTEREST, JOBS, ORGS, SESSIONS, TEACHER_COHORTS, THROTTLE,
-    Table, Ty, USERS, Val,
-};
-use crate::{Store, StoreError};
+use crate::changes::ChangeKind;
+use crate::talent::flag;
+use crate::{AuditEntry, Store, StoreError};
 pub use cb_core::accounts::{ApiToken, Org, User};
 use cb_core::{Caller, OrgKind, UserRole};
 pub use cb_postings::publish::Job;
 use cb_postings::publish::{JobKind, JobStatus};
 pub use cb_talent::pool::Correction;
+use sqlx::AssertSqlSafe;
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -25,39 +24,6 @@ pub struct NewUser {
     pub must_change: bool,
 }
 
-fn correction_from(r: &[Val]) -> Correction {
-    Correction {
-        id: r[0].int(),
-        person_id: r[1].int(),
-        evidence_id: opt_int(&r[2]),
-        note: r[3].text(),
-        status: r[4].text(),
-        response: r[5].text(),
-        created_at: r[6].int(),
-        resolved_by: opt_int(&r[7]),
-        resolved_at: opt_int(&r[8]),
-    }
-}
-
-fn t(s: &str) -> Val {
-    Val::Text(s.to_string())
-}
-
-fn oi(v: Option<i64>) -> Val {
-    v.map_or(Val::Null, Val::Int)
-}
-
-fn ot(v: Option<&str>) -> Val {
-    v.map_or(Val::Null, t)
-}
-
-fn opt_int(v: &Val) -> Option<i64> {
-    match v {
-        Val::Null => None,
-        v => Some(v.int()),
-    }
-}
-
 fn corrupt(table: &str, detail: String) -> StoreError {
     StoreError::Corrupt {
         table: table.to_string(),
@@ -65,177 +31,271 @@ fn corrupt(table: &str, detail: String) -> StoreError {
     }
 }
 
-fn org_from(r: &[Val]) -> Result<Org, StoreError> {
-    Ok(Org {
-        id: r[0].int(),
-        kind: OrgKind::parse(&r[1].text())
-            .ok_or_else(|| corrupt("orgs", format!("unknown kind `{}`", r[1].text())))?,
-        name: r[2].text(),
-        region: r[3].text(),
-        school_id: opt_int(&r[4]),
-    })
+// ---- rows as stored, decoded by column name ----
+
+const ORG_COLUMNS: &str = "id, kind, name, region, school_id";
+const USER_COLUMNS: &str = "id, org_id, role, username, display_name, password_hash, person_id, \
+     must_change, disabled, created_at";
+const TOKEN_COLUMNS: &str = "id, user_id, name, scope, created_at, revoked_at, last_used_at";
+const JOB_COLUMNS: &str = "id, org_id, kind, status, title, description, location, salary, \
+     education, experience, openings, platform_role, nice_role, skills, certifications, \
+     review_note, created_by, created_at, updated_at, submitted_at, reviewed_by, published_at, \
+     closed_at, posting_id";
+const CORRECTION_COLUMNS: &str =
+    "id, person_id, evidence_id, note, status, response, created_at, resolved_by, resolved_at";
+
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: i64,
+    kind: String,
+    name: String,
+    region: String,
+    school_id: Option<i64>,
 }
 
-fn user_from(r: &[Val]) -> Result<User, StoreError> {
-    Ok(User {
-        id: r[0].int(),
-        org_id: r[1].int(),
-        role: UserRole::parse(&r[2].text())
-            .ok_or_else(|| corrupt("users", format!("unknown role `{}`", r[2].text())))?,
-        username: r[3].text(),
-        display_name: r[4].text(),
-        password_hash: r[5].text(),
-        person_id: opt_int(&r[6]),
-        must_change: r[7].int() != 0,
-        disabled: r[8].int() != 0,
-        created_at: r[9].int(),
-    })
-}
-
-fn token_from(r: &[Val]) -> ApiToken {
-    ApiToken {
-        id: r[0].int(),
-        user_id: r[1].int(),
-        name: r[2].text(),
-        scope: r[4].text(),
-        created_at: r[5].int(),
-        revoked_at: opt_int(&r[6]),
-        last_used_at: opt_int(&r[7]),
+impl TryFrom<OrgRow> for Org {
+    type Error = StoreError;
+    fn try_from(r: OrgRow) -> Result<Org, StoreError> {
+        Ok(Org {
+            id: r.id,
+            kind: OrgKind::parse(&r.kind)
+                .ok_or_else(|| corrupt("orgs", format!("unknown kind `{}`", r.kind)))?,
+            name: r.name,
+            region: r.region,
+            school_id: r.school_id,
+        })
     }
 }
 
-fn list(v: &Val) -> Vec<String> {
-    v.text().split_whitespace().map(str::to_string).collect()
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    org_id: i64,
+    role: String,
+    username: String,
+    display_name: String,
+    password_hash: String,
+    person_id: Option<i64>,
+    must_change: i64,
+    disabled: i64,
+    created_at: i64,
 }
 
-fn job_from(r: &[Val]) -> Result<Job, StoreError> {
-    Ok(Job {
-        id: r[0].int(),
-        org_id: r[1].int(),
-        kind: JobKind::parse(&r[2].text())
-            .ok_or_else(|| corrupt("jobs", format!("unknown kind `{}`", r[2].text())))?,
-        status: JobStatus::parse(&r[3].text())
-            .ok_or_else(|| corrupt("jobs", format!("unknown status `{}`", r[3].text())))?,
-        title: r[4].text(),
-        description: r[5].text(),
-        location: r[6].text(),
-        salary: r[7].text(),
-        education: r[8].text(),
-        experience: r[9].text(),
-        openings: r[10].int(),
-        platform_role: r[11].opt(),
-        nice_role: r[12].opt(),
-        skills: list(&r[13]),
-        certifications: list(&r[14]),
-        review_note: r[15].text(),
-        created_by: r[16].int(),
-        created_at: r[17].int(),
-        updated_at: r[18].int(),
-        submitted_at: opt_int(&r[19]),
-        reviewed_by: opt_int(&r[20]),
-        published_at: opt_int(&r[21]),
-        closed_at: opt_int(&r[22]),
-        posting_id: opt_int(&r[23]),
-    })
-}
-
-/// A job's row without its id (the database assigns it).
-fn job_row(j: &Job) -> Vec<Val> {
-    vec![
-        Val::Int(j.org_id),
-        t(j.kind.as_str()),
-        t(j.status.as_str()),
-        t(&j.title),
-        t(&j.description),
-        t(&j.location),
-        t(&j.salary),
-        t(&j.education),
-        t(&j.experience),
-        Val::Int(j.openings),
-        ot(j.platform_role.as_deref()),
-        ot(j.nice_role.as_deref()),
-        t(&j.skills.join(" ")),
-        t(&j.certifications.join(" ")),
-        t(&j.review_note),
-        Val::Int(j.created_by),
-        Val::Int(j.created_at),
-        Val::Int(j.updated_at),
-        oi(j.submitted_at),
-        oi(j.reviewed_by),
-        oi(j.published_at),
-        oi(j.closed_at),
-        oi(j.posting_id),
-    ]
-}
-
-/// One statement of a write: SQL with `{}` for each bound value.
-pub(crate) struct Step {
-    pub sql: String,
-    pub args: Vec<Val>,
-    /// The type of each argument where it may be NULL (else text is assumed).
-    pub types: Vec<Ty>,
-    /// The write is refused whole (`StoreError::Stale`) if this statement
-    /// touches no row: a guarded change whose guard no longer holds.
-    pub guard: bool,
-}
-
-fn step(sql: impl Into<String>, args: Vec<Val>) -> Step {
-    Step {
-        sql: sql.into(),
-        args,
-        types: Vec::new(),
-        guard: false,
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<User, StoreError> {
+        Ok(User {
+            id: r.id,
+            org_id: r.org_id,
+            role: UserRole::parse(&r.role)
+                .ok_or_else(|| corrupt("users", format!("unknown role `{}`", r.role)))?,
+            username: r.username,
+            display_name: r.display_name,
+            password_hash: r.password_hash,
+            person_id: r.person_id,
+            must_change: flag("users", "must_change", r.must_change)?,
+            disabled: flag("users", "disabled", r.disabled)?,
+            created_at: r.created_at,
+        })
     }
 }
 
-/// `UPDATE table SET a = {}, b = {} WHERE id = {}` for the table's columns
-/// after the id.
-fn update_by_id(table: &Table) -> String {
-    let sets: Vec<String> = table
-        .cols
-        .iter()
-        .skip(1)
-        .map(|(c, _)| format!("{c} = {{}}"))
-        .collect();
-    format!(
-        "UPDATE {} SET {} WHERE id = {{}}",
-        table.name,
-        sets.join(", ")
-    )
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    user_id: i64,
+    name: String,
+    scope: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+    last_used_at: Option<i64>,
 }
 
-/// The statement that writes every field of a job by its id, if the job is
-/// still as `was` left it (same status, same last change): a concurrent
-/// change makes the write `Stale` instead of being overwritten.
-fn job_update(job: &Job, was: &Job) -> Step {
-    let mut args = job_row(job);
-    args.push(Val::Int(job.id));
-    args.push(t(was.status.as_str()));
-    args.push(Val::Int(was.updated_at));
-    let types = JOBS
-        .cols
-        .iter()
-        .skip(1)
-        .map(|(_, ty)| *ty)
-        .chain([Ty::Int, Ty::Text, Ty::Int])
-        .collect();
-    Step {
-        sql: format!(
-            "{} AND status = {{}} AND updated_at = {{}}",
-            update_by_id(&JOBS)
-        ),
-        args,
-        types,
-        guard: true,
+impl From<TokenRow> for ApiToken {
+    fn from(r: TokenRow) -> ApiToken {
+        ApiToken {
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name,
+            scope: r.scope,
+            created_at: r.created_at,
+            revoked_at: r.revoked_at,
+            last_used_at: r.last_used_at,
+        }
     }
 }
 
-/// Revokes every live API token of a user.
-fn revoke_all_tokens(user_id: i64, now: i64) -> Step {
-    step(
-        "UPDATE api_tokens SET revoked_at = {} WHERE user_id = {} AND revoked_at IS NULL",
-        vec![Val::Int(now), Val::Int(user_id)],
-    )
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: i64,
+    org_id: i64,
+    kind: String,
+    status: String,
+    title: String,
+    description: String,
+    location: String,
+    salary: String,
+    education: String,
+    experience: String,
+    openings: i64,
+    platform_role: Option<String>,
+    nice_role: Option<String>,
+    skills: String,
+    certifications: String,
+    review_note: String,
+    created_by: i64,
+    created_at: i64,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+    reviewed_by: Option<i64>,
+    published_at: Option<i64>,
+    closed_at: Option<i64>,
+    posting_id: Option<i64>,
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_string).collect()
+}
+
+impl TryFrom<JobRow> for Job {
+    type Error = StoreError;
+    fn try_from(r: JobRow) -> Result<Job, StoreError> {
+        Ok(Job {
+            id: r.id,
+            org_id: r.org_id,
+            kind: JobKind::parse(&r.kind)
+                .ok_or_else(|| corrupt("jobs", format!("unknown kind `{}`", r.kind)))?,
+            status: JobStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("jobs", format!("unknown status `{}`", r.status)))?,
+            title: r.title,
+            description: r.description,
+            location: r.location,
+            salary: r.salary,
+            education: r.education,
+            experience: r.experience,
+            openings: r.openings,
+            platform_role: r.platform_role,
+            nice_role: r.nice_role,
+            skills: words(&r.skills),
+            certifications: words(&r.certifications),
+            review_note: r.review_note,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            submitted_at: r.submitted_at,
+            reviewed_by: r.reviewed_by,
+            published_at: r.published_at,
+            closed_at: r.closed_at,
+            posting_id: r.posting_id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CorrectionRow {
+    id: i64,
+    person_id: i64,
+    evidence_id: Option<i64>,
+    note: String,
+    status: String,
+    response: String,
+    created_at: i64,
+    resolved_by: Option<i64>,
+    resolved_at: Option<i64>,
+}
+
+impl From<CorrectionRow> for Correction {
+    fn from(r: CorrectionRow) -> Correction {
+        Correction {
+            id: r.id,
+            person_id: r.person_id,
+            evidence_id: r.evidence_id,
+            note: r.note,
+            status: r.status,
+            response: r.response,
+            created_at: r.created_at,
+            resolved_by: r.resolved_by,
+            resolved_at: r.resolved_at,
+        }
+    }
+}
+
+fn all<R, T>(rows: Vec<R>) -> Result<Vec<T>, StoreError>
+where
+    T: TryFrom<R, Error = StoreError>,
+{
+    rows.into_iter().map(T::try_from).collect()
+}
+
+/// Writes every field of `$job` but its id, in `$tx`, if the job is still
+/// as `$was` left it (same status, same last change); the rows it changed
+/// (0: someone changed it meanwhile). Also used by publishing, whose
+/// transaction writes the posting first.
+macro_rules! job_update_in {
+    ($tx:expr, $job:expr, $was:expr) => {{
+        let (job, was): (&$crate::accounts::Job, &$crate::accounts::Job) = ($job, $was);
+        sqlx::query(
+            "UPDATE jobs SET org_id = $1, kind = $2, status = $3, title = $4, description = $5, \
+             location = $6, salary = $7, education = $8, experience = $9, openings = $10, \
+             platform_role = $11, nice_role = $12, skills = $13, certifications = $14, \
+             review_note = $15, created_by = $16, created_at = $17, updated_at = $18, \
+             submitted_at = $19, reviewed_by = $20, published_at = $21, closed_at = $22, \
+             posting_id = $23 WHERE id = $24 AND status = $25 AND updated_at = $26",
+        )
+        .bind(job.org_id)
+        .bind(job.kind.as_str())
+        .bind(job.status.as_str())
+        .bind(&job.title)
+        .bind(&job.description)
+        .bind(&job.location)
+        .bind(&job.salary)
+        .bind(&job.education)
+        .bind(&job.experience)
+        .bind(job.openings)
+        .bind(job.platform_role.as_deref())
+        .bind(job.nice_role.as_deref())
+        .bind(job.skills.join(" "))
+        .bind(job.certifications.join(" "))
+        .bind(&job.review_note)
+        .bind(job.created_by)
+        .bind(job.created_at)
+        .bind(job.updated_at)
+        .bind(job.submitted_at)
+        .bind(job.reviewed_by)
+        .bind(job.published_at)
+        .bind(job.closed_at)
+        .bind(job.posting_id)
+        .bind(job.id)
+        .bind(was.status.as_str())
+        .bind(was.updated_at)
+        .execute(&mut *$tx)
+        .await?
+        .rows_affected()
+    }};
+}
+
+/// Revokes, in `$tx`, every live API token of a user.
+macro_rules! revoke_tokens_in {
+    ($tx:expr, $user:expr, $now:expr) => {
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind($now)
+        .bind($user)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+/// Deletes, in `$tx`, every session of a user (they are signed out).
+macro_rules! end_sessions_in {
+    ($tx:expr, $user:expr) => {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind($user)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
+    };
 }
 
 impl Store {
@@ -249,31 +309,36 @@ impl Store {
         region: &str,
         school_id: Option<i64>,
     ) -> Result<i64, StoreError> {
-        let row = vec![t(kind.as_str()), t(name), t(region), oi(school_id)];
-        self.insert_id(
-            caller,
-            &ORGS,
-            row,
-            "org.create",
-            &format!("{} {name}", kind.as_str()),
-        )
-        .await
+        const SQL: &str =
+            "INSERT INTO orgs (kind, name, region, school_id) VALUES ($1, $2, $3, $4) RETURNING id";
+        in_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(kind.as_str())
+                .bind(name)
+                .bind(region)
+                .bind(school_id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(crate::backend::duplicate)?;
+            audit_in!(tx, caller, "org.create", format!("{} {name} (id {id})", kind.as_str()));
+            Ok(id)
+        })
     }
 
     pub async fn orgs(&self) -> Result<Vec<Org>, StoreError> {
-        self.rows(&ORGS, "1 = 1 ORDER BY kind, name", vec![])
-            .await?
-            .iter()
-            .map(|r| org_from(r))
-            .collect()
+        let sql = format!("SELECT {ORG_COLUMNS} FROM orgs ORDER BY kind, name");
+        let rows: Vec<OrgRow> =
+            on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?);
+        all(rows)
     }
 
     pub async fn org(&self, id: i64) -> Result<Option<Org>, StoreError> {
-        self.rows(&ORGS, "id = {}", vec![Val::Int(id)])
-            .await?
-            .first()
-            .map(|r| org_from(r))
-            .transpose()
+        let sql = format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1");
+        let row: Option<OrgRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+        row.map(Org::try_from).transpose()
     }
 
     // ---- users ----
@@ -284,69 +349,73 @@ impl Store {
         u: &NewUser,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let row = vec![
-            Val::Int(u.org_id),
-            t(u.role.as_str()),
-            t(&u.username),
-            t(&u.display_name),
-            t(&u.password_hash),
-            oi(u.person_id),
-            Val::Int(i64::from(u.must_change)),
-            Val::Int(0),
-            Val::Int(now),
-        ];
-        self.insert_id(
-            caller,
-            &USERS,
-            row,
-            "user.create",
-            &format!("{} ({}) in org {}", u.username, u.role.as_str(), u.org_id),
-        )
-        .await
+        const SQL: &str = "INSERT INTO users (org_id, role, username, display_name, password_hash, \
+             person_id, must_change, disabled, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8) RETURNING id";
+        in_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(u.org_id)
+                .bind(u.role.as_str())
+                .bind(&u.username)
+                .bind(&u.display_name)
+                .bind(&u.password_hash)
+                .bind(u.person_id)
+                .bind(i64::from(u.must_change))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(crate::backend::duplicate)?;
+            let detail = format!("{} ({}) in org {} (id {id})", u.username, u.role.as_str(), u.org_id);
+            audit_in!(tx, caller, "user.create", detail);
+            Ok(id)
+        })
     }
 
     pub async fn user_count(&self) -> Result<i64, StoreError> {
-        self.count(&USERS, "1 = 1", vec![]).await
+        const SQL: &str = "SELECT COUNT(*) FROM users";
+        on_pool!(self, pool => Ok(sqlx::query_scalar(SQL).fetch_one(pool).await?))
+    }
+
+    /// The user whose `column` (a constant of this module) equals `value`.
+    async fn user_where<T>(&self, column: &str, value: T) -> Result<Option<User>, StoreError>
+    where
+        T: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+            + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+            + sqlx::Type<sqlx::Sqlite>
+            + sqlx::Type<sqlx::Postgres>
+            + Send,
+    {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(value)
+            .fetch_optional(pool)
+            .await?);
+        row.map(User::try_from).transpose()
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        self.rows(&USERS, "id = {}", vec![Val::Int(id)])
-            .await?
-            .first()
-            .map(|r| user_from(r))
-            .transpose()
+        self.user_where("id", id).await
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
-        self.rows(&USERS, "username = {}", vec![t(username)])
-            .await?
-            .first()
-            .map(|r| user_from(r))
-            .transpose()
-    }
-
-    /// Users of one organisation, or of all when `org_id` is `None`.
-    pub async fn users(&self, org_id: Option<i64>) -> Result<Vec<User>, StoreError> {
-        let rows = match org_id {
-            Some(o) => {
-                self.rows(&USERS, "org_id = {} ORDER BY username", vec![Val::Int(o)])
-                    .await?
-            }
-            None => {
-                self.rows(&USERS, "1 = 1 ORDER BY org_id, username", vec![])
-                    .await?
-            }
-        };
-        rows.iter().map(|r| user_from(r)).collect()
+        self.user_where("username", username.to_string()).await
     }
 
     /// The user holding a student record.
     pub async fn user_of_person(&self, person_id: i64) -> Result<Option<User>, StoreError> {
-        self.rows(&USERS, "person_id = {}", vec![Val::Int(person_id)])
-            .await?
-            .first()
-            .map(|r| user_from(r))
-            .transpose()
+        self.user_where("person_id", person_id).await
+    }
+
+    /// Users of one organisation, or of all when `org_id` is `None`.
+    pub async fn users(&self, org_id: Option<i64>) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE ($1 IS NULL OR org_id = $1) ORDER BY org_id, username"
+        );
+        let rows: Vec<UserRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(org_id)
+            .fetch_all(pool)
+            .await?);
+        all(rows)
     }
 
     /// Sets a password hash and signs the user out everywhere: their sessions
@@ -363,22 +432,21 @@ impl Store {
         now: i64,
         action: &str,
     ) -> Result<(), StoreError> {
-        let mut steps = vec![
-            step(
-                "UPDATE users SET password_hash = {}, must_change = {} WHERE id = {}",
-                vec![t(hash), Val::Int(i64::from(must_change)), Val::Int(user_id)],
-            ),
-            step(
-                "DELETE FROM sessions WHERE user_id = {}",
-                vec![Val::Int(user_id)],
-            ),
-        ];
-        if revoke_tokens {
-            steps.push(revoke_all_tokens(user_id, now));
-        }
-        self.run(caller, steps, action, &format!("user {user_id}"))
-            .await
-            .map(|_| ())
+        const SQL: &str = "UPDATE users SET password_hash = $1, must_change = $2 WHERE id = $3";
+        in_tx!(self, tx => {
+            sqlx::query(SQL)
+                .bind(hash)
+                .bind(i64::from(must_change))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            end_sessions_in!(tx, user_id);
+            if revoke_tokens {
+                revoke_tokens_in!(tx, user_id, now);
+            }
+            audit_in!(tx, caller, action, format!("user {user_id}"));
+            Ok(())
+        })
     }
 
     /// Disables (ending the user's sessions and revoking their API tokens, which
@@ -390,42 +458,33 @@ impl Store {
         disabled: bool,
         now: i64,
     ) -> Result<(), StoreError> {
-        let mut steps = vec![
-            step(
-                "UPDATE users SET disabled = {} WHERE id = {}",
-                vec![Val::Int(i64::from(disabled)), Val::Int(user_id)],
-            ),
-            step(
-                "DELETE FROM sessions WHERE user_id = {}",
-                vec![Val::Int(user_id)],
-            ),
-        ];
-        if disabled {
-            steps.push(revoke_all_tokens(user_id, now));
-        }
+        const SQL: &str = "UPDATE users SET disabled = $1 WHERE id = $2";
         let action = if disabled {
             "user.disable"
         } else {
             "user.enable"
         };
-        self.run(caller, steps, action, &format!("user {user_id}"))
-            .await
-            .map(|_| ())
+        in_tx!(self, tx => {
+            sqlx::query(SQL)
+                .bind(i64::from(disabled))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            end_sessions_in!(tx, user_id);
+            if disabled {
+                revoke_tokens_in!(tx, user_id, now);
+            }
+            audit_in!(tx, caller, action, format!("user {user_id}"));
+            Ok(())
+        })
     }
 
     // ---- teachers' cohorts ----
 
     pub async fn teacher_cohorts(&self, user_id: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(self
-            .rows(
-                &TEACHER_COHORTS,
-                "user_id = {} ORDER BY cohort_id",
-                vec![Val::Int(user_id)],
-            )
-            .await?
-            .iter()
-            .map(|r| r[1].int())
-            .collect())
+        const SQL: &str =
+            "SELECT cohort_id FROM teacher_cohorts WHERE user_id = $1 ORDER BY cohort_id";
+        on_pool!(self, pool => Ok(sqlx::query_scalar(SQL).bind(user_id).fetch_all(pool).await?))
     }
 
     pub async fn set_teacher_cohorts(
@@ -434,20 +493,22 @@ impl Store {
         user_id: i64,
         cohorts: &[i64],
     ) -> Result<(), StoreError> {
-        let mut steps = vec![step(
-            "DELETE FROM teacher_cohorts WHERE user_id = {}",
-            vec![Val::Int(user_id)],
-        )];
-        for c in cohorts {
-            steps.push(step(
-                "INSERT INTO teacher_cohorts (user_id, cohort_id) VALUES ({}, {})",
-                vec![Val::Int(user_id), Val::Int(*c)],
-            ));
-        }
-        let detail = format!("user {user_id}: cohorts {cohorts:?}");
-        self.run(caller, steps, "teacher.cohorts", &detail)
-            .await
-            .map(|_| ())
+        in_tx!(self, tx => {
+            sqlx::query("DELETE FROM teacher_cohorts WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            for c in cohorts {
+                sqlx::query("INSERT INTO teacher_cohorts (user_id, cohort_id) VALUES ($1, $2)")
+                    .bind(user_id)
+                    .bind(*c)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(crate::backend::duplicate)?;
+            }
+            audit_in!(tx, caller, "teacher.cohorts", format!("user {user_id}: cohorts {cohorts:?}"));
+            Ok(())
+        })
     }
 
     // ---- sessions ----
@@ -461,50 +522,50 @@ impl Store {
         expires_at: i64,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let steps = vec![
-            step(
-                "DELETE FROM sessions WHERE expires_at <= {}",
-                vec![Val::Int(expires_at - crate::accounts::SESSION_SECONDS)],
-            ),
-            step(
-                "INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ({}, {}, {}, {})",
-                vec![
-                    t(token_hash),
-                    Val::Int(user_id),
-                    t(csrf),
-                    Val::Int(expires_at),
-                ],
-            ),
-        ];
-        self.run(caller, steps, "signin", detail).await.map(|_| ())
+        in_tx!(self, tx => {
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+                .bind(expires_at - SESSION_SECONDS)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(csrf)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(crate::backend::duplicate)?;
+            audit_in!(tx, caller, "signin", detail);
+            Ok(())
+        })
     }
 
-    /// The live session's user and CSRF token.
+    /// The live session's user and CSRF token (none for a disabled user).
     pub async fn session(
         &self,
         token_hash: &str,
         now: i64,
     ) -> Result<Option<(User, String)>, StoreError> {
-        let Some(s) = self
-            .rows(
-                &SESSIONS,
-                "token_hash = {} AND expires_at > {}",
-                vec![t(token_hash), Val::Int(now)],
-            )
-            .await?
-            .into_iter()
-            .next()
-        else {
-            return Ok(None);
-        };
-        let Some(user) = self.user(s[1].int()).await? else {
-            return Ok(None);
-        };
-        Ok(if user.disabled {
-            None
-        } else {
-            Some((user, s[2].text()))
-        })
+        #[derive(sqlx::FromRow)]
+        struct Live {
+            #[sqlx(flatten)]
+            user: UserRow,
+            csrf: String,
+        }
+        let cols: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
+        let sql = format!(
+            "SELECT {}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+            cols.join(", ")
+        );
+        let row: Option<Live> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?);
+        let Some(live) = row else { return Ok(None) };
+        let user = User::try_from(live.user)?;
+        Ok((!user.disabled).then_some((user, live.csrf)))
     }
 
     pub async fn session_delete(
@@ -512,28 +573,21 @@ impl Store {
         caller: &Caller,
         token_hash: &str,
     ) -> Result<bool, StoreError> {
-        let n = self
-            .run(
-                caller,
-                vec![step(
-                    "DELETE FROM sessions WHERE token_hash = {}",
-                    vec![t(token_hash)],
-                )],
-                "signout",
-                "",
-            )
-            .await?;
-        Ok(n[0] > 0)
+        in_tx!(self, tx => {
+            let n = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            audit_in!(tx, caller, "signout", "");
+            Ok(n > 0)
+        })
     }
 
     /// How many live sessions the user has (signed-in browsers).
     pub async fn sessions_of(&self, user_id: i64, now: i64) -> Result<i64, StoreError> {
-        self.count(
-            &SESSIONS,
-            "user_id = {} AND expires_at > {}",
-            vec![Val::Int(user_id), Val::Int(now)],
-        )
-        .await
+        const SQL: &str = "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND expires_at > $2";
+        on_pool!(self, pool => Ok(sqlx::query_scalar(SQL).bind(user_id).bind(now).fetch_one(pool).await?))
     }
 
     /// Ends every session of the user and revokes their API tokens ("sign
@@ -544,21 +598,12 @@ impl Store {
         user_id: i64,
         now: i64,
     ) -> Result<u64, StoreError> {
-        let n = self
-            .run(
-                caller,
-                vec![
-                    step(
-                        "DELETE FROM sessions WHERE user_id = {}",
-                        vec![Val::Int(user_id)],
-                    ),
-                    revoke_all_tokens(user_id, now),
-                ],
-                "signout.everywhere",
-                &format!("user {user_id}"),
-            )
-            .await?;
-        Ok(n[0])
+        in_tx!(self, tx => {
+            let n = end_sessions_in!(tx, user_id);
+            revoke_tokens_in!(tx, user_id, now);
+            audit_in!(tx, caller, "signout.everywhere", format!("user {user_id}"));
+            Ok(n)
+        })
     }
 
     // ---- an evaluator's current ratings ----
@@ -575,35 +620,29 @@ impl Store {
         if changes.is_empty() {
             return Ok(());
         }
-        let mut steps: Vec<Step> = changes
-            .iter()
-            .map(|(id, keep)| {
+        in_tx!(self, tx => {
+            for (id, keep) in changes {
+                let id = *id as i64;
                 if keep.is_empty() {
-                    step(
-                        "DELETE FROM talent_evidence WHERE id = {} AND person_id = {}",
-                        vec![Val::Int(*id as i64), Val::Int(person_id)],
-                    )
+                    sqlx::query("DELETE FROM talent_evidence WHERE id = $1 AND person_id = $2")
+                        .bind(id)
+                        .bind(person_id)
+                        .execute(&mut *tx)
+                        .await?;
                 } else {
-                    step(
-                        "UPDATE talent_evidence SET observations = {} WHERE id = {} AND person_id = {}",
-                        vec![
-                            t(&crate::talent::encode_observations(keep)),
-                            Val::Int(*id as i64),
-                            Val::Int(person_id),
-                        ],
-                    )
+                    sqlx::query("UPDATE talent_evidence SET observations = $1 WHERE id = $2 AND person_id = $3")
+                        .bind(crate::talent::encode_observations(keep))
+                        .bind(id)
+                        .bind(person_id)
+                        .execute(&mut *tx)
+                        .await?;
                 }
-            })
-            .collect();
-        steps.push(crate::changes::person_step(person_id));
-        self.run(
-            caller,
-            steps,
-            "evaluation.replace",
-            &format!("person {person_id}: {} earlier ratings", changes.len()),
-        )
-        .await
-        .map(|_| ())
+            }
+            note_in!(tx, ChangeKind::Person, Some(person_id));
+            let detail = format!("person {person_id}: {} earlier ratings", changes.len());
+            audit_in!(tx, caller, "evaluation.replace", detail);
+            Ok(())
+        })
     }
 
     // ---- failed attempts, shared by every node ----
@@ -615,54 +654,31 @@ impl Store {
         key: &str,
         since: i64,
     ) -> Result<Option<(i64, i64, i64)>, StoreError> {
-        Ok(self
-            .rows(
-                &THROTTLE,
-                "key = {} AND first_at >= {}",
-                vec![t(key), Val::Int(since)],
-            )
-            .await?
-            .first()
-            .map(|r| (r[1].int(), r[2].int(), r[3].int())))
+        const SQL: &str =
+            "SELECT failures, first_at, last_at FROM throttle WHERE key = $1 AND first_at >= $2";
+        on_pool!(self, pool => Ok(sqlx::query_as(SQL).bind(key).bind(since).fetch_optional(pool).await?))
     }
 
     /// Counts one failure for `key` at `now`; a count whose first failure is
     /// before `since` starts again. Rows whose window has passed are dropped.
     pub async fn throttle_fail(&self, key: &str, now: i64, since: i64) -> Result<(), StoreError> {
-        self.run_quiet(vec![
-            step(
-                "INSERT INTO throttle (key, failures, first_at, last_at) VALUES ({}, 1, {}, {}) \
-                 ON CONFLICT (key) DO UPDATE SET \
-                 failures = CASE WHEN throttle.first_at < {} THEN 1 ELSE throttle.failures + 1 END, \
-                 first_at = CASE WHEN throttle.first_at < {} THEN {} ELSE throttle.first_at END, \
-                 last_at = {}",
-                vec![
-                    t(key),
-                    Val::Int(now),
-                    Val::Int(now),
-                    Val::Int(since),
-                    Val::Int(since),
-                    Val::Int(now),
-                    Val::Int(now),
-                ],
-            ),
-            step(
-                "DELETE FROM throttle WHERE last_at < {}",
-                vec![Val::Int(since)],
-            ),
-        ])
-        .await
-        .map(|_| ())
+        const COUNT: &str = "INSERT INTO throttle (key, failures, first_at, last_at) VALUES ($1, 1, $2, $2) \
+             ON CONFLICT (key) DO UPDATE SET \
+             failures = CASE WHEN throttle.first_at < $3 THEN 1 ELSE throttle.failures + 1 END, \
+             first_at = CASE WHEN throttle.first_at < $3 THEN $2 ELSE throttle.first_at END, \
+             last_at = $2";
+        in_tx!(self, tx => {
+            sqlx::query(COUNT).bind(key).bind(now).bind(since).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM throttle WHERE last_at < $1").bind(since).execute(&mut *tx).await?;
+            Ok(())
+        })
     }
 
     /// Forgets the failures of `key` (a right password).
     pub async fn throttle_clear(&self, key: &str) -> Result<(), StoreError> {
-        self.run_quiet(vec![step(
-            "DELETE FROM throttle WHERE key = {}",
-            vec![t(key)],
-        )])
-        .await
-        .map(|_| ())
+        const SQL: &str = "DELETE FROM throttle WHERE key = $1";
+        on_pool!(self, pool => sqlx::query(SQL).bind(key).execute(pool).await?.rows_affected());
+        Ok(())
     }
 
     // ---- API tokens ----
@@ -676,36 +692,30 @@ impl Store {
         scope: &str,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let row = vec![
-            Val::Int(user_id),
-            t(name),
-            t(token_hash),
-            t(scope),
-            Val::Int(now),
-            Val::Null,
-            Val::Null,
-        ];
-        self.insert_id(
-            caller,
-            &API_TOKENS,
-            row,
-            "token.create",
-            &format!("user {user_id}: {name} ({scope})"),
-        )
-        .await
+        const SQL: &str = "INSERT INTO api_tokens (user_id, name, token_hash, scope, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id";
+        in_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(user_id)
+                .bind(name)
+                .bind(token_hash)
+                .bind(scope)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(crate::backend::duplicate)?;
+            audit_in!(tx, caller, "token.create", format!("user {user_id}: {name} ({scope}) (id {id})"));
+            Ok(id)
+        })
     }
 
     pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
-        Ok(self
-            .rows(
-                &API_TOKENS,
-                "user_id = {} ORDER BY id",
-                vec![Val::Int(user_id)],
-            )
-            .await?
-            .iter()
-            .map(|r| token_from(r))
-            .collect())
+        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id");
+        let rows: Vec<TokenRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(ApiToken::from).collect())
     }
 
     /// The unrevoked token with this hash and its user; marks it used.
@@ -714,29 +724,23 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<(ApiToken, User)>, StoreError> {
-        let Some(r) = self
-            .rows(
-                &API_TOKENS,
-                "token_hash = {} AND revoked_at IS NULL",
-                vec![t(token_hash)],
-            )
-            .await?
-            .into_iter()
-            .next()
-        else {
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
+        );
+        let row: Option<TokenRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(token_hash)
+            .fetch_optional(pool)
+            .await?);
+        let Some(tok) = row.map(ApiToken::from) else {
             return Ok(None);
         };
-        let tok = token_from(&r);
         let Some(user) = self.user(tok.user_id).await?.filter(|u| !u.disabled) else {
             return Ok(None);
         };
         // at most once a minute, so a busy script does not write on every call
         if tok.last_used_at.is_none_or(|t| now - t >= 60) {
-            self.run_quiet(vec![step(
-                "UPDATE api_tokens SET last_used_at = {} WHERE id = {}",
-                vec![Val::Int(now), Val::Int(tok.id)],
-            )])
-            .await?;
+            const USED: &str = "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2";
+            on_pool!(self, pool => sqlx::query(USED).bind(now).bind(tok.id).execute(pool).await?.rows_affected());
         }
         Ok(Some((tok, user)))
     }
@@ -749,32 +753,63 @@ impl Store {
         token_id: i64,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let n = self
-            .run(
-                caller,
-                vec![step("UPDATE api_tokens SET revoked_at = {} WHERE id = {} AND user_id = {} AND revoked_at IS NULL", vec![Val::Int(now), Val::Int(token_id), Val::Int(user_id)])],
-                "token.revoke",
-                &format!("user {user_id}: token {token_id}"),
-            )
-            .await?;
-        Ok(n[0] > 0)
+        const SQL: &str = "UPDATE api_tokens SET revoked_at = $1 \
+             WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL";
+        in_tx!(self, tx => {
+            let n = sqlx::query(SQL)
+                .bind(now)
+                .bind(token_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            audit_in!(tx, caller, "token.revoke", format!("user {user_id}: token {token_id}"));
+            Ok(n > 0)
+        })
     }
 
     // ---- published demand ----
 
     pub async fn job_create(&self, caller: &Caller, job: &Job) -> Result<i64, StoreError> {
-        self.insert_id(
-            caller,
-            &JOBS,
-            job_row(job),
-            "job.create",
-            &format!("org {}: {}", job.org_id, job.title),
-        )
-        .await
+        let sql = format!(
+            "INSERT INTO jobs ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+             $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
+            &JOB_COLUMNS["id, ".len()..]
+        );
+        in_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+                .bind(job.org_id)
+                .bind(job.kind.as_str())
+                .bind(job.status.as_str())
+                .bind(&job.title)
+                .bind(&job.description)
+                .bind(&job.location)
+                .bind(&job.salary)
+                .bind(&job.education)
+                .bind(&job.experience)
+                .bind(job.openings)
+                .bind(job.platform_role.as_deref())
+                .bind(job.nice_role.as_deref())
+                .bind(job.skills.join(" "))
+                .bind(job.certifications.join(" "))
+                .bind(&job.review_note)
+                .bind(job.created_by)
+                .bind(job.created_at)
+                .bind(job.updated_at)
+                .bind(job.submitted_at)
+                .bind(job.reviewed_by)
+                .bind(job.published_at)
+                .bind(job.closed_at)
+                .bind(job.posting_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            audit_in!(tx, caller, "job.create", format!("org {}: {} (id {id})", job.org_id, job.title));
+            Ok(id)
+        })
     }
 
-    /// Writes every field of `job` (by id); `action` names the change for the audit log.
-    /// Saves `job` if it is still as `was` (else `Stale`).
+    /// Saves `job` (every field, by id) if it is still as `was` (else
+    /// `Stale`); `action` names the change for the audit log.
     pub async fn job_save(
         &self,
         caller: &Caller,
@@ -782,20 +817,19 @@ impl Store {
         was: &Job,
         action: &str,
     ) -> Result<(), StoreError> {
-        self.run(
-            caller,
-            vec![job_update(job, was)],
-            action,
-            &format!("job {}: {}", job.id, job.status.as_str()),
-        )
-        .await
-        .map(|_| ())
+        in_tx!(self, tx => {
+            if job_update_in!(tx, job, was) == 0 {
+                return Err(StoreError::Stale);
+            }
+            audit_in!(tx, caller, action, format!("job {}: {}", job.id, job.status.as_str()));
+            Ok(())
+        })
     }
 
     /// Publishes an approved posting: stores it as a posting of source
     /// `published` (one import of one record, so it is counted like any other)
     /// and saves the job as published with that posting's id, in one
-    /// transaction. Returns the posting id.
+    /// transaction (`Stale` if the job changed meanwhile). Returns the posting id.
     pub async fn job_publish(
         &self,
         caller: &Caller,
@@ -810,23 +844,25 @@ impl Store {
             shape: "published".into(),
             source: "published".into(),
         };
-        let then = |posting_id| {
-            let mut saved = job.clone();
-            saved.posting_id = Some(posting_id);
-            job_update(&saved, was)
-        };
         match self {
-            Store::Sqlite(b) => b.publish_posting(caller, &start, posting, then, now).await,
-            Store::Postgres(b) => b.publish_posting(caller, &start, posting, then, now).await,
+            Store::Sqlite(b) => {
+                b.publish_posting(caller, &start, posting, job, was, now)
+                    .await
+            }
+            Store::Postgres(b) => {
+                b.publish_posting(caller, &start, posting, job, was, now)
+                    .await
+            }
         }
     }
 
     pub async fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {
-        self.rows(&JOBS, "id = {}", vec![Val::Int(id)])
-            .await?
-            .first()
-            .map(|r| job_from(r))
-            .transpose()
+        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1");
+        let row: Option<JobRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+        row.map(Job::try_from).transpose()
     }
 
     /// Postings of one organisation and/or in the given statuses, newest first.
@@ -835,25 +871,23 @@ impl Store {
         org_id: Option<i64>,
         statuses: &[JobStatus],
     ) -> Result<Vec<Job>, StoreError> {
-        let mut clause = String::from("1 = 1");
-        let mut args = Vec::new();
-        if let Some(o) = org_id {
-            clause.push_str(" AND org_id = {}");
-            args.push(Val::Int(o));
-        }
-        if !statuses.is_empty() {
-            clause.push_str(&format!(
-                " AND status IN ({})",
-                vec!["{}"; statuses.len()].join(", ")
-            ));
-            args.extend(statuses.iter().map(|s| t(s.as_str())));
-        }
-        clause.push_str(" ORDER BY updated_at DESC, id DESC");
-        self.rows(&JOBS, &clause, args)
-            .await?
-            .iter()
-            .map(|r| job_from(r))
-            .collect()
+        let rows: Vec<JobRow> = on_pool!(self, pool => {
+            let mut q = sqlx::QueryBuilder::new(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE 1 = 1"));
+            if let Some(o) = org_id {
+                q.push(" AND org_id = ").push_bind(o);
+            }
+            if !statuses.is_empty() {
+                q.push(" AND status IN (");
+                let mut list = q.separated(", ");
+                for s in statuses {
+                    list.push_bind(s.as_str());
+                }
+                q.push(")");
+            }
+            q.push(" ORDER BY updated_at DESC, id DESC");
+            q.build_query_as().fetch_all(pool).await?
+        });
+        all(rows)
     }
 
     /// Adds or withdraws a student's interest in a posting; true if it changed.
@@ -865,106 +899,51 @@ impl Store {
         interested: bool,
         now: i64,
     ) -> Result<bool, StoreError> {
-        let exists = self
-            .count(
-                &JOB_INTEREST,
-                "job_id = {} AND person_id = {}",
-                vec![Val::Int(job_id), Val::Int(person_id)],
-            )
-            .await?
-            > 0;
-        if exists == interested {
-            return Ok(false);
-        }
-        let (sql, args, action) = if interested {
-            (
-                "INSERT INTO job_interest (job_id, person_id, created_at) VALUES ({}, {}, {})",
-                vec![Val::Int(job_id), Val::Int(person_id), Val::Int(now)],
-                "interest.add",
-            )
+        const ADD: &str = "INSERT INTO job_interest (job_id, person_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (job_id, person_id) DO NOTHING";
+        const WITHDRAW: &str = "DELETE FROM job_interest WHERE job_id = $1 AND person_id = $2";
+        let action = if interested {
+            "interest.add"
         } else {
-            (
-                "DELETE FROM job_interest WHERE job_id = {} AND person_id = {}",
-                vec![Val::Int(job_id), Val::Int(person_id)],
-                "interest.withdraw",
-            )
+            "interest.withdraw"
         };
-        self.run(
-            caller,
-            vec![step(sql, args)],
-            action,
-            &format!("job {job_id}, person {person_id}"),
-        )
-        .await?;
-        Ok(true)
+        in_tx!(self, tx => {
+            let n = if interested {
+                sqlx::query(ADD).bind(job_id).bind(person_id).bind(now).execute(&mut *tx).await?
+            } else {
+                sqlx::query(WITHDRAW).bind(job_id).bind(person_id).execute(&mut *tx).await?
+            }
+            .rows_affected();
+            if n == 0 {
+                // nothing changed: nothing to audit
+                return Ok(false);
+            }
+            audit_in!(tx, caller, action, format!("job {job_id}, person {person_id}"));
+            Ok(true)
+        })
     }
 
     /// (person id, since) of everyone interested in a posting.
     pub async fn interest_in(&self, job_id: i64) -> Result<Vec<(i64, i64)>, StoreError> {
-        Ok(self
-            .rows(
-                &JOB_INTEREST,
-                "job_id = {} ORDER BY created_at, person_id",
-                vec![Val::Int(job_id)],
-            )
-            .await?
-            .iter()
-            .map(|r| (r[1].int(), r[2].int()))
-            .collect())
+        const SQL: &str = "SELECT person_id, created_at FROM job_interest WHERE job_id = $1 \
+             ORDER BY created_at, person_id";
+        on_pool!(self, pool => Ok(sqlx::query_as(SQL).bind(job_id).fetch_all(pool).await?))
     }
 
     /// The postings a person is interested in.
     pub async fn interests_of(&self, person_id: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(self
-            .rows(
-                &JOB_INTEREST,
-                "person_id = {} ORDER BY job_id",
-                vec![Val::Int(person_id)],
-            )
-            .await?
-            .iter()
-            .map(|r| r[0].int())
-            .collect())
+        const SQL: &str = "SELECT job_id FROM job_interest WHERE person_id = $1 ORDER BY job_id";
+        on_pool!(self, pool => Ok(sqlx::query_scalar(SQL).bind(person_id).fetch_all(pool).await?))
     }
 
     /// Has this person expressed interest in any posting of this organisation?
     pub async fn interested_in_org(&self, person_id: i64, org_id: i64) -> Result<bool, StoreError> {
-        let clause = "person_id = {} AND job_id IN (SELECT id FROM jobs WHERE org_id = {} AND status IN ('published', 'closed'))";
-        Ok(self
-            .count(
-                &JOB_INTEREST,
-                clause,
-                vec![Val::Int(person_id), Val::Int(org_id)],
-            )
-            .await?
-            > 0)
+        const SQL: &str = "SELECT EXISTS (SELECT 1 FROM job_interest WHERE person_id = $1 AND job_id IN \
+             (SELECT id FROM jobs WHERE org_id = $2 AND status IN ('published', 'closed')))";
+        on_pool!(self, pool => Ok(sqlx::query_scalar(SQL).bind(person_id).bind(org_id).fetch_one(pool).await?))
     }
 
-    /// One `profile.read` entry per person shown together (a cohort's heat
-    /// map), plus `action` for the whole, in one transaction.
-    pub async fn audit_reads(
-        &self,
-        caller: &Caller,
-        person_ids: &[i64],
-        context: &str,
-        action: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        let steps = person_ids
-            .iter()
-            .map(|p| {
-                step(
-                    "INSERT INTO audit_log (actor, action, detail) VALUES ({}, {}, {})",
-                    vec![
-                        t(&caller.audit_name()),
-                        t("profile.read"),
-                        t(&format!("person {p}: {context}")),
-                    ],
-                )
-            })
-            .collect();
-        self.run(caller, steps, action, detail).await.map(|_| ())
-    }
+    // ---- corrections ----
 
     pub async fn correction_create(
         &self,
@@ -974,34 +953,30 @@ impl Store {
         note: &str,
         now: i64,
     ) -> Result<i64, StoreError> {
-        let row = vec![
-            Val::Int(person_id),
-            oi(evidence_id),
-            t(note),
-            t("open"),
-            t(""),
-            Val::Int(now),
-            Val::Null,
-            Val::Null,
-        ];
+        const SQL: &str = "INSERT INTO talent_corrections (person_id, evidence_id, note, status, response, created_at) \
+             VALUES ($1, $2, $3, 'open', '', $4) RETURNING id";
         let about =
             evidence_id.map_or_else(|| "the record".to_string(), |e| format!("evidence {e}"));
-        self.insert_id(
-            caller,
-            &CORRECTIONS,
-            row,
-            "correction.request",
-            &format!("person {person_id}: {about}"),
-        )
-        .await
+        in_tx!(self, tx => {
+            let id: i64 = sqlx::query_scalar(SQL)
+                .bind(person_id)
+                .bind(evidence_id)
+                .bind(note)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            audit_in!(tx, caller, "correction.request", format!("person {person_id}: {about} (id {id})"));
+            Ok(id)
+        })
     }
 
     pub async fn correction(&self, id: i64) -> Result<Option<Correction>, StoreError> {
-        Ok(self
-            .rows(&CORRECTIONS, "id = {}", vec![Val::Int(id)])
-            .await?
-            .first()
-            .map(|r| correction_from(r)))
+        let sql = format!("SELECT {CORRECTION_COLUMNS} FROM talent_corrections WHERE id = $1");
+        let row: Option<CorrectionRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(Correction::from))
     }
 
     /// Corrections of one person, of one school's people, or of everyone; open ones first, newest first.
@@ -1010,22 +985,20 @@ impl Store {
         person_id: Option<i64>,
         school_id: Option<i64>,
     ) -> Result<Vec<Correction>, StoreError> {
-        let (clause, args) = match (person_id, school_id) {
-            (Some(p), _) => ("person_id = {}", vec![Val::Int(p)]),
-            (None, Some(s)) => (
-                "person_id IN (SELECT id FROM talent_people WHERE school_id = {})",
-                vec![Val::Int(s)],
-            ),
-            (None, None) => ("1 = 1", vec![]),
-        };
-        let clause =
-            format!("{clause} ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, id DESC");
-        Ok(self
-            .rows(&CORRECTIONS, &clause, args)
-            .await?
-            .iter()
-            .map(|r| correction_from(r))
-            .collect())
+        let sql = format!(
+            "SELECT {CORRECTION_COLUMNS} FROM talent_corrections \
+             WHERE ($1 IS NULL OR person_id = $1) \
+             AND ($2 IS NULL OR person_id IN (SELECT id FROM talent_people WHERE school_id = $2)) \
+             ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, id DESC"
+        );
+        // a person's own corrections whatever their school
+        let school_id = if person_id.is_some() { None } else { school_id };
+        let rows: Vec<CorrectionRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+            .bind(person_id)
+            .bind(school_id)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(Correction::from).collect())
     }
 
     /// Resolves an open correction; accepting one about a piece of evidence
@@ -1039,26 +1012,77 @@ impl Store {
         resolved_by: Option<i64>,
         now: i64,
     ) -> Result<bool, StoreError> {
+        const RESOLVE: &str = "UPDATE talent_corrections SET status = $1, response = $2, resolved_by = $3, \
+             resolved_at = $4 WHERE id = $5 AND status = 'open'";
+        const REMOVE: &str = "DELETE FROM talent_evidence WHERE id = $1 AND person_id = $2";
         let status = if accept { "accepted" } else { "dismissed" };
-        let mut steps = vec![Step {
-            sql: "UPDATE talent_corrections SET status = {}, response = {}, resolved_by = {}, resolved_at = {} WHERE id = {} AND status = 'open'".into(),
-            args: vec![t(status), t(response), oi(resolved_by), Val::Int(now), Val::Int(c.id)],
-            types: vec![Ty::Text, Ty::Text, Ty::OptInt, Ty::Int, Ty::Int],
-            guard: false,
-        }];
-        if let (true, Some(e)) = (accept, c.evidence_id) {
-            // only if this resolution is the one that accepted it (not one that lost a race)
-            steps.push(step(
-                "DELETE FROM talent_evidence WHERE id = {} AND person_id = {} AND EXISTS (SELECT 1 FROM talent_corrections WHERE id = {} AND status = 'accepted')",
-                vec![Val::Int(e), Val::Int(c.person_id), Val::Int(c.id)],
-            ));
-            steps.push(crate::changes::person_step(c.person_id));
-        }
-        let detail = format!("person {}: correction {} {status}", c.person_id, c.id);
-        let n = self
-            .run(caller, steps, &format!("correction.{status}"), &detail)
-            .await?;
-        Ok(n[0] > 0)
+        in_tx!(self, tx => {
+            let n = sqlx::query(RESOLVE)
+                .bind(status)
+                .bind(response)
+                .bind(resolved_by)
+                .bind(now)
+                .bind(c.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            // only the resolution that changed it removes the evidence (not one that lost a race)
+            if let (1, true, Some(e)) = (n, accept, c.evidence_id) {
+                sqlx::query(REMOVE).bind(e).bind(c.person_id).execute(&mut *tx).await?;
+                note_in!(tx, ChangeKind::Person, Some(c.person_id));
+            }
+            let detail = format!("person {}: correction {} {status}", c.person_id, c.id);
+            audit_in!(tx, caller, format!("correction.{status}"), detail);
+            Ok(n > 0)
+        })
+    }
+
+    // ---- the audit log ----
+
+    /// Appends to the audit log.
+    pub async fn audit(
+        &self,
+        caller: &Caller,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        in_tx!(self, tx => {
+            audit_in!(tx, caller, action, detail);
+            Ok(())
+        })
+    }
+
+    /// One `profile.read` entry per person shown together (a cohort's heat
+    /// map), plus `action` for the whole, in one transaction.
+    pub async fn audit_reads(
+        &self,
+        caller: &Caller,
+        person_ids: &[i64],
+        context: &str,
+        action: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let actor = caller.audit_name();
+        let rows: Vec<String> = person_ids
+            .iter()
+            .map(|p| format!("person {p}: {context}"))
+            .collect();
+        in_tx!(self, tx => {
+            for chunk in rows.chunks(5_000) {
+                let mut q = sqlx::QueryBuilder::new("INSERT INTO audit_log (actor, action, detail) ");
+                q.push_values(chunk, |mut b, d| {
+                    b.push_bind(actor.as_str()).push_bind("profile.read").push_bind(d.as_str());
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            audit_in!(tx, caller, action, detail);
+            Ok(())
+        })
+    }
+
+    /// The most recent audit entries, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_where(None, None, limit).await
     }
 
     /// The newest audit entries, narrowed to an action (exact, or a prefix
@@ -1068,96 +1092,50 @@ impl Store {
         action: Option<&str>,
         actor: Option<&str>,
         limit: i64,
-    ) -> Result<Vec<crate::AuditEntry>, StoreError> {
-        let mut clause = String::from("1 = 1");
-        let mut args = Vec::new();
-        if let Some(a) = action {
-            if a.ends_with('.') {
-                // a prefix is compared whole (not LIKE: no wildcard in it can widen the match,
-                // and equality means the same under every collation); its length is a number we computed
-                clause.push_str(&format!(
-                    " AND substr(action, 1, {}) = {{}}",
-                    a.chars().count()
-                ));
-                args.push(t(a));
-            } else {
-                clause.push_str(" AND action = {}");
-                args.push(t(a));
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        on_pool!(self, pool => {
+            let mut q = sqlx::QueryBuilder::new("SELECT at, actor, action, detail FROM audit_log WHERE 1 = 1");
+            if let Some(a) = action {
+                if a.ends_with('.') {
+                    // a prefix is compared whole (not LIKE: no wildcard in it can widen the
+                    // match, and equality means the same under every collation)
+                    q.push(" AND substr(action, 1, ")
+                        .push_bind(a.chars().count() as i32)
+                        .push(") = ")
+                        .push_bind(a);
+                } else {
+                    q.push(" AND action = ").push_bind(a);
+                }
             }
-        }
-        if let Some(a) = actor {
-            clause.push_str(" AND actor = {}");
-            args.push(t(a));
-        }
-        clause.push_str(" ORDER BY id DESC LIMIT {}");
-        args.push(Val::Int(limit));
-        Ok(self
-            .rows(&AUDIT, &clause, args)
-            .await?
-            .iter()
-            .map(|r| crate::AuditEntry {
-                at: r[1].text(),
-                actor: r[2].text(),
-                action: r[3].text(),
-                detail: r[4].text(),
-            })
-            .collect())
+            if let Some(a) = actor {
+                q.push(" AND actor = ").push_bind(a);
+            }
+            q.push(" ORDER BY id DESC LIMIT ").push_bind(limit);
+            Ok(q.build_query_as().fetch_all(pool).await?)
+        })
     }
 
-    /// The audit entries whose detail mentions `person {id}`, newest first.
+    /// The audit entries whose detail mentions `person {id}` as a whole
+    /// (`person 12` does not match `person 123`), newest first.
     pub async fn audit_of_person(
         &self,
         person_id: i64,
         limit: i64,
-    ) -> Result<Vec<crate::AuditEntry>, StoreError> {
-        self.audit_matching(&format!("person {person_id}"), limit)
-            .await
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        const SQL: &str = "SELECT at, actor, action, detail FROM audit_log \
+             WHERE detail = $1 OR detail LIKE $2 OR detail LIKE $3 OR detail LIKE $4 \
+             ORDER BY id DESC LIMIT $5";
+        let needle = format!("person {person_id}");
+        on_pool!(self, pool => Ok(sqlx::query_as(SQL)
+            .bind(&needle)
+            .bind(format!("{needle}:%"))
+            .bind(format!("{needle},%"))
+            .bind(format!("{needle} %"))
+            .bind(limit)
+            .fetch_all(pool)
+            .await?))
     }
 }
 
 /// How long a browser session lasts.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn update_by_id_sets_every_column_but_the_id() {
-        let sql = update_by_id(&ORGS);
-        assert_eq!(
-            sql,
-            "UPDATE orgs SET kind = {}, name = {}, region = {}, school_id = {} WHERE id = {}"
-        );
-        assert_eq!(
-            job_row(&Job {
-                id: 0,
-                org_id: 1,
-                kind: JobKind::Job,
-                status: JobStatus::Draft,
-                title: String::new(),
-                description: String::new(),
-                location: String::new(),
-                salary: String::new(),
-                education: String::new(),
-                experience: String::new(),
-                openings: 1,
-                platform_role: None,
-                nice_role: None,
-                skills: vec![],
-                certifications: vec![],
-                review_note: String::new(),
-                created_by: 1,
-                created_at: 0,
-                updated_at: 0,
-                submitted_at: None,
-                reviewed_by: None,
-                published_at: None,
-                closed_at: None,
-                posting_id: None,
-            })
-            .len(),
-            JOBS.cols.len() - 1
-        );
-    }
-}

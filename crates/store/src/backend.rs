@@ -7,7 +7,7 @@ use crate::postings::{
     StoredKey, import_from_row, import_select,
 };
 use crate::tables::{self, Rows, Table, Ty, Val};
-use crate::{AuditEntry, Progress, StoreError};
+use crate::{Progress, StoreError};
 use cb_competency::CompetencyModel;
 use cb_competency::external::ExternalFramework;
 use cb_core::Caller;
@@ -77,26 +77,6 @@ pub(crate) fn duplicate(e: sqlx::Error) -> StoreError {
 fn select_sql(table: &Table) -> String {
     let cols: Vec<&str> = table.cols.iter().map(|(c, _)| *c).collect();
     format!("SELECT {} FROM {}", cols.join(", "), table.name)
-}
-
-/// Binds each value to the query `$q`; a NULL is bound with the type `$ty(i)`
-/// names for the i-th value (text when it names none).
-macro_rules! bind_vals {
-    ($q:ident, $vals:expr, $ty:expr) => {
-        let ty = $ty;
-        for (i, v) in $vals.into_iter().enumerate() {
-            $q = match v {
-                Val::Text(s) => $q.bind(s),
-                Val::Int(n) => $q.bind(n),
-                Val::Real(r) => $q.bind(r),
-                Val::Null => match ty(i) {
-                    Some(Ty::OptInt | Ty::Int) => $q.bind(None::<i64>),
-                    Some(Ty::OptReal) => $q.bind(None::<f64>),
-                    _ => $q.bind(None::<String>),
-                },
-            };
-        }
-    };
 }
 
 /// New postings from which an import refreshes PostgreSQL's statistics of
@@ -371,21 +351,6 @@ macro_rules! backend {
                 let sql = format!("INSERT INTO audit_log (actor, action, detail) VALUES ({}, {}, {})", $ph(1), $ph(2), $ph(3));
                 sqlx::query(AssertSqlSafe(sql)).bind(caller.audit_name()).bind(action.to_string()).bind(detail.to_string()).execute(&mut **tx).await?;
                 Ok(())
-            }
-
-            pub async fn audit(&self, caller: &Caller, action: &str, detail: &str) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                Self::audit_in(&mut tx, caller, action, detail).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-                let sql = format!("SELECT at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT {}", $ph(1));
-                let rows = sqlx::query(AssertSqlSafe(sql)).bind(limit).fetch_all(&self.pool).await?;
-                rows.iter()
-                    .map(|r| Ok(AuditEntry { at: r.try_get(0)?, actor: r.try_get(1)?, action: r.try_get(2)?, detail: r.try_get(3)? }))
-                    .collect()
             }
 
             pub async fn load_model(&self) -> Result<Option<CompetencyModel>, StoreError> {
@@ -787,7 +752,8 @@ macro_rules! backend {
                 caller: &Caller,
                 start: &ImportStart,
                 posting: NewPosting,
-                then: impl FnOnce(i64) -> crate::accounts::Step,
+                job: &crate::accounts::Job,
+                was: &crate::accounts::Job,
                 now: i64,
             ) -> Result<i64, StoreError> {
                 // before the transaction: making a partition locks `imports`,
@@ -815,11 +781,9 @@ macro_rules! backend {
                     $ph(1), $ph(2), $ph(3)
                 );
                 sqlx::query(AssertSqlSafe(sql)).bind(posting_id).bind(posting_id).bind(import_id).execute(&mut *tx).await?;
-                let st = then(posting_id);
-                let guard = st.guard;
-                let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
-                bind_vals!(q, st.args, |i| st.types.get(i).copied());
-                if q.execute(&mut *tx).await?.rows_affected() == 0 && guard {
+                let mut saved = job.clone();
+                saved.posting_id = Some(posting_id);
+                if job_update_in!(tx, &saved, was) == 0 {
                     return Err(StoreError::Stale);
                 }
                 let detail = format!("{}: 1 rows, 1 new postings, 0 duplicates, 0 rejected", start.file_name);
@@ -885,70 +849,6 @@ macro_rules! backend {
                     out.push(vals);
                 }
                 Ok(out)
-            }
-
-            /// How many rows of `table` match `clause` (`{}` marks each bound value).
-            pub(crate) async fn count_where(&self, table: &Table, clause: &str, args: &[Val]) -> Result<i64, StoreError> {
-                let sql = format!("SELECT COUNT(*) FROM {} WHERE {}", table.name, fill(clause, $ph));
-                let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
-                bind_vals!(q, args.iter().cloned(), |_| None);
-                Ok(q.fetch_one(&self.pool).await?)
-            }
-
-            /// Inserts one row of `table` without its first column (`id`, which
-            /// the database assigns) and its audit entry; returns the new id.
-            pub(crate) async fn insert_id(&self, caller: &Caller, table: &Table, row: Vec<Val>, action: &str, detail: &str) -> Result<i64, StoreError> {
-                let cols: Vec<&str> = table.cols.iter().skip(1).map(|(c, _)| *c).collect();
-                let marks: Vec<String> = (1..=cols.len()).map($ph).collect();
-                let sql = format!("INSERT INTO {} ({}) VALUES ({}) RETURNING id", table.name, cols.join(", "), marks.join(", "));
-                let mut tx = self.pool.begin_with($begin).await?;
-                let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
-                bind_vals!(q, row, |i| Some(ty_of(table, i + 1)));
-                let id = q.fetch_one(&mut *tx).await.map_err(duplicate)?;
-                Self::audit_in(&mut tx, caller, action, &format!("{detail} (id {id})")).await?;
-                tx.commit().await?;
-                Ok(id)
-            }
-
-            /// Runs the steps and writes one audit entry, all in one
-            /// transaction; returns the rows each step touched.
-            pub(crate) async fn run(&self, caller: Option<(&Caller, &str, &str)>, steps: Vec<crate::accounts::Step>) -> Result<Vec<u64>, StoreError> {
-                let mut tx = self.pool.begin_with($begin).await?;
-                let mut touched = Vec::with_capacity(steps.len());
-                for st in steps {
-                    let mut q = sqlx::query(AssertSqlSafe(fill(&st.sql, $ph)));
-                    bind_vals!(q, st.args, |i| st.types.get(i).copied());
-                    let n = q.execute(&mut *tx).await.map_err(duplicate)?.rows_affected();
-                    if st.guard && n == 0 {
-                        return Err(StoreError::Stale);
-                    }
-                    touched.push(n);
-                }
-                if let Some((caller, action, detail)) = caller {
-                    Self::audit_in(&mut tx, caller, action, detail).await?;
-                }
-                tx.commit().await?;
-                Ok(touched)
-            }
-
-            /// Audit entries whose detail contains `needle` as a whole
-            /// (`person 12` does not match `person 123`), newest first.
-            pub(crate) async fn audit_matching(&self, needle: &str, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-                let sql = format!(
-                    "SELECT at, actor, action, detail FROM audit_log WHERE detail = {} OR detail LIKE {} OR detail LIKE {} OR detail LIKE {} ORDER BY id DESC LIMIT {}",
-                    $ph(1), $ph(2), $ph(3), $ph(4), $ph(5)
-                );
-                let rows = sqlx::query(AssertSqlSafe(sql))
-                    .bind(needle.to_string())
-                    .bind(format!("{needle}:%"))
-                    .bind(format!("{needle},%"))
-                    .bind(format!("{needle} %"))
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?;
-                rows.iter()
-                    .map(|r| Ok(AuditEntry { at: r.try_get(0)?, actor: r.try_get(1)?, action: r.try_get(2)?, detail: r.try_get(3)? }))
-                    .collect()
             }
 
             pub async fn replace_external(&self, caller: &Caller, fw: &ExternalFramework, progress: Progress<'_>) -> Result<(), StoreError> {

@@ -2,8 +2,7 @@
 //! affects a cache appends what changed in its own transaction; each node
 //! reads the rows after the last it applied.
 
-use crate::accounts::Step;
-use crate::tables::{Rows, Ty, Val};
+use crate::tables::{Rows, Val};
 
 /// What a change affects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,21 +67,6 @@ pub(crate) fn kind_row(kind: ChangeKind) -> Rows {
         Val::Null,
         Val::Int(now()),
     ]]
-}
-
-/// A statement noting that a person changed, for [`crate::Store`]'s
-/// statement lists.
-pub(crate) fn person_step(person_id: i64) -> Step {
-    Step {
-        sql: "INSERT INTO changes (kind, subject, at) VALUES ({}, {}, {})".into(),
-        args: vec![
-            Val::Text(ChangeKind::Person.as_str().into()),
-            Val::Int(person_id),
-            Val::Int(now()),
-        ],
-        types: vec![Ty::Text, Ty::OptInt, Ty::Int],
-        guard: false,
-    }
 }
 
 pub(crate) fn change_from(seq: i64, kind: &str, subject: Option<i64>, at: i64) -> Option<Change> {

@@ -73,6 +73,7 @@ macro_rules! note_in {
     };
 }
 
+#[macro_use]
 pub mod accounts;
 mod backend;
 pub mod changes;
@@ -216,7 +217,7 @@ impl Backend {
 }
 
 /// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
     pub at: String,
     pub actor: String,
@@ -534,78 +535,6 @@ impl Store {
                 .await?
                 .map(ImportSession::Postgres),
         })
-    }
-
-    /// Appends to the audit log.
-    pub async fn audit(
-        &self,
-        caller: &Caller,
-        action: &str,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        dispatch!(self, b => b.audit(caller, action, detail).await)
-    }
-
-    /// The most recent audit entries, newest first.
-    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        dispatch!(self, b => b.audit_log(limit).await)
-    }
-
-    pub(crate) async fn rows(
-        &self,
-        table: &tables::Table,
-        clause: &str,
-        args: Vec<tables::Val>,
-    ) -> Result<tables::Rows, StoreError> {
-        dispatch!(self, b => b.select_where(table, clause, &args).await)
-    }
-
-    /// How many rows of `table` match `clause`.
-    pub(crate) async fn count(
-        &self,
-        table: &tables::Table,
-        clause: &str,
-        args: Vec<tables::Val>,
-    ) -> Result<i64, StoreError> {
-        dispatch!(self, b => b.count_where(table, clause, &args).await)
-    }
-
-    pub(crate) async fn insert_id(
-        &self,
-        caller: &Caller,
-        table: &tables::Table,
-        row: Vec<tables::Val>,
-        action: &str,
-        detail: &str,
-    ) -> Result<i64, StoreError> {
-        dispatch!(self, b => b.insert_id(caller, table, row, action, detail).await)
-    }
-
-    /// The steps and their audit entry in one transaction.
-    pub(crate) async fn run(
-        &self,
-        caller: &Caller,
-        steps: Vec<accounts::Step>,
-        action: &str,
-        detail: &str,
-    ) -> Result<Vec<u64>, StoreError> {
-        dispatch!(self, b => b.run(Some((caller, action, detail)), steps).await)
-    }
-
-    /// Steps not worth an audit entry (a token's last use).
-    pub(crate) async fn run_quiet(
-        &self,
-        steps: Vec<accounts::Step>,
-    ) -> Result<Vec<u64>, StoreError> {
-        dispatch!(self, b => b.run(None, steps).await)
-    }
-
-    pub(crate) async fn audit_matching(
-        &self,
-        needle: &str,
-        limit: i64,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        dispatch!(self, b => b.audit_matching(needle, limit).await)
     }
 
     /// Whether the database answers.
