@@ -1421,7 +1421,8 @@ impl TalentService<'_> {
 /// An audit entry about a person, with who it was in words.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProfileRead {
-    pub at: String,
+    /// Unix seconds.
+    pub at: i64,
     /// `user:8`, `system:demo`
     pub actor: String,
     /// Their name and organisation.

@@ -12,6 +12,7 @@ pub use cb_postings::publish::Job;
 use cb_postings::publish::{JobKind, JobStatus};
 pub use cb_talent::pool::Correction;
 use sqlx::AssertSqlSafe;
+use sqlx::types::Json;
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -140,8 +141,8 @@ struct JobRow {
     openings: i64,
     platform_role: Option<String>,
     nice_role: Option<String>,
-    skills: String,
-    certifications: String,
+    skills: Json<Vec<String>>,
+    certifications: Json<Vec<String>>,
     review_note: String,
     created_by: i64,
     created_at: i64,
@@ -151,10 +152,6 @@ struct JobRow {
     published_at: Option<i64>,
     closed_at: Option<i64>,
     posting_id: Option<i64>,
-}
-
-fn words(s: &str) -> Vec<String> {
-    s.split_whitespace().map(str::to_string).collect()
 }
 
 impl TryFrom<JobRow> for Job {
@@ -176,8 +173,8 @@ impl TryFrom<JobRow> for Job {
             openings: r.openings,
             platform_role: r.platform_role,
             nice_role: r.nice_role,
-            skills: words(&r.skills),
-            certifications: words(&r.certifications),
+            skills: r.skills.0,
+            certifications: r.certifications.0,
             review_note: r.review_note,
             created_by: r.created_by,
             created_at: r.created_at,
@@ -254,8 +251,8 @@ macro_rules! job_update_in {
         .bind(job.openings)
         .bind(job.platform_role.as_deref())
         .bind(job.nice_role.as_deref())
-        .bind(job.skills.join(" "))
-        .bind(job.certifications.join(" "))
+        .bind(sqlx::types::Json(&job.skills))
+        .bind(sqlx::types::Json(&job.certifications))
         .bind(&job.review_note)
         .bind(job.created_by)
         .bind(job.created_at)
@@ -319,7 +316,7 @@ impl Store {
                 .bind(school_id)
                 .fetch_one(&mut *tx)
                 .await
-                .map_err(crate::backend::duplicate)?;
+                .map_err(crate::model::duplicate)?;
             audit_in!(tx, caller, "org.create", format!("{} {name} (id {id})", kind.as_str()));
             Ok(id)
         })
@@ -364,7 +361,7 @@ impl Store {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await
-                .map_err(crate::backend::duplicate)?;
+                .map_err(crate::model::duplicate)?;
             let detail = format!("{} ({}) in org {} (id {id})", u.username, u.role.as_str(), u.org_id);
             audit_in!(tx, caller, "user.create", detail);
             Ok(id)
@@ -504,7 +501,7 @@ impl Store {
                     .bind(*c)
                     .execute(&mut *tx)
                     .await
-                    .map_err(crate::backend::duplicate)?;
+                    .map_err(crate::model::duplicate)?;
             }
             audit_in!(tx, caller, "teacher.cohorts", format!("user {user_id}: cohorts {cohorts:?}"));
             Ok(())
@@ -534,7 +531,7 @@ impl Store {
                 .bind(expires_at)
                 .execute(&mut *tx)
                 .await
-                .map_err(crate::backend::duplicate)?;
+                .map_err(crate::model::duplicate)?;
             audit_in!(tx, caller, "signin", detail);
             Ok(())
         })
@@ -703,7 +700,7 @@ impl Store {
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await
-                .map_err(crate::backend::duplicate)?;
+                .map_err(crate::model::duplicate)?;
             audit_in!(tx, caller, "token.create", format!("user {user_id}: {name} ({scope}) (id {id})"));
             Ok(id)
         })
@@ -790,8 +787,8 @@ impl Store {
                 .bind(job.openings)
                 .bind(job.platform_role.as_deref())
                 .bind(job.nice_role.as_deref())
-                .bind(job.skills.join(" "))
-                .bind(job.certifications.join(" "))
+                .bind(Json(&job.skills))
+                .bind(Json(&job.certifications))
                 .bind(&job.review_note)
                 .bind(job.created_by)
                 .bind(job.created_at)
@@ -844,16 +841,8 @@ impl Store {
             shape: "published".into(),
             source: "published".into(),
         };
-        match self {
-            Store::Sqlite(b) => {
-                b.publish_posting(caller, &start, posting, job, was, now)
-                    .await
-            }
-            Store::Postgres(b) => {
-                b.publish_posting(caller, &start, posting, job, was, now)
-                    .await
-            }
-        }
+        self.publish_posting(caller, &start, posting, job, was, now)
+            .await
     }
 
     pub async fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {
@@ -1063,15 +1052,19 @@ impl Store {
         detail: &str,
     ) -> Result<(), StoreError> {
         let actor = caller.audit_name();
+        let at = crate::changes::now();
         let rows: Vec<String> = person_ids
             .iter()
             .map(|p| format!("person {p}: {context}"))
             .collect();
         in_tx!(self, tx => {
             for chunk in rows.chunks(5_000) {
-                let mut q = sqlx::QueryBuilder::new("INSERT INTO audit_log (actor, action, detail) ");
+                let mut q = sqlx::QueryBuilder::new("INSERT INTO audit_log (actor, action, detail, at) ");
                 q.push_values(chunk, |mut b, d| {
-                    b.push_bind(actor.as_str()).push_bind("profile.read").push_bind(d.as_str());
+                    b.push_bind(actor.as_str())
+                        .push_bind("profile.read")
+                        .push_bind(d.as_str())
+                        .push_bind(at);
                 });
                 q.build().execute(&mut *tx).await?;
             }

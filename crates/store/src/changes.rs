@@ -2,8 +2,6 @@
 //! affects a cache appends what changed in its own transaction; each node
 //! reads the rows after the last it applied.
 
-use crate::tables::{Rows, Val};
-
 /// What a change affects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeKind {
@@ -58,15 +56,6 @@ pub(crate) fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
-}
-
-/// One row of `kind` without a subject.
-pub(crate) fn kind_row(kind: ChangeKind) -> Rows {
-    vec![vec![
-        Val::Text(kind.as_str().into()),
-        Val::Null,
-        Val::Int(now()),
-    ]]
 }
 
 pub(crate) fn change_from(seq: i64, kind: &str, subject: Option<i64>, at: i64) -> Option<Change> {

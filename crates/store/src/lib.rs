@@ -17,12 +17,12 @@ macro_rules! on_pool {
     ($store:expr, $p:ident, $begin:ident => $e:expr) => {
         match $store {
             Store::Sqlite(b) => {
-                let $p = b.pool();
+                let $p = b;
                 let $begin = crate::SQLITE_BEGIN;
                 $e
             }
             Store::Postgres(b) => {
-                let $p = b.pool();
+                let $p = b;
                 let $begin = "BEGIN";
                 $e
             }
@@ -48,10 +48,11 @@ macro_rules! in_tx {
 /// Appends an audit entry in the transaction `$tx`.
 macro_rules! audit_in {
     ($tx:expr, $caller:expr, $action:expr, $detail:expr) => {
-        sqlx::query("INSERT INTO audit_log (actor, action, detail) VALUES ($1, $2, $3)")
+        sqlx::query("INSERT INTO audit_log (actor, action, detail, at) VALUES ($1, $2, $3, $4)")
             .bind($caller.audit_name())
             .bind($action)
             .bind($detail)
+            .bind(crate::changes::now())
             .execute(&mut *$tx)
             .await?
     };
@@ -75,82 +76,18 @@ macro_rules! note_in {
 
 #[macro_use]
 pub mod accounts;
-mod backend;
 pub mod changes;
+mod model;
 pub mod postings;
 pub mod tables;
 pub mod talent;
 pub mod tasks;
 pub mod testing;
 
-use cb_competency::CompetencyModel;
-use cb_competency::external::ExternalFramework;
-use cb_core::Caller;
 use serde::Serialize;
 use std::str::FromStr;
 
-pub use backend::{PgBackend, PgImport, SqliteBackend, SqliteImport};
-
-/// An import being written: each batch commits on its own, and readers see
-/// none of it until `finish` (see `begin_import`). After a failure call
-/// `abandon`; a session merely dropped leaves its import to go stale, to be
-/// resumed by the next import of the same file or discarded by any other.
-pub enum ImportSession {
-    Sqlite(SqliteImport),
-    Postgres(PgImport),
-}
-
-macro_rules! session {
-    ($self:ident, $s:ident => $e:expr) => {
-        match $self {
-            ImportSession::Sqlite($s) => $e,
-            ImportSession::Postgres($s) => $e,
-        }
-    };
-}
-
-impl ImportSession {
-    pub fn import_id(&self) -> i64 {
-        session!(self, s => s.import_id())
-    }
-
-    /// What the run this session resumes had done (zero for a new import).
-    pub fn resumed_from(&self) -> postings::ImportCounts {
-        session!(self, s => *s.resumed_from())
-    }
-
-    /// Writes a batch and the import's progress (`done`: what this session
-    /// has read so far) in one transaction.
-    pub async fn write(
-        &mut self,
-        postings: &[postings::NewPosting],
-        links: &[postings::SourceLink],
-        done: &postings::ImportCounts,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        session!(self, s => s.write(postings, links, done, now).await)
-    }
-
-    /// Says the process writing the import is alive.
-    pub async fn heartbeat(&self, now: i64) -> Result<(), StoreError> {
-        session!(self, s => s.heartbeat(now).await)
-    }
-
-    /// Makes the import visible with its final counts (this session's, the
-    /// resumed run's are added). Returns the import id.
-    pub async fn finish(
-        &self,
-        caller: &Caller,
-        end: &postings::ImportEnd,
-    ) -> Result<i64, StoreError> {
-        session!(self, s => s.finish(caller, end).await)
-    }
-
-    /// Removes everything the import wrote.
-    pub async fn abandon(&self) -> Result<(), StoreError> {
-        session!(self, s => s.abandon().await)
-    }
-}
+pub use postings::ImportSession;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -219,7 +156,8 @@ impl Backend {
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
-    pub at: String,
+    /// Unix seconds.
+    pub at: i64,
     pub actor: String,
     pub action: String,
     pub detail: String,
@@ -228,19 +166,13 @@ pub struct AuditEntry {
 /// Called as rows are written: `(rows written, rows in all)`.
 pub type Progress<'a> = &'a mut (dyn FnMut(u64, u64) + Send);
 
+/// The one storage interface: a pool of SQLite or of PostgreSQL
+/// connections. Its methods (in this crate's modules by subject) write each
+/// statement once for both; `on_pool!` compiles it for each.
 #[derive(Clone)]
 pub enum Store {
-    Sqlite(SqliteBackend),
-    Postgres(PgBackend),
-}
-
-macro_rules! dispatch {
-    ($self:ident, $b:ident => $e:expr) => {
-        match $self {
-            Store::Sqlite($b) => $e,
-            Store::Postgres($b) => $e,
-        }
-    };
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
 }
 
 impl Store {
@@ -261,14 +193,14 @@ impl Store {
                     .max_connections(4)
                     .connect_with(opts)
                     .await?;
-                Ok(Store::Sqlite(SqliteBackend::new(pool)))
+                Ok(Store::Sqlite(pool))
             }
             Some(Backend::Postgres) => {
                 let pool = sqlx::postgres::PgPoolOptions::new()
                     .max_connections(8)
                     .connect(url)
                     .await?;
-                Ok(Store::Postgres(PgBackend::new(pool)))
+                Ok(Store::Postgres(pool))
             }
             None => Err(StoreError::UnsupportedUrl {
                 url: url.to_string(),
@@ -283,266 +215,38 @@ impl Store {
         }
     }
 
-    /// Brings the schema up to date; running it again changes nothing.
-    /// Creates or upgrades the schema. PostgreSQL serialises concurrent
-    /// migrations with an advisory lock; SQLite has none, so a process that
-    /// loses the race to another one migrating the same file (its migration
-    /// was applied meanwhile) reads the applied list again and goes on.
+    /// Creates or upgrades the schema; running it again changes nothing.
+    /// PostgreSQL serialises concurrent migrations with an advisory lock;
+    /// SQLite has none, so a process that loses the race to another one
+    /// migrating the same file (its migration was applied meanwhile) reads
+    /// the applied list again and goes on.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
-            Store::Postgres(b) => b.migrate().await,
-            Store::Sqlite(b) => {
+            Store::Postgres(pool) => Ok(sqlx::migrate!("./migrations/postgres").run(pool).await?),
+            Store::Sqlite(pool) => {
                 let mut attempt = 0;
                 loop {
-                    match b.migrate().await {
-                        Err(StoreError::Migrate(e)) if attempt < 10 => {
+                    match sqlx::migrate!("./migrations/sqlite").run(pool).await {
+                        Err(e) if attempt < 10 => {
                             attempt += 1;
                             tracing::debug!(error = %e, attempt, "migrating again: another process migrated meanwhile?");
                             tokio::time::sleep(std::time::Duration::from_millis(100 * attempt))
                                 .await;
                         }
-                        other => return other,
+                        other => return Ok(other?),
                     }
                 }
             }
         }
     }
 
-    /// The stored competency model, or `None` when none was ever installed.
-    pub async fn load_model(&self) -> Result<Option<CompetencyModel>, StoreError> {
-        dispatch!(self, b => b.load_model().await)
-    }
-
-    /// Replaces the competency model in one transaction: afterwards the store
-    /// holds exactly `model`, or, on any error, exactly what it held before.
-    pub async fn replace_model(
-        &self,
-        caller: &Caller,
-        model: &CompetencyModel,
-        progress: Progress<'_>,
-    ) -> Result<(), StoreError> {
-        dispatch!(self, b => b.replace_model(caller, model, progress, false).await).map(|_| ())
-    }
-
-    /// Installs `model` unless one is installed; of several processes doing
-    /// this at once on an empty database exactly one writes it. Returns
-    /// whether this call did.
-    pub async fn install_model(
-        &self,
-        caller: &Caller,
-        model: &CompetencyModel,
-    ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.replace_model(caller, model, &mut |_, _| {}, true).await)
-    }
-
-    /// Up to `limit` changes after number `after`, in order (see [`changes`]).
-    pub async fn changes_after(
-        &self,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<changes::Change>, StoreError> {
-        dispatch!(self, b => b.changes_after(after, limit).await)
-    }
-
-    /// The newest change's number (0: none yet).
-    pub async fn last_change(&self) -> Result<i64, StoreError> {
-        dispatch!(self, b => b.last_change().await)
-    }
-
-    /// Forgets changes older than `before` (Unix seconds), keeping the newest.
-    pub async fn prune_changes(&self, before: i64) -> Result<u64, StoreError> {
-        dispatch!(self, b => b.prune_changes(before).await)
-    }
-
-    pub async fn load_external(&self) -> Result<Vec<ExternalFramework>, StoreError> {
-        dispatch!(self, b => b.load_external().await)
-    }
-
-    /// Installs or replaces one external framework, in one transaction.
-    pub async fn replace_external(
-        &self,
-        caller: &Caller,
-        fw: &ExternalFramework,
-        progress: Progress<'_>,
-    ) -> Result<(), StoreError> {
-        dispatch!(self, b => b.replace_external(caller, fw, progress).await)
-    }
-
-    /// The import of a file with this content hash, if it was imported before.
-    pub async fn import_by_hash(
-        &self,
-        hash: &str,
-    ) -> Result<Option<postings::ImportRecord>, StoreError> {
-        dispatch!(self, b => b.import_by_hash(hash).await)
-    }
-
-    /// Every import, newest first.
-    pub async fn imports(&self) -> Result<Vec<postings::ImportRecord>, StoreError> {
-        dispatch!(self, b => b.imports().await)
-    }
-
-    /// Postings after `after_id` as the demand index reads them, each with
-    /// its import, at most `limit`: of every import, running ones too — the
-    /// caller keeps those of the imports it holds.
-    pub async fn postings_for_insight(
-        &self,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, cb_insight::DemandPosting)>, StoreError> {
-        dispatch!(self, b => b.postings_for_insight(after_id, limit).await)
-    }
-
-    /// The new postings of one done import after `after_id`, at most `limit`.
-    pub async fn postings_of_import(
-        &self,
-        span: &postings::ImportSpan,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<cb_insight::DemandPosting>, StoreError> {
-        dispatch!(self, b => b.postings_of_import(span, after_id, limit).await)
-    }
-
-    /// How many imports are done.
-    pub async fn done_import_count(&self) -> Result<i64, StoreError> {
-        dispatch!(self, b => b.done_import_count().await)
-    }
-
-    /// Every done import with the id range of its new postings.
-    pub async fn done_imports(&self) -> Result<Vec<postings::ImportSpan>, StoreError> {
-        dispatch!(self, b => b.done_imports().await)
-    }
-
-    /// The import being written now, if any.
-    pub async fn running_import(&self) -> Result<Option<postings::ImportRecord>, StoreError> {
-        dispatch!(self, b => b.running_import().await)
-    }
-
-    /// Takes over the running import `id` if its heartbeat is older than
-    /// `stale_before`; `None` when it is alive or someone else took it.
-    pub async fn resume_import(
-        &self,
-        caller: &Caller,
-        id: i64,
-        stale_before: i64,
-        now: i64,
-    ) -> Result<Option<ImportSession>, StoreError> {
-        Ok(match self {
-            Store::Sqlite(b) => b
-                .resume_import(caller, id, stale_before, now)
-                .await?
-                .map(ImportSession::Sqlite),
-            Store::Postgres(b) => b
-                .resume_import(caller, id, stale_before, now)
-                .await?
-                .map(ImportSession::Postgres),
-        })
-    }
-
-    /// Removes the unfinished import `id` whose heartbeat is older than
-    /// `stale_before`, and what it wrote; whether this call removed it.
-    pub async fn discard_import(
-        &self,
-        id: i64,
-        stale_before: i64,
-        now: i64,
-    ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.discard_import(id, Some(stale_before), now).await)
-    }
-
-    /// The postings with these ids (at most 500), newest first.
-    pub async fn postings_by_ids(
-        &self,
-        ids: &[i64],
-    ) -> Result<Vec<postings::PostingSummary>, StoreError> {
-        dispatch!(self, b => b.postings_by_ids(ids).await)
-    }
-
-    /// One posting with its description and every source record it was seen in.
-    pub async fn posting_detail(
-        &self,
-        id: i64,
-    ) -> Result<Option<postings::PostingDetail>, StoreError> {
-        dispatch!(self, b => b.posting_detail(id).await)
-    }
-
-    pub async fn postings_page(
-        &self,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<postings::PostingSummary>, StoreError> {
-        dispatch!(self, b => b.postings_page(after_id, limit).await)
-    }
-
-    /// Which classifier weights the stored postings carry: (version, target, last id done).
-    pub async fn classifier_state(&self) -> Result<Option<(String, String, i64)>, StoreError> {
-        dispatch!(self, b => b.classifier_state().await)
-    }
-
-    /// Records the weights the stored postings carry, unless a state is recorded already.
-    pub async fn record_classifier(&self, version: &str) -> Result<(), StoreError> {
-        dispatch!(self, b => b.record_classifier(version).await)
-    }
-
-    /// (id, title, description) of up to `limit` postings after `after_id`.
-    pub async fn posting_texts(
-        &self,
-        after_id: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, String, String)>, StoreError> {
-        dispatch!(self, b => b.posting_texts(after_id, limit).await)
-    }
-
-    /// One page of re-classified postings and the cursor, in one transaction.
-    pub async fn reclassify_page(
-        &self,
-        caller: &Caller,
-        target: &str,
-        rows: &[postings::Reclassified],
-        through_id: i64,
-        finished: bool,
-    ) -> Result<(), StoreError> {
-        dispatch!(self, b => b.reclassify_page(caller, target, rows, through_id, finished).await)
-    }
-
-    pub async fn posting_count(&self) -> Result<i64, StoreError> {
-        dispatch!(self, b => b.posting_count().await)
-    }
-
-    /// Deduplication keys of every posting of a done import (and of
-    /// `resuming`, an import taken over), one per source record.
-    pub async fn dedupe_index(
-        &self,
-        resuming: Option<i64>,
-    ) -> Result<Vec<postings::StoredKey>, StoreError> {
-        dispatch!(self, b => b.dedupe_index(resuming).await)
-    }
-
-    /// Starts a new import, the database's one running import; `Ok(Err(r))`
-    /// while `r` runs. A file imported before is a `Duplicate`.
-    pub async fn begin_import(
-        &self,
-        caller: &Caller,
-        start: &postings::ImportStart,
-        now: i64,
-    ) -> Result<Result<ImportSession, postings::ImportRecord>, StoreError> {
-        Ok(match self {
-            Store::Sqlite(b) => b
-                .begin_import(caller, start, now)
-                .await?
-                .map(ImportSession::Sqlite),
-            Store::Postgres(b) => b
-                .begin_import(caller, start, now)
-                .await?
-                .map(ImportSession::Postgres),
-        })
-    }
-
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        dispatch!(self, b => b.ping().await)
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await?.rows_affected());
+        Ok(())
     }
 
     pub async fn close(&self) {
-        dispatch!(self, b => b.close().await)
+        on_pool!(self, pool => pool.close().await)
     }
 }

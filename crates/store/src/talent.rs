@@ -42,7 +42,8 @@ pub struct TalentImportRecord {
     pub rows_read: i64,
     pub rejected: i64,
     pub actor: String,
-    pub at: String,
+    /// Unix seconds.
+    pub at: i64,
 }
 
 /// What resolving names in a talent file needs: the stored schools,
@@ -332,7 +333,7 @@ impl Store {
         // a row that is there already (the same file, school or student added
         // by another process meanwhile) is a `Duplicate`
         self.write_talent_tx(caller, w).await.map_err(|e| match e {
-            StoreError::Database(e) => crate::backend::duplicate(e),
+            StoreError::Database(e) => crate::model::duplicate(e),
             e => e,
         })
     }
@@ -347,8 +348,8 @@ impl Store {
         let evidence_ids = in_tx!(self, tx => {
             if let Some(i) = &w.import {
                 sqlx::query(
-                    "INSERT INTO talent_imports (file_name, file_hash, kind, rows_read, rejected, actor) \
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO talent_imports (file_name, file_hash, kind, rows_read, rejected, actor, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(&i.file_name)
                 .bind(&i.file_hash)
@@ -356,6 +357,7 @@ impl Store {
                 .bind(i.rows_read as i64)
                 .bind(i.rejected as i64)
                 .bind(&actor)
+                .bind(crate::changes::now())
                 .execute(&mut *tx)
                 .await?;
             }

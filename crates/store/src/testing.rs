@@ -147,6 +147,31 @@ impl Drop for TestDb {
     }
 }
 
+/// Applies the migrations up to and including `version` only: a database
+/// as an earlier release left it (upgrade tests).
+pub async fn migrate_to(store: &Store, version: i64) -> Result<(), StoreError> {
+    match store {
+        Store::Sqlite(p) => {
+            sqlx::migrate!("./migrations/sqlite")
+                .run_to(version, p)
+                .await?
+        }
+        Store::Postgres(p) => {
+            sqlx::migrate!("./migrations/postgres")
+                .run_to(version, p)
+                .await?
+        }
+    }
+    Ok(())
+}
+
+/// Runs SQL statements as given: rows in an earlier schema (upgrade tests).
+pub async fn execute(store: &Store, sql: &str) -> Result<(), StoreError> {
+    let sql = sql.to_string();
+    on_pool!(store, pool => sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(pool).await?.rows_affected());
+    Ok(())
+}
+
 /// `postgres://u@h:5432/old?x=y` → `postgres://u@h:5432/new?x=y`.
 pub fn replace_db_name(url: &str, name: &str) -> String {
     let (head, query) = match url.split_once('?') {

@@ -172,9 +172,14 @@ async fn the_audit_log_names_who_acted() {
             (log[1].actor.as_str(), log[1].detail.as_str()),
             ("user:7", "详情 detail")
         );
+        // instants are Unix seconds, from the store's clock
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs() as i64;
         assert!(
-            log[1].at.ends_with('Z') && log[1].at.len() >= 20,
-            "{label}: {}",
+            (now - 60..=now).contains(&log[1].at),
+            "{label}: {} is not a moment ago ({now})",
             log[1].at
         );
     })
@@ -478,6 +483,123 @@ async fn queued_tasks_are_claimed_once_each_and_taken_over_when_their_worker_sto
                 .expect("claim")
                 .is_none(),
             "{label}: nothing else waits"
+        );
+    })
+    .await;
+}
+
+/// A database written by the release before migration 0019 (instants as ISO
+/// text, lists as space-joined text) reads back whole after it: instants as
+/// Unix seconds, lists as arrays.
+#[tokio::test]
+async fn an_earlier_database_is_upgraded_to_unix_times_and_arrays() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let store = Store::connect(&db.url).await.expect("connect");
+        cb_store::testing::migrate_to(&store, 18)
+            .await
+            .expect("migrate to 0018");
+        cb_store::testing::execute(
+            &store,
+            "INSERT INTO imports (id, file_name, file_hash, shape, source, rows_read, postings_new, \
+             duplicates, rejected, actor, at, state, heartbeat, first_posting, last_posting) \
+             VALUES (1, 'old.csv', 'h1', 'lagou', 'lagou', 1, 1, 0, 0, 'system:test', \
+             '2024-05-01T10:00:00.123Z', 'done', 0, 1, 1);
+             INSERT INTO postings (id, source, source_id, import_id, line, title, description, employer, \
+             employer_norm, title_norm, simhash, location_raw, salary_raw, negotiable, graduate, openings, \
+             url, tags, is_cyber, nice_role, nice_conf, nice_roles, skills, certifications) \
+             VALUES (1, 'lagou', 'x1', 1, 1, '渗透测试工程师', '', 'A', 'a', 't', 7, '北京', '', 0, 0, 1, \
+             '', '', 1, 'PD-WRL-007', 0.62, 'PD-WRL-007:0.62 DD-WRL-005:0.2', 'linux sql-injection?', '');
+             INSERT INTO posting_sources (posting_id, source, source_id, import_id, line) \
+             VALUES (1, 'lagou', 'x1', 1, 1);
+             INSERT INTO audit_log (actor, action, detail, at) \
+             VALUES ('system:test', 'postings.import', 'old.csv', '2024-05-01T10:00:01.000Z');
+             INSERT INTO talent_imports (id, file_name, file_hash, kind, rows_read, rejected, actor, at) \
+             VALUES (1, 'people.csv', 'h2', 'people', 3, 0, 'system:test', '2024-05-02T00:00:00.000Z');
+             INSERT INTO orgs (id, kind, name, region) VALUES (1, 'enterprise', 'A', '北京');
+             INSERT INTO users (id, org_id, role, username, display_name, password_hash, must_change, \
+             disabled, created_at) VALUES (1, 1, 'hr', 'hr', 'HR', 'x', 0, 0, 0);
+             INSERT INTO jobs (id, org_id, kind, status, title, description, location, salary, education, \
+             experience, openings, skills, certifications, review_note, created_by, created_at, updated_at) \
+             VALUES (1, 1, 'job', 'draft', 'T', '', '', '', '', '', 1, 'linux burp-suite?', 'cisp-pte', '', 1, 0, 0);",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{label}: old rows: {e}"));
+        store
+            .migrate()
+            .await
+            .unwrap_or_else(|e| panic!("{label}: migrate: {e}"));
+        let imports = store.imports().await.expect("imports");
+        assert_eq!(
+            imports[0].at, 1_714_557_600,
+            "{label}: 2024-05-01T10:00:00Z"
+        );
+        let log = store.audit_log(5).await.expect("audit");
+        assert_eq!(log[0].at, 1_714_557_601, "{label}");
+        let talent = store
+            .talent_import_by_hash("h2")
+            .await
+            .expect("talent import")
+            .expect("present");
+        assert_eq!(talent.at, 1_714_608_000, "{label}");
+        let page = store.postings_page(0, 10).await.expect("postings");
+        assert_eq!(page[0].skills, ["linux", "sql-injection?"], "{label}");
+        assert!(page[0].certifications.is_empty(), "{label}");
+        assert_eq!(page[0].sources, ["lagou:x1"], "{label}");
+        let job = store.job(1).await.expect("job").expect("present");
+        assert_eq!(
+            (job.skills.as_slice(), job.certifications.as_slice()),
+            (
+                &["linux".to_string(), "burp-suite?".to_string()][..],
+                &["cisp-pte".to_string()][..]
+            ),
+            "{label}"
+        );
+        // NICE roles as [id, confidence] pairs
+        let (_, demand) = store
+            .postings_for_insight(0, 10)
+            .await
+            .expect("demand")
+            .remove(0);
+        assert_eq!(demand.skills, ["linux", "sql-injection?"], "{label}");
+        store.close().await;
+        db.finish().await;
+    }
+}
+
+/// A stored value that is not what its column means is an error, not a
+/// default.
+#[tokio::test]
+async fn a_value_out_of_its_range_is_an_error_not_a_default() {
+    each_backend(|store, label| async move {
+        let caller = Caller::system("test");
+        let w = cb_store::talent::TalentWrite {
+            add: cb_talent::pool::Additions {
+                schools: vec![cb_talent::pool::School {
+                    id: -1,
+                    name: "S".into(),
+                    region: "北京".into(),
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store.write_talent(&caller, &w).await.expect("school");
+        cb_store::testing::execute(
+            &store,
+            "INSERT INTO talent_programs (school_id, name, w_school, w_enterprise, w_practice, \
+             w_credential, half_life_days, required_level, ready, near_ready) \
+             SELECT id, 'P', 1, 1, 1, 1, 365, 3, 0.8, 0.6 FROM talent_schools;
+             INSERT INTO talent_people (school_id, program_id, name, student_number, graduation_year, \
+             region, consent_enterprise, consent_analytics, synthetic) \
+             SELECT school_id, id, 'N', '1', 2026, '北京', 2, 1, 0 FROM talent_programs;",
+        )
+        .await
+        .expect("rows");
+        let people = store.talent_people(0, 10).await;
+        assert!(
+            matches!(&people, Err(cb_store::StoreError::Corrupt { detail, .. }) if detail.contains("consent_enterprise")),
+            "{label}: a consent of 2 is read as {people:?}"
         );
     })
     .await;

@@ -70,8 +70,8 @@ impl AccountPage {
     fn when(&self, secs: &i64) -> String {
         date(secs)
     }
-    fn at(&self, at: &str) -> String {
-        crate::i18n::local_minute(at)
+    fn at(&self, secs: &i64) -> String {
+        date(secs)
     }
     fn action_name(&self, action: &str) -> String {
         crate::i18n::audit_action(self.page.lang, action)
@@ -707,8 +707,8 @@ struct AuditPage {
 }
 
 impl AuditPage {
-    fn when(&self, at: &str) -> String {
-        crate::i18n::local_minute(at)
+    fn when(&self, secs: &i64) -> String {
+        date(secs)
     }
     fn action_name(&self, action: &str) -> String {
         crate::i18n::audit_action(self.page.lang, action)
