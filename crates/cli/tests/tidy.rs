@@ -136,6 +136,54 @@ fn only_the_store_knows_sql() {
     }
 }
 
+/// Statements are constant text, written once for both backends (`$n`
+/// parameters, sqlx's `QueryBuilder` where a filter varies); text built at
+/// run time and vouched for with `AssertSqlSafe` is confined to the places
+/// that must: reference tables named by their descriptors (`model.rs`), a
+/// month's partition (`postings.rs`) and the test helpers. No backend
+/// macro instantiates a body twice, and no row is read by position.
+#[test]
+fn the_store_writes_each_statement_once() {
+    let vouched: Vec<String> =
+        offending_lines("store", &|l| outside_strings(l).contains("AssertSqlSafe("))
+            .into_iter()
+            .filter(|l| {
+                ![
+                    "crates/store/src/model.rs:",
+                    "crates/store/src/postings.rs:",
+                    "crates/store/src/testing.rs:",
+                ]
+                .iter()
+                .any(|f| l.starts_with(f))
+            })
+            .collect();
+    assert!(
+        vouched.is_empty(),
+        "SQL built at run time:\n{}",
+        vouched.join("\n")
+    );
+    let twice = offending_lines("store", &|l| {
+        let code = outside_strings(l);
+        code.contains("backend!(") || code.contains("dispatch!(")
+    });
+    assert!(
+        twice.is_empty(),
+        "a body instantiated per backend:\n{}",
+        twice.join("\n")
+    );
+    let by_position = offending_lines("store", &|l| {
+        let code = outside_strings(l);
+        ["try_get(0", "try_get(1", "try_get(2", "try_get::<i64, _>(0"]
+            .iter()
+            .any(|k| code.contains(k))
+    });
+    assert!(
+        by_position.is_empty(),
+        "a row read by position:\n{}",
+        by_position.join("\n")
+    );
+}
+
 #[test]
 fn only_the_web_crate_knows_http() {
     // the binary's benchmarks drive the router in process (`bench.rs`)

@@ -11,7 +11,6 @@ use cb_core::{Caller, OrgKind, UserRole};
 pub use cb_postings::publish::Job;
 use cb_postings::publish::{JobKind, JobStatus};
 pub use cb_talent::pool::Correction;
-use sqlx::AssertSqlSafe;
 use sqlx::types::Json;
 
 #[derive(Debug, Clone)]
@@ -34,16 +33,40 @@ fn corrupt(table: &str, detail: String) -> StoreError {
 
 // ---- rows as stored, decoded by column name ----
 
-const ORG_COLUMNS: &str = "id, kind, name, region, school_id";
-const USER_COLUMNS: &str = "id, org_id, role, username, display_name, password_hash, person_id, \
-     must_change, disabled, created_at";
-const TOKEN_COLUMNS: &str = "id, user_id, name, scope, created_at, revoked_at, last_used_at";
-const JOB_COLUMNS: &str = "id, org_id, kind, status, title, description, location, salary, \
+macro_rules! org_columns {
+    () => {
+        "id, kind, name, region, school_id"
+    };
+}
+macro_rules! user_columns {
+    () => {
+        "id, org_id, role, username, display_name, password_hash, person_id, \
+     must_change, disabled, created_at"
+    };
+}
+macro_rules! token_columns {
+    () => {
+        "id, user_id, name, scope, created_at, revoked_at, last_used_at"
+    };
+}
+macro_rules! job_fields {
+    () => {
+        "org_id, kind, status, title, description, location, salary, \
      education, experience, openings, platform_role, nice_role, skills, certifications, \
      review_note, created_by, created_at, updated_at, submitted_at, reviewed_by, published_at, \
-     closed_at, posting_id";
-const CORRECTION_COLUMNS: &str =
-    "id, person_id, evidence_id, note, status, response, created_at, resolved_by, resolved_at";
+     closed_at, posting_id"
+    };
+}
+macro_rules! job_columns {
+    () => {
+        concat!("id, ", job_fields!())
+    };
+}
+macro_rules! correction_columns {
+    () => {
+        "id, person_id, evidence_id, note, status, response, created_at, resolved_by, resolved_at"
+    };
+}
 
 #[derive(sqlx::FromRow)]
 struct OrgRow {
@@ -323,15 +346,14 @@ impl Store {
     }
 
     pub async fn orgs(&self) -> Result<Vec<Org>, StoreError> {
-        let sql = format!("SELECT {ORG_COLUMNS} FROM orgs ORDER BY kind, name");
-        let rows: Vec<OrgRow> =
-            on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?);
+        let sql = concat!("SELECT ", org_columns!(), " FROM orgs ORDER BY kind, name");
+        let rows: Vec<OrgRow> = on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?);
         all(rows)
     }
 
     pub async fn org(&self, id: i64) -> Result<Option<Org>, StoreError> {
-        let sql = format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = $1");
-        let row: Option<OrgRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let sql = concat!("SELECT ", org_columns!(), " FROM orgs WHERE id = $1");
+        let row: Option<OrgRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(id)
             .fetch_optional(pool)
             .await?);
@@ -373,8 +395,8 @@ impl Store {
         on_pool!(self, pool => Ok(sqlx::query_scalar(SQL).fetch_one(pool).await?))
     }
 
-    /// The user whose `column` (a constant of this module) equals `value`.
-    async fn user_where<T>(&self, column: &str, value: T) -> Result<Option<User>, StoreError>
+    /// The user `sql` (a query of this module, one parameter) finds.
+    async fn user_where<T>(&self, sql: &'static str, value: T) -> Result<Option<User>, StoreError>
     where
         T: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
             + for<'q> sqlx::Encode<'q, sqlx::Postgres>
@@ -382,8 +404,7 @@ impl Store {
             + sqlx::Type<sqlx::Postgres>
             + Send,
     {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1");
-        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let row: Option<UserRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(value)
             .fetch_optional(pool)
             .await?);
@@ -391,24 +412,46 @@ impl Store {
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        self.user_where("id", id).await
+        self.user_where(
+            concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1"),
+            id,
+        )
+        .await
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
-        self.user_where("username", username.to_string()).await
+        self.user_where(
+            concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users WHERE username = $1"
+            ),
+            username.to_string(),
+        )
+        .await
     }
 
     /// The user holding a student record.
     pub async fn user_of_person(&self, person_id: i64) -> Result<Option<User>, StoreError> {
-        self.user_where("person_id", person_id).await
+        self.user_where(
+            concat!(
+                "SELECT ",
+                user_columns!(),
+                " FROM users WHERE person_id = $1"
+            ),
+            person_id,
+        )
+        .await
     }
 
     /// Users of one organisation, or of all when `org_id` is `None`.
     pub async fn users(&self, org_id: Option<i64>) -> Result<Vec<User>, StoreError> {
-        let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE ($1 IS NULL OR org_id = $1) ORDER BY org_id, username"
+        let sql = concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE ($1 IS NULL OR org_id = $1) ORDER BY org_id, username"
         );
-        let rows: Vec<UserRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let rows: Vec<UserRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(org_id)
             .fetch_all(pool)
             .await?);
@@ -549,13 +592,11 @@ impl Store {
             user: UserRow,
             csrf: String,
         }
-        let cols: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
-        let sql = format!(
-            "SELECT {}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
-            cols.join(", ")
-        );
-        let row: Option<Live> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        const SQL: &str = "SELECT u.id, u.org_id, u.role, u.username, u.display_name, \
+             u.password_hash, u.person_id, u.must_change, u.disabled, u.created_at, s.csrf \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2";
+        let row: Option<Live> = on_pool!(self, pool => sqlx::query_as(SQL)
             .bind(token_hash)
             .bind(now)
             .fetch_optional(pool)
@@ -707,8 +748,12 @@ impl Store {
     }
 
     pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<ApiToken>, StoreError> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id");
-        let rows: Vec<TokenRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let sql = concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM api_tokens WHERE user_id = $1 ORDER BY id"
+        );
+        let rows: Vec<TokenRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(user_id)
             .fetch_all(pool)
             .await?);
@@ -721,10 +766,12 @@ impl Store {
         token_hash: &str,
         now: i64,
     ) -> Result<Option<(ApiToken, User)>, StoreError> {
-        let sql = format!(
-            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
+        let sql = concat!(
+            "SELECT ",
+            token_columns!(),
+            " FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"
         );
-        let row: Option<TokenRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let row: Option<TokenRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(token_hash)
             .fetch_optional(pool)
             .await?);
@@ -768,13 +815,14 @@ impl Store {
     // ---- published demand ----
 
     pub async fn job_create(&self, caller: &Caller, job: &Job) -> Result<i64, StoreError> {
-        let sql = format!(
-            "INSERT INTO jobs ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-             $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
-            &JOB_COLUMNS["id, ".len()..]
+        const SQL: &str = concat!(
+            "INSERT INTO jobs (",
+            job_fields!(),
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+             $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id"
         );
         in_tx!(self, tx => {
-            let id: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+            let id: i64 = sqlx::query_scalar(SQL)
                 .bind(job.org_id)
                 .bind(job.kind.as_str())
                 .bind(job.status.as_str())
@@ -846,8 +894,8 @@ impl Store {
     }
 
     pub async fn job(&self, id: i64) -> Result<Option<Job>, StoreError> {
-        let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1");
-        let row: Option<JobRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let sql = concat!("SELECT ", job_columns!(), " FROM jobs WHERE id = $1");
+        let row: Option<JobRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(id)
             .fetch_optional(pool)
             .await?);
@@ -861,7 +909,7 @@ impl Store {
         statuses: &[JobStatus],
     ) -> Result<Vec<Job>, StoreError> {
         let rows: Vec<JobRow> = on_pool!(self, pool => {
-            let mut q = sqlx::QueryBuilder::new(format!("SELECT {JOB_COLUMNS} FROM jobs WHERE 1 = 1"));
+            let mut q = sqlx::QueryBuilder::new(concat!("SELECT ", job_columns!(), " FROM jobs WHERE 1 = 1"));
             if let Some(o) = org_id {
                 q.push(" AND org_id = ").push_bind(o);
             }
@@ -960,8 +1008,12 @@ impl Store {
     }
 
     pub async fn correction(&self, id: i64) -> Result<Option<Correction>, StoreError> {
-        let sql = format!("SELECT {CORRECTION_COLUMNS} FROM talent_corrections WHERE id = $1");
-        let row: Option<CorrectionRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let sql = concat!(
+            "SELECT ",
+            correction_columns!(),
+            " FROM talent_corrections WHERE id = $1"
+        );
+        let row: Option<CorrectionRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(id)
             .fetch_optional(pool)
             .await?);
@@ -974,15 +1026,17 @@ impl Store {
         person_id: Option<i64>,
         school_id: Option<i64>,
     ) -> Result<Vec<Correction>, StoreError> {
-        let sql = format!(
-            "SELECT {CORRECTION_COLUMNS} FROM talent_corrections \
+        let sql = concat!(
+            "SELECT ",
+            correction_columns!(),
+            " FROM talent_corrections \
              WHERE ($1 IS NULL OR person_id = $1) \
              AND ($2 IS NULL OR person_id IN (SELECT id FROM talent_people WHERE school_id = $2)) \
              ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, id DESC"
         );
         // a person's own corrections whatever their school
         let school_id = if person_id.is_some() { None } else { school_id };
-        let rows: Vec<CorrectionRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let rows: Vec<CorrectionRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(person_id)
             .bind(school_id)
             .fetch_all(pool)

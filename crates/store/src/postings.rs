@@ -40,9 +40,17 @@ impl ImportRecord {
 }
 
 /// Readers see a posting only once its import is done.
-pub(crate) const VISIBLE: &str = "p.import_id IN (SELECT id FROM imports WHERE state = 'done')";
+macro_rules! visible {
+    () => {
+        "p.import_id IN (SELECT id FROM imports WHERE state = 'done')"
+    };
+}
 /// The same for a posting's source records.
-pub(crate) const DONE_SOURCE: &str = "import_id IN (SELECT id FROM imports WHERE state = 'done')";
+macro_rules! done_source {
+    () => {
+        "import_id IN (SELECT id FROM imports WHERE state = 'done')"
+    };
+}
 
 /// A done import and the id range of its new postings (none: it had none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +80,12 @@ impl ImportCounts {
     }
 }
 
-const IMPORT_COLUMNS: &str = "id, file_name, file_hash, shape, source, rows_read, postings_new, \
-     duplicates, rejected, actor, at, state, heartbeat";
+macro_rules! import_columns {
+    () => {
+        "id, file_name, file_hash, shape, source, rows_read, postings_new, \
+     duplicates, rejected, actor, at, state, heartbeat"
+    };
+}
 
 /// A stored posting's deduplication key, one per source record.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -245,10 +257,14 @@ fn corrupt(detail: String) -> StoreError {
     }
 }
 
-const DEMAND_COLUMNS: &str = "p.id, p.source, p.title, p.country, p.province, p.city, \
+macro_rules! demand_columns {
+    () => {
+        "p.id, p.source, p.title, p.country, p.province, p.city, \
      p.posted_at, p.openings, p.is_cyber, p.nice_role, p.platform_role, p.skills, \
      p.certifications, p.education, p.exp_min, p.monthly_min, p.monthly_max, \
-     p.salary_currency, p.industry, p.import_id";
+     p.salary_currency, p.industry, p.import_id"
+    };
+}
 
 /// A posting as the demand index reads it.
 #[derive(sqlx::FromRow)]
@@ -319,9 +335,13 @@ impl DemandRow {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "p.id, p.source, p.source_id, p.title, p.employer, p.city, \
+macro_rules! summary_columns {
+    () => {
+        "p.id, p.source, p.source_id, p.title, p.employer, p.city, \
      p.province, p.country, p.salary_currency, p.monthly_min, p.monthly_max, p.posted_at, \
-     p.openings, p.is_cyber, p.nice_role, p.platform_role, p.skills, p.certifications";
+     p.openings, p.is_cyber, p.nice_role, p.platform_role, p.skills, p.certifications"
+    };
+}
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -801,20 +821,32 @@ impl Store {
 
     /// The import being written now, if any.
     pub async fn running_import(&self) -> Result<Option<ImportRecord>, StoreError> {
-        let sql = format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE state = 'running'");
-        on_pool!(self, pool => Ok(sqlx::query_as(AssertSqlSafe(sql)).fetch_optional(pool).await?))
+        let sql = concat!(
+            "SELECT ",
+            import_columns!(),
+            " FROM imports WHERE state = 'running'"
+        );
+        on_pool!(self, pool => Ok(sqlx::query_as(sql).fetch_optional(pool).await?))
     }
 
     /// The import of a file with this content hash, if it was imported before.
     pub async fn import_by_hash(&self, hash: &str) -> Result<Option<ImportRecord>, StoreError> {
-        let sql = format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE file_hash = $1");
-        on_pool!(self, pool => Ok(sqlx::query_as(AssertSqlSafe(sql)).bind(hash).fetch_optional(pool).await?))
+        let sql = concat!(
+            "SELECT ",
+            import_columns!(),
+            " FROM imports WHERE file_hash = $1"
+        );
+        on_pool!(self, pool => Ok(sqlx::query_as(sql).bind(hash).fetch_optional(pool).await?))
     }
 
     /// Every import, newest first.
     pub async fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
-        let sql = format!("SELECT {IMPORT_COLUMNS} FROM imports ORDER BY id DESC");
-        on_pool!(self, pool => Ok(sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?))
+        let sql = concat!(
+            "SELECT ",
+            import_columns!(),
+            " FROM imports ORDER BY id DESC"
+        );
+        on_pool!(self, pool => Ok(sqlx::query_as(sql).fetch_all(pool).await?))
     }
 
     /// Takes over the running import `id` if its heartbeat is older than
@@ -1006,12 +1038,14 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<(i64, cb_insight::DemandPosting)>, StoreError> {
-        let sql = format!(
-            "SELECT {DEMAND_COLUMNS} FROM postings p WHERE p.id > $1 ORDER BY p.id LIMIT $2"
+        let sql = concat!(
+            "SELECT ",
+            demand_columns!(),
+            " FROM postings p WHERE p.id > $1 ORDER BY p.id LIMIT $2"
         );
         let mut out = Vec::new();
         on_pool!(self, pool => {
-            let mut rows = sqlx::query_as::<_, DemandRow>(AssertSqlSafe(sql))
+            let mut rows = sqlx::query_as::<_, DemandRow>(sql)
                 .bind(after_id)
                 .bind(limit)
                 .fetch(pool);
@@ -1033,13 +1067,15 @@ impl Store {
         let (Some(first), Some(last)) = (span.first, span.last) else {
             return Ok(Vec::new());
         };
-        let sql = format!(
-            "SELECT {DEMAND_COLUMNS} FROM postings p WHERE p.import_id = $1 \
+        let sql = concat!(
+            "SELECT ",
+            demand_columns!(),
+            " FROM postings p WHERE p.import_id = $1 \
              AND p.id BETWEEN $2 AND $3 AND p.id > $4 ORDER BY p.id LIMIT $5"
         );
         let mut out = Vec::new();
         on_pool!(self, pool => {
-            let mut rows = sqlx::query_as::<_, DemandRow>(AssertSqlSafe(sql))
+            let mut rows = sqlx::query_as::<_, DemandRow>(sql)
                 .bind(span.id)
                 .bind(first)
                 .bind(last)
@@ -1060,9 +1096,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let rows: Vec<SummaryRow> = on_pool!(self, pool => {
-            let mut q = sqlx::QueryBuilder::new(format!(
-                "SELECT {SUMMARY_COLUMNS} FROM postings p WHERE {VISIBLE} AND p.id IN ("
-            ));
+            let mut q = sqlx::QueryBuilder::new(concat!("SELECT ", summary_columns!(), " FROM postings p WHERE ", visible!(), " AND p.id IN ("));
             let mut list = q.separated(", ");
             for id in ids {
                 list.push_bind(*id);
@@ -1112,11 +1146,13 @@ impl Store {
         ) else {
             return Ok(());
         };
-        let sql = format!(
+        let sql = concat!(
             "SELECT posting_id, source, source_id FROM posting_sources \
-             WHERE posting_id BETWEEN $1 AND $2 AND {DONE_SOURCE} ORDER BY import_id, line"
+             WHERE posting_id BETWEEN $1 AND $2 AND ",
+            done_source!(),
+            " ORDER BY import_id, line"
         );
-        let rows: Vec<(i64, String, String)> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let rows: Vec<(i64, String, String)> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(lo)
             .bind(hi)
             .fetch_all(pool)
@@ -1143,10 +1179,14 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<PostingSummary>, StoreError> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM postings p WHERE {VISIBLE} AND p.id > $1 ORDER BY p.id LIMIT $2"
+        let sql = concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM postings p WHERE ",
+            visible!(),
+            " AND p.id > $1 ORDER BY p.id LIMIT $2"
         );
-        let rows: Vec<SummaryRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let rows: Vec<SummaryRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(after_id)
             .bind(limit)
             .fetch_all(pool)
@@ -1161,8 +1201,8 @@ impl Store {
 
     /// How many postings readers see.
     pub async fn posting_count(&self) -> Result<i64, StoreError> {
-        let sql = format!("SELECT COUNT(*) FROM postings p WHERE {VISIBLE}");
-        on_pool!(self, pool => Ok(sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(pool).await?))
+        let sql = concat!("SELECT COUNT(*) FROM postings p WHERE ", visible!());
+        on_pool!(self, pool => Ok(sqlx::query_scalar(sql).fetch_one(pool).await?))
     }
 
     /// Which classifier weights the stored postings carry: (version all

@@ -8,7 +8,7 @@ use cb_talent::{CompactEvidence, Evidence, EvidenceKind, Judge, Observation, Ski
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use serde::Serialize;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 pub use cb_talent::pool::{Cohort, CohortSummary, Course, Person, Program, School};
@@ -83,14 +83,33 @@ pub(crate) fn stored_id(ids: &HashMap<i64, i64>, what: &str, id: i64) -> Result<
 
 // ---- rows as stored, decoded by column name ----
 
-const SCHOOL_COLUMNS: &str = "id, name, region";
-const PROGRAM_COLUMNS: &str = "id, school_id, name, w_school, w_enterprise, w_practice, \
-     w_credential, half_life_days, required_level, ready, near_ready";
-const COHORT_COLUMNS: &str = "id, program_id, name, entry_year";
-pub(crate) const PERSON_COLUMNS: &str = "id, school_id, program_id, cohort_id, name, \
-     student_number, graduation_year, region, consent_enterprise, consent_analytics, synthetic";
-const EVIDENCE_COLUMNS: &str =
-    "id, person_id, kind, detail, source_org, date, recorded_by, observations";
+macro_rules! school_columns {
+    () => {
+        "id, name, region"
+    };
+}
+macro_rules! program_columns {
+    () => {
+        "id, school_id, name, w_school, w_enterprise, w_practice, \
+     w_credential, half_life_days, required_level, ready, near_ready"
+    };
+}
+macro_rules! cohort_columns {
+    () => {
+        "id, program_id, name, entry_year"
+    };
+}
+macro_rules! person_columns {
+    () => {
+        "id, school_id, program_id, cohort_id, name, \
+     student_number, graduation_year, region, consent_enterprise, consent_analytics, synthetic"
+    };
+}
+macro_rules! evidence_columns {
+    () => {
+        "id, person_id, kind, detail, source_org, date, recorded_by, observations"
+    };
+}
 
 #[derive(sqlx::FromRow)]
 struct SchoolRow {
@@ -551,17 +570,33 @@ impl Store {
 
     /// Everything a talent import resolves names against.
     pub async fn talent_reference(&self) -> Result<TalentReference, StoreError> {
-        let schools = format!("SELECT {SCHOOL_COLUMNS} FROM talent_schools ORDER BY id");
-        let programs = format!("SELECT {PROGRAM_COLUMNS} FROM talent_programs ORDER BY id");
-        let cohorts = format!("SELECT {COHORT_COLUMNS} FROM talent_cohorts ORDER BY id");
-        let people_sql = format!("SELECT {PERSON_COLUMNS} FROM talent_people ORDER BY id");
+        let schools = concat!(
+            "SELECT ",
+            school_columns!(),
+            " FROM talent_schools ORDER BY id"
+        );
+        let programs = concat!(
+            "SELECT ",
+            program_columns!(),
+            " FROM talent_programs ORDER BY id"
+        );
+        let cohorts = concat!(
+            "SELECT ",
+            cohort_columns!(),
+            " FROM talent_cohorts ORDER BY id"
+        );
+        let people_sql = concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM talent_people ORDER BY id"
+        );
         const COURSES: &str = "SELECT id, program_id, name FROM talent_courses ORDER BY id";
         const SKILLS: &str = "SELECT course_id, skill_id, target_level FROM talent_course_skills";
         on_pool!(self, pool => {
-            let schools: Vec<SchoolRow> = sqlx::query_as(AssertSqlSafe(schools)).fetch_all(pool).await?;
-            let programs: Vec<ProgramRow> = sqlx::query_as(AssertSqlSafe(programs)).fetch_all(pool).await?;
-            let cohorts: Vec<CohortRow> = sqlx::query_as(AssertSqlSafe(cohorts)).fetch_all(pool).await?;
-            let people_rows: Vec<PersonRow> = sqlx::query_as(AssertSqlSafe(people_sql)).fetch_all(pool).await?;
+            let schools: Vec<SchoolRow> = sqlx::query_as(schools).fetch_all(pool).await?;
+            let programs: Vec<ProgramRow> = sqlx::query_as(programs).fetch_all(pool).await?;
+            let cohorts: Vec<CohortRow> = sqlx::query_as(cohorts).fetch_all(pool).await?;
+            let people_rows: Vec<PersonRow> = sqlx::query_as(people_sql).fetch_all(pool).await?;
             let course_rows: Vec<CourseRow> = sqlx::query_as(COURSES).fetch_all(pool).await?;
             let skills: Vec<CourseSkillRow> = sqlx::query_as(SKILLS).fetch_all(pool).await?;
             Ok(TalentReference {
@@ -590,8 +625,13 @@ impl Store {
     }
 
     pub async fn talent_person(&self, id: i64) -> Result<Option<Person>, StoreError> {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM talent_people WHERE id = $1");
-        let row: Option<PersonRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        let sql = concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM talent_people WHERE id = $1"
+        );
+        let row: Option<PersonRow> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await?);
         row.map(Person::try_from).transpose()
     }
 
@@ -616,7 +656,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let rows: Vec<PersonRow> = on_pool!(self, pool => {
-            let mut q = sqlx::QueryBuilder::new(format!("SELECT {PERSON_COLUMNS} FROM talent_people WHERE id > "));
+            let mut q = sqlx::QueryBuilder::new(concat!("SELECT ", person_columns!(), " FROM talent_people WHERE id > "));
             q.push_bind(after_id);
             if let Some(s) = school_id {
                 q.push(" AND school_id = ").push_bind(s);
@@ -641,10 +681,12 @@ impl Store {
         school_id: i64,
         number: &str,
     ) -> Result<Option<Person>, StoreError> {
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM talent_people WHERE school_id = $1 AND student_number = $2"
+        let sql = concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM talent_people WHERE school_id = $1 AND student_number = $2"
         );
-        let row: Option<PersonRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql))
+        let row: Option<PersonRow> = on_pool!(self, pool => sqlx::query_as(sql)
             .bind(school_id)
             .bind(number)
             .fetch_optional(pool)
@@ -653,10 +695,13 @@ impl Store {
     }
 
     pub async fn talent_cohort_people(&self, cohort_id: i64) -> Result<Vec<Person>, StoreError> {
-        let sql = format!(
-            "SELECT {PERSON_COLUMNS} FROM talent_people WHERE cohort_id = $1 ORDER BY student_number, id"
+        let sql = concat!(
+            "SELECT ",
+            person_columns!(),
+            " FROM talent_people WHERE cohort_id = $1 ORDER BY student_number, id"
         );
-        let rows: Vec<PersonRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(cohort_id).fetch_all(pool).await?);
+        let rows: Vec<PersonRow> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(cohort_id).fetch_all(pool).await?);
         people(rows)
     }
 
@@ -686,29 +731,47 @@ impl Store {
     }
 
     pub async fn talent_school(&self, id: i64) -> Result<Option<School>, StoreError> {
-        let sql = format!("SELECT {SCHOOL_COLUMNS} FROM talent_schools WHERE id = $1");
-        let row: Option<SchoolRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        let sql = concat!(
+            "SELECT ",
+            school_columns!(),
+            " FROM talent_schools WHERE id = $1"
+        );
+        let row: Option<SchoolRow> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await?);
         Ok(row.map(School::from))
     }
 
     /// Every school of the talent pool, by name.
     pub async fn talent_reference_schools(&self) -> Result<Vec<School>, StoreError> {
-        let sql = format!("SELECT {SCHOOL_COLUMNS} FROM talent_schools ORDER BY name");
+        let sql = concat!(
+            "SELECT ",
+            school_columns!(),
+            " FROM talent_schools ORDER BY name"
+        );
         let rows: Vec<SchoolRow> =
-            on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?);
+            on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?);
         Ok(rows.into_iter().map(School::from).collect())
     }
 
     pub async fn talent_program(&self, id: i64) -> Result<Option<Program>, StoreError> {
-        let sql = format!("SELECT {PROGRAM_COLUMNS} FROM talent_programs WHERE id = $1");
-        let row: Option<ProgramRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(id).fetch_optional(pool).await?);
+        let sql = concat!(
+            "SELECT ",
+            program_columns!(),
+            " FROM talent_programs WHERE id = $1"
+        );
+        let row: Option<ProgramRow> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await?);
         Ok(row.map(Program::from))
     }
 
     pub async fn talent_programs(&self) -> Result<Vec<Program>, StoreError> {
-        let sql = format!("SELECT {PROGRAM_COLUMNS} FROM talent_programs ORDER BY id");
+        let sql = concat!(
+            "SELECT ",
+            program_columns!(),
+            " FROM talent_programs ORDER BY id"
+        );
         let rows: Vec<ProgramRow> =
-            on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(pool).await?);
+            on_pool!(self, pool => sqlx::query_as(sql).fetch_all(pool).await?);
         Ok(rows.into_iter().map(Program::from).collect())
     }
 
@@ -745,11 +808,13 @@ impl Store {
         first: i64,
         last: i64,
     ) -> Result<Vec<Evidence>, StoreError> {
-        let sql = format!(
-            "SELECT {EVIDENCE_COLUMNS} FROM talent_evidence WHERE person_id BETWEEN $1 AND $2 \
+        let sql = concat!(
+            "SELECT ",
+            evidence_columns!(),
+            " FROM talent_evidence WHERE person_id BETWEEN $1 AND $2 \
              ORDER BY person_id, date, id"
         );
-        let rows: Vec<EvidenceRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(first).bind(last).fetch_all(pool).await?);
+        let rows: Vec<EvidenceRow> = on_pool!(self, pool => sqlx::query_as(sql).bind(first).bind(last).fetch_all(pool).await?);
         evidence(rows)
     }
 
@@ -758,21 +823,27 @@ impl Store {
         &self,
         cohort_id: i64,
     ) -> Result<Vec<Evidence>, StoreError> {
-        let sql = format!(
-            "SELECT {EVIDENCE_COLUMNS} FROM talent_evidence \
+        let sql = concat!(
+            "SELECT ",
+            evidence_columns!(),
+            " FROM talent_evidence \
              WHERE person_id IN (SELECT id FROM talent_people WHERE cohort_id = $1) \
              ORDER BY person_id, date, id"
         );
-        let rows: Vec<EvidenceRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(cohort_id).fetch_all(pool).await?);
+        let rows: Vec<EvidenceRow> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(cohort_id).fetch_all(pool).await?);
         evidence(rows)
     }
 
     /// One person's evidence, by date, id.
     pub async fn talent_evidence_of(&self, person_id: i64) -> Result<Vec<Evidence>, StoreError> {
-        let sql = format!(
-            "SELECT {EVIDENCE_COLUMNS} FROM talent_evidence WHERE person_id = $1 ORDER BY date, id"
+        let sql = concat!(
+            "SELECT ",
+            evidence_columns!(),
+            " FROM talent_evidence WHERE person_id = $1 ORDER BY date, id"
         );
-        let rows: Vec<EvidenceRow> = on_pool!(self, pool => sqlx::query_as(AssertSqlSafe(sql)).bind(person_id).fetch_all(pool).await?);
+        let rows: Vec<EvidenceRow> =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(person_id).fetch_all(pool).await?);
         evidence(rows)
     }
 

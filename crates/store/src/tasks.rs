@@ -85,9 +85,13 @@ pub struct Claim<'a> {
     pub stale_before: i64,
 }
 
-const COLUMNS: &str = "id, kind, spec, file_name, file_size, org_id, user_id, queued_by, state, \
+macro_rules! columns {
+    () => {
+        "id, kind, spec, file_name, file_size, org_id, user_id, queued_by, state, \
      attempts, worker, heartbeat, done_units, total_units, result, error_code, error, queued_at, \
-     started_at, finished_at";
+     started_at, finished_at"
+    };
+}
 
 impl Store {
     /// Queues a task (and its file) in one transaction; returns its id.
@@ -129,8 +133,19 @@ impl Store {
     /// Claims the oldest task that is queued, or running with a worker that
     /// stopped beating, for `claim.worker`. `None`: nothing to do.
     pub async fn task_claim(&self, claim: Claim<'_>) -> Result<Option<Task>, StoreError> {
-        const PICK: &str = "SELECT id FROM tasks WHERE state = 'queued' \
-             OR (state = 'running' AND heartbeat < $3) ORDER BY id LIMIT 1";
+        macro_rules! claim {
+            ($lock:literal) => {
+                concat!(
+                    "UPDATE tasks SET state = 'running', worker = $1, heartbeat = $2, \
+                     attempts = attempts + 1, started_at = COALESCE(started_at, $2) \
+                     WHERE id = (SELECT id FROM tasks WHERE state = 'queued' \
+                     OR (state = 'running' AND heartbeat < $3) ORDER BY id LIMIT 1",
+                    $lock,
+                    ") RETURNING ",
+                    columns!()
+                )
+            };
+        }
         const ANY: &str = "SELECT EXISTS (SELECT 1 FROM tasks WHERE state = 'queued' \
              OR (state = 'running' AND heartbeat < $1))";
         // an idle worker asks every half second: a read, so that asking takes
@@ -143,16 +158,12 @@ impl Store {
         if !waiting {
             return Ok(None);
         }
-        let lock = match self {
-            Store::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-            Store::Sqlite(_) => "",
+        // PostgreSQL skips rows other workers hold; SQLite has one writer at a time
+        let sql = match self {
+            Store::Postgres(_) => claim!(" FOR UPDATE SKIP LOCKED"),
+            Store::Sqlite(_) => claim!(""),
         };
-        let sql = format!(
-            "UPDATE tasks SET state = 'running', worker = $1, heartbeat = $2, \
-             attempts = attempts + 1, started_at = COALESCE(started_at, $2) \
-             WHERE id = ({PICK}{lock}) RETURNING {COLUMNS}"
-        );
-        on_pool!(self, pool => Ok(sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+        on_pool!(self, pool => Ok(sqlx::query_as::<_, Task>(sql)
             .bind(claim.worker)
             .bind(claim.now)
             .bind(claim.stale_before)
@@ -246,8 +257,8 @@ impl Store {
     }
 
     pub async fn task(&self, id: i64) -> Result<Option<Task>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM tasks WHERE id = $1");
-        on_pool!(self, pool => Ok(sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+        let sql = concat!("SELECT ", columns!(), " FROM tasks WHERE id = $1");
+        on_pool!(self, pool => Ok(sqlx::query_as::<_, Task>(sql)
             .bind(id)
             .fetch_optional(pool)
             .await?))
@@ -256,10 +267,12 @@ impl Store {
     /// The newest tasks first, at most `limit`: every organisation's
     /// (`org: None`) or one organisation's.
     pub async fn tasks(&self, org: Option<i64>, limit: i64) -> Result<Vec<Task>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM tasks WHERE ($1 IS NULL OR org_id = $1) ORDER BY id DESC LIMIT $2"
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM tasks WHERE ($1 IS NULL OR org_id = $1) ORDER BY id DESC LIMIT $2"
         );
-        on_pool!(self, pool => Ok(sqlx::query_as::<_, Task>(sqlx::AssertSqlSafe(sql))
+        on_pool!(self, pool => Ok(sqlx::query_as::<_, Task>(sql)
             .bind(org)
             .bind(limit)
             .fetch_all(pool)
