@@ -216,6 +216,14 @@ pub struct Places {
     pub audit: bool,
     /// `/imports` (`TaskService::list`): operators, school admins.
     pub imports: bool,
+    /// The organisations on the accounts page (every organisation, and
+    /// creating one): operators.
+    pub orgs: bool,
+    /// Where `/talent` leads a caller its lists are not for: a student to
+    /// their own record, an enterprise to its postings (`None`: the page).
+    pub talent_instead: Option<&'static str>,
+    /// Where `/admin/corrections` leads a student: their own requests.
+    pub corrections_instead: Option<&'static str>,
 }
 
 impl App {
@@ -233,6 +241,15 @@ impl App {
             corrections: staff,
             audit: operator,
             imports: staff,
+            orgs: operator,
+            talent_instead: if is(UserRole::Student) {
+                Some("/account")
+            } else if is(UserRole::EnterpriseHr) || is(UserRole::EnterpriseMentor) {
+                Some("/jobs")
+            } else {
+                None
+            },
+            corrections_instead: is(UserRole::Student).then_some("/account#corrections"),
         }
     }
 }

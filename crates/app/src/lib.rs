@@ -72,6 +72,12 @@ pub enum AppError {
     /// imported now): a 409.
     #[error("{0}")]
     Conflict(String),
+    /// This very file is being imported now (by this node or another):
+    /// a 409 to the caller, and for a queued task a reason to try later.
+    #[error(
+        "this file is being imported now; its result will be in the import history / 该文件正在导入，结果将显示在导入记录中"
+    )]
+    InProgress,
     /// The node is doing as much of this as it does at once: try again later.
     #[error(
         "the server is busy with other imports; try again in {retry_after_s} s / 服务器正在处理其他导入，请 {retry_after_s} 秒后再试"
@@ -113,6 +119,10 @@ pub struct App {
     /// Supply figures over the talent pool, built on first use and kept
     /// current as evidence arrives.
     pub(crate) supply: Arc<tokio::sync::Mutex<Option<SupplyCache>>>,
+    /// While the supply figures of a new day are built in the background:
+    /// the people whose record changed meanwhile, to apply to the new
+    /// figures when they arrive (see `TalentService::supply_as_of`).
+    pub(crate) supply_next: Arc<std::sync::Mutex<Option<Vec<i64>>>>,
     /// Where this node is in the change feed (see [`sync`]).
     feed: Arc<tokio::sync::Mutex<sync::Feed>>,
     /// Whether this node builds its indexes in the background (a server,
@@ -150,9 +160,6 @@ impl Drop for Importing {
         }
     }
 }
-
-/// The conflict of importing a file that is being imported now.
-pub(crate) const IN_PROGRESS: &str = "this file is being imported now; its result will be in the import history / 该文件正在导入，结果将显示在导入记录中";
 
 /// Imports one node runs at once (each may hold a file's records, its
 /// deduplication keys and a write transaction).
@@ -241,6 +248,7 @@ impl App {
             engines: Arc::new(std::sync::Mutex::new(None)),
             dummy: Arc::new(session::DummyHash::default()),
             supply: Arc::new(tokio::sync::Mutex::new(None)),
+            supply_next: Arc::default(),
             feed: Arc::new(tokio::sync::Mutex::new(feed)),
             warming: Arc::default(),
             import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORTS_AT_ONCE)),
@@ -323,11 +331,12 @@ impl App {
     /// for a slot: a file this node is importing now is a conflict (another
     /// node importing it is stopped by the store's unique file hash).
     pub(crate) async fn begin_import(&self, hash: &str) -> Result<Importing, AppError> {
-        let in_progress = || AppError::Conflict(IN_PROGRESS.into());
         {
-            let mut set = self.importing.lock().map_err(|_| in_progress())?;
+            let mut set = self.importing.lock().map_err(|_| {
+                AppError::Internal("the list of imports running here is poisoned".into())
+            })?;
             if !set.insert(hash.to_string()) {
-                return Err(in_progress());
+                return Err(AppError::InProgress);
             }
         }
         let release = |set: &std::sync::Mutex<std::collections::HashSet<String>>| {

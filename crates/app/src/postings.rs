@@ -18,8 +18,6 @@ use std::sync::Arc;
 /// Records parsed per batch (in parallel) and written per transaction.
 const BATCH: usize = 8192;
 
-use crate::IN_PROGRESS;
-
 pub struct PostingService<'a> {
     pub(crate) app: &'a App,
 }
@@ -137,7 +135,7 @@ impl PostingService<'_> {
             Err(AppError::Store(cb_store::StoreError::Duplicate { .. })) => {
                 match store.import_by_hash(&hash).await? {
                     Some(prev) if prev.is_done() => Ok(already(prev)),
-                    _ => Err(AppError::Conflict(IN_PROGRESS.into())),
+                    _ => Err(AppError::InProgress),
                 }
             }
             other => other,
@@ -269,7 +267,7 @@ impl PostingService<'_> {
             };
             if running.file_hash == start.file_hash {
                 if running.heartbeat >= stale_before {
-                    return Err(AppError::Conflict(IN_PROGRESS.into()));
+                    return Err(AppError::InProgress);
                 }
                 if let Some(session) = store
                     .resume_import(caller, running.id, stale_before, now)

@@ -950,7 +950,7 @@ pub struct SupplyFilter {
     pub graduation_year: Option<i32>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleSupply {
     pub role_id: String,
     pub name_zh: String,
@@ -1010,6 +1010,16 @@ impl TalentService<'_> {
         if people.len() > 1_000 {
             *guard = None;
             return Ok(());
+        }
+        // figures of a new day being built meanwhile get these people too
+        if let Some(next) = self
+            .app
+            .supply_next
+            .lock()
+            .map_err(|_| AppError::Internal("the supply rebuild list is poisoned".into()))?
+            .as_mut()
+        {
+            next.extend_from_slice(people);
         }
         let store = self.app.store();
         let engines = self.program_engines().await?;
@@ -1148,13 +1158,24 @@ impl TalentService<'_> {
         }
     }
 
-    /// Builds the supply figures in `guard` unless they are built as of `today`
-    /// (readiness depends on the day: evidence ages).
+    /// Makes sure `guard` holds supply figures for `today` (readiness
+    /// depends on the day: evidence ages). When the day has turned since
+    /// they were built, the previous day's figures are served meanwhile and
+    /// the new day's are built in the background (at 100,000 people that
+    /// takes seconds, which the first visitor after midnight would
+    /// otherwise wait); without figures, or for an earlier day, they are
+    /// built now.
     async fn supply_as_of(
         &self,
         guard: &mut Option<crate::SupplyCache>,
         today: NaiveDate,
     ) -> Result<(), AppError> {
+        if let Some(s) = guard.as_ref()
+            && s.as_of < today
+        {
+            self.supply_in_background(today);
+            return Ok(());
+        }
         if guard.as_ref().is_none_or(|s| s.as_of != today) {
             *guard = None;
             *guard = Some(crate::SupplyCache {
@@ -1163,6 +1184,59 @@ impl TalentService<'_> {
             });
         }
         Ok(())
+    }
+
+    /// Builds the supply figures of `today` on a task of its own, unless one
+    /// is building already, and puts them in place of older ones when done:
+    /// the people whose record changed meanwhile are applied to them then.
+    /// Figures dropped meanwhile (a change to many people) or already built
+    /// for the day by a visitor are left alone.
+    fn supply_in_background(&self, today: NaiveDate) {
+        let Ok(mut next) = self.app.supply_next.lock() else {
+            return;
+        };
+        if next.is_some() {
+            return;
+        }
+        *next = Some(Vec::new());
+        drop(next);
+        let app = self.app.clone();
+        tokio::spawn(async move {
+            let t = app.talent();
+            let built = t.build_supply(today).await;
+            let mut guard = app.supply.lock().await;
+            let changed = app
+                .supply_next
+                .lock()
+                .map(|mut n| n.take())
+                .unwrap_or_default();
+            match built {
+                Ok(index) if guard.as_ref().is_some_and(|s| s.as_of < today) => {
+                    *guard = Some(crate::SupplyCache {
+                        index,
+                        as_of: today,
+                    });
+                    drop(guard);
+                    tracing::info!(%today, "supply figures built for the new day");
+                    if let Some(people) = changed.filter(|p| !p.is_empty())
+                        && let Err(e) = t.refresh_supply(&people).await
+                    {
+                        tracing::error!(error = %e, "updating the new day's supply figures failed; dropping them");
+                        *app.supply.lock().await = None;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, %today, "building the new day's supply figures failed; the previous day's stay")
+                }
+            }
+        });
+    }
+
+    /// The day the supply figures are computed for, if they are built.
+    #[cfg(feature = "test-support")]
+    pub async fn supply_day(&self) -> Option<NaiveDate> {
+        self.app.supply.lock().await.as_ref().map(|s| s.as_of)
     }
 
     /// Ready and near-ready people per platform role, and the share proficient

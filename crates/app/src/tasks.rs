@@ -505,7 +505,7 @@ fn failure_of(e: &AppError) -> (&'static str, String) {
     let code = match e {
         AppError::Invalid(_) | AppError::Model(_) => "invalid",
         AppError::Access(_) => "forbidden",
-        AppError::Conflict(_) => "conflict",
+        AppError::Conflict(_) | AppError::InProgress => "conflict",
         AppError::NotFound { .. } => "invalid",
         _ => "internal",
     };
@@ -544,7 +544,7 @@ fn try_later(e: &AppError) -> bool {
     match e {
         AppError::Busy { .. } => true,
         AppError::Store(s) => s.is_busy(),
-        AppError::Conflict(m) => m == crate::IN_PROGRESS,
+        AppError::InProgress => true,
         _ => false,
     }
 }

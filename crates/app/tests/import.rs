@@ -566,7 +566,7 @@ async fn a_crashed_import_is_resumed_by_the_same_file_or_discarded_by_another() 
         );
         let same = import_bytes(&app, "big.jsonl", &bytes).await;
         assert!(
-            matches!(same, Err(AppError::Conflict(_))),
+            matches!(same, Err(AppError::InProgress)),
             "{}: {same:?}",
             db.label
         );

@@ -384,3 +384,59 @@ async fn no_difference_or_share_of_shown_figures_gives_away_one_to_four_people()
     );
     db.finish().await;
 }
+
+/// When the day turns, the first visitor does not wait for the new day's
+/// figures: the previous day's are answered at once while the new day's are
+/// built in the background, and they replace them when done.
+#[tokio::test]
+async fn a_new_day_is_answered_from_the_previous_figures_while_its_own_are_built() {
+    use cb_app::SupplyFilter;
+    // figures as of a day before most of the evidence, then as of a day after it
+    let day = NaiveDate::from_ymd_opt(2022, 1, 1).expect("date");
+    let later = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+    for db in TestDb::all().await {
+        let app = App::open(&db.url).await.expect("open");
+        let t = app.talent();
+        let op = Caller::system("test");
+        t.load_synthetic(&op, 300, 30, 11).await.expect("load");
+        let first = t
+            .supply(&op, &SupplyFilter::default(), day)
+            .await
+            .expect("supply");
+        assert_eq!(t.supply_day().await, Some(day), "{}", db.label);
+        let turned = t
+            .supply(&op, &SupplyFilter::default(), later)
+            .await
+            .expect("supply");
+        assert_eq!(
+            turned.roles, first.roles,
+            "{}: the previous day's figures, at once",
+            db.label
+        );
+        let started = std::time::Instant::now();
+        while t.supply_day().await != Some(later) {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "{}: the new day's figures never arrived",
+                db.label
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let built = t
+            .supply(&op, &SupplyFilter::default(), later)
+            .await
+            .expect("supply");
+        assert_ne!(
+            built.roles, first.roles,
+            "{}: the later day counts the evidence since",
+            db.label
+        );
+        // an earlier day asked for is built at once, not served from a later one
+        let back = t
+            .supply(&op, &SupplyFilter::default(), day)
+            .await
+            .expect("supply");
+        assert_eq!(back.roles, first.roles, "{}", db.label);
+        db.finish().await;
+    }
+}

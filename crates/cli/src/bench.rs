@@ -454,7 +454,9 @@ pub async fn insight(
     // the benchmark looks under the services (counts, the backend): a store of its own
     let store = cb_store::Store::connect(database_url).await?;
     let caller = Caller::system("bench");
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
+    // the day the dashboard pages compute for too, so that the indicators
+    // and the pages share one set of supply figures
+    let today = chrono::Local::now().date_naive();
     if store.posting_count().await? == 0 {
         let t = Instant::now();
         let model = bundled::model()?;

@@ -250,6 +250,17 @@ fn the_web_layer_goes_through_the_services() {
         "the binary reaches the store through an App:\n{}",
         found.join("\n")
     );
+    // what a caller may do or where they go comes from the services
+    // (`App::places`, `JobView::may`, `assignable_roles`, `may_import`)
+    let decided = offending_lines("web", &|l| {
+        let code = outside_strings(l);
+        code.contains("is_operator()") || code.contains(".role()")
+    });
+    assert!(
+        decided.is_empty(),
+        "the web layer decides by role:\n{}",
+        decided.join("\n")
+    );
 }
 
 #[test]

@@ -422,7 +422,8 @@ async fn users_page(
         ));
     }
     let title = lang.pick("账号管理", "Accounts").to_string();
-    let schools = if c.is_operator() {
+    let places = app.places(c);
+    let schools = if places.orgs {
         app.talent()
             .schools(c)
             .await
@@ -439,7 +440,7 @@ async fn users_page(
         assigned,
         handover,
         message,
-        operator: c.is_operator(),
+        operator: places.orgs,
         assignable: app.accounts().assignable_roles(c),
         schools,
     };
@@ -864,8 +865,8 @@ async fn corrections(
     uri: Uri,
 ) -> PageResult {
     let c = &who.caller;
-    if c.role() == Some(UserRole::Student) {
-        return Ok(Redirect::to("/account#corrections").into_response());
+    if let Some(to) = app.places(c).corrections_instead {
+        return Ok(Redirect::to(to).into_response());
     }
     let rows = app
         .talent()

@@ -118,7 +118,9 @@ impl From<AppError> for ApiError {
                 "too_many_attempts",
                 e.to_string(),
             ),
-            AppError::Conflict(_) => ApiError(StatusCode::CONFLICT, "conflict", e.to_string()),
+            AppError::Conflict(_) | AppError::InProgress => {
+                ApiError(StatusCode::CONFLICT, "conflict", e.to_string())
+            }
             AppError::Busy { .. } => {
                 ApiError(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
             }

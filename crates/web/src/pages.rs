@@ -161,7 +161,9 @@ impl IntoResponse for PageError {
             AppError::Access(_) => (StatusCode::FORBIDDEN, "error.forbidden"),
             AppError::Invalid(_) => (StatusCode::BAD_REQUEST, "error.bad_request"),
             AppError::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "signin.too_many"),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "error.bad_request"),
+            AppError::Conflict(_) | AppError::InProgress => {
+                (StatusCode::CONFLICT, "error.bad_request")
+            }
             AppError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "error.busy"),
             AppError::Store(s) if s.is_busy() => (StatusCode::SERVICE_UNAVAILABLE, "error.busy"),
             _ => {
@@ -174,6 +176,7 @@ impl IntoResponse for PageError {
             | AppError::Access(_)
             | AppError::Invalid(_)
             | AppError::Conflict(_)
+            | AppError::InProgress
             | AppError::Busy { .. }
             | AppError::TooManyAttempts { .. } => in_language(self.0, &self.1.to_string()),
             _ => String::new(),

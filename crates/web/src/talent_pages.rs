@@ -121,13 +121,9 @@ async fn index(
     Query(q): Query<AfterQuery>,
 ) -> GateResult {
     let c = who.caller.clone();
-    // the talent pool's lists are for school staff: students see their own record, enterprises their postings' candidates
-    match c.role() {
-        Some(cb_core::UserRole::Student) => return Ok(Redirect::to("/account").into_response()),
-        Some(cb_core::UserRole::EnterpriseHr | cb_core::UserRole::EnterpriseMentor) => {
-            return Ok(Redirect::to("/jobs").into_response());
-        }
-        _ => {}
+    // the talent pool's lists are for school staff; the service says where others go
+    if let Some(to) = app.places(&c).talent_instead {
+        return Ok(Redirect::to(to).into_response());
     }
     let t = app.talent();
     let cohorts = t.cohorts(&c).await.map_err(|e| gate(lang, &uri, e))?;
