@@ -247,6 +247,37 @@ where
     rows.into_iter().map(T::try_from).collect()
 }
 
+/// Binds every field of a job but its id, in `job_fields!` order, as
+/// `$1`–`$23` of `$q`.
+macro_rules! bind_job {
+    ($q:expr, $job:expr) => {{
+        let job: &$crate::accounts::Job = $job;
+        $q.bind(job.org_id)
+            .bind(job.kind.as_str())
+            .bind(job.status.as_str())
+            .bind(&job.title)
+            .bind(&job.description)
+            .bind(&job.location)
+            .bind(&job.salary)
+            .bind(&job.education)
+            .bind(&job.experience)
+            .bind(job.openings)
+            .bind(job.platform_role.as_deref())
+            .bind(job.nice_role.as_deref())
+            .bind(sqlx::types::Json(&job.skills))
+            .bind(sqlx::types::Json(&job.certifications))
+            .bind(&job.review_note)
+            .bind(job.created_by)
+            .bind(job.created_at)
+            .bind(job.updated_at)
+            .bind(job.submitted_at)
+            .bind(job.reviewed_by)
+            .bind(job.published_at)
+            .bind(job.closed_at)
+            .bind(job.posting_id)
+    }};
+}
+
 /// Writes every field of `$job` but its id, in `$tx`, if the job is still
 /// as `$was` left it (same status, same last change); the rows it changed
 /// (0: someone changed it meanwhile). Also used by publishing, whose
@@ -254,43 +285,21 @@ where
 macro_rules! job_update_in {
     ($tx:expr, $job:expr, $was:expr) => {{
         let (job, was): (&$crate::accounts::Job, &$crate::accounts::Job) = ($job, $was);
-        sqlx::query(
+        let q = sqlx::query(
             "UPDATE jobs SET org_id = $1, kind = $2, status = $3, title = $4, description = $5, \
              location = $6, salary = $7, education = $8, experience = $9, openings = $10, \
              platform_role = $11, nice_role = $12, skills = $13, certifications = $14, \
              review_note = $15, created_by = $16, created_at = $17, updated_at = $18, \
              submitted_at = $19, reviewed_by = $20, published_at = $21, closed_at = $22, \
              posting_id = $23 WHERE id = $24 AND status = $25 AND updated_at = $26",
-        )
-        .bind(job.org_id)
-        .bind(job.kind.as_str())
-        .bind(job.status.as_str())
-        .bind(&job.title)
-        .bind(&job.description)
-        .bind(&job.location)
-        .bind(&job.salary)
-        .bind(&job.education)
-        .bind(&job.experience)
-        .bind(job.openings)
-        .bind(job.platform_role.as_deref())
-        .bind(job.nice_role.as_deref())
-        .bind(sqlx::types::Json(&job.skills))
-        .bind(sqlx::types::Json(&job.certifications))
-        .bind(&job.review_note)
-        .bind(job.created_by)
-        .bind(job.created_at)
-        .bind(job.updated_at)
-        .bind(job.submitted_at)
-        .bind(job.reviewed_by)
-        .bind(job.published_at)
-        .bind(job.closed_at)
-        .bind(job.posting_id)
-        .bind(job.id)
-        .bind(was.status.as_str())
-        .bind(was.updated_at)
-        .execute(&mut *$tx)
-        .await?
-        .rows_affected()
+        );
+        bind_job!(q, job)
+            .bind(job.id)
+            .bind(was.status.as_str())
+            .bind(was.updated_at)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected()
     }};
 }
 
@@ -822,30 +831,7 @@ impl Store {
              $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id"
         );
         in_tx!(self, tx => {
-            let id: i64 = sqlx::query_scalar(SQL)
-                .bind(job.org_id)
-                .bind(job.kind.as_str())
-                .bind(job.status.as_str())
-                .bind(&job.title)
-                .bind(&job.description)
-                .bind(&job.location)
-                .bind(&job.salary)
-                .bind(&job.education)
-                .bind(&job.experience)
-                .bind(job.openings)
-                .bind(job.platform_role.as_deref())
-                .bind(job.nice_role.as_deref())
-                .bind(Json(&job.skills))
-                .bind(Json(&job.certifications))
-                .bind(&job.review_note)
-                .bind(job.created_by)
-                .bind(job.created_at)
-                .bind(job.updated_at)
-                .bind(job.submitted_at)
-                .bind(job.reviewed_by)
-                .bind(job.published_at)
-                .bind(job.closed_at)
-                .bind(job.posting_id)
+            let id: i64 = bind_job!(sqlx::query_scalar(SQL), job)
                 .fetch_one(&mut *tx)
                 .await?;
             audit_in!(tx, caller, "job.create", format!("org {}: {} (id {id})", job.org_id, job.title));

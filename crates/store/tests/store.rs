@@ -521,7 +521,16 @@ async fn an_earlier_database_is_upgraded_to_unix_times_and_arrays() {
              disabled, created_at) VALUES (1, 1, 'hr', 'hr', 'HR', 'x', 0, 0, 0);
              INSERT INTO jobs (id, org_id, kind, status, title, description, location, salary, education, \
              experience, openings, skills, certifications, review_note, created_by, created_at, updated_at) \
-             VALUES (1, 1, 'job', 'draft', 'T', '', '', '', '', '', 1, 'linux burp-suite?', 'cisp-pte', '', 1, 0, 0);",
+             VALUES (1, 1, 'job', 'draft', 'T', '', '', '', '', '', 1, 'linux burp-suite?', 'cisp-pte', '', 1, 0, 0);
+             INSERT INTO talent_schools (id, name, region) VALUES (1, 'S', '北京');
+             INSERT INTO talent_programs (id, school_id, name, w_school, w_enterprise, w_practice, \
+             w_credential, half_life_days, required_level, ready, near_ready) \
+             VALUES (1, 1, 'P', 1, 1, 1, 1, 365, 3, 0.8, 0.6);
+             INSERT INTO talent_people (id, school_id, program_id, name, student_number, graduation_year, \
+             region, consent_enterprise, consent_analytics, synthetic) VALUES (1, 1, 1, 'N', '1', 2026, '北京', 1, 1, 0);
+             INSERT INTO talent_evidence (id, person_id, kind, detail, source_org, date, recorded_by, observations) \
+             VALUES (1, 1, 'enterprise_evaluation', '{\"kind\":\"enterprise_evaluation\",\"comment\":\"\"}', 'A', \
+             '2024-05-01', 'user:1', 'linux:3.5 sql-injection:2');",
         )
         .await
         .unwrap_or_else(|e| panic!("{label}: old rows: {e}"));
@@ -555,6 +564,13 @@ async fn an_earlier_database_is_upgraded_to_unix_times_and_arrays() {
             ),
             "{label}"
         );
+        let evidence = store.talent_evidence_of(1).await.expect("evidence");
+        let obs: Vec<(&str, f64)> = evidence[0]
+            .observations
+            .iter()
+            .map(|o| (o.skill_id.as_str(), o.level))
+            .collect();
+        assert_eq!(obs, [("linux", 3.5), ("sql-injection", 2.0)], "{label}");
         // NICE roles as [id, confidence] pairs
         let (_, demand) = store
             .postings_for_insight(0, 10)
@@ -601,6 +617,80 @@ async fn a_value_out_of_its_range_is_an_error_not_a_default() {
             matches!(&people, Err(cb_store::StoreError::Corrupt { detail, .. }) if detail.contains("consent_enterprise")),
             "{label}: a consent of 2 is read as {people:?}"
         );
+    })
+    .await;
+}
+
+/// Levels are kept as JSON numbers; each reads back to the same `f64`, bit
+/// for bit (profiles computed from stored evidence equal those computed
+/// before it was stored).
+#[tokio::test]
+async fn observation_levels_read_back_bit_for_bit() {
+    use cb_talent::pool::{Additions, Person, Program, School};
+    use cb_talent::{Evidence, EvidenceKind, Observation};
+    let levels = [0.1 + 0.2, 2.0 / 3.0, 4.999_999_999_999_999, 1e-7, 3.0];
+    each_backend(|store, label| async move {
+        let w = cb_store::talent::TalentWrite {
+            add: Additions {
+                schools: vec![School {
+                    id: -1,
+                    name: "S".into(),
+                    region: "北京".into(),
+                }],
+                programs: vec![Program {
+                    id: -2,
+                    school_id: -1,
+                    name: "P".into(),
+                    weights: Default::default(),
+                }],
+                people: vec![Person {
+                    id: -3,
+                    school_id: -1,
+                    program_id: -2,
+                    cohort_id: None,
+                    name: "N".into(),
+                    student_number: "1".into(),
+                    graduation_year: 2026,
+                    region: "北京".into(),
+                    consent_enterprise: false,
+                    consent_analytics: true,
+                    synthetic: false,
+                }],
+                evidence: vec![Evidence {
+                    id: 0,
+                    person_id: (-3i64) as u64,
+                    kind: EvidenceKind::EnterpriseEvaluation {
+                        comment: String::new(),
+                    },
+                    source_org: "A".into(),
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 5, 1).expect("date"),
+                    recorded_by: "user:1".into(),
+                    observations: levels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| Observation {
+                            skill_id: format!("skill-{i}"),
+                            level: *l,
+                        })
+                        .collect(),
+                }],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        store
+            .write_talent(&Caller::system("test"), &w)
+            .await
+            .expect("write");
+        let person = store.talent_people(0, 1).await.expect("people")[0].id;
+        let back = store.talent_evidence_of(person).await.expect("evidence");
+        let bits: Vec<u64> = back[0]
+            .observations
+            .iter()
+            .map(|o| o.level.to_bits())
+            .collect();
+        let want: Vec<u64> = levels.iter().map(|l| l.to_bits()).collect();
+        assert_eq!(bits, want, "{label}");
     })
     .await;
 }

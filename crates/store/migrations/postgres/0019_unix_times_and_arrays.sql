@@ -25,3 +25,7 @@ ALTER TABLE postings ALTER COLUMN nice_roles TYPE JSONB
 ALTER TABLE jobs ALTER COLUMN skills TYPE JSONB USING to_jsonb(string_to_array(skills, ' '));
 ALTER TABLE jobs ALTER COLUMN certifications TYPE JSONB
     USING to_jsonb(string_to_array(certifications, ' '));
+-- A piece of evidence's observations, `skill:level` pairs, as [skill, level] pairs.
+ALTER TABLE talent_evidence ALTER COLUMN observations TYPE JSONB
+    USING (CASE WHEN observations = '' THEN '[]'
+           ELSE '[["' || replace(replace(observations, ':', '",'), ' ', '],["') || ']]' END)::JSONB;
