@@ -4,6 +4,7 @@
 //! transaction.
 
 use crate::changes::ChangeKind;
+use crate::list::Ids;
 use crate::talent::flag;
 use crate::{AuditEntry, Store, StoreError};
 pub use cb_core::accounts::{ApiToken, Org, User};
@@ -11,7 +12,6 @@ use cb_core::{Caller, OrgKind, UserRole};
 pub use cb_postings::publish::Job;
 use cb_postings::publish::{JobKind, JobStatus};
 pub use cb_talent::pool::Correction;
-use sqlx::types::Json;
 
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -164,8 +164,8 @@ struct JobRow {
     openings: i64,
     platform_role: Option<String>,
     nice_role: Option<String>,
-    skills: Json<Vec<String>>,
-    certifications: Json<Vec<String>>,
+    skills: Ids,
+    certifications: Ids,
     review_note: String,
     created_by: i64,
     created_at: i64,
@@ -264,8 +264,8 @@ macro_rules! bind_job {
             .bind(job.openings)
             .bind(job.platform_role.as_deref())
             .bind(job.nice_role.as_deref())
-            .bind(sqlx::types::Json(&job.skills))
-            .bind(sqlx::types::Json(&job.certifications))
+            .bind($crate::list::Ids(job.skills.clone()))
+            .bind($crate::list::Ids(job.certifications.clone()))
             .bind(&job.review_note)
             .bind(job.created_by)
             .bind(job.created_at)

@@ -77,6 +77,7 @@ macro_rules! note_in {
 #[macro_use]
 pub mod accounts;
 pub mod changes;
+pub mod list;
 mod model;
 pub mod postings;
 pub mod tables;

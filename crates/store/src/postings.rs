@@ -1,6 +1,7 @@
 //! Posting imports as rows: the import record, the postings, the source links.
 
 use crate::changes::ChangeKind;
+use crate::list::Ids;
 use crate::{Store, StoreError};
 use cb_core::Caller;
 use cb_postings::import::ParsedPosting;
@@ -280,8 +281,8 @@ struct DemandRow {
     is_cyber: i64,
     nice_role: Option<String>,
     platform_role: Option<String>,
-    skills: Json<Vec<String>>,
-    certifications: Json<Vec<String>>,
+    skills: Ids,
+    certifications: Ids,
     education: Option<String>,
     exp_min: Option<i64>,
     monthly_min: Option<f64>,
@@ -361,8 +362,8 @@ struct SummaryRow {
     is_cyber: i64,
     nice_role: Option<String>,
     platform_role: Option<String>,
-    skills: Json<Vec<String>>,
-    certifications: Json<Vec<String>>,
+    skills: Ids,
+    certifications: Ids,
 }
 
 impl TryFrom<SummaryRow> for PostingSummary {
@@ -400,8 +401,8 @@ struct PostingValues<'a> {
     range: Option<&'a cb_postings::salary::Salary>,
     posted_at: Option<String>,
     roles: Json<&'a [(String, f64)]>,
-    skills: Json<Vec<String>>,
-    certifications: Json<Vec<String>>,
+    skills: Ids,
+    certifications: Ids,
 }
 
 impl<'a> PostingValues<'a> {
@@ -426,8 +427,8 @@ impl<'a> PostingValues<'a> {
             range,
             posted_at: p.posted_at.map(|d| d.format("%Y-%m-%d").to_string()),
             roles: Json(&p.roles),
-            skills: Json(marked(&p.skills)),
-            certifications: Json(marked(&p.certifications)),
+            skills: Ids(marked(&p.skills)),
+            certifications: Ids(marked(&p.certifications)),
         }
     }
 }
@@ -1262,8 +1263,8 @@ impl Store {
                     .bind(Json(&r.roles))
                     .bind(r.platform_role.as_ref().map(|x| x.0.as_str()))
                     .bind(r.platform_role.as_ref().map(|x| x.1))
-                    .bind(Json(marked(&r.skills)))
-                    .bind(Json(marked(&r.certifications)))
+                    .bind(Ids(marked(&r.skills)))
+                    .bind(Ids(marked(&r.certifications)))
                     .bind(r.id)
                     .execute(&mut *tx)
                     .await?;

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use sqlx::Row;
-use sqlx::types::Json;
 use std::collections::HashMap;
 
 pub use cb_talent::pool::{Cohort, CohortSummary, Course, Person, Program, School};
@@ -51,15 +50,13 @@ pub struct TalentImportRecord {
 /// programs, cohorts, courses and every person's key.
 pub type TalentReference = cb_talent::pool::Pool;
 
-/// A piece of evidence's observations as stored: a JSON array of
-/// `[skill id, level]` pairs.
-pub(crate) fn encode_observations(observations: &[Observation]) -> Json<Vec<(&str, f64)>> {
-    Json(
-        observations
-            .iter()
-            .map(|o| (o.skill_id.as_str(), o.level))
-            .collect(),
-    )
+/// Observations as stored: `skill:level` separated by spaces.
+pub(crate) fn encode_observations(observations: &[Observation]) -> String {
+    observations
+        .iter()
+        .map(|o| format!("{}:{}", o.skill_id, o.level))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn evidence_kind_name(kind: &EvidenceKind) -> &'static str {
@@ -245,7 +242,7 @@ struct EvidenceRow {
     source_org: String,
     date: String,
     recorded_by: String,
-    observations: Json<Vec<(String, f64)>>,
+    observations: String,
 }
 
 impl TryFrom<EvidenceRow> for Evidence {
@@ -264,10 +261,17 @@ impl TryFrom<EvidenceRow> for Evidence {
         let (_, date) = compact_parts(&r.kind, &r.date)?;
         let observations = r
             .observations
-            .0
-            .into_iter()
-            .map(|(skill_id, level)| Observation { skill_id, level })
-            .collect();
+            .split_ascii_whitespace()
+            .map(|p| {
+                let (s, l) = p
+                    .rsplit_once(':')
+                    .ok_or_else(|| corrupt(format!("observation `{p}`")))?;
+                Ok(Observation {
+                    skill_id: s.to_string(),
+                    level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Evidence {
             id: u64::try_from(r.id).map_err(|_| corrupt(format!("id {}", r.id)))?,
             person_id: u64::try_from(r.person_id)
@@ -509,7 +513,7 @@ impl Store {
                         .push_bind(e.source_org.as_str())
                         .push_bind(date.as_str())
                         .push_bind(*by)
-                        .push_bind(obs);
+                        .push_bind(obs.as_str());
                 });
                 if w.evidence_ids {
                     q.push(" RETURNING id");
@@ -863,10 +867,10 @@ impl Store {
             while let Some(r) = rows.try_next().await? {
                 let kind: &str = r.try_get("kind")?;
                 let date: &str = r.try_get("date")?;
-                let pairs: Json<Vec<(&str, f64)>> = r.try_get("observations")?;
+                let text: &str = r.try_get("observations")?;
                 let detail: &str = r.try_get("detail")?;
                 let (judge, date) = compact_parts(kind, date)?;
-                compact_observations(&pairs.0, skills, &mut obs);
+                compact_observations(text, skills, &mut obs)?;
                 let cert = compact_certificate(detail, skills)?;
                 let id: i64 = r.try_get("id")?;
                 let person: i64 = r.try_get("person_id")?;
@@ -931,18 +935,23 @@ pub(crate) fn compact_certificate(detail: &str, skills: &SkillIndex) -> Result<u
     }
 }
 
-/// `[skill, level]` pairs into (skill index, level); skills the model no
+/// `skill:level skill:level` into (skill index, level); skills the model no
 /// longer has are left out.
 pub(crate) fn compact_observations(
-    pairs: &[(&str, f64)],
+    text: &str,
     skills: &SkillIndex,
     out: &mut Vec<(u32, f64)>,
-) {
-    for &(s, level) in pairs {
+) -> Result<(), StoreError> {
+    for p in text.split_ascii_whitespace() {
+        let (s, l) = p
+            .rsplit_once(':')
+            .ok_or_else(|| corrupt(format!("observation `{p}`")))?;
+        let level: f64 = l.parse().map_err(|_| corrupt(format!("level `{l}`")))?;
         if let Some(i) = skills.get(s) {
             out.push((i, level));
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -966,14 +975,11 @@ mod tests {
         let skills = SkillIndex::new(&m);
         let mut out = Vec::new();
         compact_observations(
-            &[
-                ("linux", 3.5),
-                ("retired-skill", 4.0),
-                ("sql-injection", 2.55),
-            ],
+            "linux:3.5 retired-skill:4 sql-injection:2.55",
             &skills,
             &mut out,
-        );
+        )
+        .expect("obs");
         assert_eq!(
             out,
             vec![
@@ -981,6 +987,7 @@ mod tests {
                 (skills.get("sql-injection").expect("sqli"), 2.55)
             ]
         );
+        assert!(compact_observations("linux", &skills, &mut out).is_err());
         // a certificate's detail names it; other kinds arrive empty
         let detail = serde_json::to_string(&EvidenceKind::Certificate {
             certification_id: "cisp-pte".into(),

@@ -621,9 +621,8 @@ async fn a_value_out_of_its_range_is_an_error_not_a_default() {
     .await;
 }
 
-/// Levels are kept as JSON numbers; each reads back to the same `f64`, bit
-/// for bit (profiles computed from stored evidence equal those computed
-/// before it was stored).
+/// Each level reads back to the same `f64`, bit for bit (profiles computed
+/// from stored evidence equal those computed before it was stored).
 #[tokio::test]
 async fn observation_levels_read_back_bit_for_bit() {
     use cb_talent::pool::{Additions, Person, Program, School};

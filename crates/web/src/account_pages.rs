@@ -70,9 +70,6 @@ impl AccountPage {
     fn when(&self, secs: &i64) -> String {
         date(secs)
     }
-    fn at(&self, secs: &i64) -> String {
-        date(secs)
-    }
     fn action_name(&self, action: &str) -> String {
         crate::i18n::audit_action(self.page.lang, action)
     }

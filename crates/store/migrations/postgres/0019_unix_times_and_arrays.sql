@@ -13,19 +13,16 @@ ALTER TABLE audit_log ALTER COLUMN at DROP DEFAULT;
 ALTER TABLE audit_log ALTER COLUMN at TYPE BIGINT
     USING floor(EXTRACT(EPOCH FROM at::timestamptz))::BIGINT;
 
--- List values as JSON arrays where they were space-joined text: a posting's
--- and a published job's skills and certifications (ids, `?`-suffixed when
--- only preferred), and a posting's NICE roles as [id, confidence] pairs.
-ALTER TABLE postings ALTER COLUMN skills TYPE JSONB USING to_jsonb(string_to_array(skills, ' '));
-ALTER TABLE postings ALTER COLUMN certifications TYPE JSONB
-    USING to_jsonb(string_to_array(certifications, ' '));
+-- List values as arrays where they were space-joined text: a posting's and a
+-- published job's skills and certifications as native arrays of ids
+-- (`?`-suffixed when only preferred; SQLite keeps JSON arrays), and a
+-- posting's NICE roles as [id, confidence] pairs (JSON).
+ALTER TABLE postings ALTER COLUMN skills TYPE TEXT[] USING string_to_array(skills, ' ');
+ALTER TABLE postings ALTER COLUMN certifications TYPE TEXT[]
+    USING string_to_array(certifications, ' ');
 ALTER TABLE postings ALTER COLUMN nice_roles TYPE JSONB
     USING (CASE WHEN nice_roles = '' THEN '[]'
            ELSE '[["' || replace(replace(nice_roles, ':', '",'), ' ', '],["') || ']]' END)::JSONB;
-ALTER TABLE jobs ALTER COLUMN skills TYPE JSONB USING to_jsonb(string_to_array(skills, ' '));
-ALTER TABLE jobs ALTER COLUMN certifications TYPE JSONB
-    USING to_jsonb(string_to_array(certifications, ' '));
--- A piece of evidence's observations, `skill:level` pairs, as [skill, level] pairs.
-ALTER TABLE talent_evidence ALTER COLUMN observations TYPE JSONB
-    USING (CASE WHEN observations = '' THEN '[]'
-           ELSE '[["' || replace(replace(observations, ':', '",'), ' ', '],["') || ']]' END)::JSONB;
+ALTER TABLE jobs ALTER COLUMN skills TYPE TEXT[] USING string_to_array(skills, ' ');
+ALTER TABLE jobs ALTER COLUMN certifications TYPE TEXT[]
+    USING string_to_array(certifications, ' ');

@@ -34,6 +34,3 @@ UPDATE jobs SET
         '["' || replace(replace(replace(skills, '\', '\\'), '"', '\"'), ' ', '","') || '"]' END,
     certifications = CASE WHEN certifications = '' THEN '[]' ELSE
         '["' || replace(replace(replace(certifications, '\', '\\'), '"', '\"'), ' ', '","') || '"]' END;
--- A piece of evidence's observations, `skill:level` pairs, as [skill, level] pairs.
-UPDATE talent_evidence SET observations = CASE WHEN observations = '' THEN '[]' ELSE
-    '[["' || replace(replace(observations, ':', '",'), ' ', '],["') || ']]' END;
