@@ -267,8 +267,72 @@ macro_rules! demand_columns {
     };
 }
 
+/// The columns `demand_columns!` names, in its order.
+const DEMAND_NAMES: [&str; 20] = [
+    "id",
+    "source",
+    "title",
+    "country",
+    "province",
+    "city",
+    "posted_at",
+    "openings",
+    "is_cyber",
+    "nice_role",
+    "platform_role",
+    "skills",
+    "certifications",
+    "education",
+    "exp_min",
+    "monthly_min",
+    "monthly_max",
+    "salary_currency",
+    "industry",
+    "import_id",
+];
+
+/// Decodes row `$r` into a `DemandRow`. A million rows are read at once, so
+/// each column is found by its name once, on the first row, and its position
+/// kept in `$at` (an `Option<[usize; 20]>`) for the rows after.
+macro_rules! demand_row {
+    ($r:expr, $at:expr) => {{
+        let r = &$r;
+        let c: [usize; 20] = match $at {
+            Some(c) => c,
+            None => {
+                let mut c = [0; 20];
+                for (slot, name) in c.iter_mut().zip(DEMAND_NAMES) {
+                    *slot = sqlx::Column::ordinal(sqlx::Row::try_column(r, name)?);
+                }
+                *$at.insert(c)
+            }
+        };
+        DemandRow {
+            id: sqlx::Row::try_get(r, c[0])?,
+            source: sqlx::Row::try_get(r, c[1])?,
+            title: sqlx::Row::try_get(r, c[2])?,
+            country: sqlx::Row::try_get(r, c[3])?,
+            province: sqlx::Row::try_get(r, c[4])?,
+            city: sqlx::Row::try_get(r, c[5])?,
+            posted_at: sqlx::Row::try_get(r, c[6])?,
+            openings: sqlx::Row::try_get(r, c[7])?,
+            is_cyber: sqlx::Row::try_get(r, c[8])?,
+            nice_role: sqlx::Row::try_get(r, c[9])?,
+            platform_role: sqlx::Row::try_get(r, c[10])?,
+            skills: sqlx::Row::try_get(r, c[11])?,
+            certifications: sqlx::Row::try_get(r, c[12])?,
+            education: sqlx::Row::try_get(r, c[13])?,
+            exp_min: sqlx::Row::try_get(r, c[14])?,
+            monthly_min: sqlx::Row::try_get(r, c[15])?,
+            monthly_max: sqlx::Row::try_get(r, c[16])?,
+            salary_currency: sqlx::Row::try_get(r, c[17])?,
+            industry: sqlx::Row::try_get(r, c[18])?,
+            import_id: sqlx::Row::try_get(r, c[19])?,
+        }
+    }};
+}
+
 /// A posting as the demand index reads it.
-#[derive(sqlx::FromRow)]
 struct DemandRow {
     id: i64,
     source: String,
@@ -1046,12 +1110,10 @@ impl Store {
         );
         let mut out = Vec::new();
         on_pool!(self, pool => {
-            let mut rows = sqlx::query_as::<_, DemandRow>(sql)
-                .bind(after_id)
-                .bind(limit)
-                .fetch(pool);
+            let mut rows = sqlx::query(sql).bind(after_id).bind(limit).fetch(pool);
+            let mut at = None;
             while let Some(r) = rows.try_next().await? {
-                out.push(r.posting()?);
+                out.push(demand_row!(r, at).posting()?);
             }
         });
         Ok(out)
@@ -1076,15 +1138,16 @@ impl Store {
         );
         let mut out = Vec::new();
         on_pool!(self, pool => {
-            let mut rows = sqlx::query_as::<_, DemandRow>(sql)
+            let mut rows = sqlx::query(sql)
                 .bind(span.id)
                 .bind(first)
                 .bind(last)
                 .bind(after_id)
                 .bind(limit)
                 .fetch(pool);
+            let mut at = None;
             while let Some(r) = rows.try_next().await? {
-                out.push(r.posting()?.1);
+                out.push(demand_row!(r, at).posting()?.1);
             }
         });
         Ok(out)
@@ -1289,5 +1352,19 @@ impl Store {
              FROM posting_sources s JOIN postings p ON p.id = s.posting_id \
              WHERE s.import_id IN (SELECT id FROM imports WHERE state = 'done' OR id = $1)";
         on_pool!(self, pool => Ok(sqlx::query_as(SQL).bind(resuming.unwrap_or(-1)).fetch_all(pool).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demand_names_are_the_demand_columns() {
+        let cols: Vec<&str> = demand_columns!()
+            .split(',')
+            .map(|c| c.trim().trim_start_matches("p."))
+            .collect();
+        assert_eq!(cols, DEMAND_NAMES);
     }
 }

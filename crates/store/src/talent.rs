@@ -8,7 +8,7 @@ use cb_talent::{CompactEvidence, Evidence, EvidenceKind, Judge, Observation, Ski
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{Column, Row};
 use std::collections::HashMap;
 
 pub use cb_talent::pool::{Cohort, CohortSummary, Course, Person, Program, School};
@@ -859,21 +859,35 @@ impl Store {
         const SQL: &str = "SELECT id, person_id, kind, date, observations, \
              CASE WHEN kind = 'certificate' THEN detail ELSE '' END AS detail \
              FROM talent_evidence WHERE person_id BETWEEN $1 AND $2";
+        const COMPACT_COLUMNS: [&str; 6] =
+            ["id", "person_id", "kind", "date", "observations", "detail"];
         let mut out =
             CompactEvidence::with_capacity(((last - first + 1).max(0) as usize).min(100_000) * 50);
         let mut obs = Vec::new();
         on_pool!(self, pool => {
             let mut rows = sqlx::query(SQL).bind(first).bind(last).fetch(pool);
+            // five million rows: each column is found by its name once, on the first row
+            let mut at: Option<[usize; 6]> = None;
             while let Some(r) = rows.try_next().await? {
-                let kind: &str = r.try_get("kind")?;
-                let date: &str = r.try_get("date")?;
-                let text: &str = r.try_get("observations")?;
-                let detail: &str = r.try_get("detail")?;
+                let c = match at {
+                    Some(c) => c,
+                    None => {
+                        let mut c = [0; 6];
+                        for (slot, name) in c.iter_mut().zip(COMPACT_COLUMNS) {
+                            *slot = r.try_column(name)?.ordinal();
+                        }
+                        *at.insert(c)
+                    }
+                };
+                let kind: &str = r.try_get(c[2])?;
+                let date: &str = r.try_get(c[3])?;
+                let text: &str = r.try_get(c[4])?;
+                let detail: &str = r.try_get(c[5])?;
                 let (judge, date) = compact_parts(kind, date)?;
                 compact_observations(text, skills, &mut obs)?;
                 let cert = compact_certificate(detail, skills)?;
-                let id: i64 = r.try_get("id")?;
-                let person: i64 = r.try_get("person_id")?;
+                let id: i64 = r.try_get(c[0])?;
+                let person: i64 = r.try_get(c[1])?;
                 out.push(id as u64, person as u64, judge, cert, date, obs.drain(..));
             }
         });
