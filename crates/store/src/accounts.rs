@@ -24,12 +24,7 @@ pub struct NewUser {
     pub must_change: bool,
 }
 
-fn corrupt(table: &str, detail: String) -> StoreError {
-    StoreError::Corrupt {
-        table: table.to_string(),
-        detail,
-    }
-}
+use crate::tables::corrupt;
 
 // ---- rows as stored, decoded by column name ----
 

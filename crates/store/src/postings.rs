@@ -252,10 +252,7 @@ fn yes(column: &str, v: i64) -> Result<bool, StoreError> {
 }
 
 fn corrupt(detail: String) -> StoreError {
-    StoreError::Corrupt {
-        table: "postings".into(),
-        detail,
-    }
+    crate::tables::corrupt("postings", detail)
 }
 
 macro_rules! demand_columns {

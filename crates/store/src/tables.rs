@@ -555,7 +555,8 @@ fn group(rows: &Rows) -> BTreeMap<String, Vec<String>> {
     m
 }
 
-fn corrupt(table: &str, detail: String) -> StoreError {
+/// A stored value that is not what its column means.
+pub(crate) fn corrupt(table: &str, detail: String) -> StoreError {
     StoreError::Corrupt {
         table: table.to_string(),
         detail,

@@ -187,10 +187,10 @@ pub(crate) fn flag(table: &str, column: &str, v: i64) -> Result<bool, StoreError
     match v {
         0 => Ok(false),
         1 => Ok(true),
-        other => Err(StoreError::Corrupt {
-            table: table.into(),
-            detail: format!("{column} is {other}, expected 0 or 1"),
-        }),
+        other => Err(crate::tables::corrupt(
+            table,
+            format!("{column} is {other}, expected 0 or 1"),
+        )),
     }
 }
 
@@ -904,10 +904,7 @@ impl Store {
 }
 
 fn corrupt(detail: String) -> StoreError {
-    StoreError::Corrupt {
-        table: "talent_evidence".into(),
-        detail,
-    }
+    crate::tables::corrupt("talent_evidence", detail)
 }
 
 /// The judge of an evidence kind and its date (`YYYY-MM-DD`), for recomputes.
