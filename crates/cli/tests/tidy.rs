@@ -139,7 +139,7 @@ fn only_the_store_knows_sql() {
 /// Statements are constant text, written once for both backends (`$n`
 /// parameters, sqlx's `QueryBuilder` where a filter varies); text built at
 /// run time and vouched for with `AssertSqlSafe` is confined to the places
-/// that must: reference tables named by their descriptors (`model.rs`), a
+/// that must: reference tables named by their row structs (`model.rs`), a
 /// month's partition (`postings.rs`) and the test helpers. No backend
 /// macro instantiates a body twice, and no row is read by position.
 #[test]

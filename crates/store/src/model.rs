@@ -2,19 +2,18 @@
 //! (about thirty small tables, described once in [`crate::tables`]), and the
 //! change feed every node's caches follow.
 //!
-//! Reference tables are written and read through their descriptors: each
-//! column has a name and a type, values are bound by that type and read
+//! Reference tables are written and read through their row structs
+//! ([`crate::tables::RefRow`]): fields are bound in column order and read
 //! back by column name, and a value of another type is an error
 //! (`StoreError::Database`), never a default.
 
 use crate::changes::{Change, ChangeKind};
-use crate::tables::{self, Rows, Table, Ty, Val};
+use crate::tables::{self, BindRow, ExternalRows, ModelRows, RefRow};
 use crate::{Progress, Store, StoreError};
 use cb_competency::CompetencyModel;
 use cb_competency::external::ExternalFramework;
 use cb_core::Caller;
-use sqlx::{AssertSqlSafe, Row};
-use std::collections::HashMap;
+use sqlx::{AssertSqlSafe, Connection};
 
 /// Bound parameters per multi-row INSERT (under SQLite's 32,766 and
 /// PostgreSQL's 65,535).
@@ -30,74 +29,49 @@ pub(crate) fn duplicate(e: sqlx::Error) -> StoreError {
     }
 }
 
-/// Inserts `$rows` of the reference table `$table` in `$tx`, in multi-row
-/// statements, counting them into `$done` of `$total` for `$progress`.
-macro_rules! insert_rows_in {
-    ($tx:expr, $table:expr, $rows:expr, $done:expr, $total:expr, $progress:expr) => {{
-        let table: &Table = $table;
-        let cols: Vec<&str> = table.cols.iter().map(|(c, _)| *c).collect();
-        let per = (PARAMS_PER_INSERT / cols.len().max(1)).clamp(1, 2_000);
-        for chunk in $rows.chunks(per) {
-            let mut q = sqlx::QueryBuilder::new(format!(
-                "INSERT INTO {} ({}) ",
-                table.name,
-                cols.join(", ")
-            ));
-            q.push_values(chunk, |mut b, row: &Vec<Val>| {
-                for (v, (_, ty)) in row.iter().zip(table.cols) {
-                    match (v, ty) {
-                        (Val::Text(s), _) => b.push_bind(s.as_str()),
-                        (Val::Int(i), _) => b.push_bind(*i),
-                        (Val::Real(r), _) => b.push_bind(*r),
-                        (Val::Null, Ty::Int | Ty::OptInt) => b.push_bind(None::<i64>),
-                        (Val::Null, Ty::OptReal) => b.push_bind(None::<f64>),
-                        (Val::Null, Ty::Text | Ty::OptText) => b.push_bind(None::<&str>),
-                    };
-                }
-            });
-            q.build().execute(&mut *$tx).await?;
-            *$done += chunk.len() as u64;
-            ($progress)(*$done, $total);
-        }
-    }};
+/// Counts rows written for a progress callback: `done` of `total`.
+pub(crate) struct Counted<'a> {
+    pub done: u64,
+    pub total: u64,
+    pub progress: Progress<'a>,
+}
+
+/// Inserts `rows` of one reference table on `conn`, in multi-row
+/// statements, counting them into `count`.
+pub(crate) async fn insert_rows<C, T>(
+    conn: &mut C,
+    rows: &[T],
+    count: &mut Counted<'_>,
+) -> Result<(), sqlx::Error>
+where
+    C: Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    T: RefRow + BindRow<C::Database>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let per = (PARAMS_PER_INSERT / T::COLUMNS.len().max(1)).clamp(1, 2_000);
+    for chunk in rows.chunks(per) {
+        let mut q = sqlx::QueryBuilder::<C::Database>::new(format!(
+            "INSERT INTO {} ({}) ",
+            T::TABLE,
+            T::COLUMNS.join(", ")
+        ));
+        q.push_values(chunk, |mut b, row| row.push_binds(&mut b));
+        q.build().execute(&mut *conn).await?;
+        count.done += chunk.len() as u64;
+        (count.progress)(count.done, count.total);
+    }
+    Ok(())
 }
 
 impl Store {
-    /// Every row of a reference table, each value read by its column's name
-    /// and declared type.
-    async fn table_rows(&self, table: &Table) -> Result<Rows, StoreError> {
-        let cols: Vec<&str> = table.cols.iter().map(|(c, _)| *c).collect();
-        let sql = format!("SELECT {} FROM {}", cols.join(", "), table.name);
-        on_pool!(self, pool => {
-            let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(pool).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in rows {
-                let mut vals = Vec::with_capacity(cols.len());
-                for (name, ty) in table.cols {
-                    let name: &str = name;
-                    vals.push(match ty {
-                        Ty::Text => Val::Text(row.try_get::<String, _>(name)?),
-                        Ty::OptText => row.try_get::<Option<String>, _>(name)?.map_or(Val::Null, Val::Text),
-                        Ty::Int => Val::Int(row.try_get::<i64, _>(name)?),
-                        Ty::OptInt => row.try_get::<Option<i64>, _>(name)?.map_or(Val::Null, Val::Int),
-                        Ty::OptReal => row.try_get::<Option<f64>, _>(name)?.map_or(Val::Null, Val::Real),
-                    });
-                }
-                out.push(vals);
-            }
-            Ok(out)
-        })
-    }
-
-    async fn tables_rows(
-        &self,
-        tables: &[&'static Table],
-    ) -> Result<HashMap<&'static str, Rows>, StoreError> {
-        let mut all = HashMap::new();
-        for t in tables {
-            all.insert(t.name, self.table_rows(t).await?);
-        }
-        Ok(all)
+    /// Every row of one reference table, read by column name into its
+    /// declared types.
+    pub(crate) async fn ref_rows<T: RefRow>(&self) -> Result<Vec<T>, StoreError> {
+        let sql = format!("SELECT {} FROM {}", T::COLUMNS.join(", "), T::TABLE);
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, T>(AssertSqlSafe(sql)).fetch_all(pool).await?),
+        )
     }
 
     /// The stored competency model, or `None` when none was ever installed.
@@ -110,9 +84,8 @@ impl Store {
         let Some(version) = version else {
             return Ok(None);
         };
-        let all = self.tables_rows(tables::MODEL_TABLES).await?;
-        let get = |t: &Table| all.get(t.name).cloned().unwrap_or_default();
-        Ok(Some(tables::model_from_rows(version, &get)?))
+        let rows = ModelRows::load(self).await?;
+        Ok(Some(tables::model_from_rows(version, rows)?))
     }
 
     /// Replaces the competency model in one transaction: afterwards the store
@@ -151,8 +124,11 @@ impl Store {
         const SET: &str = "INSERT INTO meta (key, value) VALUES ($1, $2) \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value";
         let rows = tables::model_rows(model);
-        let total: u64 = rows.iter().map(|(_, r)| r.len() as u64).sum();
-        let mut done = 0;
+        let mut count = Counted {
+            done: 0,
+            total: rows.len(),
+            progress,
+        };
         let detail = format!(
             "NICE {}: {} work roles, {} statements, {} platform roles, {} skills, {} certifications",
             model.nice_version,
@@ -174,13 +150,11 @@ impl Store {
                 return Ok(false);
             }
             for t in tables::MODEL_TABLES.iter().rev() {
-                sqlx::query(AssertSqlSafe(format!("DELETE FROM {}", t.name)))
+                sqlx::query(AssertSqlSafe(format!("DELETE FROM {t}")))
                     .execute(&mut *tx)
                     .await?;
             }
-            for (t, r) in &rows {
-                insert_rows_in!(tx, t, r, &mut done, total, progress);
-            }
+            rows.insert_in(&mut *tx, &mut count).await?;
             note_in!(tx, ChangeKind::Model);
             audit_in!(tx, caller, "competency_model.replace", detail);
             Ok(true)
@@ -188,9 +162,7 @@ impl Store {
     }
 
     pub async fn load_external(&self) -> Result<Vec<ExternalFramework>, StoreError> {
-        let all = self.tables_rows(tables::EXTERNAL_TABLES).await?;
-        let get = |t: &Table| all.get(t.name).cloned().unwrap_or_default();
-        Ok(tables::externals_from_rows(&get))
+        tables::externals_from_rows(ExternalRows::load(self).await?)
     }
 
     /// Installs or replaces one external framework, in one transaction.
@@ -201,8 +173,11 @@ impl Store {
         progress: Progress<'_>,
     ) -> Result<(), StoreError> {
         let rows = tables::external_rows(fw);
-        let total: u64 = rows.iter().map(|(_, r)| r.len() as u64).sum();
-        let mut done = 0;
+        let mut count = Counted {
+            done: 0,
+            total: rows.len(),
+            progress,
+        };
         let detail = format!(
             "{} {}: {} roles, {} elements",
             fw.id,
@@ -212,15 +187,13 @@ impl Store {
         );
         in_tx!(self, tx => {
             for t in tables::EXTERNAL_TABLES.iter().rev() {
-                let key = if t.name == tables::EXT.name { "id" } else { "framework_id" };
-                sqlx::query(AssertSqlSafe(format!("DELETE FROM {} WHERE {key} = $1", t.name)))
+                let key = if *t == tables::ExtRow::TABLE { "id" } else { "framework_id" };
+                sqlx::query(AssertSqlSafe(format!("DELETE FROM {t} WHERE {key} = $1")))
                     .bind(&fw.id)
                     .execute(&mut *tx)
                     .await?;
             }
-            for (t, r) in &rows {
-                insert_rows_in!(tx, t, r, &mut done, total, progress);
-            }
+            rows.insert_in(&mut *tx, &mut count).await?;
             note_in!(tx, ChangeKind::Model);
             audit_in!(tx, caller, "external_framework.replace", detail);
             Ok(())

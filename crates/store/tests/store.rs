@@ -621,6 +621,56 @@ async fn a_value_out_of_its_range_is_an_error_not_a_default() {
     .await;
 }
 
+/// A reference row whose value its model does not know, or whose type is
+/// not its column's, makes the model unreadable: an error, not a default.
+#[tokio::test]
+async fn a_reference_row_out_of_its_range_is_an_error_not_a_default() {
+    let m = model();
+    each_backend(|store, label| {
+        let m = m.clone();
+        async move {
+            let caller = Caller::system("test");
+            store
+                .replace_model(&caller, &m, &mut no_progress())
+                .await
+                .expect("replace");
+            cb_store::testing::execute(
+                &store,
+                "UPDATE skills SET kind = 'rumour' WHERE id = (SELECT MIN(id) FROM skills)",
+            )
+            .await
+            .expect("update");
+            let back = store.load_model().await;
+            assert!(
+                matches!(&back, Err(cb_store::StoreError::Corrupt { table, detail })
+                    if table == "skills" && detail.contains("rumour")),
+                "{label}: an unknown skill kind is read as {:?}",
+                back.map(|m| m.map(|m| m.skills.len()))
+            );
+            store
+                .replace_model(&caller, &m, &mut no_progress())
+                .await
+                .expect("replace again");
+            if store.backend() == Backend::Sqlite {
+                // SQLite keeps any value in any column: text where a number belongs
+                cb_store::testing::execute(
+                    &store,
+                    "UPDATE nice_work_roles SET sort = 'first' WHERE id = (SELECT MIN(id) FROM nice_work_roles)",
+                )
+                .await
+                .expect("update");
+                let back = store.load_model().await;
+                assert!(
+                    matches!(&back, Err(cb_store::StoreError::Database(_))),
+                    "{label}: a sort of 'first' is read as {:?}",
+                    back.map(|m| m.map(|m| m.work_roles.len()))
+                );
+            }
+        }
+    })
+    .await;
+}
+
 /// Each level reads back to the same `f64`, bit for bit (profiles computed
 /// from stored evidence equal those computed before it was stored).
 #[tokio::test]
