@@ -50,7 +50,11 @@ pub struct TalentImportRecord {
 /// programs, cohorts, courses and every person's key.
 pub type TalentReference = cb_talent::pool::Pool;
 
-/// Observations as stored: `skill:level` separated by spaces.
+/// Observations as stored: `skill:level` separated by spaces, each level in
+/// Rust's shortest round-trip form (read back bit for bit by
+/// [`parse_observations`]). Kept as text on purpose: as `jsonb` pairs or as
+/// two arrays, building the supply figures from five million of them was
+/// measured slower (ARCHITECTURE.md, BENCHMARKS.md).
 pub(crate) fn encode_observations(observations: &[Observation]) -> String {
     observations
         .iter()
@@ -259,16 +263,11 @@ impl TryFrom<EvidenceRow> for Evidence {
             )));
         }
         let (_, date) = compact_parts(&r.kind, &r.date)?;
-        let observations = r
-            .observations
-            .split_ascii_whitespace()
-            .map(|p| {
-                let (s, l) = p
-                    .rsplit_once(':')
-                    .ok_or_else(|| corrupt(format!("observation `{p}`")))?;
-                Ok(Observation {
-                    skill_id: s.to_string(),
-                    level: l.parse().map_err(|_| corrupt(format!("level `{l}`")))?,
+        let observations = parse_observations(&r.observations)
+            .map(|o| {
+                o.map(|(skill, level)| Observation {
+                    skill_id: skill.to_string(),
+                    level,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -946,6 +945,25 @@ pub(crate) fn compact_certificate(detail: &str, skills: &SkillIndex) -> Result<u
     }
 }
 
+/// Reads what [`encode_observations`] writes, without allocating: each
+/// `skill:level` pair (the level follows the last colon) as the skill and
+/// its level; a pair without a colon, an empty skill or a level that is not
+/// a finite number is corrupt.
+pub(crate) fn parse_observations(
+    text: &str,
+) -> impl Iterator<Item = Result<(&str, f64), StoreError>> + '_ {
+    text.split_ascii_whitespace().map(|p| {
+        let (s, l) = p
+            .rsplit_once(':')
+            .filter(|(s, _)| !s.is_empty())
+            .ok_or_else(|| corrupt(format!("observation `{p}`")))?;
+        match l.parse::<f64>() {
+            Ok(level) if level.is_finite() => Ok((s, level)),
+            _ => Err(corrupt(format!("level `{l}`"))),
+        }
+    })
+}
+
 /// `skill:level skill:level` into (skill index, level); skills the model no
 /// longer has are left out.
 pub(crate) fn compact_observations(
@@ -953,11 +971,8 @@ pub(crate) fn compact_observations(
     skills: &SkillIndex,
     out: &mut Vec<(u32, f64)>,
 ) -> Result<(), StoreError> {
-    for p in text.split_ascii_whitespace() {
-        let (s, l) = p
-            .rsplit_once(':')
-            .ok_or_else(|| corrupt(format!("observation `{p}`")))?;
-        let level: f64 = l.parse().map_err(|_| corrupt(format!("level `{l}`")))?;
+    for o in parse_observations(text) {
+        let (s, level) = o?;
         if let Some(i) = skills.get(s) {
             out.push((i, level));
         }
@@ -968,6 +983,55 @@ pub(crate) fn compact_observations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// What is written reads back: the same skills, each level bit for bit.
+        #[test]
+        fn observations_read_back_bit_for_bit(
+            pairs in prop::collection::vec(
+                ("[a-z0-9][a-z0-9:._-]{0,23}", any::<f64>().prop_filter("finite", |v| v.is_finite())),
+                0..12,
+            )
+        ) {
+            let observations: Vec<Observation> = pairs
+                .iter()
+                .map(|(s, l)| Observation { skill_id: s.clone(), level: *l })
+                .collect();
+            let text = encode_observations(&observations);
+            let back: Vec<(&str, f64)> = parse_observations(&text)
+                .collect::<Result<_, _>>()
+                .expect("what is written reads back");
+            prop_assert_eq!(back.len(), pairs.len());
+            for ((s, l), (bs, bl)) in pairs.iter().zip(&back) {
+                prop_assert_eq!(s.as_str(), *bs);
+                prop_assert_eq!(l.to_bits(), bl.to_bits());
+            }
+        }
+
+        /// Any stored text is read or refused, never a panic.
+        #[test]
+        fn any_text_is_read_or_refused(text in "\\PC{0,60}") {
+            let _ = parse_observations(&text).collect::<Vec<_>>();
+        }
+    }
+
+    #[test]
+    fn malformed_observations_are_corrupt() {
+        for bad in [
+            "linux",
+            ":3",
+            "linux:",
+            "linux:NaN",
+            "linux:inf",
+            "linux:three",
+        ] {
+            assert!(
+                parse_observations(bad).any(|o| o.is_err()),
+                "`{bad}` was read"
+            );
+        }
+    }
 
     #[test]
     fn compact_parts_read_what_rows_write() {
