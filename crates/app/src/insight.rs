@@ -205,24 +205,45 @@ impl InsightService<'_> {
                     .iter()
                     .map(|w| (w.id.clone(), w.category_id.clone()))
                     .collect();
-                let mut index = DemandIndex::new(categories);
                 // everything done now, in one pass by id; an import that
                 // finishes meanwhile is left for the pass below
                 let held: std::collections::BTreeSet<i64> =
                     store.done_imports().await?.iter().map(|s| s.id).collect();
-                let mut last = 0;
-                loop {
-                    let page = store.postings_for_insight(last, PAGE).await?;
-                    let Some(end) = page.last().map(|p| p.1.id) else {
-                        break;
-                    };
-                    for (import, p) in &page {
-                        if held.contains(import) {
-                            index.push(p);
+                // pages are read while the one before is indexed on a thread
+                // of its own (at most two wait: memory stays bounded)
+                let (pages, mut next) =
+                    tokio::sync::mpsc::channel::<Vec<(i64, cb_insight::DemandPosting)>>(2);
+                let keep = held.clone();
+                let builder = tokio::task::spawn_blocking(move || {
+                    let mut index = DemandIndex::new(categories);
+                    while let Some(page) = next.blocking_recv() {
+                        for (import, p) in &page {
+                            if keep.contains(import) {
+                                index.push(p);
+                            }
                         }
                     }
-                    last = end;
+                    index
+                });
+                let mut last = 0;
+                let read: Result<(), AppError> = async {
+                    loop {
+                        let page = store.postings_for_insight(last, PAGE).await?;
+                        let Some(end) = page.last().map(|p| p.1.id) else {
+                            return Ok(());
+                        };
+                        last = end;
+                        pages.send(page).await.map_err(|_| {
+                            AppError::Internal("the demand index builder stopped early".into())
+                        })?;
+                    }
                 }
+                .await;
+                drop(pages);
+                let index = builder.await.map_err(|e| {
+                    AppError::Internal(format!("the demand index builder failed: {e}"))
+                })?;
+                read?;
                 (index, held)
             }
         };
