@@ -188,11 +188,14 @@ impl App {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                // only this task holds the App: nobody uses it any more
-                if std::sync::Arc::strong_count(&app.feed) <= 1 {
+                // only this task holds the App, or it was closed: nobody uses it any more
+                if std::sync::Arc::strong_count(&app.feed) <= 1 || app.store.is_closed() {
                     break;
                 }
                 if let Err(e) = app.catch_up().await {
+                    if app.store.is_closed() {
+                        break;
+                    }
                     tracing::warn!(error = %e, "following the change feed failed; trying again");
                 }
             }
