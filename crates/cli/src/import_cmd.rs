@@ -81,20 +81,16 @@ async fn import_one(
     pb.finish_and_clear();
     let o = result?;
     if o.already_imported {
-        println!(
-            "{name}: already imported (import #{}), nothing to do",
-            o.import_id
-        );
+        println!("{name}: already imported (the same content), nothing to do");
         return Ok(());
     }
     println!(
-        "{name}: {} rows ({}) → {} new postings, {} duplicates merged, {} rejected; import #{} in {:.1} s",
+        "{name}: {} rows ({}) → {} new postings, {} duplicates merged, {} rejected, in {:.1} s",
         o.rows_read,
         o.shape,
         o.postings_new,
         o.duplicates,
         o.rejected.len(),
-        o.import_id,
         started.elapsed().as_secs_f64()
     );
     if o.resumed_after_rows > 0 {
