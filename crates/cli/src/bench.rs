@@ -363,6 +363,7 @@ pub async fn talent_store(
     database_url: &str,
     people: u64,
     per_person: usize,
+    records: u64,
 ) -> anyhow::Result<()> {
     use cb_app::{App, SupplyFilter};
     let app = App::open(database_url).await?;
@@ -402,7 +403,7 @@ pub async fn talent_store(
     // one new piece of evidence through the service: written in its own transaction, then that
     // person's profile recomputed from the store and the supply figures updated
     let mut lat = Vec::new();
-    for i in 0..200u64 {
+    for i in 0..records {
         let person = 1 + (i * 7_919) % people;
         let e = cb_talent::Evidence {
             id: 0,

@@ -194,6 +194,9 @@ enum BenchCommand {
         people: u64,
         #[arg(long, default_value_t = 50)]
         evidence: usize,
+        /// Single pieces of evidence recorded one at a time for the latency line.
+        #[arg(long, default_value_t = 1_000)]
+        records: u64,
     },
     /// Profile recompute for synthetic people, and single-evidence updates.
     Talent {
@@ -483,12 +486,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Bench {
-            what: BenchCommand::TalentStore { people, evidence },
+            what:
+                BenchCommand::TalentStore {
+                    people,
+                    evidence,
+                    records,
+                },
         } => {
             bench::talent_store(
                 &db_url("sqlite://cyberbridge-bench-talent.db"),
                 people,
                 evidence,
+                records,
             )
             .await
         }
