@@ -74,6 +74,23 @@ macro_rules! note_in {
     };
 }
 
+/// Where the columns `names` are in a query's rows. The readers of millions
+/// of rows look them up by name once, on the first row, and read every row
+/// by these positions.
+pub(crate) fn ordinals<R: sqlx::Row, const N: usize>(
+    row: &R,
+    names: [&str; N],
+) -> Result<[usize; N], sqlx::Error>
+where
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+{
+    let mut at = [0; N];
+    for (slot, name) in at.iter_mut().zip(names) {
+        *slot = sqlx::Column::ordinal(row.try_column(name)?);
+    }
+    Ok(at)
+}
+
 #[macro_use]
 pub mod accounts;
 pub mod changes;

@@ -296,13 +296,7 @@ macro_rules! demand_row {
         let r = &$r;
         let c: [usize; 20] = match $at {
             Some(c) => c,
-            None => {
-                let mut c = [0; 20];
-                for (slot, name) in c.iter_mut().zip(DEMAND_NAMES) {
-                    *slot = sqlx::Column::ordinal(sqlx::Row::try_column(r, name)?);
-                }
-                *$at.insert(c)
-            }
+            None => *$at.insert(crate::ordinals(r, DEMAND_NAMES)?),
         };
         DemandRow {
             id: sqlx::Row::try_get(r, c[0])?,

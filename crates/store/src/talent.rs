@@ -8,7 +8,7 @@ use cb_talent::{CompactEvidence, Evidence, EvidenceKind, Judge, Observation, Ski
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use serde::Serialize;
-use sqlx::{Column, Row};
+use sqlx::Row;
 use std::collections::HashMap;
 
 pub use cb_talent::pool::{Cohort, CohortSummary, Course, Person, Program, School};
@@ -870,13 +870,7 @@ impl Store {
             while let Some(r) = rows.try_next().await? {
                 let c = match at {
                     Some(c) => c,
-                    None => {
-                        let mut c = [0; 6];
-                        for (slot, name) in c.iter_mut().zip(COMPACT_COLUMNS) {
-                            *slot = r.try_column(name)?.ordinal();
-                        }
-                        *at.insert(c)
-                    }
+                    None => *at.insert(crate::ordinals(&r, COMPACT_COLUMNS)?),
                 };
                 let kind: &str = r.try_get(c[2])?;
                 let date: &str = r.try_get(c[3])?;
