@@ -213,17 +213,16 @@ impl InsightService<'_> {
                 // of its own (at most two wait: memory stays bounded)
                 let (pages, mut next) =
                     tokio::sync::mpsc::channel::<Vec<(i64, cb_insight::DemandPosting)>>(2);
-                let keep = held.clone();
                 let builder = tokio::task::spawn_blocking(move || {
                     let mut index = DemandIndex::new(categories);
                     while let Some(page) = next.blocking_recv() {
                         for (import, p) in &page {
-                            if keep.contains(import) {
+                            if held.contains(import) {
                                 index.push(p);
                             }
                         }
                     }
-                    index
+                    (index, held)
                 });
                 let mut last = 0;
                 let read: Result<(), AppError> = async {
@@ -240,11 +239,11 @@ impl InsightService<'_> {
                 }
                 .await;
                 drop(pages);
-                let index = builder.await.map_err(|e| {
+                let built = builder.await.map_err(|e| {
                     AppError::Internal(format!("the demand index builder failed: {e}"))
                 })?;
                 read?;
-                (index, held)
+                built
             }
         };
         for span in store.done_imports().await? {
