@@ -126,7 +126,7 @@ impl Store {
         let rows = tables::model_rows(model);
         let mut count = Counted {
             done: 0,
-            total: rows.len(),
+            total: rows.rows(),
             progress,
         };
         let detail = format!(
@@ -175,7 +175,7 @@ impl Store {
         let rows = tables::external_rows(fw);
         let mut count = Counted {
             done: 0,
-            total: rows.len(),
+            total: rows.rows(),
             progress,
         };
         let detail = format!(

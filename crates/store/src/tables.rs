@@ -75,11 +75,8 @@ macro_rules! table_set {
         pub const $names: &[&str] = &[$(<$row as RefRow>::TABLE),*];
         impl $set {
             /// Rows in all its tables.
-            pub fn len(&self) -> u64 {
+            pub(crate) fn rows(&self) -> u64 {
                 0 $(+ self.$field.len() as u64)*
-            }
-            pub fn is_empty(&self) -> bool {
-                self.len() == 0
             }
             /// Every row of every table of the set.
             pub(crate) async fn load(store: &crate::Store) -> Result<Self, StoreError> {
