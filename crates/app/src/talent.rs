@@ -259,6 +259,17 @@ impl TalentService<'_> {
                     o.level, o.skill_id
                 )));
             }
+            // a skill id is stored as `skill:level` in space-separated text
+            if let Some(o) = e
+                .observations
+                .iter()
+                .find(|o| o.skill_id.is_empty() || o.skill_id.contains(char::is_whitespace))
+            {
+                return Err(AppError::Invalid(format!(
+                    "skill `{}`: expected a skill id without spaces / 技能编号不能为空或含空格",
+                    o.skill_id.chars().take(40).collect::<String>()
+                )));
+            }
         }
         let written = self
             .app

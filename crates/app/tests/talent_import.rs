@@ -467,11 +467,18 @@ async fn recorded_evidence_updates_the_profile_and_the_supply_figures() {
             (ids[0], "system:test"),
             "who recorded it"
         );
-        // levels outside 1–5, unknown people and anonymous callers are refused, nothing written
+        // levels outside 1–5, skill ids the stored text cannot hold, unknown people and
+        // anonymous callers are refused, nothing written
         let mut bad = e.clone();
         bad.observations[0].level = 7.0;
         assert!(matches!(
             t.record(&op(), vec![bad]).await,
+            Err(AppError::Invalid(_))
+        ));
+        let mut spaced = e.clone();
+        spaced.observations[0].skill_id = "reverse engineering".into();
+        assert!(matches!(
+            t.record(&op(), vec![spaced]).await,
             Err(AppError::Invalid(_))
         ));
         let mut nobody = e.clone();
