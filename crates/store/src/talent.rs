@@ -1003,10 +1003,26 @@ mod tests {
             }
         }
 
-        /// Any stored text is read or refused, never a panic.
+        /// Any stored text is read or refused, never a panic; what is read
+        /// is a skill and a finite level, and writes back to text that reads
+        /// the same.
         #[test]
-        fn any_text_is_read_or_refused(text in "\\PC{0,60}") {
-            let _ = parse_observations(&text).collect::<Vec<_>>();
+        fn any_text_is_read_or_refused(text in "[a-z: .0-9eE+-]{0,40}|\\PC{0,40}") {
+            let read: Result<Vec<(&str, f64)>, _> = parse_observations(&text).collect();
+            if let Ok(pairs) = read {
+                let observations: Vec<Observation> = pairs
+                    .iter()
+                    .map(|(s, l)| Observation { skill_id: s.to_string(), level: *l })
+                    .collect();
+                for o in &observations {
+                    prop_assert!(!o.skill_id.is_empty() && o.level.is_finite());
+                }
+                let again = encode_observations(&observations);
+                let back: Vec<(&str, f64)> = parse_observations(&again)
+                    .collect::<Result<_, _>>()
+                    .expect("what was read writes back readable");
+                prop_assert_eq!(back, pairs);
+            }
         }
     }
 
